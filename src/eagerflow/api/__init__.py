@@ -1,0 +1,1 @@
+"""TF-shaped namespaces (`tf.math`, `tf.linalg`, ...): re-exports only."""

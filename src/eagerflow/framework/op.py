@@ -1,0 +1,65 @@
+"""Op declarations: each op is data (TF's name, forward on `xp`, gradient, accepted dtypes).
+
+Ops are declared once, in `eagerflow/ops/<family>.py`, and registered here by TF's op name.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+import numpy as np
+
+from eagerflow.framework import dtypes as _dtypes
+
+# TF's C++ type names, used in its kernel error messages ("a float tensor", "of dtype double").
+CPP_NAMES = {
+    "float32": "float", "float64": "double", "float16": "half", "bfloat16": "bfloat16",
+    "string": "string", "bool": "bool",
+}
+# The order TF lists allowed types in ("bfloat16, half, float, double, uint8, ...").
+_TF_ORDER = (
+    "bfloat16", "float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64", "int8",
+    "int16", "int32", "int64", "complex64", "complex128", "bool", "string",
+)
+
+
+def cpp_name(dtype: _dtypes.DType) -> str:
+    return CPP_NAMES.get(dtype.name, dtype.name)
+
+
+@dataclass(eq=False)
+class Op:
+    """One op. `forward(xp, *arrays, **attrs)` returns an array (or a list when num_outputs != 1).
+
+    `grad(ctx, *upstream)` returns one gradient per input (None where there is none); `ctx`
+    gives the op's inputs, attrs and outputs. `dtypes` lists what the first input (TF's attr
+    `T`) may be; None accepts anything. A `resource` op takes a variable as its first input,
+    runs on that variable's device and gets the variable itself rather than an array.
+    """
+
+    name: str
+    forward: Callable[..., Any]
+    grad: Callable[..., Any] | None = None
+    dtypes: Iterable[_dtypes.DType] | None = None
+    resource: bool = False
+    num_outputs: int = 1
+    error: Callable[..., str] | None = None  # (exception, arrays) -> TF's message text
+    np_dtypes: frozenset = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.dtypes is None:
+            self.np_dtypes = frozenset()
+        else:
+            self.dtypes = tuple(self.dtypes)
+            self.np_dtypes = frozenset(np.dtype(d.as_numpy_dtype) for d in self.dtypes)
+        REGISTRY[self.name] = self
+
+    def unsupported_dtype_message(self, dtype: _dtypes.DType) -> str:
+        names = sorted((d.name for d in self.dtypes or ()),
+                       key=lambda n: _TF_ORDER.index(n) if n in _TF_ORDER else len(_TF_ORDER))
+        allowed = ", ".join(CPP_NAMES.get(n, n) for n in names)
+        return (f"Value for attr 'T' of {cpp_name(dtype)} is not in the list of allowed values: "
+                f"{allowed}\n\t; NodeDef: {{{{node {self.name}}}}}")
+
+
+REGISTRY: dict[str, Op] = {}

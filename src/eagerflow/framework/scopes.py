@@ -1,0 +1,64 @@
+"""`device(...)` and `name_scope(...)`: the per-thread scopes ops and variables read."""
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Iterator
+
+from eagerflow.framework import context
+from eagerflow.framework.device_spec import DeviceSpec
+
+_thread = context.thread
+
+
+@contextlib.contextmanager
+def device(device_name: Any) -> Iterator[None]:
+    """Places ops and variables created inside on `device_name` (`tf.device`).
+
+    Nested scopes merge as TF merges them: inner fields override outer ones; `None` or ''
+    clears nothing. A device that does not exist falls back to CPU:0 under soft placement.
+    """
+    if callable(device_name):
+        raise RuntimeError("tf.device does not support functions when eager execution is enabled.")
+    if isinstance(device_name, DeviceSpec):
+        spec = device_name
+    else:
+        spec = DeviceSpec.from_string(device_name or "")
+    outer = _thread.device_name
+    merged = DeviceSpec.from_string(outer).make_merged_spec(spec) if outer else spec
+    _thread.device_stack.append(outer)
+    _thread.device_name = merged.to_string() or None
+    context.add_special(1)
+    try:
+        yield
+    finally:
+        _thread.device_name = _thread.device_stack.pop()
+        context.add_special(-1)
+
+
+class name_scope:  # noqa: N801 - TF's name
+    """Prefixes names of variables created inside with `name/` (`tf.name_scope`)."""
+
+    def __init__(self, name: str) -> None:
+        if not isinstance(name, str):
+            raise ValueError(f"name for name_scope must be a string, got {name!r}")
+        self._name = name
+        self._saved: list[str] = []
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def __enter__(self) -> str:
+        outer = _thread.name_scope
+        self._saved.append(outer)
+        if not self._name:
+            scope = ""
+        elif self._name.endswith("/"):
+            scope = self._name
+        else:
+            scope = f"{outer}{self._name}/"
+        _thread.name_scope = scope
+        return scope
+
+    def __exit__(self, *exc: Any) -> None:
+        _thread.name_scope = self._saved.pop()

@@ -1,0 +1,237 @@
+"""Reductions, arg-reductions and scans (`tf.math.reduce_*`, `argmax`, `cumsum`)."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow.framework import dtypes as _dtypes
+from eagerflow.framework import errors
+from eagerflow.framework.execute import execute
+from eagerflow.framework.op import Op
+from eagerflow.framework.tensor import Tensor
+from eagerflow.ops import conversion
+from eagerflow.ops.dtype_sets import BOOL, FLOAT, NUMBER, REAL
+
+
+def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
+    """`axis` (None, int or list) as sorted non-negative ints, with TF's errors."""
+    if axis is None:
+        return tuple(range(ndim))
+    axes = [int(axis)] if np.ndim(axis) == 0 else [int(a) for a in np.asarray(axis).ravel()]
+    out = []
+    for a in axes:
+        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+            raise errors.InvalidArgumentError(
+                None, None, f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)")
+        a = a % ndim if ndim else 0
+        if a in out:
+            raise errors.InvalidArgumentError(
+                None, None, f"Invalid reduction arguments: Axes contains duplicate dimension: {a}")
+        out.append(a)
+    return tuple(sorted(out)) if ndim else ()
+
+
+def _reducer(fn: Any) -> Any:
+    def forward(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
+        axes = normalize_axes(axis, x.ndim)
+        return fn(xp, x, axes, keepdims)
+
+    return forward
+
+
+def _sum(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+    return xp.asarray(xp.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+
+
+def _mean(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+    count = 1
+    for a in axes:
+        count *= x.shape[a]
+    if x.dtype.kind in "iu":
+        total = xp.sum(x, axis=axes, keepdims=keepdims, dtype=np.int64 if x.dtype.kind == "i" else np.uint64)
+        if count == 0:
+            return xp.asarray(total).astype(x.dtype)
+        # C++ integer division truncates toward zero.
+        q = xp.abs(total) // count
+        return xp.asarray(xp.where(total < 0, -q, q)).astype(x.dtype)
+    acc = np.float32 if x.dtype.itemsize < 4 and x.dtype.kind == "f" else x.dtype
+    return xp.asarray(xp.mean(x, axis=axes, keepdims=keepdims, dtype=acc)).astype(x.dtype, copy=False)
+
+
+def _extreme(fn_name: str, identity: str) -> Any:
+    def reduce(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+        if x.size == 0:
+            shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape)) if keepdims else \
+                tuple(d for i, d in enumerate(x.shape) if i not in axes)
+            if x.dtype.kind == "f" or x.dtype.kind == "V":
+                fill = -np.inf if identity == "min" else np.inf
+            else:
+                info = np.iinfo(x.dtype) if x.dtype.kind in "iu" else None
+                fill = (info.min if identity == "min" else info.max) if info else (identity != "min")
+            return xp.full(shape, fill, dtype=x.dtype)
+        return xp.asarray(getattr(xp, fn_name)(x, axis=axes, keepdims=keepdims))
+
+    return reduce
+
+
+def _prod(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+    return xp.asarray(xp.prod(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
+
+
+def _any(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+    return xp.asarray(xp.any(x, axis=axes, keepdims=keepdims))
+
+
+def _all(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+    return xp.asarray(xp.all(x, axis=axes, keepdims=keepdims))
+
+
+def _logsumexp(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+    if x.size == 0:
+        return _sum(xp, x, axes, keepdims) - xp.asarray(np.inf, dtype=x.dtype)
+    m = xp.max(x, axis=axes, keepdims=True)
+    m = xp.where(xp.isfinite(m), m, 0)
+    out = xp.log(xp.sum(xp.exp(x - m), axis=axes, keepdims=True)) + m
+    if not keepdims:
+        out = out.reshape(tuple(d for i, d in enumerate(x.shape) if i not in axes))
+    return xp.asarray(out).astype(x.dtype, copy=False)
+
+
+SUM = Op("Sum", _reducer(_sum), dtypes=NUMBER)
+MEAN = Op("Mean", _reducer(_mean), dtypes=NUMBER)
+MAX = Op("Max", _reducer(_extreme("max", "min")), dtypes=REAL)
+MIN = Op("Min", _reducer(_extreme("min", "max")), dtypes=REAL)
+PROD = Op("Prod", _reducer(_prod), dtypes=NUMBER)
+ANY = Op("Any", _reducer(_any), dtypes=BOOL)
+ALL = Op("All", _reducer(_all), dtypes=BOOL)
+LOGSUMEXP = Op("ReduceLogSumExp", _reducer(_logsumexp), dtypes=FLOAT)
+
+
+def _arg(fn_name: str) -> Any:
+    def forward(xp: Any, x: Any, axis: int = 0, output_type: Any = np.int64) -> Any:
+        nd = x.ndim
+        if not -nd <= axis < nd:
+            raise errors.InvalidArgumentError(
+                None, None, f"Expected dimension in the range [{-nd}, {nd}), but got {axis}")
+        return xp.asarray(getattr(xp, fn_name)(x, axis=axis)).astype(output_type)
+
+    return forward
+
+
+ARG_MAX = Op("ArgMax", _arg("argmax"), dtypes=REAL + (_dtypes.bool,))
+ARG_MIN = Op("ArgMin", _arg("argmin"), dtypes=REAL + (_dtypes.bool,))
+
+
+def _cumsum(xp: Any, x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False) -> Any:
+    nd = x.ndim
+    if not -nd <= axis < nd:
+        raise errors.InvalidArgumentError(None, None, f"ScanOp: Expected scan axis in the range [{-nd}, {nd}), but got {axis}")
+    if reverse:
+        x = xp.flip(x, axis)
+    out = xp.cumsum(x, axis=axis, dtype=x.dtype)
+    if exclusive:
+        out = xp.concatenate([xp.zeros_like(xp.take(out, [0], axis=axis)),
+                              xp.take(out, range(out.shape[axis] - 1), axis=axis)], axis=axis) \
+            if out.shape[axis] else out
+    if reverse:
+        out = xp.flip(out, axis)
+    return xp.ascontiguousarray(out)
+
+
+def _cumprod(xp: Any, x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False) -> Any:
+    if reverse:
+        x = xp.flip(x, axis)
+    out = xp.cumprod(x, axis=axis, dtype=x.dtype)
+    if exclusive and out.shape[axis]:
+        ones = xp.ones_like(xp.take(out, [0], axis=axis))
+        out = xp.concatenate([ones, xp.take(out, range(out.shape[axis] - 1), axis=axis)], axis=axis)
+    if reverse:
+        out = xp.flip(out, axis)
+    return xp.ascontiguousarray(out)
+
+
+CUMSUM = Op("Cumsum", _cumsum, dtypes=NUMBER)
+CUMPROD = Op("Cumprod", _cumprod, dtypes=NUMBER)
+
+
+def _reduce(op: Op, input_tensor: Any, axis: Any, keepdims: bool) -> Tensor:
+    x = conversion.tensor(input_tensor)
+    if isinstance(axis, Tensor):
+        axis = axis.numpy().tolist()
+    if op is ANY or op is ALL:
+        if x._array.dtype != np.bool_:
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                f"cannot compute {op.name} as input #0(zero-based) was expected to be a bool tensor "
+                f"but is a {x.dtype.name} tensor", op.name)
+    return execute(op, (x,), {"axis": axis, "keepdims": bool(keepdims)})
+
+
+def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Sum over `axis` (all axes when None) (`tf.math.reduce_sum`)."""
+    return _reduce(SUM, input_tensor, axis, keepdims)
+
+
+def reduce_mean(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Mean over `axis`; integer inputs give the truncated integer mean, as in TF."""
+    return _reduce(MEAN, input_tensor, axis, keepdims)
+
+
+def reduce_max(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    return _reduce(MAX, input_tensor, axis, keepdims)
+
+
+def reduce_min(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    return _reduce(MIN, input_tensor, axis, keepdims)
+
+
+def reduce_prod(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    return _reduce(PROD, input_tensor, axis, keepdims)
+
+
+def reduce_any(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    return _reduce(ANY, input_tensor, axis, keepdims)
+
+
+def reduce_all(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    return _reduce(ALL, input_tensor, axis, keepdims)
+
+
+def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    x = conversion.tensor(input_tensor)
+    if not x.dtype.is_floating:
+        raise errors.op_error(errors.InvalidArgumentError, LOGSUMEXP.unsupported_dtype_message(x.dtype), "IsFinite")
+    return _reduce(LOGSUMEXP, x, axis, keepdims)
+
+
+def argmax(input: Any, axis: Any = None, output_type: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
+    """Index of the largest value along `axis` (default 0) (`tf.math.argmax`)."""
+    x = conversion.tensor(input)
+    return execute(ARG_MAX, (x,), {"axis": 0 if axis is None else int(axis),
+                                   "output_type": _dtypes.as_dtype(output_type).as_numpy_dtype})
+
+
+def argmin(input: Any, axis: Any = None, output_type: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
+    x = conversion.tensor(input)
+    return execute(ARG_MIN, (x,), {"axis": 0 if axis is None else int(axis),
+                                   "output_type": _dtypes.as_dtype(output_type).as_numpy_dtype})
+
+
+def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: str | None = None) -> Tensor:
+    """Cumulative sum along `axis` (`tf.math.cumsum`)."""
+    return execute(CUMSUM, (conversion.tensor(x),), {"axis": int(axis), "exclusive": bool(exclusive), "reverse": bool(reverse)})
+
+
+def cumprod(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: str | None = None) -> Tensor:
+    return execute(CUMPROD, (conversion.tensor(x),), {"axis": int(axis), "exclusive": bool(exclusive), "reverse": bool(reverse)})
+
+
+def count_nonzero(input: Any, axis: Any = None, keepdims: bool = False, dtype: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
+    from eagerflow.ops import math_ops
+
+    x = conversion.tensor(input)
+    nonzero = math_ops.not_equal(x, math_ops.zeros_like_same(x))
+    return reduce_sum(math_ops.cast(nonzero, dtype), axis=axis, keepdims=keepdims)
+
+

@@ -1,0 +1,138 @@
+"""Variable ops: reads and updates of a variable's buffer (`ReadVariableOp`, `AssignVariableOp`...).
+
+A resource op's first input is the variable itself (anything with `_array`, `_device` and
+`_lock`). Updates write into the variable's buffer when nothing else references it and copy
+first otherwise (copy-on-write), so a tensor read earlier never changes.
+"""
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from eagerflow.framework import errors
+from eagerflow.framework.op import Op
+
+
+def _dims(shape: tuple) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def owns_buffer(variable: Any) -> bool:
+    """True when the variable's buffer is referenced by nothing else and may be written.
+
+    Counts references as TF's RefCountIsOne does: the variable's attribute plus the
+    argument of getrefcount. Views keep their base alive, so they count too.
+    """
+    array = variable._array
+    return sys.getrefcount(array) <= 3 and getattr(array, "base", 0) is None
+
+
+def _var_handle(xp: Any, variable: Any) -> None:
+    return None
+
+
+def _assign(xp: Any, variable: Any, value: Any) -> None:
+    with variable._lock:
+        current = variable._array
+        if current is not None and current.shape == value.shape and owns_buffer(variable):
+            current[...] = value
+        elif getattr(value, "base", 0) is None and type(value) is type(current):
+            variable._array = value  # alias the immutable tensor's buffer; updates copy first
+        else:
+            variable._array = xp.array(value, copy=True)
+
+
+def _same_shape(variable: Any, value: Any) -> None:
+    if variable._array.shape != value.shape:
+        raise errors.InvalidArgumentError(
+            None, None, f"Cannot update variable with shape {_dims(variable._array.shape)} using a "
+            f"Tensor with shape {_dims(value.shape)}, shapes must be equal.")
+
+
+def _assign_add(xp: Any, variable: Any, value: Any) -> None:
+    _same_shape(variable, value)
+    with variable._lock:
+        if owns_buffer(variable):
+            xp.add(variable._array, value, out=variable._array)
+        else:
+            variable._array = xp.add(variable._array, value)
+
+
+def _assign_sub(xp: Any, variable: Any, value: Any) -> None:
+    _same_shape(variable, value)
+    with variable._lock:
+        if owns_buffer(variable):
+            xp.subtract(variable._array, value, out=variable._array)
+        else:
+            variable._array = xp.subtract(variable._array, value)
+
+
+def _read(xp: Any, variable: Any) -> Any:
+    return variable._array
+
+
+def _writable(xp: Any, variable: Any) -> Any:
+    """The variable's buffer, made private first if anything else references it."""
+    if not owns_buffer(variable):
+        variable._array = xp.array(variable._array, copy=True)
+    return variable._array
+
+
+def _gather(xp: Any, variable: Any, indices: Any, axis: int = 0) -> Any:
+    size = variable._array.shape[axis] if variable._array.ndim else 0
+    if indices.size and (indices.min() < 0 or indices.max() >= size):
+        bad = indices[(indices < 0) | (indices >= size)].ravel()[0]
+        raise errors.InvalidArgumentError(None, None, f"indices = {int(bad)} is not in [0, {size})")
+    return xp.take(variable._array, indices, axis=axis)
+
+
+def _scatter_nd(kind: str) -> Any:
+    def forward(xp: Any, variable: Any, indices: Any, updates: Any) -> None:
+        with variable._lock:
+            shape = variable._array.shape
+            depth = indices.shape[-1] if indices.ndim else 0
+            flat = indices.reshape(-1, depth)
+            for i, d in enumerate(shape[:depth]):
+                col = flat[:, i]
+                if col.size and (col.min() < 0 or col.max() >= d):
+                    bad = flat[(col < 0) | (col >= d)][0]
+                    raise errors.InvalidArgumentError(
+                        None, None, f"indices{list(bad.tolist())} = {list(bad.tolist())} does not index into {_dims(shape)}")
+            target = _writable(xp, variable)
+            idx = tuple(flat[:, i] for i in range(depth))
+            upd = updates.reshape((flat.shape[0],) + shape[depth:])
+            if kind == "update":
+                target[idx] = upd
+            elif kind == "add":
+                xp.add.at(target, idx, upd) if xp.__name__ == "numpy" else target.scatter_add(idx, upd)
+            elif kind == "sub":
+                xp.subtract.at(target, idx, upd) if xp.__name__ == "numpy" else target.scatter_add(idx, -upd)
+            elif kind == "max":
+                xp.maximum.at(target, idx, upd)
+            elif kind == "min":
+                xp.minimum.at(target, idx, upd)
+
+    return forward
+
+
+def _strided_slice_assign(xp: Any, variable: Any, value: Any, index: Any) -> None:
+    with variable._lock:
+        target = _writable(xp, variable)
+        region = target[index]
+        if region.shape != value.shape:
+            raise ValueError(f"Cannot assign slice: value shape {_dims(value.shape)} does not match the slice shape {_dims(region.shape)}")
+        target[index] = value
+
+
+VAR_HANDLE = Op("VarHandleOp", _var_handle, resource=True, num_outputs=0)
+ASSIGN = Op("AssignVariableOp", _assign, resource=True, num_outputs=0)
+ASSIGN_ADD = Op("AssignAddVariableOp", _assign_add, resource=True, num_outputs=0)
+ASSIGN_SUB = Op("AssignSubVariableOp", _assign_sub, resource=True, num_outputs=0)
+READ = Op("ReadVariableOp", _read, resource=True)
+GATHER = Op("ResourceGather", _gather, resource=True)
+SCATTER_ND_UPDATE = Op("ResourceScatterNdUpdate", _scatter_nd("update"), resource=True, num_outputs=0)
+SCATTER_ND_ADD = Op("ResourceScatterNdAdd", _scatter_nd("add"), resource=True, num_outputs=0)
+SCATTER_ND_SUB = Op("ResourceScatterNdSub", _scatter_nd("sub"), resource=True, num_outputs=0)
+SCATTER_ND_MAX = Op("ResourceScatterNdMax", _scatter_nd("max"), resource=True, num_outputs=0)
+SCATTER_ND_MIN = Op("ResourceScatterNdMin", _scatter_nd("min"), resource=True, num_outputs=0)
+STRIDED_SLICE_ASSIGN = Op("ResourceStridedSliceAssign", _strided_slice_assign, resource=True, num_outputs=0)
