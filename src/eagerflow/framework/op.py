@@ -27,12 +27,29 @@ def cpp_name(dtype: _dtypes.DType) -> str:
     return CPP_NAMES.get(dtype.name, dtype.name)
 
 
+class GradContext:
+    """What an op's gradient function sees: `inputs`, `attrs` and `output` of the forward call.
+
+    `inputs` are the tensors given to `execute` (a resource op's first input is the variable);
+    `output` is the output tensor, or the list of them for multi-output ops.
+    """
+
+    __slots__ = ("inputs", "attrs", "output")
+
+    def __init__(self, inputs: tuple, attrs: dict, output: Any) -> None:
+        self.inputs = inputs
+        self.attrs = attrs
+        self.output = output
+
+
 @dataclass(eq=False)
 class Op:
     """One op. `forward(xp, *arrays, **attrs)` returns an array (or a list when num_outputs != 1).
 
-    `grad(ctx, *upstream)` returns one gradient per input (None where there is none); `ctx`
-    gives the op's inputs, attrs and outputs. `dtypes` lists what the first input (TF's attr
+    `grad(ctx, dy)` returns one gradient per input (None where there is none), written with
+    eagerflow ops so gradients of gradients work; `ctx` is a `GradContext`. For multi-output
+    ops `dy` is a list with zeros filled in for outputs that got no gradient. A gradient may
+    keep the broadcast shape: the tape sums it back to the input's shape. `dtypes` lists what the first input (TF's attr
     `T`) may be; None accepts anything. A `resource` op takes a variable as its first input,
     runs on that variable's device and gets the variable itself rather than an array.
     """

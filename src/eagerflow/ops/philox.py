@@ -423,7 +423,7 @@ def _group_size(dtype: Any) -> int:
 
 _POOL: Any = None
 _PARALLEL_MIN_BLOCKS = 1 << 17
-_TASK_BLOCKS = 1 << 16
+_TASK_BLOCKS = 1 << 15
 
 
 def _pool() -> Any:

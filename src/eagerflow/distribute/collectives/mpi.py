@@ -435,9 +435,7 @@ class _LivenessMesh:
         """Sends one line to every peer still connected; never raises."""
         data = (line.replace("\n", " ") + "\n").encode("utf-8", "replace")
         with self._send_lock:
-            for peer, sock in list(self._peers.items()):
-                if peer in self.departed:
-                    continue
+            for sock in self._peers.values():
                 try:
                     sock.sendall(data)
                 except OSError:
