@@ -1,0 +1,38 @@
+# The two commands a newcomer types: `make demo` and `make test`. Each sets itself up.
+PYTHON ?= python3
+VENV := .venv
+COMPAT_VENV := .venv-compat
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: demo test compat bench install clean
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install $(PIP_FLAGS) -e '.[test,mpi]'
+	touch $@
+
+install: $(VENV)/.installed
+
+# Runs TensorFlow's variables guide, unmodified, on eagerflow.
+demo: $(VENV)/.installed
+	$(VENV)/bin/python -m eagerflow run examples/variables_guide.py
+
+# The whole test suite (GPU tests skip with a reason where no GPU is present).
+test: $(VENV)/.installed
+	$(VENV)/bin/python -m pytest
+
+$(COMPAT_VENV)/.installed: pyproject.toml
+	test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
+	$(COMPAT_VENV)/bin/pip install $(PIP_FLAGS) tensorflow-cpu==2.21.0
+	$(COMPAT_VENV)/bin/pip install $(PIP_FLAGS) -e '.[test]'
+	touch $@
+
+# Differential tests against TensorFlow 2.21 (a separate virtualenv; TF is never our dependency).
+compat: $(COMPAT_VENV)/.installed
+	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python -m pytest -m tensorflow tests/compat
+
+bench: $(VENV)/.installed
+	$(VENV)/bin/python bench/bench_core.py
+
+clean:
+	rm -rf $(VENV) $(COMPAT_VENV) build src/*.egg-info
