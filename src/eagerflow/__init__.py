@@ -25,3 +25,7 @@ from eagerflow.api.toplevel import *  # noqa: F401,F403,E402 - TF's top-level op
 
 newaxis = None
 __version__ = "0.1.0"
+from eagerflow.autodiff.tape import GradientTape, UnconnectedGradients
+from eagerflow.autodiff.custom_gradient import custom_gradient, stop_gradient
+from eagerflow import optimizers
+from eagerflow.module import Module

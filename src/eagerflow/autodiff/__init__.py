@@ -1,0 +1,1 @@
+"""Automatic differentiation: GradientTape, stop_gradient, custom_gradient."""
