@@ -2,8 +2,8 @@
 
     import eagerflow as tf
 
-The namespace below is assembled from the layers (framework, ops, variables, ...); no logic
-lives here.
+The namespace below is assembled from the layers (framework, ops, variables, autodiff, ...);
+no logic lives here.
 """
 from eagerflow.framework import errors
 from eagerflow.framework.convert import constant, convert_to_tensor
@@ -11,8 +11,8 @@ from eagerflow.framework.device_spec import DeviceSpec
 from eagerflow.framework.dtypes import (
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float8_e4m3b11fnuz,
     float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz, float16, float32, float64,
-    half, int4, int8, int16, int32, int64, qint8, qint16, qint32, quint8, quint16, resource,
-    string, uint4, uint8, uint16, uint32, uint64, variant,
+    half, int8, int16, int32, int64, qint8, qint16, qint32, quint8, quint16, resource, string,
+    uint8, uint16, uint32, uint64, variant,
 )
 from eagerflow.framework.scopes import device, name_scope
 from eagerflow.framework.tensor import Tensor
@@ -20,12 +20,29 @@ from eagerflow.framework.tensor_shape import TensorShape
 from eagerflow.variables import (
     UnreadVariable, Variable, VariableAggregation, VariableSynchronization,
 )
-from eagerflow.api import math, linalg, nn, dtypes, config, debugging  # noqa: E402
-from eagerflow.api.toplevel import *  # noqa: F401,F403,E402 - TF's top-level op aliases
+from eagerflow.ops.array_ops import (
+    broadcast_to, concat, expand_dims, eye, fill, gather, gather_nd, identity, linspace, one_hot,
+    ones, ones_like, pad, range, rank, reshape, reverse, scatter_nd, shape, shape_n, size, slice,
+    split, squeeze, stack, strided_slice, tensor_scatter_nd_add, tensor_scatter_nd_max,
+    tensor_scatter_nd_min, tensor_scatter_nd_sub, tensor_scatter_nd_update, tile, transpose,
+    unstack, where, zeros, zeros_like,
+)
+from eagerflow.ops.linalg_ops import clip_by_norm, einsum, matmul, norm, tensordot
+from eagerflow.ops.math_ops import (
+    abs, add, add_n, cast, clip_by_value, complex, cos, divide, equal, exp, floor, floordiv,
+    greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or, maximum,
+    minimum, multiply, negative, not_equal, pow, realdiv, round, saturate_cast, sigmoid, sign,
+    sin, sqrt, square, subtract, tan, tanh, truediv, truncatediv,
+)
+from eagerflow.ops.reduce_ops import (
+    argmax, argmin, cumsum, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
+    reduce_min, reduce_prod, reduce_sum,
+)
+from eagerflow.autodiff.tape import GradientTape, UnconnectedGradients
+from eagerflow.autodiff.custom_gradient import custom_gradient, stop_gradient
+from eagerflow.module import Module
+from eagerflow import optimizers
+from eagerflow.api import config, debugging, dtypes, linalg, math, nn, random
 
 newaxis = None
 __version__ = "0.1.0"
-from eagerflow.autodiff.tape import GradientTape, UnconnectedGradients
-from eagerflow.autodiff.custom_gradient import custom_gradient, stop_gradient
-from eagerflow import optimizers
-from eagerflow.module import Module

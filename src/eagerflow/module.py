@@ -12,8 +12,11 @@ from eagerflow.variables import Variable
 
 _VALID_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _CAMEL_WORD = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
+# Where the checkpoint layer leaves deferred-restoration hooks (attribute name -> callback).
+DEFERRED_RESTORATIONS = "_deferred_restorations"
 _IGNORED = frozenset(("_self_unconditional_checkpoint_dependencies",
-                      "_self_unconditional_dependency_names", "_scope_name", "_name_scope", "_name"))
+                      "_self_unconditional_dependency_names", "_scope_name", "_name_scope", "_name",
+                      DEFERRED_RESTORATIONS))
 
 
 def camel_to_snake(name: str) -> str:
@@ -62,26 +65,24 @@ class Module:
     def submodules(self) -> tuple:
         return tuple(self._flatten(predicate=lambda m: isinstance(m, Module)))
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        # A checkpoint restored before this attribute existed leaves a hook here that gives
+        # the new value its saved state (TF's deferred restoration).
+        hooks = self.__dict__.get(DEFERRED_RESTORATIONS)
+        if hooks and name in hooks:
+            hooks.pop(name)(value)
+
     def _flatten(self, recursive: bool = True, predicate: Callable[[Any], bool] | None = None,
                  with_path: bool = False) -> Iterator[Any]:
-        """Leaves of this module's attributes matching `predicate`, breadth first, no repeats."""
-        predicate = predicate or (lambda _: True)
-        seen: set[int] = set()
-        visited_modules = {id(self)}
-        queue: list[tuple[tuple, Module]] = [((), self)]
-        while queue:
-            level, queue = queue, []
-            for path, module in level:
-                for key in sorted(vars(module)):
-                    if key in _IGNORED:
-                        continue
-                    for leaf_path, leaf in _leaves(vars(module)[key], path + (key,)):
-                        if id(leaf) not in seen and predicate(leaf):
-                            seen.add(id(leaf))
-                            yield (leaf_path, leaf) if with_path else leaf
-                        if recursive and isinstance(leaf, Module) and id(leaf) not in visited_modules:
-                            visited_modules.add(id(leaf))
-                            queue.append((leaf_path, leaf))
+        """Leaves of this module's attributes matching `predicate`, as TF's `_flatten_module` walks them.
+
+        Attributes in name order, each flattened as `tf.nest` does (dict keys sorted); a
+        module's own leaves come before its submodules', which are walked depth first.
+        Without `with_path` every object is reported once.
+        """
+        return _flatten_module(self, recursive, predicate or (lambda _: True), with_path,
+                               (), {id(self)}, [])
 
     @classmethod
     def with_name_scope(cls, method: Callable) -> Callable:
@@ -97,6 +98,32 @@ class Module:
 
 def _is_variable(value: Any) -> bool:
     return isinstance(value, Variable)
+
+
+def _flatten_module(module: Module, recursive: bool, predicate: Callable[[Any], bool], with_path: bool,
+                    module_path: tuple, seen: set[int], recursion_stack: list[int]) -> Iterator[Any]:
+    module_id = id(module)
+    if module_id in recursion_stack:  # a cycle back to a module being walked: its leaves only
+        recursive = False
+    module_dict = vars(module)
+    submodules = []
+    for key in sorted(module_dict):
+        if key in _IGNORED:
+            continue
+        for leaf_path, leaf in _leaves(module_dict[key], (key,)):
+            if not with_path:
+                if id(leaf) in seen:
+                    continue
+                seen.add(id(leaf))
+            if predicate(leaf):
+                yield (module_path + leaf_path, leaf) if with_path else leaf
+            if recursive and isinstance(leaf, Module):
+                submodules.append((module_path + leaf_path, leaf))
+    recursion_stack.append(module_id)
+    for submodule_path, submodule in submodules:
+        yield from _flatten_module(submodule, recursive, predicate, with_path, submodule_path, seen,
+                                   recursion_stack)
+    recursion_stack.pop()
 
 
 def _leaves(value: Any, path: tuple, depth: int = 0) -> Iterator[tuple[tuple, Any]]:

@@ -57,7 +57,7 @@ class Variable:
     """
 
     __slots__ = ("_array", "_device", "_lock", "_name", "_trainable", "_shape", "_constraint",
-                 "_synchronization", "_aggregation", "_distribute", "__weakref__")
+                 "_synchronization", "_aggregation", "_distribute", "_validate_shape", "__weakref__")
     __array_priority__ = 100
 
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
@@ -66,12 +66,15 @@ class Variable:
                  constraint: Callable | None = None,
                  synchronization: VariableSynchronization = VariableSynchronization.AUTO,
                  aggregation: VariableAggregation = VariableAggregation.NONE,
-                 shape: Any = None, experimental_enable_variable_lifting: bool = True) -> None:
+                 shape: Any = None, experimental_enable_variable_lifting: bool = True,
+                 **unused_kwargs: Any) -> None:
+        # TF's variable metaclass ignores keyword arguments it does not know.
         if initial_value is None:
             raise ValueError("The `initial_value` arg to `tf.Variable` must be specified except "
                              "when you are not providing a `variable_def`. You provided neither.")
         if constraint is not None and not callable(constraint):
-            raise ValueError(f"The `constraint` argument must be a callable. Received: {constraint}")
+            raise ValueError("Argument `constraint` must be None or a callable. a callable. Got a "
+                             f"{type(constraint)}:  {constraint}")
         synchronization = VariableSynchronization(synchronization)
         aggregation = VariableAggregation(aggregation)
         if trainable is None:
@@ -92,8 +95,7 @@ class Variable:
                     f"In this `tf.Variable` creation, the initial value's shape ({declared}) is not "
                     f"compatible with the explicitly supplied `shape` argument ({_list_text(wanted)}).")
             declared = wanted
-        elif not validate_shape:
-            declared = TensorShape(None)
+        self._validate_shape = bool(validate_shape)
         scope = _thread.name_scope
         base = "Variable" if name is None else name
         self._name = f"{scope}{base}:0"
@@ -198,6 +200,7 @@ class Variable:
         return convert_to_tensor(value, dtype=_dtypes.from_numpy(self._array.dtype))
 
     def _check_shape(self, value: Tensor) -> None:
+        # TF checks against the declared shape even with validate_shape=False.
         dims = self._shape._dims
         if dims is not None and dims != value._array.shape and not self._shape.is_compatible_with(value.shape):
             raise ValueError(

@@ -1,4 +1,35 @@
-"""`tf.config`."""
-from eagerflow.framework.config import (  # noqa: F401
-    get_soft_device_placement, set_soft_device_placement,
+"""`tf.config` and `tf.config.experimental`: re-exports only."""
+from types import SimpleNamespace
+
+from eagerflow.framework.config import get_soft_device_placement, set_soft_device_placement
+from eagerflow.framework.device_types import (
+    LogicalDevice, LogicalDeviceConfiguration, PhysicalDevice, VirtualDeviceConfiguration,
 )
+from eagerflow.framework.devices import (
+    get_device_details, get_logical_device_configuration, get_memory_growth, get_memory_info,
+    get_visible_devices, list_logical_devices, list_physical_devices, reset_memory_stats,
+    set_logical_device_configuration, set_memory_growth, set_visible_devices,
+)
+
+# TF's `tf.config.experimental`: the device functions again, under their older names too.
+experimental = SimpleNamespace(
+    VirtualDeviceConfiguration=VirtualDeviceConfiguration,
+    get_device_details=get_device_details,
+    get_memory_growth=get_memory_growth,
+    get_memory_info=get_memory_info,
+    get_virtual_device_configuration=get_logical_device_configuration,
+    get_visible_devices=get_visible_devices,
+    list_logical_devices=list_logical_devices,
+    list_physical_devices=list_physical_devices,
+    reset_memory_stats=reset_memory_stats,
+    set_memory_growth=set_memory_growth,
+    set_virtual_device_configuration=set_logical_device_configuration,
+    set_visible_devices=set_visible_devices,
+)
+
+__all__ = [
+    "LogicalDevice", "LogicalDeviceConfiguration", "PhysicalDevice", "experimental",
+    "get_logical_device_configuration", "get_soft_device_placement", "get_visible_devices",
+    "list_logical_devices", "list_physical_devices", "set_logical_device_configuration",
+    "set_soft_device_placement", "set_visible_devices",
+]

@@ -1,2 +1,5 @@
-"""`tf.linalg`."""
-from eagerflow.ops.linalg_ops import matmul  # noqa: F401
+"""`tf.linalg`: re-exports only."""
+from eagerflow.ops.array_ops import eye  # noqa: F401
+from eagerflow.ops.linalg_ops import (  # noqa: F401
+    det, diag, diag_part, einsum, inv, matmul, matvec, norm, solve, tensordot, trace,
+)

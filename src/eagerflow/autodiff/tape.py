@@ -152,7 +152,13 @@ class GradientTape:
             tracked[id(o)] = o
 
     def _record_custom(self, op: Op, inputs: tuple, attrs: dict, output: Any) -> None:
-        """Records a custom-gradient call when any of its inputs is tracked."""
+        """Records a custom-gradient call when any of its inputs is tracked.
+
+        Variables the function read count as read here: trainable ones are watched.
+        """
+        for v in inputs:
+            if isinstance(v, Variable) and self._watch_accessed and v._trainable:
+                self._watch_variable(v)
         if any(id(t) in self._tracked for t in inputs):
             self._entries.append(_Entry(op, tuple(inputs), attrs, output))
             for o in (output if isinstance(output, list) else (output,)):

@@ -22,6 +22,9 @@ class _Flags:
 
 
 flags = _Flags()
+# Device scope string -> resolved device (framework/execute); cleared by whatever changes
+# the answer: soft placement and the device registry.
+scope_cache: dict[str, Any] = {}
 _special_lock = threading.Lock()
 
 

@@ -38,6 +38,8 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
         out = op.forward(device.xp, *arrays, **attrs)
     except errors.OpError as e:
         raise _decorate(e, op, device) from None
+    except MemoryError as e:
+        raise _oom_error(op, e, device) from None
     except (ValueError, TypeError, IndexError, ArithmeticError) as e:
         raise _kernel_error(op, e, arrays, device) from None
     if op.num_outputs == 1:
@@ -48,24 +50,40 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
 
 
 def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
-    if _flags.default_device is None:
-        _flags.default_device = devices.default_device()
-    device = place(op, inputs)
+    device = _flags.default_device
+    if device is None:
+        device = _flags.default_device = devices.default_device()
     if op.resource:
-        variable = inputs[0]
-        arrays = [variable] + [_on_device(t, device) for t in inputs[1:]]
-        first = variable._array if len(inputs) == 1 else arrays[1]
+        device = inputs[0]._device
     else:
-        arrays = [_on_device(t, device) for t in inputs]
+        name = _thread.device_name
+        if name:
+            device = _scope_cache.get(name) or resolve_scope(name, op.name)
+        if device.checks_dtypes:
+            device = _supported_device(op, device, inputs, bool(name))
+    arrays = []
+    for t in inputs:
+        arrays.append(t._array if t._device is device
+                      else transfers.copy_array(t._array, t._device, device))
+    if op.resource:
+        arrays[0] = inputs[0]
+        first = inputs[0]._array if len(inputs) == 1 else arrays[1]
+    else:
         first = arrays[0] if arrays else None
     if op.np_dtypes and first is not None and first.dtype not in op.np_dtypes:
         raise _dtype_error(op, first)
     if _flags.log_device_placement:
-        print(f"Executing op {op.name} in device {device.name}", file=sys.stderr)
+        log_placement(op.name, device)
     try:
-        out = op.forward(device.xp, *arrays, **attrs)
+        if device.checks_dtypes:  # a GPU: kernels and allocations go to its CUDA device
+            with device.backend.device_context(device.backend_index):
+                out = op.forward(device.xp, *arrays, **attrs)
+        else:
+            out = op.forward(device.xp, *arrays, **attrs)
     except errors.OpError as e:
         raise _decorate(e, op, device) from None
+    except MemoryError as e:
+        raise _oom_error(op, e, device) from None
     except (ValueError, TypeError, IndexError, ArithmeticError) as e:
         raise _kernel_error(op, e, arrays, device) from None
     if op.num_outputs == 1:
@@ -81,43 +99,109 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
     return result
 
 
+def log_placement(op_name: str, device: devices.Device) -> None:
+    """TF's placement log line, written to stderr as TF's runtime log writes it."""
+    print(f"Executing op {op_name} in device {device.name}", file=sys.stderr)
+
+
+# --- placement --------------------------------------------------------------------------------
 def place(op: Op, inputs: Sequence[Any]) -> devices.Device:
-    """TF's eager placement: an explicit scope, else the variable's device, else the default."""
-    name = _thread.device_name
-    if name:
-        return resolve_scope(name)
+    """The device `op` runs on, by TF 2.21's eager rules (checked against TF):
+
+    1. A resource op (reads and updates of a variable) runs on the variable's device, whatever
+       the scope; its other inputs are copied there.
+    2. Otherwise an explicit `device()` scope wins (soft placement maps a missing device to
+       the default device; with it off, TF's InvalidArgumentError).
+    3. Otherwise the default device (GPU:0 when present, else CPU:0), wherever the inputs
+       live: `c1 + c2` with inputs on CPU:1 and CPU:2 runs on CPU:0, copying both.
+    A GPU that cannot hold an input's dtype (strings, bfloat16, float8) gives way to CPU:0.
+    """
     if op.resource:
         return inputs[0]._device
-    return _flags.default_device
+    name = _thread.device_name
+    device = resolve_scope(name, op.name) if name else _flags.default_device
+    if device.checks_dtypes:
+        device = _supported_device(op, device, inputs, bool(name))
+    return device
 
 
-def resolve_scope(name: str) -> devices.Device:
-    """The device a scope string names; with soft placement, CPU:0 when it does not exist."""
-    from eagerflow.framework.device_spec import DeviceSpec  # parsed once per scope string (cached)
+def creation_device(np_dtype: Any = None) -> devices.Device:
+    """Where a new tensor or variable goes (`tf.constant`, `tf.Variable`): the scope's device,
+    else the default; CPU:0 when that device cannot hold `np_dtype`."""
+    name = _thread.device_name
+    if name:
+        device = resolve_scope(name)
+    else:
+        device = _flags.default_device
+        if device is None:
+            device = _flags.default_device = devices.default_device()
+    if np_dtype is not None and device.checks_dtypes and not device.supports(np_dtype):
+        return devices.cpu0()
+    return device
 
-    spec = DeviceSpec.from_string(name)
-    device_type = spec.device_type
-    if device_type is None:
-        return _flags.default_device
-    index = spec.device_index or 0
-    found = devices.find(device_type, index)
+
+# Scope string -> device; cleared when soft placement or the device registry changes.
+_scope_cache = context.scope_cache
+
+
+def resolve_scope(name: str, op_name: str | None = None) -> devices.Device:
+    """The device a scope string names, with TF's soft placement and errors.
+
+    Soft placement (on by default) maps a device that does not exist to the default device;
+    it cannot change the job, replica or task. Errors carry `[Op:<op_name>]` for ops and no
+    suffix for tensor creation (`op_name` None), as TF's do.
+    """
+    default = _flags.default_device
+    if default is None:
+        default = _flags.default_device = devices.default_device()
+    found = _scope_cache.get(name)
     if found is not None:
         return found
-    if _flags.soft_device_placement:
-        return devices.cpu0()
+    soft = _flags.soft_device_placement
+    from eagerflow.framework.device_spec import DeviceSpec  # string parsing is cached there
+
+    spec = DeviceSpec.from_string(name)
+    job = spec.job if spec.job is not None else "localhost"
+    replica = spec.replica if spec.replica is not None else 0
+    task = spec.task if spec.task is not None else 0
+    device_type = spec.device_type if spec.device_type is not None else default.device_type
+    index = spec.device_index if spec.device_index is not None else 0
+    local = job == "localhost" and replica == 0 and task == 0
+    found = devices.find(device_type, index) if local else None
+    if found is None and local and soft:
+        found = default
+    if found is not None:
+        if len(_scope_cache) > 256:
+            _scope_cache.clear()
+        _scope_cache[name] = found
+        return found
+    full = f"/job:{job}/replica:{replica}/task:{task}/device:{device_type}:{index}"
+    if op_name is None and not local:
+        raise errors.InvalidArgumentError(None, None, f"{full} unknown device.")
     available = ", ".join(d.name for d in devices.logical_devices())
-    kinds = sorted({d.device_type for d in devices.logical_devices()})
+    suffix = "" if op_name is None else f" [Op:{op_name}] name: "
     raise errors.InvalidArgumentError(
         None, None,
-        f"Could not satisfy device specification '{devices.JOB_PREFIX}{device_type}:{index}'. "
-        f"enable_soft_placement=0. Supported device types [{', '.join(kinds)}]. "
-        f"All available devices [{available}].")
+        f"Could not satisfy device specification '{full}'. enable_soft_placement={int(soft)}. "
+        f"Supported device types [{', '.join(devices.supported_types())}]. "
+        f"All available devices [{available}].{suffix}")
 
 
-def _on_device(t: Any, device: devices.Device) -> Any:
-    if t._device is device:
-        return t._array
-    return transfers.copy_array(t._array, t._device, device)
+def _supported_device(op: Op, device: devices.Device, inputs: Sequence[Any],
+                      explicit: bool) -> devices.Device:
+    """`device`, or CPU:0 when it cannot hold an input's dtype (TF has no GPU kernel then)."""
+    for t in inputs:
+        if not device.supports(t._array.dtype):
+            break
+    else:
+        return device
+    if explicit and not _flags.soft_device_placement:
+        raise errors.InvalidArgumentError(
+            None, None,
+            f"Cannot assign a device for operation {op.name}: Could not satisfy explicit device "
+            f"specification '{device.name}' because no supported kernel for "
+            f"{device.device_type} devices is available. [Op:{op.name}] name: ")
+    return devices.cpu0()
 
 
 def _dtype_error(op: Op, array: Any) -> errors.OpError:
@@ -131,6 +215,12 @@ def _prefix(op: Op, device: devices.Device) -> str:
 
 def _decorate(e: errors.OpError, op: Op, device: devices.Device) -> errors.OpError:
     return type(e)(e.node_def, e.op, f"{_prefix(op, device)}{e.message} [Op:{op.name}] name: ")
+
+
+def _oom_error(op: Op, e: Exception, device: devices.Device) -> errors.OpError:
+    return errors.ResourceExhaustedError(
+        None, None, f"{_prefix(op, device)}OOM when allocating tensor on {device.name}: {e} "
+        f"[Op:{op.name}] name: ")
 
 
 def _kernel_error(op: Op, e: Exception, arrays: list, device: devices.Device) -> errors.OpError:

@@ -12,21 +12,32 @@ _thread = context.thread
 
 @contextlib.contextmanager
 def device(device_name: Any) -> Iterator[None]:
-    """Places ops and variables created inside on `device_name` (`tf.device`).
+    """Places ops and new tensors and variables inside on `device_name` (`tf.device`).
 
-    Nested scopes merge as TF merges them: inner fields override outer ones; `None` or ''
-    clears nothing. A device that does not exist falls back to CPU:0 under soft placement.
+    Nested scopes merge as TF merges them: the inner scope's fields override the outer ones
+    (`CPU:1` then `/job:localhost` stays on CPU:1); `''` changes nothing and `None` clears
+    every enclosing scope (back to the default device), as in TF's eager mode. Reads and
+    updates of a variable still run on the variable's device. A device that does not exist
+    is resolved when an op runs: the default device under soft placement, else TF's error.
+
+    Raises:
+      ValueError: `device_name` does not parse (e.g. "foo:0").
+      RuntimeError: `device_name` is a function (graph-mode device functions).
     """
     if callable(device_name):
         raise RuntimeError("tf.device does not support functions when eager execution is enabled.")
-    if isinstance(device_name, DeviceSpec):
-        spec = device_name
-    else:
-        spec = DeviceSpec.from_string(device_name or "")
     outer = _thread.device_name
-    merged = DeviceSpec.from_string(outer).make_merged_spec(spec) if outer else spec
+    if device_name is None:
+        merged_name = None
+    else:
+        if isinstance(device_name, DeviceSpec):
+            spec = device_name
+        else:
+            spec = DeviceSpec.from_string(device_name)
+        merged = DeviceSpec.from_string(outer).make_merged_spec(spec) if outer else spec
+        merged_name = merged.to_string() or None
     _thread.device_stack.append(outer)
-    _thread.device_name = merged.to_string() or None
+    _thread.device_name = merged_name
     context.add_special(1)
     try:
         yield

@@ -90,7 +90,7 @@ class Tensor:
 
     def __len__(self) -> int:
         if self._array.ndim == 0:
-            raise TypeError("len is not well defined for a rank-0 tensor.")
+            raise TypeError("Scalar tensor has no `len()`")
         return self._array.shape[0]
 
     def __iter__(self) -> Iterator["Tensor"]:
@@ -120,9 +120,7 @@ class Tensor:
         return complex(self._host())
 
     def __index__(self) -> int:
-        if self._array.ndim != 0 or not _dtypes.from_numpy(self._array.dtype).is_integer:
-            raise TypeError("Only integer scalar tensors can be converted to an index")
-        return int(self._host())
+        return self._host().__index__()  # TF defers to NumPy, errors included
 
     def __hash__(self) -> int:
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
@@ -148,9 +146,8 @@ class Tensor:
         return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={numpy_text(self._host(), True)}>"
 
     def __format__(self, spec: str) -> str:
-        if spec:
-            return format(self._host(), spec)
-        return str(self)
+        # TF formats the NumPy value: f"{t}" is "[1 2]", not str(t).
+        return format(self._host(), spec)
 
 
 def _rebuild_tensor(value: np.ndarray) -> Tensor:

@@ -1,4 +1,9 @@
-"""Copies between devices, each one counted (bytes and number per source/destination pair)."""
+"""Copies between devices, each one counted (bytes and number per source/destination pair).
+
+Every copy makes a new buffer on the destination, even between logical CPUs that share the
+host's memory: placement then costs what it would cost between real devices, and a tensor
+never aliases one on another device.
+"""
 from __future__ import annotations
 
 import threading
@@ -9,17 +14,14 @@ _stats: dict[tuple[str, str], list[int]] = {}
 
 
 def copy_array(array: Any, source: Any, destination: Any) -> Any:
-    """`array` (living on `source`) as a fresh array on `destination`, counted."""
+    """`array` (living on device `source`) as a fresh array on device `destination`, counted."""
     if source.backend is destination.backend:
-        if source.backend.name == "numpy":
-            out = source.backend.copy(array)
-        else:
-            out = destination.backend.copy(array, destination.backend_index)
+        out = destination.backend.copy(array, destination.backend_index)
     else:
-        host = source.backend.to_host(array)
-        out = destination.backend.from_host(host, destination.backend_index)
-        if out is host:
-            out = host.copy()
+        # Through the host: to_host of a GPU array and from_host onto a GPU each make a new
+        # buffer, so only a host-to-host hop could alias, and that takes the branch above.
+        out = destination.backend.from_host(source.backend.to_host(array),
+                                            destination.backend_index)
     nbytes = int(getattr(array, "nbytes", 0))
     key = (source.name, destination.name)
     with _lock:
@@ -33,7 +35,14 @@ def copy_array(array: Any, source: Any, destination: Any) -> Any:
 
 
 def transfer_stats(reset: bool = False) -> dict[tuple[str, str], dict[str, int]]:
-    """Copies made so far: {(source, destination): {"copies": n, "bytes": b}}."""
+    """Copies made between devices so far (`eagerflow.debugging.transfer_stats`).
+
+    Args:
+      reset: when True, clears the counts after reading them.
+
+    Returns:
+      {(source device name, destination device name): {"copies": n, "bytes": b}}.
+    """
     with _lock:
         result = {key: {"copies": c, "bytes": b} for key, (c, b) in _stats.items()}
         if reset:
@@ -42,5 +51,6 @@ def transfer_stats(reset: bool = False) -> dict[tuple[str, str], dict[str, int]]
 
 
 def reset_transfer_stats() -> None:
+    """Clears the copy counts (`eagerflow.debugging.reset_transfer_stats`)."""
     with _lock:
         _stats.clear()

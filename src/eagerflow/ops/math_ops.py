@@ -13,10 +13,10 @@ import numpy as np
 from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework import errors
 from eagerflow.framework.execute import execute
-from eagerflow.framework.op import Op
+from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import conversion
-from eagerflow.ops.dtype_sets import BOOL, FLOAT, INEXACT, INT, NUMBER, REAL, SIGNED
+from eagerflow.ops.dtype_sets import BOOL, COMPLEX as COMPLEX_TYPES, FLOAT, INEXACT, INT, NUMBER, REAL, SIGNED, SIGNED_INT
 
 # TF computes inf/nan silently; NumPy would warn from our kernels. Costs nothing unless raised.
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"eagerflow\.ops\.")
@@ -66,9 +66,10 @@ def _pow(xp: Any, x: Any, y: Any) -> Any:
 
 
 def _sigmoid(xp: Any, x: Any) -> Any:
-    # exp(-|x|) never overflows; same value as 1/(1+exp(-x)).
-    e = xp.exp(-xp.abs(x))
-    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
+    # exp(-|x|) never overflows; same value as 1/(1+exp(-x)). Half types round once, as TF's.
+    wide = x.astype(np.float32) if x.dtype.itemsize == 2 and x.dtype.kind != "c" else x
+    e = xp.exp(-xp.abs(wide))
+    return xp.where(wide >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype)
 
 
 def _erf(xp: Any, x: Any) -> Any:
@@ -105,7 +106,7 @@ def _invert(xp: Any, x: Any) -> Any:
 
 
 def _equal(xp: Any, x: Any, y: Any, incompatible_shape_error: bool = True) -> Any:
-    if not incompatible_shape_error:
+    if not incompatible_shape_error and x.shape != y.shape:
         try:
             np.broadcast_shapes(x.shape, y.shape)
         except ValueError:
@@ -114,7 +115,7 @@ def _equal(xp: Any, x: Any, y: Any, incompatible_shape_error: bool = True) -> An
 
 
 def _not_equal(xp: Any, x: Any, y: Any, incompatible_shape_error: bool = True) -> Any:
-    if not incompatible_shape_error:
+    if not incompatible_shape_error and x.shape != y.shape:
         try:
             np.broadcast_shapes(x.shape, y.shape)
         except ValueError:
@@ -141,28 +142,228 @@ def _cast(xp: Any, x: Any, DstT: Any) -> Any:
     return x.astype(DstT)
 
 
-def _binary(name: str, fn: Any, dtypes: Any) -> Op:
-    return Op(name, fn, dtypes=dtypes, error=broadcast_error)
+def _squared_difference(xp: Any, x: Any, y: Any) -> Any:
+    d = x - y
+    return d * xp.conj(d) if d.dtype.kind == "c" else d * d
 
 
-def _unary(name: str, fn: Any, dtypes: Any) -> Op:
-    return Op(name, fn, dtypes=dtypes)
+def _atan2(xp: Any, y: Any, x: Any) -> Any:
+    # Computed wide and rounded once, so float32 results are correctly rounded as TF's are.
+    if y.dtype.itemsize < 8:
+        return xp.arctan2(y.astype(np.float64), x.astype(np.float64)).astype(y.dtype)
+    return xp.arctan2(y, x)
+
+
+def _binary(name: str, fn: Any, dtypes: Any, grad: Any = None) -> Op:
+    return Op(name, fn, grad=grad, dtypes=dtypes, error=broadcast_error)
+
+
+def _unary(name: str, fn: Any, dtypes: Any, grad: Any = None) -> Op:
+    return Op(name, fn, grad=grad, dtypes=dtypes)
+
+
+# --- gradients ------------------------------------------------------------------------------
+# Each returns one entry per input; the tape sums broadcast gradients back to input shapes.
+# They call the public functions below, so gradients of gradients are recorded too.
+def _add_grad(ctx: Any, dy: Tensor) -> tuple:
+    return dy, dy
+
+
+def _sub_grad(ctx: Any, dy: Tensor) -> tuple:
+    return dy, negative(dy)
+
+
+def _mul_grad(ctx: Any, dy: Tensor) -> tuple:
+    x, y = ctx.inputs
+    return multiply(dy, conj(y)), multiply(conj(x), dy)
+
+
+def _real_div_grad(ctx: Any, dy: Tensor) -> tuple:
+    x, y = conj(ctx.inputs[0]), conj(ctx.inputs[1])
+    return realdiv(dy, y), multiply(dy, realdiv(realdiv(negative(x), y), y))
+
+
+def _div_no_nan_grad(ctx: Any, dy: Tensor) -> tuple:
+    x, y = conj(ctx.inputs[0]), conj(ctx.inputs[1])
+    return divide_no_nan(dy, y), multiply(dy, divide_no_nan(divide_no_nan(negative(x), y), y))
+
+
+def _floor_mod_grad(ctx: Any, dy: Tensor) -> tuple:
+    x, y = ctx.inputs
+    return dy, multiply(dy, negative(floordiv(x, y)))
+
+
+def _no_grad(ctx: Any, dy: Tensor) -> tuple:
+    """Piecewise-constant ops (floor, round, floordiv...): TF returns None for every input."""
+    return (None,) * len(ctx.inputs)
+
+
+def _pow_grad(ctx: Any, dy: Tensor) -> tuple:
+    x, y = conj(ctx.inputs[0]), conj(ctx.inputs[1])
+    gx = multiply(dy, multiply(y, pow(x, subtract(y, 1))))
+    # TF avoids the false singularity of log(x) at x <= 0: the y-gradient is 0 there.
+    mask = not_equal(x, 0) if x.dtype.is_complex else greater(x, 0)
+    safe_x = select(mask, x, ones_like_same(x))
+    log_x = select(mask, log(safe_x), zeros_like_same(x))
+    return gx, multiply(dy, multiply(conj(ctx.output), log_x))
+
+
+def _selector_grad(selector: Any) -> Any:
+    def grad(ctx: Any, dy: Tensor) -> tuple:
+        # Ties go to x, as TF's Maximum/Minimum gradients do.
+        x, y = ctx.inputs
+        zeros = zeros_like_same(dy)
+        mask = selector(x, y)
+        return select(mask, dy, zeros), select(mask, zeros, dy)
+
+    return grad
+
+
+def _squared_difference_grad(ctx: Any, dy: Tensor) -> tuple:
+    x, y = ctx.inputs
+    gx = multiply(multiply(dy, 2), subtract(x, y))
+    return gx, negative(gx)
+
+
+def _atan2_grad(ctx: Any, dy: Tensor) -> tuple:
+    y, x = ctx.inputs  # atan2(y, x)
+    inv = realdiv(dy, add(square(x), square(y)))
+    return multiply(x, inv), multiply(negative(y), inv)
+
+
+def _neg_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (negative(dy),)
+
+
+def _abs_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (multiply(dy, sign(ctx.inputs[0])),)
+
+
+def _sign_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (zeros_like_same(ctx.inputs[0]),)
+
+
+def _square_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (multiply(dy, multiply(conj(ctx.inputs[0]), 2)),)
+
+
+def _sqrt_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (realdiv(multiply(dy, 0.5), conj(ctx.output)),)
+
+
+def _rsqrt_grad(ctx: Any, dy: Tensor) -> tuple:
+    y = conj(ctx.output)
+    return (multiply(multiply(dy, -0.5), multiply(square(y), y)),)
+
+
+def _exp_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (multiply(dy, conj(ctx.output)),)
+
+
+def _expm1_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (multiply(dy, exp(conj(ctx.inputs[0]))),)
+
+
+def _log_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (multiply(dy, reciprocal(conj(ctx.inputs[0]))),)
+
+
+def _log1p_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (multiply(dy, reciprocal(add(1, conj(ctx.inputs[0])))),)
+
+
+def _sin_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (multiply(dy, conj(cos(ctx.inputs[0]))),)
+
+
+def _cos_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (negative(multiply(dy, conj(sin(ctx.inputs[0])))),)
+
+
+def _tan_grad(ctx: Any, dy: Tensor) -> tuple:
+    sec = reciprocal(cos(conj(ctx.inputs[0])))
+    return (multiply(dy, square(sec)),)
+
+
+def _tanh_grad(ctx: Any, dy: Tensor) -> tuple:
+    y = conj(ctx.output)
+    return (multiply(dy, subtract(1, square(y))),)
+
+
+def _sigmoid_grad(ctx: Any, dy: Tensor) -> tuple:
+    y = conj(ctx.output)
+    return (multiply(dy, multiply(y, subtract(1, y))),)
+
+
+def _erf_grad(ctx: Any, dy: Tensor) -> tuple:
+    x = ctx.inputs[0]
+    return (multiply(dy, multiply(2 / np.sqrt(np.pi), exp(negative(square(x))))),)
+
+
+def _reciprocal_grad(ctx: Any, dy: Tensor) -> tuple:
+    y = conj(ctx.output)
+    return (multiply(negative(dy), square(y)),)
+
+
+def _conj_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (conj(dy),)
+
+
+def _real_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (complex(dy, zeros_like_same(dy)),)
+
+
+def _imag_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (complex(zeros_like_same(dy), dy),)
+
+
+def _complex_grad(ctx: Any, dy: Tensor) -> tuple:
+    return real(dy), imag(dy)
+
+
+def _complex_abs_grad(ctx: Any, dy: Tensor) -> tuple:
+    y = ctx.output
+    return (divide_no_nan(multiply(complex(dy, zeros_like_same(dy)), ctx.inputs[0]),
+                          complex(y, zeros_like_same(y))),)
+
+
+def _cast_grad(ctx: Any, dy: Tensor) -> tuple:
+    # Only float/complex -> float/complex passes a gradient (TF's _CastGrad).
+    src = ctx.inputs[0].dtype
+    if (src.is_floating or src.is_complex) and (dy.dtype.is_floating or dy.dtype.is_complex):
+        return (cast(dy, src),)
+    return (None,)
+
+
+def _select_grad(ctx: Any, dy: Tensor) -> tuple:
+    zeros = zeros_like_same(dy)
+    condition = ctx.inputs[0]
+    return None, select(condition, dy, zeros), select(condition, zeros, dy)
+
+
+def _add_n_grad(ctx: Any, dy: Tensor) -> tuple:
+    return (dy,) * len(ctx.inputs)
 
 
 # --- declarations ---------------------------------------------------------------------------
-ADD = Op("AddV2", _add, dtypes=NUMBER + (_dtypes.string,), error=broadcast_error)
-SUB = _binary("Sub", lambda xp, x, y: x - y, NUMBER)
-MUL = _binary("Mul", lambda xp, x, y: x * y, NUMBER)
-REAL_DIV = _binary("RealDiv", lambda xp, x, y: (x / y).astype(x.dtype, copy=False), INEXACT)
-DIV_NO_NAN = _binary("DivNoNan", lambda xp, x, y: xp.where(y == 0, 0, x / xp.where(y == 0, 1, y)).astype(x.dtype), INEXACT)
-FLOOR_DIV = _binary("FloorDiv", _floordiv, REAL)
-FLOOR_MOD = _binary("FloorMod", _floormod, REAL)
-TRUNCATE_DIV = _binary("TruncateDiv", _truncatediv, REAL)
-POW = _binary("Pow", _pow, NUMBER)
-MAXIMUM = _binary("Maximum", lambda xp, x, y: xp.maximum(x, y), REAL)
-MINIMUM = _binary("Minimum", lambda xp, x, y: xp.minimum(x, y), REAL)
-SQUARED_DIFFERENCE = _binary("SquaredDifference", lambda xp, x, y: (x - y) * (x - y), NUMBER)
-ATAN2 = _binary("Atan2", lambda xp, x, y: xp.arctan2(x, y), FLOAT)
+ADD = Op("AddV2", _add, grad=_add_grad, dtypes=NUMBER + (_dtypes.string,), error=broadcast_error)
+SUB = _binary("Sub", lambda xp, x, y: x - y, NUMBER, _sub_grad)
+MUL = _binary("Mul", lambda xp, x, y: x * y, NUMBER, _mul_grad)
+REAL_DIV = _binary("RealDiv", lambda xp, x, y: (x / y).astype(x.dtype, copy=False), INEXACT, _real_div_grad)
+DIV_NO_NAN = _binary("DivNoNan", lambda xp, x, y: xp.where(y == 0, 0, x / xp.where(y == 0, 1, y)).astype(x.dtype),
+                     INEXACT, _div_no_nan_grad)
+FLOOR_DIV = _binary("FloorDiv", _floordiv, REAL, _no_grad)
+FLOOR_MOD = _binary("FloorMod", _floormod, REAL, _floor_mod_grad)
+TRUNCATE_DIV = _binary("TruncateDiv", _truncatediv, REAL, _no_grad)
+POW = _binary("Pow", _pow, NUMBER, _pow_grad)
+MAXIMUM = _binary("Maximum", lambda xp, x, y: xp.maximum(x, y), REAL, _selector_grad(lambda x, y: greater_equal(x, y)))
+MINIMUM = _binary("Minimum", lambda xp, x, y: xp.minimum(x, y), REAL, _selector_grad(lambda x, y: less_equal(x, y)))
+SQUARED_DIFFERENCE = _binary("SquaredDifference", _squared_difference, NUMBER, _squared_difference_grad)
+ATAN2 = _binary("Atan2", _atan2, FLOAT, _atan2_grad)
+COMPLEX = _binary("Complex", lambda xp, re, im: re + 1j * im if re.dtype == np.float64 else
+                  (re + np.complex64(1j) * im).astype(np.complex64), (_dtypes.float32, _dtypes.float64),
+                  _complex_grad)
+SELECT = Op("SelectV2", lambda xp, c, x, y: xp.where(c, x, y), grad=_select_grad, error=broadcast_error)
 
 EQUAL = Op("Equal", _equal, error=broadcast_error)
 NOT_EQUAL = Op("NotEqual", _not_equal, error=broadcast_error)
@@ -171,165 +372,194 @@ LESS_EQUAL = _binary("LessEqual", lambda xp, x, y: x <= y, REAL)
 GREATER = _binary("Greater", lambda xp, x, y: x > y, REAL)
 GREATER_EQUAL = _binary("GreaterEqual", lambda xp, x, y: x >= y, REAL)
 
-LOGICAL_AND = _binary("LogicalAnd", lambda xp, x, y: xp.logical_and(x, y), BOOL)
-LOGICAL_OR = _binary("LogicalOr", lambda xp, x, y: xp.logical_or(x, y), BOOL)
-LOGICAL_NOT = _unary("LogicalNot", lambda xp, x: xp.logical_not(x), BOOL)
+# Logical ops take bool only (no `T` attr): wrong inputs get TF's "cannot compute" message.
+LOGICAL_AND = _binary("LogicalAnd", lambda xp, x, y: xp.logical_and(x, y), None)
+LOGICAL_OR = _binary("LogicalOr", lambda xp, x, y: xp.logical_or(x, y), None)
+LOGICAL_NOT = _unary("LogicalNot", lambda xp, x: xp.logical_not(x), None)
 BITWISE_AND = _binary("BitwiseAnd", lambda xp, x, y: x & y, INT)
 BITWISE_OR = _binary("BitwiseOr", lambda xp, x, y: x | y, INT)
 BITWISE_XOR = _binary("BitwiseXor", lambda xp, x, y: x ^ y, INT)
 INVERT = _unary("Invert", _invert, INT)
 
-NEG = _unary("Neg", lambda xp, x: -x, SIGNED)
-ABS = _unary("Abs", _abs, FLOAT + INT)
-COMPLEX_ABS = _unary("ComplexAbs", _abs, (_dtypes.complex64, _dtypes.complex128))
-SIGN = _unary("Sign", _sign, NUMBER)
-SQUARE = _unary("Square", lambda xp, x: x * x, NUMBER)
-SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), INEXACT)
-RSQRT = _unary("Rsqrt", _rsqrt, INEXACT)
-EXP = _unary("Exp", lambda xp, x: xp.exp(x), INEXACT)
-EXPM1 = _unary("Expm1", lambda xp, x: xp.expm1(x), INEXACT)
-LOG = _unary("Log", lambda xp, x: xp.log(x), INEXACT)
-LOG1P = _unary("Log1p", lambda xp, x: xp.log1p(x), INEXACT)
-SIN = _unary("Sin", lambda xp, x: xp.sin(x), INEXACT)
-COS = _unary("Cos", lambda xp, x: xp.cos(x), INEXACT)
-TAN = _unary("Tan", lambda xp, x: xp.tan(x), INEXACT)
-TANH = _unary("Tanh", lambda xp, x: xp.tanh(x), INEXACT)
-SIGMOID = _unary("Sigmoid", _sigmoid, INEXACT)
-ERF = _unary("Erf", _erf, FLOAT)
-RECIPROCAL = _unary("Reciprocal", lambda xp, x: (1 / x).astype(x.dtype), INEXACT)
-ROUND = _unary("Round", _round, NUMBER)
-FLOOR = _unary("Floor", lambda xp, x: xp.floor(x), FLOAT)
-CEIL = _unary("Ceil", lambda xp, x: xp.ceil(x), FLOAT)
+NEG = _unary("Neg", lambda xp, x: -x, SIGNED, _neg_grad)
+ABS = _unary("Abs", _abs, FLOAT + SIGNED_INT, _abs_grad)
+COMPLEX_ABS = _unary("ComplexAbs", _abs, COMPLEX_TYPES, _complex_abs_grad)
+SIGN = _unary("Sign", _sign, SIGNED, _sign_grad)
+SQUARE = _unary("Square", lambda xp, x: x * x, SIGNED, _square_grad)
+SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), INEXACT, _sqrt_grad)
+RSQRT = _unary("Rsqrt", _rsqrt, INEXACT, _rsqrt_grad)
+EXP = _unary("Exp", lambda xp, x: xp.exp(x), INEXACT, _exp_grad)
+EXPM1 = _unary("Expm1", lambda xp, x: xp.expm1(x), INEXACT, _expm1_grad)
+LOG = _unary("Log", lambda xp, x: xp.log(x), INEXACT, _log_grad)
+LOG1P = _unary("Log1p", lambda xp, x: xp.log1p(x), INEXACT, _log1p_grad)
+SIN = _unary("Sin", lambda xp, x: xp.sin(x), INEXACT, _sin_grad)
+COS = _unary("Cos", lambda xp, x: xp.cos(x), INEXACT, _cos_grad)
+TAN = _unary("Tan", lambda xp, x: xp.tan(x), INEXACT, _tan_grad)
+TANH = _unary("Tanh", lambda xp, x: xp.tanh(x), INEXACT, _tanh_grad)
+SIGMOID = _unary("Sigmoid", _sigmoid, INEXACT, _sigmoid_grad)
+ERF = _unary("Erf", _erf, FLOAT, _erf_grad)
+RECIPROCAL = _unary("Reciprocal", lambda xp, x: (1 / x).astype(x.dtype), INEXACT, _reciprocal_grad)
+ROUND = _unary("Round", _round, NUMBER, _no_grad)
+FLOOR = _unary("Floor", lambda xp, x: xp.floor(x), FLOAT, _no_grad)
+CEIL = _unary("Ceil", lambda xp, x: xp.ceil(x), FLOAT, _no_grad)
 IS_FINITE = _unary("IsFinite", lambda xp, x: xp.isfinite(x), FLOAT)
 IS_NAN = _unary("IsNan", lambda xp, x: xp.isnan(x), FLOAT)
 IS_INF = _unary("IsInf", lambda xp, x: xp.isinf(x), FLOAT)
-REAL_PART = _unary("Real", lambda xp, x: xp.real(x).copy(), COMPLEX_ABS.dtypes)
-IMAG_PART = _unary("Imag", lambda xp, x: xp.imag(x).copy(), COMPLEX_ABS.dtypes)
-CONJ = _unary("Conj", lambda xp, x: xp.conj(x), NUMBER)
-CAST = Op("Cast", _cast)
+REAL_PART = _unary("Real", lambda xp, x: xp.real(x).copy(), COMPLEX_TYPES, _real_grad)
+IMAG_PART = _unary("Imag", lambda xp, x: xp.imag(x).copy(), COMPLEX_TYPES, _imag_grad)
+CONJ = _unary("Conj", lambda xp, x: xp.conj(x), COMPLEX_TYPES, _conj_grad)
+CAST = Op("Cast", _cast, grad=_cast_grad)
 
 
 # --- public functions -----------------------------------------------------------------------
-def _run_binary(op: Op, x: Any, y: Any) -> Tensor:
-    return execute(op, conversion.binary(op, x, y))
-
-
 def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x + y elementwise, with broadcasting (`tf.math.add`)."""
-    return _run_binary(ADD, x, y)
+    # TF converts y with x's dtype as a hint only: a mismatch is the op's InvalidArgumentError.
+    return execute(ADD, conversion.binary(ADD, x, y, strict=False))
 
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x - y elementwise (`tf.math.subtract`)."""
-    return _run_binary(SUB, x, y)
+    return execute(SUB, conversion.binary(SUB, x, y))
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x * y elementwise (`tf.math.multiply`)."""
-    return _run_binary(MUL, x, y)
+    return execute(MUL, conversion.binary(MUL, x, y))
 
 
 # Integer true division casts first, as TF's truediv does.
-_TRUEDIV_FLOAT = {"int8": _dtypes.float32, "uint8": _dtypes.float32, "int16": _dtypes.float32,
-                  "uint16": _dtypes.float32, "int32": _dtypes.float64, "uint32": _dtypes.float64,
-                  "int64": _dtypes.float64, "uint64": _dtypes.float64}
+_TRUEDIV_FLOAT = {np.dtype(k): v for k, v in (
+    ("int8", _dtypes.float32), ("uint8", _dtypes.float32), ("int16", _dtypes.float32),
+    ("uint16", _dtypes.float32), ("int32", _dtypes.float64), ("uint32", _dtypes.float64),
+    ("int64", _dtypes.float64), ("uint64", _dtypes.float64))}
 
 
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y, casting integer operands to float first (`tf.math.truediv`)."""
-    x, y = conversion.binary(REAL_DIV, x, y)
-    target = _TRUEDIV_FLOAT.get(x.dtype.name)
+    if type(x) is Tensor and type(y) is Tensor and x._array.dtype == y._array.dtype:
+        pass
+    else:
+        x = conversion.tensor(x)
+        y = conversion.like(y, x, strict=False)
+        if x._array.dtype != y._array.dtype:
+            raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != {y.dtype!r}.")
+    target = _TRUEDIV_FLOAT.get(x._array.dtype)
     if target is not None:
         x, y = cast(x, target), cast(y, target)
     return execute(REAL_DIV, (x, y))
 
 
 def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """x / y elementwise (`tf.math.divide`)."""
+    """x / y elementwise (`tf.math.divide`); a Python `x` must fit a tensor `y`'s dtype."""
+    if type(x) is not Tensor and conversion.is_tensor_like(y):
+        x = conversion.like(x, conversion.tensor(y))
     return truediv(x, y)
 
 
 def realdiv(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(REAL_DIV, x, y)
+    return execute(REAL_DIV, conversion.binary(REAL_DIV, x, y))
 
 
 def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y, 0 where y is 0 (`tf.math.divide_no_nan`)."""
-    return _run_binary(DIV_NO_NAN, x, y)
+    if type(x) is not Tensor and conversion.is_tensor_like(y):
+        x = conversion.like(x, conversion.tensor(y))
+    x = conversion.tensor(x)
+    y = conversion.like(y, x, strict=False)
+    if x._array.dtype != y._array.dtype:
+        raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != {y.dtype!r}.")
+    return execute(DIV_NO_NAN, (x, y))
 
 
 def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x // y rounding toward negative infinity (`tf.math.floordiv`)."""
-    return _run_binary(FLOOR_DIV, x, y)
+    return execute(FLOOR_DIV, conversion.binary(FLOOR_DIV, x, y))
 
 
 def floormod(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Remainder of floor division, sign of y (`tf.math.floormod`)."""
-    return _run_binary(FLOOR_MOD, x, y)
+    return execute(FLOOR_MOD, conversion.binary(FLOOR_MOD, x, y))
 
 
 mod = floormod
 
 
 def truncatediv(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(TRUNCATE_DIV, x, y)
+    return execute(TRUNCATE_DIV, conversion.binary(TRUNCATE_DIV, x, y))
 
 
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y elementwise (`tf.math.pow`)."""
-    return _run_binary(POW, x, y)
+    return execute(POW, conversion.binary(POW, x, y))
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Elementwise max (`tf.math.maximum`)."""
-    return _run_binary(MAXIMUM, x, y)
+    return execute(MAXIMUM, conversion.binary(MAXIMUM, x, y))
 
 
 def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Elementwise min (`tf.math.minimum`)."""
-    return _run_binary(MINIMUM, x, y)
+    return execute(MINIMUM, conversion.binary(MINIMUM, x, y))
 
 
 def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(SQUARED_DIFFERENCE, x, y)
+    return execute(SQUARED_DIFFERENCE, conversion.binary(SQUARED_DIFFERENCE, x, y))
 
 
 def atan2(y: Any, x: Any, name: str | None = None) -> Tensor:
-    return _run_binary(ATAN2, y, x)
+    return execute(ATAN2, conversion.binary(ATAN2, y, x))
 
 
 def equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x == y elementwise (`tf.math.equal`)."""
-    return _run_binary(EQUAL, x, y)
+    return execute(EQUAL, conversion.binary(EQUAL, x, y))
 
 
 def not_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x != y elementwise (`tf.math.not_equal`)."""
-    return _run_binary(NOT_EQUAL, x, y)
+    return execute(NOT_EQUAL, conversion.binary(NOT_EQUAL, x, y))
 
 
 def less(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(LESS, x, y)
+    return execute(LESS, conversion.binary(LESS, x, y))
 
 
 def less_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(LESS_EQUAL, x, y)
+    return execute(LESS_EQUAL, conversion.binary(LESS_EQUAL, x, y))
 
 
 def greater(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(GREATER, x, y)
+    return execute(GREATER, conversion.binary(GREATER, x, y))
 
 
 def greater_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(GREATER_EQUAL, x, y)
+    return execute(GREATER_EQUAL, conversion.binary(GREATER_EQUAL, x, y))
+
+
+def _require_bool(op: Op, *tensors: Tensor) -> None:
+    for index, t in enumerate(tensors):
+        if t._array.dtype != np.bool_:
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                f"cannot compute {op.name} as input #{index}(zero-based) was expected to be a bool "
+                f"tensor but is a {cpp_name(t.dtype)} tensor", op.name)
+
+
+def _logical(op: Op, x: Any, y: Any) -> Tensor:
+    x = conversion.tensor(x, _dtypes.bool) if not conversion.is_tensor_like(x) else conversion.tensor(x)
+    y = conversion.tensor(y, _dtypes.bool) if not conversion.is_tensor_like(y) else conversion.tensor(y)
+    _require_bool(op, x, y)
+    return execute(op, (x, y))
 
 
 def logical_and(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(LOGICAL_AND, x, y)
+    return _logical(LOGICAL_AND, x, y)
 
 
 def logical_or(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(LOGICAL_OR, x, y)
+    return _logical(LOGICAL_OR, x, y)
 
 
 def logical_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -338,19 +568,21 @@ def logical_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def logical_not(x: Any, name: str | None = None) -> Tensor:
-    return execute(LOGICAL_NOT, (conversion.tensor(x),))
+    x = conversion.tensor(x)
+    _require_bool(LOGICAL_NOT, x)
+    return execute(LOGICAL_NOT, (x,))
 
 
 def bitwise_and(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(BITWISE_AND, x, y)
+    return execute(BITWISE_AND, conversion.binary(BITWISE_AND, x, y))
 
 
 def bitwise_or(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(BITWISE_OR, x, y)
+    return execute(BITWISE_OR, conversion.binary(BITWISE_OR, x, y))
 
 
 def bitwise_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _run_binary(BITWISE_XOR, x, y)
+    return execute(BITWISE_XOR, conversion.binary(BITWISE_XOR, x, y))
 
 
 def invert(x: Any, name: str | None = None) -> Tensor:
@@ -473,7 +705,30 @@ def conj(x: Any, name: str | None = None) -> Tensor:
 
 
 def zeros_like_same(x: Tensor) -> Tensor:
+    """Zeros with `x`'s shape, dtype and device (a constant: no op is recorded)."""
     return Tensor(x._device.xp.zeros_like(x._array), x._device)
+
+
+def ones_like_same(x: Tensor) -> Tensor:
+    """Ones with `x`'s shape, dtype and device (a constant: no op is recorded)."""
+    return Tensor(x._device.xp.ones_like(x._array), x._device)
+
+
+def select(condition: Any, x: Any, y: Any, name: str | None = None) -> Tensor:
+    """Elements of `x` where `condition`, else of `y`, broadcasting all three (TF's SelectV2)."""
+    x, y = conversion.binary(SELECT, x, y)
+    condition = conversion.tensor(condition)
+    if condition._array.dtype != np.bool_:
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            f"cannot compute SelectV2 as input #0(zero-based) was expected to be a bool tensor "
+            f"but is a {cpp_name(condition.dtype)} tensor", "SelectV2")
+    return execute(SELECT, (condition, x, y))
+
+
+def complex(real: Any, imag: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
+    """real + imag * 1j; float32 parts give complex64, float64 parts complex128 (`tf.complex`)."""
+    return execute(COMPLEX, conversion.binary(COMPLEX, real, imag))
 
 
 def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
@@ -501,8 +756,17 @@ def saturate_cast(value: Any, dtype: Any, name: str | None = None) -> Tensor:
 def add_n(inputs: list, name: str | None = None) -> Tensor:
     """Sum of a list of same-shape, same-dtype tensors (`tf.math.add_n`)."""
     if not inputs:
-        raise ValueError("inputs must be a list of at least one Tensor/IndexedSlices with the same dtype and shape")
+        raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with the same dtype and shape.")
     tensors = conversion.same_dtype(ADD_N, list(inputs))
+    first = tensors[0]._array.shape
+    for i, t in enumerate(tensors[1:], 1):
+        if t._array.shape != first:
+            # TF names the kernel AddN_N_<count> in this message, and only in it.
+            device = tensors[0]._device.name
+            raise errors.InvalidArgumentError(
+                None, None, f"{{{{function_node __wrapped__AddN_N_{len(tensors)}_device_{device}}}}} "
+                f"Inputs to operation AddN of type AddN must have the same size and shape.  "
+                f"Input 0: {_shape_text(first)} != input {i}: {_shape_text(t._array.shape)} [Op:AddN] name: ")
     return execute(ADD_N, tensors)
 
 
@@ -519,14 +783,28 @@ def _add_n(xp: Any, *arrays: Any) -> Any:
     return out
 
 
-ADD_N = Op("AddN", _add_n, dtypes=NUMBER)
+ADD_N = Op("AddN", _add_n, grad=_add_n_grad, dtypes=NUMBER)
 
 
 def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: str | None = None) -> Tensor:
     """Clips values elementwise to [min, max] (`tf.clip_by_value`)."""
     t = conversion.tensor(t)
-    return minimum(maximum(t, clip_value_min), clip_value_max)
+    # TF applies the maximum bound first, then the minimum, and refuses to grow `t` by broadcasting.
+    t_min = minimum(t, clip_value_max)
+    _assert_same_shape(t, t_min)
+    t_max = maximum(t_min, clip_value_min)
+    _assert_same_shape(t, t_max)
+    return t_max
+
+
+def _assert_same_shape(t: Tensor, clipped: Tensor) -> None:
+    if t._array.shape != clipped._array.shape:
+        raise ValueError(f"Shapes {t.shape} and {clipped.shape} are incompatible")
 
 
 def scalar_mul(scalar: Any, x: Any, name: str | None = None) -> Tensor:
+    """scalar * x, where `scalar` must be 0-D (`tf.math.scalar_mul`)."""
+    shape = np.shape(scalar._array if isinstance(scalar, Tensor) else scalar)
+    if shape != ():
+        raise ValueError(f"The input scalar must be a 0-D value. Received shape {tuple(shape)}.")
     return multiply(scalar, x)

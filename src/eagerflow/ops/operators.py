@@ -11,56 +11,29 @@ from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import array_ops, linalg_ops, math_ops
 
 
-def _add(x: Any, y: Any) -> Tensor:
-    return math_ops.add(x, y)
-
-
 def _radd(x: Any, y: Any) -> Tensor:
-    return math_ops.add(y, x)
-
-
-def _sub(x: Any, y: Any) -> Tensor:
-    return math_ops.subtract(x, y)
+    # `1.5 + int_tensor` is TF's TypeError (strict conversion), unlike `int_tensor + 1.5`.
+    return math_ops.execute(math_ops.ADD, math_ops.conversion.binary(math_ops.ADD, y, x))
 
 
 def _rsub(x: Any, y: Any) -> Tensor:
     return math_ops.subtract(y, x)
 
 
-def _mul(x: Any, y: Any) -> Tensor:
-    return math_ops.multiply(x, y)
-
-
 def _rmul(x: Any, y: Any) -> Tensor:
     return math_ops.multiply(y, x)
-
-
-def _truediv(x: Any, y: Any) -> Tensor:
-    return math_ops.truediv(x, y)
 
 
 def _rtruediv(x: Any, y: Any) -> Tensor:
     return math_ops.truediv(y, x)
 
 
-def _floordiv(x: Any, y: Any) -> Tensor:
-    return math_ops.floordiv(x, y)
-
-
 def _rfloordiv(x: Any, y: Any) -> Tensor:
     return math_ops.floordiv(y, x)
 
 
-def _mod(x: Any, y: Any) -> Tensor:
-    return math_ops.floormod(x, y)
-
-
 def _rmod(x: Any, y: Any) -> Tensor:
     return math_ops.floormod(y, x)
-
-
-def _pow(x: Any, y: Any) -> Tensor:
-    return math_ops.pow(x, y)
 
 
 def _rpow(x: Any, y: Any) -> Tensor:
@@ -105,14 +78,6 @@ def _invert(x: Any) -> Tensor:
     return math_ops.logical_not(t) if t.dtype.is_bool else math_ops.invert(t)
 
 
-def _neg(x: Any) -> Tensor:
-    return math_ops.negative(x)
-
-
-def _abs(x: Any) -> Tensor:
-    return math_ops.abs(x)
-
-
 def _eq(x: Any, y: Any) -> Any:
     """Elementwise ==; False for None or shapes that do not broadcast, as TF's tensor_equals."""
     if y is None:
@@ -150,19 +115,19 @@ def _getitem(x: Any, key: Any) -> Tensor:
 
 def install(cls: type) -> None:
     """Gives `cls` TF's operator overloads."""
-    cls.__add__ = _add
+    cls.__add__ = math_ops.add  # x OP y: the op function itself, one call less
     cls.__radd__ = _radd
-    cls.__sub__ = _sub
+    cls.__sub__ = math_ops.subtract  # x OP y: the op function itself, one call less
     cls.__rsub__ = _rsub
-    cls.__mul__ = _mul
+    cls.__mul__ = math_ops.multiply  # x OP y: the op function itself, one call less
     cls.__rmul__ = _rmul
-    cls.__truediv__ = _truediv
+    cls.__truediv__ = math_ops.truediv  # x OP y: the op function itself, one call less
     cls.__rtruediv__ = _rtruediv
-    cls.__floordiv__ = _floordiv
+    cls.__floordiv__ = math_ops.floordiv  # x OP y: the op function itself, one call less
     cls.__rfloordiv__ = _rfloordiv
-    cls.__mod__ = _mod
+    cls.__mod__ = math_ops.floormod  # x OP y: the op function itself, one call less
     cls.__rmod__ = _rmod
-    cls.__pow__ = _pow
+    cls.__pow__ = math_ops.pow  # x OP y: the op function itself, one call less
     cls.__rpow__ = _rpow
     cls.__matmul__ = _matmul
     cls.__rmatmul__ = _rmatmul
@@ -173,8 +138,8 @@ def install(cls: type) -> None:
     cls.__xor__ = _xor
     cls.__rxor__ = _rxor
     cls.__invert__ = _invert
-    cls.__neg__ = _neg
-    cls.__abs__ = _abs
+    cls.__neg__ = math_ops.negative
+    cls.__abs__ = math_ops.abs
     cls.__eq__ = _eq
     cls.__ne__ = _ne
     cls.__lt__ = _lt

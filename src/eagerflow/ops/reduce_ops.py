@@ -10,7 +10,7 @@ from eagerflow.framework import errors
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import conversion
+from eagerflow.ops import array_ops, conversion, math_ops
 from eagerflow.ops.dtype_sets import BOOL, FLOAT, NUMBER, REAL
 
 
@@ -21,15 +21,15 @@ def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     axes = [int(axis)] if np.ndim(axis) == 0 else [int(a) for a in np.asarray(axis).ravel()]
     out = []
     for a in axes:
-        if not -ndim <= a < max(ndim, 1) or (ndim == 0 and a not in (0, -1)):
+        if not -ndim <= a < ndim:
             raise errors.InvalidArgumentError(
                 None, None, f"Invalid reduction dimension ({a} for input with {ndim} dimension(s)")
-        a = a % ndim if ndim else 0
+        a = a % ndim
         if a in out:
             raise errors.InvalidArgumentError(
                 None, None, f"Invalid reduction arguments: Axes contains duplicate dimension: {a}")
         out.append(a)
-    return tuple(sorted(out)) if ndim else ()
+    return tuple(sorted(out))
 
 
 def _reducer(fn: Any) -> Any:
@@ -98,14 +98,108 @@ def _logsumexp(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
     return xp.asarray(out).astype(x.dtype, copy=False)
 
 
-SUM = Op("Sum", _reducer(_sum), dtypes=NUMBER)
-MEAN = Op("Mean", _reducer(_mean), dtypes=NUMBER)
-MAX = Op("Max", _reducer(_extreme("max", "min")), dtypes=REAL)
-MIN = Op("Min", _reducer(_extreme("min", "max")), dtypes=REAL)
-PROD = Op("Prod", _reducer(_prod), dtypes=NUMBER)
+# --- gradients ------------------------------------------------------------------------------
+def _kept_dims(dy: Tensor, x: Tensor, axes: tuple, keepdims: bool) -> Tensor:
+    """`dy` reshaped to the reduction's keepdims shape, so it broadcasts against `x`."""
+    if keepdims or not axes:
+        return dy
+    shape = tuple(1 if i in axes else d for i, d in enumerate(x._array.shape))
+    return array_ops.reshape(dy, shape)
+
+
+def _axes(ctx: Any) -> tuple:
+    return normalize_axes(ctx.attrs.get("axis"), ctx.inputs[0]._array.ndim)
+
+
+def _broadcast_like(dy: Tensor, x: Tensor) -> Tensor:
+    """`dy` broadcast to `x`'s shape (as an Add, so gradients of gradients sum it back)."""
+    return math_ops.add(dy, math_ops.zeros_like_same(x))
+
+
+def _sum_grad(ctx: Any, dy: Tensor) -> tuple:
+    x = ctx.inputs[0]
+    return (_broadcast_like(_kept_dims(dy, x, _axes(ctx), ctx.attrs.get("keepdims", False)), x),)
+
+
+def _mean_grad(ctx: Any, dy: Tensor) -> tuple:
+    x = ctx.inputs[0]
+    axes = _axes(ctx)
+    count = 1
+    for a in axes:
+        count *= x._array.shape[a]
+    dx = _broadcast_like(_kept_dims(dy, x, axes, ctx.attrs.get("keepdims", False)), x)
+    return (math_ops.realdiv(dx, math_ops.cast(max(count, 1), dx.dtype)),)
+
+
+def _extreme_grad(ctx: Any, dy: Tensor) -> tuple:
+    """TF's _MinOrMaxGrad: the gradient is split equally among tied extremes."""
+    x = ctx.inputs[0]
+    axes = _axes(ctx)
+    keepdims = ctx.attrs.get("keepdims", False)
+    y = _kept_dims(ctx.output, x, axes, keepdims)
+    dy = _kept_dims(dy, x, axes, keepdims)
+    indicators = math_ops.cast(math_ops.equal(y, x), dy.dtype)
+    num_selected = reduce_sum(indicators, axis=list(axes), keepdims=True)
+    return (math_ops.multiply(math_ops.realdiv(indicators, num_selected), dy),)
+
+
+def _product_of_others(x: Tensor, axes: tuple) -> Tensor:
+    """For each element, the product of the other elements of its reduction group.
+
+    One axis is two exclusive cumprods; more axes peel one off at a time, so zeros in the
+    input are handled exactly (unlike prod / x).
+    """
+    if not axes:
+        return math_ops.ones_like_same(x)
+    last = axes[-1]
+    along = math_ops.multiply(cumprod(x, last, exclusive=True), cumprod(x, last, exclusive=True, reverse=True))
+    if len(axes) == 1:
+        return along
+    rest = _product_of_others(reduce_prod(x, axis=last, keepdims=True), axes[:-1])
+    return math_ops.multiply(along, rest)
+
+
+def _prod_grad(ctx: Any, dy: Tensor) -> tuple:
+    x = ctx.inputs[0]
+    axes = _axes(ctx)
+    dy = _kept_dims(dy, x, axes, ctx.attrs.get("keepdims", False))
+    return (math_ops.multiply(dy, math_ops.conj(_product_of_others(x, axes))),)
+
+
+def _logsumexp_grad(ctx: Any, dy: Tensor) -> tuple:
+    x = ctx.inputs[0]
+    axes = _axes(ctx)
+    keepdims = ctx.attrs.get("keepdims", False)
+    out = _kept_dims(ctx.output, x, axes, keepdims)
+    softmax = math_ops.exp(math_ops.subtract(x, out))
+    return (math_ops.multiply(_kept_dims(dy, x, axes, keepdims), softmax),)
+
+
+def _cumsum_grad(ctx: Any, dy: Tensor) -> tuple:
+    attrs = ctx.attrs
+    return (cumsum(dy, attrs.get("axis", 0), exclusive=attrs.get("exclusive", False),
+                   reverse=not attrs.get("reverse", False)),)
+
+
+def _cumprod_grad(ctx: Any, dy: Tensor) -> tuple:
+    # TF's _CumprodGrad, including its division by x (zeros in x give 0 there).
+    x = ctx.inputs[0]
+    axis = ctx.attrs.get("axis", 0)
+    exclusive = ctx.attrs.get("exclusive", False)
+    reverse = ctx.attrs.get("reverse", False)
+    prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
+    out = cumsum(math_ops.multiply(prod, dy), axis, exclusive=exclusive, reverse=not reverse)
+    return (math_ops.divide_no_nan(out, x),)
+
+
+SUM = Op("Sum", _reducer(_sum), grad=_sum_grad, dtypes=NUMBER)
+MEAN = Op("Mean", _reducer(_mean), grad=_mean_grad, dtypes=NUMBER)
+MAX = Op("Max", _reducer(_extreme("max", "min")), grad=_extreme_grad, dtypes=REAL)
+MIN = Op("Min", _reducer(_extreme("min", "max")), grad=_extreme_grad, dtypes=REAL)
+PROD = Op("Prod", _reducer(_prod), grad=_prod_grad, dtypes=NUMBER)
 ANY = Op("Any", _reducer(_any), dtypes=BOOL)
 ALL = Op("All", _reducer(_all), dtypes=BOOL)
-LOGSUMEXP = Op("ReduceLogSumExp", _reducer(_logsumexp), dtypes=FLOAT)
+LOGSUMEXP = Op("ReduceLogSumExp", _reducer(_logsumexp), grad=_logsumexp_grad, dtypes=FLOAT)
 
 
 def _arg(fn_name: str) -> Any:
@@ -151,8 +245,8 @@ def _cumprod(xp: Any, x: Any, axis: int = 0, exclusive: bool = False, reverse: b
     return xp.ascontiguousarray(out)
 
 
-CUMSUM = Op("Cumsum", _cumsum, dtypes=NUMBER)
-CUMPROD = Op("Cumprod", _cumprod, dtypes=NUMBER)
+CUMSUM = Op("Cumsum", _cumsum, grad=_cumsum_grad, dtypes=NUMBER)
+CUMPROD = Op("Cumprod", _cumprod, grad=_cumprod_grad, dtypes=NUMBER)
 
 
 def _reduce(op: Op, input_tensor: Any, axis: Any, keepdims: bool) -> Tensor:
@@ -165,7 +259,23 @@ def _reduce(op: Op, input_tensor: Any, axis: Any, keepdims: bool) -> Tensor:
                 errors.InvalidArgumentError,
                 f"cannot compute {op.name} as input #0(zero-based) was expected to be a bool tensor "
                 f"but is a {x.dtype.name} tensor", op.name)
+    if axis is not None and np.ndim(axis) != 0:
+        _check_duplicate_axes(op, x, axis)
     return execute(op, (x,), {"axis": axis, "keepdims": bool(keepdims)})
+
+
+def _check_duplicate_axes(op: Op, x: Tensor, axis: Any) -> None:
+    # TF reports duplicate axes without the usual trailing " name: ".
+    ndim = x._array.ndim
+    seen = set()
+    for a in np.asarray(axis).ravel().tolist():
+        if not -ndim <= a < ndim:
+            return  # the kernel reports it
+        if a % ndim in seen:
+            raise errors.InvalidArgumentError(
+                None, None, f"{{{{function_node __wrapped__{op.name}_device_{x._device.name}}}}} Invalid "
+                f"reduction arguments: Axes contains duplicate dimension: {a % ndim} [Op:{op.name}]")
+        seen.add(a % ndim)
 
 
 def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
@@ -201,7 +311,9 @@ def reduce_all(input_tensor: Any, axis: Any = None, keepdims: bool = False, name
 def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
     x = conversion.tensor(input_tensor)
     if not x.dtype.is_floating:
-        raise errors.op_error(errors.InvalidArgumentError, LOGSUMEXP.unsupported_dtype_message(x.dtype), "IsFinite")
+        # TF composes logsumexp; its IsFinite step is what rejects other dtypes.
+        raise errors.op_error(errors.InvalidArgumentError, math_ops.IS_FINITE.unsupported_dtype_message(x.dtype),
+                              "IsFinite")
     return _reduce(LOGSUMEXP, x, axis, keepdims)
 
 
@@ -228,8 +340,6 @@ def cumprod(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = Fals
 
 
 def count_nonzero(input: Any, axis: Any = None, keepdims: bool = False, dtype: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
-    from eagerflow.ops import math_ops
-
     x = conversion.tensor(input)
     nonzero = math_ops.not_equal(x, math_ops.zeros_like_same(x))
     return reduce_sum(math_ops.cast(nonzero, dtype), axis=axis, keepdims=keepdims)

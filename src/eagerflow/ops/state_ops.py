@@ -9,6 +9,8 @@ from __future__ import annotations
 import sys
 from typing import Any
 
+import numpy as np
+
 from eagerflow.framework import errors
 from eagerflow.framework.op import Op
 
@@ -33,10 +35,10 @@ def _var_handle(xp: Any, variable: Any) -> None:
 
 def _assign(xp: Any, variable: Any, value: Any) -> None:
     with variable._lock:
-        current = variable._array
-        if current is not None and current.shape == value.shape and owns_buffer(variable):
-            current[...] = value
-        elif getattr(value, "base", 0) is None and type(value) is type(current):
+        # No local name for the buffer before owns_buffer: it would count as a reference.
+        if variable._array is not None and variable._array.shape == value.shape and owns_buffer(variable):
+            variable._array[...] = value
+        elif getattr(value, "base", 0) is None and (variable._array is None or type(value) is type(variable._array)):
             variable._array = value  # alias the immutable tensor's buffer; updates copy first
         else:
             variable._array = xp.array(value, copy=True)
@@ -55,7 +57,7 @@ def _assign_add(xp: Any, variable: Any, value: Any) -> None:
         if owns_buffer(variable):
             xp.add(variable._array, value, out=variable._array)
         else:
-            variable._array = xp.add(variable._array, value)
+            variable._array = xp.asarray(xp.add(variable._array, value))  # 0-d stays an array
 
 
 def _assign_sub(xp: Any, variable: Any, value: Any) -> None:
@@ -64,14 +66,16 @@ def _assign_sub(xp: Any, variable: Any, value: Any) -> None:
         if owns_buffer(variable):
             xp.subtract(variable._array, value, out=variable._array)
         else:
-            variable._array = xp.subtract(variable._array, value)
+            variable._array = xp.asarray(xp.subtract(variable._array, value))
 
 
 def _read(xp: Any, variable: Any) -> Any:
-    return variable._array
+    # Under the lock: a read between an update's ownership check and its write would see it.
+    with variable._lock:
+        return variable._array
 
 
-def _writable(xp: Any, variable: Any) -> Any:
+def writable(xp: Any, variable: Any) -> Any:
     """The variable's buffer, made private first if anything else references it."""
     if not owns_buffer(variable):
         variable._array = xp.array(variable._array, copy=True)
@@ -98,7 +102,7 @@ def _scatter_nd(kind: str) -> Any:
                     bad = flat[(col < 0) | (col >= d)][0]
                     raise errors.InvalidArgumentError(
                         None, None, f"indices{list(bad.tolist())} = {list(bad.tolist())} does not index into {_dims(shape)}")
-            target = _writable(xp, variable)
+            target = writable(xp, variable)
             idx = tuple(flat[:, i] for i in range(depth))
             upd = updates.reshape((flat.shape[0],) + shape[depth:])
             if kind == "update":
@@ -117,10 +121,16 @@ def _scatter_nd(kind: str) -> Any:
 
 def _strided_slice_assign(xp: Any, variable: Any, value: Any, index: Any) -> None:
     with variable._lock:
-        target = _writable(xp, variable)
-        region = target[index]
-        if region.shape != value.shape:
-            raise ValueError(f"Cannot assign slice: value shape {_dims(value.shape)} does not match the slice shape {_dims(region.shape)}")
+        region_shape = variable._array[index].shape
+        try:
+            fits = np.broadcast_shapes(value.shape, region_shape) == region_shape
+        except ValueError:
+            fits = False
+        if not fits:  # checked before any write: a failed assign changes nothing
+            raise errors.InvalidArgumentError(
+                None, None, f"Cannot broadcast input shape {_dims(value.shape)} into final shape "
+                f"{_dims(region_shape)}")
+        target = writable(xp, variable)
         target[index] = value
 
 
@@ -128,7 +138,7 @@ VAR_HANDLE = Op("VarHandleOp", _var_handle, resource=True, num_outputs=0)
 ASSIGN = Op("AssignVariableOp", _assign, resource=True, num_outputs=0)
 ASSIGN_ADD = Op("AssignAddVariableOp", _assign_add, resource=True, num_outputs=0)
 ASSIGN_SUB = Op("AssignSubVariableOp", _assign_sub, resource=True, num_outputs=0)
-READ = Op("ReadVariableOp", _read, resource=True)
+READ = Op("ReadVariableOp", _read, resource=True, grad=lambda ctx, dy: (dy,))
 GATHER = Op("ResourceGather", _gather, resource=True)
 SCATTER_ND_UPDATE = Op("ResourceScatterNdUpdate", _scatter_nd("update"), resource=True, num_outputs=0)
 SCATTER_ND_ADD = Op("ResourceScatterNdAdd", _scatter_nd("add"), resource=True, num_outputs=0)

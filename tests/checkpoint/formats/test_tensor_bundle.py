@@ -207,6 +207,8 @@ def _rewrite_entry(prefix: str, key: str, **fields) -> None:
     ({"shape": [-1, 7]}, errors.DataLossError, "Invalid tensor shape"),
     ({"shape": [2**40, 2**40]}, errors.DataLossError, "Invalid tensor shape"),
     ({"shape": [2**30, 2**30]}, errors.DataLossError, "Invalid size"),
+    ({"shape": [0, 2**62], "size": 0}, errors.DataLossError, "Invalid tensor shape"),
+    ({"shape": [1] * 70}, errors.UnimplementedError, "dimensions"),
     ({"shard_id": 3}, errors.DataLossError, "Invalid shard id"),
     ({"crc32c": 1}, errors.DataLossError, "Checksum does not match"),
     ({"dtype": protos.DT_VARIANT}, errors.UnimplementedError, "DT_VARIANT"),
@@ -417,3 +419,46 @@ def test_index_of_several_blocks_matches_tf_bytes(tmp_path, tf_python):
         assert len(f.read()) > 2 * table.DEFAULT_BLOCK_SIZE  # Several data blocks, several index entries.
     write_bundle(our_prefix, _tf_order(BundleReader(tf_prefix)))
     assert _files(our_prefix) == _files(tf_prefix)
+
+
+def test_garbage_object_graph_is_data_loss():
+    with pytest.raises(errors.DataLossError, match="Object graph"):
+        protos.parse_object_graph(b"\x0a\xff\xff\xff")
+
+
+_DESCRIBE = textwrap.dedent("""
+    import json
+    from tensorflow.core.protobuf import tensor_bundle_pb2, trackable_object_graph_pb2
+
+    def describe(message):
+        out = {message.full_name: sorted((f.name, f.number, f.type, f.is_repeated) for f in message.fields)}
+        for nested in message.nested_types:
+            out.update(describe(nested))
+        return out
+
+    result = {}
+    for module in (tensor_bundle_pb2, trackable_object_graph_pb2):
+        for message in module.DESCRIPTOR.message_types_by_name.values():
+            result.update(describe(message))
+    result["DataType"] = sorted((v.name, v.number) for v in
+                                tensor_bundle_pb2.BundleEntryProto.DESCRIPTOR.fields_by_name["dtype"].enum_type.values)
+    print(json.dumps(result))
+""")
+
+
+@pytest.mark.tensorflow
+def test_our_protos_match_tensorflows_field_numbers(tf_python):
+    import json
+
+    result = subprocess.run([tf_python, "-c", _DESCRIBE], capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "3"})
+    assert result.returncode == 0, result.stderr[-3000:]
+    theirs = json.loads(result.stdout.strip().splitlines()[-1])
+    for full_name, fields in theirs.items():
+        if full_name == "DataType":
+            ours = sorted((name, number) for number, name in protos.DATA_TYPE_NAMES.items())
+            assert ours == [tuple(v) for v in fields if v[1] < 100]  # Not the *_REF types (101+).
+            continue
+        descriptor = protos._POOL.FindMessageTypeByName(full_name)
+        ours = sorted((f.name, f.number, f.type, f.is_repeated) for f in descriptor.fields)
+        assert ours == [tuple(f) for f in fields], full_name

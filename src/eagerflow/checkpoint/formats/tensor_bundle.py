@@ -35,7 +35,10 @@ Progress = Callable[[int, int], None]
 HEADER_KEY = b""
 _BUNDLE_VERSION = 1  # kTensorBundleVersion
 _MIN_PRODUCER = 0  # kTensorBundleMinProducer
-_CHUNK = 64 << 20  # Bytes per write/read/crc step: bounds progress granularity, not copies.
+# Bytes per read/write step: the checksum runs on each chunk while it is still in the
+# CPU cache, which keeps the crc from costing a second pass over memory.
+_CHUNK = 256 << 10
+_PROGRESS_EVERY = 64 << 20
 _MAX_DIMS = 254  # TensorShape::MaxDimensions()
 _NUMPY_MAX_DIMS = 64
 _UINT32_MAX = 0xFFFFFFFF
@@ -149,22 +152,26 @@ class _ProgressCounter:
         self._progress = progress
         self.total = total
         self.done = 0
+        self._reported = 0
 
-    def advance(self, nbytes: int) -> None:
+    def advance(self, nbytes: int, flush: bool = True) -> None:
+        """Counts `nbytes`; reports at the end of a tensor (`flush`) or every 64 MiB."""
         self.done += nbytes
-        if self._progress is not None:
+        if self._progress is not None and (flush or self.done - self._reported >= _PROGRESS_EVERY):
+            self._reported = self.done
             self._progress(self.done, self.total)
 
 
 def _write_numeric(f: Any, array: np.ndarray, counter: _ProgressCounter) -> tuple[int, int]:
-    """Writes the array's bytes (from a memoryview, no copy); returns (size, crc32c)."""
+    """Writes the array's bytes (from a uint8 view, no copy); returns (size, crc32c)."""
     data = array.reshape(-1).view(np.uint8)
     crc = 0
     for start in range(0, len(data), _CHUNK):
         chunk = data[start:start + _CHUNK]
-        f.write(chunk)
         crc = crc32c(chunk, crc)
-        counter.advance(len(chunk))
+        f.write(chunk)
+        counter.advance(len(chunk), flush=False)
+    counter.advance(0)
     return len(data), crc
 
 
@@ -213,12 +220,14 @@ def _fsync_dir(path: str) -> None:
         os.close(fd)
 
 
-def write_bundle(prefix: str, tensors: Mapping[str, Any], progress: Progress | None = None) -> None:
+def write_bundle(prefix: str | os.PathLike, tensors: Mapping[str, Any], progress: Progress | None = None) -> None:
     """Writes `tensors` as the TF checkpoint `prefix.index` + `prefix.data-00000-of-00001`.
 
     The bytes are those TF's SaveV2 writes for the same tensors. Both files are written
     under temporary names, flushed and fsynced, then renamed into place, data first and
-    index last, so a crash never leaves a half-written file under the final names.
+    index last, so a crash never leaves a half-written file under the final names. An
+    existing index at `prefix` is removed just before the renames: killed between them,
+    the prefix holds no checkpoint rather than an old index describing new data.
 
     Args:
       prefix: checkpoint prefix, e.g. `/tmp/ckpt/model-1`. Its directory is created.
@@ -230,6 +239,7 @@ def write_bundle(prefix: str, tensors: Mapping[str, Any], progress: Progress | N
     Raises:
       InvalidArgumentError: an empty or non-str key, or a value TF cannot hold.
     """
+    prefix = os.fspath(prefix)
     prepared: list[tuple[bytes, int, np.ndarray]] = []
     for key, value in tensors.items():
         if not isinstance(key, str) or not key:
@@ -295,21 +305,27 @@ def _read_file(path: str) -> bytes:
             return f.read()
     except FileNotFoundError:
         raise errors.NotFoundError(None, None, f"Failed to find any matching files for {path}") from None
-    except OSError as exc:
+    except PermissionError as exc:
         raise errors.PermissionDeniedError(None, None, f"Cannot read {path}: {exc}") from None
+    except OSError as exc:
+        raise errors.UnknownError(None, None, f"Cannot read {path}: {exc}") from None
 
 
-def _readinto(f: Any, buffer: memoryview, path: str, offset: int,
-              counter: _ProgressCounter | None = None) -> None:
+def _readinto(f: Any, buffer: np.ndarray, path: str, offset: int, counter: _ProgressCounter) -> int:
+    """Fills the uint8 array `buffer` from `f` at `offset`; returns the crc32c of its bytes."""
     f.seek(offset)
     done = 0
+    crc = 0
     while done < len(buffer):
-        n = f.readinto(buffer[done:done + _CHUNK])
+        chunk = buffer[done:done + _CHUNK]
+        n = f.readinto(chunk)
         if not n:
             raise errors.DataLossError(None, None, f"Truncated read of {path} at offset {offset + done}")
+        crc = crc32c(chunk[:n], crc)
         done += n
-        if counter is not None:
-            counter.advance(n)
+        counter.advance(n, flush=False)
+    counter.advance(0)
+    return crc
 
 
 class BundleReader:
@@ -330,7 +346,7 @@ class BundleReader:
       UnimplementedError: a big-endian checkpoint.
     """
 
-    def __init__(self, prefix: str, progress: Progress | None = None):
+    def __init__(self, prefix: str | os.PathLike, progress: Progress | None = None):
         self._prefix = os.fspath(prefix)
         index_path = index_filename(self._prefix)
         table = TableReader(_read_file(index_path), name=index_path)
@@ -354,7 +370,6 @@ class BundleReader:
             except UnicodeDecodeError:
                 key = key_bytes.decode("utf-8", "surrogateescape")
             self._entries[key] = protos.parse(protos.BundleEntryProto, value, f"Entry for key {key}")
-        self._shard_sizes: dict[int, int] = {}
         total = sum(max(e.size, 0) for e in self._entries.values())
         self._counter = _ProgressCounter(progress, total)
 
@@ -460,10 +475,8 @@ class BundleReader:
                 None, None, f"Invalid size in bundle entry: key {key}; stored size {size}; "
                             f"expected size {expected}")
         # size is now checked against the file, so this allocation is bounded by it.
-        array = np.empty(shape, dtype=dtype)
-        buffer = array.reshape(-1).view(np.uint8)
-        _readinto(f, memoryview(buffer), path, offset, self._counter)
-        return array, crc32c(buffer)
+        array = _allocate(shape, dtype, key)
+        return array, _readinto(f, array.reshape(-1).view(np.uint8), path, offset, self._counter)
 
     def _read_strings(self, f: Any, path: str, key: str, shape: tuple[int, ...],
                       offset: int, size: int) -> tuple[np.ndarray, int]:
@@ -472,9 +485,10 @@ class BundleReader:
         if count > size or (count == 0 and size not in (0, 4)):
             raise errors.DataLossError(
                 None, None, f"Invalid size in bundle entry: key {key}; {count} strings in {size} bytes")
-        data = bytearray(size)
-        _readinto(f, memoryview(data), path, offset, self._counter)
-        out = np.empty(shape, dtype=object)
+        data = np.empty(size, dtype=np.uint8)
+        _readinto(f, data, path, offset, self._counter)
+        data = data.tobytes()  # Small (string tensors); bytes make the parsing below simple.
+        out = _allocate(shape, np.dtype(object), key)
         if size == 0:
             return out, 0  # TF's ReadStringTensor reads nothing for an empty entry.
         lengths = []
@@ -490,16 +504,16 @@ class BundleReader:
             raise errors.DataLossError(
                 None, None, f"The length checksum does not match for key {key}: expected "
                             f"{unmask_crc(stored):08x} but actual is {crc:08x}")
-        crc = crc32c(memoryview(data)[pos:pos + 4], crc)
+        crc = crc32c(data[pos:pos + 4], crc)
         pos += 4
         if sum(lengths) != size - pos:
             raise errors.DataLossError(
                 None, None, f"String bytes of key {key} do not fill the entry: lengths sum to "
                             f"{sum(lengths)}, entry holds {size - pos}")
-        crc = crc32c(memoryview(data)[pos:], crc)
+        crc = crc32c(data[pos:], crc)
         flat = out.reshape(-1)
         for i, length in enumerate(lengths):
-            flat[i] = bytes(data[pos:pos + length])
+            flat[i] = data[pos:pos + length]
             pos += length
         return out, crc
 
@@ -525,6 +539,13 @@ def _shape(entry: Any, key: str) -> tuple[int, ...]:
             or _num_elements(dims) >= 1 << 63:
         raise errors.DataLossError(None, None, f"Invalid tensor shape: {key} {list(dims)}")
     return dims
+
+
+def _allocate(shape: tuple[int, ...], dtype: np.dtype, key: str) -> np.ndarray:
+    try:
+        return np.empty(shape, dtype=dtype)
+    except ValueError:  # e.g. (0, 2**62): no elements, but NumPy refuses the shape.
+        raise errors.DataLossError(None, None, f"Invalid tensor shape: {key} {list(shape)}") from None
 
 
 def _num_elements(shape: tuple[int, ...]) -> int:

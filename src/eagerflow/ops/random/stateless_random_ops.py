@@ -1,0 +1,288 @@
+"""``tf.random.stateless_*``: outputs are pure functions of a shape-[2] seed.
+
+As in TF 2.21 the seed is first hashed into a Philox key and counter
+(``StatelessRandomGetKeyCounter``); the V2 kernels then fill from that
+(key, counter). ``tf.random.Generator`` reuses the same V2 kernels with the
+key and counter read from its state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow.framework import dtypes as _dtypes
+from eagerflow.framework import errors
+from eagerflow.framework.convert import convert_to_tensor
+from eagerflow.framework.execute import execute
+from eagerflow.framework.op import Op
+from eagerflow.framework.tensor import Tensor
+from eagerflow.ops import math_ops
+from eagerflow.ops.random import distributions, samplers
+from eagerflow.ops.random.generator_state import ALG_AUTO_SELECT, ALG_PHILOX, ALG_THREEFRY
+from eagerflow.ops.random.generator_state import words_key_counter
+from eagerflow.ops.random.op_args import (
+    check_accepted, check_attr, scale_shift, shape_of, shape_tensor, shape_text,
+)
+from eagerflow.ops.random.random_ops import check_multinomial
+from eagerflow.ops.random.seeds import stateless_key_counter
+
+_SHAPE_DTYPES = (_dtypes.int32, _dtypes.int64)
+_SEED_DTYPES = (_dtypes.int32, _dtypes.int64)
+_FLOATS = (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32, _dtypes.float64)
+_INTS = (_dtypes.int32, _dtypes.int64, _dtypes.uint32, _dtypes.uint64)
+_UNIFORM_DTYPES = _FLOATS + _INTS
+_BINOMIAL_DTYPES = (_dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int32,
+                    _dtypes.int64)
+_CATEGORICAL_DTYPES = (_dtypes.int32, _dtypes.int64)
+_ALG_NAMES = {"philox": ALG_PHILOX, "threefry": ALG_THREEFRY, "auto_select": ALG_AUTO_SELECT}
+
+
+def convert_alg(alg: Any) -> int:
+    """``random_ops_util.convert_alg_to_int``: a name, enum or int to TF's algorithm id."""
+    if alg is None:
+        return ALG_AUTO_SELECT
+    value = getattr(alg, "value", alg)
+    if isinstance(value, str):
+        if value.lower() in _ALG_NAMES:
+            return _ALG_NAMES[value.lower()]
+    elif isinstance(value, (int, np.integer)) and int(value) in _ALG_NAMES.values():
+        return int(value)
+    raise ValueError(f"Argument `alg` got unsupported value {alg}. Supported values are philox "
+                     "for the Philox algorithm, threefry for the ThreeFry algorithm, and "
+                     "auto_select for auto-selection.")
+
+
+def check_seed_shape(seed: Any) -> None:
+    if seed.shape != (2,):
+        raise errors.InvalidArgumentError(
+            None, None, f"seed must have shape [2], not {shape_text(seed.shape)}")
+
+
+# --- kernels -----------------------------------------------------------------------------------
+
+def _get_key_counter(xp: Any, seed: Any) -> list:
+    check_seed_shape(seed)
+    key, counter = stateless_key_counter(samplers.host(seed))
+    words = np.array([key[0] | (key[1] << 32), counter[0] | (counter[1] << 32),
+                      counter[2] | (counter[3] << 32)], dtype=np.uint64)
+    return [xp.asarray(words[:1]), xp.asarray(words[1:])]
+
+
+def _key_counter(key: Any, counter: Any, alg: int) -> Any:
+    if counter.ndim != 1 or counter.shape[0] < 2 or alg == ALG_THREEFRY:
+        # TF's CPU kernels only run Philox; ThreeFry's 1-word counter fails this check.
+        got = shape_text(counter.shape) if alg != ALG_THREEFRY else "[1]"
+        raise errors.InvalidArgumentError(
+            None, None, f"counter must be a vector with length at least 2; got shape: {got}. "
+            "(Note that batched counters are not supported yet.)")
+    return words_key_counter(samplers.host(key).tolist(), samplers.host(counter).tolist())
+
+
+def _normal_v2(xp: Any, shape: Any, key: Any, counter: Any, dtype: Any, alg: int) -> Any:
+    k, c = _key_counter(key, counter, alg)
+    return distributions.fill_normal(shape_of(shape), dtype, k, c, xp)
+
+
+def _uniform_v2(xp: Any, shape: Any, key: Any, counter: Any, dtype: Any, alg: int) -> Any:
+    k, c = _key_counter(key, counter, alg)
+    return distributions.fill_uniform(shape_of(shape), dtype, k, c, xp)
+
+
+def _truncated_normal_v2(xp: Any, shape: Any, key: Any, counter: Any, dtype: Any,
+                         alg: int) -> Any:
+    k, c = _key_counter(key, counter, alg)
+    return distributions.fill_truncated_normal(shape_of(shape), dtype, k, c, xp)
+
+
+def _bound(name: str, array: Any) -> int:
+    if array.ndim != 0:
+        raise errors.InvalidArgumentError(
+            None, None, f"{name} must be 0-D, got shape {shape_text(array.shape)}")
+    return int(array)
+
+
+def _uniform_int_v2(xp: Any, shape: Any, key: Any, counter: Any, minval: Any, maxval: Any,
+                    alg: int) -> Any:
+    dims = shape_of(shape)
+    k, c = _key_counter(key, counter, alg)
+    lo, hi = _bound("minval", minval), _bound("maxval", maxval)
+    if distributions.size_of(dims) and lo >= hi:
+        raise errors.InvalidArgumentError(None, None, f"Need minval < maxval, got {lo} >= {hi}")
+    return distributions.fill_uniform_int(dims, lo, hi, minval.dtype, k, c, xp)
+
+
+def _uniform_full_int_v2(xp: Any, shape: Any, key: Any, counter: Any, dtype: Any,
+                         alg: int) -> Any:
+    k, c = _key_counter(key, counter, alg)
+    return distributions.fill_uniform_full_int(shape_of(shape), dtype, k, c, xp)
+
+
+def _stateless_multinomial(xp: Any, logits: Any, num_samples: Any, seed: Any,
+                           output_dtype: Any) -> Any:
+    count = int(num_samples)
+    check_multinomial(logits, count)
+    check_seed_shape(seed)
+    key, counter = stateless_key_counter(samplers.host(seed))
+    return samplers.categorical_from_stream(logits, count, key, counter, output_dtype, xp)
+
+
+def _stateless_binomial(xp: Any, shape: Any, seed: Any, counts: Any, probs: Any,
+                        dtype: Any) -> Any:
+    dims = shape_of(shape)
+    check_seed_shape(seed)
+    key, counter = stateless_key_counter(samplers.host(seed))
+    return samplers.binomial_sample(dims, counts, probs, dtype, key, counter, xp)
+
+
+GET_KEY_COUNTER = Op("StatelessRandomGetKeyCounter", _get_key_counter, num_outputs=2)
+NORMAL_V2 = Op("StatelessRandomNormalV2", _normal_v2, dtypes=_SHAPE_DTYPES)
+UNIFORM_V2 = Op("StatelessRandomUniformV2", _uniform_v2, dtypes=_SHAPE_DTYPES)
+UNIFORM_INT_V2 = Op("StatelessRandomUniformIntV2", _uniform_int_v2, dtypes=_SHAPE_DTYPES)
+UNIFORM_FULL_INT_V2 = Op("StatelessRandomUniformFullIntV2", _uniform_full_int_v2,
+                         dtypes=_SHAPE_DTYPES)
+TRUNCATED_NORMAL_V2 = Op("StatelessTruncatedNormalV2", _truncated_normal_v2, dtypes=_SHAPE_DTYPES)
+STATELESS_MULTINOMIAL = Op("StatelessMultinomial", _stateless_multinomial, dtypes=_FLOATS)
+STATELESS_BINOMIAL = Op("StatelessRandomBinomial", _stateless_binomial, dtypes=_SHAPE_DTYPES)
+
+
+# --- public functions --------------------------------------------------------------------------
+
+def seed_tensor(seed: Any, op_name: str) -> Tensor:
+    """A stateless seed as a tensor, with TF's error for a non-integer one."""
+    seed_t = convert_to_tensor(seed)
+    check_attr(op_name, "Tseed", seed_t.dtype, _SEED_DTYPES)
+    return seed_t
+
+
+def key_counter_alg(seed: Any, alg: Any) -> tuple[Tensor, Tensor, int]:
+    """``random_ops_util.get_key_counter_alg`` (Philox and auto_select hash alike)."""
+    alg_id = convert_alg(alg)
+    if alg_id == ALG_THREEFRY:
+        seed_t = seed_tensor(seed, "StatelessRandomGetKeyCounter")
+        host_seed = np.asarray(seed_t.numpy()).astype(np.uint32).astype(np.uint64)
+        key = convert_to_tensor(host_seed[:1] | (host_seed[1:2] << np.uint64(32)))
+        return key, convert_to_tensor(np.zeros(1, np.uint64)), alg_id
+    key, counter = execute(GET_KEY_COUNTER, (seed_tensor(seed, "StatelessRandomGetKeyCounter"),))
+    return key, counter, alg_id
+
+
+def stateless_random_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
+                            dtype: Any = _dtypes.float32, name: str | None = None,
+                            alg: Any = "auto_select") -> Tensor:
+    """Deterministic normal samples for a shape-[2] int seed (``tf.random.stateless_normal``)."""
+    dt = _dtypes.as_dtype(dtype)
+    shape_t = shape_tensor(shape)
+    mean_t = convert_to_tensor(mean, dtype=dt)
+    stddev_t = convert_to_tensor(stddev, dtype=dt)
+    key, counter, alg_id = key_counter_alg(seed, alg)
+    rnd = execute(NORMAL_V2, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
+    return scale_shift(rnd, _maybe_literal(stddev, stddev_t), _maybe_literal(mean, mean_t), dt)
+
+
+def _maybe_literal(value: Any, converted: Tensor) -> Any:
+    return value if type(value) in (int, float) else converted
+
+
+def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
+                               dtype: Any = _dtypes.float32, name: str | None = None,
+                               alg: Any = "auto_select") -> Tensor:
+    """Deterministic truncated-normal samples (``tf.random.stateless_truncated_normal``)."""
+    dt = _dtypes.as_dtype(dtype)
+    shape_t = shape_tensor(shape)
+    mean_t = convert_to_tensor(mean, dtype=dt)
+    stddev_t = convert_to_tensor(stddev, dtype=dt)
+    key, counter, alg_id = key_counter_alg(seed, alg)
+    rnd = execute(TRUNCATED_NORMAL_V2, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
+    return scale_shift(rnd, _maybe_literal(stddev, stddev_t), _maybe_literal(mean, mean_t), dt)
+
+
+def stateless_random_uniform(shape: Any, seed: Any, minval: Any = 0, maxval: Any = None,
+                             dtype: Any = _dtypes.float32, name: str | None = None,
+                             alg: Any = "auto_select") -> Tensor:
+    """Deterministic uniform samples (``tf.random.stateless_uniform``).
+
+    Integer dtypes take both bounds, or neither for full-range bits
+    (int32/int64/uint32/uint64).
+
+    Raises:
+      ValueError: an unsupported dtype, or one bound given without the other.
+      InvalidArgumentError: a bad seed shape, or integer ``minval >= maxval``.
+    """
+    dt = _dtypes.as_dtype(dtype)
+    check_accepted(dt, _UNIFORM_DTYPES)
+    if dt.is_integer:
+        if (minval is None) != (maxval is None):
+            raise ValueError(f"For integer `dtype` argument {dt}, argument `minval` and `maxval` "
+                             f"must be both None or not None. Got `minval`={minval} and "
+                             f"`maxval`={maxval}.")
+        if minval is not None and dt in (_dtypes.uint32, _dtypes.uint64):
+            raise ValueError(f"Argument `dtype` got invalid value {dt} when argument `minval` "
+                             "is not None. Please don't use unsigned integers in this case.")
+    elif maxval is None:
+        maxval = 1
+    shape_t = shape_tensor(shape)
+    if dt.is_integer and minval is None:
+        key, counter, alg_id = key_counter_alg(seed, alg)
+        return execute(UNIFORM_FULL_INT_V2, (shape_t, key, counter),
+                       {"dtype": dt._np, "alg": alg_id})
+    minval_t = convert_to_tensor(minval, dtype=dt)
+    maxval_t = convert_to_tensor(maxval, dtype=dt)
+    key, counter, alg_id = key_counter_alg(seed, alg)
+    if dt.is_integer:
+        return execute(UNIFORM_INT_V2, (shape_t, key, counter, minval_t, maxval_t),
+                       {"alg": alg_id})
+    rnd = execute(UNIFORM_V2, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
+    if _is_zero_one(minval, maxval):
+        return rnd  # rnd * 1 + 0 changes no bit
+    return math_ops.add(math_ops.multiply(rnd, math_ops.subtract(maxval_t, minval_t)), minval_t)
+
+
+def _is_zero_one(minval: Any, maxval: Any) -> bool:
+    return (type(minval) in (int, float) and minval == 0
+            and type(maxval) in (int, float) and maxval == 1)
+
+
+def stateless_categorical(logits: Any, num_samples: Any, seed: Any,
+                          dtype: Any = _dtypes.int64, name: str | None = None) -> Tensor:
+    """Deterministic class draws (``tf.random.stateless_categorical``; not bit-exact)."""
+    logits_t = convert_to_tensor(logits)
+    dt = _dtypes.as_dtype(dtype) if dtype else _dtypes.int64
+    check_accepted(dt, _CATEGORICAL_DTYPES)
+    count = convert_to_tensor(num_samples, dtype=_dtypes.int32)
+    return execute(STATELESS_MULTINOMIAL,
+                   (logits_t, count, seed_tensor(seed, "StatelessMultinomial")),
+                   {"output_dtype": dt._np})
+
+
+def stateless_random_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
+                              output_dtype: Any = _dtypes.int32,
+                              name: str | None = None) -> Tensor:
+    """Deterministic binomial draws (``tf.random.stateless_binomial``; not bit-exact).
+
+    ``counts`` and ``probs`` broadcast against the trailing dims of ``shape``.
+    """
+    dt = _dtypes.as_dtype(output_dtype)
+    shape_t = shape_tensor(shape)
+    probs_t = convert_to_tensor(probs, dtype_hint=_dtypes.float32)
+    counts_t = convert_to_tensor(counts, dtype_hint=probs_t.dtype)
+    check_attr("StatelessRandomBinomial", "dtype", dt, _BINOMIAL_DTYPES)
+    return execute(STATELESS_BINOMIAL,
+                   (shape_t, seed_tensor(seed, "StatelessRandomBinomial"), counts_t, probs_t),
+                   {"dtype": dt._np})
+
+
+def stateless_split(seed: Any, num: int = 2, alg: Any = "auto_select") -> Tensor:
+    """``tf.random.experimental.stateless_split``: ``num`` new seeds, shape ``[num, 2]``."""
+    seed_t = convert_to_tensor(seed)
+    return stateless_random_uniform([num, 2], seed_t, dtype=seed_t.dtype, minval=None,
+                                    maxval=None, alg=alg)
+
+
+def stateless_fold_in(seed: Any, data: Any, alg: Any = "auto_select") -> Tensor:
+    """``tf.random.experimental.stateless_fold_in``: a new seed mixing in ``data``."""
+    data_t = convert_to_tensor(data)
+    first = stateless_random_uniform([], seed, dtype=data_t.dtype, minval=None, maxval=None,
+                                     alg=alg)
+    return convert_to_tensor(np.stack([first.numpy(), data_t.numpy()]))

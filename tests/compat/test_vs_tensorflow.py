@@ -1,0 +1,353 @@
+"""Differential test: the same snippets run with `tf` bound to eagerflow and to TensorFlow 2.21.
+
+Each snippet prints what it computes (str/repr of tensors, dtypes, variables); an exception ends
+it and its class and message are recorded. Both transcripts must match exactly, after
+normalising text that differs run to run (object addresses). Hypothesis adds arithmetic on
+random shapes and dtypes, compared by value.
+"""
+import contextlib
+import io
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+tf_real = pytest.importorskip("tensorflow")
+
+import eagerflow as ef  # noqa: E402
+
+pytestmark = pytest.mark.tensorflow
+
+_ADDRESS = re.compile(r"0x[0-9a-f]+")
+# TF built with oneDNN runs MatMul as its _MklMatMul kernel and names it so in messages.
+_MKL = re.compile(r"_+MklMatMul")
+
+
+def _normalise(text):
+    text = _MKL.sub(lambda m: "__MatMul" if m.group(0).startswith("__") else "MatMul", text)
+    return _ADDRESS.sub("0x...", text)
+
+
+def run(module, code):
+    """The transcript of `code` with `tf` bound to `module`: printed lines, then any error."""
+    out = io.StringIO()
+    namespace = {"tf": module, "np": np}
+    try:
+        with contextlib.redirect_stdout(out):
+            exec(code, namespace)  # noqa: S102 - fixed snippets from this file
+    except Exception as error:  # noqa: BLE001 - the error itself is compared
+        out.write(f"!! {type(error).__name__}: {error}")
+    return _normalise(out.getvalue())
+
+
+def _case(code, reason=None):
+    if reason is None:
+        return pytest.param(code, id=code[:70])
+    return pytest.param(code, id=code[:70], marks=pytest.mark.xfail(strict=True, reason=reason))
+
+
+# --- printing tensors of many dtypes and shapes -----------------------------------------------
+PRINTING = [
+    "x = tf.constant(1.5); print(x); print(repr(x))",
+    "x = tf.constant([1, 2, 3]); print(x); print(repr(x))",
+    "x = tf.constant([[1., 2.], [3., 4.]]); print(x); print(repr(x))",
+    "x = tf.constant([True, False]); print(x); print(repr(x))",
+    "x = tf.constant('hi'); print(x); print(repr(x))",
+    "x = tf.constant([b'a', b'bc']); print(x); print(repr(x))",
+    "x = tf.constant(1 + 2j); print(x); print(repr(x))",
+    "x = tf.constant(np.arange(6, dtype=np.int64).reshape(2, 3)); print(x); print(repr(x))",
+    "x = tf.constant(np.zeros((2, 0, 3), np.float32)); print(x); print(repr(x))",
+    "x = tf.constant(np.arange(2000, dtype=np.float32)); print(x); print(repr(x))",
+    "x = tf.constant(np.arange(24, dtype=np.int8).reshape(2, 3, 4)); print(x)",
+    "x = tf.constant([1e-8, 1e8], tf.float64); print(x); print(repr(x))",
+    "x = tf.constant([0.5, 1.25], tf.float16); print(x); print(repr(x))",
+    "x = tf.constant([0.5, 1.25], tf.bfloat16); print(x); print(repr(x))",
+    "x = tf.constant([1, 255], tf.uint8); print(x); print(repr(x))",
+    "x = tf.constant([np.nan, np.inf, -np.inf]); print(x)",
+    "x = tf.constant(3, tf.int16); print(x.dtype, x.shape, x.ndim, x.device)",
+    "print(tf.constant([[1, 2]]).shape, tf.constant([[1, 2]]).shape.as_list())",
+]
+
+# --- conversion and dtype inference -------------------------------------------------------------
+CONVERSION = [
+    "print(tf.constant(2**31).dtype, tf.constant(2**31 - 1).dtype, tf.constant([1, 2**40]).dtype)",
+    "print(tf.constant(1.0).dtype, tf.constant(np.float64(1.0)).dtype, tf.constant([1.0, 2]).dtype)",
+    "print(tf.constant(np.array([1, 2])).dtype, tf.constant([1, 2]).dtype)",
+    "print(tf.constant(1, dtype=tf.float32))",
+    "print(tf.constant(1.5, dtype=tf.int32))",
+    "print(tf.constant([1, 2], dtype=tf.string))",
+    "print(tf.constant(True, dtype=tf.int32))",
+    "print(tf.constant(5, shape=[2, 2]))",
+    "print(tf.constant([1, 2, 3, 4], shape=[2, 2]))",
+    "print(tf.constant([1, 2, 3], shape=[2, 2]))",
+    "print(tf.constant([[1, 2], [3]]))",
+    "print(tf.constant([1, 'a']))",
+    "print(tf.constant(2**64))",
+    "print(tf.convert_to_tensor(np.float32(2)))",
+    "print(tf.convert_to_tensor([1, 2], dtype=tf.int64))",
+    "print(tf.convert_to_tensor(tf.constant(1), dtype=tf.float32))",
+    "print(tf.cast(tf.constant([1.7, -1.7, 2.5]), tf.int32))",
+    "print(tf.cast(tf.constant([0, 2]), tf.bool))",
+    "print(tf.cast(tf.constant([1 + 2j]), tf.float32))",
+    "print(tf.cast(tf.constant([1.5, 2.5]), tf.float16))",
+    "print(tf.cast([1, 2], tf.float64))",
+]
+
+# --- arithmetic, dtype rules and errors ---------------------------------------------------------
+ARITHMETIC = [
+    "print(tf.constant([1, 2]) + 1)",
+    "print(tf.constant([1., 2.]) + 1)",
+    "print(1 + tf.constant([1., 2.]))",
+    "print(tf.constant([1, 2]) + 1.5)",
+    "print(tf.constant([1, 2]) + tf.constant([1., 2.]))",
+    "print(tf.constant([1., 2.]) + tf.constant([1., 2.], tf.float64))",
+    "print(tf.add(tf.constant([1, 2], tf.int64), tf.constant([1, 2])))",
+    "print(tf.constant([1, 2]) + tf.constant([1, 2, 3]))",
+    "print(tf.constant([[1], [2]]) + tf.constant([1, 2, 3]))",
+    "print(tf.constant(['a']) + tf.constant(['b']))",
+    "print(tf.constant([1, 2]) - np.array([1, 1], np.int32))",
+    "r = np.array([1., 2.], np.float32) + tf.constant([1., 2.]); print(type(r).__name__ == 'ndarray', r)",
+    "r = np.array([1., 2.], np.float32) * tf.constant([1., 2.]); print(r)",
+    "print(np.float32(2) * tf.constant([1., 2.]))",
+    "print(tf.constant([1, 2]) * 2)",
+    "print(2.0 * tf.constant([1., 2.]))",
+    "print(tf.constant([7, -7]) / 2)",
+    "print(tf.constant([7, -7], tf.int8) / tf.constant([2, 2], tf.int8))",
+    "print(tf.constant([7., -7.]) / tf.constant(0.))",
+    "print(tf.constant([7, -7]) // 2, tf.constant([7, -7]) % 3)",
+    "print(tf.constant([7., -7.]) // 2., tf.constant([7., -7.]) % 3.)",
+    "print(tf.constant([7, -7]) // 0)",
+    "print(tf.constant([7, -7]) % 0)",
+    "print(tf.truncatediv(tf.constant([7, -7]), 2))",
+    "print(tf.constant([2, 3]) ** 2, tf.constant([2., 3.]) ** 0.5)",
+    "print(tf.constant([2, 3]) ** -1)",
+    "print(2 ** tf.constant([2., 3.]))",
+    "print(-tf.constant([1, 2]), abs(tf.constant([-1.5, 2.])))",
+    "print(-tf.constant([1, 2], tf.uint8))",
+    "print(tf.abs(tf.constant([3 + 4j])))",
+    "print(tf.math.divide_no_nan(tf.constant([1., 2.]), tf.constant([0., 2.])))",
+    "print(tf.math.squared_difference(tf.constant([1, 5]), tf.constant([3, 2])))",
+    "print(tf.maximum(tf.constant([1, 5]), 3), tf.minimum(tf.constant([1., 5.]), 3.))",
+    "print(tf.math.atan2(tf.constant([1.]), tf.constant([1.])))",
+    "print(tf.math.add_n([tf.constant([1, 2]), tf.constant([3, 4]), tf.constant([5, 6])]))",
+    "print(tf.math.add_n([tf.constant([1, 2]), tf.constant([1, 2, 3])]))",
+    "print(tf.math.add_n([]))",
+    "print(tf.clip_by_value(tf.constant([-2., 0., 2.]), -1., 1.))",
+    "print(tf.clip_by_value(tf.constant([-2, 0, 2]), -1, 1))",
+    "print(tf.clip_by_value(tf.constant([[1., 2.]]), [[[0.]]], 1.))",
+    "print(tf.clip_by_value(tf.constant([1, 2]), -1.5, 1.5))",
+    "print(tf.math.round(tf.constant([0.5, 1.5, 2.5, -0.5])))",
+    "print(tf.math.floor(tf.constant([1.5, -1.5])), tf.math.ceil(tf.constant([1.5, -1.5])))",
+    "print(tf.math.sign(tf.constant([-2, 0, 3])), tf.math.sign(tf.constant([-2., 0., 3.])))",
+    "print(tf.math.sqrt(tf.constant([4.])), tf.math.rsqrt(tf.constant([4.])))",
+    "print(tf.math.sqrt(tf.constant([4])))",
+    "print(tf.math.exp(tf.constant([1])))",
+    "print(tf.math.log(tf.constant([0., -1.])))",
+    "print(tf.math.sigmoid(tf.constant([0., 100., -100.])))",
+    "print(tf.math.erf(tf.constant([0.5], tf.float64)))",
+    "print(tf.math.reciprocal(tf.constant([2., 0.])))",
+    "print(tf.math.square(tf.constant([2, -3])))",
+    "print(tf.math.is_nan(tf.constant([1., np.nan])), tf.math.is_finite(tf.constant([np.inf, 1.])))",
+    "print(tf.math.real(tf.constant([1 + 2j])), tf.math.imag(tf.constant([1 + 2j])))",
+    "print(tf.math.real(tf.constant([1.5])), tf.math.imag(tf.constant([1.5])))",
+    "print(tf.math.conj(tf.constant([1 + 2j])), tf.math.conj(tf.constant([1.5])))",
+    "print(tf.math.tanh(tf.constant([0.5], tf.float16)), tf.math.exp(tf.constant([0.5], tf.bfloat16)))",
+    "print(tf.math.logical_xor(tf.constant([True, False]), tf.constant([True, True])))",
+    "print(tf.math.logical_and(tf.constant([1]), tf.constant([1])))",
+    "print(tf.math.scalar_mul(2, tf.constant([1., 2.])))",
+    "print(tf.constant(1, tf.uint32) + tf.constant(1, tf.uint32))",
+    "print(tf.constant([1, 2], tf.int64) * 3)",
+    "print(tf.constant([1], tf.uint8) - 2)",
+    "print(tf.constant([1.]) + None)",
+    "print(tf.constant([1, 2]) + [1, 2])",
+    "print([1, 2] + tf.constant([1, 2]))",
+    "print(tf.constant([1, 2]) + (3, 4))",
+]
+
+# --- comparisons and bit/logical operators ------------------------------------------------------
+COMPARISON = [
+    "print(tf.constant([1, 2]) == tf.constant([1, 3]), tf.constant([1, 2]) != 2)",
+    "print(tf.constant([1, 2]) == None, tf.constant([1, 2]) != None)",
+    "print(tf.constant([1, 2]) == tf.constant([1, 2, 3]))",
+    "print(tf.constant([1, 2]) != tf.constant([1, 2, 3]))",
+    "print(tf.constant([1, 2]) == 'a')",
+    "print(tf.constant([1., 2.]) == tf.constant([1, 2]))",
+    "print(tf.equal(tf.constant([1, 2]), tf.constant([1, 2, 3])))",
+    "print(tf.constant([1, 2]) < 2, tf.constant([1., 2.]) >= 2.)",
+    "print(tf.constant([1, 2]) < tf.constant([1., 2.]))",
+    "print(tf.constant([True, False]) & tf.constant([True, True]), tf.constant([True]) | False)",
+    "print(tf.constant([True, False]) ^ True, ~tf.constant([True, False]))",
+    "print(tf.constant([12, 10]) & 6, tf.constant([12, 10]) | 1, tf.constant([12, 10]) ^ 3, ~tf.constant([0, 5]))",
+    "print(True & tf.constant([True, False]), 6 | tf.constant([1, 8]))",
+    "print(tf.constant([1., 2.]) & tf.constant([1., 2.]))",
+    "print(tf.constant([1, 2]) & tf.constant([True, False]))",
+    "print(bool(tf.constant(True)), bool(tf.constant([1])), int(tf.constant(3)), float(tf.constant(2.5)))",
+    "print(bool(tf.constant([1, 2])))",
+    "print(tf.constant(3) == 3, 3 == tf.constant(3))",
+]
+
+# --- reductions, arg-reductions and scans --------------------------------------------------------
+REDUCTIONS = [
+    "x = tf.constant([[1, 2, 3], [4, 5, 6]]); print(tf.reduce_sum(x), tf.reduce_sum(x, 0), tf.reduce_sum(x, -1))",
+    "x = tf.constant([[1, 2, 3], [4, 5, 6]]); print(tf.reduce_sum(x, [0, 1]), tf.reduce_sum(x, 1, keepdims=True))",
+    "x = tf.constant([[1, 2, 3], [4, 5, 6]]); print(tf.reduce_mean(x), tf.reduce_mean(x, 0))",
+    "x = tf.constant([[-1, -2], [-4, -6]]); print(tf.reduce_mean(x, 1))",
+    "x = tf.constant([[1., 2.], [3., 5.]]); print(tf.reduce_mean(x, 0), tf.reduce_prod(x), tf.reduce_max(x, 1))",
+    "x = tf.constant([[1., 2.], [3., 5.]]); print(tf.reduce_min(x, -1, keepdims=True))",
+    "x = tf.constant([[1., 2.], [3., 5.]]); print(tf.reduce_sum(x, 2))",
+    "x = tf.constant([[1., 2.], [3., 5.]]); print(tf.reduce_sum(x, -3))",
+    "x = tf.constant([[1., 2.], [3., 5.]]); print(tf.reduce_sum(x, [0, 0]))",
+    "x = tf.constant([[1., 2.], [3., 5.]]); print(tf.reduce_sum(x, tf.constant([1])))",
+    "x = tf.constant(3.); print(tf.reduce_sum(x, 0), tf.reduce_sum(x, -1), tf.reduce_sum(x))",
+    "x = tf.constant(3.); print(tf.reduce_sum(x, 1))",
+    "x = tf.constant([True, False]); print(tf.reduce_any(x), tf.reduce_all(x))",
+    "print(tf.reduce_any(tf.constant([1, 0])))",
+    "print(tf.reduce_sum(tf.constant([True, False])))",
+    "print(tf.reduce_max(tf.zeros([0]) if hasattr(tf, 'zeros') else tf.constant(np.zeros(0, np.float32))))",
+    "print(tf.reduce_max(tf.constant(np.zeros((0,), np.int32))))",
+    "print(tf.reduce_mean(tf.constant(np.zeros((0,), np.float32))))",
+    "print(tf.reduce_sum(tf.constant(np.zeros((2, 0), np.float32)), 1))",
+    "print(tf.reduce_logsumexp(tf.constant([[1., 2.], [3., 4.]]), 1))",
+    "print(tf.reduce_logsumexp(tf.constant([1, 2])))",
+    "print(tf.reduce_logsumexp(tf.constant([-np.inf, -np.inf])))",
+    "print(tf.argmax(tf.constant([[1, 5], [7, 2]])), tf.argmax(tf.constant([[1, 5], [7, 2]]), 1))",
+    "print(tf.argmin(tf.constant([3., 1., 1.])), tf.argmax(tf.constant([1, 3]), output_type=tf.int32))",
+    "print(tf.argmax(tf.constant([1, 3]), 1))",
+    "print(tf.math.cumsum(tf.constant([1, 2, 3])), tf.math.cumsum(tf.constant([1, 2, 3]), exclusive=True))",
+    "print(tf.math.cumsum(tf.constant([[1, 2], [3, 4]]), 1, reverse=True))",
+    "print(tf.math.cumprod(tf.constant([1., 2., 3.]), exclusive=True, reverse=True))",
+    "print(tf.math.cumsum(tf.constant([1, 2]), 2))",
+    "print(tf.math.count_nonzero(tf.constant([[0, 1], [2, 0]])), tf.math.count_nonzero(tf.constant([0., 1.]), 0))",
+    "print(tf.reduce_sum(tf.constant([1, 2], tf.uint8)), tf.reduce_prod(tf.constant([2, 3], tf.int8)))",
+    "print(tf.reduce_mean(tf.constant([1, 2], tf.uint8)))",
+    "print(tf.reduce_sum(tf.constant(['a'])))",
+    "print(tf.reduce_max(tf.constant([1 + 1j])))",
+]
+
+# --- matmul --------------------------------------------------------------------------------------
+MATMUL = [
+    "print(tf.matmul(tf.constant([[1., 2.]]), tf.constant([[3.], [4.]])))",
+    "print(tf.constant([[1, 2]]) @ tf.constant([[3], [4]]))",
+    "print(tf.matmul(tf.constant([[1., 2.]]), tf.constant([[3., 4.]]), transpose_b=True))",
+    "print(tf.matmul(tf.constant([[1., 2.]]), tf.constant([[3., 4.]])))",
+    "print(tf.matmul(tf.constant([[1., 2.]]), tf.constant([[3], [4]])))",
+    "print(tf.matmul(tf.constant(np.ones((2, 1, 2, 3))), tf.constant(np.ones((3, 3, 1)))))",
+    "print(tf.matmul(tf.constant([1., 2.]), tf.constant([1., 2.])))",
+]
+
+# --- variables ------------------------------------------------------------------------------------
+VARIABLES = [
+    "v = tf.Variable(1.5); print(v); print(repr(v))",
+    "v = tf.Variable([1, 2]); print(repr(v)); print(v.dtype, v.shape, v.name, v.trainable)",
+    "v = tf.Variable([[1., 2.]], name='w'); print(repr(v), v.name)",
+    "v = tf.Variable([1., 2.]); v.assign([3., 4.]); print(v.numpy())",
+    "v = tf.Variable([1., 2.]); print(v.assign_add([1., 1.]))",
+    "v = tf.Variable([1., 2.]); v.assign_sub([1., 1.]); print(repr(v))",
+    "v = tf.Variable([1., 2.]); v.assign([1., 2., 3.])",
+    "v = tf.Variable([1., 2.]); v.assign([1, 2]); print(v)",
+    "v = tf.Variable([1, 2]); v.assign([1.5, 2.])",
+    "v = tf.Variable([1, 2]); v.assign_add(tf.constant([1., 2.]))",
+    "v = tf.Variable(2.); print(v + 1, v * v, -v, v ** 2)",
+    "v = tf.Variable([1, 2]); print(v == tf.constant([1, 3]), v[0])",
+    "v = tf.Variable([1., 2.]); print(tf.reduce_sum(v), tf.add(v, v))",
+    "v = tf.Variable(1., trainable=False); print(v.trainable)",
+    "v = tf.Variable(tf.constant([1, 2], tf.int64)); print(repr(v))",
+    "v = tf.Variable(3, dtype=tf.float32); print(repr(v))",
+    "v = tf.Variable(None)",
+    "v = tf.Variable([1., 2.]); print(np.array(v), v.numpy().dtype)",
+]
+
+FIXED = PRINTING + CONVERSION + ARITHMETIC + COMPARISON + REDUCTIONS + MATMUL + VARIABLES
+_SIGNATURE = ("framework/op.py: TF 2.21 lists allowed dtypes in each op's registration order and appends "
+              "'; Op<name=...; signature=...; attr=T:type,allowed=[DT_...]>' to the NodeDef text")
+KNOWN_DIFFERENCES: dict = {
+    "print(-tf.constant([1, 2], tf.uint8))": _SIGNATURE,
+    "print(tf.math.sqrt(tf.constant([4])))": _SIGNATURE,
+    "print(tf.math.exp(tf.constant([1])))": _SIGNATURE,
+    "print(tf.constant([1., 2.]) & tf.constant([1., 2.]))": _SIGNATURE,
+    "print(tf.reduce_sum(tf.constant([True, False])))": _SIGNATURE,
+    "print(tf.reduce_logsumexp(tf.constant([1, 2])))": _SIGNATURE,
+    "print(tf.reduce_sum(tf.constant(['a'])))": _SIGNATURE,
+    "print(tf.reduce_max(tf.constant([1 + 1j])))": _SIGNATURE,
+    "print(tf.math.sigmoid(tf.constant([0., 100., -100.])))":
+        "framework/execute.py or backends: TF's CPU kernels flush float32 denormals to zero",
+    "print(tf.matmul(tf.constant([1., 2.]), tf.constant([1., 2.])))":
+        "ops/linalg_ops.py: rank-1 operands give 'In[0] ndims must be >= 2 [Op:MatMul]' in TF",
+}
+
+
+@pytest.mark.parametrize("code", [_case(c, KNOWN_DIFFERENCES.get(c)) for c in FIXED])
+def test_snippet_matches_tensorflow(code):
+    assert run(ef, code) == run(tf_real, code)
+
+
+# --- hypothesis: arithmetic on random shapes and dtypes ---------------------------------------
+_DTYPES = ["float32", "float64", "int32", "int64", "float16"]
+_BINARY = ["add", "subtract", "multiply", "maximum", "minimum", "squared_difference", "truediv"]
+_REDUCE = ["reduce_sum", "reduce_mean", "reduce_max", "reduce_min", "reduce_prod"]
+
+
+def _values(draw, shape, dtype):
+    size = int(np.prod(shape))
+    kind = np.dtype(dtype).kind
+    if kind == "f":
+        # No subnormals: TF flushes them to zero on CPU (see KNOWN_DIFFERENCES).
+        elems = st.floats(-100, 100, allow_nan=False, allow_subnormal=False, width=16 if dtype == "float16" else 32)
+    else:
+        elems = st.integers(-100, 100)
+    return np.array(draw(st.lists(elems, min_size=size, max_size=size)), dtype=dtype).reshape(shape)
+
+
+@st.composite
+def _binary_case(draw):
+    dtype = draw(st.sampled_from(_DTYPES))
+    shape = tuple(draw(st.lists(st.integers(1, 3), max_size=3)))
+    other = tuple(d if draw(st.booleans()) else 1 for d in shape)[draw(st.integers(0, len(shape))):]
+    x, y = _values(draw, shape, dtype), _values(draw, other, dtype)
+    if draw(st.booleans()):
+        x, y = y, x
+    return draw(st.sampled_from(_BINARY)), x, y
+
+
+def _result(module, fn_name, *args, **kwargs):
+    fn = getattr(module.math, fn_name)
+    try:
+        out = fn(*[module.constant(a) for a in args], **kwargs)
+    except Exception as error:  # noqa: BLE001
+        return type(error).__name__, None
+    return out.dtype.name, np.asarray(out.numpy())
+
+
+def _assert_same(ours, theirs, half_tol=1e-2):
+    assert ours[0] == theirs[0]
+    if ours[1] is None:
+        return
+    assert ours[1].shape == theirs[1].shape
+    tol = half_tol if ours[0] in ("float16", "bfloat16") else 1e-5
+    np.testing.assert_allclose(ours[1].astype(np.float64), theirs[1].astype(np.float64), rtol=tol, atol=tol)
+
+
+@settings(max_examples=150, deadline=None)
+@given(_binary_case())
+def test_random_binary_arithmetic_matches_tensorflow(case):
+    name, x, y = case
+    _assert_same(_result(ef, name, x, y), _result(tf_real, name, x, y))
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.sampled_from(_DTYPES), st.lists(st.integers(1, 4), min_size=1, max_size=3), st.data())
+def test_random_reductions_match_tensorflow(dtype, shape, data):
+    x = _values(data.draw, tuple(shape), dtype)
+    name = data.draw(st.sampled_from(_REDUCE))
+    axis = data.draw(st.one_of(st.none(), st.integers(-len(shape), len(shape) - 1),
+                               st.lists(st.integers(0, len(shape) - 1), unique=True)))
+    keepdims = data.draw(st.booleans())
+    if name == "reduce_prod" and np.dtype(dtype).kind == "f":
+        x = np.clip(x, -2, 2)  # keep products finite
+    if name == "reduce_prod" and np.dtype(dtype).kind == "i":
+        x = np.clip(x, -3, 3)
+    # float16 sums: TF accumulates in its own order and precision, so only a few ulps agree.
+    _assert_same(_result(ef, name, x, axis=axis, keepdims=keepdims),
+                 _result(tf_real, name, x, axis=axis, keepdims=keepdims), half_tol=5e-2)

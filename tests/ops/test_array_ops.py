@@ -1,0 +1,345 @@
+"""Array ops: behaviours the spec table cannot express (TF 2.21's errors, masks, dtype rules),
+a property test of slicing against NumPy, and each gradient against finite differences."""
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import eagerflow as tf
+from eagerflow.framework import context
+from eagerflow.ops import array_ops as A
+from tests.ops.specs.array_specs import SPECS
+
+InvalidArgumentError = tf.errors.InvalidArgumentError
+
+
+def _x():
+    return A.reshape(A.range(24), [2, 3, 4])
+
+
+# --- errors, with the messages TF 2.21 gives -------------------------------------------------
+@pytest.mark.parametrize("call, message", [
+    (lambda: _x()[5], "slice index 5 of dimension 0 out of bounds."),
+    (lambda: _x()[-3], "slice index -1 of dimension 0 out of bounds."),
+    (lambda: _x()[0, 0, 0, 0], "Index out of range using input dim 3; input has only 3 dims"),
+    (lambda: _x()[..., ...], "Multiple ellipses in slice spec not allowed"),
+    (lambda: _x()[::0], "strides[0] must be non-zero"),
+    (lambda: A.strided_slice(_x(), [1], [0], [-1], shrink_axis_mask=1),
+     "only stride 1 allowed on non-range indexing."),
+    (lambda: A.strided_slice(_x(), [1, 2], [0], [-1]),
+     "Expected begin, end, and strides to be 1D equal size tensors, but got shapes [2], [1], and [1] instead."),
+    (lambda: A.range(0, 5, 0), "Requires delta != 0: 0"),
+    (lambda: A.range(5, 0), "Requires start <= limit when delta > 0: 5/0"),
+    (lambda: A.range(0, 5, -1), "Requires start >= limit when delta < 0: 0/5"),
+    (lambda: A.split(A.range(7), 3), "Number of ways to split should evenly divide the split dimension, "
+                                     "but got split_dim 0 (size = 7) and num_split 3"),
+    (lambda: A.split(A.range(7), [-1, -1, 1]), "There can only be one -1 in the input."),
+    (lambda: A.split(A.range(7), [2, 3, 1]), "Determined shape must either match input shape along split_dim "
+     "exactly if fully specified, or be less than the size of the input along split_dim if not fully "
+     "specified.  Got: 6"),
+    (lambda: A.split(A.range(7), 7, axis=1), "-input rank(-1) <= split_dim < input rank (1), but got 1"),
+    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2, 4])], 0),
+     "ConcatOp : Dimension 1 in both shapes must be equal: shape[0] = [2,3] vs. shape[1] = [2,4]"),
+    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2])], 0),
+     "ConcatOp : Ranks of all input tensors should match: shape[0] = [2,3] vs. shape[1] = [2]"),
+    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2, 3])], 2),
+     "ConcatOp : Expected concatenating dimensions in the range [-2, 2), but got 2"),
+    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2, 3], tf.int32)], 0),
+     "cannot compute ConcatV2 as input #1(zero-based) was expected to be a float tensor but is a int32 tensor"),
+    (lambda: A.concat([1, 2], 0), "ConcatOp : Can't concatenate scalars (use tf.stack instead)"),
+    (lambda: A.stack([A.zeros([2]), A.zeros([3])]),
+     "Shapes of all inputs must match: values[0].shape = [2] != values[1].shape = [3]"),
+    (lambda: A.gather([1, 2, 3], 5), "indices = 5 is not in [0, 3)"),
+    (lambda: A.gather(A.zeros([3, 4]), [[0, 7]], axis=1), "indices[0,1] = 7 is not in [0, 4)"),
+    (lambda: A.gather([1, 2, 3], 0, axis=2), "Shape must be at least rank 3 but is rank 1"),
+    (lambda: A.gather([1, 2], [0.0]), "Value for attr 'Tindices' of float is not in the list of allowed "
+                                      "values: int16, int32, int64"),
+    (lambda: A.gather_nd(A.zeros([2, 3]), [[[0, 1], [0, 5]]]),
+     "indices[0,1] = [0, 5] does not index into param shape [2,3], node name: GatherNd"),
+    (lambda: A.scatter_nd([[5]], [1.0], [3]), "indices[0] = [5] does not index into shape [3]"),
+    (lambda: A.scatter_nd([[1]], [1.0, 2.0], [3]),
+     "Dimensions [0,1) of indices[shape=[1,1]] must match dimensions [0,1) of updates[shape=[2]]"),
+    (lambda: A.tensor_scatter_nd_update(A.zeros([3]), [[5]], [1.0]), "indices[0] = [5] does not index into shape [3]"),
+    (lambda: A.tensor_scatter_nd_update(A.zeros([3]), [[1]], [1.0, 2.0]),
+     "Outer dimensions of indices and update must match. Indices shape: [1,1], updates shape:[2]"),
+    (lambda: A.unsorted_segment_sum([1, 2, 3], [0, 5, 1], 3), "segment_ids[1] = 5 is out of range [0, 3)"),
+    (lambda: A.tile([1, 2], [2, 2]), "Expected multiples argument to be a vector of length 1 but got length 2"),
+    (lambda: A.tile([1, 2], [-1]), "Expected multiples[0] >= 0, but got -1"),
+    (lambda: A.broadcast_to([1, 2, 3], [2, 2]), "Incompatible shapes: [3] vs. [2,2]"),
+    (lambda: A.pad([[1, 2]], [[1, 1]]), "The first dimension of paddings must be the rank of inputs[1,2] [1,2]"),
+    (lambda: A.pad([1, 2, 3], [[-1, 0]]), "Paddings must be non-negative: -1 0"),
+    (lambda: A.pad([1, 2, 3], [[3, 0]], "REFLECT"),
+     "paddings must be less than the dimension size: 3, 0 not less than 3"),
+    (lambda: A.pad([1, 2, 3], [[4, 0]], "SYMMETRIC"),
+     "paddings must be no greater than the dimension size: 4, 0 greater than 3"),
+    (lambda: A.transpose(A.zeros([2, 3]), [0, 0]), "1 is missing from {0,0}."),
+    (lambda: A.transpose(A.zeros([2, 3]), [0]), "transpose expects a vector of size 2. But input(1) is a vector of size 1"),
+    (lambda: A.transpose(A.zeros([2, 3]), [0, 2]), "2 is out of range [0 .. 2)"),
+    (lambda: A.expand_dims(A.zeros([2, 3]), -4), "Tried to expand dim index -4 for tensor with 2 dimensions."),
+    (lambda: A.squeeze(A.zeros([2, 3]), 0), "Can not squeeze dim[0], expected a dimension of 1, got 2"),
+    (lambda: A.squeeze(A.zeros([2, 3]), 5), "Tried to squeeze dim index 5 for tensor with 2 dimensions."),
+    (lambda: A.reverse(A.zeros([2, 3]), [2]), "'axis'[0] = 2 is out of valid range [0, 1"),
+    (lambda: A.reverse(A.zeros([2, 3]), [1, -1]), "axis 1 specified more than once."),
+    (lambda: A.where(True), "WhereOp : Unhandled input dimensions: 0"),
+    (lambda: A.where([True, False], [1, 2, 3], [1, 2, 3]),
+     "condition [2], then [3], and else [3] must be broadcastable"),
+    (lambda: A.one_hot([0, 2], 3, axis=3), "Expected axis to be -1 or between [0, 2).  But received: 3"),
+    (lambda: A.one_hot([1], -1), "depth must be non-negative, got: -1"),
+    (lambda: A.slice(A.zeros([2, 3]), [0, 1], [3, 1]), "Expected size[0] in [0, 2], but got 3"),
+    (lambda: A.slice(A.zeros([2, 3]), [3, 0], [1, 1]), "Expected begin[0] in [0, 2], but got 3"),
+    (lambda: A.slice(A.zeros([2, 3]), [1], [1]),
+     "Expected begin and size arguments to be 1-D tensors of size 2, but got shapes [1] and [1] instead."),
+    (lambda: A.fill([-2, 2], 3), "Dimension -2 must be >= 0"),
+    (lambda: A.zeros([-1]), "Dimension -1 must be >= 0"),
+])
+def test_kernel_error_matches_tf(call, message):
+    with pytest.raises(InvalidArgumentError) as info:
+        call()
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize("key", [1.0, "a", (0, [0]), A.reshape(A.range(1), [1]), tf.constant(1.0)])
+def test_bad_index_is_type_error(key):
+    with pytest.raises(TypeError, match=r"^Only integers, slices \(`:`\), ellipsis \(`\.\.\.`\), tf\.newaxis "
+                                        r"\(`None`\) and scalar tf\.int32/tf\.int64 tensors are valid indices, got "):
+        _x()[key]
+
+
+def test_python_errors_match_tf():
+    with pytest.raises(ValueError, match=r"^mask cannot be scalar\.$"):
+        _x()[True]
+    with pytest.raises(ValueError, match=r"^Argument `axis` = 3 not in range \[-2, 2\)$"):
+        A.stack([A.zeros([2]), A.zeros([2])], axis=3)
+    with pytest.raises(ValueError, match=r'^Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", '
+                                         r'or "SYMMETRIC". Received `mode` = FOO$'):
+        A.pad([1, 2, 3], [[1, 0]], "FOO")
+    with pytest.raises(ValueError, match=r"^x and y must both be non-None or both be None\.$"):
+        A.where([True], x=[1])
+    with pytest.raises(TypeError, match=r"^Cannot convert \[1\.0, 2\.0\] to EagerTensor of dtype int32$"):
+        A.where([True, False], [1, 2], [1.0, 2.0])
+    with pytest.raises(TypeError, match=r"^dtype <dtype: 'int32'> of on_value does not match dtype "
+                                        r"<dtype: 'float32'> of off_value$"):
+        A.one_hot([0, 2], 3, on_value=5, off_value=1.0)
+    with pytest.raises(TypeError, match=r"^Cannot convert 1 to EagerTensor of dtype string$"):
+        A.ones([2], tf.string)
+    with pytest.raises(AssertionError):
+        A.range(tf.constant(1, tf.int16), 5.5)
+
+
+# --- indexing and strided_slice ----------------------------------------------------------
+def test_list_key_is_read_as_tuple():
+    np.testing.assert_array_equal(_x()[[0, 1]].numpy(), [4, 5, 6, 7])
+
+
+def test_index_accepts_int_tensors_and_numpy_ints():
+    assert _x()[tf.constant(1):].shape == (1, 3, 4)
+    assert _x()[np.int64(1), tf.constant(2, tf.int64)].shape == (4,)
+
+
+def test_negative_steps_match_numpy():
+    x = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
+    np.testing.assert_array_equal(_x()[::-1, 2:0:-1, ::-2].numpy(), x[::-1, 2:0:-1, ::-2])
+    np.testing.assert_array_equal(_x()[:, -1:-10:-1].numpy(), x[:, -1:-10:-1])
+
+
+@pytest.mark.parametrize("kwargs, shape", [
+    ({"begin": [0, 1], "end": [2, 3], "strides": [1, 1], "shrink_axis_mask": 1}, (2, 4)),
+    ({"begin": [0, 1], "end": [2, 3], "strides": [1, 1], "ellipsis_mask": 1}, (2, 3, 2)),
+    ({"begin": [0, 1], "end": [1, 3], "strides": [1, 1], "new_axis_mask": 1, "shrink_axis_mask": 1}, (1, 1, 3, 4)),
+    ({"begin": [0, 1], "end": [1, 3], "strides": [1, 1], "new_axis_mask": 1, "ellipsis_mask": 1}, (2, 3, 2)),
+    ({"begin": [1, 5, -1], "end": [0, -7, 0], "strides": [-1, -2, -1], "begin_mask": 2, "end_mask": 4}, (1, 2, 4)),
+])
+def test_strided_slice_masks_match_tf(kwargs, shape):
+    assert A.strided_slice(_x(), **kwargs).shape == shape
+
+
+def test_strided_slice_mask_values():
+    x = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
+    out = A.strided_slice(_x(), [1, 5, -1], [0, -7, 0], [-1, -2, -1], begin_mask=2, end_mask=4)
+    np.testing.assert_array_equal(out.numpy(), x[1:0:-1, ::-2, -1::-1])
+
+
+_ITEM = st.one_of(
+    st.integers(-4, 3),
+    st.builds(slice, st.none() | st.integers(-6, 6), st.none() | st.integers(-6, 6),
+              st.none() | st.integers(-3, 3).filter(bool)),
+    st.just(None),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(shape=st.lists(st.integers(1, 4), min_size=0, max_size=4),
+       items=st.lists(_ITEM, max_size=4), ellipsis_at=st.none() | st.integers(0, 4))
+def test_getitem_matches_numpy_basic_indexing(shape, items, ellipsis_at):
+    if ellipsis_at is not None:
+        items.insert(min(ellipsis_at, len(items)), Ellipsis)
+    key = tuple(items)
+    x = np.arange(int(np.prod(shape)), dtype=np.float32).reshape(shape)
+    try:
+        want = x[key]
+    except IndexError:
+        with pytest.raises(InvalidArgumentError):
+            tf.constant(x)[key]
+        return
+    got = tf.constant(x)[key]
+    assert got.shape == want.shape
+    np.testing.assert_array_equal(got.numpy(), want)
+
+
+# --- dtype rules ------------------------------------------------------------------------
+def test_where_one_arg_gives_int64_coordinates():
+    out = A.where([[0, 3], [2, 0]])
+    assert out.dtype == tf.int64
+    np.testing.assert_array_equal(out.numpy(), [[0, 1], [1, 0]])
+
+
+@pytest.mark.parametrize("args, kwargs, dtype", [
+    ((5,), {}, tf.int32),
+    ((1, 5.0), {}, tf.float32),
+    ((np.int64(3),), {}, tf.int64),
+    ((np.float64(1), 3), {}, tf.float64),
+    ((5,), {"dtype": tf.float64}, tf.float64),
+])
+def test_range_dtype_inference(args, kwargs, dtype):
+    assert A.range(*args, **kwargs).dtype == dtype
+
+
+def test_range_values():
+    np.testing.assert_array_equal(A.range(5, 0, -2).numpy(), [5, 3, 1])
+    np.testing.assert_allclose(A.range(1, 5, 0.5).numpy(), np.arange(1, 5, 0.5))
+    assert A.range(0.0, 1.0, 0.1).shape == (10,)
+
+
+def test_linspace_ints_give_float64():
+    out = A.linspace(0, 1, 5)
+    assert out.dtype == tf.float64
+    np.testing.assert_allclose(out.numpy(), [0, 0.25, 0.5, 0.75, 1])
+    assert A.linspace(0.0, 1.0, 0).shape == (0,)
+    np.testing.assert_array_equal(A.linspace(0.0, 1.0, 1).numpy(), [0.0])
+
+
+def test_split_uneven_sizes_with_minus_one():
+    parts = A.split(A.range(7), [2, -1, 1])
+    assert [p.numpy().tolist() for p in parts] == [[0, 1], [2, 3, 4, 5], [6]]
+
+
+def test_one_hot_axis_and_dtypes():
+    np.testing.assert_array_equal(A.one_hot([0, 2], 3, axis=0).numpy(), [[1, 0], [0, 0], [0, 1]])
+    out = A.one_hot([0, 2], 3, on_value=5, off_value=1)
+    assert out.dtype == tf.int32
+    np.testing.assert_array_equal(out.numpy(), [[5, 1, 1], [1, 1, 5]])
+    assert A.one_hot([0], 3, dtype=tf.int64).dtype == tf.int64
+    np.testing.assert_array_equal(A.one_hot([-1], 2).numpy(), [[0, 0]])
+
+
+def test_strings_fill_pad_and_zeros():
+    assert A.zeros([2], tf.string).numpy().tolist() == [b"", b""]
+    assert A.zeros_like(["a"]).numpy().tolist() == [b""]
+    assert A.pad(["a"], [[1, 0]]).numpy().tolist() == [b"", b"a"]
+    assert A.pad(["a"], [[1, 0]], constant_values="z").numpy().tolist() == [b"z", b"a"]
+    assert A.fill([2], "a").numpy().tolist() == [b"a", b"a"]
+    assert A.gather(["a", "b"], [1, 1]).numpy().tolist() == [b"b", b"b"]
+
+
+def test_shape_rank_size_dtypes():
+    x = _x()
+    assert A.shape(x).dtype == tf.int32 and A.shape(x, out_type=tf.int64).dtype == tf.int64
+    assert A.rank(x).numpy() == 3 and A.size(x).numpy() == 24
+    assert [s.numpy().tolist() for s in A.shape_n([x, [1, 2]])] == [[2, 3, 4], [2]]
+
+
+def test_tensor_scatter_updates_take_tensor_dtype():
+    out = A.tensor_scatter_nd_update(A.zeros([3]), [[1]], [1])
+    assert out.dtype == tf.float32
+    np.testing.assert_array_equal(out.numpy(), [0, 1, 0])
+    np.testing.assert_array_equal(A.tensor_scatter_nd_min([5, 5, 5], [[0], [0]], [3, 7]).numpy(), [3, 5, 5])
+
+
+# --- gradients against finite differences -----------------------------------------------
+class _RecordingTape:
+    """Just enough of a tape to walk one op chain backwards with each op's `grad`."""
+
+    def __init__(self):
+        self.records = []
+
+    def record(self, op, inputs, attrs, result):
+        self.records.append((op, tuple(inputs), dict(attrs), result))
+
+
+def _unbroadcast(g, shape):
+    g = np.asarray(g)
+    while g.ndim > len(shape):
+        g = g.sum(axis=0)
+    for i, d in enumerate(shape):
+        if d == 1 and g.shape[i] != 1:
+            g = g.sum(axis=i, keepdims=True)
+    return g
+
+
+def _vjp(fn, args, positions, cotangents):
+    """Gradients of sum(fn(args) * cotangents) for args at `positions`, via the recorded ops."""
+    from eagerflow.framework.op import GradContext
+
+    tape = _RecordingTape()
+    thread = context.thread
+    tensors = [tf.constant(a) if isinstance(a, np.ndarray) else a for a in args]
+    context.add_special(1)
+    thread.tapes.append(tape)
+    try:
+        out = fn(*tensors)
+    finally:
+        thread.tapes.remove(tape)
+        context.add_special(-1)
+    outs = out if isinstance(out, list) else [out]
+    grads = {id(o): tf.constant(c) for o, c in zip(outs, cotangents)}
+    for op, inputs, attrs, result in reversed(tape.records):
+        results = result if isinstance(result, list) else [result]
+        dys = [grads.get(id(r)) for r in results]
+        if all(d is None for d in dys):
+            continue
+        dys = [d if d is not None else A.zeros_like(r) for d, r in zip(dys, results)]
+        in_grads = op.grad(GradContext(inputs, attrs, result), dys if isinstance(result, list) else dys[0])
+        for t, g in zip(inputs, in_grads):
+            if g is None:
+                continue
+            g = _unbroadcast(g.numpy(), t.shape)
+            prev = grads.get(id(t))
+            grads[id(t)] = tf.constant(g if prev is None else prev.numpy() + g)
+    return [grads[id(tensors[p])].numpy() if id(tensors[p]) in grads else np.zeros_like(args[p])
+            for p in positions]
+
+
+GRAD_SPECS = [s for s in SPECS if s.differentiable]
+
+
+@pytest.mark.parametrize("spec", GRAD_SPECS, ids=str)
+def test_gradient_matches_finite_differences(spec):
+    rng = np.random.default_rng(1)
+    args = list(spec.make_args(rng, np.dtype("float64")))
+    ref = spec.reference(*args)
+    refs = ref if isinstance(ref, list) else [ref]
+    cotangents = [rng.normal(size=np.shape(r)) for r in refs]
+
+    def objective(values):
+        out = spec.fn(*[tf.constant(v) if isinstance(v, np.ndarray) else v for v in values])
+        outs = out if isinstance(out, list) else [out]
+        return sum(float(np.sum(o.numpy() * c)) for o, c in zip(outs, cotangents))
+
+    analytic = _vjp(spec.fn, args, spec.grad_args, cotangents)
+    eps = 1e-6
+    for position, got in zip(spec.grad_args, analytic):
+        base = args[position]
+        numeric = np.zeros_like(base)
+        for i in np.ndindex(base.shape):
+            plus, minus = base.copy(), base.copy()
+            plus[i] += eps
+            minus[i] -= eps
+            numeric[i] = (objective(args[:position] + [plus] + args[position + 1:])
+                          - objective(args[:position] + [minus] + args[position + 1:])) / (2 * eps)
+        np.testing.assert_allclose(got, numeric, rtol=1e-5, atol=1e-6, err_msg=f"{spec.name} arg {position}")
+
+
+def test_second_order_gradient_ops_exist():
+    # Each gradient is itself made of ops with gradients (StridedSliceGrad <-> StridedSlice, ...).
+    for op in (A.STRIDED_SLICE_GRAD, A.MIRROR_PAD_GRAD, A.UNSORTED_SEGMENT_SUM, A.SCATTER_ND, A.PAD, A.SLICE):
+        assert op.grad is not None

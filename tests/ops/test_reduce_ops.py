@@ -1,0 +1,59 @@
+"""Reductions and scans: gradients of every differentiable spec (first and second order), TF's
+axis errors, result dtypes and tie handling."""
+import dataclasses
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+from tests.ops.specs import reduce_specs
+from tests.ops.test_math_ops import backprop, check_gradients, recording
+
+GRAD_SPECS = [s for s in reduce_specs.SPECS if s.differentiable]
+# Not `differentiable` in the table: TF's Cumprod gradient divides by x (div_no_nan), so a second
+# derivative through a zero input is 0 there, in TF as here. First order is exact.
+FIRST_ORDER_ONLY = [s for s in reduce_specs.SPECS if s.name.startswith("reduce_prod_with_zero")]
+
+
+@pytest.mark.parametrize("spec", GRAD_SPECS, ids=str)
+def test_gradient_matches_numerical(spec):
+    check_gradients(spec)
+
+
+@pytest.mark.parametrize("spec", FIRST_ORDER_ONLY, ids=str)
+def test_prod_gradient_with_zeros_is_exact(spec):
+    check_gradients(dataclasses.replace(spec, differentiable=True), second_order=False)
+
+
+def test_invalid_reduction_dimension_message():
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Invalid reduction dimension \(2 for input with 2 dimension\(s\)"):
+        tf.reduce_sum(tf.constant([[1.0]]), 2)
+
+
+def test_scalar_rejects_every_explicit_axis_but_accepts_empty_list():
+    for axis in (0, -1):
+        with pytest.raises(tf.errors.InvalidArgumentError, match="for input with 0 dimension"):
+            tf.reduce_sum(tf.constant(3.0), axis)
+    assert float(tf.reduce_sum(tf.constant(3.0), [])) == 3.0
+
+
+def test_duplicate_axes_message_has_no_name_suffix():
+    with pytest.raises(tf.errors.InvalidArgumentError) as e:
+        tf.reduce_sum(tf.constant([[1.0]]), [0, -2])
+    assert str(e.value).endswith("Axes contains duplicate dimension: 0 [Op:Sum]")
+
+
+def test_integer_mean_truncates_toward_zero():
+    assert tf.reduce_mean(tf.constant([-1, -2])).numpy() == -1
+
+
+def test_argmax_defaults_to_int64():
+    assert tf.argmax(tf.constant([1, 3])).dtype == tf.int64
+
+
+def test_max_gradient_splits_ties_equally():
+    x = tf.constant([1.0, 3.0, 3.0])
+    with recording() as rec:
+        out = tf.reduce_max(x)
+        (g,) = backprop(rec, out, [x], tf.constant(1.0))
+    assert g.numpy().tolist() == [0.0, 0.5, 0.5]
