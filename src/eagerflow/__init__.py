@@ -18,7 +18,7 @@ from eagerflow.framework.scopes import device, name_scope
 from eagerflow.framework.tensor import Tensor
 from eagerflow.framework.tensor_shape import TensorShape
 from eagerflow.variables import (
-    UnreadVariable, Variable, VariableAggregation, VariableSynchronization,
+    UnreadVariable, Variable, VariableAggregation, VariableSynchronization, variable_creator_scope,
 )
 from eagerflow.ops.array_ops import (
     broadcast_to, concat, expand_dims, eye, fill, gather, gather_nd, identity, linspace, one_hot,

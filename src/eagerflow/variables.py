@@ -60,6 +60,13 @@ class Variable:
                  "_synchronization", "_aggregation", "_distribute", "_validate_shape", "__weakref__")
     __array_priority__ = 100
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Variable":
+        # Inside `variable_creator_scope` (e.g. a distribution strategy's scope), creation is
+        # handed to the creators, which may return another Variable type.
+        if cls is Variable and getattr(_creators, "stack", None):
+            return _create_through_creators(args, kwargs)
+        return object.__new__(cls)
+
     def __init__(self, initial_value: Any = None, trainable: bool | None = None,
                  validate_shape: bool = True, caching_device: Any = None, name: str | None = None,
                  variable_def: Any = None, dtype: Any = None, import_scope: Any = None,
@@ -69,6 +76,8 @@ class Variable:
                  shape: Any = None, experimental_enable_variable_lifting: bool = True,
                  **unused_kwargs: Any) -> None:
         # TF's variable metaclass ignores keyword arguments it does not know.
+        if getattr(self, "_device", None) is not None:
+            return  # built by a creator already; Python calls __init__ once more
         if initial_value is None:
             raise ValueError("The `initial_value` arg to `tf.Variable` must be specified except "
                              "when you are not providing a `variable_def`. You provided neither.")
@@ -389,3 +398,46 @@ Variable.__getitem__ = _variable_getitem
 UnreadVariable.__getitem__ = _variable_getitem
 operators.install(Variable)
 operators.install(UnreadVariable)
+
+
+_creators = threading.local()
+_INIT_PARAMETERS = ("initial_value", "trainable", "validate_shape", "caching_device", "name",
+                    "variable_def", "dtype", "import_scope", "constraint", "synchronization",
+                    "aggregation", "shape", "experimental_enable_variable_lifting")
+
+
+def _default_creator(**kwargs: Any) -> Variable:
+    variable = object.__new__(Variable)
+    variable.__init__(**kwargs)
+    return variable
+
+
+def _create_through_creators(args: tuple, kwargs: dict) -> Any:
+    kwargs = dict(zip(_INIT_PARAMETERS, args), **kwargs)
+    stack = list(_creators.stack)
+    creator = _default_creator
+    for scope_creator in stack:  # the innermost scope runs first, as in TF
+        creator = _chain(scope_creator, creator)
+    return creator(**kwargs)
+
+
+def _chain(scope_creator: Callable, next_creator: Callable) -> Callable:
+    def creator(**kwargs: Any) -> Any:
+        return scope_creator(next_creator, **kwargs)
+
+    return creator
+
+
+class variable_creator_scope:  # noqa: N801 - TF's name
+    """Routes `tf.Variable(...)` through `creator(next_creator, **kwargs)` (`tf.variable_creator_scope`)."""
+
+    def __init__(self, variable_creator: Callable) -> None:
+        self._creator = variable_creator
+
+    def __enter__(self) -> None:
+        if getattr(_creators, "stack", None) is None:
+            _creators.stack = []
+        _creators.stack.append(self._creator)
+
+    def __exit__(self, *exc: Any) -> None:
+        _creators.stack.pop()
