@@ -29,7 +29,7 @@ $(COMPAT_VENV)/.installed: pyproject.toml
 
 # Differential tests against TensorFlow 2.21 (a separate virtualenv; TF is never our dependency).
 compat: $(COMPAT_VENV)/.installed
-	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python -m pytest -m tensorflow tests/compat
+	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python -m pytest -m tensorflow tests
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/bench_core.py

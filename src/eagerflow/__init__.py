@@ -5,6 +5,9 @@
 The namespace below is assembled from the layers (framework, ops, variables, autodiff, ...);
 no logic lives here.
 """
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from eagerflow.framework import errors
 from eagerflow.framework.convert import constant, convert_to_tensor
 from eagerflow.framework.device_spec import DeviceSpec
@@ -21,12 +24,15 @@ from eagerflow.variables import (
     UnreadVariable, Variable, VariableAggregation, VariableSynchronization, variable_creator_scope,
 )
 from eagerflow.ops.array_ops import (
-    broadcast_to, concat, expand_dims, eye, fill, gather, gather_nd, identity, linspace, one_hot,
-    ones, ones_like, pad, range, rank, reshape, reverse, scatter_nd, shape, shape_n, size, slice,
-    split, squeeze, stack, strided_slice, tensor_scatter_nd_add, tensor_scatter_nd_max,
-    tensor_scatter_nd_min, tensor_scatter_nd_sub, tensor_scatter_nd_update, tile, transpose,
+    broadcast_to, concat, expand_dims, eye, fill, identity, linspace, one_hot, ones, ones_like,
+    range, rank, reshape, reverse, shape, shape_n, size, split, squeeze, stack, tile, transpose,
     unstack, where, zeros, zeros_like,
 )
+from eagerflow.ops.gather_scatter_ops import (
+    gather, gather_nd, scatter_nd, tensor_scatter_nd_add, tensor_scatter_nd_max,
+    tensor_scatter_nd_min, tensor_scatter_nd_sub, tensor_scatter_nd_update,
+)
+from eagerflow.ops.indexing_ops import pad, slice, strided_slice
 from eagerflow.ops.linalg_ops import clip_by_norm, einsum, matmul, norm, tensordot
 from eagerflow.ops.math_ops import (
     abs, add, add_n, cast, clip_by_value, complex, cos, divide, equal, exp, floor, floordiv,
@@ -42,7 +48,24 @@ from eagerflow.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow.autodiff.custom_gradient import custom_gradient, stop_gradient
 from eagerflow.module import Module
 from eagerflow import optimizers
-from eagerflow.api import config, debugging, dtypes, linalg, math, nn, random
+from eagerflow.api import config, debugging, dtypes, linalg, math, nn
+
+if TYPE_CHECKING:
+    from eagerflow.api import distribute, random, train
+
+# Whole subsystems load on first use, so `import eagerflow` stays fast.
+_LAZY_NAMESPACES = {
+    "distribute": "eagerflow.api.distribute",
+    "random": "eagerflow.api.random",
+    "train": "eagerflow.api.train",
+}
+
+
+def __getattr__(name: str) -> Any:
+    target = _LAZY_NAMESPACES.get(name)
+    if target is None:
+        raise AttributeError(f"module 'eagerflow' has no attribute {name!r}")
+    return importlib.import_module(target)
 
 newaxis = None
 __version__ = "0.1.0"

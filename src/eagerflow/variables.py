@@ -19,7 +19,7 @@ from eagerflow.framework.execute import execute
 from eagerflow.framework.formatting import numpy_text
 from eagerflow.framework.tensor import Reference, Tensor
 from eagerflow.framework.tensor_shape import TensorShape, as_shape
-from eagerflow.ops import array_ops, operators, state_ops
+from eagerflow.ops import indexing_ops, operators, state_ops
 
 _thread = context.thread
 
@@ -389,8 +389,8 @@ class VariableSlice(Tensor):
 
 def _variable_getitem(variable: Any, key: Any) -> VariableSlice:
     var = variable._variable if isinstance(variable, UnreadVariable) else variable
-    index = array_ops.normalize_index(key)
-    value = execute(array_ops.STRIDED_SLICE, (var.read_value(),), {"index": index})
+    index = indexing_ops.normalize_index(key)
+    value = execute(indexing_ops.STRIDED_SLICE, (var.read_value(),), {"index": index})
     return VariableSlice(value, var, index)
 
 

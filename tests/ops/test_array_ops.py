@@ -8,6 +8,8 @@ from hypothesis import strategies as st
 import eagerflow as tf
 from eagerflow.framework import context
 from eagerflow.ops import array_ops as A
+from eagerflow.ops import gather_scatter_ops as G
+from eagerflow.ops import indexing_ops as S
 from tests.ops.specs.array_specs import SPECS
 
 InvalidArgumentError = tf.errors.InvalidArgumentError
@@ -24,9 +26,9 @@ def _x():
     (lambda: _x()[0, 0, 0, 0], "Index out of range using input dim 3; input has only 3 dims"),
     (lambda: _x()[..., ...], "Multiple ellipses in slice spec not allowed"),
     (lambda: _x()[::0], "strides[0] must be non-zero"),
-    (lambda: A.strided_slice(_x(), [1], [0], [-1], shrink_axis_mask=1),
+    (lambda: S.strided_slice(_x(), [1], [0], [-1], shrink_axis_mask=1),
      "only stride 1 allowed on non-range indexing."),
-    (lambda: A.strided_slice(_x(), [1, 2], [0], [-1]),
+    (lambda: S.strided_slice(_x(), [1, 2], [0], [-1]),
      "Expected begin, end, and strides to be 1D equal size tensors, but got shapes [2], [1], and [1] instead."),
     (lambda: A.range(0, 5, 0), "Requires delta != 0: 0"),
     (lambda: A.range(5, 0), "Requires start <= limit when delta > 0: 5/0"),
@@ -49,28 +51,28 @@ def _x():
     (lambda: A.concat([1, 2], 0), "ConcatOp : Can't concatenate scalars (use tf.stack instead)"),
     (lambda: A.stack([A.zeros([2]), A.zeros([3])]),
      "Shapes of all inputs must match: values[0].shape = [2] != values[1].shape = [3]"),
-    (lambda: A.gather([1, 2, 3], 5), "indices = 5 is not in [0, 3)"),
-    (lambda: A.gather(A.zeros([3, 4]), [[0, 7]], axis=1), "indices[0,1] = 7 is not in [0, 4)"),
-    (lambda: A.gather([1, 2, 3], 0, axis=2), "Shape must be at least rank 3 but is rank 1"),
-    (lambda: A.gather([1, 2], [0.0]), "Value for attr 'Tindices' of float is not in the list of allowed "
+    (lambda: G.gather([1, 2, 3], 5), "indices = 5 is not in [0, 3)"),
+    (lambda: G.gather(A.zeros([3, 4]), [[0, 7]], axis=1), "indices[0,1] = 7 is not in [0, 4)"),
+    (lambda: G.gather([1, 2, 3], 0, axis=2), "Shape must be at least rank 3 but is rank 1"),
+    (lambda: G.gather([1, 2], [0.0]), "Value for attr 'Tindices' of float is not in the list of allowed "
                                       "values: int16, int32, int64"),
-    (lambda: A.gather_nd(A.zeros([2, 3]), [[[0, 1], [0, 5]]]),
+    (lambda: G.gather_nd(A.zeros([2, 3]), [[[0, 1], [0, 5]]]),
      "indices[0,1] = [0, 5] does not index into param shape [2,3], node name: GatherNd"),
-    (lambda: A.scatter_nd([[5]], [1.0], [3]), "indices[0] = [5] does not index into shape [3]"),
-    (lambda: A.scatter_nd([[1]], [1.0, 2.0], [3]),
+    (lambda: G.scatter_nd([[5]], [1.0], [3]), "indices[0] = [5] does not index into shape [3]"),
+    (lambda: G.scatter_nd([[1]], [1.0, 2.0], [3]),
      "Dimensions [0,1) of indices[shape=[1,1]] must match dimensions [0,1) of updates[shape=[2]]"),
-    (lambda: A.tensor_scatter_nd_update(A.zeros([3]), [[5]], [1.0]), "indices[0] = [5] does not index into shape [3]"),
-    (lambda: A.tensor_scatter_nd_update(A.zeros([3]), [[1]], [1.0, 2.0]),
+    (lambda: G.tensor_scatter_nd_update(A.zeros([3]), [[5]], [1.0]), "indices[0] = [5] does not index into shape [3]"),
+    (lambda: G.tensor_scatter_nd_update(A.zeros([3]), [[1]], [1.0, 2.0]),
      "Outer dimensions of indices and update must match. Indices shape: [1,1], updates shape:[2]"),
-    (lambda: A.unsorted_segment_sum([1, 2, 3], [0, 5, 1], 3), "segment_ids[1] = 5 is out of range [0, 3)"),
+    (lambda: G.unsorted_segment_sum([1, 2, 3], [0, 5, 1], 3), "segment_ids[1] = 5 is out of range [0, 3)"),
     (lambda: A.tile([1, 2], [2, 2]), "Expected multiples argument to be a vector of length 1 but got length 2"),
     (lambda: A.tile([1, 2], [-1]), "Expected multiples[0] >= 0, but got -1"),
     (lambda: A.broadcast_to([1, 2, 3], [2, 2]), "Incompatible shapes: [3] vs. [2,2]"),
-    (lambda: A.pad([[1, 2]], [[1, 1]]), "The first dimension of paddings must be the rank of inputs[1,2] [1,2]"),
-    (lambda: A.pad([1, 2, 3], [[-1, 0]]), "Paddings must be non-negative: -1 0"),
-    (lambda: A.pad([1, 2, 3], [[3, 0]], "REFLECT"),
+    (lambda: S.pad([[1, 2]], [[1, 1]]), "The first dimension of paddings must be the rank of inputs[1,2] [1,2]"),
+    (lambda: S.pad([1, 2, 3], [[-1, 0]]), "Paddings must be non-negative: -1 0"),
+    (lambda: S.pad([1, 2, 3], [[3, 0]], "REFLECT"),
      "paddings must be less than the dimension size: 3, 0 not less than 3"),
-    (lambda: A.pad([1, 2, 3], [[4, 0]], "SYMMETRIC"),
+    (lambda: S.pad([1, 2, 3], [[4, 0]], "SYMMETRIC"),
      "paddings must be no greater than the dimension size: 4, 0 greater than 3"),
     (lambda: A.transpose(A.zeros([2, 3]), [0, 0]), "1 is missing from {0,0}."),
     (lambda: A.transpose(A.zeros([2, 3]), [0]), "transpose expects a vector of size 2. But input(1) is a vector of size 1"),
@@ -85,9 +87,9 @@ def _x():
      "condition [2], then [3], and else [3] must be broadcastable"),
     (lambda: A.one_hot([0, 2], 3, axis=3), "Expected axis to be -1 or between [0, 2).  But received: 3"),
     (lambda: A.one_hot([1], -1), "depth must be non-negative, got: -1"),
-    (lambda: A.slice(A.zeros([2, 3]), [0, 1], [3, 1]), "Expected size[0] in [0, 2], but got 3"),
-    (lambda: A.slice(A.zeros([2, 3]), [3, 0], [1, 1]), "Expected begin[0] in [0, 2], but got 3"),
-    (lambda: A.slice(A.zeros([2, 3]), [1], [1]),
+    (lambda: S.slice(A.zeros([2, 3]), [0, 1], [3, 1]), "Expected size[0] in [0, 2], but got 3"),
+    (lambda: S.slice(A.zeros([2, 3]), [3, 0], [1, 1]), "Expected begin[0] in [0, 2], but got 3"),
+    (lambda: S.slice(A.zeros([2, 3]), [1], [1]),
      "Expected begin and size arguments to be 1-D tensors of size 2, but got shapes [1] and [1] instead."),
     (lambda: A.fill([-2, 2], 3), "Dimension -2 must be >= 0"),
     (lambda: A.zeros([-1]), "Dimension -1 must be >= 0"),
@@ -112,7 +114,7 @@ def test_python_errors_match_tf():
         A.stack([A.zeros([2]), A.zeros([2])], axis=3)
     with pytest.raises(ValueError, match=r'^Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", '
                                          r'or "SYMMETRIC". Received `mode` = FOO$'):
-        A.pad([1, 2, 3], [[1, 0]], "FOO")
+        S.pad([1, 2, 3], [[1, 0]], "FOO")
     with pytest.raises(ValueError, match=r"^x and y must both be non-None or both be None\.$"):
         A.where([True], x=[1])
     with pytest.raises(TypeError, match=r"^Cannot convert \[1\.0, 2\.0\] to EagerTensor of dtype int32$"):
@@ -150,12 +152,12 @@ def test_negative_steps_match_numpy():
     ({"begin": [1, 5, -1], "end": [0, -7, 0], "strides": [-1, -2, -1], "begin_mask": 2, "end_mask": 4}, (1, 2, 4)),
 ])
 def test_strided_slice_masks_match_tf(kwargs, shape):
-    assert A.strided_slice(_x(), **kwargs).shape == shape
+    assert S.strided_slice(_x(), **kwargs).shape == shape
 
 
 def test_strided_slice_mask_values():
     x = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
-    out = A.strided_slice(_x(), [1, 5, -1], [0, -7, 0], [-1, -2, -1], begin_mask=2, end_mask=4)
+    out = S.strided_slice(_x(), [1, 5, -1], [0, -7, 0], [-1, -2, -1], begin_mask=2, end_mask=4)
     np.testing.assert_array_equal(out.numpy(), x[1:0:-1, ::-2, -1::-1])
 
 
@@ -235,10 +237,10 @@ def test_one_hot_axis_and_dtypes():
 def test_strings_fill_pad_and_zeros():
     assert A.zeros([2], tf.string).numpy().tolist() == [b"", b""]
     assert A.zeros_like(["a"]).numpy().tolist() == [b""]
-    assert A.pad(["a"], [[1, 0]]).numpy().tolist() == [b"", b"a"]
-    assert A.pad(["a"], [[1, 0]], constant_values="z").numpy().tolist() == [b"z", b"a"]
+    assert S.pad(["a"], [[1, 0]]).numpy().tolist() == [b"", b"a"]
+    assert S.pad(["a"], [[1, 0]], constant_values="z").numpy().tolist() == [b"z", b"a"]
     assert A.fill([2], "a").numpy().tolist() == [b"a", b"a"]
-    assert A.gather(["a", "b"], [1, 1]).numpy().tolist() == [b"b", b"b"]
+    assert G.gather(["a", "b"], [1, 1]).numpy().tolist() == [b"b", b"b"]
 
 
 def test_shape_rank_size_dtypes():
@@ -249,10 +251,10 @@ def test_shape_rank_size_dtypes():
 
 
 def test_tensor_scatter_updates_take_tensor_dtype():
-    out = A.tensor_scatter_nd_update(A.zeros([3]), [[1]], [1])
+    out = G.tensor_scatter_nd_update(A.zeros([3]), [[1]], [1])
     assert out.dtype == tf.float32
     np.testing.assert_array_equal(out.numpy(), [0, 1, 0])
-    np.testing.assert_array_equal(A.tensor_scatter_nd_min([5, 5, 5], [[0], [0]], [3, 7]).numpy(), [3, 5, 5])
+    np.testing.assert_array_equal(G.tensor_scatter_nd_min([5, 5, 5], [[0], [0]], [3, 7]).numpy(), [3, 5, 5])
 
 
 # --- gradients against finite differences -----------------------------------------------
@@ -341,5 +343,5 @@ def test_gradient_matches_finite_differences(spec):
 
 def test_second_order_gradient_ops_exist():
     # Each gradient is itself made of ops with gradients (StridedSliceGrad <-> StridedSlice, ...).
-    for op in (A.STRIDED_SLICE_GRAD, A.MIRROR_PAD_GRAD, A.UNSORTED_SEGMENT_SUM, A.SCATTER_ND, A.PAD, A.SLICE):
+    for op in (S.STRIDED_SLICE_GRAD, S.MIRROR_PAD_GRAD, G.UNSORTED_SEGMENT_SUM, G.SCATTER_ND, S.PAD, S.SLICE):
         assert op.grad is not None

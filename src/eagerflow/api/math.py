@@ -1,5 +1,5 @@
 """`tf.math`: re-exports only."""
-from eagerflow.ops.array_ops import unsorted_segment_sum  # noqa: F401
+from eagerflow.ops.gather_scatter_ops import unsorted_segment_sum  # noqa: F401
 from eagerflow.ops.linalg_ops import (  # noqa: F401
     matmul,
 )

@@ -4,6 +4,8 @@ from __future__ import annotations
 import os
 from typing import Any
 
+import numpy as np
+
 from eagerflow.checkpoint import graph as graph_lib
 from eagerflow.checkpoint import restore as restore_lib
 from eagerflow.checkpoint import state as state_lib
@@ -156,7 +158,8 @@ def write_graph(root: Any, file_prefix: str) -> dict[str, Any]:
     graph = graph_lib.ObjectGraph(root)
     tensors: dict[str, Any] = {}
     for _, key, variable in graph.variables():
-        tensors[key] = variable.numpy()
+        # A read-only host view, no copy: a value read from a variable never changes later.
+        tensors[key] = np.asarray(variable.read_value())
     tensors[protos.OBJECT_GRAPH_PROTO_KEY] = graph.proto().SerializeToString()
     with ProgressBar("Saving checkpoint") as bar:
         write_bundle(file_prefix, tensors, progress=bar)

@@ -31,7 +31,7 @@ def set_soft_device_placement(enabled: bool) -> None:
     """When on (the default), an op asked to run on a device that does not exist runs on the
     default device instead; when off, it raises TF's InvalidArgumentError."""
     _flags.soft_device_placement = bool(enabled)
-    context.scope_cache.clear()
+    context.clear_scope_cache()
 
 
 def get_soft_device_placement() -> bool:

@@ -29,7 +29,7 @@ class Device:
     """One logical device: where tensors live and kernels run."""
 
     __slots__ = ("name", "device_type", "index", "backend", "xp", "backend_index",
-                 "memory_limit", "checks_dtypes")
+                 "memory_limit", "checks_dtypes", "needs_switch")
 
     def __init__(self, device_type: str, index: int, backend: ModuleType, backend_index: int,
                  memory_limit: int | None = None):
@@ -41,6 +41,9 @@ class Device:
         self.backend_index = backend_index  # the physical device's index in its backend
         self.memory_limit = memory_limit  # MB, as LogicalDeviceConfiguration gives it
         self.checks_dtypes = backend.name != "numpy"  # the host holds every dtype
+        # Kernels for GPU i > 0 must run inside cupy.cuda.Device(i); CUDA's current device is
+        # 0 in every thread unless changed, so GPU 0 and the host need no switch.
+        self.needs_switch = self.checks_dtypes and backend_index != 0
 
     @property
     def short_name(self) -> str:
@@ -123,7 +126,9 @@ class _Registry:
         """Forgets configuration and devices (tests only: tensors made before keep old devices)."""
         self.__init__()
         context.flags.default_device = None
-        context.scope_cache.clear()
+        context.flags.fast_device = None
+        context.thread.device = None  # this thread only: tests reset from the main thread
+        context.clear_scope_cache()
 
 
 _gpu_module: ModuleType | None | bool = False

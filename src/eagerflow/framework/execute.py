@@ -3,7 +3,8 @@
 Steps: pick the device, copy inputs living elsewhere (counted), log the placement, run the
 kernel on the device's array library, wrap the result, let recording tapes see it. When no
 device scope, tape or logging is on anywhere and the inputs are on the default device, all of
-that reduces to a few attribute reads (the fast path).
+that reduces to a few attribute reads (the fast path). Inside a `device()` scope naming an
+existing device, ops stay on the fast path once the scope is resolved (see context.py).
 """
 from __future__ import annotations
 
@@ -22,7 +23,9 @@ _EMPTY: dict = {}
 
 def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
     """Runs `op` on `inputs` (tensors; a variable first for resource ops); returns its output."""
-    device = _flags.default_device
+    device = _flags.fast_device
+    if _flags.scoped:
+        device = _thread.device  # a scope is open in some thread: this thread's device
     if _flags.special or device is None:
         return _execute_general(op, inputs, attrs)
     arrays = []
@@ -53,10 +56,14 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
     device = _flags.default_device
     if device is None:
         device = _flags.default_device = devices.default_device()
+    name = _thread.device_name
+    if _thread.device is None:
+        _thread.device = _fast_path_device(name, device)
+    if _flags.fast_device is None:
+        _flags.fast_device = _fast_path_device(None, device)
     if op.resource:
         device = inputs[0]._device
     else:
-        name = _thread.device_name
         if name:
             device = _scope_cache.get(name) or resolve_scope(name, op.name)
         if device.checks_dtypes:
@@ -75,7 +82,7 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
     if _flags.log_device_placement:
         log_placement(op.name, device)
     try:
-        if device.checks_dtypes:  # a GPU: kernels and allocations go to its CUDA device
+        if device.needs_switch:  # kernels and allocations must go to that CUDA device
             with device.backend.device_context(device.backend_index):
                 out = op.forward(device.xp, *arrays, **attrs)
         else:
@@ -97,6 +104,20 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
         for tape in tapes:
             tape.record(op, inputs, attrs, result)
     return result
+
+
+def _fast_path_device(name: str | None, default: devices.Device) -> devices.Device | None:
+    """The device this thread's ops may run on without placement: the default outside
+    scopes, an existing device a scope names exactly; None while a scope is unresolved or
+    soft-placed (those keep taking the general path, which re-checks soft placement), and
+    for a GPU whose kernels need a CUDA device switch (the general path makes it)."""
+    if not name:
+        device = default
+    elif name in _exact_scopes:
+        device = _scope_cache.get(name)
+    else:
+        return None
+    return None if device is None or device.needs_switch else device
 
 
 def log_placement(op_name: str, device: devices.Device) -> None:
@@ -142,6 +163,7 @@ def creation_device(np_dtype: Any = None) -> devices.Device:
 
 # Scope string -> device; cleared when soft placement or the device registry changes.
 _scope_cache = context.scope_cache
+_exact_scopes = context.exact_scopes
 
 
 def resolve_scope(name: str, op_name: str | None = None) -> devices.Device:
@@ -168,12 +190,15 @@ def resolve_scope(name: str, op_name: str | None = None) -> devices.Device:
     index = spec.device_index if spec.device_index is not None else 0
     local = job == "localhost" and replica == 0 and task == 0
     found = devices.find(device_type, index) if local else None
+    exact = found is not None
     if found is None and local and soft:
         found = default
     if found is not None:
         if len(_scope_cache) > 256:
-            _scope_cache.clear()
+            context.clear_scope_cache()
         _scope_cache[name] = found
+        if exact:
+            _exact_scopes.add(name)
         return found
     full = f"/job:{job}/replica:{replica}/task:{task}/device:{device_type}:{index}"
     if op_name is None and not local:

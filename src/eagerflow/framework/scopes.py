@@ -36,14 +36,15 @@ def device(device_name: Any) -> Iterator[None]:
             spec = DeviceSpec.from_string(device_name)
         merged = DeviceSpec.from_string(outer).make_merged_spec(spec) if outer else spec
         merged_name = merged.to_string() or None
-    _thread.device_stack.append(outer)
+    _thread.device_stack.append((outer, _thread.device))
     _thread.device_name = merged_name
-    context.add_special(1)
+    _thread.device = None  # resolved by the next op, which may raise TF's placement error
+    context.add_scoped(1)
     try:
         yield
     finally:
-        _thread.device_name = _thread.device_stack.pop()
-        context.add_special(-1)
+        _thread.device_name, _thread.device = _thread.device_stack.pop()
+        context.add_scoped(-1)
 
 
 class name_scope:  # noqa: N801 - TF's name

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import array_ops, linalg_ops, math_ops
+from eagerflow.ops import indexing_ops, linalg_ops, math_ops
 
 
 def _radd(x: Any, y: Any) -> Tensor:
@@ -110,7 +110,7 @@ def _ge(x: Any, y: Any) -> Tensor:
 
 
 def _getitem(x: Any, key: Any) -> Tensor:
-    return array_ops.getitem(x, key)
+    return indexing_ops.getitem(x, key)
 
 
 def install(cls: type) -> None:

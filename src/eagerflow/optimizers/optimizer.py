@@ -71,6 +71,12 @@ class Optimizer:
         pairs = [(g, v) for g, v in grads_and_vars if g is not None]
         if not pairs:
             raise ValueError("No gradients provided for any variable.")
+        distribute = getattr(pairs[0][1], "_distribute", None)
+        if distribute is not None:  # a strategy combines replicas' gradients, then calls back
+            return distribute.optimizer_apply(self._apply_pairs, pairs)
+        return self._apply_pairs(pairs)
+
+    def _apply_pairs(self, pairs: list) -> Variable:
         new = [v for _, v in pairs if id(v) not in self._slots]
         if new:
             for v in new:

@@ -1,0 +1,100 @@
+"""Argument handling shared by the array, indexing and gather/scatter ops (written once).
+
+Shape-like arguments become tuples of Python ints before `execute`; operands sharing one dtype
+attr are converted as TF's eager fast path does; kernel errors carry TF's messages.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow.framework import dtypes as _dtypes
+from eagerflow.framework import errors
+from eagerflow.framework.convert import is_tensor_like
+from eagerflow.framework.op import Op, cpp_name
+from eagerflow.framework.tensor import Tensor
+from eagerflow.ops import conversion
+
+INDEX_TYPES = (_dtypes.int16, _dtypes.int32, _dtypes.int64)
+
+
+def invalid(message: str) -> errors.OpError:
+    """A kernel error: execute() adds TF's `{{function_node ...}} ... [Op:Name]` decoration."""
+    return errors.InvalidArgumentError(None, None, message)
+
+
+def dims_text(shape: Any) -> str:
+    """A shape as TF's messages print it: `[2,3]`."""
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def shape_arg(shape: Any) -> tuple[int, ...]:
+    """A shape argument (list, tuple, TensorShape or 1-D int tensor) as a tuple of ints."""
+    if is_tensor_like(shape):
+        return tuple(int(d) for d in np.asarray(conversion.tensor(shape).numpy()).ravel())
+    if hasattr(shape, "as_list"):
+        return tuple(-1 if d is None else int(d) for d in shape.as_list())
+    if np.ndim(shape) == 0:
+        return (int(shape),)
+    return tuple(int(d) for d in (np.asarray(d).item() if is_tensor_like(d) else d for d in shape))
+
+
+def int_list(value: Any) -> list[int]:
+    """An int, list of ints or int tensor (axis, perm, multiples...) as a list of Python ints."""
+    if value is None:
+        return []
+    if is_tensor_like(value):
+        value = conversion.tensor(value).numpy()
+    return [int(v) for v in np.asarray(value).ravel()]
+
+
+def scalar_int(value: Any) -> int:
+    """An int or scalar int tensor (axis, depth, num...) as a Python int."""
+    if is_tensor_like(value):
+        value = conversion.tensor(value).numpy()
+    return int(value)
+
+
+def static_shape(t: Tensor) -> tuple[int, ...]:
+    """The shape of an eager tensor as a tuple of ints (for gradients and attrs)."""
+    return tuple(t._array.shape)
+
+
+def index_tensor(value: Any) -> Tensor:
+    """An indices argument as a tensor (its dtype checked by `check_index_dtype`)."""
+    return conversion.tensor(value)
+
+
+def matching(op: Op, values: list, first_index: int = 0) -> list[Tensor]:
+    """Operands sharing one dtype attr, converted as TF's eager fast path does: the first tensor's
+    dtype (else the first value's) wins; Python values convert to it (TypeError when lossy); a
+    tensor of another dtype is TF's InvalidArgumentError."""
+    first = next((v for v in values if is_tensor_like(v)), None)
+    dtype = conversion.tensor(first).dtype if first is not None else conversion.tensor(values[0]).dtype
+    out = []
+    for i, v in enumerate(values):
+        t = conversion.tensor(v) if is_tensor_like(v) else conversion.tensor(v, dtype)
+        if t.dtype != dtype:
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                f"cannot compute {op.name} as input #{i + first_index}(zero-based) was expected to be a "
+                f"{cpp_name(dtype)} tensor but is a {cpp_name(t.dtype)} tensor", op.name)
+        out.append(t)
+    return out
+
+
+def check_index_dtype(op: Op, indices: Tensor, attr: str = "Tindices", allowed: tuple = INDEX_TYPES) -> None:
+    """TF's InvalidArgumentError when `indices` has a dtype outside the op's `attr` list."""
+    if indices.dtype not in allowed:
+        names = ", ".join(cpp_name(d) for d in allowed)
+        raise errors.op_error(errors.InvalidArgumentError,
+                              f"Value for attr '{attr}' of {cpp_name(indices.dtype)} is not in the list of "
+                              f"allowed values: {names}\n\t; NodeDef: {{{{node {op.name}}}}}", op.name)
+
+
+def zeros_like_array(xp: Any, x: Any) -> Any:
+    """Zeros shaped and typed like the array `x` (b'' for strings): the ZerosLike kernel."""
+    if x.dtype == object:
+        return xp.full(x.shape, b"", dtype=object)
+    return xp.zeros_like(x)

@@ -1,0 +1,55 @@
+"""Rank 1 dies mid-training (by SIGKILL or by an exception); rank 0 must raise
+UnavailableError naming rank 1. Usage: mpiexec -disable-auto-cleanup -n 2 python mw_failure.py kill|raise"""
+import json
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
+
+from eagerflow import errors  # noqa: E402
+from eagerflow.api import distribute  # noqa: E402
+from tests.distribute import training  # noqa: E402
+
+how = sys.argv[1]
+strategy = distribute.MultiWorkerMirroredStrategy()
+rank = strategy.cluster_resolver.task_id
+
+
+def report(result):
+    """Writes this rank's result to $RESULT_DIR/rank<r>.json (a launcher may drop stdout
+    when a peer is killed) and prints it."""
+    text = json.dumps(result)
+    print("RESULT " + text, flush=True)
+    directory = os.environ.get("RESULT_DIR")
+    if directory:
+        with open(os.path.join(directory, f"rank{rank}.json"), "w") as f:
+            f.write(text)
+
+
+with strategy.scope():
+    variables = training.make_variables()
+
+
+def step(x, y):
+    grads = training.gradients(variables, x, y)
+    strategy.extended.optimizer_apply(training.sgd, list(zip(grads, variables)))
+
+
+started = time.monotonic()
+try:
+    for s in range(1000):
+        if rank == 1 and s == 3:
+            if how == "kill":
+                os.kill(os.getpid(), signal.SIGKILL)
+            raise RuntimeError("worker 1 failed on purpose")
+        started = time.monotonic()  # rank 1 dies at the start of step 3, or just after step 2
+        x, y = training.data(s % 7)
+        strategy.run(step, args=(training.split(strategy, x), training.split(strategy, y)))
+except errors.UnavailableError as e:
+    report({"rank": rank, "error": str(e),
+                                  "seconds": time.monotonic() - started})
+    sys.exit(0)
+report({"rank": rank, "error": None})
