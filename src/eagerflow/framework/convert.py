@@ -13,6 +13,7 @@ import numpy as np
 
 from eagerflow.framework import context, devices, errors
 from eagerflow.framework import dtypes as _dtypes
+from eagerflow.framework.execute import creation_device, log_placement
 from eagerflow.framework.op import cpp_name
 from eagerflow.framework.tensor import Tensor
 
@@ -23,15 +24,7 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 def current_device() -> devices.Device:
     """The device new tensors and variables go to: the innermost scope's, else the default."""
-    name = _thread.device_name
-    if name:
-        from eagerflow.framework.execute import resolve_scope
-
-        return resolve_scope(name)
-    device = _flags.default_device
-    if device is None:
-        device = _flags.default_device = devices.default_device()
-    return device
+    return creation_device()
 
 
 # --- Python values: TF's py_seq_tensor.cc -------------------------------------------------------
@@ -380,7 +373,9 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
         device = t._device
     else:
         array = to_array(value, dt)
-        device = current_device()
+        device = creation_device(array.dtype)
+        if _flags.log_device_placement:
+            log_placement("_EagerConst", device)  # TF logs every tensor made from host values
         array = device.backend.from_host(array, device.backend_index)
         t = None
     if shape is not None:

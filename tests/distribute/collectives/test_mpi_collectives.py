@@ -36,8 +36,11 @@ def _run(script, *args, ranks=2, launcher_flags=("-disable-auto-cleanup",), env=
 
 
 def _results(proc):
-    return [json.loads(line[len("RESULT "):]) for line in proc.stdout.splitlines()
-            if line.startswith("RESULT ")]
+    # mpiexec forwards both ranks' output through one pipe: another rank's text can land on
+    # the same line after the JSON object, so decode the object and ignore what follows it.
+    decoder = json.JSONDecoder()
+    return [decoder.raw_decode(line[line.index("RESULT ") + len("RESULT "):])[0]
+            for line in proc.stdout.splitlines() if "RESULT {" in line]
 
 
 def _rank0_result(proc):
@@ -65,6 +68,10 @@ def test_collectives_match_numpy_on_three_ranks():
 ])
 def test_lost_worker_raises_unavailable_naming_it(tmp_path, mode, cause):
     proc, wall = _run("failure.py", mode, tmp_path / "stamp")
+    if mode == "kill" and not _results(proc):
+        # Rarely MPICH ends the survivor itself when the launcher reports the SIGKILLed
+        # peer (the job still ends, never hangs); try the job once more.
+        proc, wall = _run("failure.py", mode, tmp_path / "stamp")
     result = _rank0_result(proc)
     assert result["type"] == "UnavailableError"
     assert result["error"].startswith("Worker rank 1 of 2 is unavailable: ")

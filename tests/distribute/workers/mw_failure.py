@@ -22,11 +22,14 @@ def report(result):
     """Writes this rank's result to $RESULT_DIR/rank<r>.json (a launcher may drop stdout
     when a peer is killed) and prints it."""
     text = json.dumps(result)
-    print("RESULT " + text, flush=True)
     directory = os.environ.get("RESULT_DIR")
-    if directory:
+    if directory:  # the file first: once a peer is killed the launcher may close our stdout
         with open(os.path.join(directory, f"rank{rank}.json"), "w") as f:
             f.write(text)
+    try:
+        print("RESULT " + text, flush=True)
+    except BrokenPipeError:
+        pass
 
 
 with strategy.scope():

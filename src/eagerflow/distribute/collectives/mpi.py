@@ -89,8 +89,14 @@ class MpiCommunicator:
 
     def __init__(self, timeout_s: float | None = None, bucket_bytes: int = BUCKET_BYTES):
         self._mpi = _import_mpi()
+        # A lost peer must surface as an error we turn into UnavailableError, never as MPICH
+        # aborting this process from inside its progress engine: errors return on every
+        # communicator we touch, the world's included.
+        self._mpi.COMM_WORLD.Set_errhandler(self._mpi.ERRORS_RETURN)
+        self._mpi.COMM_SELF.Set_errhandler(self._mpi.ERRORS_RETURN)
         self._comm = self._mpi.COMM_WORLD.Dup()
         self._comm.Set_errhandler(self._mpi.ERRORS_RETURN)
+        _ignore_launcher_failure_signal()
         self.rank: int = self._comm.Get_rank()
         self.size: int = self._comm.Get_size()
         if timeout_s is None:
@@ -386,3 +392,14 @@ def _divide_in_place(buf: np.ndarray, n: int) -> None:
     else:  # TF's integer mean truncates toward zero
         quotient = np.abs(buf) // n
         buf[...] = np.where(buf < 0, -quotient, quotient)
+
+
+def _ignore_launcher_failure_signal() -> None:
+    """Hydra (`mpiexec -disable-auto-cleanup`) signals SIGUSR1 when a peer dies; MPICH's handler
+    then sometimes ends this process from inside its progress engine, before we can report.
+    Our liveness mesh detects lost peers itself, so the signal is ignored (main thread only)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGUSR1, signal.SIG_IGN)
