@@ -1,6 +1,5 @@
 """A training step under MirroredStrategy and CentralStorageStrategy gives the variables the
 same global batch gives without a strategy."""
-import inspect
 
 import numpy as np
 import pytest
@@ -8,11 +7,7 @@ import pytest
 import eagerflow as tf
 from eagerflow.api import distribute
 from eagerflow.framework.transfers import reset_transfer_stats, transfer_stats
-from eagerflow.optimizers.optimizer import Optimizer
 from tests.distribute import training
-
-# The optimizer hands updates of distributed variables to their strategy (Variable._distribute).
-OPTIMIZER_IS_DISTRIBUTION_AWARE = "_distribute" in inspect.getsource(Optimizer.apply_gradients)
 
 
 def _mirrored():
@@ -84,10 +79,7 @@ def test_optimizer_through_strategy_hook_matches_single_device(three_cpus, make)
     def step(variables, x, y):
         grads = training.gradients(variables, x, y)
         pairs = list(zip(grads, variables))
-        if OPTIMIZER_IS_DISTRIBUTION_AWARE:
-            opt.apply_gradients(pairs)
-        else:
-            distribute.get_strategy().extended.optimizer_apply(opt.apply_gradients, pairs)
+        opt.apply_gradients(pairs)
 
     variables = _train(strategy, step)
     _assert_same(variables, training.reference(tf.optimizers.SGD(training.LR, momentum=0.9)))
@@ -95,9 +87,6 @@ def test_optimizer_through_strategy_hook_matches_single_device(three_cpus, make)
         [training.STEPS] * len(strategy.experimental_local_results(opt.iterations))
 
 
-@pytest.mark.xfail(not OPTIMIZER_IS_DISTRIBUTION_AWARE, strict=True,
-                   reason="needs Optimizer.apply_gradients to hand distributed variables to "
-                          "Variable._distribute.optimizer_apply (see the distribute report)")
 def test_plain_optimizer_apply_gradients_in_replica_context(three_cpus):
     strategy = _mirrored()
     with strategy.scope():
