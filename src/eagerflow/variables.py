@@ -206,6 +206,8 @@ class Variable:
 
     # --- updates ------------------------------------------------------------------------------
     def _converted(self, value: Any) -> Tensor:
+        if type(value) is Tensor and value._array.dtype == self._array.dtype:
+            return value  # the common case, kept off the general conversion path
         return convert_to_tensor(value, dtype=_dtypes.from_numpy(self._array.dtype))
 
     def _check_shape(self, value: Tensor) -> None:
