@@ -112,18 +112,9 @@ class VariableSet:
         return iter(self._items.values())
 
 
-def built_variables(optimizer: Optimizer, candidates: Iterable[Variable]) -> list[Variable]:
-    """The variables `optimizer` has slots for, in the order it built them (Keras's
-    `_trainable_variables`), among `candidates`. Ordered by the position of each
-    variable's first slot in `optimizer.variables`."""
-    position = {id(v): i for i, v in enumerate(optimizer.variables)}
-    found = []
-    for variable in candidates:
-        slots = optimizer.slots_for(variable)
-        if slots:
-            found.append((position.get(id(slots[0]), len(position)), variable))
-    found.sort(key=lambda item: item[0])
-    return [variable for _, variable in found]
+def built_variables(optimizer: Optimizer, candidates: Iterable[Variable] = ()) -> list[Variable]:
+    """The variables `optimizer` was built for, in build order (Keras's `_trainable_variables`)."""
+    return optimizer.built_variables
 
 
 def slot_lists(optimizer: Optimizer) -> tuple[tuple[str, str], ...]:

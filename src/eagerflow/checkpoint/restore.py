@@ -84,7 +84,8 @@ class Restoration:
             live_vars = [self.matched.get(node_id) for node_id in saved_vars]
             if not saved_vars or any(not isinstance(v, Variable) for v in live_vars):
                 continue
-            if any(live.slots_for(v) for v in live_vars) or not graph_lib.slot_lists(live):
+            built = {id(v) for v in live.built_variables}
+            if all(id(v) in built for v in live_vars):
                 continue
             live.build(live_vars)
             built_any = True

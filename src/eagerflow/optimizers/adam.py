@@ -21,7 +21,7 @@ class Adam(Optimizer):
         self.beta_2 = float(beta_2)
         self.epsilon = float(epsilon)
 
-    def build(self, var_list: list[Variable]) -> None:
+    def create_slots(self, var_list: list[Variable]) -> None:
         for v in var_list:
             self.add_slot(v, "momentum")
             self.add_slot(v, "velocity")

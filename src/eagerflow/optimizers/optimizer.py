@@ -32,6 +32,7 @@ class Optimizer:
             self._iterations = Variable(0, name="iteration", dtype=dtypes.int64, trainable=False)
             self._learning_rate = Variable(learning_rate, name="learning_rate", dtype=dtypes.float32, trainable=False)
         self._slots: dict[int, list[Variable]] = {}
+        self._built: list[Variable] = []  # Keras's `_trainable_variables`: build order
         self._variables: list[Variable] = [self._iterations, self._learning_rate]
 
     @property
@@ -50,6 +51,11 @@ class Optimizer:
     def variables(self) -> list[Variable]:
         return list(self._variables)
 
+    @property
+    def built_variables(self) -> list[Variable]:
+        """The variables this optimizer has been built for, in build order."""
+        return list(self._built)
+
     def add_slot(self, variable: Variable, slot_name: str) -> Variable:
         """A non-trainable zeros variable shaped like `variable`, on its device."""
         base = variable.name.replace(":", "_")
@@ -64,7 +70,15 @@ class Optimizer:
         return self._slots.get(id(variable), [])
 
     def build(self, var_list: list[Variable]) -> None:
-        """Creates the slots each variable needs (none for plain SGD)."""
+        """Prepares the optimizer for `var_list`: records them and creates their slots."""
+        new = [v for v in var_list if id(v) not in self._slots]
+        for v in new:
+            self._slots[id(v)] = []
+        self._built.extend(new)
+        self.create_slots(new)
+
+    def create_slots(self, var_list: list[Variable]) -> None:
+        """Creates the slots each new variable needs (none for plain SGD)."""
 
     def apply_gradients(self, grads_and_vars: Iterable) -> Variable:
         """Applies each (gradient, variable) pair in place; pairs with a None gradient are skipped."""
@@ -77,11 +91,8 @@ class Optimizer:
         return self._apply_pairs(pairs)
 
     def _apply_pairs(self, pairs: list) -> Variable:
-        new = [v for _, v in pairs if id(v) not in self._slots]
-        if new:
-            for v in new:
-                self._slots.setdefault(id(v), [])
-            self.build(new)
+        if any(id(v) not in self._slots for _, v in pairs):
+            self.build([v for _, v in pairs])
         grads = [convert_to_tensor(g) for g, _ in pairs]
         grads = self._clip(grads)
         lr = float(self._learning_rate.numpy())

@@ -19,7 +19,7 @@ class SGD(Optimizer):
         self.momentum = float(momentum)
         self.nesterov = bool(nesterov)
 
-    def build(self, var_list: list[Variable]) -> None:
+    def create_slots(self, var_list: list[Variable]) -> None:
         if self.momentum:
             for v in var_list:
                 self.add_slot(v, "momentum")
