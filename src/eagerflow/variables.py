@@ -372,15 +372,16 @@ class UnreadVariable:
 class VariableSlice(Tensor):
     """`v[...]`: the slice's value as a tensor that can also `assign` into the variable."""
 
-    __slots__ = ("_variable", "_index")
+    __slots__ = ("_variable", "_index", "_value")
 
     def __init__(self, value: Tensor, variable: Variable, index: tuple) -> None:
         super().__init__(value._array, value._device)
         self._variable = variable
         self._index = index
+        self._value = value  # the op's own output: the one gradient tapes recorded
 
     def _as_tensor(self, dtype: _dtypes.DType | None = None) -> Tensor:
-        return convert_to_tensor(Tensor(self._array, self._device), dtype=dtype)
+        return convert_to_tensor(self._value, dtype=dtype)
 
     def assign(self, value: Any, use_locking: bool = False, name: str | None = None,
                read_value: bool = True) -> Any:

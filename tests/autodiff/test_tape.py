@@ -241,3 +241,10 @@ def test_tape_reentry_while_recording_raises():
     with tape:
         with pytest.raises(ValueError, match="Tape is still recording"):
             tape.__enter__()
+
+
+def test_gradient_flows_through_a_variable_slice():
+    params = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(params[1:, ::2]) + tf.reduce_sum(params[0] * 2.0)
+    np.testing.assert_array_equal(tape.gradient(y, params).numpy(), [[2.0, 2.0, 2.0], [1.0, 0.0, 1.0]])
