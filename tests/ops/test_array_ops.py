@@ -285,13 +285,13 @@ def _vjp(fn, args, positions, cotangents):
     tape = _RecordingTape()
     thread = context.thread
     tensors = [tf.constant(a) if isinstance(a, np.ndarray) else a for a in args]
-    context.add_special(1)
+    context.add_taping(1)
     thread.tapes.append(tape)
     try:
         out = fn(*tensors)
     finally:
         thread.tapes.remove(tape)
-        context.add_special(-1)
+        context.add_taping(-1)
     outs = out if isinstance(out, list) else [out]
     grads = {id(o): tf.constant(c) for o, c in zip(outs, cotangents)}
     for op, inputs, attrs, result in reversed(tape.records):

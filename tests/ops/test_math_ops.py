@@ -31,12 +31,12 @@ class _Recorder:
 def recording():
     recorder = _Recorder()
     context.thread.tapes.append(recorder)
-    context.add_special(1)
+    context.add_taping(1)
     try:
         yield recorder
     finally:
         context.thread.tapes.remove(recorder)
-        context.add_special(-1)
+        context.add_taping(-1)
 
 
 def _unbroadcast(grad, shape):

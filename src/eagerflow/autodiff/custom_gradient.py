@@ -50,12 +50,12 @@ def custom_gradient(f: Callable | None = None) -> Callable:
         for tape in tapes:
             tape._pop()
         _thread.tapes.append(reads)
-        context.add_special(1)
+        context.add_taping(1)
         try:
             result, grad_fn = f(*args, **kwargs)
         finally:
             _thread.tapes.remove(reads)
-            context.add_special(-1)
+            context.add_taping(-1)
             for tape in tapes:
                 tape._push()
         inputs = [a for a in args if isinstance(a, Tensor)]

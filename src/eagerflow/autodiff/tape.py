@@ -77,12 +77,12 @@ class GradientTape:
         if self._recording:
             raise ValueError("Tape is still recording, This can happen if you try to re-enter an already-active tape.")
         _thread.tapes.append(self)
-        context.add_special(1)
+        context.add_taping(1)
         self._recording = True
 
     def _pop(self) -> None:
         _thread.tapes.remove(self)
-        context.add_special(-1)
+        context.add_taping(-1)
         self._recording = False
 
     class _StopRecording:
@@ -141,13 +141,21 @@ class GradientTape:
                 if not (self._watch_accessed and variable._trainable):
                     return
                 self._watch_variable(variable)
-        elif not any(id(t) in tracked for t in inputs):
+        else:
+            for t in inputs:  # a plain loop: cheaper than any() on this per-op path
+                if id(t) in tracked:
+                    break
+            else:
+                return
+        if type(output) is list:
+            kept = [o for o in output if _differentiable(o)]
+            if not kept:
+                return
+        elif _differentiable(output):
+            kept = (output,)
+        else:
             return
-        outputs = output if isinstance(output, list) else (output,)
-        kept = [o for o in outputs if _differentiable(o)]
-        if not kept:
-            return
-        self._entries.append(_Entry(op, tuple(inputs), attrs, output))
+        self._entries.append(_Entry(op, inputs, attrs, output))
         for o in kept:
             tracked[id(o)] = o
 
@@ -206,6 +214,7 @@ class GradientTape:
                 g = _ones_like(t) if seed is None else math_ops.conversion.tensor(seed)
                 _accumulate(grads, t, g)
             wanted = {id(s) for s in sources}
+            tracked = self._tracked
             for entry in reversed(self._entries):
                 outputs = entry.output if isinstance(entry.output, list) else None
                 if outputs is None:
@@ -217,11 +226,12 @@ class GradientTape:
                     if all(u is None for u in upstream):
                         continue
                     dy = [math_ops.zeros_like_same(o) if u is None else u for o, u in zip(outputs, upstream)]
-                input_grads = entry.op.grad(GradContext(entry.inputs, entry.attrs, entry.output), dy)
-                for x, g in zip(entry.inputs, input_grads):
-                    if g is None or id(x) not in self._tracked:
+                needs = tuple([id(x) in tracked for x in entry.inputs])
+                input_grads = entry.op.grad(GradContext(entry.inputs, entry.attrs, entry.output, needs), dy)
+                for x, g, needed in zip(entry.inputs, input_grads, needs):
+                    if g is None or not needed:
                         continue
-                    if isinstance(x, Tensor) and not _differentiable(x):
+                    if type(x) is Tensor and not _differentiable(x):
                         continue
                     _accumulate(grads, x, _unbroadcast(g, x))
             return {k: v for k, v in grads.items() if k in wanted}

@@ -1,7 +1,8 @@
 """Execution context: per-thread device scopes, name scopes and tapes; process-wide flags.
 
-`flags.special` counts what forces `execute` off its fast path anywhere in the process (a
-recording tape, placement logging). `flags.scoped` counts open `device()` scopes in any
+`flags.special` counts what forces `execute` off its fast path anywhere in the process
+(placement logging). `flags.taping` counts recording tapes in any thread: ops still run on the
+fast path and then offer themselves to this thread's tapes. `flags.scoped` counts open `device()` scopes in any
 thread: while it is zero, the fast path runs on `flags.fast_device` (the default device when
 its kernels need no CUDA device switch); otherwise on
 `thread.device`, the device this thread's innermost scope names once an op has resolved it
@@ -15,12 +16,13 @@ from typing import Any
 
 
 class _Flags:
-    __slots__ = ("special", "scoped", "log_device_placement", "soft_device_placement",
+    __slots__ = ("special", "scoped", "taping", "log_device_placement", "soft_device_placement",
                  "default_device", "fast_device", "run_functions_eagerly")
 
     def __init__(self) -> None:
         self.special = 0
         self.scoped = 0
+        self.taping = 0
         self.log_device_placement = False
         self.soft_device_placement = True
         self.default_device: Any = None  # set when devices are first used
@@ -40,6 +42,11 @@ _special_lock = threading.Lock()
 def add_special(delta: int) -> None:
     with _special_lock:
         flags.special += delta
+
+
+def add_taping(delta: int) -> None:
+    with _special_lock:
+        flags.taping += delta
 
 
 def add_scoped(delta: int) -> None:

@@ -46,10 +46,14 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
     except (ValueError, TypeError, IndexError, ArithmeticError) as e:
         raise _kernel_error(op, e, arrays, device) from None
     if op.num_outputs == 1:
-        return Tensor(out, device)
-    if op.num_outputs == 0:
+        result = Tensor(out, device)
+    elif op.num_outputs == 0:
         return None
-    return [Tensor(o, device) for o in out]
+    else:
+        result = [Tensor(o, device) for o in out]
+    if _flags.taping:
+        _record(op, inputs, attrs, result)
+    return result
 
 
 def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
@@ -99,11 +103,17 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
         result = None
     else:
         result = [Tensor(o, device) for o in out]
+    if _flags.taping:
+        _record(op, inputs, attrs, result)
+    return result
+
+
+def _record(op: Op, inputs: Sequence[Any], attrs: dict, result: Any) -> None:
+    """Offers a finished op to this thread's recording tapes (step 6 of the op path)."""
     tapes = _thread.tapes
     if tapes and not _thread.tape_paused:
         for tape in tapes:
             tape.record(op, inputs, attrs, result)
-    return result
 
 
 def _fast_path_device(name: str | None, default: devices.Device) -> devices.Device | None:

@@ -31,15 +31,17 @@ class GradContext:
     """What an op's gradient function sees: `inputs`, `attrs` and `output` of the forward call.
 
     `inputs` are the tensors given to `execute` (a resource op's first input is the variable);
-    `output` is the output tensor, or the list of them for multi-output ops.
+    `output` is the output tensor, or the list of them for multi-output ops. `needs[i]` says
+    whether the tape wants input i's gradient: a gradient may skip (return None for) the rest.
     """
 
-    __slots__ = ("inputs", "attrs", "output")
+    __slots__ = ("inputs", "attrs", "output", "needs")
 
-    def __init__(self, inputs: tuple, attrs: dict, output: Any) -> None:
+    def __init__(self, inputs: tuple, attrs: dict, output: Any, needs: tuple | None = None) -> None:
         self.inputs = inputs
         self.attrs = attrs
         self.output = output
+        self.needs = needs if needs is not None else (True,) * len(inputs)
 
 
 @dataclass(eq=False)

@@ -49,13 +49,19 @@ def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: boo
     return xp.matmul(a, b)
 
 
-# Gradients of C = op(A) @ op(B), keyed by (op(A) is an adjoint, op(B) is an adjoint): TF's table.
-_MATMUL_GRADS = {
-    (False, False): lambda a, b, g: (matmul(g, b, adjoint_b=True), matmul(a, g, adjoint_a=True)),
-    (False, True): lambda a, b, g: (matmul(g, b), matmul(g, a, adjoint_a=True)),
-    (True, False): lambda a, b, g: (matmul(b, g, adjoint_b=True), matmul(a, g)),
-    (True, True): lambda a, b, g: (matmul(b, g, adjoint_a=True, adjoint_b=True),
-                                   matmul(g, a, adjoint_a=True, adjoint_b=True)),
+# Gradients of C = op(A) @ op(B), keyed by (op(A) is an adjoint, op(B) is an adjoint): TF's
+# table, one entry per input so an input the tape does not need costs no matmul.
+_MATMUL_GRAD_A = {
+    (False, False): lambda a, b, g: matmul(g, b, adjoint_b=True),
+    (False, True): lambda a, b, g: matmul(g, b),
+    (True, False): lambda a, b, g: matmul(b, g, adjoint_b=True),
+    (True, True): lambda a, b, g: matmul(b, g, adjoint_a=True, adjoint_b=True),
+}
+_MATMUL_GRAD_B = {
+    (False, False): lambda a, b, g: matmul(a, g, adjoint_a=True),
+    (False, True): lambda a, b, g: matmul(g, a, adjoint_a=True),
+    (True, False): lambda a, b, g: matmul(a, g),
+    (True, True): lambda a, b, g: matmul(g, a, adjoint_a=True, adjoint_b=True),
 }
 
 
@@ -71,8 +77,11 @@ def _matmul_grad(ctx: Any, dy: Tensor) -> tuple:
         b = math_ops.conj(b)
     key = (bool(attrs.get("transpose_a") or attrs.get("adjoint_a")),
            bool(attrs.get("transpose_b") or attrs.get("adjoint_b")))
-    ga, gb = _MATMUL_GRADS[key](a, b, dy)
-    return (math_ops.conj(ga) if conj_a else ga, math_ops.conj(gb) if conj_b else gb)
+    need_a, need_b = ctx.needs
+    ga = _MATMUL_GRAD_A[key](a, b, dy) if need_a else None
+    gb = _MATMUL_GRAD_B[key](a, b, dy) if need_b else None
+    return (math_ops.conj(ga) if conj_a and ga is not None else ga,
+            math_ops.conj(gb) if conj_b and gb is not None else gb)
 
 
 MATMUL = Op("MatMul", _matmul, dtypes=_MATMUL_DTYPES, grad=_matmul_grad)

@@ -112,8 +112,10 @@ def _axes(ctx: Any) -> tuple:
 
 
 def _broadcast_like(dy: Tensor, x: Tensor) -> Tensor:
-    """`dy` broadcast to `x`'s shape (as an Add, so gradients of gradients sum it back)."""
-    return math_ops.add(dy, math_ops.zeros_like_same(x))
+    """`dy` broadcast to `x`'s shape (BroadcastTo: its gradient sums back, for higher orders)."""
+    if dy._array.shape == x._array.shape:
+        return dy
+    return array_ops.broadcast_to(dy, x._array.shape)
 
 
 def _sum_grad(ctx: Any, dy: Tensor) -> tuple:
