@@ -5,8 +5,8 @@
 The namespace below is assembled from the layers (framework, ops, variables, autodiff, ...);
 no logic lives here.
 """
-import importlib
-from typing import TYPE_CHECKING, Any
+import importlib as _importlib
+import typing as _typing
 
 from eagerflow.framework import errors
 from eagerflow.framework.convert import constant, convert_to_tensor
@@ -21,7 +21,7 @@ from eagerflow.framework.scopes import device, name_scope
 from eagerflow.framework.tensor import Tensor
 from eagerflow.framework.tensor_shape import TensorShape
 from eagerflow.variables import (
-    UnreadVariable, Variable, VariableAggregation, VariableSynchronization, variable_creator_scope,
+    Variable, VariableAggregation, VariableSynchronization, variable_creator_scope,
 )
 from eagerflow.ops.array_ops import (
     broadcast_to, concat, expand_dims, eye, fill, identity, linspace, one_hot, ones, ones_like,
@@ -35,7 +35,7 @@ from eagerflow.ops.gather_scatter_ops import (
 from eagerflow.ops.indexing_ops import pad, slice, strided_slice
 from eagerflow.ops.linalg_ops import clip_by_norm, einsum, matmul, norm, tensordot
 from eagerflow.ops.math_ops import (
-    abs, add, add_n, cast, clip_by_value, complex, cos, divide, equal, exp, floor, floordiv,
+    abs, add, add_n, cast, clip_by_value, complex, cos, divide, equal, exp, floor,
     greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or, maximum,
     minimum, multiply, negative, not_equal, pow, realdiv, round, saturate_cast, sigmoid, sign,
     sin, sqrt, square, subtract, tan, tanh, truediv, truncatediv,
@@ -48,9 +48,9 @@ from eagerflow.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow.autodiff.custom_gradient import custom_gradient, stop_gradient
 from eagerflow.module import Module
 from eagerflow import optimizers
-from eagerflow.api import config, debugging, dtypes, linalg, math, nn
+from eagerflow.api import bitwise, config, debugging, dtypes, linalg, math, nn
 
-if TYPE_CHECKING:
+if _typing.TYPE_CHECKING:
     from eagerflow.api import distribute, random, train
 
 # Whole subsystems load on first use, so `import eagerflow` stays fast.
@@ -61,11 +61,11 @@ _LAZY_NAMESPACES = {
 }
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> _typing.Any:
     target = _LAZY_NAMESPACES.get(name)
     if target is None:
         raise AttributeError(f"module 'eagerflow' has no attribute {name!r}")
-    return importlib.import_module(target)
+    return _importlib.import_module(target)
 
 newaxis = None
 __version__ = "0.1.0"

@@ -1,28 +1,27 @@
 """`tf.config` and `tf.config.experimental`: re-exports only."""
-from types import SimpleNamespace
+from types import SimpleNamespace as _Namespace
 
 from eagerflow.framework.config import get_soft_device_placement, set_soft_device_placement
-from eagerflow.framework.device_types import (
-    LogicalDevice, LogicalDeviceConfiguration, PhysicalDevice, VirtualDeviceConfiguration,
-)
+from eagerflow.framework import device_types as _device_types
+from eagerflow.framework import devices as _devices
+from eagerflow.framework.device_types import LogicalDevice, LogicalDeviceConfiguration, PhysicalDevice
 from eagerflow.framework.devices import (
-    get_device_details, get_logical_device_configuration, get_memory_growth, get_memory_info,
-    get_visible_devices, list_logical_devices, list_physical_devices, reset_memory_stats,
-    set_logical_device_configuration, set_memory_growth, set_visible_devices,
+    get_logical_device_configuration, get_visible_devices, list_logical_devices,
+    list_physical_devices, set_logical_device_configuration, set_visible_devices,
 )
 
 # TF's `tf.config.experimental`: the device functions again, under their older names too.
-experimental = SimpleNamespace(
-    VirtualDeviceConfiguration=VirtualDeviceConfiguration,
-    get_device_details=get_device_details,
-    get_memory_growth=get_memory_growth,
-    get_memory_info=get_memory_info,
+experimental = _Namespace(
+    VirtualDeviceConfiguration=_device_types.VirtualDeviceConfiguration,
+    get_device_details=_devices.get_device_details,
+    get_memory_growth=_devices.get_memory_growth,
+    get_memory_info=_devices.get_memory_info,
     get_virtual_device_configuration=get_logical_device_configuration,
     get_visible_devices=get_visible_devices,
     list_logical_devices=list_logical_devices,
     list_physical_devices=list_physical_devices,
-    reset_memory_stats=reset_memory_stats,
-    set_memory_growth=set_memory_growth,
+    reset_memory_stats=_devices.reset_memory_stats,
+    set_memory_growth=_devices.set_memory_growth,
     set_virtual_device_configuration=set_logical_device_configuration,
     set_visible_devices=set_visible_devices,
 )

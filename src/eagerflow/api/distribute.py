@@ -1,5 +1,5 @@
 """`tf.distribute` and `tf.distribute.experimental`: re-exports only."""
-from types import SimpleNamespace
+from types import SimpleNamespace as _Namespace
 
 from eagerflow.distribute.central_storage import CentralStorageStrategy
 from eagerflow.distribute.context import (
@@ -20,7 +20,7 @@ from eagerflow.distribute.values import DistributedValues, Mirrored, PerReplica
 from eagerflow.distribute.strategy import ValueContext
 
 # TF's `tf.distribute.experimental`.
-experimental = SimpleNamespace(
+experimental = _Namespace(
     CentralStorageStrategy=CentralStorageStrategy,
     CommunicationImplementation=CommunicationImplementation,
     CommunicationOptions=CommunicationOptions,

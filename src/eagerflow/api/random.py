@@ -1,5 +1,5 @@
 """`tf.random` and `tf.random.experimental`: re-exports only."""
-from types import SimpleNamespace
+from types import SimpleNamespace as _Namespace
 
 from eagerflow.ops.random.random_ops import (  # noqa: F401
     categorical, gamma, normal, poisson, set_seed, shuffle, truncated_normal, uniform,
@@ -16,7 +16,7 @@ stateless_binomial = stateless_random_binomial
 stateless_normal = stateless_random_normal
 stateless_uniform = stateless_random_uniform
 
-experimental = SimpleNamespace(
+experimental = _Namespace(
     Algorithm=Algorithm, Generator=Generator, get_global_generator=get_global_generator,
     set_global_generator=set_global_generator, stateless_fold_in=stateless_fold_in,
     stateless_split=stateless_split,
