@@ -18,7 +18,8 @@ from eagerflow.checkpoint import graph as graph_lib
 from eagerflow.checkpoint.formats import protos
 from eagerflow.checkpoint.formats.tensor_bundle import BundleReader
 from eagerflow.checkpoint.progress import ProgressBar
-from eagerflow.framework import errors
+from eagerflow.framework import devices, errors
+from eagerflow.framework.tensor import Tensor
 from eagerflow.framework.tensor_shape import TensorShape
 from eagerflow.module import DEFERRED_RESTORATIONS
 from eagerflow.optimizers.optimizer import Optimizer
@@ -130,8 +131,11 @@ class Restoration:
         with ProgressBar("Restoring checkpoint") as bar:
             reader = BundleReader(self.save_path, progress=bar)
             values = reader.get_tensors([key for key, _ in plan])
+        host = devices.cpu0()
         for key, live in plan:
-            live.assign(values[key], read_value=False)
+            # The array was just read and belongs to nobody else: hand it over as a tensor
+            # rather than through conversion, which would copy it once more.
+            live.assign(Tensor(values[key], host), read_value=False)
 
 
 def _defers(obj: Any) -> bool:
