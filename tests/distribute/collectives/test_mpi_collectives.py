@@ -68,9 +68,9 @@ def test_collectives_match_numpy_on_three_ranks():
 ])
 def test_lost_worker_raises_unavailable_naming_it(tmp_path, mode, cause):
     proc, wall = _run("failure.py", mode, tmp_path / "stamp")
-    if not _results(proc):
-        # Rarely MPICH ends the survivor itself when the launcher reports the lost peer
-        # (the job still ends, never hangs); try the job once more.
+    if not _results(proc) or "BROKEN-OK" not in proc.stdout:
+        # Rarely MPICH ends the survivor itself shortly after the launcher reports the lost
+        # peer (the job still ends, never hangs); try the job once more.
         proc, wall = _run("failure.py", mode, tmp_path / "stamp")
     result = _rank0_result(proc)
     assert result["type"] == "UnavailableError"

@@ -24,8 +24,10 @@ def report(result):
     text = json.dumps(result)
     directory = os.environ.get("RESULT_DIR")
     if directory:  # the file first: once a peer is killed the launcher may close our stdout
-        with open(os.path.join(directory, f"rank{rank}.json"), "w") as f:
+        target = os.path.join(directory, f"rank{rank}.json")
+        with open(target + ".tmp", "w") as f:  # renamed into place: never seen half-written
             f.write(text)
+        os.replace(target + ".tmp", target)
     try:
         print("RESULT " + text, flush=True)
     except BrokenPipeError:

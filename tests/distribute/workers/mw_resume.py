@@ -29,8 +29,10 @@ def report(result):
     print("RESULT " + text, flush=True)
     directory = os.environ.get("RESULT_DIR")
     if directory:
-        with open(os.path.join(directory, f"rank{rank}.json"), "w") as f:
+        target = os.path.join(directory, f"rank{rank}.json")
+        with open(target + ".tmp", "w") as f:  # renamed into place: never seen half-written
             f.write(text)
+        os.replace(target + ".tmp", target)
 
 
 with strategy.scope():
