@@ -1,4 +1,7 @@
 """A small regression step shared by the strategy tests: same global batch, same result."""
+import json
+import os
+
 import numpy as np
 
 import eagerflow as tf
@@ -56,3 +59,22 @@ def _shard(array, ctx):
     per = GLOBAL_BATCH // ctx.num_replicas_in_sync
     i = ctx.replica_id_in_sync_group
     return array[i * per:(i + 1) * per]
+
+
+def report(rank, result):
+    """Writes a worker's result to $RESULT_DIR/rank<r>.json, then prints it.
+
+    The file comes first and is renamed into place: once a peer is killed the launcher may
+    close a survivor's stdout, and a reader never sees a half-written file.
+    """
+    text = json.dumps(result)
+    directory = os.environ.get("RESULT_DIR")
+    if directory:
+        target = os.path.join(directory, f"rank{rank}.json")
+        with open(target + ".tmp", "w") as f:
+            f.write(text)
+        os.replace(target + ".tmp", target)
+    try:
+        print("RESULT " + text, flush=True)
+    except BrokenPipeError:
+        pass

@@ -39,12 +39,8 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
         arrays[0] = inputs[0]
     try:
         out = op.forward(device.xp, *arrays, **attrs)
-    except errors.OpError as e:
-        raise _decorate(e, op, device) from None
-    except MemoryError as e:
-        raise _oom_error(op, e, device) from None
-    except (ValueError, TypeError, IndexError, ArithmeticError) as e:
-        raise _kernel_error(op, e, arrays, device) from None
+    except _KERNEL_FAILURES as e:
+        raise _op_error(e, op, arrays, device) from None
     if op.num_outputs == 1:
         result = Tensor(out, device)
     elif op.num_outputs == 0:
@@ -91,12 +87,8 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
                 out = op.forward(device.xp, *arrays, **attrs)
         else:
             out = op.forward(device.xp, *arrays, **attrs)
-    except errors.OpError as e:
-        raise _decorate(e, op, device) from None
-    except MemoryError as e:
-        raise _oom_error(op, e, device) from None
-    except (ValueError, TypeError, IndexError, ArithmeticError) as e:
-        raise _kernel_error(op, e, arrays, device) from None
+    except _KERNEL_FAILURES as e:
+        raise _op_error(e, op, arrays, device) from None
     if op.num_outputs == 1:
         result = Tensor(out, device)
     elif op.num_outputs == 0:
@@ -246,6 +238,19 @@ def _dtype_error(op: Op, array: Any) -> errors.OpError:
 
 def _prefix(op: Op, device: devices.Device) -> str:
     return f"{{{{function_node __wrapped__{op.name}_device_{device.name}}}}} "
+
+
+# What a kernel may raise; each becomes TF's error class for it (see _op_error).
+_KERNEL_FAILURES = (errors.OpError, MemoryError, ValueError, TypeError, IndexError, ArithmeticError)
+
+
+def _op_error(e: Exception, op: Op, arrays: list, device: devices.Device) -> errors.OpError:
+    """A kernel's exception as the error TF raises, with TF's op decoration."""
+    if isinstance(e, errors.OpError):
+        return _decorate(e, op, device)
+    if isinstance(e, MemoryError):
+        return _oom_error(op, e, device)
+    return _kernel_error(op, e, arrays, device)
 
 
 def _decorate(e: errors.OpError, op: Op, device: devices.Device) -> errors.OpError:
