@@ -3,7 +3,6 @@
 This process's registry is initialized by tests/conftest.py (it asks for GPUs), so tests that
 configure devices before first use run a short script in a fresh interpreter.
 """
-import json
 import subprocess
 import sys
 import textwrap

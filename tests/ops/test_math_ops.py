@@ -14,7 +14,6 @@ import eagerflow as tf
 from eagerflow.framework import context
 from eagerflow.framework.op import GradContext
 from eagerflow.ops import math_ops, reduce_ops
-from tests.ops.specs import ALL_SPECS
 from tests.ops.specs import math_specs
 
 

@@ -2,7 +2,6 @@
 axis errors, result dtypes and tie handling."""
 import dataclasses
 
-import numpy as np
 import pytest
 
 import eagerflow as tf

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from eagerflow.framework import context, devices, errors
+from eagerflow.framework import context, devices
 from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework.execute import creation_device, log_placement
 from eagerflow.framework.op import cpp_name

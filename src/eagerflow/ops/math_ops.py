@@ -16,7 +16,7 @@ from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import conversion
-from eagerflow.ops.dtype_sets import BOOL, COMPLEX as COMPLEX_TYPES, FLOAT, INEXACT, INT, NUMBER, REAL, SIGNED, SIGNED_INT
+from eagerflow.ops.dtype_sets import COMPLEX as COMPLEX_TYPES, FLOAT, INEXACT, INT, NUMBER, REAL, SIGNED, SIGNED_INT
 
 # TF computes inf/nan silently; NumPy would warn from our kernels. Costs nothing unless raised.
 warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"eagerflow\.ops\.")

@@ -1,6 +1,5 @@
 """Rank 1 dies mid-training (by SIGKILL or by an exception); rank 0 must raise
 UnavailableError naming rank 1. Usage: mpiexec -disable-auto-cleanup -n 2 python mw_failure.py kill|raise"""
-import json
 import os
 import signal
 import sys

@@ -1,7 +1,6 @@
 """Training with checkpoints written by the chief; `run DIR DIE_AT` trains STEPS steps
 (rank 1 dies at step DIE_AT when >= 0), resuming from DIR's latest checkpoint if any.
 Usage: mpiexec -disable-auto-cleanup -n 2 python mw_resume.py DIR DIE_AT"""
-import json
 import os
 import signal
 import sys

@@ -1,7 +1,5 @@
 """One MPI worker training under MultiWorkerMirroredStrategy; compares with the single-process
 result of the same global batches. Usage: mpiexec -n 2 python mw_train.py"""
-import json
-import os
 import sys
 from pathlib import Path
 
