@@ -94,4 +94,6 @@ def test_stuck_worker_trips_the_watchdog(tmp_path):
     proc, _ = _run("failure.py", "stuck", tmp_path / "stamp", env=env)
     result = _rank0_result(proc)
     assert "is alive but has not joined all_reduce" in result["error"]
-    assert 2.0 <= result["detect_s"] < DETECTION_LIMIT_S
+    # Rank 0's wait (which the watchdog times) can start a moment before rank 1 stamps the
+    # time it got stuck, so the delay seen from the stamp may fall just short of 2 s.
+    assert 1.9 <= result["detect_s"] < DETECTION_LIMIT_S
