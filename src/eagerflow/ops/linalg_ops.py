@@ -38,11 +38,11 @@ def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: boo
         raise _invalid(f"In[0] and In[1] has different ndims: {_dims(a.shape)} vs. {_dims(b.shape)}")
     if transpose_a or adjoint_a:
         a = xp.swapaxes(a, -1, -2)
-        if adjoint_a:
+        if adjoint_a and a.dtype.kind == "c":  # conj of a real array would only copy it
             a = xp.conj(a)
     if transpose_b or adjoint_b:
         b = xp.swapaxes(b, -1, -2)
-        if adjoint_b:
+        if adjoint_b and b.dtype.kind == "c":
             b = xp.conj(b)
     if a.shape[-1] != b.shape[-2]:
         raise _invalid(f"Matrix size-incompatible: In[0]: {_dims(a.shape)}, In[1]: {_dims(b.shape)}")
