@@ -476,9 +476,13 @@ def _tile_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 def _broadcast_to(xp: Any, x: Any, shape: tuple) -> Any:
+    if x.size == 1 and x.ndim <= len(shape):
+        # One value (a reduction's gradient, mostly): `full` costs a fraction of broadcast_to.
+        return xp.full(shape, x.reshape(()), dtype=x.dtype)
+    if len(shape) < x.ndim:
+        raise invalid(f"Rank of input ({x.ndim}) must be no greater than rank of output shape ({len(shape)}).")
     try:
-        np.broadcast_shapes(x.shape, shape)
-        if len(shape) < x.ndim or np.broadcast_shapes(x.shape, shape) != shape:
+        if np.broadcast_shapes(x.shape, shape) != shape:
             raise ValueError
     except ValueError:
         raise invalid(f"Incompatible shapes: {dims_text(x.shape)} vs. {dims_text(shape)}") from None

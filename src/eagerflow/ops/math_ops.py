@@ -286,13 +286,30 @@ def _tan_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 def _tanh_grad(ctx: Any, dy: Tensor) -> tuple:
-    y = conj(ctx.output)
-    return (multiply(dy, subtract(1, square(y))),)
+    return (execute(TANH_GRAD, (conj(ctx.output), dy)),)
+
+
+def _tanh_grad_grad(ctx: Any, g: Tensor) -> tuple:
+    # TF's _TanhGradGrad: inputs (y, dy) of TanhGrad = dy * (1 - y^2).
+    y, dy = conj(ctx.inputs[0]), conj(ctx.inputs[1])
+    return (multiply(multiply(g, -2.0), multiply(dy, y)), execute(TANH_GRAD, (y, g)))
 
 
 def _sigmoid_grad(ctx: Any, dy: Tensor) -> tuple:
-    y = conj(ctx.output)
-    return (multiply(dy, multiply(y, subtract(1, y))),)
+    return (execute(SIGMOID_GRAD, (conj(ctx.output), dy)),)
+
+
+def _sigmoid_grad_grad(ctx: Any, g: Tensor) -> tuple:
+    # TF's _SigmoidGradGrad: inputs (y, dy) of SigmoidGrad = dy * y * (1 - y).
+    y, dy = conj(ctx.inputs[0]), conj(ctx.inputs[1])
+    gb = multiply(g, dy)
+    return (subtract(gb, multiply(multiply(gb, 2.0), y)), execute(SIGMOID_GRAD, (y, g)))
+
+
+# One fused op each for the gradients of tanh and sigmoid, as TF has (fewer ops on the tape).
+TANH_GRAD = Op("TanhGrad", lambda xp, y, dy: dy * (1 - y * y), dtypes=INEXACT, grad=_tanh_grad_grad)
+SIGMOID_GRAD = Op("SigmoidGrad", lambda xp, y, dy: dy * (y * (1 - y)), dtypes=INEXACT,
+                  grad=_sigmoid_grad_grad)
 
 
 def _erf_grad(ctx: Any, dy: Tensor) -> tuple:
