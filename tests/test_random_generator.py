@@ -196,3 +196,16 @@ def test_copy_from():
 def test_generator_lives_on_its_creation_device():
     g = tf_random.Generator.from_seed(1)
     assert g.state.device.endswith("CPU:0")
+
+
+def test_generator_state_round_trips_through_a_checkpoint(tmp_path):
+    import eagerflow
+
+    g = tf_random.Generator.from_seed(7)
+    g.normal([4])
+    path = eagerflow.train.Checkpoint(g=g).save(str(tmp_path / "ckpt"))
+    assert ("g/_state_var/.ATTRIBUTES/VARIABLE_VALUE", [3]) in eagerflow.train.list_variables(str(tmp_path))
+    expected = g.normal([5]).numpy()
+    fresh = tf_random.Generator.from_seed(123)
+    eagerflow.train.Checkpoint(g=fresh).restore(path).assert_consumed()
+    np.testing.assert_array_equal(fresh.normal([5]).numpy(), expected)

@@ -134,6 +134,10 @@ class Generator:
         return Variable(value, dtype=_STATE_DTYPE, trainable=False, name="StateVar")
 
     # --- state ---------------------------------------------------------------------------------
+    def _checkpoint_children(self) -> list:
+        """The object-graph edge TF saves: `<name>/_state_var/.ATTRIBUTES/VARIABLE_VALUE`."""
+        return [("_state_var", self._state_var)]
+
     @property
     def state(self) -> Variable:
         """The int64 state variable (non-trainable; updated in place by every draw)."""

@@ -94,3 +94,15 @@ def test_generator_stream(seed):
                lambda g: (g.binomial([4, 2], counts=[5.0, 9.0], probs=0.5), g.state)[1],
                lambda g: g.state]:
         _same(fn(ours), fn(theirs))
+
+
+def test_tensorflow_continues_our_generator_from_a_checkpoint(tmp_path):
+    import eagerflow
+
+    ours = ef_random.Generator.from_seed(11)
+    ours.normal([3])
+    path = eagerflow.train.Checkpoint(g=ours).save(str(tmp_path / "ckpt"))
+    expected = ours.normal([6]).numpy()
+    theirs = tf.random.Generator.from_seed(0)
+    tf.train.Checkpoint(g=theirs).restore(path).assert_consumed()
+    np.testing.assert_array_equal(theirs.normal([6]).numpy(), expected)
