@@ -26,7 +26,7 @@ from eagerflow.ops.random.generator_state import (
     ALG_AUTO_SELECT, ALG_PHILOX, ALG_THREEFRY, PHILOX_STATE_SIZE, key_counter_words,
     state_from_seed,
 )
-from eagerflow.ops.random.op_args import check_attr, scale_shift, shape_tensor
+from eagerflow.ops.random.op_args import check_attr, check_moments, scale_shift, shape_tensor
 from eagerflow.ops.random.samplers import host
 from eagerflow.variables import Variable
 
@@ -182,24 +182,22 @@ class Generator:
         """Normal samples, advancing the state."""
         dt = _dtypes.as_dtype(dtype)
         shape_t = shape_tensor(shape)
-        mean_t = convert_to_tensor(mean, dtype=dt)
-        stddev_t = convert_to_tensor(stddev, dtype=dt)
+        check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
         key, counter = self._key_counter(shape_t)
         rnd = execute(stateless_random_ops.NORMAL_V2, (shape_t, key, counter),
                       {"dtype": dt._np, "alg": self._alg})
-        return scale_shift(rnd, _literal_or(stddev, stddev_t), _literal_or(mean, mean_t), dt)
+        return scale_shift(rnd, stddev, mean, dt)
 
     def truncated_normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
                          dtype: Any = _dtypes.float32, name: str | None = None) -> Tensor:
         """Truncated-normal samples (within 2 stddev), advancing the state."""
         dt = _dtypes.as_dtype(dtype)
         shape_t = shape_tensor(shape)
-        mean_t = convert_to_tensor(mean, dtype=dt)
-        stddev_t = convert_to_tensor(stddev, dtype=dt)
+        check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
         key, counter = self._key_counter(shape_t)
         rnd = execute(stateless_random_ops.TRUNCATED_NORMAL_V2, (shape_t, key, counter),
                       {"dtype": dt._np, "alg": self._alg})
-        return scale_shift(rnd, _literal_or(stddev, stddev_t), _literal_or(mean, mean_t), dt)
+        return scale_shift(rnd, stddev, mean, dt)
 
     def uniform(self, shape: Any, minval: Any = 0, maxval: Any = None,
                 dtype: Any = _dtypes.float32, name: str | None = None) -> Tensor:
@@ -270,10 +268,6 @@ class Generator:
         size = _state_size(self._alg)
         return [Generator(state=np.array([0] * (size - 1) + [int(k)], dtype=np.int64),
                           alg=self._alg) for k in keys]
-
-
-def _literal_or(value: Any, converted: Tensor) -> Any:
-    return value if type(value) in (int, float) else converted
 
 
 _global_generator: Generator | None = None

@@ -70,6 +70,12 @@ def _is_literal(value: Any, number: float) -> bool:
     return type(value) in (int, float) and value == number
 
 
+def check_moments(mean: Any, stddev: Any, dtype: _dtypes.DType) -> None:
+    """Converts `mean` and `stddev` to `dtype` only to raise TF's errors early."""
+    convert_to_tensor(mean, dtype=dtype)
+    convert_to_tensor(stddev, dtype=dtype)
+
+
 def scale_shift(rnd: Tensor, scale: Any, shift: Any, dtype: _dtypes.DType) -> Tensor:
     """TF's ``add(rnd * scale, shift)`` in ``dtype`` (two roundings, no FMA).
 

@@ -21,7 +21,7 @@ from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import math_ops
 from eagerflow.ops.random import distributions, samplers
 from eagerflow.ops.random.op_args import (
-    attr_error, check_accepted, scale_shift, seed_attr, shape_of, shape_tensor, shape_text,
+    attr_error, check_accepted, check_moments, scale_shift, seed_attr, shape_of, shape_tensor, shape_text,
 )
 from eagerflow.ops.random.seeds import kernel_streams
 
@@ -171,15 +171,9 @@ def normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0, dtype: Any = _dtypes.
     """
     dt = _dtypes.as_dtype(dtype)
     shape_t = shape_tensor(shape)
-    mean_t = convert_to_tensor(mean, dtype=dt)
-    stddev_t = convert_to_tensor(stddev, dtype=dt)
+    check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
     rnd = execute(RANDOM_STANDARD_NORMAL, (shape_t,), {"dtype": dt._np, **_seeds(seed)})
-    return scale_shift(rnd, stddev if _literal(stddev) else stddev_t,
-                       mean if _literal(mean) else mean_t, dt)
-
-
-def _literal(value: Any) -> bool:
-    return type(value) in (int, float)
+    return scale_shift(rnd, stddev, mean, dt)
 
 
 def uniform(shape: Any, minval: Any = 0, maxval: Any = None, dtype: Any = _dtypes.float32,
@@ -220,11 +214,9 @@ def truncated_normal(shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
     """Normal samples with ``|x - mean| < 2 stddev``, redrawn otherwise (``tf.random.truncated_normal``)."""
     dt = _dtypes.as_dtype(dtype)
     shape_t = shape_tensor(shape)
-    mean_t = convert_to_tensor(mean, dtype=dt)
-    stddev_t = convert_to_tensor(stddev, dtype=dt)
+    check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
     rnd = execute(TRUNCATED_NORMAL, (shape_t,), {"dtype": dt._np, **_seeds(seed)})
-    return scale_shift(rnd, stddev if _literal(stddev) else stddev_t,
-                       mean if _literal(mean) else mean_t, dt)
+    return scale_shift(rnd, stddev, mean, dt)
 
 
 def shuffle(value: Any, seed: Any = None, name: str | None = None) -> Tensor:

@@ -23,7 +23,7 @@ from eagerflow.ops.random import distributions, samplers
 from eagerflow.ops.random.generator_state import ALG_AUTO_SELECT, ALG_PHILOX, ALG_THREEFRY
 from eagerflow.ops.random.generator_state import words_key_counter
 from eagerflow.ops.random.op_args import (
-    check_accepted, check_attr, scale_shift, shape_of, shape_tensor, shape_text,
+    check_accepted, check_attr, check_moments, scale_shift, shape_of, shape_tensor, shape_text,
 )
 from eagerflow.ops.random.random_ops import check_multinomial
 from eagerflow.ops.random.seeds import stateless_key_counter
@@ -174,15 +174,10 @@ def stateless_random_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any 
     """Deterministic normal samples for a shape-[2] int seed (``tf.random.stateless_normal``)."""
     dt = _dtypes.as_dtype(dtype)
     shape_t = shape_tensor(shape)
-    mean_t = convert_to_tensor(mean, dtype=dt)
-    stddev_t = convert_to_tensor(stddev, dtype=dt)
+    check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
     key, counter, alg_id = key_counter_alg(seed, alg)
     rnd = execute(NORMAL_V2, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
-    return scale_shift(rnd, _maybe_literal(stddev, stddev_t), _maybe_literal(mean, mean_t), dt)
-
-
-def _maybe_literal(value: Any, converted: Tensor) -> Any:
-    return value if type(value) in (int, float) else converted
+    return scale_shift(rnd, stddev, mean, dt)
 
 
 def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
@@ -191,11 +186,10 @@ def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: A
     """Deterministic truncated-normal samples (``tf.random.stateless_truncated_normal``)."""
     dt = _dtypes.as_dtype(dtype)
     shape_t = shape_tensor(shape)
-    mean_t = convert_to_tensor(mean, dtype=dt)
-    stddev_t = convert_to_tensor(stddev, dtype=dt)
+    check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
     key, counter, alg_id = key_counter_alg(seed, alg)
     rnd = execute(TRUNCATED_NORMAL_V2, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
-    return scale_shift(rnd, _maybe_literal(stddev, stddev_t), _maybe_literal(mean, mean_t), dt)
+    return scale_shift(rnd, stddev, mean, dt)
 
 
 def stateless_random_uniform(shape: Any, seed: Any, minval: Any = 0, maxval: Any = None,
