@@ -1,5 +1,10 @@
-"""Shared fixtures: logical-device helpers and the `gpu` marker's skip."""
+"""Shared test settings: the `gpu` marker's skip and hypothesis without per-example deadlines."""
 import pytest
+from hypothesis import settings
+
+# Timing belongs in bench/, not in tests: a slow or busy machine must not fail an example.
+settings.register_profile("eagerflow", deadline=None)
+settings.load_profile("eagerflow")
 
 
 def pytest_collection_modifyitems(config, items):
