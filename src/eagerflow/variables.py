@@ -266,6 +266,10 @@ class Variable:
         execute(state_ops.STRIDED_SLICE_ASSIGN, (self, value), {"index": index})
         return UnreadVariable(self)
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        # TF's message names its class; `v[key].assign(value)` is the way to write a slice.
+        raise TypeError("'ResourceVariable' object does not support item assignment")
+
     def __iadd__(self, other: Any) -> Any:
         raise RuntimeError(_IN_PLACE_MESSAGE.format(op="+=", method="assign_add", sym="+"))
 

@@ -118,3 +118,10 @@ def test_ref_deref():
     assert t.ref().deref() is t
     assert t.ref() == t.ref() and hash(t.ref()) == hash(t.ref())
     assert {t.ref(): 1}[t.ref()] == 1
+
+
+def test_item_assignment_raises_tf_type_error():
+    t = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+    with pytest.raises(TypeError, match="object does not support item assignment"):
+        t[0, 0] = 5.0
+    np.testing.assert_array_equal(t.numpy(), [[1.0, 2.0], [3.0, 4.0]])

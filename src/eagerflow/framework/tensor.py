@@ -125,6 +125,10 @@ class Tensor:
     def __hash__(self) -> int:
         raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        # TF's message names its eager tensor class; tensors are immutable there too.
+        raise TypeError("'tensorflow.python.framework.ops.EagerTensor' object does not support item assignment")
+
     def ref(self) -> "Reference":
         return Reference(self)
 
