@@ -31,6 +31,8 @@ def dims_text(shape: Any) -> str:
 
 def shape_arg(shape: Any) -> tuple[int, ...]:
     """A shape argument (list, tuple, TensorShape or 1-D int tensor) as a tuple of ints."""
+    if type(shape) is tuple and all(type(d) is int for d in shape):
+        return shape  # already one (the shapes gradients pass): skip the parsing below
     if is_tensor_like(shape):
         return tuple(int(d) for d in np.asarray(conversion.tensor(shape).numpy()).ravel())
     if hasattr(shape, "as_list"):

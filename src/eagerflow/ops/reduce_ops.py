@@ -120,6 +120,8 @@ def _broadcast_like(dy: Tensor, x: Tensor) -> Tensor:
 
 def _sum_grad(ctx: Any, dy: Tensor) -> tuple:
     x = ctx.inputs[0]
+    if dy._array.size == 1 and dy._array.ndim <= x._array.ndim:
+        return (_broadcast_like(dy, x),)  # one value (a full sum): no reshape needed first
     return (_broadcast_like(_kept_dims(dy, x, _axes(ctx), ctx.attrs.get("keepdims", False)), x),)
 
 
