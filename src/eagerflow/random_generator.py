@@ -180,23 +180,20 @@ class Generator:
     def normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
                dtype: Any = _dtypes.float32, name: str | None = None) -> Tensor:
         """Normal samples, advancing the state."""
-        dt = _dtypes.as_dtype(dtype)
-        shape_t = shape_tensor(shape)
-        check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
-        key, counter = self._key_counter(shape_t)
-        rnd = execute(stateless_random_ops.NORMAL_V2, (shape_t, key, counter),
-                      {"dtype": dt._np, "alg": self._alg})
-        return scale_shift(rnd, stddev, mean, dt)
+        return self._gaussian(stateless_random_ops.NORMAL_V2, shape, mean, stddev, dtype)
 
     def truncated_normal(self, shape: Any, mean: Any = 0.0, stddev: Any = 1.0,
                          dtype: Any = _dtypes.float32, name: str | None = None) -> Tensor:
         """Truncated-normal samples (within 2 stddev), advancing the state."""
+        return self._gaussian(stateless_random_ops.TRUNCATED_NORMAL_V2, shape, mean, stddev, dtype)
+
+    def _gaussian(self, op: Any, shape: Any, mean: Any, stddev: Any, dtype: Any) -> Tensor:
+        """`op` drawn from this generator's stream (advancing it), then `* stddev + mean`."""
         dt = _dtypes.as_dtype(dtype)
         shape_t = shape_tensor(shape)
         check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
         key, counter = self._key_counter(shape_t)
-        rnd = execute(stateless_random_ops.TRUNCATED_NORMAL_V2, (shape_t, key, counter),
-                      {"dtype": dt._np, "alg": self._alg})
+        rnd = execute(op, (shape_t, key, counter), {"dtype": dt._np, "alg": self._alg})
         return scale_shift(rnd, stddev, mean, dt)
 
     def uniform(self, shape: Any, minval: Any = 0, maxval: Any = None,

@@ -51,22 +51,24 @@ def _same_shape(variable: Any, value: Any) -> None:
             f"Tensor with shape {_dims(value.shape)}, shapes must be equal.")
 
 
-def _assign_add(xp: Any, variable: Any, value: Any) -> None:
-    _same_shape(variable, value)
-    with variable._lock:
-        if owns_buffer(variable):
-            xp.add(variable._array, value, out=variable._array)
-        else:
-            variable._array = xp.asarray(xp.add(variable._array, value))  # 0-d stays an array
+def _update_in_place(ufunc_name: str) -> Any:
+    """The kernel of `assign_add`/`assign_sub`: `variable = ufunc(variable, value)`, written into
+    the variable's buffer when nothing else references it, else into a new one (copy-on-write)."""
+
+    def kernel(xp: Any, variable: Any, value: Any) -> None:
+        _same_shape(variable, value)
+        ufunc = getattr(xp, ufunc_name)
+        with variable._lock:
+            if owns_buffer(variable):
+                ufunc(variable._array, value, out=variable._array)
+            else:
+                variable._array = xp.asarray(ufunc(variable._array, value))  # 0-d stays an array
+
+    return kernel
 
 
-def _assign_sub(xp: Any, variable: Any, value: Any) -> None:
-    _same_shape(variable, value)
-    with variable._lock:
-        if owns_buffer(variable):
-            xp.subtract(variable._array, value, out=variable._array)
-        else:
-            variable._array = xp.asarray(xp.subtract(variable._array, value))
+_assign_add = _update_in_place("add")
+_assign_sub = _update_in_place("subtract")
 
 
 def _read(xp: Any, variable: Any) -> Any:

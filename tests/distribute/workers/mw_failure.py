@@ -17,11 +17,6 @@ strategy = distribute.MultiWorkerMirroredStrategy()
 rank = strategy.cluster_resolver.task_id
 
 
-
-def report(result):
-    training.report(rank, result)
-
-
 with strategy.scope():
     variables = training.make_variables()
 
@@ -42,7 +37,7 @@ try:
         x, y = training.data(s % 7)
         strategy.run(step, args=(training.split(strategy, x), training.split(strategy, y)))
 except errors.UnavailableError as e:
-    report({"rank": rank, "error": str(e),
+    training.report(rank, {"rank": rank, "error": str(e),
                                   "seconds": time.monotonic() - started})
     sys.exit(0)
-report({"rank": rank, "error": None})
+training.report(rank, {"rank": rank, "error": None})

@@ -21,11 +21,6 @@ strategy = distribute.MultiWorkerMirroredStrategy()
 rank = strategy.cluster_resolver.task_id
 
 
-
-def report(result):
-    training.report(rank, result)
-
-
 with strategy.scope():
     w, b = training.make_variables()
     step_counter = tf.Variable(0, dtype=tf.int64, name="step")
@@ -52,7 +47,7 @@ try:
             manager.save()
         strategy.extended.communicator.barrier()  # the checkpoint is on disk before going on
 except errors.UnavailableError as e:
-    report({"rank": rank, "lost": str(e), "step": int(step_counter.numpy())})
+    training.report(rank, {"rank": rank, "lost": str(e), "step": int(step_counter.numpy())})
     sys.exit(0)
-report({"rank": rank, "w": np.asarray(w.numpy()).tolist(),
+training.report(rank, {"rank": rank, "w": np.asarray(w.numpy()).tolist(),
                               "b": np.asarray(b.numpy()).tolist(), "step": int(step_counter.numpy())})

@@ -15,11 +15,6 @@ strategy = distribute.MultiWorkerMirroredStrategy()
 rank = strategy.cluster_resolver.task_id
 
 
-
-def report(result):
-    training.report(rank, result)
-
-
 with strategy.scope():
     variables = training.make_variables()
     # Different initial values on each rank: creation must broadcast rank 0's.
@@ -45,4 +40,4 @@ summary = {
     "replica_id": int(ids), "sum": float(total), "gathered": gathered.numpy().tolist(),
     "chief": strategy.extended.should_checkpoint,
 }
-report(summary)
+training.report(rank, summary)

@@ -172,23 +172,24 @@ def stateless_random_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any 
                             dtype: Any = _dtypes.float32, name: str | None = None,
                             alg: Any = "auto_select") -> Tensor:
     """Deterministic normal samples for a shape-[2] int seed (``tf.random.stateless_normal``)."""
-    dt = _dtypes.as_dtype(dtype)
-    shape_t = shape_tensor(shape)
-    check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
-    key, counter, alg_id = key_counter_alg(seed, alg)
-    rnd = execute(NORMAL_V2, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
-    return scale_shift(rnd, stddev, mean, dt)
+    return _stateless_gaussian(NORMAL_V2, shape, seed, mean, stddev, dtype, alg)
 
 
 def stateless_truncated_normal(shape: Any, seed: Any, mean: Any = 0.0, stddev: Any = 1.0,
                                dtype: Any = _dtypes.float32, name: str | None = None,
                                alg: Any = "auto_select") -> Tensor:
     """Deterministic truncated-normal samples (``tf.random.stateless_truncated_normal``)."""
+    return _stateless_gaussian(TRUNCATED_NORMAL_V2, shape, seed, mean, stddev, dtype, alg)
+
+
+def _stateless_gaussian(op: Op, shape: Any, seed: Any, mean: Any, stddev: Any, dtype: Any,
+                        alg: Any) -> Tensor:
+    """`op` (normal or truncated normal) drawn for `seed`, then `* stddev + mean` as TF does."""
     dt = _dtypes.as_dtype(dtype)
     shape_t = shape_tensor(shape)
     check_moments(mean, stddev, dt)  # TF's conversion errors come before any draw
     key, counter, alg_id = key_counter_alg(seed, alg)
-    rnd = execute(TRUNCATED_NORMAL_V2, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
+    rnd = execute(op, (shape_t, key, counter), {"dtype": dt._np, "alg": alg_id})
     return scale_shift(rnd, stddev, mean, dt)
 
 
