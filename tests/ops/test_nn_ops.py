@@ -259,3 +259,29 @@ def test_moments_match_numpy_mean_and_variance(x):
     mean, variance = N.moments(_c(x, tf.float64), axes=list(range(x.ndim)))
     np.testing.assert_allclose(mean.numpy(), x.mean(), rtol=1e-10, atol=1e-10)
     np.testing.assert_allclose(variance.numpy(), x.var(), rtol=1e-8, atol=1e-8)
+
+
+def test_sparse_xent_gradient_same_with_and_without_an_outer_tape():
+    """First order uses the forward's softmax - one_hot; under an outer tape it recomputes
+    softmax so second order works. Both give TF's gradient (softmax - one_hot) * dy."""
+    rng = np.random.default_rng(3)
+    logits = tf.constant(rng.standard_normal((6, 5)).astype(np.float32))
+    labels = tf.constant(rng.integers(0, 5, 6).astype(np.int32))
+    dy = rng.standard_normal(6).astype(np.float32)
+
+    def grad():
+        with tf.GradientTape() as tape:
+            tape.watch(logits)
+            loss = N.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        return tape.gradient(loss, logits, output_gradients=tf.constant(dy))
+
+    first = grad()
+    with tf.GradientTape() as outer:
+        outer.watch(logits)
+        nested = grad()
+        total = tf.reduce_sum(nested * nested)
+    e = np.exp(logits.numpy() - logits.numpy().max(1, keepdims=True))
+    want = (e / e.sum(1, keepdims=True) - np.eye(5)[labels.numpy()]) * dy[:, None]
+    np.testing.assert_allclose(first.numpy(), want, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(nested.numpy(), want, rtol=1e-5, atol=1e-6)
+    assert outer.gradient(total, logits) is not None  # the nested gradient stayed differentiable

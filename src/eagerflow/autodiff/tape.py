@@ -19,6 +19,8 @@ from eagerflow.ops import array_ops, math_ops, reduce_ops, state_ops
 from eagerflow.variables import UnreadVariable, Variable
 
 _thread = context.thread
+_READ = state_ops.READ
+_NEEDED_ONE = (True,)
 _log = logging.getLogger("eagerflow")
 
 
@@ -32,16 +34,6 @@ class UnconnectedGradients(enum.Enum):
 def _differentiable(t: Any) -> bool:
     kind = t._array.dtype.kind
     return kind == "f" or kind == "c" or kind == "V"  # "V": ml_dtypes' bfloat16/float8
-
-
-class _Entry:
-    __slots__ = ("op", "inputs", "attrs", "output")
-
-    def __init__(self, op: Op, inputs: tuple, attrs: dict, output: Any) -> None:
-        self.op = op
-        self.inputs = inputs
-        self.attrs = attrs
-        self.output = output
 
 
 class GradientTape:
@@ -60,7 +52,7 @@ class GradientTape:
         self._reset_state()
 
     def _reset_state(self) -> None:
-        self._entries: list[_Entry] = []
+        self._entries: list[tuple] = []  # (op, inputs, attrs, output)
         self._tracked: dict[int, Any] = {}  # id -> tensor or variable (strong refs keep ids unique)
         self._variables: dict[int, Variable] = {}
 
@@ -132,10 +124,14 @@ class GradientTape:
 
     # --- recording (called by execute) ----------------------------------------------------------
     def record(self, op: Op, inputs: tuple, attrs: dict, output: Any) -> None:
+        """Keeps `op` when one of its inputs is tracked and it has a differentiable output.
+
+        Entries are plain (op, inputs, attrs, output) tuples: this runs once per op under a tape.
+        """
         if op.grad is None or output is None:
             return
         tracked = self._tracked
-        if op is state_ops.READ:
+        if op is _READ:
             variable = inputs[0]
             if id(variable) not in tracked:
                 if not (self._watch_accessed and variable._trainable):
@@ -151,13 +147,14 @@ class GradientTape:
             kept = [o for o in output if _differentiable(o)]
             if not kept:
                 return
-        elif _differentiable(output):
-            kept = (output,)
-        else:
+            self._entries.append((op, inputs, attrs, output))
+            for o in kept:
+                tracked[id(o)] = o
             return
-        self._entries.append(_Entry(op, inputs, attrs, output))
-        for o in kept:
-            tracked[id(o)] = o
+        kind = output._array.dtype.kind
+        if kind == "f" or kind == "c" or kind == "V":
+            self._entries.append((op, inputs, attrs, output))
+            tracked[id(output)] = output
 
     def _record_custom(self, op: Op, inputs: tuple, attrs: dict, output: Any) -> None:
         """Records a custom-gradient call when any of its inputs is tracked.
@@ -168,7 +165,7 @@ class GradientTape:
             if isinstance(v, Variable) and self._watch_accessed and v._trainable:
                 self._watch_variable(v)
         if any(id(t) in self._tracked for t in inputs):
-            self._entries.append(_Entry(op, tuple(inputs), attrs, output))
+            self._entries.append((op, tuple(inputs), attrs, output))
             for o in (output if isinstance(output, list) else (output,)):
                 if isinstance(o, Tensor) and _differentiable(o):
                     self._tracked[id(o)] = o
@@ -179,12 +176,16 @@ class GradientTape:
         """d(sum of target)/d(source) for each source, in the sources' structure."""
         if self._used and not self._persistent:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)")
-        unconnected = UnconnectedGradients(unconnected_gradients)
-        flat_sources = [s._variable if isinstance(s, UnreadVariable) else s for s in _flatten(sources)]
-        for s in flat_sources:
-            if not isinstance(s, (Tensor, Variable)):
-                raise ValueError(f"Argument `sources` must be a tensor or a variable, got {s!r}")
-        targets = _flatten(target)
+        unconnected = unconnected_gradients if unconnected_gradients is UnconnectedGradients.NONE \
+            else UnconnectedGradients(unconnected_gradients)
+        if type(sources) is Tensor or type(sources) is Variable:
+            flat_sources = [sources]  # the common single-source call, without the structure walk
+        else:
+            flat_sources = [s._variable if isinstance(s, UnreadVariable) else s for s in _flatten(sources)]
+            for s in flat_sources:
+                if not isinstance(s, (Tensor, Variable)):
+                    raise ValueError(f"Argument `sources` must be a tensor or a variable, got {s!r}")
+        targets = [target] if type(target) is Tensor else _flatten(target)
         seeds = _flatten(output_gradients) if output_gradients is not None else [None] * len(targets)
         grads = self._backward(targets, seeds, flat_sources)
         if not self._persistent:
@@ -196,6 +197,8 @@ class GradientTape:
             if g is None and unconnected is UnconnectedGradients.ZERO:
                 g = _zeros_like(s)
             results.append(g)
+        if len(results) == 1 and flat_sources[0] is sources:
+            return results[0]
         return _pack(sources, iter(results))
 
     def _backward(self, targets: list, seeds: list, sources: list) -> dict[int, Tensor]:
@@ -213,28 +216,32 @@ class GradientTape:
                     continue
                 g = _ones_like(t) if seed is None else math_ops.conversion.tensor(seed)
                 _accumulate(grads, t, g)
-            wanted = {id(s) for s in sources}
             tracked = self._tracked
-            for entry in reversed(self._entries):
-                outputs = entry.output if isinstance(entry.output, list) else None
-                if outputs is None:
-                    dy = grads.get(id(entry.output))
-                    if dy is None:
-                        continue
-                else:
-                    upstream = [grads.get(id(o)) for o in outputs]
+            get = grads.get
+            for op, inputs, attrs, output in reversed(self._entries):
+                if type(output) is list:
+                    upstream = [get(id(o)) for o in output]
                     if all(u is None for u in upstream):
                         continue
-                    dy = [math_ops.zeros_like_same(o) if u is None else u for o, u in zip(outputs, upstream)]
-                needs = tuple([id(x) in tracked for x in entry.inputs])
-                input_grads = entry.op.grad(GradContext(entry.inputs, entry.attrs, entry.output, needs), dy)
-                for x, g, needed in zip(entry.inputs, input_grads, needs):
+                    dy = [math_ops.zeros_like_same(o) if u is None else u for o, u in zip(output, upstream)]
+                else:
+                    dy = get(id(output))
+                    if dy is None:
+                        continue
+                # Recorded ops have a tracked input, and tracking only grows: one input is needed.
+                needs = _NEEDED_ONE if len(inputs) == 1 else tuple([id(x) in tracked for x in inputs])
+                input_grads = op.grad(GradContext(inputs, attrs, output, needs), dy)
+                for x, g, needed in zip(inputs, input_grads, needs):
                     if g is None or not needed:
                         continue
                     if type(x) is Tensor and not _differentiable(x):
                         continue
-                    _accumulate(grads, x, _unbroadcast(g, x))
-            return {k: v for k, v in grads.items() if k in wanted}
+                    if type(g) is not Tensor or g._array.shape != x._array.shape:
+                        g = _unbroadcast(g, x)
+                    key = id(x)
+                    previous = get(key)
+                    grads[key] = g if previous is None else math_ops.add(previous, g)
+            return {id(s): grads[id(s)] for s in sources if id(s) in grads}
         finally:
             if was_recording:
                 self._push()
@@ -312,7 +319,8 @@ def _unbroadcast(g: Any, x: Any) -> Tensor:
 
 
 def _ones_like(t: Tensor) -> Tensor:
-    return Tensor(t._device.xp.ones_like(t._array), t._device)
+    array = t._array
+    return Tensor(t._device.xp.ones(array.shape, array.dtype), t._device)
 
 
 def _zeros_like(s: Any) -> Tensor:

@@ -11,8 +11,11 @@ from typing import Any
 
 import numpy
 
+from eagerflow.backends import host_memory
+
 xp = numpy
 name = "numpy"
+host_memory.tune()
 
 
 def is_available() -> bool:

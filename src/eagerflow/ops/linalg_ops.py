@@ -65,9 +65,19 @@ _MATMUL_GRAD_B = {
 }
 
 
+_NO_ATTRS: dict = {}
+_ADJOINT_A = {"adjoint_a": True}
+_ADJOINT_B = {"adjoint_b": True}
+
+
 def _matmul_grad(ctx: Any, dy: Tensor) -> tuple:
     a, b = ctx.inputs
     attrs = ctx.attrs
+    if not attrs and type(dy) is Tensor and dy._array.ndim == 2 and a._array.dtype.kind != "c":
+        # The training-loop case (plain real 2-D product): straight to the op, no table lookups.
+        need_a, need_b = ctx.needs
+        return (execute(MATMUL, (dy, b), _ADJOINT_B) if need_a else None,
+                execute(MATMUL, (a, dy), _ADJOINT_A) if need_b else None)
     # A plain transpose of a complex matrix is the adjoint of its conjugate (TF's matmul does this).
     conj_a = bool(attrs.get("transpose_a")) and a.dtype.is_complex
     conj_b = bool(attrs.get("transpose_b")) and b.dtype.is_complex

@@ -286,7 +286,8 @@ def _tan_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 def _tanh_grad(ctx: Any, dy: Tensor) -> tuple:
-    return (execute(TANH_GRAD, (conj(ctx.output), dy)),)
+    y = ctx.output
+    return (execute(TANH_GRAD, (conj(y) if y._array.dtype.kind == "c" else y, dy)),)
 
 
 def _tanh_grad_grad(ctx: Any, g: Tensor) -> tuple:

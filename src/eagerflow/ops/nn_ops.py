@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from eagerflow.framework import dtypes as _dtypes
-from eagerflow.framework import errors
+from eagerflow.framework import context, errors
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
@@ -130,16 +130,16 @@ def _check_logits(x: Any) -> None:
 
 def _softmax(xp: Any, x: Any, axis: int = -1) -> Any:
     _check_logits(x)
-    e = xp.exp(x - xp.max(x, axis=axis, keepdims=True)) if x.size else x.copy()
-    return (e / xp.sum(e, axis=axis, keepdims=True)).astype(x.dtype, copy=False)
+    e = xp.exp(x - reduce_ops.along(xp, "max", x, axis)) if x.size else x.copy()
+    return (e / reduce_ops.along(xp, "sum", e, axis)).astype(x.dtype, copy=False)
 
 
 def _log_softmax(xp: Any, x: Any, axis: int = -1) -> Any:
     _check_logits(x)
     if not x.size:
         return x.copy()
-    shifted = x - xp.max(x, axis=axis, keepdims=True)
-    return (shifted - xp.log(xp.sum(xp.exp(shifted), axis=axis, keepdims=True))).astype(x.dtype, copy=False)
+    shifted = x - reduce_ops.along(xp, "max", x, axis)
+    return (shifted - xp.log(reduce_ops.along(xp, "sum", xp.exp(shifted), axis))).astype(x.dtype, copy=False)
 
 
 def _softmax_grad(ctx: Any, dy: Tensor) -> tuple:
@@ -247,14 +247,23 @@ def _sparse_softmax_xent(xp: Any, features: Any, labels: Any) -> list:
         raise _invalid(f"Received a label value of {first} which is outside the valid range of [0, {depth}).  "
                        f"Label values: {values}")
     log_p = _log_softmax(xp, features) if features.size else features.copy()
-    picked = xp.take_along_axis(log_p, labels[..., None].astype(np.int64), axis=-1)[..., 0]
-    backprop = xp.exp(log_p)
-    one_hot = xp.eye(depth, dtype=features.dtype)[labels]
-    return [(-picked).astype(features.dtype, copy=False), (backprop - one_hot).astype(features.dtype, copy=False)]
+    backprop = xp.exp(log_p).astype(features.dtype, copy=False)
+    if features.ndim == 2:  # the usual [batch, classes]: index rows directly
+        rows = xp.arange(features.shape[0])
+        picked = log_p[rows, labels]
+        backprop[rows, labels] -= 1
+    else:
+        picked = xp.take_along_axis(log_p, labels[..., None].astype(np.int64), axis=-1)[..., 0]
+        backprop = backprop - xp.eye(depth, dtype=features.dtype)[labels]
+    return [(-picked).astype(features.dtype, copy=False), backprop]
 
 
 def _sparse_softmax_xent_grad(ctx: Any, dy: list) -> tuple:
     logits, labels = ctx.inputs
+    if not context.flags.taping:
+        # First order only (no tape records this gradient): the forward's second output already
+        # is softmax - one_hot, which is exactly what TF's gradient multiplies by.
+        return (math_ops.multiply(_expand_at(dy[0], -1, logits.ndim), ctx.output[1]), None)
     xp = logits._device.xp
     depth = logits.shape[-1]
     one_hot = Tensor(xp.eye(depth, dtype=logits._array.dtype)[labels._array], logits._device)

@@ -32,6 +32,26 @@ def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     return tuple(sorted(out))
 
 
+_SHORT_ROW = 32
+_UFUNCS = {"max": np.maximum, "min": np.minimum, "sum": np.add}
+
+
+def along(xp: Any, name: str, x: Any, axis: int = -1, keepdims: bool = True) -> Any:
+    """`xp.<name>(x, axis)` ("max", "min" or "sum") over one axis.
+
+    NumPy reduces a short contiguous last axis about 10x slower than the same numbers laid out
+    as columns (max over 256x10: 19 us against 2.6 us), so on NumPy rows of up to 32 values are
+    reduced from a transposed copy: each step is then one vectorised pass over all rows.
+    """
+    ndim = x.ndim
+    if xp is np and ndim >= 2 and (axis == -1 or axis == ndim - 1) and 0 < x.shape[-1] <= _SHORT_ROW \
+            and x.size:
+        n = x.shape[-1]
+        out = _UFUNCS[name].reduce(np.ascontiguousarray(x.reshape(-1, n).T), axis=0)
+        return out.reshape(x.shape[:-1] + (1,) if keepdims else x.shape[:-1])
+    return getattr(xp, name)(x, axis=axis, keepdims=keepdims)
+
+
 def _reducer(fn: Any) -> Any:
     def forward(xp: Any, x: Any, axis: Any = None, keepdims: bool = False) -> Any:
         axes = normalize_axes(axis, x.ndim)
@@ -41,6 +61,8 @@ def _reducer(fn: Any) -> Any:
 
 
 def _sum(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
+    if xp is np:  # the ufunc directly: np.sum's Python wrapper costs as much as a small sum
+        return np.asarray(np.add.reduce(x, axis=axes, dtype=x.dtype, keepdims=keepdims))
     return xp.asarray(xp.sum(x, axis=axes, keepdims=keepdims, dtype=x.dtype))
 
 
@@ -70,6 +92,8 @@ def _extreme(fn_name: str, identity: str) -> Any:
                 info = np.iinfo(x.dtype) if x.dtype.kind in "iu" else None
                 fill = (info.min if identity == "min" else info.max) if info else (identity != "min")
             return xp.full(shape, fill, dtype=x.dtype)
+        if len(axes) == 1 and x.ndim >= 2:
+            return along(xp, fn_name, x, axes[0], keepdims)
         return xp.asarray(getattr(xp, fn_name)(x, axis=axes, keepdims=keepdims))
 
     return reduce
