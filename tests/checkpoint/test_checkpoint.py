@@ -57,6 +57,48 @@ def test_round_trip_restores_values(tmp_path):
     assert int(other.blocks[1]["k"].numpy()) == 2
 
 
+def test_restore_hands_the_read_buffer_to_the_variable(tmp_path):
+    """A plain variable takes the freshly read array as its buffer (no second copy); tensors read
+    before the restore keep their values, and later updates still write in place."""
+    from eagerflow.ops import state_ops
+
+    v = ef.Variable(np.arange(6, dtype=np.float32).reshape(2, 3))
+    prefix = train.Checkpoint(v=v).write(str(tmp_path / "c"))
+    v.assign(np.zeros((2, 3), np.float32))
+    before = v.read_value()
+    old_buffer = v._array
+    train.Checkpoint(v=v).read(prefix).assert_consumed()
+    np.testing.assert_array_equal(v.numpy(), np.arange(6).reshape(2, 3))
+    np.testing.assert_array_equal(before.numpy(), np.zeros((2, 3)))
+    assert v._array is not old_buffer and not np.shares_memory(v._array, before._array)
+    del before, old_buffer
+    assert state_ops.owns_buffer(v)
+    # Without other references the old buffer could be overwritten in place; restore still
+    # takes the read array rather than copying it over.
+    address = v._array.__array_interface__["data"][0]
+    train.Checkpoint(v=v).read(prefix).assert_consumed()
+    assert v._array.__array_interface__["data"][0] != address
+    address = v._array.__array_interface__["data"][0]  # no reference kept: it would force a copy
+    v.assign_add(np.ones((2, 3), np.float32))
+    assert v._array.__array_interface__["data"][0] == address  # in place: the buffer is the variable's
+    np.testing.assert_array_equal(v.numpy(), np.arange(6).reshape(2, 3) + 1)
+
+
+def test_corrupt_tensor_fails_restore_and_changes_nothing(tmp_path):
+    a, b = ef.Variable(np.ones(4, np.float32)), ef.Variable(np.full(3, 2.0, np.float32))
+    prefix = train.Checkpoint(a=a, b=b).write(str(tmp_path / "c"))
+    data = tmp_path / "c.data-00000-of-00001"
+    raw = bytearray(data.read_bytes())
+    raw[-20] ^= 0xFF  # inside the last tensor written: every earlier one verifies
+    data.write_bytes(bytes(raw))
+    a.assign(np.zeros(4, np.float32))
+    b.assign(np.zeros(3, np.float32))
+    with pytest.raises(errors.DataLossError, match="Checksum does not match"):
+        train.Checkpoint(a=a, b=b).read(prefix)
+    np.testing.assert_array_equal(a.numpy(), np.zeros(4))
+    np.testing.assert_array_equal(b.numpy(), np.zeros(3))
+
+
 def test_non_trackable_kwarg_raises_tf_message():
     with pytest.raises(ValueError, match="`Checkpoint` was expecting x to be a trackable object"):
         train.Checkpoint(x=3)

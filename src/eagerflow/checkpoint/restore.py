@@ -19,11 +19,15 @@ from eagerflow.checkpoint.formats import protos
 from eagerflow.checkpoint.formats.tensor_bundle import BundleReader
 from eagerflow.checkpoint.progress import ProgressBar
 from eagerflow.framework import devices, errors
+from eagerflow.framework.execute import execute
 from eagerflow.framework.tensor import Tensor
 from eagerflow.framework.tensor_shape import TensorShape
 from eagerflow.module import DEFERRED_RESTORATIONS
+from eagerflow.ops import state_ops
 from eagerflow.optimizers.optimizer import Optimizer
 from eagerflow.variables import Variable
+
+_MOVE = {"move": True}
 
 
 class Restoration:
@@ -134,8 +138,13 @@ class Restoration:
         host = devices.cpu0()
         for key, live in plan:
             # The array was just read and belongs to nobody else: hand it over as a tensor
-            # rather than through conversion, which would copy it once more.
-            live.assign(Tensor(values[key], host), read_value=False)
+            # rather than through conversion, which would copy it once more. A plain variable
+            # takes the array itself as its buffer (`move`); others (mirrored, ...) assign.
+            value = Tensor(values.pop(key), host)
+            if type(live) is Variable and value._array.shape == live._array.shape:
+                execute(state_ops.ASSIGN, (live, value), _MOVE)
+            else:
+                live.assign(value, read_value=False)
 
 
 def _defers(obj: Any) -> bool:

@@ -33,10 +33,16 @@ def _var_handle(xp: Any, variable: Any) -> None:
     return None
 
 
-def _assign(xp: Any, variable: Any, value: Any) -> None:
+def _assign(xp: Any, variable: Any, value: Any, move: bool = False) -> None:
+    """Writes `value` into the variable's buffer when it owns one of that shape (TF's memory reuse).
+
+    With `move` (restores: `value` is a fresh array nobody else keeps) the variable takes `value`
+    as its buffer instead, saving a copy of every restored byte.
+    """
     with variable._lock:
         # No local name for the buffer before owns_buffer: it would count as a reference.
-        if variable._array is not None and variable._array.shape == value.shape and owns_buffer(variable):
+        if not move and variable._array is not None and variable._array.shape == value.shape \
+                and owns_buffer(variable):
             variable._array[...] = value
         elif getattr(value, "base", 0) is None and (variable._array is None or type(value) is type(variable._array)):
             variable._array = value  # alias the immutable tensor's buffer; updates copy first
