@@ -234,8 +234,10 @@ class GradientTape:
                 for x, g, needed in zip(inputs, input_grads, needs):
                     if g is None or not needed:
                         continue
-                    if type(x) is Tensor and not _differentiable(x):
-                        continue
+                    if type(x) is Tensor:
+                        kind = x._array.dtype.kind
+                        if kind != "f" and kind != "c" and kind != "V":  # _differentiable, inlined
+                            continue
                     if type(g) is not Tensor or g._array.shape != x._array.shape:
                         g = _unbroadcast(g, x)
                     key = id(x)
@@ -320,7 +322,10 @@ def _unbroadcast(g: Any, x: Any) -> Tensor:
 
 def _ones_like(t: Tensor) -> Tensor:
     array = t._array
-    return Tensor(t._device.xp.ones(array.shape, array.dtype), t._device)
+    xp = t._device.xp
+    # A scalar loss is the usual target: array(1) is a quarter of the cost of ones(()).
+    ones = xp.array(1, array.dtype) if array.ndim == 0 else xp.ones(array.shape, array.dtype)
+    return Tensor(ones, t._device)
 
 
 def _zeros_like(s: Any) -> Tensor:

@@ -477,8 +477,13 @@ def _tile_grad(ctx: Any, dy: Tensor) -> tuple:
 
 def _broadcast_to(xp: Any, x: Any, shape: tuple) -> Any:
     if x.size == 1 and x.ndim <= len(shape):
-        # One value (a reduction's gradient, mostly): `full` costs a fraction of broadcast_to.
-        return xp.full(shape, x.reshape(()), dtype=x.dtype)
+        # One value (a reduction's gradient, mostly): filling a new array costs a fraction of
+        # broadcast_to (and of `full`, which wraps these two calls in Python).
+        if xp is not np:
+            return xp.full(shape, x.reshape(()), dtype=x.dtype)
+        out = np.empty(shape, dtype=x.dtype)
+        out.fill(x.reshape(()))
+        return out
     if len(shape) < x.ndim:
         raise invalid(f"Rank of input ({x.ndim}) must be no greater than rank of output shape ({len(shape)}).")
     try:

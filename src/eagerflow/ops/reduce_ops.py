@@ -137,9 +137,10 @@ def _axes(ctx: Any) -> tuple:
 
 def _broadcast_like(dy: Tensor, x: Tensor) -> Tensor:
     """`dy` broadcast to `x`'s shape (BroadcastTo: its gradient sums back, for higher orders)."""
-    if dy._array.shape == x._array.shape:
+    shape = x._array.shape
+    if dy._array.shape == shape:
         return dy
-    return array_ops.broadcast_to(dy, x._array.shape)
+    return execute(array_ops.BROADCAST_TO, (dy,), {"shape": shape})
 
 
 def _sum_grad(ctx: Any, dy: Tensor) -> tuple:
