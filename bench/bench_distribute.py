@@ -41,14 +41,22 @@ def main():
     ours = best_of(lambda: strategy.reduce("SUM", tensor, axis=None), 7, comm)
 
     grads = [tf.constant(np.full(10_000, rank, np.float32)) for _ in range(100)]
-    ctx = distribute.get_replica_context()
+    # The replica context must be the strategy's: outside `run`, get_replica_context() is the
+    # default strategy's, whose all_reduce involves no other worker.
 
     def packed():
-        ctx.all_reduce("SUM", grads)
+        strategy.run(lambda: distribute.get_replica_context().all_reduce("SUM", grads))
 
     def one_by_one():
-        for g in grads:
-            ctx.all_reduce("SUM", g)
+        def step():
+            ctx = distribute.get_replica_context()
+            return [ctx.all_reduce("SUM", g) for g in grads]
+
+        strategy.run(step)
+
+    reduced = strategy.run(lambda: distribute.get_replica_context().all_reduce("SUM", grads))
+    expected = sum(range(comm.Get_size()))
+    assert float(reduced[0].numpy()[0]) == expected, "the packed all-reduce did not reach the other workers"
 
     packed()
     one_by_one()

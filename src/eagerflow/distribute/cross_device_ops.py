@@ -14,12 +14,13 @@ from eagerflow.ops import array_ops, math_ops
 
 def sum_on_device(parts: list, device: str) -> Any:
     """The elementwise sum of `parts` (tensors on any devices), computed on `device`."""
-    with device_scope(device or None):
-        if len(parts) == 1:
-            t = convert_to_tensor(parts[0])
-            if not device or t.device == device:
-                return t  # tensors are immutable: nothing to copy
+    if len(parts) == 1:
+        t = convert_to_tensor(parts[0])
+        if not device or t.device == device:
+            return t  # tensors are immutable: nothing to copy (and no scope to enter)
+        with device_scope(device):
             return array_ops.identity(t)
+    with device_scope(device or None):
         return math_ops.add_n([convert_to_tensor(p) for p in parts])
 
 

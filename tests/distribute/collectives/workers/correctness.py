@@ -67,6 +67,18 @@ def main():
         got = c.all_reduce([t], op="min")[0]
         check(got, np.minimum.reduce([value((6, 5), np.float64, r).T for r in range(size)]), "min T")
 
+    # Packed results are views of a reused buffer: results kept from earlier calls must never
+    # change when later calls reuse (or cannot reuse) that buffer.
+    kept = []
+    for step in range(6):
+        batch = [value((500,), np.float32, rank, salt=step * 10 + i) for i in range(5)]
+        kept.append((step, comm.all_reduce(batch)))
+        if step % 2:
+            kept.pop(0)  # drop one: its buffer may be reused by the next call
+    for step, outs in kept:
+        for i, got in enumerate(outs):
+            check(got, expected_reduce((500,), np.float32, size, "sum", salt=step * 10 + i), f"kept {step}/{i}")
+
     assert comm.all_reduce_scalar(rank + 1) == size * (size + 1) // 2
     assert abs(comm.all_reduce_scalar(float(rank), op="mean") - (size - 1) / 2) < 1e-12
     assert comm.all_reduce([]) == []
