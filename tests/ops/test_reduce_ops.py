@@ -84,3 +84,24 @@ def test_short_last_axis_max_propagates_nan():
     x[2, 1] = np.nan
     got = tf.reduce_max(tf.constant(x), axis=1).numpy()
     assert np.isnan(got[2]) and not np.isnan(np.delete(got, 2)).any()
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16, "bfloat16", np.complex64])
+def test_reduce_mean_equals_numpy_bit_for_bit(dtype):
+    """The float path skips np.mean's wrapper; its values must stay np.mean's (float16 and
+    bfloat16 accumulate in float32 as before)."""
+    import ml_dtypes
+
+    dtype = np.dtype(ml_dtypes.bfloat16 if dtype == "bfloat16" else dtype)
+    acc = np.float32 if dtype.itemsize < 4 and dtype.kind == "f" else dtype
+    rng = np.random.default_rng(7)
+    for shape, axis in [((256,), None), ((7, 5), 0), ((7, 5), 1), ((3, 4, 5), (0, 2)), ((3,), 0)]:
+        for _ in range(20):
+            x = rng.standard_normal(shape) * 10
+            if dtype.kind == "c":
+                x = x + 1j * rng.standard_normal(shape)
+            x = x.astype(dtype)
+            want = np.asarray(np.mean(x, axis=axis, dtype=acc)).astype(dtype)
+            got = tf.reduce_mean(tf.constant(x), axis=axis).numpy()
+            assert got.dtype == want.dtype
+            np.testing.assert_array_equal(got, want)

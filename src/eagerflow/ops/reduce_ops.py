@@ -78,6 +78,11 @@ def _mean(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
         q = xp.abs(total) // count
         return xp.asarray(xp.where(total < 0, -q, q)).astype(x.dtype)
     acc = np.float32 if x.dtype.itemsize < 4 and x.dtype.kind == "f" else x.dtype
+    if xp is np and count and x.dtype.kind == "f":
+        # np.mean's arithmetic without its Python wrapper: the sum, then one division (np.mean
+        # divides in float64 and rounds; one correctly rounded float division gives the same).
+        total = np.add.reduce(x, axis=axes, dtype=acc, keepdims=keepdims)
+        return np.asarray(np.true_divide(total, count, dtype=acc)).astype(x.dtype, copy=False)
     return xp.asarray(xp.mean(x, axis=axes, keepdims=keepdims, dtype=acc)).astype(x.dtype, copy=False)
 
 
