@@ -13,6 +13,7 @@ import logging
 from typing import Any, Iterable
 
 from eagerflow.framework import context
+from eagerflow.framework.execute import execute
 from eagerflow.framework.op import GradContext, Op
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import array_ops, math_ops, reduce_ops, state_ops
@@ -314,10 +315,10 @@ def _unbroadcast(g: Any, x: Any) -> Tensor:
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
-    axes = list(range(lead)) + [lead + i for i, d in enumerate(shape) if d == 1 and gshape[lead + i] != 1]
-    if axes:
-        g = reduce_ops.reduce_sum(g, axis=axes, keepdims=True)
-    return array_ops.reshape(g, shape)
+    axes = tuple(range(lead)) + tuple(lead + i for i, d in enumerate(shape) if d == 1 and gshape[lead + i] != 1)
+    if axes:  # straight to the ops: the axes and shape are already plain int tuples
+        g = execute(reduce_ops.SUM, (g,), {"axis": axes, "keepdims": True})
+    return execute(array_ops.RESHAPE, (g,), {"shape": shape}) if g._array.shape != shape else g
 
 
 def _ones_like(t: Tensor) -> Tensor:

@@ -240,8 +240,8 @@ SOFTMAX_XENT = Op("SoftmaxCrossEntropyWithLogits", _softmax_xent, dtypes=FLOAT, 
 
 def _sparse_softmax_xent(xp: Any, features: Any, labels: Any) -> list:
     depth = features.shape[-1]
-    bad = (labels < 0) | (labels >= depth)
-    if bool(xp.any(bad)):
+    if labels.size and (labels.min() < 0 or labels.max() >= depth):  # two reductions, no mask
+        bad = (labels < 0) | (labels >= depth)
         first = int(labels[bad].ravel()[0])
         values = " ".join(str(int(v)) for v in labels.ravel().tolist())
         raise _invalid(f"Received a label value of {first} which is outside the valid range of [0, {depth}).  "
@@ -411,13 +411,14 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = N
     """
     x = conversion.tensor(logits)
     z = conversion.tensor(labels)
-    if z.ndim != x.ndim - 1:
+    x_shape, z_shape = x._array.shape, z._array.shape  # plain tuples: this runs every training step
+    if len(z_shape) != len(x_shape) - 1:
         raise ValueError(f"`labels.shape.rank` must equal `logits.shape.rank - 1`. Received: labels.shape={z.shape} "
                          f"of rank {z.ndim} and logits.shape={x.shape} of rank {x.ndim}")
-    if tuple(z.shape) != tuple(x.shape)[:-1]:
+    if z_shape != x_shape[:-1]:
         raise ValueError("`labels.shape` must equal `logits.shape` except for the last dimension. "
                          f"Received: labels.shape={z.shape} and logits.shape={x.shape}")
-    if z.dtype not in (_dtypes.int32, _dtypes.int64):
+    if z._array.dtype != np.int32 and z._array.dtype != np.int64:
         raise errors.op_error(
             errors.InvalidArgumentError,
             f"Value for attr 'Tlabels' of {cpp_name(z.dtype)} is not in the list of allowed values: int32, int64"
