@@ -38,7 +38,7 @@ def test_inv_non_square_and_rank_errors():
 
 def test_inv_rejects_integers_with_tf_dtype_message():
     with _raises(tf.errors.InvalidArgumentError, "Value for attr 'T' of int32 is not in the list of allowed values: "
-                                                 "half, float, double, complex64, complex128"):
+                                                 "double, float, half, complex64, complex128"):
         L.inv(_c([[1, 2], [3, 4]], tf.int32))
 
 

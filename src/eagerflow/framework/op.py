@@ -16,7 +16,7 @@ CPP_NAMES = {
     "float32": "float", "float64": "double", "float16": "half", "bfloat16": "bfloat16",
     "string": "string", "bool": "bool",
 }
-# The order TF lists allowed types in ("bfloat16, half, float, double, uint8, ...").
+# An order for the allowed types of ops TF has no OpDef for (op_signatures has TF's for the rest).
 _TF_ORDER = (
     "bfloat16", "float16", "float32", "float64", "uint8", "uint16", "uint32", "uint64", "int8",
     "int16", "int32", "int64", "complex64", "complex128", "bool", "string",
@@ -51,9 +51,10 @@ class Op:
     `grad(ctx, dy)` returns one gradient per input (None where there is none), written with
     eagerflow ops so gradients of gradients work; `ctx` is a `GradContext`. For multi-output
     ops `dy` is a list with zeros filled in for outputs that got no gradient. A gradient may
-    keep the broadcast shape: the tape sums it back to the input's shape. `dtypes` lists what the first input (TF's attr
-    `T`) may be; None accepts anything. A `resource` op takes a variable as its first input,
-    runs on that variable's device and gets the variable itself rather than an array.
+    keep the broadcast shape: the tape sums it back to the input's shape. `dtypes` lists what the
+    first input (TF's attr `T`, or whichever attr types that input) may be; None accepts anything.
+    A `resource` op takes a variable as its first input, runs on that variable's device and gets
+    the variable itself rather than an array.
     """
 
     name: str
@@ -74,11 +75,23 @@ class Op:
         REGISTRY[self.name] = self
 
     def unsupported_dtype_message(self, dtype: _dtypes.DType) -> str:
-        names = sorted((d.name for d in self.dtypes or ()),
-                       key=lambda n: _TF_ORDER.index(n) if n in _TF_ORDER else len(_TF_ORDER))
-        allowed = ", ".join(CPP_NAMES.get(n, n) for n in names)
-        return (f"Value for attr 'T' of {cpp_name(dtype)} is not in the list of allowed values: "
-                f"{allowed}\n\t; NodeDef: {{{{node {self.name}}}}}")
+        """TF's InvalidArgumentError text for a first input of `dtype`, which the op does not
+        accept: the attr, its allowed types in TF's registration order, the NodeDef and TF's
+        OpDef summary, from the generated `op_signatures`. An op TF has no OpDef for gets attr
+        'T', its own dtypes and no summary."""
+        # Imported here, on the error path only, so that `import eagerflow` does not load it.
+        from eagerflow.framework.op_signatures import SIGNATURES
+
+        signature = SIGNATURES.get(self.name)
+        if signature is None:
+            names = sorted((d.name for d in self.dtypes or ()),
+                           key=lambda n: _TF_ORDER.index(n) if n in _TF_ORDER else len(_TF_ORDER))
+            attr, allowed, summary = "T", ", ".join(CPP_NAMES.get(n, n) for n in names), ""
+        else:
+            attr, allowed, summary = signature
+            summary = f"; {summary}"
+        return (f"Value for attr '{attr}' of {cpp_name(dtype)} is not in the list of allowed values: "
+                f"{allowed}\n\t; NodeDef: {{{{node {self.name}}}}}{summary}")
 
 
 REGISTRY: dict[str, Op] = {}

@@ -14,6 +14,7 @@ from eagerflow.ops import array_ops, conversion, math_ops, reduce_ops
 from eagerflow.ops.dtype_sets import COMPLEX, FLOAT, INT
 
 _MATMUL_DTYPES = FLOAT + tuple(d for d in INT if d.name not in ("int8", "int16")) + COMPLEX
+_BATCH_MATMUL_DTYPES = FLOAT + tuple(d for d in INT if d.name != "int8") + COMPLEX  # TF's adds int16
 _SOLVER_DTYPES = FLOAT[1:] + COMPLEX  # half, float, double, complex64, complex128
 _EINSUM_DTYPES = FLOAT + tuple(d for d in INT if d.name in ("int32", "int64", "uint64")) + COMPLEX
 
@@ -35,7 +36,10 @@ def _constant_like(x: Tensor, array: Any) -> Tensor:
 def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
             adjoint_a: bool = False, adjoint_b: bool = False) -> Any:
     if a.ndim < 2 or b.ndim < 2:
-        raise _invalid(f"In[0] and In[1] has different ndims: {_dims(a.shape)} vs. {_dims(b.shape)}")
+        # TF runs MatMul when neither operand has rank above 2, else BatchMatMulV2, which adds the rank.
+        index, ndims = (0, a.ndim) if a.ndim < 2 else (1, b.ndim)
+        batched = f": {ndims}" if a.ndim > 2 or b.ndim > 2 else ""
+        raise _invalid(f"In[{index}] ndims must be >= 2{batched}")
     if transpose_a or adjoint_a:
         a = xp.swapaxes(a, -1, -2)
         if adjoint_a and a.dtype.kind == "c":  # conj of a real array would only copy it
@@ -95,7 +99,7 @@ def _matmul_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 MATMUL = Op("MatMul", _matmul, dtypes=_MATMUL_DTYPES, grad=_matmul_grad)
-BATCH_MATMUL = Op("BatchMatMulV2", _matmul, dtypes=_MATMUL_DTYPES, grad=_matmul_grad)
+BATCH_MATMUL = Op("BatchMatMulV2", _matmul, dtypes=_BATCH_MATMUL_DTYPES, grad=_matmul_grad)
 
 
 def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
@@ -112,8 +116,11 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         raise ValueError("Only one of transpose_a and adjoint_a can be True.")
     if transpose_b and adjoint_b:
         raise ValueError("Only one of transpose_b and adjoint_b can be True.")
-    a, b = conversion.binary(MATMUL, a, b)
-    op = MATMUL if a._array.ndim == 2 and b._array.ndim == 2 else BATCH_MATMUL
+    # TF's dispatch: BatchMatMulV2 only when an operand has batch dimensions (rank-1 is MatMul's
+    # error), decided before conversion so that a dtype mismatch names the op TF names.
+    op = BATCH_MATMUL if getattr(a, "ndim", 0) > 2 or getattr(b, "ndim", 0) > 2 else MATMUL
+    a, b = conversion.binary(op, a, b)
+    op = BATCH_MATMUL if a._array.ndim > 2 or b._array.ndim > 2 else MATMUL
     attrs = {}
     if transpose_a:
         attrs["transpose_a"] = True

@@ -373,10 +373,11 @@ DIV_NO_NAN = _binary("DivNoNan", lambda xp, x, y: xp.where(y == 0, 0, x / xp.whe
 FLOOR_DIV = _binary("FloorDiv", _floordiv, REAL, _no_grad)
 FLOOR_MOD = _binary("FloorMod", _floormod, REAL, _floor_mod_grad)
 TRUNCATE_DIV = _binary("TruncateDiv", _truncatediv, REAL, _no_grad)
-POW = _binary("Pow", _pow, NUMBER, _pow_grad)
+POW = _binary("Pow", _pow, SIGNED, _pow_grad)  # TF: no unsigned ints
 MAXIMUM = _binary("Maximum", lambda xp, x, y: xp.maximum(x, y), REAL, _selector_grad(lambda x, y: greater_equal(x, y)))
 MINIMUM = _binary("Minimum", lambda xp, x, y: xp.minimum(x, y), REAL, _selector_grad(lambda x, y: less_equal(x, y)))
-SQUARED_DIFFERENCE = _binary("SquaredDifference", _squared_difference, NUMBER, _squared_difference_grad)
+SQUARED_DIFFERENCE = _binary("SquaredDifference", _squared_difference,
+                             FLOAT + (_dtypes.int32, _dtypes.int64) + COMPLEX_TYPES, _squared_difference_grad)
 ATAN2 = _binary("Atan2", _atan2, FLOAT, _atan2_grad)
 COMPLEX = _binary("Complex", lambda xp, re, im: re + 1j * im if re.dtype == np.float64 else
                   (re + np.complex64(1j) * im).astype(np.complex64), (_dtypes.float32, _dtypes.float64),
@@ -417,7 +418,7 @@ TANH = _unary("Tanh", lambda xp, x: xp.tanh(x), INEXACT, _tanh_grad)
 SIGMOID = _unary("Sigmoid", _sigmoid, INEXACT, _sigmoid_grad)
 ERF = _unary("Erf", _erf, FLOAT, _erf_grad)
 RECIPROCAL = _unary("Reciprocal", lambda xp, x: (1 / x).astype(x.dtype), INEXACT, _reciprocal_grad)
-ROUND = _unary("Round", _round, NUMBER, _no_grad)
+ROUND = _unary("Round", _round, SIGNED, _no_grad)  # TF: no unsigned ints
 FLOOR = _unary("Floor", lambda xp, x: xp.floor(x), FLOAT, _no_grad)
 CEIL = _unary("Ceil", lambda xp, x: xp.ceil(x), FLOAT, _no_grad)
 IS_FINITE = _unary("IsFinite", lambda xp, x: xp.isfinite(x), FLOAT)

@@ -18,7 +18,12 @@ def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     """`axis` (None, int or list) as sorted non-negative ints, with TF's errors."""
     if axis is None:
         return tuple(range(ndim))
-    axes = [int(axis)] if np.ndim(axis) == 0 else [int(a) for a in np.asarray(axis).ravel()]
+    if type(axis) is int:
+        axes = [axis]
+    elif (type(axis) is tuple or type(axis) is list) and all(type(a) is int for a in axis):
+        axes = axis  # the usual forms (gradients pass tuples): no NumPy round trip
+    else:
+        axes = [int(axis)] if np.ndim(axis) == 0 else [int(a) for a in np.asarray(axis).ravel()]
     out = []
     for a in axes:
         if not -ndim <= a < ndim:
@@ -33,6 +38,7 @@ def normalize_axes(axis: Any, ndim: int) -> tuple[int, ...]:
 
 
 _SHORT_ROW = 32
+_MANY_VALUES = 512  # below this the transposed copy costs more than it saves
 _UFUNCS = {"max": np.maximum, "min": np.minimum, "sum": np.add}
 
 
@@ -41,11 +47,12 @@ def along(xp: Any, name: str, x: Any, axis: int = -1, keepdims: bool = True) -> 
 
     NumPy reduces a short contiguous last axis about 10x slower than the same numbers laid out
     as columns (max over 256x10: 19 us against 2.6 us), so on NumPy rows of up to 32 values are
-    reduced from a transposed copy: each step is then one vectorised pass over all rows.
+    reduced from a transposed copy: each step is then one vectorised pass over all rows (for
+    arrays of at least 512 values; smaller ones go straight to NumPy).
     """
     ndim = x.ndim
     if xp is np and ndim >= 2 and (axis == -1 or axis == ndim - 1) and 0 < x.shape[-1] <= _SHORT_ROW \
-            and x.size:
+            and x.size >= _MANY_VALUES:
         n = x.shape[-1]
         out = _UFUNCS[name].reduce(np.ascontiguousarray(x.reshape(-1, n).T), axis=0)
         return out.reshape(x.shape[:-1] + (1,) if keepdims else x.shape[:-1])
@@ -293,7 +300,7 @@ def _reduce(op: Op, input_tensor: Any, axis: Any, keepdims: bool) -> Tensor:
                 errors.InvalidArgumentError,
                 f"cannot compute {op.name} as input #0(zero-based) was expected to be a bool tensor "
                 f"but is a {x.dtype.name} tensor", op.name)
-    if axis is not None and np.ndim(axis) != 0:
+    if axis is not None and type(axis) is not int and np.ndim(axis) != 0:
         _check_duplicate_axes(op, x, axis)
     return execute(op, (x,), {"axis": axis, "keepdims": bool(keepdims)})
 
@@ -302,7 +309,8 @@ def _check_duplicate_axes(op: Op, x: Tensor, axis: Any) -> None:
     # TF reports duplicate axes without the usual trailing " name: ".
     ndim = x._array.ndim
     seen = set()
-    for a in np.asarray(axis).ravel().tolist():
+    plain = (type(axis) is tuple or type(axis) is list) and all(type(a) is int for a in axis)
+    for a in (axis if plain else np.asarray(axis).ravel().tolist()):
         if not -ndim <= a < ndim:
             return  # the kernel reports it
         if a % ndim in seen:
@@ -343,12 +351,22 @@ def reduce_all(input_tensor: Any, axis: Any = None, keepdims: bool = False, name
 
 
 def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """log(sum(exp(x))) over `axis`, computed stably (`tf.math.reduce_logsumexp`).
+
+    Raises:
+      InvalidArgumentError: as TF's composition raises it: its first step, Max, rejects a bad axis
+        and strings, bools and complex numbers; the IsFinite step after it rejects integers.
+    """
     x = conversion.tensor(input_tensor)
     if not x.dtype.is_floating:
-        # TF composes logsumexp; its IsFinite step is what rejects other dtypes.
+        reduce_max(x, axis, keepdims=True)
         raise errors.op_error(errors.InvalidArgumentError, math_ops.IS_FINITE.unsupported_dtype_message(x.dtype),
                               "IsFinite")
-    return _reduce(LOGSUMEXP, x, axis, keepdims)
+    try:
+        return _reduce(LOGSUMEXP, x, axis, keepdims)
+    except errors.InvalidArgumentError:
+        reduce_max(x, axis, keepdims=True)  # raises TF's error for a bad axis, from Max
+        raise
 
 
 def argmax(input: Any, axis: Any = None, output_type: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
