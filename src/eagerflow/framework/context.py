@@ -66,7 +66,6 @@ class _ThreadState(threading.local):
         self.device: Any = None  # where ops run on the fast path; None: resolve on next op
         self.name_scope: str = ""
         self.tapes: list[Any] = []
-        self.tape_paused = 0
 
 
 thread = _ThreadState()

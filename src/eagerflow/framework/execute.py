@@ -47,8 +47,9 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
         return None
     else:
         result = [Tensor(o, device) for o in out]
-    if _flags.taping:
-        _record(op, inputs, attrs, result)
+    if _flags.taping:  # step 6, inlined on this path: offer the op to this thread's tapes
+        for tape in _thread.tapes:
+            tape.record(op, inputs, attrs, result)
     return result
 
 
@@ -102,10 +103,8 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
 
 def _record(op: Op, inputs: Sequence[Any], attrs: dict, result: Any) -> None:
     """Offers a finished op to this thread's recording tapes (step 6 of the op path)."""
-    tapes = _thread.tapes
-    if tapes and not _thread.tape_paused:
-        for tape in tapes:
-            tape.record(op, inputs, attrs, result)
+    for tape in _thread.tapes:
+        tape.record(op, inputs, attrs, result)
 
 
 def _fast_path_device(name: str | None, default: devices.Device) -> devices.Device | None:

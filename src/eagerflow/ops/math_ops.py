@@ -308,7 +308,16 @@ def _sigmoid_grad_grad(ctx: Any, g: Tensor) -> tuple:
 
 
 # One fused op each for the gradients of tanh and sigmoid, as TF has (fewer ops on the tape).
-TANH_GRAD = Op("TanhGrad", lambda xp, y, dy: dy * (1 - y * y), dtypes=INEXACT, grad=_tanh_grad_grad)
+def _tanh_grad_kernel(xp: Any, y: Any, dy: Any) -> Any:
+    """dy * (1 - y^2), reusing the one temporary (y and dy have one shape here)."""
+    out = y * y
+    if out.shape != dy.shape or out.dtype != dy.dtype:
+        return dy * (1 - out)
+    xp.subtract(1, out, out=out)
+    return xp.multiply(dy, out, out=out)
+
+
+TANH_GRAD = Op("TanhGrad", _tanh_grad_kernel, dtypes=INEXACT, grad=_tanh_grad_grad)
 SIGMOID_GRAD = Op("SigmoidGrad", lambda xp, y, dy: dy * (y * (1 - y)), dtypes=INEXACT,
                   grad=_sigmoid_grad_grad)
 
