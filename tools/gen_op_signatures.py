@@ -2,12 +2,14 @@
 
     TF_CPP_MIN_LOG_LEVEL=3 .venv-compat/bin/python tools/gen_op_signatures.py [--check]
 
-For every op eagerflow registers with accepted dtypes (`Op.dtypes`) that has a TF OpDef whose
-first input is typed by an attr with an allowed list, it records what TF's "Value for attr 'T'
-of ... is not in the list of allowed values" error shows: the attr's name, its allowed types as
-the first line lists them, and the OpDef summary TF appends after the NodeDef. The text is rebuilt from the OpDef fields as TF's
-C++ `SummarizeOpDef` and `SummarizeAttrValue` write it. `--check` then raises the error in
-TensorFlow for every recorded op (a first input of a dtype outside the list) and compares.
+For every op eagerflow registers that has a TF OpDef with a type attr restricted to a list, it
+records what TF's "Value for attr 'T' of ... is not in the list of allowed values" errors show:
+the attr typing the first input, each restricted attr's allowed types as the first line lists
+them, and the OpDef summary TF appends after the NodeDef (the same whichever attr failed). The
+text is rebuilt from the OpDef fields as TF's C++ `SummarizeOpDef` and `SummarizeAttrValue`
+write it. For the ops in `NO_KERNEL_OPS` it also records the kernel list TF's NotFoundError
+prints when the OpDef accepts a dtype no CPU kernel takes. `--check` then raises each error in
+TensorFlow (an input of a dtype outside each list; a dtype without a kernel) and compares.
 """
 from __future__ import annotations
 
@@ -29,15 +31,21 @@ from tensorflow.core.framework import types_pb2  # noqa: E402
 from tensorflow.python.framework import op_def_registry  # noqa: E402
 
 
-def checked_op_names() -> list[str]:
-    """The ops eagerflow checks the first input's dtype of (`Op.dtypes` set): importing each
-    module under eagerflow.ops declares them all, the lazily loaded random and training ops too."""
+def registered_op_names() -> list[str]:
+    """Every op eagerflow declares: importing each module under eagerflow.ops declares them all,
+    the lazily loaded random and training ops too."""
     import eagerflow.ops
     from eagerflow.framework.op import REGISTRY
 
     for module in pkgutil.walk_packages(eagerflow.ops.__path__, "eagerflow.ops."):
         importlib.import_module(module.name)
-    return sorted(name for name, op in REGISTRY.items() if op.dtypes is not None)
+    return sorted(REGISTRY)
+
+
+# Ops whose TF OpDef accepts dtypes no CPU kernel takes, for which eagerflow raises TF's
+# NotFoundError (its message lists every kernel registered for the op).
+NO_KERNEL_OPS = ("Einsum", "Multinomial", "ScatterNd", "StatelessMultinomial", "StatelessRandomBinomial",
+                 "TensorScatterUpdate")
 
 
 # --- TF's C++ text, rebuilt ---------------------------------------------------------------------
@@ -152,40 +160,72 @@ def summarize_op_def(op_def) -> str:
     return text + ">"
 
 
-def checked_attr(op_def):
-    """The AttrDef typing the first input (what eagerflow's dtype check stands for), or None."""
+def restricted_attrs(op_def) -> list:
+    """The op's type attrs that carry an allowed list (the ones TF checks an input's dtype against)."""
+    return [a for a in op_def.attr if a.type == "type" and a.HasField("allowed_values")]
+
+
+def first_input_attr(op_def) -> str:
+    """The restricted attr typing the first input (what `Op.dtypes` stands for), or ""."""
     if not op_def.input_arg or not op_def.input_arg[0].type_attr:
-        return None
+        return ""
     name = op_def.input_arg[0].type_attr
-    attr = next(a for a in op_def.attr if a.name == name)
-    return attr if attr.HasField("allowed_values") else None
+    return name if any(a.name == name for a in restricted_attrs(op_def)) else ""
 
 
-def signatures(op_names: list[str]) -> dict[str, tuple[str, str, str]]:
+def signatures(op_names: list[str]) -> dict[str, tuple[str, dict[str, str], str]]:
     table = {}
     for name in op_names:
         op_def = op_def_registry.get(name)
-        attr = checked_attr(op_def) if op_def is not None else None
-        if attr is None:
+        if op_def is None or not restricted_attrs(op_def):
             continue
-        allowed = ", ".join(type_string(t) for t in attr.allowed_values.list.type)
-        table[name] = (attr.name, allowed, summarize_op_def(op_def))
+        allowed = {a.name: ", ".join(type_string(t) for t in a.allowed_values.list.type)
+                   for a in restricted_attrs(op_def)}
+        table[name] = (first_input_attr(op_def), allowed, summarize_op_def(op_def))
     return table
 
 
-def render(table: dict[str, tuple[str, str, str]]) -> str:
+def kernels_text(name: str) -> str:
+    """KernelsRegisteredForOp (tensorflow/core/framework/op_kernel.cc): one line per kernel."""
+    from tensorflow.python.framework import kernels
+
+    import tensorflow as tf
+
+    tf.zeros([1]) + 1  # running an op registers the XLA JIT kernels TF's message lists too
+    text = ""
+    for kernel in kernels.get_registered_kernels_for_op(name).kernel:
+        text += f"  device='{kernel.device_type}'"
+        if kernel.label:
+            text += f"; label='{kernel.label}'"
+        for constraint in kernel.constraint:
+            text += f"; {constraint.name} in {summarize_attr_value(constraint.allowed_values)}"
+        text += "\n"
+    return text or "  <no registered kernels>\n"
+
+
+def render(table: dict[str, tuple[str, dict[str, str], str]], kernels: dict[str, str]) -> str:
     lines = [
         f'"""GENERATED by `{COMMAND}`; do not edit.',
         "",
-        "TensorFlow 2.21's text for an op's first input of a dtype it does not accept: op name ->",
-        "(the type attr, its allowed types as the error's first line lists them, the OpDef summary",
-        "TF appends after the NodeDef). Read only when such an error is raised.",
+        "TensorFlow 2.21's text for inputs of a dtype an op does not accept, read only when such an",
+        "error is raised. SIGNATURES: op name -> (the type attr of its first input, or \"\"; each",
+        "restricted type attr's allowed types as the error's first line lists them; the OpDef summary",
+        "TF appends after the NodeDef). KERNELS: op name -> the kernels TF's NotFoundError lists when",
+        "its OpDef accepts a dtype that no CPU kernel takes.",
         '"""',
-        "SIGNATURES: dict[str, tuple[str, str, str]] = {",
+        "SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {",
     ]
-    for name, (attr, allowed, summary) in table.items():
-        lines.append(f"    {_quote(name)}: ({_quote(attr)}, {_quote(allowed)},")
-        lines.append(f"        {_quote(summary)}),")
+    for name, (first, allowed, summary) in table.items():
+        lines.append(f"    {_quote(name)}: ({_quote(first)}, {{")
+        for attr, types in allowed.items():
+            lines.append(f"        {_quote(attr)}: {_quote(types)},")
+        lines.append(f"    }}, {_quote(summary)}),")
+    lines.append("}")
+    lines.append("KERNELS: dict[str, str] = {")
+    for name, text in kernels.items():
+        lines.append(f"    {_quote(name)}: (")
+        lines.extend(f"        {_quote(line + chr(10))}" for line in text.splitlines())
+        lines.append("    ),")
     lines.append("}")
     return "\n".join(lines) + "\n"
 
@@ -195,63 +235,109 @@ def _quote(text: str) -> str:
 
 
 # --- --check: the same text from TensorFlow itself -----------------------------------------------
-_BAD_DTYPES = ("bool", "string", "float32", "int32", "uint8", "int8", "complex64")
+_BAD_DTYPES = ("bool", "string", "float32", "int32", "uint8", "int8", "complex64", "resource")
 
 
-def raised_message(op_def, attr) -> tuple[int, str]:
-    """(DataType used, TF's error text up to " [Op:") for a first input outside `attr`'s list; the
-    op runs through TF's eager executor directly, as its generated Python wrappers call it."""
+def raised_message(op_def, types: dict[str, int]) -> tuple[str, str]:
+    """(error class, TF's error text up to " [Op:") for the op run with the type attrs in `types`
+    and defaults (or the first allowed type) for the rest; the op runs through TF's eager executor
+    directly, as its generated Python wrappers call it."""
     import tensorflow as tf
     from tensorflow.python.eager import context, execute
 
-    allowed = {tf.as_dtype(t).name for t in attr.allowed_values.list.type}
-    bad = tf.as_dtype(next(d for d in _BAD_DTYPES if d not in allowed))
     attrs = {}
     for a in op_def.attr:
-        if a.name == attr.name:
-            attrs[a.name] = bad.as_datatype_enum
+        if a.name in types:
+            attrs[a.name] = types[a.name]
         elif a.type == "type" and a.HasField("default_value"):
             attrs[a.name] = a.default_value.type
         elif a.type == "type":
             attrs[a.name] = a.allowed_values.list.type[0] if a.HasField("allowed_values") else types_pb2.DT_INT32
         elif a.type == "int" and not a.HasField("default_value"):
             attrs[a.name] = max(2, a.minimum)  # list lengths and the like
+        elif a.type == "string" and not a.HasField("default_value"):
+            # The first allowed value (MirrorPad's mode), else Einsum's equation
+            attrs[a.name] = a.allowed_values.list.s[0].decode() if a.HasField("allowed_values") else "i->i"
     inputs = []
     for arg in op_def.input_arg:
         dtype = tf.as_dtype(arg.type if arg.type != types_pb2.DT_INVALID else attrs[arg.type_attr])
-        value = tf.zeros([1], dtype) if dtype != tf.string else tf.constant([""])
+        if dtype == tf.resource:  # a variable's handle: attrs are checked before it is read
+            value = tf.Variable([0.0])._handle
+        else:
+            value = tf.zeros([1], dtype) if dtype != tf.string else tf.constant([""])
         inputs += [value] * (attrs[arg.number_attr] if arg.number_attr else 1)
     outputs = sum(attrs[arg.number_attr] if arg.number_attr else 1 for arg in op_def.output_arg)
     flat = [item for pair in attrs.items() for item in pair]
     try:
         execute.execute(op_def.name, outputs, inputs, tuple(flat), context.context())
-    except tf.errors.InvalidArgumentError as e:
-        return bad.as_datatype_enum, e.message.split(" [Op:")[0]
-    return bad.as_datatype_enum, "<no error>"
+    except (tf.errors.InvalidArgumentError, tf.errors.NotFoundError) as e:
+        return type(e).__name__, e.message.split(" [Op:")[0]
+    return "", "<no error>"
 
 
-def check(table: dict[str, tuple[str, str, str]]) -> int:
-    failures = 0
-    for name, (attr_name, allowed, summary) in table.items():
+def check_signatures(table: dict[str, tuple[str, dict[str, str], str]]) -> int:
+    """Each restricted attr of each op set to a dtype outside its list: TF's text against ours."""
+    import tensorflow as tf
+
+    failures = checked = 0
+    for name, (_, allowed_by_attr, summary) in table.items():
         op_def = op_def_registry.get(name)
-        dtype, theirs = raised_message(op_def, checked_attr(op_def))
-        ours = (f"Value for attr '{attr_name}' of {type_string(dtype)} is not in the list of allowed values: {allowed}"
-                f"\n\t; NodeDef: {{{{node {name}}}}}; {summary}")
-        if ours != theirs:
+        for attr in restricted_attrs(op_def):
+            allowed = {tf.as_dtype(t).name for t in attr.allowed_values.list.type}
+            bad = tf.as_dtype(next(d for d in _BAD_DTYPES if d not in allowed))
+            kind, theirs = raised_message(op_def, {attr.name: bad.as_datatype_enum})
+            ours = (f"Value for attr '{attr.name}' of {type_string(bad.as_datatype_enum)} is not in the list of "
+                    f"allowed values: {allowed_by_attr[attr.name]}\n\t; NodeDef: {{{{node {name}}}}}; {summary}")
+            checked += 1
+            if (kind, ours) != ("InvalidArgumentError", theirs):
+                failures += 1
+                print(f"{name} {attr.name}={bad.name}:\n  ours:   {ours!r}\n  theirs: {kind} {theirs!r}")
+    print(f"checked {checked} attrs of {len(table)} ops against TensorFlow: {failures} differ")
+    return failures
+
+
+def _uncovered(op_def, cpu_kernels):
+    """(attr, dtype) pairs the OpDef accepts (a few candidates for an attr without a list) and no
+    CPU kernel's constraint on that attr takes."""
+    candidates = [types_pb2.DataType.Value(f"DT_{n.upper()}") for n in ("int8", "bool", "uint16", "int16")]
+    for attr in dict.fromkeys(c.name for k in cpu_kernels for c in k.constraint):
+        covered = {t for k in cpu_kernels for c in k.constraint if c.name == attr for t in c.allowed_values.list.type}
+        attr_def = next(a for a in op_def.attr if a.name == attr)
+        allowed = attr_def.allowed_values.list.type if attr_def.HasField("allowed_values") else candidates
+        for t in allowed:
+            if t not in covered:
+                yield attr, t
+
+
+def check_kernels(kernels: dict[str, str]) -> int:
+    """Each op run with a dtype its OpDef accepts and no CPU kernel takes: TF's kernel list against ours."""
+    from tensorflow.python.framework import kernels as tf_kernels
+
+    failures = 0
+    for name, text in kernels.items():
+        op_def = op_def_registry.get(name)
+        cpu = [k for k in tf_kernels.get_registered_kernels_for_op(name).kernel if k.device_type == "CPU"]
+        attr, bad = next(_uncovered(op_def, cpu))
+        kind, theirs = raised_message(op_def, {attr: bad})
+        listed = theirs.partition(f"All kernels registered for op {name}:\n")[2]
+        if (kind, listed) != ("NotFoundError", text):
             failures += 1
-            print(f"{name} ({type_string(dtype)}):\n  ours:   {ours!r}\n  theirs: {theirs!r}")
-    print(f"checked {len(table)} ops against TensorFlow: {failures} differ")
-    return 1 if failures else 0
+            print(f"{name} {attr}={type_string(bad)}:\n  ours:   {text!r}\n  theirs: {kind} {theirs!r}")
+    print(f"checked the kernel lists of {len(kernels)} ops against TensorFlow: {failures} differ")
+    return failures
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="also compare with errors TF raises")
     args = parser.parse_args()
-    table = signatures(checked_op_names())
-    OUTPUT.write_text(render(table))
-    print(f"wrote {len(table)} ops to {OUTPUT.relative_to(ROOT)}")
-    return check(table) if args.check else 0
+    table = signatures(registered_op_names())
+    kernels = {name: kernels_text(name) for name in NO_KERNEL_OPS}
+    OUTPUT.write_text(render(table, kernels))
+    print(f"wrote {len(table)} ops and {len(kernels)} kernel lists to {OUTPUT.relative_to(ROOT)}")
+    if not args.check:
+        return 0
+    return 1 if check_signatures(table) + check_kernels(kernels) else 0
 
 
 if __name__ == "__main__":

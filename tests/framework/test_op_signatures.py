@@ -14,7 +14,7 @@ import pytest
 import eagerflow as tf
 import eagerflow.ops
 from eagerflow.framework.op import REGISTRY
-from eagerflow.framework.op_signatures import SIGNATURES
+from eagerflow.framework.op_signatures import KERNELS, SIGNATURES
 from eagerflow.ops import reduce_ops
 
 
@@ -97,20 +97,56 @@ def test_op_without_tf_opdef_keeps_plain_message():
         "\n\t; NodeDef: {{node ReduceLogSumExp}}")
 
 
-def test_every_signature_names_a_registered_op_that_checks_dtypes():
+def _declare_all_ops():
     for module in pkgutil.walk_packages(eagerflow.ops.__path__, "eagerflow.ops."):
         importlib.import_module(module.name)  # random and training ops load lazily
-    for name in SIGNATURES:
+
+
+def test_every_signature_names_a_registered_op():
+    _declare_all_ops()
+    for name in list(SIGNATURES) + list(KERNELS):
         assert name in REGISTRY, name
-        assert REGISTRY[name].dtypes is not None, name
 
 
 @pytest.mark.parametrize("name", sorted(SIGNATURES))
-def test_signature_allowed_list_matches_its_summary(name):
-    attr, allowed, summary = SIGNATURES[name]
+def test_signature_allowed_lists_match_its_summary(name):
+    first, allowed_by_attr, summary = SIGNATURES[name]
     assert summary.startswith(f"Op<name={name}; signature=") and summary.endswith(">")
-    listed = re.search(rf"; attr={attr}:type,(?:default=DT_\w+,)?allowed=\[([^\]]*)\]", summary).group(1)
-    assert allowed == ", ".join(t.removeprefix("DT_").lower() for t in listed.split(", "))
+    assert not first or first in allowed_by_attr
+    for attr, allowed in allowed_by_attr.items():
+        listed = re.search(rf"; attr={attr}:type,(?:default=DT_\w+,)?allowed=\[([^\]]*)\]", summary).group(1)
+        assert allowed == ", ".join(t.removeprefix("DT_").lower() for t in listed.split(", "))
+
+
+@pytest.mark.parametrize("name", sorted(KERNELS))
+def test_kernel_lists_name_devices_one_per_line(name):
+    lines = KERNELS[name].splitlines(keepends=True)
+    assert lines and all(line.startswith("  device='") and line.endswith("\n") for line in lines)
+    assert any(line.startswith("  device='CPU'") for line in lines)
+
+
+def test_attr_message_names_the_attr_and_the_whole_opdef():
+    assert REGISTRY["GatherV2"].unsupported_dtype_message(tf.float32, "Tindices") == (
+        "Value for attr 'Tindices' of float is not in the list of allowed values: int16, int32, int64"
+        "\n\t; NodeDef: {{node GatherV2}}; Op<name=GatherV2; signature=params:Tparams, indices:Tindices, "
+        "axis:Taxis -> output:Tparams; attr=batch_dims:int,default=0; attr=Tparams:type; "
+        "attr=Tindices:type,allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=Taxis:type,allowed=[DT_INT32, DT_INT64]>")
+
+
+def test_allows_reads_the_opdef_list():
+    _declare_all_ops()
+    multinomial = REGISTRY["Multinomial"]
+    assert multinomial.allows(tf.int32, "T") and not multinomial.allows(tf.bool, "T")
+    assert REGISTRY["Reshape"].allows(tf.string, "T")  # an attr without a list takes any type
+
+
+def test_no_kernel_message_sorts_attrs_and_lists_kernels():
+    _declare_all_ops()
+    message = REGISTRY["Einsum"].no_kernel_message({"equation": "i->i", "T": tf.int8, "N": 1})
+    assert message == (
+        'Could not find device for node: {{node Einsum}} = Einsum[N=1, T=DT_INT8, equation="i->i"]\n'
+        "All kernels registered for op Einsum:\n" + KERNELS["Einsum"])
+    assert "  device='CPU'; T in [DT_HALF]\n" in message
 
 
 def test_import_does_not_load_signatures():
@@ -136,7 +172,9 @@ def test_no_op_accepts_a_dtype_tensorflow_rejects():
         importlib.import_module(module.name)
     names = {cpp: name for name, cpp in CPP_NAMES.items()}
     allowed_extra = {"AddV2": {"string"}}
-    for op_name, (_, allowed, _) in SIGNATURES.items():
-        tf_types = {names.get(t.strip(), t.strip()) for t in allowed.split(",")}
+    for op_name, (first, allowed_by_attr, _) in SIGNATURES.items():
+        if not first or REGISTRY[op_name].dtypes is None:
+            continue
+        tf_types = {names.get(t.strip(), t.strip()) for t in allowed_by_attr[first].split(",")}
         ours = {d.name for d in REGISTRY[op_name].dtypes}
         assert ours - tf_types <= allowed_extra.get(op_name, set()), (op_name, sorted(ours - tf_types))

@@ -257,6 +257,102 @@ def test_tensor_scatter_updates_take_tensor_dtype():
     np.testing.assert_array_equal(G.tensor_scatter_nd_min([5, 5, 5], [[0], [0]], [3, 7]).numpy(), [3, 5, 5])
 
 
+# --- shape, perm, multiples, begin/size and index dtypes (TF 2.21's texts) ---------------
+RESHAPE_OPDEF = ("Op<name=Reshape; signature=tensor:T, shape:Tshape -> output:T; attr=T:type; "
+                 "attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>")
+
+
+def _message(cls, fn):
+    with pytest.raises(cls) as info:
+        fn()
+    return str(info.value)
+
+
+def test_float_shape_list_is_tshape_error_without_name():
+    assert _message(InvalidArgumentError, lambda: A.reshape(A.range(6), [2.0, 3.0])) == (
+        "Value for attr 'Tshape' of float is not in the list of allowed values: int32, int64\n\t; "
+        f"NodeDef: {{{{node Reshape}}}}; {RESHAPE_OPDEF} [Op:Reshape]")
+
+
+def test_float_shape_tensor_is_tshape_error_with_name():
+    assert _message(InvalidArgumentError, lambda: A.reshape(A.range(6), tf.constant([2.0, 3.0]))).endswith(
+        f"; {RESHAPE_OPDEF} [Op:Reshape] name: ")
+
+
+def test_python_float_shape_is_type_error():
+    assert _message(TypeError, lambda: A.reshape(A.range(6), 6.0)) == "Cannot convert 6.0 to EagerTensor of dtype int32"
+    assert _message(TypeError, lambda: A.tile(tf.constant([1, 2]), 2.0)) == (
+        "Cannot convert 2.0 to EagerTensor of dtype int32")
+    assert _message(TypeError, lambda: A.fill(2.0, 1)) == "Cannot convert 2.0 to EagerTensor of dtype int32"
+
+
+def test_int_shapes_of_every_form_still_work():
+    x = A.range(6)
+    for shape in ([2, 3], (2, 3), np.array([2, 3]), tf.constant([2, 3], tf.int64), tf.TensorShape([2, 3]),
+                  [tf.constant(2), 3], [tf.constant(2.0), 3], np.array([2.0, 3.0])):
+        assert A.reshape(x, shape).shape == (2, 3), shape
+    assert A.reshape(x, 6).shape == (6,)
+
+
+def test_perm_multiples_dims_attrs_name_their_attr():
+    assert "Value for attr 'Tperm' of float" in _message(
+        InvalidArgumentError, lambda: A.transpose(A.zeros([1, 2]), [1.0, 0.0]))
+    assert "Value for attr 'Tmultiples' of float" in _message(InvalidArgumentError, lambda: A.tile([1], [2.0]))
+    assert "Value for attr 'index_type' of float" in _message(InvalidArgumentError, lambda: A.fill([2.0], 1))
+    assert "Value for attr 'Tperm' of int8" in _message(
+        InvalidArgumentError, lambda: A.transpose(A.zeros([1, 2]), tf.constant([1, 0], tf.int8)))
+
+
+def test_slice_begin_and_size_share_one_dtype():
+    assert _message(TypeError, lambda: S.slice(A.range(3), [1], [2.0])) == (
+        "Cannot convert [2.0] to EagerTensor of dtype int32")
+    assert _message(InvalidArgumentError, lambda: S.slice(A.range(3), [1.0], [2])).startswith(
+        "Value for attr 'Index' of float is not in the list of allowed values: int32, int64\n\t; "
+        "NodeDef: {{node Slice}}")
+    assert S.slice(A.range(3), [1], tf.constant([2], tf.int64)).numpy().tolist() == [1, 2]
+
+
+def test_list_arguments_word_kernel_errors_without_name():
+    assert _message(InvalidArgumentError, lambda: A.reshape(A.range(3), [2])).endswith("has 2 [Op:Reshape]")
+    assert _message(InvalidArgumentError, lambda: A.reshape(A.range(3), tf.constant([2]))).endswith(
+        "has 2 [Op:Reshape] name: ")
+    assert _message(InvalidArgumentError, lambda: G.gather([1, 2], [0, 5])).endswith("[0, 2) [Op:GatherV2]")
+
+
+def test_partially_known_tensor_shape_is_value_error():
+    assert _message(ValueError, lambda: A.reshape(A.range(6), tf.TensorShape([None, 3]))) == (
+        "Cannot convert a partially known TensorShape (None, 3) to a Tensor.")
+
+
+def test_index_dtype_errors_carry_the_opdef():
+    message = _message(InvalidArgumentError, lambda: G.gather(tf.constant([1, 2]), tf.constant([0.0])))
+    assert message.endswith("; Op<name=GatherV2; signature=params:Tparams, indices:Tindices, axis:Taxis -> "
+                            "output:Tparams; attr=batch_dims:int,default=0; attr=Tparams:type; attr=Tindices:type,"
+                            "allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=Taxis:type,allowed=[DT_INT32, DT_INT64]> "
+                            "[Op:GatherV2] name: ")
+    assert "attr 'TI' of float" in _message(InvalidArgumentError, lambda: A.one_hot(tf.constant([0.0]), 2))
+    assert _message(TypeError, lambda: A.one_hot(0.0, 2)) == "Cannot convert 0.0 to EagerTensor of dtype int64"
+
+
+def test_tensor_scatter_index_lists_follow_each_opdef():
+    add = _message(InvalidArgumentError, lambda: G.tensor_scatter_nd_add([1, 2], tf.constant([[0]], tf.int16), [5]))
+    assert add.startswith("Value for attr 'Tindices' of int16 is not in the list of allowed values: int32, int64\n")
+    update = _message(tf.errors.NotFoundError,
+                      lambda: G.tensor_scatter_nd_update(tf.constant([1, 2]), tf.constant([[0]], tf.uint16), [5]))
+    assert update.startswith("Could not find device for node: {{node TensorScatterUpdate}} = TensorScatterUpdate"
+                             '[T=DT_INT32, Tindices=DT_UINT16, bad_indices_policy=""]\nAll kernels registered for op '
+                             "TensorScatterUpdate:\n")
+    assert "Tindices=DT_INT16" in _message(tf.errors.NotFoundError,
+                                           lambda: G.scatter_nd(tf.constant([[0]], tf.int16), [1], [2]))
+
+
+def test_segment_ids_and_num_segments_dtypes():
+    ids = _message(InvalidArgumentError, lambda: G.unsorted_segment_sum([1, 2], [0.0, 1.0], 2))
+    count = _message(InvalidArgumentError, lambda: G.unsorted_segment_sum([1, 2], [0, 1], 2.0))
+    assert "attr 'Tindices' of float" in ids and "attr 'Tnumsegments' of float" in count
+    assert G.unsorted_segment_sum([1, 2], tf.constant([0, 0], tf.int16), 2).numpy().tolist() == [3, 0]
+
+
 # --- gradients against finite differences -----------------------------------------------
 class _RecordingTape:
     """Just enough of a tape to walk one op chain backwards with each op's `grad`."""

@@ -82,6 +82,28 @@ def test_einsum_errors():
         L.einsum("ij,jk->ik", _c(np.ones((2, 3))), _c(np.ones((3, 2)), tf.float64))
 
 
+def test_einsum_of_a_dtype_without_cpu_kernel_is_not_found():
+    with pytest.raises(tf.errors.NotFoundError) as info:
+        L.einsum("ij,jk", _c([[1]], tf.int8), _c([[1]], tf.int8))
+    assert str(info.value) == (
+        'Could not find device for node: {{node Einsum}} = Einsum[N=2, T=DT_INT8, equation="ij,jk->ik"]\n'
+        "All kernels registered for op Einsum:\n"
+        "  device='XLA_CPU_JIT'; T in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, "
+        "DT_COMPLEX128, DT_HALF, DT_UINT64]\n"
+        "  device='CPU'; T in [DT_INT64]\n  device='CPU'; T in [DT_INT32]\n  device='CPU'; T in [DT_HALF]\n"
+        "  device='CPU'; T in [DT_FLOAT]\n  device='CPU'; T in [DT_DOUBLE]\n  device='CPU'; T in [DT_COMPLEX64]\n"
+        "  device='CPU'; T in [DT_COMPLEX128]\n  device='CPU'; T in [DT_BFLOAT16]\n [Op:Einsum] name: ")
+    with pytest.raises(tf.errors.NotFoundError, match=r"T=DT_UINT64"):
+        L.einsum("i->i", _c([1], tf.uint64))
+
+
+def test_einsum_of_bfloat16_rounds_a_float32_result_once():
+    a = np.array([[1.5, 2.25], [3.0, 4.0]])
+    out = L.einsum("ij,jk->ik", _c(a, tf.bfloat16), _c(a.T, tf.bfloat16))
+    assert out.dtype == tf.bfloat16
+    np.testing.assert_array_equal(out.numpy().astype(np.float32), (a @ a.T).astype(np.float32))
+
+
 def test_tensordot_errors():
     a, b = _c(np.ones((2, 3))), _c(np.ones((3, 2)))
     with _raises(ValueError, "`axes` must be at least 0. Received: -1."):

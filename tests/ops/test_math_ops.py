@@ -186,6 +186,66 @@ def test_integer_truediv_gives_float64_and_small_ints_float32():
     assert (tf.constant([1], tf.int8) / tf.constant([2], tf.int8)).dtype == tf.float32
 
 
+_TRUEDIV_DTYPES = ("{tf.uint8, tf.int8, tf.uint16, tf.int16, tf.uint32, tf.int32, tf.uint64, tf.int64, "
+                   "tf.bfloat16, tf.float16, tf.float32, tf.float64, tf.complex64, tf.complex128}")
+
+
+def test_truediv_of_bool_or_string_is_type_error_listing_tf_table():
+    with pytest.raises(TypeError) as info:
+        tf.constant([True]) / tf.constant([True])
+    assert str(info.value) == f"Invalid dtype tf.bool in __truediv__. Expected one of {_TRUEDIV_DTYPES}."
+    with pytest.raises(TypeError, match=r"^Invalid dtype tf\.string in __truediv__\."):
+        tf.math.truediv(tf.constant(["a"]), tf.constant(["b"]))
+
+
+def test_divide_no_nan_casts_integers_as_truediv_does():
+    out = tf.math.divide_no_nan(tf.constant([1, 2]), tf.constant([0, 2]))
+    assert out.dtype == tf.float64 and out.numpy().tolist() == [0.0, 1.0]
+    assert tf.math.divide_no_nan(tf.constant([1], tf.uint8), tf.constant([0], tf.uint8)).dtype == tf.float32
+    with pytest.raises(TypeError) as info:
+        tf.math.divide_no_nan(tf.constant([True]), tf.constant([True]))
+    assert str(info.value) == f"Invalid dtype tf.bool in tf.math.divide_no_nan. Expected one of {_TRUEDIV_DTYPES}."
+
+
+def test_mul_operator_on_bools_is_logical_and_but_multiply_rejects_them():
+    t, f = tf.constant([True, False]), tf.constant([True, True])
+    assert (t * f).dtype == tf.bool and (t * f).numpy().tolist() == [True, False]
+    assert (t * 1.5).numpy().tolist() == [True, False] and (True * t).numpy().tolist() == [True, False]
+    assert (tf.constant([1.5, 0.5]) * f).numpy().tolist() == [True, False]  # cast to int32 first
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"^Value for attr 'T' of bool is not in the list"):
+        tf.multiply(t, f)
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"Incompatible shapes: \[2\] vs\. \[3\] \[Op:Mul\]"):
+        t * tf.constant([True, True, True])
+
+
+def test_cast_to_or_from_string_is_unimplemented():
+    with pytest.raises(tf.errors.UnimplementedError,
+                       match=r"Cast string to int32 is not supported \[Op:Cast\] name: $"):
+        tf.cast(tf.constant(["1"]), tf.int32)
+    with pytest.raises(tf.errors.UnimplementedError, match=r"Cast bool to string is not supported"):
+        tf.cast(tf.constant([True]), tf.string)
+    with pytest.raises(tf.errors.UnimplementedError, match=r"Cast string to int32 is not supported \[Op:Cast\]$"):
+        tf.constant([True]) * ["a"]
+
+
+def test_complex_needs_two_float32_or_two_float64_parts():
+    with pytest.raises(TypeError) as info:
+        tf.complex(tf.constant([1.0]), 2)
+    assert str(info.value) == ("The `real` and `imag` components have incorrect types: float32 int32. They must be "
+                               "consistent, and one of [tf.float32, tf.float64]")
+    assert tf.complex(1.0, 2.0).dtype == tf.complex64
+
+
+def test_real_and_conj_reject_bool_and_string_imag_gives_zeros():
+    with pytest.raises(TypeError,
+                       match=r"^input must be a numeric tensor, but got tensor with dtype <dtype: 'string'>$"):
+        tf.math.real(tf.constant(["a"]))
+    with pytest.raises(TypeError, match=r"^Expected numeric or variant tensor, got dtype tf\.bool\.$"):
+        tf.math.conj(tf.constant([True]))
+    assert tf.math.imag(tf.constant(["a"])).numpy().tolist() == [b""]
+    assert tf.math.real(tf.constant([3], tf.uint8)).numpy().tolist() == [3]
+
+
 def test_ndarray_on_the_left_gives_a_tensor():
     assert isinstance(np.array([1.0], np.float32) + tf.constant([1.0]), tf.Tensor)
 

@@ -10,6 +10,7 @@ import pytest
 
 from eagerflow.api import random as tf_random
 from eagerflow.framework import errors
+from eagerflow.framework.convert import convert_to_tensor
 from eagerflow.framework.tensor import Tensor
 
 FIXTURES = os.path.join(os.path.dirname(__file__), os.pardir, "data", "random_fixtures.npz")
@@ -282,6 +283,53 @@ def test_gamma_and_poisson_dtype_errors():
             "allowed values: half, float, double, int32, int64\n\t; NodeDef: "
             "{{node StatelessRandomBinomial}}",
             lambda: tf_random.stateless_binomial([2], [1, 2], 10.0, 0.5, output_dtype="int8"))
+
+
+def test_gamma_and_poisson_name_the_argument_of_a_tensor_with_another_dtype():
+    shape = convert_to_tensor([2.0])
+    _raises(ValueError, "shape: Tensor conversion requested dtype int32 for Tensor with dtype float32: ",
+            lambda: tf_random.gamma(shape, 1.0))
+    _raises(ValueError, "alpha: Tensor conversion requested dtype float32 for Tensor with dtype int32: ",
+            lambda: tf_random.gamma([2], convert_to_tensor([1])))
+    _raises(ValueError, "beta: Tensor conversion requested dtype float32 for Tensor with dtype int32: ",
+            lambda: tf_random.gamma([2], 1.0, beta=convert_to_tensor([1])))
+    _raises(ValueError, "shape: Tensor conversion requested dtype int32 for Tensor with dtype float32: ",
+            lambda: tf_random.poisson(shape, 1.0))
+
+
+def test_gamma_of_an_integer_dtype_fails_in_finfo_as_tf_does():
+    _raises(ValueError, "data type <class 'numpy.int32'> not inexact", lambda: tf_random.gamma([2], 1, dtype="int32"))
+
+
+def test_poisson_rate_dtype_is_attr_r():
+    _raises(errors.InvalidArgumentError, "Value for attr 'R' of uint8 is not in the list of allowed values: half, "
+            "float, double, int32, int64\n\t; NodeDef: {{node RandomPoissonV2}}; Op<name=RandomPoissonV2; ",
+            lambda: tf_random.poisson([2], convert_to_tensor(np.array([1], np.uint8))))
+    assert tf_random.poisson([2], [True]).dtype.name == "float32"  # TF retries [True] as its double default
+
+
+def test_list_seed_words_stateless_errors_without_name():
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        tf_random.stateless_binomial([2], seed=[1, 2], counts=1.0, probs=0.5, output_dtype="bool")
+    assert str(info.value).endswith("allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]> "
+                                    "[Op:StatelessRandomBinomial]")
+    with pytest.raises(errors.InvalidArgumentError) as info:
+        tf_random.stateless_categorical(np.ones((1, 2), np.float32), 2, seed=[1.0, 2.0])
+    assert str(info.value).startswith("Value for attr 'Tseed' of float")
+    assert str(info.value).endswith("[Op:StatelessMultinomial]")
+
+
+def test_integer_logits_and_counts_have_no_kernel():
+    with pytest.raises(errors.NotFoundError) as info:
+        tf_random.categorical([[1, 2]], 2, seed=5)
+    assert str(info.value).startswith("Could not find device for node: {{node Multinomial}} = Multinomial[T=DT_INT32, "
+                                      "output_dtype=DT_INT64, seed=")
+    assert "seed2=5]\nAll kernels registered for op Multinomial:\n  device=" in str(info.value)
+    _raises(errors.InvalidArgumentError, "Value for attr 'T' of bool is not in the list",
+            lambda: tf_random.categorical([[True]], 2))
+    _raises(errors.NotFoundError, "Could not find device for node: {{node StatelessRandomBinomial}} = "
+            "StatelessRandomBinomial[S=DT_INT32, T=DT_INT32, Tseed=DT_INT32, dtype=DT_INT32]\n",
+            lambda: tf_random.stateless_binomial([2], [1, 2], convert_to_tensor([1]), convert_to_tensor([1])))
 
 
 # ------------------------------------------------------------------- statistics

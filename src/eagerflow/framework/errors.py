@@ -100,8 +100,15 @@ class OperatorNotAllowedInGraphError(TypeError):
     """Raised where an operation is not allowed in graph execution (kept for API parity)."""
 
 
-def op_error(cls: type[OpError], message: str, op_name: str | None = None) -> OpError:
-    """An eager op's error as TF formats it: `message [Op:OpName] name: `."""
+def op_error(cls: type[OpError], message: str, op_name: str | None = None, fallback: bool = False) -> OpError:
+    """An eager op's error as TF formats it: `message [Op:OpName] name: `. With `fallback` (TF's
+    generated wrapper left its fast path: an argument was a list, tuple, NumPy scalar...) TF
+    passes no name and the message ends at `[Op:OpName]`."""
     if op_name is not None:
-        message = f"{message} [Op:{op_name}] name: "
+        message = f"{message} [Op:{op_name}]" if fallback else f"{message} [Op:{op_name}] name: "
     return cls(None, None, message)
+
+
+def fallback_error(e: OpError) -> OpError:
+    """An op error raised with TF's fast-path wording, as its fallback path words it (no ` name: `)."""
+    return type(e)(e.node_def, e.op, e.message.removesuffix(" name: "))

@@ -74,24 +74,52 @@ class Op:
             self.np_dtypes = frozenset(np.dtype(d.as_numpy_dtype) for d in self.dtypes)
         REGISTRY[self.name] = self
 
-    def unsupported_dtype_message(self, dtype: _dtypes.DType) -> str:
-        """TF's InvalidArgumentError text for a first input of `dtype`, which the op does not
-        accept: the attr, its allowed types in TF's registration order, the NodeDef and TF's
-        OpDef summary, from the generated `op_signatures`. An op TF has no OpDef for gets attr
-        'T', its own dtypes and no summary."""
+    def unsupported_dtype_message(self, dtype: _dtypes.DType, attr: str | None = None) -> str:
+        """TF's InvalidArgumentError text for an input of `dtype` that the op's type attr `attr`
+        (default: the attr typing the first input) does not allow: the attr, its allowed types in
+        TF's registration order, the NodeDef and TF's OpDef summary, from the generated
+        `op_signatures`. An op TF has no OpDef for gets attr 'T', its own dtypes and no summary."""
         # Imported here, on the error path only, so that `import eagerflow` does not load it.
         from eagerflow.framework.op_signatures import SIGNATURES
 
         signature = SIGNATURES.get(self.name)
-        if signature is None:
+        if signature is None or not (attr or signature[0]):
             names = sorted((d.name for d in self.dtypes or ()),
                            key=lambda n: _TF_ORDER.index(n) if n in _TF_ORDER else len(_TF_ORDER))
             attr, allowed, summary = "T", ", ".join(CPP_NAMES.get(n, n) for n in names), ""
         else:
-            attr, allowed, summary = signature
-            summary = f"; {summary}"
+            first, allowed_by_attr, summary = signature
+            attr = attr or first
+            allowed, summary = allowed_by_attr[attr], f"; {summary}"
         return (f"Value for attr '{attr}' of {cpp_name(dtype)} is not in the list of allowed values: "
                 f"{allowed}\n\t; NodeDef: {{{{node {self.name}}}}}{summary}")
+
+    def allows(self, dtype: _dtypes.DType, attr: str) -> bool:
+        """Whether TF's OpDef lets the type attr `attr` be `dtype` (an attr without an allowed
+        list takes any): when it does and eagerflow has no kernel, TF raises NotFoundError."""
+        from eagerflow.framework.op_signatures import SIGNATURES
+
+        allowed = SIGNATURES.get(self.name, ("", {}, ""))[1].get(attr)
+        return allowed is None or cpp_name(dtype) in allowed.split(", ")
+
+    def no_kernel_message(self, attrs: dict[str, Any]) -> str:
+        """TF's NotFoundError text when its OpDef accepts the inputs but no CPU kernel does: the
+        NodeDef with every attr (`attrs`: TF's attr name -> DType, str or int) and the kernels TF
+        registers for the op, from the generated `op_signatures`."""
+        from eagerflow.framework.op_signatures import KERNELS
+
+        node = ", ".join(f"{name}={attr_text(value)}" for name, value in sorted(attrs.items()))
+        return (f"Could not find device for node: {{{{node {self.name}}}}} = {self.name}[{node}]\n"
+                f"All kernels registered for op {self.name}:\n{KERNELS[self.name]}")
+
+
+def attr_text(value: Any) -> str:
+    """An attr value as TF's NodeDef summaries print it: DT_HALF, "ij->j", 0."""
+    if isinstance(value, _dtypes.DType):
+        return f"DT_{cpp_name(value).upper()}"
+    if isinstance(value, str):
+        return f'"{value}"'
+    return str(value)
 
 
 REGISTRY: dict[str, Op] = {}

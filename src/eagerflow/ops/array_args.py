@@ -14,9 +14,11 @@ from eagerflow.framework import errors
 from eagerflow.framework.convert import is_tensor_like
 from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
+from eagerflow.framework.tensor_shape import TensorShape
 from eagerflow.ops import conversion
 
 INDEX_TYPES = (_dtypes.int16, _dtypes.int32, _dtypes.int64)
+INT32_64 = (_dtypes.int32, _dtypes.int64)  # TF's Tshape, Tperm, Tmultiples, Index, index_type
 
 
 def invalid(message: str) -> errors.OpError:
@@ -40,6 +42,46 @@ def shape_arg(shape: Any) -> tuple[int, ...]:
     if np.ndim(shape) == 0:
         return (int(shape),)
     return tuple(int(d) for d in (np.asarray(d).item() if is_tensor_like(d) else d for d in shape))
+
+
+def int_tuple(value: Any) -> tuple[int, ...] | None:
+    """A list or tuple of Python ints (the common shape argument) as a tuple, else None."""
+    if type(value) is tuple or type(value) is list:
+        for d in value:
+            if type(d) is not int:
+                return None
+        return tuple(value)
+    return None
+
+
+def index_attrs(op: Op, attr: str, values: list, default: _dtypes.DType | None, fallback: bool,
+                positions: tuple[int, ...] = (1,)) -> list[tuple[int, ...]]:
+    """Int32/int64 operands of `op` sharing the type attr `attr` (a shape, perm, begin and size),
+    converted and checked as TF's generated wrapper does (`conversion.typed_operands`), as
+    tuples of ints for the op's attrs."""
+    values = [_packed(_tensor_shape_dims(v), default) for v in values]
+    tensors = conversion.typed_operands(op, attr, values, INT32_64, default, fallback, positions)
+    return [tuple(np.asarray(t.numpy()).ravel().tolist()) for t in tensors]
+
+
+def _tensor_shape_dims(value: Any) -> Any:
+    """A TensorShape as TF's conversion makes it a tensor (int32, int64 for large dims)."""
+    if not isinstance(value, TensorShape):
+        return value
+    if not value.is_fully_defined():
+        raise ValueError(f"Cannot convert a partially known TensorShape {value} to a Tensor.")
+    dims = value.as_list()
+    return np.array(dims, np.int64 if any(d > np.iinfo(np.int32).max for d in dims) else np.int32)
+
+
+def _packed(value: Any, dtype: _dtypes.DType | None) -> Any:
+    """A list holding tensors (`[tf.shape(x)[0], 3]`) as TF packs it for an attr with a default
+    dtype: each tensor cast to it, each Python value converted to it."""
+    if dtype is None or type(value) not in (list, tuple) or not any(is_tensor_like(v) for v in value):
+        return value
+    items = [conversion.tensor(v).numpy() if is_tensor_like(v) else conversion.tensor(v, dtype).numpy()
+             for v in value]
+    return np.array(items).astype(dtype._np)
 
 
 def int_list(value: Any) -> list[int]:
@@ -86,13 +128,11 @@ def matching(op: Op, values: list, first_index: int = 0) -> list[Tensor]:
     return out
 
 
-def check_index_dtype(op: Op, indices: Tensor, attr: str = "Tindices", allowed: tuple = INDEX_TYPES) -> None:
+def check_index_dtype(op: Op, indices: Tensor, attr: str = "Tindices", allowed: tuple = INDEX_TYPES,
+                      fallback: bool = False) -> None:
     """TF's InvalidArgumentError when `indices` has a dtype outside the op's `attr` list."""
     if indices.dtype not in allowed:
-        names = ", ".join(cpp_name(d) for d in allowed)
-        raise errors.op_error(errors.InvalidArgumentError,
-                              f"Value for attr '{attr}' of {cpp_name(indices.dtype)} is not in the list of "
-                              f"allowed values: {names}\n\t; NodeDef: {{{{node {op.name}}}}}", op.name)
+        raise conversion.attr_error(op, indices.dtype, attr, fallback)
 
 
 def zeros_like_array(xp: Any, x: Any) -> Any:

@@ -20,8 +20,8 @@ from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import conversion
 from eagerflow.ops.array_args import (
-    check_index_dtype, dims_text, index_tensor, int_list, invalid, matching, scalar_int, shape_arg,
-    static_shape, zeros_like_array,
+    dims_text, index_attrs, int_list, int_tuple, invalid, matching, scalar_int, shape_arg, static_shape,
+    zeros_like_array,
 )
 from eagerflow.ops.dtype_sets import FLOAT
 
@@ -83,8 +83,26 @@ SQUEEZE = Op("Squeeze", _squeeze, grad=_reshape_grad)
 
 
 def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
-    """A tensor with the same values and a new shape; one dimension may be -1 (`tf.reshape`)."""
-    return execute(RESHAPE, (conversion.tensor(tensor),), {"shape": shape_arg(shape)})
+    """A tensor with the same values and a new shape; one dimension may be -1 (`tf.reshape`).
+
+    Raises:
+      InvalidArgumentError: a shape that is not int32/int64 or does not fit the values.
+      TypeError: a Python float shape (TF converts it to its int32 default).
+    """
+    x = conversion.tensor(tensor)
+    dims, fallback = _int_list_input(RESHAPE, "Tshape", shape, tensor)
+    return conversion.run(RESHAPE, (x,), {"shape": dims}, fallback)
+
+
+def _int_list_input(op: Op, attr: str, value: Any, operand: Any) -> tuple[tuple[int, ...], bool]:
+    """An int-vector input (a shape, tile multiples) as TF's wrapper converts it, with whether
+    TF takes its fallback path (a list or tuple argument does; plain ints skip every check)."""
+    ints = int_tuple(value)
+    if ints is not None:
+        return ints, True
+    fallback = conversion.takes_fallback(operand, value)
+    (ints,) = index_attrs(op, attr, [value], _dtypes.int32, fallback)
+    return ints, fallback
 
 
 def identity(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
@@ -128,8 +146,14 @@ ONES_LIKE = Op("OnesLike", _ones_like, grad=lambda ctx, dy: (None,))
 
 
 def fill(dims: Any, value: Any, name: str | None = None, layout: Any = None) -> Tensor:
-    """A tensor of shape `dims` filled with the scalar `value` (`tf.fill`)."""
-    return execute(FILL, (conversion.tensor(value),), {"dims": shape_arg(dims)})
+    """A tensor of shape `dims` filled with the scalar `value` (`tf.fill`); `dims` must be
+    int32/int64 (TF's InvalidArgumentError otherwise)."""
+    v = conversion.tensor(value)
+    shape = int_tuple(dims)
+    fallback = True if shape is not None else conversion.takes_fallback(dims, value)
+    if shape is None:
+        (shape,) = index_attrs(FILL, "index_type", [dims], _dtypes.int32, fallback, positions=(0,))
+    return conversion.run(FILL, (v,), {"dims": shape}, fallback)
 
 
 def _filled(shape: Any, dtype: Any, value: Any) -> Tensor:
@@ -290,9 +314,14 @@ CONJUGATE_TRANSPOSE = Op(
 def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: str = "transpose") -> Tensor:
     """`a` with its dimensions permuted by `perm` (default: reversed) (`tf.transpose`)."""
     x = conversion.tensor(a)
-    p = tuple(int_list(perm)) if perm is not None else tuple(builtins.range(x.ndim - 1, -1, -1))
     op = CONJUGATE_TRANSPOSE if conjugate and x.dtype.is_complex else TRANSPOSE
-    return execute(op, (x,), {"perm": p})
+    if perm is None:
+        return execute(op, (x,), {"perm": tuple(builtins.range(x.ndim - 1, -1, -1))})
+    p = int_tuple(perm)
+    fallback = True if p is not None else conversion.takes_fallback(perm)
+    if p is None:
+        (p,) = index_attrs(op, "Tperm", [perm], _dtypes.int32, fallback)
+    return conversion.run(op, (x,), {"perm": p}, fallback)
 
 
 def _reverse(xp: Any, x: Any, axis: tuple) -> Any:
@@ -507,8 +536,11 @@ BROADCAST_TO = Op("BroadcastTo", _broadcast_to, grad=_broadcast_to_grad)
 
 
 def tile(input: Any, multiples: Any, name: str | None = None) -> Tensor:  # noqa: A002
-    """`input` repeated `multiples[i]` times along each dimension i (`tf.tile`)."""
-    return execute(TILE, (conversion.tensor(input),), {"multiples": tuple(int_list(multiples))})
+    """`input` repeated `multiples[i]` times along each dimension i (`tf.tile`); `multiples`
+    must be int32/int64 (TF's InvalidArgumentError otherwise)."""
+    x = conversion.tensor(input)
+    m, fallback = _int_list_input(TILE, "Tmultiples", multiples, input)
+    return conversion.run(TILE, (x,), {"multiples": m}, fallback)
 
 
 def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # noqa: A002
@@ -572,8 +604,6 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
             dtype: Any = None, name: str | None = None) -> Tensor:
     """One-hot vectors for `indices` along `axis` (default last); out-of-range ids give all
     `off_value` (`tf.one_hot`)."""
-    idx = index_tensor(indices)
-    check_index_dtype(ONE_HOT, idx, "TI", _ONE_HOT_INDEX_TYPES)
     dt = None if dtype is None else _dtypes.as_dtype(dtype)
     on = None if on_value is None else conversion.tensor(on_value, dt if not is_tensor_like(on_value) else None)
     off = None if off_value is None else conversion.tensor(off_value, dt if not is_tensor_like(off_value) else None)
@@ -590,7 +620,10 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
                         f"<dtype: '{dt.name}'>")
     on = on if on is not None else conversion.tensor(True if dt == _dtypes.bool else 1, dt)
     off = off if off is not None else conversion.tensor(False if dt == _dtypes.bool else 0, dt)
-    return execute(ONE_HOT, (idx, on, off), {"depth": scalar_int(depth), "axis": -1 if axis is None else int(axis)})
+    fallback = conversion.takes_fallback(indices, depth)
+    (idx,) = conversion.typed_operands(ONE_HOT, "TI", [indices], _ONE_HOT_INDEX_TYPES, _dtypes.int64, fallback)
+    attrs = {"depth": scalar_int(depth), "axis": -1 if axis is None else int(axis)}
+    return conversion.run(ONE_HOT, (idx, on, off), attrs, fallback)
 
 
 # --- shape, rank, size --------------------------------------------------------------------

@@ -7,8 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from eagerflow.framework import context, errors
+from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework.convert import convert_to_tensor, scalar_or_constant
+from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
 
@@ -23,7 +27,7 @@ def mismatch(op: Op, x: Tensor, y: Tensor, index: int = 1) -> errors.OpError:
 
 _flags = context.flags
 _thread = context.thread
-_SCALAR_TYPES = frozenset((float, int, bool))
+_SCALAR_TYPES = SCALAR_TYPES = frozenset((float, int, bool))
 # (type, value, NumPy dtype) -> constant on the default device, for operands like the 2.0 in
 # `x * 2.0` outside device scopes. -0.0 and NaN are never cached (they compare unlike keys).
 _scalars: dict = {}
@@ -45,6 +49,11 @@ def _scalar_like(value: Any, other: Tensor, strict: bool) -> Tensor:
             _scalars.clear()
         _scalars[key] = tensor
     return tensor
+
+
+def scalar_like(value: Any, other: Tensor) -> Tensor:
+    """A Python scalar as a constant of `other`'s dtype (cached), or TF's TypeError."""
+    return _scalar_like(value, other, True)
 
 
 def _like(value: Any, other: Tensor, strict: bool = True) -> Tensor:
@@ -117,3 +126,83 @@ def like(value: Any, other: Tensor, strict: bool = True) -> Tensor:
 
 def is_tensor_like(value: Any) -> bool:
     return type(value) is Tensor or hasattr(value, "_as_tensor")
+
+
+# --- TF's generated op wrappers: fast path and fallback ---------------------------------------
+# TF's eager wrappers run an op on their fast path when every argument is a tensor, a variable, a
+# Python int, float or bool, or a NumPy array; anything else (a list, tuple, NumPy scalar...)
+# takes the fallback, which converts arguments differently and words errors without ` name: `.
+_FAST_PATH_TYPES = frozenset((Tensor, int, float, bool, np.ndarray))
+
+
+def takes_fallback(*values: Any) -> bool:
+    """Whether TF's generated wrapper leaves its fast path for these raw arguments."""
+    for v in values:
+        if type(v) not in _FAST_PATH_TYPES and not hasattr(v, "_as_tensor"):
+            return True
+    return False
+
+
+def run(op: Op, inputs: Any, attrs: dict, fallback: bool) -> Any:
+    """`execute`, its errors worded as on the path TF's wrapper took (see `takes_fallback`)."""
+    try:
+        return execute(op, inputs, attrs)
+    except errors.OpError as e:
+        if fallback:
+            raise errors.fallback_error(e) from None
+        raise
+
+
+def attr_error(op: Op, dtype: _dtypes.DType, attr: str, fallback: bool = False) -> errors.OpError:
+    """TF's InvalidArgumentError for an input of `dtype` outside the list of the op's type attr `attr`."""
+    return errors.op_error(errors.InvalidArgumentError, op.unsupported_dtype_message(dtype, attr), op.name,
+                           fallback)
+
+
+def no_kernel_error(op: Op, attrs: dict, fallback: bool = False) -> errors.OpError:
+    """TF's NotFoundError for inputs its OpDef accepts and no CPU kernel takes (`attrs`: the NodeDef's)."""
+    return errors.op_error(errors.NotFoundError, op.no_kernel_message(attrs), op.name, fallback)
+
+
+def typed_operands(op: Op, attr: str, values: list, allowed: tuple, default: _dtypes.DType | None,
+                   fallback: bool, positions: tuple[int, ...] = (0,)) -> list[Tensor]:
+    """Operands sharing the type attr `attr` (a shape; begin and size; indices...) converted as
+    TF's generated wrapper converts them, then checked against `allowed` with TF's errors.
+
+    Fast path: a Python value converts to the dtype of a tensor among them, else of the first
+    one converted, else to the attr's `default` (so 2.0 for an int32 shape is TF's TypeError).
+    Fallback (`args_to_matching_eager`): the others convert to a tensor's dtype (a list that does
+    not fit is TF's TypeError); without one, the first converts by inference (to `default` if
+    that is not allowed) and the rest to its dtype. `positions`: where they stand among the op's
+    inputs (named in TF's message for operands of different dtypes).
+    """
+    if len(values) == 1 and type(values[0]) is Tensor and values[0].dtype in allowed:
+        return [values[0]]  # the common case: one tensor of an allowed dtype
+    first = next((v for v in values if type(v) is Tensor or hasattr(v, "_as_tensor")), None)
+    dtype = None if first is None else convert_to_tensor(first).dtype
+    out = []
+    for v in values:
+        if type(v) is Tensor or hasattr(v, "_as_tensor"):
+            t = convert_to_tensor(v)
+            if fallback and t.dtype != dtype and not all(is_tensor_like(w) for w in values):
+                t = convert_to_tensor(v, dtype)  # TF's ValueError for a tensor of another dtype
+        elif not fallback:
+            t = convert_to_tensor(v, dtype if dtype is not None else default)
+        elif dtype is None:
+            t = convert_to_tensor(v)
+            if t.dtype not in allowed:
+                t = convert_to_tensor(v, dtype_hint=default)
+        else:
+            t = convert_to_tensor(v, dtype)
+        if dtype is None:
+            dtype = t.dtype
+        out.append(t)
+    if out and out[0].dtype not in allowed:  # TF checks attrs before the inputs' dtypes
+        raise attr_error(op, out[0].dtype, attr, fallback)
+    for i, t in enumerate(out):
+        if t.dtype != out[0].dtype:
+            raise errors.op_error(
+                errors.InvalidArgumentError,
+                f"cannot compute {op.name} as input #{positions[i]}(zero-based) was expected to be a "
+                f"{cpp_name(out[0].dtype)} tensor but is a {cpp_name(t.dtype)} tensor", op.name, fallback)
+    return out

@@ -11,13 +11,14 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import array_ops, conversion, math_ops
 from eagerflow.ops.array_args import (
-    check_index_dtype, dims_text, index_tensor, invalid, matching, scalar_int, shape_arg, static_shape,
-    zeros_like_array,
+    INDEX_TYPES, INT32_64, check_index_dtype, dims_text, index_tensor, invalid, matching, scalar_int,
+    static_shape, zeros_like_array,
 )
 
 
@@ -89,16 +90,17 @@ GATHER = Op("GatherV2", _gather, grad=_gather_grad)
 def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
            name: str | None = None) -> Tensor:
     """Slices of `params` along `axis` at `indices` (`tf.gather`)."""
+    fallback = conversion.takes_fallback(params, indices, 0 if axis is None else axis)
     p = conversion.tensor(params)
     idx = index_tensor(indices)
-    check_index_dtype(GATHER, idx)
+    check_index_dtype(GATHER, idx, fallback=fallback)
     batch_dims = int(batch_dims)
     if batch_dims < 0:
         batch_dims += idx.ndim
     axis = batch_dims if axis is None else scalar_int(axis)
     if axis < 0:
         axis += p.ndim
-    return execute(GATHER, (p, idx), {"axis": axis, "batch_dims": batch_dims})
+    return conversion.run(GATHER, (p, idx), {"axis": axis, "batch_dims": batch_dims}, fallback)
 
 
 def _nd_index(indices: Any) -> tuple:
@@ -156,9 +158,11 @@ GATHER_ND = Op("GatherNd", _gather_nd, grad=_gather_nd_grad)
 
 def gather_nd(params: Any, indices: Any, batch_dims: int = 0, name: str | None = None) -> Tensor:
     """Slices of `params` at the coordinates in `indices`' last dimension (`tf.gather_nd`)."""
+    fallback = conversion.takes_fallback(params, indices)
+    p = conversion.tensor(params)
     idx = index_tensor(indices)
-    check_index_dtype(GATHER_ND, idx)
-    return execute(GATHER_ND, (conversion.tensor(params), idx), {"batch_dims": int(batch_dims)})
+    check_index_dtype(GATHER_ND, idx, fallback=fallback)
+    return conversion.run(GATHER_ND, (p, idx), {"batch_dims": int(batch_dims)}, fallback)
 
 
 def _scatter_at(xp: Any, ufunc: str, target: Any, index: tuple, values: Any) -> None:
@@ -238,19 +242,36 @@ TENSOR_SCATTER_MAX = Op("TensorScatterMax", _tensor_scatter("maximum", "TensorSc
                         grad=_tensor_scatter_min_max_grad)
 
 
+def _no_kernel(op: Op, tensor: Tensor, indices: Tensor, fallback: bool) -> None:
+    """TF's NotFoundError for int16/uint16 indices, which its OpDef takes and no CPU kernel does."""
+    if indices.dtype not in INT32_64:
+        attrs = {"T": tensor.dtype, "Tindices": indices.dtype, "bad_indices_policy": ""}
+        raise conversion.no_kernel_error(op, attrs, fallback)
+
+
 def scatter_nd(indices: Any, updates: Any, shape: Any, name: str | None = None) -> Tensor:
     """Zeros of `shape` with `updates` summed in at `indices` (`tf.scatter_nd`)."""
-    idx = index_tensor(indices)
-    check_index_dtype(SCATTER_ND, idx)
-    return execute(SCATTER_ND, (idx, conversion.tensor(updates)), {"shape": shape_arg(shape)})
+    fallback = conversion.takes_fallback(indices, updates, shape)
+    u = conversion.tensor(updates)
+    idx, shape_t = conversion.typed_operands(SCATTER_ND, "Tindices", [indices, shape], INDEX_TYPES, None, fallback,
+                                             positions=(0, 2))
+    _no_kernel(SCATTER_ND, u, idx, fallback)
+    dims = tuple(int(d) for d in np.asarray(shape_t.numpy()).ravel())
+    return conversion.run(SCATTER_ND, (idx, u), {"shape": dims}, fallback)
+
+
+# The indices each tensor_scatter op's OpDef takes (TF's CPU kernels: int32 and int64 only).
+_TENSOR_SCATTER_INDEX_TYPES = {"TensorScatterUpdate": INDEX_TYPES + (_dtypes.uint16,)}
 
 
 def _run_tensor_scatter(op: Op, tensor: Any, indices: Any, updates: Any) -> Tensor:
+    fallback = conversion.takes_fallback(tensor, indices, updates)
     t = conversion.tensor(tensor)
     idx = index_tensor(indices)
-    check_index_dtype(op, idx)
+    check_index_dtype(op, idx, allowed=_TENSOR_SCATTER_INDEX_TYPES.get(op.name, INT32_64), fallback=fallback)
     t, u = matching(op, [t, updates])
-    return execute(op, (t, idx, u))
+    _no_kernel(op, t, idx, fallback)
+    return conversion.run(op, (t, idx, u), {}, fallback)
 
 
 def tensor_scatter_nd_update(tensor: Any, indices: Any, updates: Any, name: str | None = None) -> Tensor:
@@ -303,5 +324,9 @@ UNSORTED_SEGMENT_SUM = Op("UnsortedSegmentSum", _unsorted_segment_sum, grad=_uns
 
 def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any, name: str | None = None) -> Tensor:
     """Sums of the rows of `data` per segment id; negative ids are dropped (`tf.math.unsorted_segment_sum`)."""
-    ids = index_tensor(segment_ids)
-    return execute(UNSORTED_SEGMENT_SUM, (conversion.tensor(data), ids), {"num_segments": scalar_int(num_segments)})
+    fallback = conversion.takes_fallback(data, segment_ids, num_segments)
+    d = conversion.tensor(data)
+    (ids,) = conversion.typed_operands(UNSORTED_SEGMENT_SUM, "Tindices", [segment_ids], INDEX_TYPES, None, fallback)
+    (n,) = conversion.typed_operands(UNSORTED_SEGMENT_SUM, "Tnumsegments", [num_segments], INT32_64, _dtypes.int32,
+                                     fallback)
+    return conversion.run(UNSORTED_SEGMENT_SUM, (d, ids), {"num_segments": scalar_int(n)}, fallback)

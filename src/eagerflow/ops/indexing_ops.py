@@ -17,7 +17,9 @@ from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import conversion
-from eagerflow.ops.array_args import dims_text, int_list, invalid, matching, static_shape, zeros_like_array
+from eagerflow.ops.array_args import (
+    dims_text, index_attrs, int_list, int_tuple, invalid, matching, static_shape, zeros_like_array,
+)
 
 
 # --- slice, tensor[...], strided_slice -----------------------------------------------------
@@ -48,9 +50,15 @@ SLICE = Op("Slice", _slice, grad=_slice_grad)
 
 
 def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor:  # noqa: A001
-    """The block of `input_` starting at `begin` with extent `size` (-1: to the end) (`tf.slice`)."""
-    return execute(SLICE, (conversion.tensor(input_),),
-                   {"begin": tuple(int_list(begin)), "size": tuple(int_list(size))})
+    """The block of `input_` starting at `begin` with extent `size` (-1: to the end) (`tf.slice`);
+    `begin` and `size` share one int32/int64 dtype (TF's InvalidArgumentError otherwise)."""
+    x = conversion.tensor(input_)
+    b, s = int_tuple(begin), int_tuple(size)
+    if b is not None and s is not None:
+        return conversion.run(SLICE, (x,), {"begin": b, "size": s}, True)
+    fallback = conversion.takes_fallback(input_, begin, size)
+    b, s = index_attrs(SLICE, "Index", [begin, size], None, fallback, positions=(1, 2))
+    return conversion.run(SLICE, (x,), {"begin": b, "size": s}, fallback)
 
 
 _INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework import errors
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
@@ -16,7 +17,7 @@ from eagerflow.ops.dtype_sets import COMPLEX, FLOAT, INT
 _MATMUL_DTYPES = FLOAT + tuple(d for d in INT if d.name not in ("int8", "int16")) + COMPLEX
 _BATCH_MATMUL_DTYPES = FLOAT + tuple(d for d in INT if d.name != "int8") + COMPLEX  # TF's adds int16
 _SOLVER_DTYPES = FLOAT[1:] + COMPLEX  # half, float, double, complex64, complex128
-_EINSUM_DTYPES = FLOAT + tuple(d for d in INT if d.name in ("int32", "int64", "uint64")) + COMPLEX
+_EINSUM_DTYPES = FLOAT + tuple(d for d in INT if d.name in ("int32", "int64")) + COMPLEX  # TF's CPU kernels
 
 
 def _dims(shape: tuple) -> str:
@@ -181,6 +182,9 @@ def _einsum(xp: Any, *arrays: Any, equation: str) -> Any:
     if broadcast_dims and "..." not in out:
         raise _invalid(f"Output contains {broadcast_dims} broadcasting dimension(s) but no ellipsis (...) "
                        "was found in the output subscripts.")
+    if arrays and arrays[0].dtype == _dtypes.bfloat16._np:  # NumPy's einsum has no bfloat16 loop
+        wide = xp.einsum(equation, *(a.astype(np.float32) for a in arrays), optimize=len(arrays) > 1)
+        return wide.astype(arrays[0].dtype)
     return xp.einsum(equation, *arrays, optimize=len(arrays) > 1)
 
 
@@ -241,10 +245,15 @@ def einsum(equation: str, *inputs: Any, **kwargs: Any) -> Tensor:
     Raises:
       ValueError: the equation does not fit the number of inputs or names unknown output labels.
       InvalidArgumentError: ranks or dimensions that disagree with the equation.
+      NotFoundError: a dtype TF has no CPU kernel for (int8, int16, unsigned, bool, string).
     """
     tensors = conversion.same_dtype(EINSUM, list(inputs)) if inputs else []
     subs, out = _parse_equation(equation, len(tensors))
-    return execute(EINSUM, tensors, {"equation": ",".join(subs) + "->" + out})
+    attrs = {"equation": ",".join(subs) + "->" + out}
+    fallback = conversion.takes_fallback(*inputs)
+    if tensors and tensors[0].dtype not in _EINSUM_DTYPES:  # Einsum's OpDef takes any type
+        raise conversion.no_kernel_error(EINSUM, {"N": len(tensors), "T": tensors[0].dtype, **attrs}, fallback)
+    return conversion.run(EINSUM, tensors, attrs, fallback)
 
 
 def _letters(n: int) -> str:

@@ -16,6 +16,7 @@ from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import conversion
+from eagerflow.ops.array_args import zeros_like_array
 from eagerflow.ops.dtype_sets import COMPLEX as COMPLEX_TYPES, FLOAT, INEXACT, INT, NUMBER, REAL, SIGNED, SIGNED_INT
 
 # TF computes inf/nan silently; NumPy would warn from our kernels. Costs nothing unless raised.
@@ -132,6 +133,9 @@ def _add(xp: Any, x: Any, y: Any) -> Any:
 def _cast(xp: Any, x: Any, DstT: Any) -> Any:
     if DstT == x.dtype:
         return x
+    if x.dtype == object or DstT == object:  # TF's Cast has no string kernels
+        src, dst = (cpp_name(_dtypes.from_numpy(d)) for d in (x.dtype, DstT))
+        raise errors.UnimplementedError(None, None, f"Cast {src} to {dst} is not supported")
     if x.dtype.kind == "c" and DstT.kind != "c":
         x = x.real
     if DstT.kind == "b":
@@ -456,11 +460,22 @@ def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     return execute(MUL, conversion.binary(MUL, x, y))
 
 
-# Integer true division casts first, as TF's truediv does.
-_TRUEDIV_FLOAT = {np.dtype(k): v for k, v in (
-    ("int8", _dtypes.float32), ("uint8", _dtypes.float32), ("int16", _dtypes.float32),
-    ("uint16", _dtypes.float32), ("int32", _dtypes.float64), ("uint32", _dtypes.float64),
-    ("int64", _dtypes.float64), ("uint64", _dtypes.float64))}
+# TF's _TRUEDIV_TABLE, in its order: integers are cast to a float first; other dtypes are TF's
+# TypeError (see _truediv_cast).
+_TRUEDIV_TABLE = {np.dtype(k): v for k, v in (
+    ("uint8", _dtypes.float32), ("int8", _dtypes.float32), ("uint16", _dtypes.float32),
+    ("int16", _dtypes.float32), ("uint32", _dtypes.float64), ("int32", _dtypes.float64),
+    ("uint64", _dtypes.float64), ("int64", _dtypes.float64), ("bfloat16", None), ("float16", None),
+    ("float32", None), ("float64", None), ("complex64", None), ("complex128", None))}
+
+
+def _truediv_cast(x: Tensor, y: Tensor, target: Any, where: str) -> tuple[Tensor, Tensor]:
+    """Both operands cast to `target` (TF's float for an integer dtype); TF's TypeError for a
+    dtype its table lacks (`target` False)."""
+    if target is False:
+        expected = ", ".join(repr(_dtypes.from_numpy(d)) for d in _TRUEDIV_TABLE)
+        raise TypeError(f"Invalid dtype {x.dtype!r} in {where}. Expected one of {{{expected}}}.")
+    return cast(x, target), cast(y, target)
 
 
 def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -472,9 +487,9 @@ def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
         y = conversion.like(y, x, strict=False)
         if x._array.dtype != y._array.dtype:
             raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != {y.dtype!r}.")
-    target = _TRUEDIV_FLOAT.get(x._array.dtype)
+    target = _TRUEDIV_TABLE.get(x._array.dtype, False)
     if target is not None:
-        x, y = cast(x, target), cast(y, target)
+        x, y = _truediv_cast(x, y, target, "__truediv__")
     return execute(REAL_DIV, (x, y))
 
 
@@ -490,13 +505,17 @@ def realdiv(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
-    """x / y, 0 where y is 0 (`tf.math.divide_no_nan`)."""
+    """x / y, 0 where y is 0 (`tf.math.divide_no_nan`); integers are cast to a float first, as
+    `truediv` casts them."""
     if type(x) is not Tensor and conversion.is_tensor_like(y):
         x = conversion.like(x, conversion.tensor(y))
     x = conversion.tensor(x)
     y = conversion.like(y, x, strict=False)
     if x._array.dtype != y._array.dtype:
         raise TypeError(f"`x` and `y` must have the same dtype, got {x.dtype!r} != {y.dtype!r}.")
+    target = _TRUEDIV_TABLE.get(x._array.dtype, False)
+    if target is not None:  # integers divide as TF's truediv table casts them
+        x, y = _truediv_cast(x, y, target, "tf.math.divide_no_nan")
     return execute(DIV_NO_NAN, (x, y))
 
 
@@ -718,18 +737,33 @@ def is_inf(x: Any, name: str | None = None) -> Tensor:
 
 
 def real(x: Any, name: str | None = None) -> Tensor:
+    """The real part of a complex `x`; a real number tensor itself; TF's TypeError for bool and
+    string (`tf.math.real`)."""
     x = conversion.tensor(x)
-    return execute(REAL_PART, (x,)) if x.dtype.is_complex else x
+    if x.dtype.is_complex:
+        return execute(REAL_PART, (x,))
+    if x.dtype.is_bool or x.dtype == _dtypes.string:
+        raise TypeError(f"input must be a numeric tensor, but got tensor with dtype {x.dtype}")
+    return x
 
 
 def imag(x: Any, name: str | None = None) -> Tensor:
+    """The imaginary part of a complex `x`, else zeros like `x` (b"" for strings) (`tf.math.imag`)."""
     x = conversion.tensor(x)
-    return execute(IMAG_PART, (x,)) if x.dtype.is_complex else zeros_like_same(x)
+    if x.dtype.is_complex:
+        return execute(IMAG_PART, (x,))
+    return Tensor(zeros_like_array(x._device.xp, x._array), x._device)
 
 
 def conj(x: Any, name: str | None = None) -> Tensor:
+    """The complex conjugate of `x`; a real number tensor itself; TF's TypeError for bool and
+    string (`tf.math.conj`)."""
     x = conversion.tensor(x)
-    return execute(CONJ, (x,)) if x.dtype.is_complex else x
+    if x.dtype.is_complex:
+        return execute(CONJ, (x,))
+    if x.dtype.is_bool or x.dtype == _dtypes.string:
+        raise TypeError(f"Expected numeric or variant tensor, got dtype {x.dtype!r}.")
+    return x
 
 
 def zeros_like_same(x: Tensor) -> Tensor:
@@ -755,8 +789,16 @@ def select(condition: Any, x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def complex(real: Any, imag: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
-    """real + imag * 1j; float32 parts give complex64, float64 parts complex128 (`tf.complex`)."""
-    return execute(COMPLEX, conversion.binary(COMPLEX, real, imag))
+    """real + imag * 1j; float32 parts give complex64, float64 parts complex128 (`tf.complex`).
+
+    Raises:
+      TypeError: parts that are not both float32 or both float64 (each converts on its own).
+    """
+    re, im = conversion.tensor(real), conversion.tensor(imag)
+    if re._array.dtype != im._array.dtype or re.dtype not in (_dtypes.float32, _dtypes.float64):
+        raise TypeError(f"The `real` and `imag` components have incorrect types: {re.dtype.name} {im.dtype.name}. "
+                        f"They must be consistent, and one of [tf.float32, tf.float64]")
+    return execute(COMPLEX, (re, im))
 
 
 def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:

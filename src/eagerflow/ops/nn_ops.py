@@ -12,7 +12,7 @@ import numpy as np
 from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework import context, errors
 from eagerflow.framework.execute import execute
-from eagerflow.framework.op import Op, cpp_name
+from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import array_ops, conversion, math_ops, reduce_ops
 from eagerflow.ops.dtype_sets import COMPLEX, FLOAT, REAL
@@ -419,10 +419,7 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = N
         raise ValueError("`labels.shape` must equal `logits.shape` except for the last dimension. "
                          f"Received: labels.shape={z.shape} and logits.shape={x.shape}")
     if z._array.dtype != np.int32 and z._array.dtype != np.int64:
-        raise errors.op_error(
-            errors.InvalidArgumentError,
-            f"Value for attr 'Tlabels' of {cpp_name(z.dtype)} is not in the list of allowed values: int32, int64"
-            f"\n\t; NodeDef: {{{{node {SPARSE_SOFTMAX_XENT.name}}}}}", SPARSE_SOFTMAX_XENT.name)
+        raise conversion.attr_error(SPARSE_SOFTMAX_XENT, z.dtype, "Tlabels")
     return execute(SPARSE_SOFTMAX_XENT, (x, z))[0]
 
 

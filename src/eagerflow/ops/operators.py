@@ -7,8 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from eagerflow.framework import dtypes as _dtypes
+from eagerflow.framework import errors
+from eagerflow.framework.execute import execute
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import indexing_ops, linalg_ops, math_ops
+from eagerflow.ops import conversion, indexing_ops, linalg_ops, math_ops
+from eagerflow.ops.math_ops import MUL
 
 
 def _radd(x: Any, y: Any) -> Tensor:
@@ -20,8 +26,36 @@ def _rsub(x: Any, y: Any) -> Tensor:
     return math_ops.subtract(y, x)
 
 
+def _mul(x: Any, y: Any) -> Tensor:
+    """x * y. Where tf.multiply rejects bool, TF's operator gives a logical and: with a bool tensor
+    on either side it casts both operands to int32, multiplies and casts the product to bool."""
+    try:
+        return execute(MUL, conversion.binary(MUL, x, y))
+    except (errors.InvalidArgumentError, TypeError, ValueError):
+        if not (_is_bool(x) or (type(y) is Tensor and y._array.dtype == np.bool_)):
+            raise
+    product = math_ops.multiply(_int32(x), _int32(y))
+    return math_ops.cast(product, _dtypes.bool)
+
+
+def _int32(value: Any) -> Tensor:
+    """TF's `gen_math_ops.cast(value, tf.int32)` (a list's errors worded as its fallback's)."""
+    t = conversion.tensor(value)
+    return conversion.run(math_ops.CAST, (t,), {"DstT": np.dtype(np.int32)}, conversion.takes_fallback(value))
+
+
+def _is_bool(x: Any) -> bool:
+    as_tensor = getattr(x, "_as_tensor", None)  # a variable's operator sees its value
+    t = as_tensor(None) if as_tensor is not None else x
+    return type(t) is Tensor and t._array.dtype == np.bool_
+
+
 def _rmul(x: Any, y: Any) -> Tensor:
-    return math_ops.multiply(y, x)
+    # TF converts the left operand to the tensor's dtype first (a TypeError if it does not fit).
+    # A Python scalar (`0.01 * grad`, every training step) comes from the cached constants.
+    if type(x) is Tensor and type(y) in conversion.SCALAR_TYPES:
+        return _mul(conversion.scalar_like(y, x), x)
+    return _mul(conversion.tensor(y, x.dtype), x)
 
 
 def _rtruediv(x: Any, y: Any) -> Tensor:
@@ -119,7 +153,7 @@ def install(cls: type) -> None:
     cls.__radd__ = _radd
     cls.__sub__ = math_ops.subtract  # x OP y: the op function itself, one call less
     cls.__rsub__ = _rsub
-    cls.__mul__ = math_ops.multiply  # x OP y: the op function itself, one call less
+    cls.__mul__ = _mul
     cls.__rmul__ = _rmul
     cls.__truediv__ = math_ops.truediv  # x OP y: the op function itself, one call less
     cls.__rtruediv__ = _rtruediv

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 
 from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework import errors
 from eagerflow.framework.convert import convert_to_tensor
-from eagerflow.framework.op import cpp_name
+from eagerflow.framework.op import REGISTRY
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import math_ops
+from eagerflow.ops import conversion, math_ops
 
 
 def shape_tensor(shape: Any) -> Tensor:
@@ -50,20 +50,27 @@ def check_accepted(dtype: _dtypes.DType, accepted: tuple) -> None:
                          f"({names}).")
 
 
-def attr_error(op_name: str, attr: str, dtype: _dtypes.DType,
-               allowed: Iterable[_dtypes.DType]) -> errors.OpError:
-    """TF's InvalidArgumentError for a type attr outside its allowed list."""
-    names = ", ".join(cpp_name(d) for d in allowed)
-    return errors.op_error(
-        errors.InvalidArgumentError,
-        f"Value for attr '{attr}' of {cpp_name(dtype)} is not in the list of allowed values: "
-        f"{names}\n\t; NodeDef: {{{{node {op_name}}}}}", op_name)
+def attr_error(op_name: str, attr: str, dtype: _dtypes.DType, fallback: bool = False) -> errors.OpError:
+    """TF's InvalidArgumentError for a type attr outside its allowed list (the text, with TF's
+    OpDef summary, from `op_signatures`)."""
+    return conversion.attr_error(REGISTRY[op_name], dtype, attr, fallback)
 
 
 def check_attr(op_name: str, attr: str, dtype: _dtypes.DType,
-               allowed: tuple) -> None:
+               allowed: tuple, fallback: bool = False) -> None:
     if dtype not in allowed:
-        raise attr_error(op_name, attr, dtype, allowed)
+        raise attr_error(op_name, attr, dtype, fallback)
+
+
+def named_tensor(value: Any, dtype: _dtypes.DType, name: str) -> Tensor:
+    """``ops.convert_to_tensor(value, dtype, name=name)``: TF prefixes its error for a tensor of
+    another dtype with ``name: ``."""
+    try:
+        return convert_to_tensor(value, dtype=dtype)
+    except ValueError as e:
+        if conversion.is_tensor_like(value):
+            raise ValueError(f"{name}: {e}") from None
+        raise
 
 
 def _is_literal(value: Any, number: float) -> bool:

@@ -18,10 +18,11 @@ from eagerflow.framework.convert import convert_to_tensor
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import math_ops
+from eagerflow.ops import conversion, math_ops
 from eagerflow.ops.random import distributions, samplers
 from eagerflow.ops.random.op_args import (
-    attr_error, check_accepted, check_moments, scale_shift, seed_attr, shape_of, shape_tensor, shape_text,
+    attr_error, check_accepted, check_moments, named_tensor, scale_shift, seed_attr, shape_of, shape_tensor,
+    shape_text,
 )
 from eagerflow.ops.random.seeds import kernel_streams
 
@@ -88,23 +89,27 @@ def _shuffle(xp: Any, value: Any, seed: int, seed2: int) -> Any:
     return samplers.shuffle_from_stream(value, key, counter, xp)
 
 
-def check_multinomial(logits: Any, num_samples: int) -> None:
-    """The Multinomial kernels' argument checks, with TF's messages."""
+def check_multinomial(logits: Any, num_samples_array: Any) -> int:
+    """The Multinomial kernels' argument checks, with TF's messages; the number of samples."""
     if logits.ndim != 2:
         raise errors.InvalidArgumentError(
             None, None, f"logits should be a matrix, got shape {shape_text(logits.shape)}")
+    if num_samples_array.ndim != 0:
+        raise errors.InvalidArgumentError(
+            None, None, f"num_samples should be a scalar, got shape {shape_text(num_samples_array.shape)}")
+    num_samples = int(num_samples_array)
     if num_samples < 0:
         raise errors.InvalidArgumentError(
             None, None, f"num_samples should be non-negative, got {num_samples}")
     if logits.shape[1] <= 0:
         raise errors.InvalidArgumentError(
             None, None, f"num_classes should be positive, got {logits.shape[1]}")
+    return num_samples
 
 
 def _multinomial(xp: Any, logits: Any, num_samples: Any, output_dtype: Any, seed: int,
                  seed2: int) -> Any:
-    count = int(num_samples)
-    check_multinomial(logits, count)
+    count = check_multinomial(logits, num_samples)
     key, counter = _reserve("Multinomial", (logits.dtype.name, output_dtype.name), seed, seed2,
                             logits.shape[0] * count)
     return samplers.categorical_from_stream(logits, count, key, counter, output_dtype, xp)
@@ -231,17 +236,20 @@ def categorical(logits: Any, num_samples: Any, dtype: Any = None, seed: Any = No
     Returns:
       A ``[batch, num_samples]`` tensor of ``dtype`` (int64 by default).
       Not bit-exact with TF (exact in distribution); see ``samplers``.
+
+    Raises:
+      NotFoundError: integer logits (TF's OpDef takes them, no CPU kernel does).
     """
     logits_t = convert_to_tensor(logits)
     dt = _dtypes.as_dtype(dtype) if dtype else _dtypes.int64
     check_accepted(dt, _CATEGORICAL_DTYPES)
-    if logits_t.dtype not in _FLOATS:
-        raise errors.NotFoundError(
-            None, None, f"Could not find device for node: {{{{node Multinomial}}}} = "
-            f"Multinomial[T=DT_{logits_t.dtype.name.upper()}, "
-            f"output_dtype=DT_{dt.name.upper()}, seed=0, seed2=0]")
+    seeds = _seeds(seed)
+    fallback = conversion.takes_fallback(num_samples)
     count = convert_to_tensor(num_samples, dtype=_dtypes.int32)
-    return execute(MULTINOMIAL, (logits_t, count), {"output_dtype": dt._np, **_seeds(seed)})
+    if logits_t.dtype not in _FLOATS and MULTINOMIAL.allows(logits_t.dtype, "T"):
+        raise conversion.no_kernel_error(
+            MULTINOMIAL, {"T": logits_t.dtype, "output_dtype": dt, **seeds}, fallback)
+    return conversion.run(MULTINOMIAL, (logits_t, count), {"output_dtype": dt._np, **seeds}, fallback)
 
 
 def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = _dtypes.float32,
@@ -249,17 +257,22 @@ def gamma(shape: Any, alpha: Any, beta: Any = None, dtype: Any = _dtypes.float32
     """Gamma samples of shape ``shape + broadcast(alpha, beta).shape`` (``tf.random.gamma``).
 
     Not bit-exact with TF (exact in distribution); see ``samplers``.
+
+    Raises:
+      ValueError: ``shape``, ``alpha`` or ``beta`` a tensor of another dtype (TF's message starts
+        with the argument's name), or an integer ``dtype`` (TF's ``np.finfo`` fails first).
     """
     dt = _dtypes.as_dtype(dtype)
-    shape_t = convert_to_tensor(shape, dtype=_dtypes.int32)
-    alpha_t = convert_to_tensor(alpha, dtype=dt)
-    beta_t = convert_to_tensor(1 if beta is None else beta, dtype=dt)
-    if dt not in _GAMMA_DTYPES:
-        raise attr_error("RandomGamma", "T", dt, _GAMMA_DTYPES)
+    shape_t = named_tensor(shape, _dtypes.int32, "shape")
+    alpha_t = named_tensor(alpha, dt, "alpha")
+    beta_t = named_tensor(1 if beta is None else beta, dt, "beta")
     broadcast = np.broadcast_shapes(tuple(alpha_t.shape.as_list()), tuple(beta_t.shape.as_list()))
-    rnd = execute(RANDOM_GAMMA, (shape_t, alpha_t), {"broadcast": broadcast, **_seeds(seed)})
-    tiny = convert_to_tensor(np.finfo(dt._np).tiny, dtype=dt)
-    return math_ops.maximum(tiny, math_ops.realdiv(rnd, beta_t))
+    seeds = _seeds(seed)
+    tiny = np.finfo(dt._np).tiny  # TF computes this before running the op
+    if dt not in _GAMMA_DTYPES:
+        raise attr_error("RandomGamma", "T", dt)
+    rnd = execute(RANDOM_GAMMA, (shape_t, alpha_t), {"broadcast": broadcast, **seeds})
+    return math_ops.maximum(convert_to_tensor(tiny, dtype=dt), math_ops.realdiv(rnd, beta_t))
 
 
 def poisson(shape: Any, lam: Any, dtype: Any = _dtypes.float32, seed: Any = None,
@@ -269,8 +282,11 @@ def poisson(shape: Any, lam: Any, dtype: Any = _dtypes.float32, seed: Any = None
     Not bit-exact with TF (exact in distribution); see ``samplers``.
     """
     dt = _dtypes.as_dtype(dtype)
-    shape_t = convert_to_tensor(shape, dtype=_dtypes.int32)
-    lam_t = convert_to_tensor(lam)
+    shape_t = named_tensor(shape, _dtypes.int32, "shape")
+    seeds = _seeds(seed)
+    fallback = conversion.takes_fallback(lam)
     if dt not in _POISSON_DTYPES:
-        raise attr_error("RandomPoissonV2", "dtype", dt, _POISSON_DTYPES)
-    return execute(RANDOM_POISSON_V2, (shape_t, lam_t), {"dtype": dt._np, **_seeds(seed)})
+        raise attr_error("RandomPoissonV2", "dtype", dt, fallback)
+    (lam_t,) = conversion.typed_operands(RANDOM_POISSON_V2, "R", [lam], _POISSON_DTYPES, _dtypes.float64,
+                                         fallback)
+    return conversion.run(RANDOM_POISSON_V2, (shape_t, lam_t), {"dtype": dt._np, **seeds}, fallback)

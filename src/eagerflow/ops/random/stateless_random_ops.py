@@ -18,7 +18,7 @@ from eagerflow.framework.convert import convert_to_tensor
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import math_ops
+from eagerflow.ops import conversion, math_ops
 from eagerflow.ops.random import distributions, samplers
 from eagerflow.ops.random.generator_state import ALG_AUTO_SELECT, ALG_PHILOX, ALG_THREEFRY
 from eagerflow.ops.random.generator_state import words_key_counter
@@ -121,8 +121,7 @@ def _uniform_full_int_v2(xp: Any, shape: Any, key: Any, counter: Any, dtype: Any
 
 def _stateless_multinomial(xp: Any, logits: Any, num_samples: Any, seed: Any,
                            output_dtype: Any) -> Any:
-    count = int(num_samples)
-    check_multinomial(logits, count)
+    count = check_multinomial(logits, num_samples)
     check_seed_shape(seed)
     key, counter = stateless_key_counter(samplers.host(seed))
     return samplers.categorical_from_stream(logits, count, key, counter, output_dtype, xp)
@@ -149,22 +148,23 @@ STATELESS_BINOMIAL = Op("StatelessRandomBinomial", _stateless_binomial, dtypes=_
 
 # --- public functions --------------------------------------------------------------------------
 
-def seed_tensor(seed: Any, op_name: str) -> Tensor:
-    """A stateless seed as a tensor, with TF's error for a non-integer one."""
-    seed_t = convert_to_tensor(seed)
-    check_attr(op_name, "Tseed", seed_t.dtype, _SEED_DTYPES)
+def seed_tensor(seed: Any, op: Op, fallback: bool) -> Tensor:
+    """A stateless seed as `op`'s wrapper converts it (TF's `Tseed` attr, int64 by default),
+    with TF's error for a non-integer one."""
+    (seed_t,) = conversion.typed_operands(op, "Tseed", [seed], _SEED_DTYPES, _dtypes.int64, fallback)
     return seed_t
 
 
 def key_counter_alg(seed: Any, alg: Any) -> tuple[Tensor, Tensor, int]:
     """``random_ops_util.get_key_counter_alg`` (Philox and auto_select hash alike)."""
     alg_id = convert_alg(alg)
+    fallback = conversion.takes_fallback(seed)
+    seed_t = seed_tensor(seed, GET_KEY_COUNTER, fallback)
     if alg_id == ALG_THREEFRY:
-        seed_t = seed_tensor(seed, "StatelessRandomGetKeyCounter")
         host_seed = np.asarray(seed_t.numpy()).astype(np.uint32).astype(np.uint64)
         key = convert_to_tensor(host_seed[:1] | (host_seed[1:2] << np.uint64(32)))
         return key, convert_to_tensor(np.zeros(1, np.uint64)), alg_id
-    key, counter = execute(GET_KEY_COUNTER, (seed_tensor(seed, "StatelessRandomGetKeyCounter"),))
+    key, counter = conversion.run(GET_KEY_COUNTER, (seed_t,), {}, fallback)
     return key, counter, alg_id
 
 
@@ -241,14 +241,21 @@ def _is_zero_one(minval: Any, maxval: Any) -> bool:
 
 def stateless_categorical(logits: Any, num_samples: Any, seed: Any,
                           dtype: Any = _dtypes.int64, name: str | None = None) -> Tensor:
-    """Deterministic class draws (``tf.random.stateless_categorical``; not bit-exact)."""
+    """Deterministic class draws (``tf.random.stateless_categorical``; not bit-exact).
+
+    Raises:
+      NotFoundError: integer logits (TF's OpDef takes them, no CPU kernel does).
+    """
     logits_t = convert_to_tensor(logits)
     dt = _dtypes.as_dtype(dtype) if dtype else _dtypes.int64
     check_accepted(dt, _CATEGORICAL_DTYPES)
+    fallback = conversion.takes_fallback(num_samples, seed)
     count = convert_to_tensor(num_samples, dtype=_dtypes.int32)
-    return execute(STATELESS_MULTINOMIAL,
-                   (logits_t, count, seed_tensor(seed, "StatelessMultinomial")),
-                   {"output_dtype": dt._np})
+    seed_t = seed_tensor(seed, STATELESS_MULTINOMIAL, fallback)
+    if logits_t.dtype not in _FLOATS and STATELESS_MULTINOMIAL.allows(logits_t.dtype, "T"):
+        raise conversion.no_kernel_error(
+            STATELESS_MULTINOMIAL, {"T": logits_t.dtype, "Tseed": seed_t.dtype, "output_dtype": dt}, fallback)
+    return conversion.run(STATELESS_MULTINOMIAL, (logits_t, count, seed_t), {"output_dtype": dt._np}, fallback)
 
 
 def stateless_random_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
@@ -257,15 +264,25 @@ def stateless_random_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
     """Deterministic binomial draws (``tf.random.stateless_binomial``; not bit-exact).
 
     ``counts`` and ``probs`` broadcast against the trailing dims of ``shape``.
+
+    Raises:
+      NotFoundError: integer ``counts`` and ``probs`` (TF's OpDef takes them, no CPU kernel does).
     """
     dt = _dtypes.as_dtype(output_dtype)
     shape_t = shape_tensor(shape)
     probs_t = convert_to_tensor(probs, dtype_hint=_dtypes.float32)
     counts_t = convert_to_tensor(counts, dtype_hint=probs_t.dtype)
-    check_attr("StatelessRandomBinomial", "dtype", dt, _BINOMIAL_DTYPES)
-    return execute(STATELESS_BINOMIAL,
-                   (shape_t, seed_tensor(seed, "StatelessRandomBinomial"), counts_t, probs_t),
-                   {"dtype": dt._np})
+    fallback = conversion.takes_fallback(seed)
+    seed_t = seed_tensor(seed, STATELESS_BINOMIAL, fallback)
+    check_attr("StatelessRandomBinomial", "T", counts_t.dtype, _BINOMIAL_DTYPES, fallback)
+    check_attr("StatelessRandomBinomial", "dtype", dt, _BINOMIAL_DTYPES, fallback)
+    if counts_t.dtype not in _FLOATS:  # TF's OpDef takes int32/int64, its CPU kernels do not
+        raise conversion.no_kernel_error(STATELESS_BINOMIAL, {
+            "S": shape_t.dtype, "T": counts_t.dtype, "Tseed": seed_t.dtype, "dtype": dt}, fallback)
+    # TF compares the inputs' dtypes with the kernel's once it has found one.
+    conversion.typed_operands(STATELESS_BINOMIAL, "T", [counts_t, probs_t], _BINOMIAL_DTYPES, None, fallback,
+                              positions=(2, 3))
+    return conversion.run(STATELESS_BINOMIAL, (shape_t, seed_t, counts_t, probs_t), {"dtype": dt._np}, fallback)
 
 
 def stateless_split(seed: Any, num: int = 2, alg: Any = "auto_select") -> Tensor:
