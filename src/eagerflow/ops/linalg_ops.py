@@ -34,6 +34,10 @@ def _constant_like(x: Tensor, array: Any) -> Tensor:
 
 
 # --- matmul ------------------------------------------------------------------------------------
+def _rank(value: Any) -> int:
+    return getattr(getattr(value, "_array", value), "ndim", 0)
+
+
 def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
             adjoint_a: bool = False, adjoint_b: bool = False) -> Any:
     if a.ndim < 2 or b.ndim < 2:
@@ -117,10 +121,13 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         raise ValueError("Only one of transpose_a and adjoint_a can be True.")
     if transpose_b and adjoint_b:
         raise ValueError("Only one of transpose_b and adjoint_b can be True.")
-    # TF's dispatch: BatchMatMulV2 only when an operand has batch dimensions (rank-1 is MatMul's
-    # error), decided before conversion so that a dtype mismatch names the op TF names.
-    op = BATCH_MATMUL if getattr(a, "ndim", 0) > 2 or getattr(b, "ndim", 0) > 2 else MATMUL
-    a, b = conversion.binary(op, a, b)
+    try:
+        a, b = conversion.binary(MATMUL, a, b)
+    except errors.InvalidArgumentError:
+        if _rank(a) > 2 or _rank(b) > 2:
+            conversion.binary(BATCH_MATMUL, a, b)  # the dtype mismatch as BatchMatMulV2 words it
+        raise
+    # TF's dispatch: BatchMatMulV2 only when an operand has batch dimensions (rank-1 is MatMul's error).
     op = BATCH_MATMUL if a._array.ndim > 2 or b._array.ndim > 2 else MATMUL
     attrs = {}
     if transpose_a:
