@@ -81,6 +81,8 @@ def _mean(xp: Any, x: Any, axes: tuple, keepdims: bool) -> Any:
         total = xp.sum(x, axis=axes, keepdims=keepdims, dtype=np.int64 if x.dtype.kind == "i" else np.uint64)
         if count == 0:
             return xp.asarray(total).astype(x.dtype)
+        if x.dtype.kind == "u":
+            return xp.asarray(total // count).astype(x.dtype)
         # C++ integer division truncates toward zero.
         q = xp.abs(total) // count
         return xp.asarray(xp.where(total < 0, -q, q)).astype(x.dtype)
