@@ -230,9 +230,7 @@ class GradientTape:
                     if dy is None:
                         continue
                     if op is _READ:  # a variable read passes its gradient through unchanged
-                        key = id(inputs[0])
-                        previous = get(key)
-                        grads[key] = dy if previous is None else math_ops.add(previous, dy)
+                        _accumulate(grads, inputs[0], dy)
                         continue
                 # Recorded ops have a tracked input, and tracking only grows: one input is needed.
                 needs = _NEEDED_ONE if len(inputs) == 1 else tuple([id(x) in tracked for x in inputs])
