@@ -21,6 +21,7 @@ from eagerflow.framework import devices as devices_lib
 from eagerflow.framework.convert import constant, convert_to_tensor
 from eagerflow.framework.dtypes import int32
 from eagerflow.framework.scopes import device as device_scope
+from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import array_ops, math_ops, reduce_ops
 from eagerflow.variables import variable_creator_scope
 
@@ -222,7 +223,11 @@ class StrategyExtended:
         destination = destination or self._local_devices[0]
         n = self._num_replicas_in_sync
         local = []
+        single = len(self._local_devices) == 1
         for v in values:
+            if single and type(v) is Tensor and v._device.name == destination:
+                local.append(v)  # one local replica, already in place: nothing to sum or copy
+                continue
             parts = local_results(v) if isinstance(v, DistributedValues) else None
             if parts is None:
                 t = convert_to_tensor(v)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from eagerflow.distribute import context
+from eagerflow.framework.tensor import Tensor
 
 
 class DistributedValues:
@@ -87,6 +88,13 @@ def regroup(per_replica: Sequence[Any], wrap: type = PerReplica) -> Any:
 
 def map_structure(fn: Callable[[Any], Any], structure: Any) -> Any:
     """Applies `fn` to every leaf of nested lists, tuples and dicts."""
+    kind = type(structure)
+    if kind is list or kind is tuple:  # the plain containers first: this walks every gradient
+        return kind([map_structure(fn, s) for s in structure])
+    if kind is dict:
+        return {k: map_structure(fn, v) for k, v in structure.items()}
+    if kind is Tensor:
+        return fn(structure)
     if isinstance(structure, (list, tuple)) and not hasattr(structure, "_as_tensor"):
         mapped = [map_structure(fn, s) for s in structure]
         if hasattr(structure, "_fields"):
