@@ -353,6 +353,114 @@ def test_segment_ids_and_num_segments_dtypes():
     assert G.unsorted_segment_sum([1, 2], tf.constant([0, 0], tf.int16), 2).numpy().tolist() == [3, 0]
 
 
+# --- shape-like arguments of rank other than 1: TF's kernel errors --------------------------
+def _kernel_error(op, message):
+    """TF's kernel error text for `op` run on the default device (ending `[Op:X]`, as for a list)."""
+    return f"{{{{function_node __wrapped__{op}_device_{tf.constant(0).device}}}}} {message} [Op:{op}]"
+
+
+M = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+V = tf.constant([1.0, 2.0])
+
+
+@pytest.mark.parametrize("call, value, op, message", [
+    (lambda s: A.reshape(M, s), [[2, 2]], "Reshape", "sizes input must be 1-D, not [1,2]"),
+    (lambda s: A.reshape(M, s), [[[4]]], "Reshape", "sizes input must be 1-D, not [1,1,1]"),
+    (lambda s: A.tile(M, s), [[1, 2]], "Tile", "Expected multiples to be 1-D, but got shape [1,2]"),
+    (lambda s: A.transpose(M, s), [[1, 0]], "Transpose", "perm must be rank 1, got shape [1,2]"),
+    (lambda s: A.fill(s, 1.0), [[2, 3]], "Fill", "dims must represent a vector, got shape [1,2]"),
+    (lambda s: A.broadcast_to(V, s), [[2, 2]], "BroadcastTo",
+     "shape must be a vector of {int32,int64}, got shape [1,2]"),
+    (lambda s: S.slice(V, s, s), [[0]], "Slice",
+     "Expected begin and size arguments to be 1-D tensors of size 1, but got shapes [1,1] and [1,1] instead."),
+])
+def test_shape_argument_of_rank_2_is_tf_kernel_error(call, value, op, message):
+    assert _message(InvalidArgumentError, lambda: call(value)) == _kernel_error(op, message)
+    assert _message(InvalidArgumentError, lambda: call(tf.constant(value))) == _kernel_error(op, message) + " name: "
+
+
+@pytest.mark.parametrize("call, op, message", [
+    (lambda s: A.tile(V, s), "Tile", "Expected multiples to be 1-D, but got shape []"),
+    (lambda s: A.transpose(V, s), "Transpose", "perm must be rank 1, got shape []"),
+    (lambda s: A.broadcast_to(V, s), "BroadcastTo", "shape must be a vector of {int32,int64}, got shape []"),
+    (lambda s: S.slice(V, s, s), "Slice",
+     "Expected begin and size arguments to be 1-D tensors of size 1, but got shapes [] and [] instead."),
+])
+def test_scalar_shape_argument_is_tf_kernel_error(call, op, message):
+    for scalar in (0, tf.constant(0)):  # a Python int stays on TF's fast path: the message ends ` name: `
+        assert _message(InvalidArgumentError, lambda: call(scalar)) == _kernel_error(op, message) + " name: "
+
+
+def test_reshape_and_fill_take_a_scalar_shape():
+    assert A.reshape(M, 4).shape == (4,) and A.reshape(M, tf.constant(4)).shape == (4,)
+    assert A.fill(2, 1.0).shape == (2,) and A.fill(tf.constant(2), 1.0).shape == (2,)
+
+
+@pytest.mark.parametrize("shape", [[[2]], tf.constant([[2]]), np.array([[2]])])
+def test_zeros_and_ones_pass_a_converted_shape_to_fill(shape):
+    expected = _kernel_error("Fill", "dims must represent a vector, got shape [1,1]") + " name: "
+    assert _message(InvalidArgumentError, lambda: A.zeros(shape)) == expected
+    assert _message(InvalidArgumentError, lambda: A.ones(shape, tf.int32)) == expected
+
+
+def test_slice_reports_both_shapes_when_one_argument_is_not_a_vector():
+    assert _message(InvalidArgumentError, lambda: S.slice(M, [[0, 0]], [1, 1])) == _kernel_error(
+        "Slice", "Expected begin and size arguments to be 1-D tensors of size 2, but got shapes [1,2] and [2] instead.")
+
+
+def test_rank_error_comes_after_the_attr_dtype_check():
+    assert _message(InvalidArgumentError, lambda: A.reshape(M, [[2.0, 2.0]])).startswith(
+        "Value for attr 'Tshape' of float is not in the list of allowed values")
+
+
+def test_fill_takes_a_one_element_vector_value():
+    assert A.fill([2], [3.0]).numpy().tolist() == [3.0, 3.0]
+    assert _message(InvalidArgumentError, lambda: A.fill([-1], [1.0, 2.0])) == _kernel_error(
+        "Fill", "value must represent a scalar, got shape [2]")
+
+
+def test_broadcast_to_rejects_negative_dimensions():
+    assert _message(InvalidArgumentError, lambda: A.broadcast_to(V, [-1])) == _kernel_error(
+        "BroadcastTo", "Dimension -1 must be >= 0")
+
+
+# --- list ops: TF names their function after the list's length, and the Python default name ----
+def test_concat_error_names_n_and_the_default_name():
+    message = _message(InvalidArgumentError, lambda: A.concat([V, M], 0))
+    assert message.startswith(f"{{{{function_node __wrapped__ConcatV2_N_2_device_{V.device}}}}} ConcatOp : Ranks")
+    assert message.endswith("[Op:ConcatV2] name: concat")
+    assert _message(InvalidArgumentError, lambda: A.concat([[1.0, 2.0], M], 0)).endswith("[Op:ConcatV2]")
+
+
+def test_stack_at_axis_0_packs_a_list_holding_tensors_without_name():
+    assert _message(InvalidArgumentError, lambda: A.stack([V, tf.constant([1.0])])).endswith("name: stack")
+    assert _message(InvalidArgumentError, lambda: A.stack([V, [1.0]])).endswith("[Op:Pack] name: ")
+    assert _message(InvalidArgumentError, lambda: A.stack([V, [1.0]], axis=1)).endswith("[Op:Pack]")
+
+
+def test_split_errors_name_num_split():
+    message = _message(InvalidArgumentError, lambda: A.split(A.range(3), 2))
+    assert f"__wrapped__Split_num_split_2_device_{V.device}" in message and message.endswith("name: split")
+    assert _message(InvalidArgumentError, lambda: A.split(A.range(3), [[1, 2]])).endswith(
+        "must be 1-D and have the same elements as outputs got 2 -D and 2 elements [Op:SplitV] name: split")
+    assert _message(ValueError, lambda: A.split(A.range(3), tf.constant(3))) == (
+        "Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument provided: "
+        "tf.Tensor(3, shape=(), dtype=int32)")
+
+
+def test_unstack_with_num_lets_the_kernel_check_the_dimension():
+    assert _message(InvalidArgumentError, lambda: A.unstack(V, num=3)) == (
+        f"{{{{function_node __wrapped__Unpack_num_3_device_{V.device}}}}} Input shape axis 0 must equal 3, got "
+        "shape [2] [Op:Unpack] name: unstack")
+
+
+def test_pad_paddings_must_be_a_two_column_matrix():
+    assert _message(InvalidArgumentError, lambda: S.pad(V, [[1]])) == _kernel_error(
+        "Pad", "paddings must be a matrix with 2 columns: [1,1]")
+    assert _message(InvalidArgumentError, lambda: S.pad(V, tf.constant([1, 1]))) == _kernel_error(
+        "Pad", "paddings must be a matrix with 2 columns: [2]") + " name: "
+
+
 # --- gradients against finite differences -----------------------------------------------
 class _RecordingTape:
     """Just enough of a tape to walk one op chain backwards with each op's `grad`."""

@@ -85,3 +85,72 @@ def test_no_kernel_error_lists_kernels_and_attrs_sorted():
     assert str(e).startswith('Could not find device for node: {{node Einsum}} = Einsum[N=2, T=DT_INT8, '
                              'equation="ij,jk->ik"]\nAll kernels registered for op Einsum:\n')
     assert str(e).endswith("  device='CPU'; T in [DT_BFLOAT16]\n [Op:Einsum] name: ")
+
+
+def test_kernel_error_is_decorated_for_the_device_the_op_runs_on():
+    x = tf.constant([1, 2])
+    prefix = f"{{{{function_node __wrapped__Reshape_device_{x.device}}}}} bad"
+    assert str(conversion.kernel_error(array_ops.RESHAPE, (x,), "bad")) == f"{prefix} [Op:Reshape] name: "
+    assert str(conversion.kernel_error(array_ops.RESHAPE, (x,), "bad", True)) == f"{prefix} [Op:Reshape]"
+
+
+def test_kernel_error_reports_an_input_dtype_the_op_rejects_first():
+    e = conversion.kernel_error(linalg_ops.MATRIX_INVERSE, (tf.constant([1]),), "bad")
+    assert str(e).startswith("Value for attr 'T' of int32 is not in the list of allowed values")
+
+
+def test_worded_looks_at_the_raw_arguments():
+    e = errors.op_error(errors.InvalidArgumentError, "bad", "Sub")
+    assert str(conversion.worded(e, tf.constant(1), 2.0)) == "bad [Op:Sub] name: "
+    assert str(conversion.worded(e, tf.constant(1), [2])) == "bad [Op:Sub]"
+    assert str(conversion.worded(e, tf.constant(1), name="concat")) == "bad [Op:Sub] name: concat"
+    assert str(conversion.worded(e, [1], name="concat")) == "bad [Op:Sub]"
+
+
+def test_numbered_names_the_wrapped_function_after_the_list_length():
+    e = errors.op_error(errors.InvalidArgumentError, "{{function_node __wrapped__ConcatV2_device_/x}} bad", "ConcatV2")
+    assert str(conversion.numbered(e, array_ops.CONCAT, "N", 3)).startswith(
+        "{{function_node __wrapped__ConcatV2_N_3_device_/x}} bad")
+    plain = errors.op_error(errors.InvalidArgumentError, "cannot compute ConcatV2", "ConcatV2")
+    assert conversion.numbered(plain, array_ops.CONCAT, "N", 3) is plain
+
+
+@pytest.mark.parametrize("call, op", [
+    (lambda x: tf.subtract(x, [1, 2, 3]), "Sub"),
+    (lambda x: x - [1, 2, 3], "Sub"),
+    (lambda x: tf.maximum([1, 2], [1, 2, 3]), "Maximum"),
+    (lambda x: tf.math.equal(x, (1, 2, 3)), "Equal"),
+])
+def test_binary_op_with_a_list_operand_words_its_error_without_name(call, op):
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        call(tf.constant([1, 2]))
+    assert str(info.value).endswith(f"Incompatible shapes: [2] vs. [3] [Op:{op}]")
+
+
+def test_reflected_operator_converts_its_left_operand_first():
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        [1, 2, 3] - tf.constant([1, 2])  # noqa: B018 - the error is the point
+    assert str(info.value).endswith("Incompatible shapes: [3] vs. [2] [Op:Sub] name: ")
+
+
+def test_unary_op_with_a_list_words_the_attr_error_without_name():
+    with pytest.raises(tf.errors.InvalidArgumentError) as listed:
+        tf.math.sqrt([1, 2])
+    with pytest.raises(tf.errors.InvalidArgumentError) as tensor:
+        tf.math.sqrt(tf.constant([1, 2]))
+    assert str(listed.value).endswith("[Op:Sqrt]") and str(tensor.value).endswith("[Op:Sqrt] name: ")
+
+
+def test_reduction_axis_list_takes_the_fallback():
+    x = tf.constant([1, 2])
+    with pytest.raises(tf.errors.InvalidArgumentError) as listed:
+        tf.reduce_sum(x, [3])
+    with pytest.raises(tf.errors.InvalidArgumentError) as tensor:
+        tf.reduce_sum(x, tf.constant([3]))
+    assert str(listed.value).endswith("(3 for input with 1 dimension(s) [Op:Sum]")
+    assert str(tensor.value).endswith("(3 for input with 1 dimension(s) [Op:Sum] name: ")
+
+
+def test_reduction_axis_of_floats_is_tidx_error():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="^Value for attr 'Tidx' of float is not in the list"):
+        tf.reduce_sum(tf.constant([1, 2]), [0.0])

@@ -54,14 +54,50 @@ def int_tuple(value: Any) -> tuple[int, ...] | None:
     return None
 
 
-def index_attrs(op: Op, attr: str, values: list, default: _dtypes.DType | None, fallback: bool,
-                positions: tuple[int, ...] = (1,)) -> list[tuple[int, ...]]:
+def index_operands(op: Op, attr: str, values: list, default: _dtypes.DType | None, fallback: bool,
+                   positions: tuple[int, ...] = (1,)) -> list[Tensor]:
     """Int32/int64 operands of `op` sharing the type attr `attr` (a shape, perm, begin and size),
-    converted and checked as TF's generated wrapper does (`conversion.typed_operands`), as
-    tuples of ints for the op's attrs."""
+    converted and checked as TF's generated wrapper does (`conversion.typed_operands`)."""
     values = [_packed(_tensor_shape_dims(v), default) for v in values]
-    tensors = conversion.typed_operands(op, attr, values, INT32_64, default, fallback, positions)
-    return [tuple(np.asarray(t.numpy()).ravel().tolist()) for t in tensors]
+    return conversion.typed_operands(op, attr, values, INT32_64, default, fallback, positions)
+
+
+def ints_of(t: Tensor) -> tuple[int, ...]:
+    """The values of an int tensor, flattened, as a tuple of Python ints (an op's attr)."""
+    return tuple(np.asarray(t.numpy()).ravel().tolist())
+
+
+# TF's kernel check that a shape-like input is a vector, by op: its message (formatted with the
+# input's shape) and whether a scalar passes too (TF's legacy scalar shapes).
+_VECTOR_CHECKS = {
+    "Reshape": ("sizes input must be 1-D, not {}", True),
+    "Fill": ("dims must represent a vector, got shape {}", True),
+    "Tile": ("Expected multiples to be 1-D, but got shape {}", False),
+    "Transpose": ("perm must be rank 1, got shape {}", False),
+    "ConjugateTranspose": ("perm must be rank 1, got shape {}", False),
+    "BroadcastTo": ("shape must be a vector of {{int32,int64}}, got shape {}", False),
+}
+
+
+def vector_attr(op: Op, attr: str, value: Any, fallback: bool, inputs: tuple) -> tuple[int, ...]:
+    """A shape-like input of `op` (shape, dims, perm, multiples; type attr `attr`, int32 by
+    default) converted as TF's wrapper converts it, then TF's kernel check that it is a vector
+    (`_VECTOR_CHECKS`), raised before `execute` on `inputs`; as a tuple of ints for the attr."""
+    (t,) = index_operands(op, attr, [value], _dtypes.int32, fallback)
+    ndim = t._array.ndim
+    if ndim != 1:
+        message, scalar_passes = _VECTOR_CHECKS[op.name]
+        if ndim or not scalar_passes:
+            raise conversion.kernel_error(op, inputs, message.format(dims_text(t._array.shape)), fallback)
+    return ints_of(t)
+
+
+def shape_tensor(shape: Any) -> Tensor:
+    """A shape that is not a tensor as TF's zeros and ones convert it: a TensorShape's dims
+    (int64 when one is large), anything else as int32 (tensors in a list cast to it)."""
+    if isinstance(shape, TensorShape):
+        return conversion.tensor(_tensor_shape_dims(shape))
+    return conversion.tensor(_packed(shape, _dtypes.int32), _dtypes.int32)
 
 
 def _tensor_shape_dims(value: Any) -> Any:

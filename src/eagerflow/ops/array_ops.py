@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import builtins
 import math
+import numbers
 from typing import Any
 
 import numpy as np
 
 from eagerflow.framework import dtypes as _dtypes
+from eagerflow.framework import errors
 from eagerflow.framework.convert import is_tensor_like
 from eagerflow.framework.execute import execute
-from eagerflow.framework.op import Op
+from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import conversion
 from eagerflow.ops.array_args import (
-    dims_text, index_attrs, int_list, int_tuple, invalid, matching, scalar_int, shape_arg, static_shape,
-    zeros_like_array,
+    dims_text, index_operands, int_list, int_tuple, ints_of, invalid, matching, scalar_int, shape_arg, shape_tensor,
+    static_shape, vector_attr, zeros_like_array,
 )
-from eagerflow.ops.dtype_sets import FLOAT
+from eagerflow.ops.dtype_sets import BOOL, FLOAT, NUMBER
 
 # math_ops/reduce_ops are used by gradients only, through their module objects (looked up at
 # call time), so families that import array_ops for their own gradients do not cycle.
@@ -90,19 +92,19 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
       TypeError: a Python float shape (TF converts it to its int32 default).
     """
     x = conversion.tensor(tensor)
-    dims, fallback = _int_list_input(RESHAPE, "Tshape", shape, tensor)
+    dims, fallback = _int_list_input(RESHAPE, "Tshape", shape, tensor, x)
     return conversion.run(RESHAPE, (x,), {"shape": dims}, fallback)
 
 
-def _int_list_input(op: Op, attr: str, value: Any, operand: Any) -> tuple[tuple[int, ...], bool]:
-    """An int-vector input (a shape, tile multiples) as TF's wrapper converts it, with whether
-    TF takes its fallback path (a list or tuple argument does; plain ints skip every check)."""
+def _int_list_input(op: Op, attr: str, value: Any, operand: Any, x: Tensor) -> tuple[tuple[int, ...], bool]:
+    """An int-vector input (a shape, tile multiples) of `op` on `x` as TF's wrapper converts it,
+    with whether TF takes its fallback path (a list or tuple argument does; a list of plain ints
+    is a vector and skips every check)."""
     ints = int_tuple(value)
     if ints is not None:
         return ints, True
     fallback = conversion.takes_fallback(operand, value)
-    (ints,) = index_attrs(op, attr, [value], _dtypes.int32, fallback)
-    return ints, fallback
+    return vector_attr(op, attr, value, fallback, (x,)), fallback
 
 
 def identity(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
@@ -111,38 +113,57 @@ def identity(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF'
 
 
 def expand_dims(input: Any, axis: Any, name: str | None = None) -> Tensor:  # noqa: A002
-    """`input` with a dimension of size 1 inserted at `axis` (`tf.expand_dims`)."""
-    return execute(EXPAND_DIMS, (conversion.tensor(input),), {"axis": scalar_int(axis)})
+    """`input` with a dimension of size 1 inserted at `axis` (`tf.expand_dims`); `axis` is an
+    int32/int64 value of one element, of any rank (TF's InvalidArgumentError otherwise)."""
+    x = conversion.tensor(input)
+    if type(axis) is int:
+        dim = axis
+    else:
+        fallback = conversion.takes_fallback(input, axis)
+        (t,) = index_operands(EXPAND_DIMS, "Tdim", [axis], _dtypes.int32, fallback)
+        if t._array.size != 1:
+            raise conversion.kernel_error(EXPAND_DIMS, (x,), "'dim' must be a tensor with a single value", fallback)
+        dim = int(t._array.reshape(()))
+    try:
+        return execute(EXPAND_DIMS, (x,), {"axis": dim})
+    except errors.OpError as e:
+        raise conversion.worded(e, input, axis) from None
 
 
 def squeeze(input: Any, axis: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
     """`input` without its size-1 dimensions (those in `axis`, or all) (`tf.squeeze`)."""
-    return execute(SQUEEZE, (conversion.tensor(input),), {"squeeze_dims": tuple(int_list(axis))})
+    dims = tuple(int_list(axis))
+    try:
+        return execute(SQUEEZE, (conversion.tensor(input),), {"squeeze_dims": dims})
+    except errors.OpError as e:
+        # `axis` is an attr: TF's fast path takes Python ints only (a float or NumPy int falls back).
+        items = axis if isinstance(axis, (list, tuple)) else () if axis is None else (axis,)
+        attr_falls_back = builtins.any(type(a) is not int for a in items)
+        raise (errors.fallback_error(e) if attr_falls_back else conversion.worded(e, input)) from None
 
 
 # --- construction: fill, zeros, ones, eye, range, linspace ----------------------------------
 def _fill(xp: Any, value: Any, dims: tuple) -> Any:
+    if value.ndim:
+        if value.shape != (1,):  # TF's kernel takes a one-element vector too
+            raise invalid(f"value must represent a scalar, got shape {dims_text(value.shape)}")
+        value = value.reshape(())
     for d in dims:
         if d < 0:
             raise invalid(f"Dimension {d} must be >= 0")
-    if value.ndim != 0:
-        raise invalid(f"value must be a scalar, got a tensor of shape {dims_text(value.shape)}")
     return xp.full(dims, value, dtype=value.dtype)
 
 
 def _fill_grad(ctx: Any, dy: Tensor) -> tuple:
-    return (reduce_ops.reduce_sum(dy),)
-
-
-def _ones_like(xp: Any, x: Any) -> Any:
-    if x.dtype == object:
-        raise invalid("ones_like is not defined for string tensors")
-    return xp.ones_like(x)
+    total = reduce_ops.reduce_sum(dy)
+    value = ctx.inputs[0]
+    # A one-element vector value: TF's gradient stays a scalar; the tape wants the value's shape.
+    return (total if value._array.ndim == 0 else reshape(total, static_shape(value)),)
 
 
 FILL = Op("Fill", _fill, grad=_fill_grad)
 ZEROS_LIKE = Op("ZerosLike", zeros_like_array, grad=lambda ctx, dy: (None,))
-ONES_LIKE = Op("OnesLike", _ones_like, grad=lambda ctx, dy: (None,))
+ONES_LIKE = Op("OnesLike", lambda xp, x: xp.ones_like(x), dtypes=NUMBER + BOOL, grad=lambda ctx, dy: (None,))
 
 
 def fill(dims: Any, value: Any, name: str | None = None, layout: Any = None) -> Tensor:
@@ -152,13 +173,19 @@ def fill(dims: Any, value: Any, name: str | None = None, layout: Any = None) -> 
     shape = int_tuple(dims)
     fallback = True if shape is not None else conversion.takes_fallback(dims, value)
     if shape is None:
-        (shape,) = index_attrs(FILL, "index_type", [dims], _dtypes.int32, fallback, positions=(0,))
+        shape = vector_attr(FILL, "index_type", dims, fallback, (v,))
     return conversion.run(FILL, (v,), {"dims": shape}, fallback)
 
 
-def _filled(shape: Any, dtype: Any, value: Any) -> Tensor:
-    dt = _dtypes.as_dtype(dtype)
-    return execute(FILL, (conversion.tensor(value, dt),), {"dims": shape_arg(shape)})
+def _filled(shape: Any, dtype: _dtypes.DType, value: Any) -> Tensor:
+    dims = int_tuple(shape)
+    if dims is None:
+        # TF's zeros/ones: a shape that is not a tensor becomes one (via TensorShape where it
+        # can, else as int32), then goes to tf.fill with the value.
+        if not is_tensor_like(shape):
+            shape = shape_tensor(shape)
+        return fill(shape, conversion.tensor(value, dtype))
+    return execute(FILL, (conversion.tensor(value, dtype),), {"dims": dims})
 
 
 def zeros(shape: Any, dtype: Any = _dtypes.float32, name: str | None = None, layout: Any = None) -> Tensor:
@@ -320,11 +347,13 @@ def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: str = "tr
     p = int_tuple(perm)
     fallback = True if p is not None else conversion.takes_fallback(perm)
     if p is None:
-        (p,) = index_attrs(op, "Tperm", [perm], _dtypes.int32, fallback)
+        p = vector_attr(op, "Tperm", perm, fallback, (x,))
     return conversion.run(op, (x,), {"perm": p}, fallback)
 
 
 def _reverse(xp: Any, x: Any, axis: tuple) -> Any:
+    if x.ndim == 0 or x.size == 0:
+        return x  # TF's kernel returns these as they are, whatever the axis
     seen = []
     for i, a in enumerate(axis):
         if not -x.ndim <= a < x.ndim:
@@ -340,8 +369,20 @@ REVERSE = Op("ReverseV2", _reverse, grad=lambda ctx, dy: (execute(REVERSE, (dy,)
 
 
 def reverse(tensor: Any, axis: Any, name: str | None = None) -> Tensor:
-    """`tensor` with the dimensions in `axis` reversed (`tf.reverse`)."""
-    return execute(REVERSE, (conversion.tensor(tensor),), {"axis": tuple(int_list(axis))})
+    """`tensor` with the dimensions in `axis` reversed (`tf.reverse`); `axis` is an int32/int64
+    vector (TF's InvalidArgumentError otherwise)."""
+    x = conversion.tensor(tensor)
+    dims = int_tuple(axis)
+    if dims is None:
+        fallback = conversion.takes_fallback(tensor, axis)
+        (t,) = index_operands(REVERSE, "Tidx", [axis], _dtypes.int32, fallback)
+        if t._array.ndim != 1 and x._array.size and x._array.ndim:  # TF returns empties and scalars as they are
+            raise conversion.kernel_error(REVERSE, (x,), f"'dims' must be 1-dimension, not {t._array.ndim}", fallback)
+        dims = ints_of(t)
+    try:
+        return execute(REVERSE, (x,), {"axis": dims})
+    except errors.OpError as e:
+        raise conversion.worded(e, tensor, axis) from None
 
 
 # --- concat, stack, unstack, split --------------------------------------------------------
@@ -379,17 +420,18 @@ def _pack(xp: Any, *arrays: Any, axis: int) -> Any:
     return xp.stack(arrays, axis=axis)
 
 
-def _unstack(xp: Any, x: Any, axis: int = 0) -> list:
+def _unstack(xp: Any, x: Any, axis: int = 0, num: int | None = None) -> list:
     if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"Argument `axis` = {axis} not in range [{-x.ndim}, {x.ndim})")
+        raise invalid(f"axis = {axis} not in [{-x.ndim}, {x.ndim})")
+    axis %= x.ndim
+    if num is not None and x.shape[axis] != num:
+        raise invalid(f"Input shape axis {axis} must equal {num}, got shape {dims_text(x.shape)}")
     return [xp.take(x, i, axis=axis) for i in builtins.range(x.shape[axis])]
 
 
 def _split(xp: Any, x: Any, num_split: int, axis: int) -> list:
     if not -x.ndim <= axis < x.ndim:
         raise invalid(f"-input rank(-{x.ndim}) <= split_dim < input rank ({x.ndim}), but got {axis}")
-    if num_split < 1:
-        raise invalid(f"Value for attr 'num_split' of {num_split} must be at least minimum 1")
     size = x.shape[axis]
     if size % num_split:
         raise invalid(f"Number of ways to split should evenly divide the split dimension, but got "
@@ -397,10 +439,7 @@ def _split(xp: Any, x: Any, num_split: int, axis: int) -> list:
     return _split_v(xp, x, (size // num_split,) * num_split, axis)
 
 
-def _split_v(xp: Any, x: Any, size_splits: tuple, axis: int, num: int | None = None) -> list:
-    if num is not None and num != len(size_splits):
-        raise invalid(f"size of the split_tensor must be 1-D and have the same elements as outputs "
-                      f"got 1 -D and {len(size_splits)} elements")
+def _split_v(xp: Any, x: Any, size_splits: tuple, axis: int) -> list:
     if not -x.ndim <= axis < x.ndim:
         raise invalid(f"-input rank(-{x.ndim}) <= split_dim < input rank ({x.ndim}), but got {axis}")
     axis %= x.ndim
@@ -437,53 +476,155 @@ SPLIT = Op("Split", _split, num_outputs=-1, grad=_split_grad)
 SPLIT_V = Op("SplitV", _split_v, num_outputs=-1, grad=_split_grad)
 
 
+# The errors of these list ops name TF's wrapped function after the list's length (`ConcatV2_N_2`)
+# and, on TF's fast path, end with the Python function's name (`name: concat`).
 def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
-    """Joins `values` along `axis` (`tf.concat`)."""
+    """Joins `values` along `axis` (`tf.concat`); `axis` is an int32/int64 scalar or one-element
+    vector (TF's InvalidArgumentError otherwise)."""
     if not isinstance(values, (list, tuple)):
         values = [values]
-    if len(values) == 1:
-        return identity(values[0])  # TF returns an identity for one value
+    if len(values) == 1:  # TF checks the axis is a scalar, then returns an identity
+        if type(axis) is not int:
+            shape = conversion.tensor(axis, _dtypes.int32).shape
+            if shape.rank != 0:
+                raise ValueError(f"Shape {shape} must have rank 0")
+        return identity(values[0])
     if not values:
         raise invalid("ConcatOp : Expected at least one input tensor to concatenate")
-    return execute(CONCAT, matching(CONCAT, list(values)), {"axis": scalar_int(axis)})
+    try:
+        tensors = matching(CONCAT, list(values))
+        dim = axis if type(axis) is int else _concat_axis(axis, tensors)
+        return execute(CONCAT, tensors, {"axis": dim})
+    except errors.OpError as e:
+        raise conversion.worded(conversion.numbered(e, CONCAT, "N", len(values)), *values, axis, name=name) from None
+
+
+def _concat_axis(axis: Any, tensors: list) -> int:
+    """ConcatV2's axis input (type attr Tidx) as TF's wrapper converts it and its kernel reads it
+    (errors worded by `concat`)."""
+    (t,) = index_operands(CONCAT, "Tidx", [axis], _dtypes.int32, False)
+    if t._array.size != 1 or t._array.ndim > 1:
+        raise conversion.kernel_error(
+            CONCAT, tensors, f"axis tensor should be a scalar integer, but got shape {dims_text(t._array.shape)}")
+    return int(t._array.reshape(()))
 
 
 def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
     """Stacks rank-R tensors into one rank-(R+1) tensor along `axis` (`tf.stack`)."""
     if not values:
         return conversion.tensor(values)  # TF converts the (empty) list directly
-    tensors = matching(PACK, list(values))
-    rank = tensors[0].ndim + 1
     axis = scalar_int(axis)
+    try:
+        tensors = matching(PACK, list(values))
+    except errors.OpError as e:
+        raise _stack_error(e, values, axis, name) from None
+    rank = tensors[0].ndim + 1
     if not -rank <= axis < rank:
         raise ValueError(f"Argument `axis` = {axis} not in range [{-rank}, {rank})")
-    return execute(PACK, tensors, {"axis": axis % rank})
+    try:
+        return execute(PACK, tensors, {"axis": axis % rank})
+    except errors.OpError as e:
+        raise _stack_error(e, values, axis, name) from None
+
+
+def _stack_error(e: errors.OpError, values: Any, axis: int, name: str) -> errors.OpError:
+    """Pack's error as tf.stack words it: at axis 0 TF first converts the whole list, which packs
+    it when it holds a tensor (a variable counts), under an empty name unless all are tensors."""
+    e = conversion.numbered(e, PACK, "N", len(values))
+    if axis == 0:
+        packed = [is_tensor_like(v) for v in values]
+        if builtins.all(packed):
+            return conversion.worded(e, name=name)
+        if builtins.any(packed):
+            return e
+    return conversion.worded(e, *values, name=name)
 
 
 def unstack(value: Any, num: int | None = None, axis: int = 0, name: str = "unstack") -> list[Tensor]:
-    """Splits `value` along `axis` into a list of tensors of rank R-1 (`tf.unstack`)."""
+    """Splits `value` along `axis` into a list of tensors of rank R-1 (`tf.unstack`); with `num`
+    given, the kernel checks `axis` and that dimension (TF's InvalidArgumentError)."""
     x = conversion.tensor(value)
-    if x.ndim == 0:
-        raise ValueError("Cannot infer argument `num` from shape ()")
     axis = int(axis)
-    if not -x.ndim <= axis < x.ndim:
-        raise ValueError(f"Argument `axis` = {axis} not in range [{-x.ndim}, {x.ndim})")
-    return execute(UNPACK, (x,), {"axis": axis % x.ndim})
+    ndim = x._array.ndim
+    if num is None:
+        if not -ndim <= axis < ndim:
+            raise ValueError(f"Argument `axis` = {axis} not in range [{-ndim}, {ndim})")
+        return execute(UNPACK, (x,), {"axis": axis % ndim})
+    try:
+        return execute(UNPACK, (x,), {"axis": axis, "num": int(num)})
+    except errors.OpError as e:
+        raise conversion.worded(conversion.numbered(e, UNPACK, "num", int(num)), value, name=name) from None
 
 
 def split(value: Any, num_or_size_splits: Any, axis: Any = 0, num: int | None = None,
           name: str = "split") -> list[Tensor]:
-    """Splits `value` along `axis` into equal parts or parts of the given sizes (`tf.split`)."""
+    """Splits `value` along `axis` into equal parts or parts of the given sizes (`tf.split`).
+
+    Raises:
+      ValueError: a scalar tensor as `num_or_size_splits` (TF takes a Python int only).
+      InvalidArgumentError: sizes that are not an int vector of `num` elements or do not add up;
+        an axis out of range.
+    """
     x = conversion.tensor(value)
-    axis = scalar_int(axis)
-    if isinstance(num_or_size_splits, (int, np.integer)) or (
-            is_tensor_like(num_or_size_splits) and conversion.tensor(num_or_size_splits).ndim == 0):
-        return execute(SPLIT, (x,), {"num_split": scalar_int(num_or_size_splits), "axis": axis})
-    sizes = tuple(int_list(num_or_size_splits))
-    attrs = {"size_splits": sizes, "axis": axis}
-    if num is not None:
-        attrs["num"] = int(num)
-    return execute(SPLIT_V, (x,), attrs)
+    if type(num_or_size_splits) is int or isinstance(num_or_size_splits, numbers.Integral):
+        count = int(num_or_size_splits)
+        op, attrs = SPLIT, {"num_split": count}
+        # num_split is an attr: TF's fast path takes a Python int >= 0 only (others fall back).
+        args = (value, axis) if type(num_or_size_splits) is int and count >= 0 else (value, axis, None)
+    else:
+        op, attrs, args = SPLIT_V, {}, (value, axis)
+        sizes = int_tuple(num_or_size_splits)  # a list of ints: an int32 vector already
+        if not sizes:
+            sizes = conversion.tensor(num_or_size_splits)  # TF converts it first: a tensor from then on
+            if sizes._array.ndim == 0:
+                raise ValueError("Rank-0 tensors are not supported as the num_or_size_splits argument to split. "
+                                 f"Argument provided: {num_or_size_splits!s}")
+        count = len(sizes) if num is None else int(num)
+    try:
+        if count < 1 and op is SPLIT:  # TF checks the attr against its OpDef before anything else
+            raise errors.op_error(errors.InvalidArgumentError, f"Value for attr 'num_split' of {count} must be at "
+                                  f"least minimum 1\n\t; NodeDef: {{{{node Split}}}}; {_SPLIT_OPDEF}", "Split")
+        attrs["axis"] = _split_axis(op, axis, x)
+        if op is SPLIT_V:
+            attrs["size_splits"] = _size_splits(sizes, count, x)
+        return execute(op, (x,), attrs)
+    except errors.OpError as e:
+        raise conversion.worded(conversion.numbered(e, op, "num_split", count), *args, name=name) from None
+
+
+def _split_axis(op: Op, axis: Any, x: Tensor) -> int:
+    """Split's and SplitV's int32 split_dim input as their kernels read it (errors worded by `split`)."""
+    if type(axis) is int:
+        return axis
+    t = conversion.tensor(axis) if is_tensor_like(axis) else conversion.tensor(axis, _dtypes.int32)
+    if op is SPLIT and t._array.ndim:
+        raise conversion.kernel_error(op, (x,), f"split_dim must be a scalar but has rank {t._array.ndim}")
+    if op is SPLIT_V and t._array.size != 1:
+        raise conversion.kernel_error(op, (x,), "split_dim_tensor must have exactly one element.")
+    return int(t._array.reshape(()))
+
+
+_SPLIT_SIZE_TYPES = (_dtypes.int8, _dtypes.int32, _dtypes.int64)  # SplitV's Tlen
+_SPLIT_OPDEF = ("Op<name=Split; signature=split_dim:int32, value:T -> output:num_split*T; attr=num_split:int,min=1; "
+                "attr=T:type>")
+
+
+def _size_splits(sizes: Tensor, count: int, x: Tensor) -> tuple[int, ...]:
+    """SplitV's size_splits input as its kernel reads it (errors worded by `split`); a tuple of ints
+    is a vector already."""
+    if type(sizes) is tuple:
+        if len(sizes) != count:
+            raise conversion.kernel_error(SPLIT_V, (x,), f"size of the split_tensor must be 1-D and have the same "
+                                                         f"elements as outputs got 1 -D and {len(sizes)} elements")
+        return sizes
+    if sizes.dtype not in _SPLIT_SIZE_TYPES:
+        raise conversion.attr_error(SPLIT_V, sizes.dtype, "Tlen")
+    shape = sizes._array.shape
+    if len(shape) != 1 or shape[0] != count:
+        raise conversion.kernel_error(SPLIT_V, (x,), f"size of the split_tensor must be 1-D and have the same "
+                                                     f"elements as outputs got {len(shape)} -D and {sizes._array.size} "
+                                                     f"elements")
+    return ints_of(sizes)
 
 
 # --- tile, broadcast_to -------------------------------------------------------------------
@@ -505,6 +646,9 @@ def _tile_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 def _broadcast_to(xp: Any, x: Any, shape: tuple) -> Any:
+    for d in shape:
+        if d < 0:
+            raise invalid(f"Dimension {d} must be >= 0")
     if x.size == 1 and x.ndim <= len(shape):
         # One value (a reduction's gradient, mostly): filling a new array costs a fraction of
         # broadcast_to (and of `full`, which wraps these two calls in Python).
@@ -539,13 +683,16 @@ def tile(input: Any, multiples: Any, name: str | None = None) -> Tensor:  # noqa
     """`input` repeated `multiples[i]` times along each dimension i (`tf.tile`); `multiples`
     must be int32/int64 (TF's InvalidArgumentError otherwise)."""
     x = conversion.tensor(input)
-    m, fallback = _int_list_input(TILE, "Tmultiples", multiples, input)
+    m, fallback = _int_list_input(TILE, "Tmultiples", multiples, input, x)
     return conversion.run(TILE, (x,), {"multiples": m}, fallback)
 
 
 def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # noqa: A002
-    """`input` broadcast to `shape` (`tf.broadcast_to`)."""
-    return execute(BROADCAST_TO, (conversion.tensor(input),), {"shape": shape_arg(shape)})
+    """`input` broadcast to `shape` (`tf.broadcast_to`); `shape` must be an int32/int64 vector
+    (TF's InvalidArgumentError otherwise)."""
+    x = conversion.tensor(input)
+    dims, fallback = _int_list_input(BROADCAST_TO, "Tidx", shape, input, x)
+    return conversion.run(BROADCAST_TO, (x,), {"shape": dims}, fallback)
 
 
 # --- where, one_hot -----------------------------------------------------------------------
@@ -578,12 +725,24 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
     """With x and y: elements of x where `condition`, else y, broadcast (`SelectV2`). Alone: the
     int64 coordinates of the true (non-zero) elements of `condition` (`tf.where`)."""
     if x is None and y is None:
-        return execute(WHERE, (conversion.tensor(condition),))
+        try:
+            return execute(WHERE, (conversion.tensor(condition),))
+        except errors.OpError as e:
+            raise conversion.worded(e, condition) from None
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
     c = conversion.tensor(condition, _dtypes.bool) if not is_tensor_like(condition) else conversion.tensor(condition)
-    xt, yt = matching(SELECT_V2, [x, y], first_index=1)
-    return execute(SELECT_V2, (c, xt, yt))
+    if c._array.dtype != np.bool_:
+        if conversion.takes_fallback(condition, x, y):
+            conversion.tensor(c, _dtypes.bool)  # TF's fallback converts the condition to bool: its ValueError
+        raise errors.op_error(
+            errors.InvalidArgumentError, f"cannot compute SelectV2 as input #0(zero-based) was expected to be a "
+            f"bool tensor but is a {cpp_name(c.dtype)} tensor", "SelectV2")
+    try:
+        xt, yt = matching(SELECT_V2, [x, y], first_index=1)
+        return execute(SELECT_V2, (c, xt, yt))
+    except errors.OpError as e:
+        raise conversion.worded(e, condition, x, y) from None
 
 
 def _one_hot(xp: Any, indices: Any, on_value: Any, off_value: Any, depth: int, axis: int) -> Any:

@@ -12,7 +12,7 @@ import numpy as np
 from eagerflow.framework import context, errors
 from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework.convert import convert_to_tensor, scalar_or_constant
-from eagerflow.framework.execute import execute
+from eagerflow.framework.execute import execute, place
 from eagerflow.framework.op import Op, cpp_name
 from eagerflow.framework.tensor import Tensor
 
@@ -153,6 +153,38 @@ def run(op: Op, inputs: Any, attrs: dict, fallback: bool) -> Any:
         raise
 
 
+def worded(e: errors.OpError, *args: Any, name: str | None = None) -> errors.OpError:
+    """`e` as TF words it for the raw arguments `args` of its generated wrapper: without ` name: `
+    where they take the fallback path (`takes_fallback`), else ending ` name: {name}` where the
+    Python function passes a name (TF's `tf.linalg.diag_part` passes "diag_part"). For wrappers
+    that catch an op's error: the arguments are looked at only then, so a call that succeeds pays
+    nothing."""
+    if takes_fallback(*args):
+        return errors.fallback_error(e)
+    if name:
+        return type(e)(e.node_def, e.op, f"{e.message.removesuffix(' name: ')} name: {name}")
+    return e
+
+
+def numbered(e: errors.OpError, op: Op, attr: str, count: int) -> errors.OpError:
+    """`e` raised by `op`, whose input or output is a list of `count` tensors (the int attr `attr`):
+    TF names the function wrapping such an op after the list's length too (`ConcatV2_N_2`)."""
+    old = f"{{{{function_node __wrapped__{op.name}_device_"
+    if old not in e.message:
+        return e
+    new = f"{{{{function_node __wrapped__{op.name}_{attr}_{count}_device_"
+    return type(e)(e.node_def, e.op, e.message.replace(old, new, 1))
+
+
+def run_unary(op: Op, x: Any) -> Tensor:
+    """`op` on the one input `x` as TF's generated wrapper runs it (a list's errors worded as its
+    fallback path's)."""
+    try:
+        return execute(op, (x if type(x) is Tensor else convert_to_tensor(x),))
+    except errors.OpError as e:
+        raise worded(e, x) from None
+
+
 def attr_error(op: Op, dtype: _dtypes.DType, attr: str, fallback: bool = False) -> errors.OpError:
     """TF's InvalidArgumentError for an input of `dtype` outside the list of the op's type attr `attr`."""
     return errors.op_error(errors.InvalidArgumentError, op.unsupported_dtype_message(dtype, attr), op.name,
@@ -162,6 +194,18 @@ def attr_error(op: Op, dtype: _dtypes.DType, attr: str, fallback: bool = False) 
 def no_kernel_error(op: Op, attrs: dict, fallback: bool = False) -> errors.OpError:
     """TF's NotFoundError for inputs its OpDef accepts and no CPU kernel takes (`attrs`: the NodeDef's)."""
     return errors.op_error(errors.NotFoundError, op.no_kernel_message(attrs), op.name, fallback)
+
+
+def kernel_error(op: Op, inputs: Any, message: str, fallback: bool = False) -> errors.OpError:
+    """TF's InvalidArgumentError for a kernel check made before `execute` (a shape-like input's
+    rank: attrs carry only its values), decorated as `execute` decorates kernel errors, for the
+    device `op` would run on with `inputs`. TF checks the op's dtypes first: an input dtype the
+    op does not take is that error instead."""
+    if op.np_dtypes and inputs and inputs[0]._array.dtype not in op.np_dtypes:
+        return errors.op_error(errors.InvalidArgumentError, op.unsupported_dtype_message(inputs[0].dtype),
+                               op.name, fallback)
+    prefix = f"{{{{function_node __wrapped__{op.name}_device_{place(op, inputs).name}}}}} "
+    return errors.op_error(errors.InvalidArgumentError, prefix + message, op.name, fallback)
 
 
 def typed_operands(op: Op, attr: str, values: list, allowed: tuple, default: _dtypes.DType | None,

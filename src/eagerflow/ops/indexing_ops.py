@@ -12,13 +12,14 @@ from typing import Any
 import numpy as np
 
 from eagerflow.framework import dtypes as _dtypes
+from eagerflow.framework import errors
 from eagerflow.framework.convert import is_tensor_like
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import conversion
 from eagerflow.ops.array_args import (
-    dims_text, index_attrs, int_list, int_tuple, invalid, matching, static_shape, zeros_like_array,
+    dims_text, index_operands, int_list, int_tuple, ints_of, invalid, matching, static_shape, zeros_like_array,
 )
 
 
@@ -54,11 +55,15 @@ def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor
     `begin` and `size` share one int32/int64 dtype (TF's InvalidArgumentError otherwise)."""
     x = conversion.tensor(input_)
     b, s = int_tuple(begin), int_tuple(size)
-    if b is not None and s is not None:
+    if b and s:  # lists of ints; TF infers float32 for an empty one (no default for Index)
         return conversion.run(SLICE, (x,), {"begin": b, "size": s}, True)
     fallback = conversion.takes_fallback(input_, begin, size)
-    b, s = index_attrs(SLICE, "Index", [begin, size], None, fallback, positions=(1, 2))
-    return conversion.run(SLICE, (x,), {"begin": b, "size": s}, fallback)
+    bt, st = index_operands(SLICE, "Index", [begin, size], None, fallback, positions=(1, 2))
+    if bt._array.ndim != 1 or st._array.ndim != 1:
+        raise conversion.kernel_error(
+            SLICE, (x,), f"Expected begin and size arguments to be 1-D tensors of size {x._array.ndim}, but got "
+            f"shapes {dims_text(bt._array.shape)} and {dims_text(st._array.shape)} instead.", fallback)
+    return conversion.run(SLICE, (x,), {"begin": ints_of(bt), "size": ints_of(st)}, fallback)
 
 
 _INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
@@ -167,7 +172,11 @@ def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_
         index, error = _masks_to_index(b, e, s, int(begin_mask), int(end_mask), int(ellipsis_mask),
                                        int(new_axis_mask), int(shrink_axis_mask))
     attrs = {"index": index} if error is None else {"index": index, "error": error}
-    return execute(STRIDED_SLICE, (x,), attrs)
+    try:
+        return execute(STRIDED_SLICE, (x,), attrs)
+    except errors.OpError as e:
+        # TF passes no strides (None) on as ones_like(begin), a tensor.
+        raise conversion.worded(e, input_, begin, end, *(() if strides is None else (strides,))) from None
 
 
 # --- pad, mirror pad ----------------------------------------------------------------------
@@ -183,6 +192,8 @@ def _pad(xp: Any, x: Any, paddings: tuple) -> Any:
 
 def _pad_v2(xp: Any, x: Any, constant_values: Any, paddings: tuple) -> Any:
     _check_paddings(x, paddings)
+    if constant_values.ndim:
+        raise invalid(f"constant_values must be a scalar. Found: {dims_text(constant_values.shape)}")
     for before, after in paddings:
         if before < 0 or after < 0:
             raise invalid(f"Paddings must be non-negative: {before} {after}")
@@ -239,24 +250,52 @@ MIRROR_PAD_GRAD = Op("MirrorPadGrad", _mirror_pad_grad_kernel,
                      grad=lambda ctx, dy: (execute(MIRROR_PAD, (dy,), ctx.attrs),))
 
 
-def _paddings_arg(paddings: Any) -> tuple:
-    if is_tensor_like(paddings):
-        paddings = conversion.tensor(paddings).numpy()
-    array = np.asarray(paddings).reshape(-1, 2) if np.size(paddings) else np.zeros((0, 2), int)
-    return tuple((int(a), int(b)) for a, b in array)
+def _int_pairs(paddings: Any) -> tuple | None:
+    """A non-empty list or tuple of [int, int] pairs (the usual paddings) as a tuple, else None."""
+    if (type(paddings) is not list and type(paddings) is not tuple) or not paddings:
+        return None
+    pairs = []
+    for pair in paddings:
+        if (type(pair) is not list and type(pair) is not tuple) or len(pair) != 2 \
+                or type(pair[0]) is not int or type(pair[1]) is not int:
+            return None
+        pairs.append((pair[0], pair[1]))
+    return tuple(pairs)
 
 
 def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any = 0,
         name: str | None = None) -> Tensor:
-    """`tensor` padded by `paddings[i] = [before, after]` per dimension (`tf.pad`)."""
+    """`tensor` padded by `paddings[i] = [before, after]` per dimension (`tf.pad`); `paddings` is
+    an int32/int64 matrix with 2 columns (TF's InvalidArgumentError otherwise)."""
     x = conversion.tensor(tensor)
-    mode_upper = str(mode).upper()
-    pads = _paddings_arg(paddings)
-    if mode_upper == "CONSTANT":
+    mode = str(mode).upper()
+    args = (tensor, paddings)  # what TF's generated wrapper gets, for its fallback path
+    if mode == "CONSTANT":
         if not is_tensor_like(constant_values) and np.ndim(constant_values) == 0 and constant_values == 0:
-            return execute(PAD, (x,), {"paddings": pads})  # TF uses Pad (zeros, '' for strings) here
-        return execute(PAD_V2, matching(PAD_V2, [x, constant_values]), {"paddings": pads})
-    if mode_upper in ("REFLECT", "SYMMETRIC"):
-        return execute(MIRROR_PAD, (x,), {"paddings": pads, "mode": mode_upper})
-    raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". '
-                     f"Received `mode` = {mode}")
+            op, inputs, attrs = PAD, (x,), {}  # TF uses Pad (zeros, '' for strings) here
+        else:
+            args = (tensor, paddings, constant_values)
+            try:  # constant_values shares the input's dtype attr (input #2 in TF's messages)
+                op, inputs, attrs = PAD_V2, tuple(matching(PAD_V2, [tensor, constant_values], first_index=1)), {}
+            except errors.OpError as e:
+                raise conversion.worded(e, *args) from None
+    elif mode in ("REFLECT", "SYMMETRIC"):
+        op, inputs, attrs = MIRROR_PAD, (x,), {"mode": mode}
+    else:
+        raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". '
+                         f"Received `mode` = {mode}")
+    pairs = _int_pairs(paddings)
+    if pairs is None:
+        fallback = conversion.takes_fallback(*args)
+        (t,) = index_operands(op, "Tpaddings", [paddings], _dtypes.int32, fallback)
+        shape = t._array.shape
+        if len(shape) != 2 or shape[1] != 2:
+            raise conversion.kernel_error(op, inputs, f"paddings must be a matrix with 2 columns: {dims_text(shape)}",
+                                          fallback)
+        pairs = tuple((int(a), int(b)) for a, b in t.numpy().tolist())
+    attrs["paddings"] = pairs
+    try:
+        return execute(op, inputs, attrs)
+    except errors.OpError as e:
+        raise conversion.worded(e, *args) from None
+

@@ -34,10 +34,6 @@ def _constant_like(x: Tensor, array: Any) -> Tensor:
 
 
 # --- matmul ------------------------------------------------------------------------------------
-def _rank(value: Any) -> int:
-    return getattr(getattr(value, "_array", value), "ndim", 0)
-
-
 def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
             adjoint_a: bool = False, adjoint_b: bool = False) -> Any:
     if a.ndim < 2 or b.ndim < 2:
@@ -121,14 +117,14 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         raise ValueError("Only one of transpose_a and adjoint_a can be True.")
     if transpose_b and adjoint_b:
         raise ValueError("Only one of transpose_b and adjoint_b can be True.")
-    try:
-        a, b = conversion.binary(MATMUL, a, b)
-    except errors.InvalidArgumentError:
-        if _rank(a) > 2 or _rank(b) > 2:
-            conversion.binary(BATCH_MATMUL, a, b)  # the dtype mismatch as BatchMatMulV2 words it
-        raise
+    if type(a) is not Tensor or type(b) is not Tensor:
+        # TF converts a on its own, then b with a's dtype as a hint only: a mismatch is the op's error.
+        a = conversion.tensor(a)
+        b = conversion.like(b, a, strict=False)
     # TF's dispatch: BatchMatMulV2 only when an operand has batch dimensions (rank-1 is MatMul's error).
     op = BATCH_MATMUL if a._array.ndim > 2 or b._array.ndim > 2 else MATMUL
+    if a._array.dtype != b._array.dtype:
+        raise conversion.mismatch(op, a, b)
     attrs = {}
     if transpose_a:
         attrs["transpose_a"] = True
@@ -365,7 +361,10 @@ def inv(input: Any, adjoint: bool = False, name: str | None = None) -> Tensor:  
     Raises:
       InvalidArgumentError: "Input is not invertible." for a singular matrix; rank < 2; not square.
     """
-    return execute(MATRIX_INVERSE, (conversion.tensor(input),), {"adjoint": bool(adjoint)})
+    try:
+        return execute(MATRIX_INVERSE, (conversion.tensor(input),), {"adjoint": bool(adjoint)})
+    except errors.OpError as e:
+        raise conversion.worded(e, input) from None
 
 
 def _matrix_determinant(xp: Any, x: Any) -> Any:
@@ -386,7 +385,7 @@ MATRIX_DETERMINANT = Op("MatrixDeterminant", _matrix_determinant, dtypes=_SOLVER
 
 def det(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
     """Determinant of each square matrix in the last two dims (`tf.linalg.det`)."""
-    return execute(MATRIX_DETERMINANT, (conversion.tensor(input),))
+    return conversion.run_unary(MATRIX_DETERMINANT, input)
 
 
 def _matrix_solve(xp: Any, matrix: Any, rhs: Any, adjoint: bool = False) -> Any:
@@ -431,8 +430,10 @@ MATRIX_SOLVE = Op("MatrixSolve", _matrix_solve, dtypes=_SOLVER_DTYPES, grad=_mat
 
 def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: str | None = None) -> Tensor:
     """X with `matrix @ X = rhs` (or `adjoint(matrix) @ X = rhs`) per batch (`tf.linalg.solve`)."""
-    matrix, rhs = conversion.binary(MATRIX_SOLVE, matrix, rhs)
-    return execute(MATRIX_SOLVE, (matrix, rhs), {"adjoint": bool(adjoint)})
+    try:
+        return execute(MATRIX_SOLVE, conversion.binary(MATRIX_SOLVE, matrix, rhs), {"adjoint": bool(adjoint)})
+    except errors.OpError as e:
+        raise conversion.worded(e, matrix, rhs) from None
 
 
 # --- diagonals and trace -----------------------------------------------------------------------
@@ -476,7 +477,10 @@ MATRIX_DIAG = Op("MatrixDiagV3", _matrix_diag, grad=_matrix_diag_grad)
 def diag_part(input: Any, name: str = "diag_part", k: int = 0, padding_value: Any = 0,  # noqa: A002
               align: str = "RIGHT_LEFT") -> Tensor:
     """The k-th diagonal of each matrix in the last two dims (`tf.linalg.diag_part`; scalar k only)."""
-    return execute(MATRIX_DIAG_PART, (conversion.tensor(input),), {"k": int(k)})
+    try:
+        return execute(MATRIX_DIAG_PART, (conversion.tensor(input),), {"k": int(k)})
+    except errors.OpError as e:
+        raise conversion.worded(e, input, name=name) from None
 
 
 def diag(diagonal: Any, name: str = "diag", k: int = 0, num_rows: int = -1, num_cols: int = -1,
@@ -490,7 +494,7 @@ def diag(diagonal: Any, name: str = "diag", k: int = 0, num_rows: int = -1, num_
 
 def trace(x: Any, name: str | None = None) -> Tensor:
     """Sum of the main diagonal of each matrix in the last two dims (`tf.linalg.trace`)."""
-    return reduce_ops.reduce_sum(diag_part(x), axis=-1)
+    return reduce_ops.reduce_sum(diag_part(conversion.tensor(x)), axis=-1)  # TF converts x first
 
 
 # --- norms -------------------------------------------------------------------------------------

@@ -450,14 +450,25 @@ def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     return execute(ADD, conversion.binary(ADD, x, y, strict=False))
 
 
+def _binary(op: Op, x: Any, y: Any, reflected: bool = False) -> Tensor:
+    """`op(x, y)` through TF's wrapper conversion; errors worded as on the path TF took (a list
+    argument drops ` name: `). `reflected`: the function also serves a reflected operator
+    (`[1] - t` calls it with the list first), where TF has converted x already, so a tensor y
+    keeps the name."""
+    try:
+        return execute(op, conversion.binary(op, x, y))
+    except errors.OpError as e:
+        raise (e if reflected and conversion.is_tensor_like(y) else conversion.worded(e, x, y)) from None
+
+
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x - y elementwise (`tf.math.subtract`)."""
-    return execute(SUB, conversion.binary(SUB, x, y))
+    return _binary(SUB, x, y, reflected=True)
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x * y elementwise (`tf.math.multiply`)."""
-    return execute(MUL, conversion.binary(MUL, x, y))
+    return _binary(MUL, x, y)
 
 
 # TF's _TRUEDIV_TABLE, in its order: integers are cast to a float first; other dtypes are TF's
@@ -501,7 +512,7 @@ def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def realdiv(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(REAL_DIV, conversion.binary(REAL_DIV, x, y))
+    return _binary(REAL_DIV, x, y)
 
 
 def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -521,68 +532,68 @@ def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x // y rounding toward negative infinity (`tf.math.floordiv`)."""
-    return execute(FLOOR_DIV, conversion.binary(FLOOR_DIV, x, y))
+    return _binary(FLOOR_DIV, x, y, reflected=True)
 
 
 def floormod(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Remainder of floor division, sign of y (`tf.math.floormod`)."""
-    return execute(FLOOR_MOD, conversion.binary(FLOOR_MOD, x, y))
+    return _binary(FLOOR_MOD, x, y, reflected=True)
 
 
 mod = floormod
 
 
 def truncatediv(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(TRUNCATE_DIV, conversion.binary(TRUNCATE_DIV, x, y))
+    return _binary(TRUNCATE_DIV, x, y)
 
 
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y elementwise (`tf.math.pow`)."""
-    return execute(POW, conversion.binary(POW, x, y))
+    return _binary(POW, x, y, reflected=True)
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Elementwise max (`tf.math.maximum`)."""
-    return execute(MAXIMUM, conversion.binary(MAXIMUM, x, y))
+    return _binary(MAXIMUM, x, y)
 
 
 def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Elementwise min (`tf.math.minimum`)."""
-    return execute(MINIMUM, conversion.binary(MINIMUM, x, y))
+    return _binary(MINIMUM, x, y)
 
 
 def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(SQUARED_DIFFERENCE, conversion.binary(SQUARED_DIFFERENCE, x, y))
+    return _binary(SQUARED_DIFFERENCE, x, y)
 
 
 def atan2(y: Any, x: Any, name: str | None = None) -> Tensor:
-    return execute(ATAN2, conversion.binary(ATAN2, y, x))
+    return _binary(ATAN2, y, x)
 
 
 def equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x == y elementwise (`tf.math.equal`)."""
-    return execute(EQUAL, conversion.binary(EQUAL, x, y))
+    return _binary(EQUAL, x, y)
 
 
 def not_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x != y elementwise (`tf.math.not_equal`)."""
-    return execute(NOT_EQUAL, conversion.binary(NOT_EQUAL, x, y))
+    return _binary(NOT_EQUAL, x, y)
 
 
 def less(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(LESS, conversion.binary(LESS, x, y))
+    return _binary(LESS, x, y)
 
 
 def less_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(LESS_EQUAL, conversion.binary(LESS_EQUAL, x, y))
+    return _binary(LESS_EQUAL, x, y)
 
 
 def greater(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(GREATER, conversion.binary(GREATER, x, y))
+    return _binary(GREATER, x, y)
 
 
 def greater_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(GREATER_EQUAL, conversion.binary(GREATER_EQUAL, x, y))
+    return _binary(GREATER_EQUAL, x, y)
 
 
 def _require_bool(op: Op, *tensors: Tensor) -> None:
@@ -595,10 +606,16 @@ def _require_bool(op: Op, *tensors: Tensor) -> None:
 
 
 def _logical(op: Op, x: Any, y: Any) -> Tensor:
-    x = conversion.tensor(x, _dtypes.bool) if not conversion.is_tensor_like(x) else conversion.tensor(x)
-    y = conversion.tensor(y, _dtypes.bool) if not conversion.is_tensor_like(y) else conversion.tensor(y)
-    _require_bool(op, x, y)
-    return execute(op, (x, y))
+    xt = conversion.tensor(x, _dtypes.bool) if not conversion.is_tensor_like(x) else conversion.tensor(x)
+    yt = conversion.tensor(y, _dtypes.bool) if not conversion.is_tensor_like(y) else conversion.tensor(y)
+    try:
+        _require_bool(op, xt, yt)
+        return execute(op, (xt, yt))
+    except errors.OpError as e:
+        if conversion.takes_fallback(x, y):
+            conversion.tensor(xt, _dtypes.bool)  # TF's fallback converts every operand to bool: its ValueError
+            conversion.tensor(yt, _dtypes.bool)
+        raise conversion.worded(e, x, y) from None
 
 
 def logical_and(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -615,34 +632,39 @@ def logical_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def logical_not(x: Any, name: str | None = None) -> Tensor:
-    x = conversion.tensor(x)
-    _require_bool(LOGICAL_NOT, x)
-    return execute(LOGICAL_NOT, (x,))
+    # TF's wrapper converts a Python value to bool (its TypeError when that does not fit).
+    xt = conversion.tensor(x) if conversion.is_tensor_like(x) else conversion.tensor(x, _dtypes.bool)
+    _require_bool(LOGICAL_NOT, xt)
+    try:
+        return execute(LOGICAL_NOT, (xt,))
+    except errors.OpError as e:
+        raise conversion.worded(e, x) from None
 
 
 def bitwise_and(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(BITWISE_AND, conversion.binary(BITWISE_AND, x, y))
+    return _binary(BITWISE_AND, x, y)
 
 
 def bitwise_or(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(BITWISE_OR, conversion.binary(BITWISE_OR, x, y))
+    return _binary(BITWISE_OR, x, y)
 
 
 def bitwise_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return execute(BITWISE_XOR, conversion.binary(BITWISE_XOR, x, y))
+    return _binary(BITWISE_XOR, x, y)
 
 
 def invert(x: Any, name: str | None = None) -> Tensor:
     return execute(INVERT, (conversion.tensor(x),))
 
 
-def _run_unary(op: Op, x: Any) -> Tensor:
+def _run_converted(op: Op, x: Any) -> Tensor:
+    """`op` on `x` where TF's Python function converts `x` first (its errors keep ` name: `)."""
     return execute(op, (x if type(x) is Tensor else conversion.tensor(x),))
 
 
 def negative(x: Any, name: str | None = None) -> Tensor:
     """-x elementwise (`tf.math.negative`)."""
-    return _run_unary(NEG, x)
+    return conversion.run_unary(NEG, x)
 
 
 def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
@@ -652,88 +674,88 @@ def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
 
 
 def sign(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(SIGN, x)
+    return _run_converted(SIGN, x)
 
 
 def square(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(SQUARE, x)
+    return conversion.run_unary(SQUARE, x)
 
 
 def sqrt(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(SQRT, x)
+    return conversion.run_unary(SQRT, x)
 
 
 def rsqrt(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(RSQRT, x)
+    return conversion.run_unary(RSQRT, x)
 
 
 def exp(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(EXP, x)
+    return conversion.run_unary(EXP, x)
 
 
 def expm1(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(EXPM1, x)
+    return conversion.run_unary(EXPM1, x)
 
 
 def log(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(LOG, x)
+    return conversion.run_unary(LOG, x)
 
 
 def log1p(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(LOG1P, x)
+    return conversion.run_unary(LOG1P, x)
 
 
 def sin(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(SIN, x)
+    return conversion.run_unary(SIN, x)
 
 
 def cos(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(COS, x)
+    return conversion.run_unary(COS, x)
 
 
 def tan(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(TAN, x)
+    return conversion.run_unary(TAN, x)
 
 
 def tanh(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(TANH, x)
+    return conversion.run_unary(TANH, x)
 
 
 def sigmoid(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(SIGMOID, x)
+    return _run_converted(SIGMOID, x)
 
 
 def erf(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(ERF, x)
+    return conversion.run_unary(ERF, x)
 
 
 def reciprocal(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(RECIPROCAL, x)
+    return conversion.run_unary(RECIPROCAL, x)
 
 
 def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """Rounds half to even (`tf.math.round`)."""
-    return _run_unary(ROUND, x)
+    return _run_converted(ROUND, x)
 
 
 def floor(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(FLOOR, x)
+    return conversion.run_unary(FLOOR, x)
 
 
 def ceil(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(CEIL, x)
+    return conversion.run_unary(CEIL, x)
 
 
 def is_finite(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(IS_FINITE, x)
+    return conversion.run_unary(IS_FINITE, x)
 
 
 def is_nan(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(IS_NAN, x)
+    return conversion.run_unary(IS_NAN, x)
 
 
 def is_inf(x: Any, name: str | None = None) -> Tensor:
-    return _run_unary(IS_INF, x)
+    return conversion.run_unary(IS_INF, x)
 
 
 def real(x: Any, name: str | None = None) -> Tensor:

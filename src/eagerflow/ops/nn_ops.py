@@ -303,7 +303,7 @@ BIAS_ADD = Op("BiasAdd", _bias_add, dtypes=REAL + COMPLEX, grad=_bias_add_grad)
 # --- public functions --------------------------------------------------------------------------
 def relu(features: Any, name: str | None = None) -> Tensor:
     """max(features, 0) (`tf.nn.relu`); its gradient is 0 at 0."""
-    return execute(RELU, (conversion.tensor(features),))
+    return conversion.run_unary(RELU, features)
 
 
 def relu6(features: Any, name: str | None = None) -> Tensor:
@@ -321,22 +321,22 @@ def leaky_relu(features: Any, alpha: float = 0.2, name: str | None = None) -> Te
 
 def elu(features: Any, name: str | None = None) -> Tensor:
     """x for x > 0, exp(x) - 1 elsewhere (`tf.nn.elu`)."""
-    return execute(ELU, (conversion.tensor(features),))
+    return conversion.run_unary(ELU, features)
 
 
 def selu(features: Any, name: str | None = None) -> Tensor:
     """scale * elu with alpha (`tf.nn.selu`), the self-normalising constants."""
-    return execute(SELU, (conversion.tensor(features),))
+    return conversion.run_unary(SELU, features)
 
 
 def softplus(features: Any, name: str | None = None) -> Tensor:
     """log(exp(features) + 1), stable for large |features| (`tf.nn.softplus`)."""
-    return execute(SOFTPLUS, (conversion.tensor(features),))
+    return conversion.run_unary(SOFTPLUS, features)
 
 
 def softsign(features: Any, name: str | None = None) -> Tensor:
     """features / (|features| + 1) (`tf.nn.softsign`)."""
-    return execute(SOFTSIGN, (conversion.tensor(features),))
+    return conversion.run_unary(SOFTSIGN, features)
 
 
 def gelu(features: Any, approximate: bool = False, name: str | None = None) -> Tensor:
@@ -366,7 +366,7 @@ def log_softmax(logits: Any, axis: Any = None, name: str | None = None) -> Tenso
 
 def l2_loss(t: Any, name: str | None = None) -> Tensor:
     """sum(t ** 2) / 2 (`tf.nn.l2_loss`)."""
-    return execute(L2_LOSS, (conversion.tensor(t),))
+    return conversion.run_unary(L2_LOSS, t)
 
 
 def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, name: str | None = None) -> Tensor:
@@ -377,7 +377,7 @@ def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, na
       InvalidArgumentError: different dtypes (TF's Mul message) or integer logits (TF's Exp message).
     """
     x = conversion.tensor(logits)
-    z = conversion.tensor(labels, None if isinstance(labels, Tensor) else x.dtype)
+    z = conversion.tensor(labels)  # TF converts each on its own: a mismatch is Mul's error
     if tuple(x.shape) != tuple(z.shape):
         raise ValueError(f"`logits` and `labels` must have the same shape, received ({x.shape} vs {z.shape}).")
     if x.dtype != z.dtype:
@@ -427,9 +427,11 @@ def bias_add(value: Any, bias: Any, data_format: str | None = None, name: str | 
     """value + bias along the channel dimension (last, or 1 for "NC..." formats) (`tf.nn.bias_add`)."""
     if data_format is not None and not (data_format.startswith("NC") or data_format.endswith("C")):
         raise ValueError(f"`data_format` must be of the form `N...C` or `NC...`. Received: data_format={data_format}")
-    value, bias = conversion.binary(BIAS_ADD, value, bias)
     attrs = {"data_format": "NCHW"} if data_format is not None and data_format.startswith("NC") else {}
-    return execute(BIAS_ADD, (value, bias), attrs)
+    try:
+        return execute(BIAS_ADD, conversion.binary(BIAS_ADD, value, bias), attrs)
+    except errors.OpError as e:
+        raise conversion.worded(e, value, bias) from None
 
 
 def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: str | None = None) -> tuple:

@@ -11,6 +11,7 @@ from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
 from eagerflow.ops import array_ops, conversion, math_ops
+from eagerflow.ops.array_args import INT32_64, dims_text, int_tuple
 from eagerflow.ops.dtype_sets import BOOL, FLOAT, NUMBER, REAL
 
 
@@ -293,33 +294,36 @@ CUMPROD = Op("Cumprod", _cumprod, grad=_cumprod_grad, dtypes=NUMBER)
 
 
 def _reduce(op: Op, input_tensor: Any, axis: Any, keepdims: bool) -> Tensor:
-    x = conversion.tensor(input_tensor)
-    if isinstance(axis, Tensor):
-        axis = axis.numpy().tolist()
     if op is ANY or op is ALL:
-        if x._array.dtype != np.bool_:
-            raise errors.op_error(
-                errors.InvalidArgumentError,
-                f"cannot compute {op.name} as input #0(zero-based) was expected to be a bool tensor "
-                f"but is a {x.dtype.name} tensor", op.name)
-    if axis is not None and type(axis) is not int and np.ndim(axis) != 0:
-        _check_duplicate_axes(op, x, axis)
-    return execute(op, (x,), {"axis": axis, "keepdims": bool(keepdims)})
+        x = _bool_input(op, input_tensor)
+    else:
+        x = conversion.tensor(input_tensor)
+    dims = axis
+    if axis is not None and type(axis) is not int and int_tuple(axis) is None:
+        # A tensor, NumPy value or list of other values: TF's reduction_indices input (type attr Tidx).
+        fallback = conversion.takes_fallback(input_tensor, axis)
+        (t,) = conversion.typed_operands(op, "Tidx", [axis], INT32_64, _dtypes.int32, fallback)
+        dims = t.numpy().tolist()
+    try:
+        return execute(op, (x,), {"axis": dims, "keepdims": bool(keepdims)})
+    except errors.OpError as e:
+        # TF passes no axis (None) on as its own: a range tensor takes the fast path.
+        raise (conversion.worded(e, input_tensor) if axis is None else conversion.worded(e, input_tensor, axis)) \
+            from None
 
 
-def _check_duplicate_axes(op: Op, x: Tensor, axis: Any) -> None:
-    # TF reports duplicate axes without the usual trailing " name: ".
-    ndim = x._array.ndim
-    seen = set()
-    plain = (type(axis) is tuple or type(axis) is list) and all(type(a) is int for a in axis)
-    for a in (axis if plain else np.asarray(axis).ravel().tolist()):
-        if not -ndim <= a < ndim:
-            return  # the kernel reports it
-        if a % ndim in seen:
-            raise errors.InvalidArgumentError(
-                None, None, f"{{{{function_node __wrapped__{op.name}_device_{x._device.name}}}}} Invalid "
-                f"reduction arguments: Axes contains duplicate dimension: {a % ndim} [Op:{op.name}]")
-        seen.add(a % ndim)
+def _bool_input(op: Op, value: Any) -> Tensor:
+    """The input of Any/All as TF's wrapper converts it: Python and NumPy values to bool (TF's
+    TypeError when they do not fit); a tensor of another dtype is TF's InvalidArgumentError."""
+    if not conversion.is_tensor_like(value):
+        return conversion.tensor(value, _dtypes.bool)
+    x = conversion.tensor(value)
+    if x._array.dtype != np.bool_:
+        raise errors.op_error(
+            errors.InvalidArgumentError,
+            f"cannot compute {op.name} as input #0(zero-based) was expected to be a bool tensor "
+            f"but is a {x.dtype.name} tensor", op.name)
+    return x
 
 
 def reduce_sum(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
@@ -361,36 +365,82 @@ def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False
     """
     x = conversion.tensor(input_tensor)
     if not x.dtype.is_floating:
-        reduce_max(x, axis, keepdims=True)
+        reduce_max(input_tensor, axis, keepdims=True)
         raise errors.op_error(errors.InvalidArgumentError, math_ops.IS_FINITE.unsupported_dtype_message(x.dtype),
                               "IsFinite")
     try:
         return _reduce(LOGSUMEXP, x, axis, keepdims)
     except errors.InvalidArgumentError:
-        reduce_max(x, axis, keepdims=True)  # raises TF's error for a bad axis, from Max
+        reduce_max(input_tensor, axis, keepdims=True)  # raises TF's error for a bad axis, from Max
         raise
 
 
 def argmax(input: Any, axis: Any = None, output_type: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
-    """Index of the largest value along `axis` (default 0) (`tf.math.argmax`)."""
-    x = conversion.tensor(input)
-    return execute(ARG_MAX, (x,), {"axis": 0 if axis is None else int(axis),
-                                   "output_type": _dtypes.as_dtype(output_type).as_numpy_dtype})
+    """Index of the largest value along `axis` (default 0) (`tf.math.argmax`).
+
+    Raises:
+      TypeError: an axis that is neither an int nor an integer tensor (TF's own check).
+    """
+    return _arg_reduce(ARG_MAX, input, axis, output_type)
 
 
 def argmin(input: Any, axis: Any = None, output_type: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
+    """Index of the smallest value along `axis` (default 0) (`tf.math.argmin`)."""
+    return _arg_reduce(ARG_MIN, input, axis, output_type)
+
+
+_ARG_AXIS_TYPES = (_dtypes.int8, _dtypes.uint8, _dtypes.int16, _dtypes.uint16, _dtypes.int32, _dtypes.int64)
+
+
+def _arg_reduce(op: Op, input: Any, axis: Any, output_type: Any) -> Tensor:  # noqa: A002
     x = conversion.tensor(input)
-    return execute(ARG_MIN, (x,), {"axis": 0 if axis is None else int(axis),
-                                   "output_type": _dtypes.as_dtype(output_type).as_numpy_dtype})
+    if axis is None:
+        axis = 0
+    dtype = None if type(axis) is int else getattr(axis, "dtype", None)
+    if dtype is None:
+        if not isinstance(axis, int):
+            raise TypeError("axis must be int or Tensor with integer datatype")
+        dim = int(axis)  # a bool too, as in TF
+    elif not isinstance(dtype, _dtypes.DType) or dtype not in _ARG_AXIS_TYPES:
+        raise TypeError(f"axis tensor dtypes {dtype} is not supported")  # NumPy values too, as in TF
+    else:
+        t = conversion.tensor(axis)
+        if t._array.ndim:
+            raise conversion.kernel_error(
+                op, (x,), f"dim must be a scalar, but received tensor of shape: {dims_text(t._array.shape)}",
+                conversion.takes_fallback(input))
+        dim = int(t.numpy())
+    try:
+        return execute(op, (x,), {"axis": dim, "output_type": _dtypes.as_dtype(output_type).as_numpy_dtype})
+    except errors.OpError as e:
+        raise conversion.worded(e, input) from None
 
 
 def cumsum(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: str | None = None) -> Tensor:
     """Cumulative sum along `axis` (`tf.math.cumsum`)."""
-    return execute(CUMSUM, (conversion.tensor(x),), {"axis": int(axis), "exclusive": bool(exclusive), "reverse": bool(reverse)})
+    return _scan(CUMSUM, x, axis, exclusive, reverse)
 
 
 def cumprod(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False, name: str | None = None) -> Tensor:
-    return execute(CUMPROD, (conversion.tensor(x),), {"axis": int(axis), "exclusive": bool(exclusive), "reverse": bool(reverse)})
+    """Cumulative product along `axis` (`tf.math.cumprod`)."""
+    return _scan(CUMPROD, x, axis, exclusive, reverse)
+
+
+def _scan(op: Op, x: Any, axis: Any, exclusive: bool, reverse: bool) -> Tensor:
+    x = conversion.tensor(x)  # TF converts x first; axis goes to the op as given
+    if type(axis) is int:
+        dim = axis
+    else:
+        fallback = conversion.takes_fallback(axis)
+        (t,) = conversion.typed_operands(op, "Tidx", [axis], INT32_64, _dtypes.int32, fallback)
+        if t._array.ndim:
+            raise conversion.kernel_error(op, (x,), f"ScanOp: axis must be a scalar, not {dims_text(t._array.shape)}",
+                                          fallback)
+        dim = int(t.numpy())
+    try:
+        return execute(op, (x,), {"axis": dim, "exclusive": bool(exclusive), "reverse": bool(reverse)})
+    except errors.OpError as e:
+        raise conversion.worded(e, axis) from None
 
 
 def count_nonzero(input: Any, axis: Any = None, keepdims: bool = False, dtype: Any = _dtypes.int64, name: str | None = None) -> Tensor:  # noqa: A002
