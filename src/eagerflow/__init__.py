@@ -24,15 +24,15 @@ from eagerflow.variables import (
     Variable, VariableAggregation, VariableSynchronization, variable_creator_scope,
 )
 from eagerflow.ops.array_ops import (
-    broadcast_to, concat, expand_dims, eye, fill, identity, linspace, one_hot, ones, ones_like,
-    range, rank, reshape, reverse, shape, shape_n, size, split, squeeze, stack, tile, transpose,
-    unstack, where, zeros, zeros_like,
+    broadcast_to, expand_dims, eye, fill, identity, linspace, one_hot, ones, ones_like, range, rank,
+    reshape, reverse, shape, shape_n, size, squeeze, tile, transpose, where, zeros, zeros_like,
 )
 from eagerflow.ops.gather_scatter_ops import (
     gather, gather_nd, scatter_nd, tensor_scatter_nd_add, tensor_scatter_nd_max,
     tensor_scatter_nd_min, tensor_scatter_nd_sub, tensor_scatter_nd_update,
 )
 from eagerflow.ops.indexing_ops import pad, slice, strided_slice
+from eagerflow.ops.join_split_ops import concat, split, stack, unstack
 from eagerflow.ops.linalg_ops import clip_by_norm, einsum, matmul, norm, tensordot
 from eagerflow.ops.math_ops import (
     abs, add, add_n, cast, clip_by_value, complex, cos, divide, equal, exp, floor,

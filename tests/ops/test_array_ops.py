@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 import eagerflow as tf
 from eagerflow.framework import context
 from eagerflow.ops import array_ops as A
+from eagerflow.ops import join_split_ops as J
 from eagerflow.ops import gather_scatter_ops as G
 from eagerflow.ops import indexing_ops as S
 from tests.ops.specs.array_specs import SPECS
@@ -33,23 +34,23 @@ def _x():
     (lambda: A.range(0, 5, 0), "Requires delta != 0: 0"),
     (lambda: A.range(5, 0), "Requires start <= limit when delta > 0: 5/0"),
     (lambda: A.range(0, 5, -1), "Requires start >= limit when delta < 0: 0/5"),
-    (lambda: A.split(A.range(7), 3), "Number of ways to split should evenly divide the split dimension, "
+    (lambda: J.split(A.range(7), 3), "Number of ways to split should evenly divide the split dimension, "
                                      "but got split_dim 0 (size = 7) and num_split 3"),
-    (lambda: A.split(A.range(7), [-1, -1, 1]), "There can only be one -1 in the input."),
-    (lambda: A.split(A.range(7), [2, 3, 1]), "Determined shape must either match input shape along split_dim "
+    (lambda: J.split(A.range(7), [-1, -1, 1]), "There can only be one -1 in the input."),
+    (lambda: J.split(A.range(7), [2, 3, 1]), "Determined shape must either match input shape along split_dim "
      "exactly if fully specified, or be less than the size of the input along split_dim if not fully "
      "specified.  Got: 6"),
-    (lambda: A.split(A.range(7), 7, axis=1), "-input rank(-1) <= split_dim < input rank (1), but got 1"),
-    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2, 4])], 0),
+    (lambda: J.split(A.range(7), 7, axis=1), "-input rank(-1) <= split_dim < input rank (1), but got 1"),
+    (lambda: J.concat([A.zeros([2, 3]), A.zeros([2, 4])], 0),
      "ConcatOp : Dimension 1 in both shapes must be equal: shape[0] = [2,3] vs. shape[1] = [2,4]"),
-    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2])], 0),
+    (lambda: J.concat([A.zeros([2, 3]), A.zeros([2])], 0),
      "ConcatOp : Ranks of all input tensors should match: shape[0] = [2,3] vs. shape[1] = [2]"),
-    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2, 3])], 2),
+    (lambda: J.concat([A.zeros([2, 3]), A.zeros([2, 3])], 2),
      "ConcatOp : Expected concatenating dimensions in the range [-2, 2), but got 2"),
-    (lambda: A.concat([A.zeros([2, 3]), A.zeros([2, 3], tf.int32)], 0),
+    (lambda: J.concat([A.zeros([2, 3]), A.zeros([2, 3], tf.int32)], 0),
      "cannot compute ConcatV2 as input #1(zero-based) was expected to be a float tensor but is a int32 tensor"),
-    (lambda: A.concat([1, 2], 0), "ConcatOp : Can't concatenate scalars (use tf.stack instead)"),
-    (lambda: A.stack([A.zeros([2]), A.zeros([3])]),
+    (lambda: J.concat([1, 2], 0), "ConcatOp : Can't concatenate scalars (use tf.stack instead)"),
+    (lambda: J.stack([A.zeros([2]), A.zeros([3])]),
      "Shapes of all inputs must match: values[0].shape = [2] != values[1].shape = [3]"),
     (lambda: G.gather([1, 2, 3], 5), "indices = 5 is not in [0, 3)"),
     (lambda: G.gather(A.zeros([3, 4]), [[0, 7]], axis=1), "indices[0,1] = 7 is not in [0, 4)"),
@@ -111,7 +112,7 @@ def test_python_errors_match_tf():
     with pytest.raises(ValueError, match=r"^mask cannot be scalar\.$"):
         _x()[True]
     with pytest.raises(ValueError, match=r"^Argument `axis` = 3 not in range \[-2, 2\)$"):
-        A.stack([A.zeros([2]), A.zeros([2])], axis=3)
+        J.stack([A.zeros([2]), A.zeros([2])], axis=3)
     with pytest.raises(ValueError, match=r'^Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", '
                                          r'or "SYMMETRIC". Received `mode` = FOO$'):
         S.pad([1, 2, 3], [[1, 0]], "FOO")
@@ -221,7 +222,7 @@ def test_linspace_ints_give_float64():
 
 
 def test_split_uneven_sizes_with_minus_one():
-    parts = A.split(A.range(7), [2, -1, 1])
+    parts = J.split(A.range(7), [2, -1, 1])
     assert [p.numpy().tolist() for p in parts] == [[0, 1], [2, 3, 4, 5], [6]]
 
 
@@ -426,30 +427,30 @@ def test_broadcast_to_rejects_negative_dimensions():
 
 # --- list ops: TF names their function after the list's length, and the Python default name ----
 def test_concat_error_names_n_and_the_default_name():
-    message = _message(InvalidArgumentError, lambda: A.concat([V, M], 0))
+    message = _message(InvalidArgumentError, lambda: J.concat([V, M], 0))
     assert message.startswith(f"{{{{function_node __wrapped__ConcatV2_N_2_device_{V.device}}}}} ConcatOp : Ranks")
     assert message.endswith("[Op:ConcatV2] name: concat")
-    assert _message(InvalidArgumentError, lambda: A.concat([[1.0, 2.0], M], 0)).endswith("[Op:ConcatV2]")
+    assert _message(InvalidArgumentError, lambda: J.concat([[1.0, 2.0], M], 0)).endswith("[Op:ConcatV2]")
 
 
 def test_stack_at_axis_0_packs_a_list_holding_tensors_without_name():
-    assert _message(InvalidArgumentError, lambda: A.stack([V, tf.constant([1.0])])).endswith("name: stack")
-    assert _message(InvalidArgumentError, lambda: A.stack([V, [1.0]])).endswith("[Op:Pack] name: ")
-    assert _message(InvalidArgumentError, lambda: A.stack([V, [1.0]], axis=1)).endswith("[Op:Pack]")
+    assert _message(InvalidArgumentError, lambda: J.stack([V, tf.constant([1.0])])).endswith("name: stack")
+    assert _message(InvalidArgumentError, lambda: J.stack([V, [1.0]])).endswith("[Op:Pack] name: ")
+    assert _message(InvalidArgumentError, lambda: J.stack([V, [1.0]], axis=1)).endswith("[Op:Pack]")
 
 
 def test_split_errors_name_num_split():
-    message = _message(InvalidArgumentError, lambda: A.split(A.range(3), 2))
+    message = _message(InvalidArgumentError, lambda: J.split(A.range(3), 2))
     assert f"__wrapped__Split_num_split_2_device_{V.device}" in message and message.endswith("name: split")
-    assert _message(InvalidArgumentError, lambda: A.split(A.range(3), [[1, 2]])).endswith(
+    assert _message(InvalidArgumentError, lambda: J.split(A.range(3), [[1, 2]])).endswith(
         "must be 1-D and have the same elements as outputs got 2 -D and 2 elements [Op:SplitV] name: split")
-    assert _message(ValueError, lambda: A.split(A.range(3), tf.constant(3))) == (
+    assert _message(ValueError, lambda: J.split(A.range(3), tf.constant(3))) == (
         "Rank-0 tensors are not supported as the num_or_size_splits argument to split. Argument provided: "
         "tf.Tensor(3, shape=(), dtype=int32)")
 
 
 def test_unstack_with_num_lets_the_kernel_check_the_dimension():
-    assert _message(InvalidArgumentError, lambda: A.unstack(V, num=3)) == (
+    assert _message(InvalidArgumentError, lambda: J.unstack(V, num=3)) == (
         f"{{{{function_node __wrapped__Unpack_num_3_device_{V.device}}}}} Input shape axis 0 must equal 3, got "
         "shape [2] [Op:Unpack] name: unstack")
 

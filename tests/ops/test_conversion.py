@@ -9,7 +9,7 @@ import pytest
 
 import eagerflow as tf
 from eagerflow.framework import errors
-from eagerflow.ops import array_ops, conversion, indexing_ops, linalg_ops
+from eagerflow.ops import array_ops, conversion, indexing_ops, join_split_ops, linalg_ops
 from eagerflow.ops.array_args import INT32_64
 
 RESHAPE_SUMMARY = ("Op<name=Reshape; signature=tensor:T, shape:Tshape -> output:T; attr=T:type; "
@@ -109,10 +109,10 @@ def test_worded_looks_at_the_raw_arguments():
 
 def test_numbered_names_the_wrapped_function_after_the_list_length():
     e = errors.op_error(errors.InvalidArgumentError, "{{function_node __wrapped__ConcatV2_device_/x}} bad", "ConcatV2")
-    assert str(conversion.numbered(e, array_ops.CONCAT, "N", 3)).startswith(
+    assert str(conversion.numbered(e, join_split_ops.CONCAT, "N", 3)).startswith(
         "{{function_node __wrapped__ConcatV2_N_3_device_/x}} bad")
     plain = errors.op_error(errors.InvalidArgumentError, "cannot compute ConcatV2", "ConcatV2")
-    assert conversion.numbered(plain, array_ops.CONCAT, "N", 3) is plain
+    assert conversion.numbered(plain, join_split_ops.CONCAT, "N", 3) is plain
 
 
 @pytest.mark.parametrize("call, op", [

@@ -16,7 +16,7 @@ from eagerflow.framework import context
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import GradContext, Op
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import array_ops, math_ops, reduce_ops, state_ops
+from eagerflow.ops import array_ops, join_split_ops, math_ops, reduce_ops, state_ops
 from eagerflow.variables import UnreadVariable, Variable
 
 _thread = context.thread
@@ -278,7 +278,7 @@ class GradientTape:
             if unconnected is UnconnectedGradients.NONE and not connected[k]:
                 results.append(None)
                 continue
-            stacked = array_ops.stack(rows[k]) if rows[k] else _zeros_like(s)
+            stacked = join_split_ops.stack(rows[k]) if rows[k] else _zeros_like(s)
             results.append(array_ops.reshape(stacked, list(target.shape) + list(s.shape)))
         return _pack(sources, iter(results))
 
@@ -292,7 +292,7 @@ class GradientTape:
         t_rest = list(target.shape[1:])
         s_rest = list(source.shape[1:])
         full = array_ops.reshape(full, [batch, -1, batch, max(1, _prod(s_rest))])
-        diagonal = array_ops.stack([full[b, :, b, :] for b in range(batch)])
+        diagonal = join_split_ops.stack([full[b, :, b, :] for b in range(batch)])
         return array_ops.reshape(diagonal, [batch] + t_rest + s_rest)
 
 

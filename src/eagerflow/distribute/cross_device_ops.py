@@ -9,7 +9,7 @@ from typing import Any
 
 from eagerflow.framework.convert import convert_to_tensor
 from eagerflow.framework.scopes import device as device_scope
-from eagerflow.ops import array_ops, math_ops
+from eagerflow.ops import array_ops, join_split_ops, math_ops
 
 
 def sum_on_device(parts: list, device: str) -> Any:
@@ -40,4 +40,4 @@ def copy_to(tensor: Any, device: str) -> Any:
 
 def concat_on_device(parts: list, axis: int, device: str) -> Any:
     with device_scope(device or None):
-        return array_ops.concat([convert_to_tensor(p) for p in parts], axis)
+        return join_split_ops.concat([convert_to_tensor(p) for p in parts], axis)

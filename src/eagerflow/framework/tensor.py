@@ -96,9 +96,9 @@ class Tensor:
     def __iter__(self) -> Iterator["Tensor"]:
         if self._array.ndim == 0:
             raise TypeError("Cannot iterate over a scalar tensor.")
-        from eagerflow.ops import array_ops  # an op per element, as TF's unstack
+        from eagerflow.ops import join_split_ops  # an op per element, as TF's unstack
 
-        return iter(array_ops.unstack(self))
+        return iter(join_split_ops.unstack(self))
 
     def _scalar(self, what: str) -> Any:
         if self._array.ndim != 0 and self._array.size != 1:

@@ -15,7 +15,7 @@ from eagerflow.framework import dtypes as _dtypes
 from eagerflow.framework.execute import execute
 from eagerflow.framework.op import Op
 from eagerflow.framework.tensor import Tensor
-from eagerflow.ops import array_ops, conversion, math_ops
+from eagerflow.ops import array_ops, conversion, join_split_ops, math_ops
 from eagerflow.ops.array_args import (
     INDEX_TYPES, INT32_64, check_index_dtype, dims_text, index_tensor, invalid, matching, scalar_int,
     static_shape, zeros_like_array,
@@ -148,7 +148,7 @@ def _gather_nd_grad(ctx: Any, dy: Tensor) -> tuple:
     nj, depth = math.prod(ishape[bd:-1]), ishape[-1]
     idx = array_ops.reshape(indices, (nb, nj, depth))
     rows = array_ops.broadcast_to(array_ops.reshape(array_ops.range(nb, dtype=indices.dtype), (nb, 1, 1)), (nb, nj, 1))
-    full = array_ops.concat([rows, idx], -1)
+    full = join_split_ops.concat([rows, idx], -1)
     updates = array_ops.reshape(dy, (nb, nj) + rest[depth:])
     return (array_ops.reshape(scatter_nd(full, updates, (nb,) + rest), pshape), None)
 

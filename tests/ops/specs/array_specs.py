@@ -2,6 +2,7 @@
 import numpy as np
 
 from eagerflow.ops import array_ops as A
+from eagerflow.ops import join_split_ops as J
 from eagerflow.ops import gather_scatter_ops as G
 from eagerflow.ops import indexing_ops as S
 from tests.ops.specs import OpSpec
@@ -82,15 +83,15 @@ SPECS = [
     OpSpec("transpose_default", A.transpose, lambda x: x.T, arr((2, 3)), NUM, differentiable=True),
     OpSpec("reverse", lambda x: A.reverse(x, [0, -1]), lambda x: x[::-1, :, ::-1], arr((2, 3, 4)), ALL,
            differentiable=True),
-    OpSpec("concat", lambda a, b: A.concat([a, b], 1), lambda a, b: np.concatenate([a, b], 1),
+    OpSpec("concat", lambda a, b: J.concat([a, b], 1), lambda a, b: np.concatenate([a, b], 1),
            arr((2, 3), (2, 1)), ALL, differentiable=True, grad_args=(0, 1)),
-    OpSpec("stack", lambda a, b: A.stack([a, b], axis=1), lambda a, b: np.stack([a, b], 1),
+    OpSpec("stack", lambda a, b: J.stack([a, b], axis=1), lambda a, b: np.stack([a, b], 1),
            arr((2, 3), (2, 3)), ALL, differentiable=True, grad_args=(0, 1)),
-    OpSpec("unstack", lambda x: A.unstack(x, axis=1), lambda x: [x[:, i] for i in range(3)], arr((2, 3)), ALL,
+    OpSpec("unstack", lambda x: J.unstack(x, axis=1), lambda x: [x[:, i] for i in range(3)], arr((2, 3)), ALL,
            differentiable=True),
-    OpSpec("split_even", lambda x: A.split(x, 2, axis=1), lambda x: np.split(x, 2, axis=1), arr((3, 4)), ALL,
+    OpSpec("split_even", lambda x: J.split(x, 2, axis=1), lambda x: np.split(x, 2, axis=1), arr((3, 4)), ALL,
            differentiable=True),
-    OpSpec("split_sizes", lambda x: A.split(x, [1, -1, 2]), lambda x: _split_ref(x, [1, 2, 2]), arr((5, 2)), ALL,
+    OpSpec("split_sizes", lambda x: J.split(x, [1, -1, 2]), lambda x: _split_ref(x, [1, 2, 2]), arr((5, 2)), ALL,
            differentiable=True),
     OpSpec("tile", lambda x: A.tile(x, [2, 1, 3]), lambda x: np.tile(x, (2, 1, 3)), arr((2, 3, 1)), ALL,
            differentiable=True),
