@@ -951,6 +951,28 @@ VARIABLES = [
 FIXED = (PRINTING + CONVERSION + ARITHMETIC + COMPARISON + REDUCTIONS + MATMUL + DTYPE_ERRORS + ARGUMENT_DTYPES
          + DIVISION + MULTIPLICATION + COMPLEX_PARTS + RANDOM_ARGUMENTS + NO_KERNEL + INDEX_DTYPES + SHAPE_RANKS
          + FALLBACK_WORDING + VARIABLES)
+# Reflected operators convert the other operand to the tensor's dtype first (TF's fast path),
+# while the functions called with a list take TF's fallback path (no trailing " name: ").
+REFLECTED = [
+    "print([1., 2., 3.] - tf.constant([[1., 2.], [3., 4.]]))",
+    "print([1, 2] - tf.constant([[1., 2.], [3., 4.]]))",
+    "print([1.5] - tf.constant([1, 2]))",
+    "print([1., 2., 3.] // tf.constant([[1., 2.], [3., 4.]]))",
+    "print([1., 2., 3.] % tf.constant([[1., 2.], [3., 4.]]))",
+    "print([1., 2., 3.] ** tf.constant([[1., 2.], [3., 4.]]))",
+    "print([1., 2., 3.] * tf.constant([[1., 2.], [3., 4.]]))",
+    "print(tf.subtract([1., 2., 3.], tf.constant([[1., 2.], [3., 4.]])))",
+    "print(tf.math.floordiv([1., 2., 3.], tf.constant([[1., 2.], [3., 4.]])))",
+    "print(tf.pow([1., 2., 3.], tf.constant([[1., 2.], [3., 4.]])))",
+    "print([1., 2., 3.] - tf.Variable([1., 2.]))",
+    "print([[1, 2]] ** tf.constant([2, 3]))",
+    "print(3 % tf.constant([2, 5]))",
+    "print(tf.constant([[1., 2.], [3., 4.]]) * [1., 2., 3.])",
+    "print(tf.constant([1., 2.]) * [1, 2, 3])",
+    "print(tf.constant([1., 2.]) - [1., 2., 3.])",
+]
+FIXED += REFLECTED
+
 KNOWN_DIFFERENCES: dict = {
     "print(tf.math.sigmoid(tf.constant([0., 100., -100.])))":
         "framework/execute.py or backends: TF's CPU kernels flush float32 denormals to zero",

@@ -450,20 +450,18 @@ def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     return execute(ADD, conversion.binary(ADD, x, y, strict=False))
 
 
-def _binary(op: Op, x: Any, y: Any, reflected: bool = False) -> Tensor:
+def _binary(op: Op, x: Any, y: Any) -> Tensor:
     """`op(x, y)` through TF's wrapper conversion; errors worded as on the path TF took (a list
-    argument drops ` name: `). `reflected`: the function also serves a reflected operator
-    (`[1] - t` calls it with the list first), where TF has converted x already, so a tensor y
-    keeps the name."""
+    argument drops ` name: `)."""
     try:
         return execute(op, conversion.binary(op, x, y))
     except errors.OpError as e:
-        raise (e if reflected and conversion.is_tensor_like(y) else conversion.worded(e, x, y)) from None
+        raise conversion.worded(e, x, y) from None
 
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x - y elementwise (`tf.math.subtract`)."""
-    return _binary(SUB, x, y, reflected=True)
+    return _binary(SUB, x, y)
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -532,12 +530,12 @@ def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x // y rounding toward negative infinity (`tf.math.floordiv`)."""
-    return _binary(FLOOR_DIV, x, y, reflected=True)
+    return _binary(FLOOR_DIV, x, y)
 
 
 def floormod(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Remainder of floor division, sign of y (`tf.math.floormod`)."""
-    return _binary(FLOOR_MOD, x, y, reflected=True)
+    return _binary(FLOOR_MOD, x, y)
 
 
 mod = floormod
@@ -549,7 +547,7 @@ def truncatediv(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y elementwise (`tf.math.pow`)."""
-    return _binary(POW, x, y, reflected=True)
+    return _binary(POW, x, y)
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:

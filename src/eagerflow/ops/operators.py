@@ -22,8 +22,16 @@ def _radd(x: Any, y: Any) -> Tensor:
     return math_ops.execute(math_ops.ADD, math_ops.conversion.binary(math_ops.ADD, y, x))
 
 
+def _reflected(x: Any, y: Any) -> Tensor:
+    """The left operand of `y OP x` as TF's reflected operators convert it: to the tensor's dtype,
+    first (a TypeError if it does not fit); a Python scalar comes from the cached constants."""
+    if type(x) is Tensor and type(y) in conversion.SCALAR_TYPES:
+        return conversion.scalar_like(y, x)
+    return conversion.tensor(y, x.dtype)
+
+
 def _rsub(x: Any, y: Any) -> Tensor:
-    return math_ops.subtract(y, x)
+    return math_ops.subtract(_reflected(x, y), x)
 
 
 def _mul(x: Any, y: Any) -> Tensor:
@@ -31,8 +39,10 @@ def _mul(x: Any, y: Any) -> Tensor:
     on either side it casts both operands to int32, multiplies and casts the product to bool."""
     try:
         return execute(MUL, conversion.binary(MUL, x, y))
-    except (errors.InvalidArgumentError, TypeError, ValueError):
+    except (errors.InvalidArgumentError, TypeError, ValueError) as e:
         if not (_is_bool(x) or (type(y) is Tensor and y._array.dtype == np.bool_)):
+            if isinstance(e, errors.OpError):
+                raise conversion.worded(e, x, y) from None  # `t * [1, 2]`: TF's fallback wording
             raise
     product = math_ops.multiply(_int32(x), _int32(y))
     return math_ops.cast(product, _dtypes.bool)
@@ -51,11 +61,7 @@ def _is_bool(x: Any) -> bool:
 
 
 def _rmul(x: Any, y: Any) -> Tensor:
-    # TF converts the left operand to the tensor's dtype first (a TypeError if it does not fit).
-    # A Python scalar (`0.01 * grad`, every training step) comes from the cached constants.
-    if type(x) is Tensor and type(y) in conversion.SCALAR_TYPES:
-        return _mul(conversion.scalar_like(y, x), x)
-    return _mul(conversion.tensor(y, x.dtype), x)
+    return _mul(_reflected(x, y), x)  # `0.01 * grad`, every training step
 
 
 def _rtruediv(x: Any, y: Any) -> Tensor:
@@ -63,15 +69,15 @@ def _rtruediv(x: Any, y: Any) -> Tensor:
 
 
 def _rfloordiv(x: Any, y: Any) -> Tensor:
-    return math_ops.floordiv(y, x)
+    return math_ops.floordiv(_reflected(x, y), x)
 
 
 def _rmod(x: Any, y: Any) -> Tensor:
-    return math_ops.floormod(y, x)
+    return math_ops.floormod(_reflected(x, y), x)
 
 
 def _rpow(x: Any, y: Any) -> Tensor:
-    return math_ops.pow(y, x)
+    return math_ops.pow(_reflected(x, y), x)
 
 
 def _matmul(x: Any, y: Any) -> Tensor:
