@@ -450,7 +450,7 @@ def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     return execute(ADD, conversion.binary(ADD, x, y, strict=False))
 
 
-def _binary(op: Op, x: Any, y: Any) -> Tensor:
+def _run_binary(op: Op, x: Any, y: Any) -> Tensor:
     """`op(x, y)` through TF's wrapper conversion; errors worded as on the path TF took (a list
     argument drops ` name: `)."""
     try:
@@ -461,12 +461,12 @@ def _binary(op: Op, x: Any, y: Any) -> Tensor:
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x - y elementwise (`tf.math.subtract`)."""
-    return _binary(SUB, x, y)
+    return _run_binary(SUB, x, y)
 
 
 def multiply(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x * y elementwise (`tf.math.multiply`)."""
-    return _binary(MUL, x, y)
+    return _run_binary(MUL, x, y)
 
 
 # TF's _TRUEDIV_TABLE, in its order: integers are cast to a float first; other dtypes are TF's
@@ -510,7 +510,7 @@ def divide(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 
 def realdiv(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(REAL_DIV, x, y)
+    return _run_binary(REAL_DIV, x, y)
 
 
 def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -530,68 +530,68 @@ def divide_no_nan(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def floordiv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x // y rounding toward negative infinity (`tf.math.floordiv`)."""
-    return _binary(FLOOR_DIV, x, y)
+    return _run_binary(FLOOR_DIV, x, y)
 
 
 def floormod(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Remainder of floor division, sign of y (`tf.math.floormod`)."""
-    return _binary(FLOOR_MOD, x, y)
+    return _run_binary(FLOOR_MOD, x, y)
 
 
 mod = floormod
 
 
 def truncatediv(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(TRUNCATE_DIV, x, y)
+    return _run_binary(TRUNCATE_DIV, x, y)
 
 
 def pow(x: Any, y: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """x ** y elementwise (`tf.math.pow`)."""
-    return _binary(POW, x, y)
+    return _run_binary(POW, x, y)
 
 
 def maximum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Elementwise max (`tf.math.maximum`)."""
-    return _binary(MAXIMUM, x, y)
+    return _run_binary(MAXIMUM, x, y)
 
 
 def minimum(x: Any, y: Any, name: str | None = None) -> Tensor:
     """Elementwise min (`tf.math.minimum`)."""
-    return _binary(MINIMUM, x, y)
+    return _run_binary(MINIMUM, x, y)
 
 
 def squared_difference(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(SQUARED_DIFFERENCE, x, y)
+    return _run_binary(SQUARED_DIFFERENCE, x, y)
 
 
 def atan2(y: Any, x: Any, name: str | None = None) -> Tensor:
-    return _binary(ATAN2, y, x)
+    return _run_binary(ATAN2, y, x)
 
 
 def equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x == y elementwise (`tf.math.equal`)."""
-    return _binary(EQUAL, x, y)
+    return _run_binary(EQUAL, x, y)
 
 
 def not_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x != y elementwise (`tf.math.not_equal`)."""
-    return _binary(NOT_EQUAL, x, y)
+    return _run_binary(NOT_EQUAL, x, y)
 
 
 def less(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(LESS, x, y)
+    return _run_binary(LESS, x, y)
 
 
 def less_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(LESS_EQUAL, x, y)
+    return _run_binary(LESS_EQUAL, x, y)
 
 
 def greater(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(GREATER, x, y)
+    return _run_binary(GREATER, x, y)
 
 
 def greater_equal(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(GREATER_EQUAL, x, y)
+    return _run_binary(GREATER_EQUAL, x, y)
 
 
 def _require_bool(op: Op, *tensors: Tensor) -> None:
@@ -640,15 +640,15 @@ def logical_not(x: Any, name: str | None = None) -> Tensor:
 
 
 def bitwise_and(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(BITWISE_AND, x, y)
+    return _run_binary(BITWISE_AND, x, y)
 
 
 def bitwise_or(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(BITWISE_OR, x, y)
+    return _run_binary(BITWISE_OR, x, y)
 
 
 def bitwise_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
-    return _binary(BITWISE_XOR, x, y)
+    return _run_binary(BITWISE_XOR, x, y)
 
 
 def invert(x: Any, name: str | None = None) -> Tensor:
