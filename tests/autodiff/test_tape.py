@@ -248,3 +248,13 @@ def test_gradient_flows_through_a_variable_slice():
     with tf.GradientTape() as tape:
         y = tf.reduce_sum(params[1:, ::2]) + tf.reduce_sum(params[0] * 2.0)
     np.testing.assert_array_equal(tape.gradient(y, params).numpy(), [[2.0, 2.0, 2.0], [1.0, 0.0, 1.0]])
+
+
+def test_tanh_gradient_of_a_scalar():
+    """TanhGrad reuses its temporary for arrays; a 0-d product is a NumPy scalar and must not."""
+    x = tf.constant(0.5)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.tanh(x)
+    g = tape.gradient(y, x)
+    assert g.shape == () and abs(float(g.numpy()) - (1 - np.tanh(0.5) ** 2)) < 1e-6

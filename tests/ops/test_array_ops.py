@@ -550,3 +550,8 @@ def test_second_order_gradient_ops_exist():
     # Each gradient is itself made of ops with gradients (StridedSliceGrad <-> StridedSlice, ...).
     for op in (S.STRIDED_SLICE_GRAD, S.MIRROR_PAD_GRAD, G.UNSORTED_SEGMENT_SUM, G.SCATTER_ND, S.PAD, S.SLICE):
         assert op.grad is not None
+
+
+def test_broadcast_to_of_a_string_scalar_holds_the_strings():
+    out = tf.broadcast_to(tf.constant("a"), [2]).numpy()
+    assert out.tolist() == [b"a", b"a"]

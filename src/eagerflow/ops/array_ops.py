@@ -413,7 +413,7 @@ def _broadcast_to(xp: Any, x: Any, shape: tuple) -> Any:
         if xp is not np:
             return xp.full(shape, x.reshape(()), dtype=x.dtype)
         out = np.empty(shape, dtype=x.dtype)
-        out.fill(x.reshape(()))
+        np.copyto(out, x.reshape(()))  # not fill(): it would store a 0-d array in object arrays
         return out
     if len(shape) < x.ndim:
         raise invalid(f"Rank of input ({x.ndim}) must be no greater than rank of output shape ({len(shape)}).")

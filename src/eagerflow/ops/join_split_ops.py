@@ -131,16 +131,17 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
         raise invalid("ConcatOp : Expected at least one input tensor to concatenate")
     try:
         tensors = matching(CONCAT, list(values))
-        dim = axis if type(axis) is int else _concat_axis(axis, tensors)
+        dim = axis if type(axis) is int else _concat_axis(axis, tensors, conversion.takes_fallback(*values))
         return execute(CONCAT, tensors, {"axis": dim})
     except errors.OpError as e:
         raise conversion.worded(conversion.numbered(e, CONCAT, "N", len(values)), *values, axis, name=name) from None
 
 
-def _concat_axis(axis: Any, tensors: list) -> int:
+def _concat_axis(axis: Any, tensors: list, fallback: bool) -> int:
     """ConcatV2's axis input (type attr Tidx) as TF's wrapper converts it and its kernel reads it
-    (errors worded by `concat`)."""
-    (t,) = index_operands(CONCAT, "Tidx", [axis], _dtypes.int32, False)
+    (errors worded by `concat`): on TF's fallback path (values given as lists) a float axis is
+    inferred as float and fails the attr check, on its fast path it fails conversion to int32."""
+    (t,) = index_operands(CONCAT, "Tidx", [axis], _dtypes.int32, fallback)
     if t._array.size != 1 or t._array.ndim > 1:
         raise conversion.kernel_error(
             CONCAT, tensors, f"axis tensor should be a scalar integer, but got shape {dims_text(t._array.shape)}")

@@ -315,7 +315,7 @@ def _sigmoid_grad_grad(ctx: Any, g: Tensor) -> tuple:
 def _tanh_grad_kernel(xp: Any, y: Any, dy: Any) -> Any:
     """dy * (1 - y^2), reusing the one temporary (y and dy have one shape here)."""
     out = y * y
-    if out.shape != dy.shape or out.dtype != dy.dtype:
+    if not dy.ndim or out.shape != dy.shape or out.dtype != dy.dtype:  # 0-d: NumPy gives a scalar
         return dy * (1 - out)
     xp.subtract(1, out, out=out)
     return xp.multiply(dy, out, out=out)
@@ -732,8 +732,10 @@ def reciprocal(x: Any, name: str | None = None) -> Tensor:
 
 
 def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
-    """Rounds half to even (`tf.math.round`)."""
-    return _run_converted(ROUND, x)
+    """Rounds half to even (`tf.math.round`); integers come back unchanged, as TF's wrapper
+    returns them without running Round."""
+    t = x if type(x) is Tensor else conversion.tensor(x)
+    return t if t.dtype.is_integer else execute(ROUND, (t,))
 
 
 def floor(x: Any, name: str | None = None) -> Tensor:

@@ -78,6 +78,15 @@ def main():
     for step, outs in kept:
         for i, got in enumerate(outs):
             check(got, expected_reduce((500,), np.float32, size, "sum", salt=step * 10 + i), f"kept {step}/{i}")
+    # Keeping every result: past the pool, results are copies and the pool stops growing.
+    hoard = []
+    for step in range(8):
+        batch = [value((300,), np.float32, rank, salt=100 + step * 10 + i) for i in range(4)]
+        hoard.append((step, comm.all_reduce(batch)))
+    for step, outs in hoard:
+        for i, got in enumerate(outs):
+            check(got, expected_reduce((300,), np.float32, size, "sum", salt=100 + step * 10 + i), f"hoard {step}/{i}")
+    assert all(len(pool) <= 3 for pool in comm._workspace.values()), "the packing pool grew past its size"
 
     assert comm.all_reduce_scalar(rank + 1) == size * (size + 1) // 2
     assert abs(comm.all_reduce_scalar(float(rank), op="mean") - (size - 1) / 2) < 1e-12
