@@ -258,3 +258,17 @@ def test_tanh_gradient_of_a_scalar():
         y = tf.tanh(x)
     g = tape.gradient(y, x)
     assert g.shape == () and abs(float(g.numpy()) - (1 - np.tanh(0.5) ** 2)) < 1e-6
+
+
+def test_gradient_of_a_variable_with_respect_to_itself_is_the_seed():
+    """TF differentiates a variable target as its handle: ones (or output_gradients), watched or not."""
+    v = tf.Variable([1.0, 2.0])
+    u = tf.Variable(1.0, trainable=False)
+    w = tf.Variable(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = v * 2.0
+    np.testing.assert_array_equal(tape.gradient(v, v).numpy(), [1.0, 1.0])
+    np.testing.assert_array_equal(tape.gradient([v, y], v).numpy(), [3.0, 3.0])
+    np.testing.assert_array_equal(tape.gradient(v, v, output_gradients=tf.constant([3.0, 4.0])).numpy(), [3.0, 4.0])
+    assert tape.gradient(v, w) is None
+    assert float(tape.gradient(u, u).numpy()) == 1.0

@@ -985,6 +985,12 @@ REVIEW = [
     "v = tf.Variable(0.25)\nwith tf.GradientTape() as t:\n    y = tf.tanh(v) * 2.0\n"
     "g = t.gradient(y, v)\nprint(g.shape, g.dtype, round(float(g), 5))",
 ]
+REVIEW += [
+    "v = tf.Variable([1., 2.]); w = tf.Variable(3.)\nwith tf.GradientTape(persistent=True) as t:\n"
+    "    y = v * 2.\nprint(t.gradient(v, v), t.gradient(v, [v, w]), t.gradient([v, y], v), "
+    "t.gradient(v, v, output_gradients=tf.constant([3., 4.])), t.gradient(v, w))",
+    "u = tf.Variable(1., trainable=False)\nwith tf.GradientTape() as t:\n    pass\nprint(t.gradient(u, u))",
+]
 FIXED += REVIEW
 FIXED += REFLECTED
 

@@ -212,7 +212,12 @@ class GradientTape:
                 if isinstance(t, UnreadVariable):
                     t = t._variable
                 if isinstance(t, Variable):
-                    t = t.read_value()
+                    # TF differentiates a variable target as its handle: d(v)/d(v) is the seed
+                    # (watched or not); no recorded op produces the handle, so nothing else is.
+                    if _differentiable(t):
+                        _accumulate(grads, t, _ones_like(t.read_value()) if seed is None
+                                    else math_ops.conversion.tensor(seed))
+                    continue
                 if id(t) not in self._tracked or not _differentiable(t):
                     continue
                 g = _ones_like(t) if seed is None else math_ops.conversion.tensor(seed)
