@@ -27,7 +27,7 @@ def mismatch(op: Op, x: Tensor, y: Tensor, index: int = 1) -> errors.OpError:
 
 _flags = context.flags
 _thread = context.thread
-_SCALAR_TYPES = SCALAR_TYPES = frozenset((float, int, bool))
+SCALAR_TYPES = frozenset((float, int, bool))
 # (type, value, NumPy dtype) -> constant on the default device, for operands like the 2.0 in
 # `x * 2.0` outside device scopes. -0.0 and NaN are never cached (they compare unlike keys).
 _scalars: dict = {}
@@ -65,7 +65,7 @@ def _like(value: Any, other: Tensor, strict: bool = True) -> Tensor:
     """
     if type(value) is Tensor:
         return value
-    if type(value) in _SCALAR_TYPES:
+    if type(value) in SCALAR_TYPES:
         return _scalar_like(value, other, strict)
     as_tensor = getattr(value, "_as_tensor", None)
     if as_tensor is not None:
