@@ -60,7 +60,7 @@ def bench_raw(tensors: dict[str, np.ndarray], directory: str) -> tuple[float, fl
 
 
 def bench_eagerflow(tensors: dict[str, np.ndarray], directory: str) -> tuple[float, float]:
-    from eagerflow.checkpoint.formats.tensor_bundle import BundleReader, write_bundle
+    from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader, write_bundle
 
     prefix = os.path.join(directory, "ef", "ckpt")
     write_s = timed(lambda: write_bundle(prefix, tensors))

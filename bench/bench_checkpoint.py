@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument("--dir", default=None)
     args = parser.parse_args()
     import eagerflow as ef
-    from eagerflow.api import train
+    from eagerflow import train
 
     per = args.mib * (1 << 20) // args.count // 4
     arrays = [np.random.default_rng(i).standard_normal(per, dtype=np.float32) for i in range(args.count)]

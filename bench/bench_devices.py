@@ -19,7 +19,7 @@ import timeit
 import numpy as np
 
 import eagerflow as tf
-from eagerflow.framework import devices, transfers
+from eagerflow._src.framework import devices, transfers
 
 MB = 1 << 20
 COPY_REPEATS = 15

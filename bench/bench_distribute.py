@@ -13,7 +13,7 @@ import numpy as np
 from mpi4py import MPI
 
 import eagerflow as tf
-from eagerflow.api import distribute
+from eagerflow import distribute
 
 
 def best_of(fn, repeats, comm):

@@ -15,7 +15,7 @@ import time
 import numpy as np
 from mpi4py import MPI
 
-from eagerflow.distribute.collectives import MpiCommunicator
+from eagerflow._src.distribute.collectives import MpiCommunicator
 
 
 def timed(comm, fn, reps):

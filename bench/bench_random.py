@@ -10,8 +10,8 @@ import time
 
 import numpy as np
 
-from eagerflow.api import random as tf_random
-from eagerflow.ops.random import distributions, philox, seeds
+from eagerflow import random as tf_random
+from eagerflow._src.ops.random import distributions, philox, seeds
 
 N = 16 * 1024 * 1024
 REPEATS = 5

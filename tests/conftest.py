@@ -8,7 +8,7 @@ settings.load_profile("eagerflow")
 
 
 def pytest_collection_modifyitems(config, items):
-    from eagerflow.framework import devices
+    from eagerflow._src.framework import devices
 
     has_gpu = any(d.device_type == "GPU" for d in devices.logical_devices())
     if has_gpu:

@@ -6,11 +6,11 @@ import sys
 
 import pytest
 
-from eagerflow.backends import host_memory
+from eagerflow._src.backends import host_memory
 
 GLIBC = hasattr(ctypes.CDLL(None), "gnu_get_libc_version")
 PROBE = ("import eagerflow\neagerflow.constant(1.0)  # the CPU backend loads with the first device\n"
-         "from eagerflow.backends import host_memory\nprint(host_memory.tuned)")
+         "from eagerflow._src.backends import host_memory\nprint(host_memory.tuned)")
 
 
 def _tuned_in_subprocess(**env: str) -> str:

@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from eagerflow.api import random as tf_random
-from eagerflow.variables import Variable
+from eagerflow import random as tf_random
+from eagerflow._src.variables import Variable
 from tests.ops.test_random_ops import CASES, bits, case_id
 
 
@@ -162,7 +162,7 @@ def test_errors_match_tensorflow():
         tf_random.Generator.from_seed(1, alg="foo")
     with pytest.raises(ValueError, match="minval and maxval must be both `None` or both"):
         tf_random.Generator.from_seed(1).uniform([2], minval=None, maxval=3, dtype="int32")
-    from eagerflow.framework import errors
+    from eagerflow._src.framework import errors
     with pytest.raises(errors.InvalidArgumentError, match="Need minval < maxval, got 5 >= 3"):
         tf_random.Generator.from_seed(1).uniform([2], minval=5, maxval=3, dtype="int32")
     with pytest.raises(errors.InvalidArgumentError, match="Value for attr 'dtype' of int8"):

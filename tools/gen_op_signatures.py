@@ -32,12 +32,12 @@ from tensorflow.python.framework import op_def_registry  # noqa: E402
 
 
 def registered_op_names() -> list[str]:
-    """Every op eagerflow declares: importing each module under eagerflow.ops declares them all,
+    """Every op eagerflow declares: importing each module under eagerflow._src.ops declares them all,
     the lazily loaded random and training ops too."""
-    import eagerflow.ops
-    from eagerflow.framework.op import REGISTRY
+    import eagerflow._src.ops
+    from eagerflow._src.framework.op import REGISTRY
 
-    for module in pkgutil.walk_packages(eagerflow.ops.__path__, "eagerflow.ops."):
+    for module in pkgutil.walk_packages(eagerflow._src.ops.__path__, "eagerflow._src.ops."):
         importlib.import_module(module.name)
     return sorted(REGISTRY)
 

@@ -10,15 +10,10 @@ import sys
 
 
 def alias_tensorflow() -> None:
-    """Makes `import tensorflow` (and `tensorflow.xyz` namespaces) resolve to eagerflow."""
-    import eagerflow
+    """Makes `import tensorflow` (and `tensorflow.xyz` submodules) resolve to eagerflow."""
+    from eagerflow._src import tensorflow_alias
 
-    sys.modules["tensorflow"] = eagerflow
-    for name in ("math", "linalg", "nn", "dtypes", "config", "debugging", "random", "errors",
-                 "train", "distribute", "optimizers"):
-        module = getattr(eagerflow, name, None)
-        if module is not None and hasattr(module, "__name__"):
-            sys.modules[f"tensorflow.{name}"] = module
+    tensorflow_alias.install()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,7 +6,7 @@ import os
 import types
 
 import eagerflow
-from eagerflow.api import train
+from eagerflow import train
 
 DATA = os.path.join(os.path.dirname(__file__), os.pardir, "data")
 FIXTURES = os.path.join(DATA, "tf_train_checkpoints")

@@ -6,9 +6,9 @@ import os
 import numpy as np
 import pytest
 
-from eagerflow.checkpoint.formats import protos
-from eagerflow.checkpoint.formats.tensor_bundle import BundleReader
-from eagerflow.framework import errors
+from eagerflow._src.checkpoint.formats import protos
+from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader
+from eagerflow._src.framework import errors
 from helpers import ef
 
 train = ef.train
@@ -60,7 +60,7 @@ def test_round_trip_restores_values(tmp_path):
 def test_restore_hands_the_read_buffer_to_the_variable(tmp_path):
     """A plain variable takes the freshly read array as its buffer (no second copy); tensors read
     before the restore keep their values, and later updates still write in place."""
-    from eagerflow.ops import state_ops
+    from eagerflow._src.ops import state_ops
 
     v = ef.Variable(np.arange(6, dtype=np.float32).reshape(2, 3))
     prefix = train.Checkpoint(v=v).write(str(tmp_path / "c"))
@@ -228,7 +228,7 @@ def test_write_leaves_no_temporary_files(tmp_path):
 
 
 def test_progress_bar_silent_off_terminal(tmp_path, capsys):
-    from eagerflow.checkpoint.progress import ProgressBar
+    from eagerflow._src.checkpoint.progress import ProgressBar
 
     bar = ProgressBar("x", threshold=1)
     bar(10, 100)
@@ -241,7 +241,7 @@ def test_progress_bar_shown_on_terminal_for_large_transfers():
     pytest.importorskip("tqdm")
     import io
 
-    from eagerflow.checkpoint.progress import ProgressBar
+    from eagerflow._src.checkpoint.progress import ProgressBar
 
     class Tty(io.StringIO):
         def isatty(self):

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.tensorflow
 
 from helpers import ef, make_fixtures  # noqa: E402
 
-from eagerflow.checkpoint.state import from_text, to_text, CheckpointState  # noqa: E402
+from eagerflow._src.checkpoint.state import from_text, to_text, CheckpointState  # noqa: E402
 
 
 def _values(module):

@@ -17,7 +17,7 @@ train = ef.train
 SAVER = textwrap.dedent("""
     import sys
     import numpy as np
-    from eagerflow.api import train
+    from eagerflow import train
     import eagerflow as tf
     v = tf.Variable(np.zeros(8 << 20, np.float32))  # 32 MiB
     manager = train.CheckpointManager(train.Checkpoint(v=v), sys.argv[1], max_to_keep=2)

@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from eagerflow.framework import errors
+from eagerflow._src.framework import errors
 from helpers import ef
 
 train = ef.train

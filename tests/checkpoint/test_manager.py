@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from eagerflow.checkpoint import state as state_lib
+from eagerflow._src.checkpoint import state as state_lib
 from helpers import ef
 
 train = ef.train

@@ -8,7 +8,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from eagerflow.framework import errors
+from eagerflow._src.framework import errors
 from helpers import ef
 
 pytest.importorskip("safetensors")

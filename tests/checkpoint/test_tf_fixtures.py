@@ -6,7 +6,7 @@ import os
 import numpy as np
 import pytest
 
-from eagerflow.checkpoint.graph import ObjectGraph
+from eagerflow._src.checkpoint.graph import ObjectGraph
 from helpers import ef, fixture, make_fixtures
 
 train = ef.train

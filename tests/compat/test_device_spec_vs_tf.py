@@ -10,8 +10,8 @@ tf = pytest.importorskip("tensorflow")
 
 from tensorflow.python.eager import context as tf_context  # noqa: E402
 
-from eagerflow.framework.device_spec import DeviceSpec, canonical_name  # noqa: E402
-from eagerflow.framework.device_types import (LogicalDevice, LogicalDeviceConfiguration,  # noqa: E402
+from eagerflow._src.framework.device_spec import DeviceSpec, canonical_name  # noqa: E402
+from eagerflow._src.framework.device_types import (LogicalDevice, LogicalDeviceConfiguration,  # noqa: E402
                                               PhysicalDevice, VirtualDeviceConfiguration)
 
 pytestmark = pytest.mark.tensorflow

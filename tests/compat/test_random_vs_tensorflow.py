@@ -7,7 +7,7 @@ import pytest
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 tf = pytest.importorskip("tensorflow")
 
-from eagerflow.api import random as ef_random  # noqa: E402
+from eagerflow import random as ef_random  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
 

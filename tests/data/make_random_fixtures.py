@@ -3,7 +3,7 @@
 Run with the TF venv: ``TF_CPP_MIN_LOG_LEVEL=3 .venv-compat/bin/python
 tests/data/make_random_fixtures.py``. Each case is ``case_<i>`` (raw bits, as
 unsigned ints of the output's width) plus a JSON spec in ``spec_<i>`` that the
-test replays with eagerflow.ops.philox. No pickles.
+test replays with eagerflow._src.ops.philox. No pickles.
 """
 
 import json

@@ -5,8 +5,8 @@ three logical CPUs (`reset_for_tests`) and the process's original one back after
 """
 import pytest
 
-from eagerflow.framework import devices as devices_lib
-from eagerflow.framework.device_types import LogicalDeviceConfiguration
+from eagerflow._src.framework import devices as devices_lib
+from eagerflow._src.framework.device_types import LogicalDeviceConfiguration
 
 
 @pytest.fixture

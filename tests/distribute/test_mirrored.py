@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
-from eagerflow.api import distribute
+from eagerflow import distribute
 
 ON_READ = tf.VariableSynchronization.ON_READ
 AGG = tf.VariableAggregation

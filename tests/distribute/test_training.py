@@ -5,8 +5,8 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
-from eagerflow.api import distribute
-from eagerflow.framework.transfers import reset_transfer_stats, transfer_stats
+from eagerflow import distribute
+from eagerflow._src.framework.transfers import reset_transfer_stats, transfer_stats
 from tests.distribute import training
 
 

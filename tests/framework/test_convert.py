@@ -59,12 +59,20 @@ def test_lossy_dtype_raises_tf_type_error(value, dtype, message):
     (True, tf.complex128, "<tf.Tensor: shape=(), dtype=complex128, numpy=(1+0j)>"),
     (300, tf.uint8, "<tf.Tensor: shape=(), dtype=uint8, numpy=44>"),
     (2**31, tf.int32, "<tf.Tensor: shape=(), dtype=int32, numpy=-2147483648>"),
-    ([1, True], tf.bfloat16, "<tf.Tensor: shape=(2,), dtype=bfloat16, numpy=array([1, 1], dtype=bfloat16)>"),
     ([2**63], tf.uint64, "<tf.Tensor: shape=(1,), dtype=uint64, numpy=array([9223372036854775808], dtype=uint64)>"),
     (1e40, tf.float64, "<tf.Tensor: shape=(), dtype=float64, numpy=1e+40>"),
 ])
 def test_dtype_converts_python_values_of_compatible_kind(value, dtype, expected):
     assert repr(tf.constant(value, dtype=dtype)) == expected
+
+
+def test_bfloat16_from_python_values_prints_numpy_repr():
+    # NumPy words ml_dtypes' types per release (`dtype=bfloat16` up to ml_dtypes 0.6,
+    # `dtype=dtype(bfloat16)` from 0.7); TF 2.21 prints NumPy's repr, so we compare with it.
+    import ml_dtypes
+
+    want = repr(np.array([1, 1], dtype=ml_dtypes.bfloat16))
+    assert repr(tf.constant([1, True], dtype=tf.bfloat16)) == f"<tf.Tensor: shape=(2,), dtype=bfloat16, numpy={want}>"
 
 
 def test_dtype_casts_numpy_arrays():

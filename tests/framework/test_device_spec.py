@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from eagerflow.framework.device_spec import DeviceSpec, DeviceSpecV2, canonical_name
+from eagerflow._src.framework.device_spec import DeviceSpec, DeviceSpecV2, canonical_name
 
 PARSED = [
     ("CPU:1", "/device:CPU:1", (None, None, None, "CPU", 1)),

@@ -3,7 +3,7 @@ import pickle
 
 import pytest
 
-from eagerflow.framework.device_types import (LogicalDevice, LogicalDeviceConfiguration, PhysicalDevice,
+from eagerflow._src.framework.device_types import (LogicalDevice, LogicalDeviceConfiguration, PhysicalDevice,
                                               VirtualDeviceConfiguration)
 
 

@@ -199,7 +199,7 @@ def test_import_and_physical_listing_do_not_initialize():
     out = run_fresh("""
         import sys
         print('cupy' in sys.modules)
-        from eagerflow.framework import devices
+        from eagerflow._src.framework import devices
         tf.config.list_physical_devices()
         print(devices.registry.initialized())
         tf.config.list_logical_devices()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
-from eagerflow.framework import dtypes
+from eagerflow._src.framework import dtypes
 
 
 def test_dtype_str_and_repr():

@@ -12,10 +12,10 @@ import sys
 import pytest
 
 import eagerflow as tf
-import eagerflow.ops
-from eagerflow.framework.op import REGISTRY
-from eagerflow.framework.op_signatures import KERNELS, SIGNATURES
-from eagerflow.ops import reduce_ops
+import eagerflow._src.ops
+from eagerflow._src.framework.op import REGISTRY
+from eagerflow._src.framework.op_signatures import KERNELS, SIGNATURES
+from eagerflow._src.ops import reduce_ops
 
 
 def _message(fn):
@@ -98,7 +98,7 @@ def test_op_without_tf_opdef_keeps_plain_message():
 
 
 def _declare_all_ops():
-    for module in pkgutil.walk_packages(eagerflow.ops.__path__, "eagerflow.ops."):
+    for module in pkgutil.walk_packages(eagerflow._src.ops.__path__, "eagerflow._src.ops."):
         importlib.import_module(module.name)  # random and training ops load lazily
 
 
@@ -151,9 +151,9 @@ def test_no_kernel_message_sorts_attrs_and_lists_kernels():
 
 def test_import_does_not_load_signatures():
     code = ("import sys, eagerflow as tf\n"
-            "loaded = 'eagerflow.framework.op_signatures' in sys.modules\n"
+            "loaded = 'eagerflow._src.framework.op_signatures' in sys.modules\n"
             "try:\n    tf.math.sqrt(tf.constant([4]))\nexcept tf.errors.InvalidArgumentError:\n    pass\n"
-            "print(loaded, 'eagerflow.framework.op_signatures' in sys.modules)")
+            "print(loaded, 'eagerflow._src.framework.op_signatures' in sys.modules)")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False True"
 
@@ -164,11 +164,11 @@ def test_no_op_accepts_a_dtype_tensorflow_rejects():
     import importlib
     import pkgutil
 
-    import eagerflow.ops
-    from eagerflow.framework.op import CPP_NAMES, REGISTRY
-    from eagerflow.framework.op_signatures import SIGNATURES
+    import eagerflow._src.ops
+    from eagerflow._src.framework.op import CPP_NAMES, REGISTRY
+    from eagerflow._src.framework.op_signatures import SIGNATURES
 
-    for module in pkgutil.walk_packages(eagerflow.ops.__path__, "eagerflow.ops."):
+    for module in pkgutil.walk_packages(eagerflow._src.ops.__path__, "eagerflow._src.ops."):
         importlib.import_module(module.name)
     names = {cpp: name for name, cpp in CPP_NAMES.items()}
     allowed_extra = {"AddV2": {"string"}}

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
-from eagerflow import backends
-from eagerflow.framework import devices, transfers
+from eagerflow._src import backends
+from eagerflow._src.framework import devices, transfers
 
 PREFIX = "/job:localhost/replica:0/task:0/device:"
 

@@ -6,11 +6,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import eagerflow as tf
-from eagerflow.framework import context
-from eagerflow.ops import array_ops as A
-from eagerflow.ops import join_split_ops as J
-from eagerflow.ops import gather_scatter_ops as G
-from eagerflow.ops import indexing_ops as S
+from eagerflow._src.framework import context
+from eagerflow._src.ops import array_ops as A
+from eagerflow._src.ops import join_split_ops as J
+from eagerflow._src.ops import gather_scatter_ops as G
+from eagerflow._src.ops import indexing_ops as S
 from tests.ops.specs.array_specs import SPECS
 
 InvalidArgumentError = tf.errors.InvalidArgumentError
@@ -485,7 +485,7 @@ def _unbroadcast(g, shape):
 
 def _vjp(fn, args, positions, cotangents):
     """Gradients of sum(fn(args) * cotangents) for args at `positions`, via the recorded ops."""
-    from eagerflow.framework.op import GradContext
+    from eagerflow._src.framework.op import GradContext
 
     tape = _RecordingTape()
     thread = context.thread

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
-from eagerflow.framework import errors
-from eagerflow.ops import array_ops, conversion, indexing_ops, join_split_ops, linalg_ops
-from eagerflow.ops.array_args import INT32_64
+from eagerflow._src.framework import errors
+from eagerflow._src.ops import array_ops, conversion, indexing_ops, join_split_ops, linalg_ops
+from eagerflow._src.ops.array_args import INT32_64
 
 RESHAPE_SUMMARY = ("Op<name=Reshape; signature=tensor:T, shape:Tshape -> output:T; attr=T:type; "
                    "attr=Tshape:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>")

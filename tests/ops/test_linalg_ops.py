@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import eagerflow as tf
-from eagerflow.ops import linalg_ops as L
+from eagerflow._src.ops import linalg_ops as L
 
 
 def _c(x, dtype=tf.float32):

@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
-from eagerflow.framework import context
-from eagerflow.framework.op import GradContext
-from eagerflow.ops import math_ops, reduce_ops
+from eagerflow._src.framework import context
+from eagerflow._src.framework.op import GradContext
+from eagerflow._src.ops import math_ops, reduce_ops
 from tests.ops.specs import math_specs
 
 

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 import eagerflow as tf
-from eagerflow.ops import nn_ops as N
+from eagerflow._src.ops import nn_ops as N
 
 
 def _c(x, dtype=tf.float32):

@@ -10,7 +10,7 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from eagerflow.ops.random import distributions, glibc_math, philox, seeds
+from eagerflow._src.ops.random import distributions, glibc_math, philox, seeds
 
 
 

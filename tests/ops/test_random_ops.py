@@ -8,10 +8,10 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from eagerflow.api import random as tf_random
-from eagerflow.framework import errors
-from eagerflow.framework.convert import convert_to_tensor
-from eagerflow.framework.tensor import Tensor
+from eagerflow import random as tf_random
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.convert import convert_to_tensor
+from eagerflow._src.framework.tensor import Tensor
 
 FIXTURES = os.path.join(os.path.dirname(__file__), os.pardir, "data", "random_fixtures.npz")
 CPU = "{{function_node __wrapped__%s_device_/job:localhost/replica:0/task:0/device:CPU:0}} "

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from eagerflow.checkpoint.formats import protos, table
-from eagerflow.checkpoint.formats.tensor_bundle import BundleReader, data_filename
-from eagerflow.framework import errors
+from eagerflow._src.checkpoint.formats import protos, table
+from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader, data_filename
+from eagerflow._src.framework import errors
 from tf_bundle_fixtures import fixture_prefix
 
 FIXTURE = "savev2"

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from eagerflow.checkpoint.formats import table
-from eagerflow.framework import errors
+from eagerflow._src.checkpoint.formats import table
+from eagerflow._src.framework import errors
 from tf_bundle_fixtures import fixture_prefix
 
 

@@ -11,9 +11,9 @@ import ml_dtypes
 import numpy as np
 import pytest
 
-from eagerflow.checkpoint.formats import protos, table
-from eagerflow.checkpoint.formats.tensor_bundle import BundleReader, data_filename, write_bundle
-from eagerflow.framework import errors
+from eagerflow._src.checkpoint.formats import protos, table
+from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader, data_filename, write_bundle
+from eagerflow._src.framework import errors
 from tf_bundle_fixtures import copy_fixture, fixture_prefix, fixtures
 
 VALUE = "/.ATTRIBUTES/VARIABLE_VALUE"
@@ -286,7 +286,7 @@ def test_unparseable_entry_is_data_loss(tmp_path):
 _WRITER = textwrap.dedent("""
     import os, sys, time
     import numpy as np
-    from eagerflow.checkpoint.formats.tensor_bundle import write_bundle
+    from eagerflow._src.checkpoint.formats.tensor_bundle import write_bundle
 
     prefix, mode = sys.argv[1], sys.argv[2]
     tensors = {f"v{i}": np.full(4 << 20, i, np.float32) for i in range(8)}  # 128 MiB

@@ -9,7 +9,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 from eagerflow import errors  # noqa: E402
-from eagerflow.api import distribute  # noqa: E402
+from eagerflow import distribute  # noqa: E402
 from tests.distribute import training  # noqa: E402
 
 how = sys.argv[1]

@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 import eagerflow as tf  # noqa: E402
 from eagerflow import errors  # noqa: E402
-from eagerflow.api import distribute, train  # noqa: E402
+from eagerflow import distribute, train  # noqa: E402
 from tests.distribute import training  # noqa: E402
 
 STEPS = 8

@@ -8,7 +8,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
 import eagerflow as tf  # noqa: E402
-from eagerflow.api import distribute  # noqa: E402
+from eagerflow import distribute  # noqa: E402
 from tests.distribute import training  # noqa: E402
 
 strategy = distribute.MultiWorkerMirroredStrategy()

@@ -1,10 +1,10 @@
 """Specs for the array family (`tf.reshape`, `tf.gather`, `tf.pad`, ...)."""
 import numpy as np
 
-from eagerflow.ops import array_ops as A
-from eagerflow.ops import join_split_ops as J
-from eagerflow.ops import gather_scatter_ops as G
-from eagerflow.ops import indexing_ops as S
+from eagerflow._src.ops import array_ops as A
+from eagerflow._src.ops import join_split_ops as J
+from eagerflow._src.ops import gather_scatter_ops as G
+from eagerflow._src.ops import indexing_ops as S
 from tests.ops.specs import OpSpec
 
 ALL = ("float32", "float64", "int32", "int64", "bool")

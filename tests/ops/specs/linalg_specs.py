@@ -1,7 +1,7 @@
 """Specs for matrix products and linear algebra (`tf.linalg`, `tf.einsum`, `tf.norm`)."""
 import numpy as np
 
-from eagerflow.ops import linalg_ops
+from eagerflow._src.ops import linalg_ops
 from tests.ops.specs import OpSpec
 
 FLOATS = ("float32", "float64")

@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 import eagerflow as tf
-from eagerflow.ops import math_ops
+from eagerflow._src.ops import math_ops
 from tests.ops.specs import OpSpec
 
 FLOATS = ("float16", "float32", "float64")

@@ -1,7 +1,7 @@
 """Specs for activations, softmax and losses (`tf.nn`)."""
 import numpy as np
 
-from eagerflow.ops import nn_ops
+from eagerflow._src.ops import nn_ops
 from tests.ops.specs import OpSpec
 
 FLOATS = ("float16", "float32", "float64")

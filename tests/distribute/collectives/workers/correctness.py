@@ -5,8 +5,8 @@ Each rank prints "PASS rank <r>" at the end; any mismatch raises (and the job fa
 import ml_dtypes
 import numpy as np
 
-from eagerflow.distribute.collectives import MpiCommunicator
-from eagerflow.framework import errors
+from eagerflow._src.distribute.collectives import MpiCommunicator
+from eagerflow._src.framework import errors
 
 SHAPES = [(), (1,), (7,), (3, 4), (2, 3, 5), (0,), (0, 3), (1000,)]
 DTYPES = [np.float32, np.float64, np.int32, np.int64, np.uint8, np.float16,

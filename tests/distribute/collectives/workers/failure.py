@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 
-from eagerflow.distribute.collectives import MpiCommunicator
-from eagerflow.framework import errors
+from eagerflow._src.distribute.collectives import MpiCommunicator
+from eagerflow._src.framework import errors
 
 FAIL_AT_STEP = 50
 

@@ -1,0 +1,1 @@
+"""eagerflow's implementation. Nothing here is public API: `eagerflow.<namespace>` re-exports it."""

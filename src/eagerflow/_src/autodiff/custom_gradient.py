@@ -1,0 +1,89 @@
+"""`stop_gradient` and `custom_gradient`: user control over what the tape differentiates."""
+from __future__ import annotations
+
+import functools
+import inspect
+from typing import Any, Callable
+
+from eagerflow._src.framework import context
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import GradContext, Op
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import conversion
+from eagerflow._src.variables import Variable
+
+_thread = context.thread
+
+STOP_GRADIENT = Op("StopGradient", lambda xp, x: x, grad=lambda ctx, dy: (None,))
+
+
+def stop_gradient(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
+    """The same values, seen by tapes as a constant (`tf.stop_gradient`)."""
+    return execute(STOP_GRADIENT, (conversion.tensor(input),))
+
+
+class _VariableReads:
+    """Collects variables read while a custom-gradient function runs (TF passes them on)."""
+
+    def __init__(self) -> None:
+        self.variables: dict[int, Variable] = {}
+
+    def record(self, op: Op, inputs: tuple, attrs: dict, output: Any) -> None:
+        if op.name == "ReadVariableOp" and inputs[0]._trainable:
+            self.variables.setdefault(id(inputs[0]), inputs[0])
+
+
+def custom_gradient(f: Callable | None = None) -> Callable:
+    """Decorator: `f(*args)` returns `(y, grad_fn)`; tapes use `grad_fn(dy)` for its gradient.
+
+    When `f` reads trainable variables, `grad_fn(dy, variables=...)` must return
+    `(input_grads, variable_grads)`, as in TF.
+    """
+    if f is None:
+        return custom_gradient
+    op = Op(f"CustomGradient_{f.__name__}", _never_run, grad=_custom_grad)
+
+    @functools.wraps(f)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        tapes = list(_thread.tapes)
+        reads = _VariableReads()
+        for tape in tapes:
+            tape._pop()
+        _thread.tapes.append(reads)
+        context.add_taping(1)
+        try:
+            result, grad_fn = f(*args, **kwargs)
+        finally:
+            _thread.tapes.remove(reads)
+            context.add_taping(-1)
+            for tape in tapes:
+                tape._push()
+        inputs = [a for a in args if isinstance(a, Tensor)]
+        variables = list(reads.variables.values())
+        if variables and "variables" not in inspect.signature(grad_fn).parameters:
+            raise TypeError("If using @custom_gradient with a function that uses variables, then "
+                            "grad_fn must accept a keyword argument 'variables'.")
+        outputs = [conversion.tensor(o) for o in (result if isinstance(result, (list, tuple)) else [result])]
+        recorded = outputs if len(outputs) > 1 else outputs[0]
+        attrs = {"grad_fn": grad_fn, "variables": variables}
+        for tape in tapes:
+            tape._record_custom(op, tuple(inputs + variables), attrs, recorded)
+        return type(result)(outputs) if isinstance(result, (list, tuple)) else outputs[0]
+
+    return wrapper
+
+
+def _never_run(xp: Any, *arrays: Any) -> None:
+    raise RuntimeError("custom-gradient ops are recorded, never executed")
+
+
+def _custom_grad(ctx: GradContext, dy: Any) -> tuple:
+    grad_fn = ctx.attrs["grad_fn"]
+    variables = ctx.attrs["variables"]
+    if variables:
+        input_grads, variable_grads = grad_fn(dy, variables=variables)
+    else:
+        input_grads, variable_grads = grad_fn(dy), []
+    if not isinstance(input_grads, (list, tuple)):
+        input_grads = [input_grads]
+    return tuple(input_grads) + tuple(variable_grads)

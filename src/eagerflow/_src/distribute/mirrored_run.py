@@ -1,0 +1,123 @@
+"""Running a function once per replica, each replica in its own thread, with `merge_call`.
+
+As in TF's eager MirroredStrategy: replica threads run until each either returns or calls
+`merge_call`; when every replica waits in `merge_call`, the calling thread runs the merge
+function once, in cross-replica context, on the replicas' arguments regrouped into
+`PerReplica` values, hands each replica its part of the result, and lets them go on.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable
+
+from eagerflow._src.distribute import context
+from eagerflow._src.distribute.values import regroup, select_replica
+from eagerflow._src.framework.scopes import device as device_scope
+from eagerflow._src.variables import variable_creator_scope
+
+
+class _Aborted(Exception):
+    """Raised in a replica thread waiting in merge_call when another replica failed."""
+
+
+class _ReplicaThread(threading.Thread):
+    def __init__(self, coordinator: "_Coordinator", index: int, fn: Callable, args: tuple,
+                 kwargs: dict) -> None:
+        super().__init__(name=f"eagerflow-replica-{index}", daemon=True)
+        self.coordinator = coordinator
+        self.index = index
+        self.fn, self.args, self.kwargs = fn, args, kwargs
+        self.outputs: Any = None
+        self.error: BaseException | None = None
+        self.done = False
+        self.merge_request: tuple | None = None  # (merge_fn, args, kwargs) while waiting
+        self.merge_result: Any = None
+
+    def run(self) -> None:
+        c = self.coordinator
+        extended = c.strategy.extended
+        replica = extended._replica_context(self.index)
+        try:
+            with context.enter(c.strategy, replica, self.index), \
+                    device_scope(extended._local_devices[self.index]), \
+                    variable_creator_scope(extended._creator):
+                self.outputs = self.fn(*self.args, **self.kwargs)
+        except _Aborted:
+            pass
+        except BaseException as e:  # handed to the calling thread, re-raised there
+            self.error = e
+        finally:
+            with c.cond:
+                self.done = True
+                c.cond.notify_all()
+
+
+class _Coordinator:
+    def __init__(self, strategy: Any) -> None:
+        self.strategy = strategy
+        self.cond = threading.Condition()
+        self.threads: list[_ReplicaThread] = []
+        self.aborted = False
+
+    def merge_call(self, index: int, merge_fn: Callable, args: tuple, kwargs: dict) -> Any:
+        thread = self.threads[index]
+        with self.cond:
+            thread.merge_request = (merge_fn, args, kwargs)
+            self.cond.notify_all()
+            while thread.merge_request is not None and not self.aborted:
+                self.cond.wait()
+            if self.aborted:
+                raise _Aborted()
+            return thread.merge_result
+
+    def run(self) -> Any:
+        for t in self.threads:
+            t.start()
+        try:
+            while True:
+                with self.cond:
+                    while not all(t.done or t.merge_request is not None for t in self.threads):
+                        self.cond.wait()
+                failed = [t for t in self.threads if t.error is not None]
+                if failed:
+                    raise failed[0].error  # type: ignore[misc]
+                if all(t.done for t in self.threads):
+                    return regroup([t.outputs for t in self.threads])
+                if any(t.done for t in self.threads):
+                    raise RuntimeError("Some replicas made a different number of "
+                                       "replica_context().merge_call() calls.")
+                self._merge()
+        except BaseException:
+            with self.cond:
+                self.aborted = True
+                self.cond.notify_all()
+            raise
+        finally:
+            for t in self.threads:
+                t.join()
+
+    def _merge(self) -> None:
+        requests = [t.merge_request for t in self.threads]
+        merge_fn = requests[0][0]  # type: ignore[index]
+        args = regroup([r[1] for r in requests])  # type: ignore[index]
+        kwargs = regroup([r[2] for r in requests])  # type: ignore[index]
+        with self.strategy.scope():
+            result = merge_fn(self.strategy, *args, **kwargs)
+        with self.cond:
+            for t in self.threads:
+                t.merge_result = select_replica(t.index, result)
+                t.merge_request = None
+            self.cond.notify_all()
+
+
+def call_for_each_replica(strategy: Any, fn: Callable, args: tuple, kwargs: dict) -> Any:
+    """Runs `fn` in one thread per local replica; returns the regrouped outputs."""
+    coordinator = _Coordinator(strategy)
+    coordinator.threads = [
+        _ReplicaThread(coordinator, i, fn, select_replica(i, args), select_replica(i, kwargs))
+        for i in range(len(strategy.extended._local_devices))]
+    strategy.extended._coordinator = coordinator
+    try:
+        return coordinator.run()
+    finally:
+        strategy.extended._coordinator = None

@@ -1,0 +1,190 @@
+"""The eager `Tensor`: an immutable array on one device.
+
+A tensor owns its array and never writes it; nothing hands out a writable reference to it
+(`numpy()` copies, `__array__` gives a read-only view). That is what lets a variable alias a
+tensor's buffer and copy only when it later updates in place.
+Operators (`+`, `@`, `[]`, ...) are installed by `eagerflow._src.ops.operators`, since ops sit
+in the layer above this one.
+"""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.formatting import numpy_text
+from eagerflow._src.framework.tensor_shape import TensorShape
+
+
+class Tensor:
+    """`tf.Tensor`: the base of eager tensors and of the symbolic tensors of traced graphs.
+
+    `isinstance(x, tf.Tensor)` holds for both; operators are installed here.
+    """
+
+    __slots__ = ("__weakref__",)
+
+
+class EagerTensor(Tensor):
+    """An immutable multidimensional array with a dtype, a shape and a device (TF's EagerTensor)."""
+
+    __slots__ = ("_array", "_device")
+    # Makes NumPy defer to our reflected operators (`ndarray + Tensor` -> Tensor).
+    __array_priority__ = 100
+
+    def __init__(self, array: Any, device: Any) -> None:
+        self._array = array
+        self._device = device
+
+    # --- description -------------------------------------------------------------------------
+    @property
+    def dtype(self) -> _dtypes.DType:
+        return _dtypes.from_numpy(self._array.dtype)
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape._from_tuple(self._array.shape)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    def set_shape(self, shape: Any) -> None:
+        if not self.shape.is_compatible_with(shape):
+            raise ValueError(f"Tensor's shape {self.shape} is not compatible with supplied shape {TensorShape(shape)}.")
+
+    @property
+    def ndim(self) -> int:
+        return self._array.ndim
+
+    @property
+    def device(self) -> str:
+        return self._device.name
+
+    @property
+    def backing_device(self) -> str:
+        return self._device.name
+
+    @property
+    def name(self) -> str:
+        raise AttributeError("Tensor.name is undefined when eager execution is enabled.")
+
+    @property
+    def is_packed(self) -> bool:
+        return False
+
+    # --- values --------------------------------------------------------------------------------
+    def _host(self) -> Any:
+        """The value on the host as NumPy (scalars as NumPy scalars). Shared: do not write."""
+        array = self._device.backend.to_host(self._array)
+        if array.ndim == 0 and isinstance(array, np.ndarray):
+            return array[()]
+        return array
+
+    def numpy(self) -> Any:
+        """A copy of the value as a NumPy array (a NumPy scalar for rank 0)."""
+        value = self._host()
+        return value.copy() if isinstance(value, np.ndarray) else value
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        array = np.asarray(self._device.backend.to_host(self._array))
+        if dtype is not None and array.dtype != dtype:
+            return array.astype(dtype)
+        if copy:
+            return array.copy()
+        view = array.view()
+        view.flags.writeable = False
+        return view
+
+    def __len__(self) -> int:
+        if self._array.ndim == 0:
+            raise TypeError("Scalar tensor has no `len()`")
+        return self._array.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self._array.ndim == 0:
+            raise TypeError("Cannot iterate over a scalar tensor.")
+        from eagerflow._src.ops import join_split_ops  # an op per element, as TF's unstack
+
+        return iter(join_split_ops.unstack(self))
+
+    def _scalar(self, what: str) -> Any:
+        if self._array.ndim != 0 and self._array.size != 1:
+            raise errors.InvalidArgumentError(None, None, f"Input of {what} must be a scalar or have one element; got shape {self.shape}")
+        return self._host().reshape(()) if isinstance(self._host(), np.ndarray) else self._host()
+
+    def __bool__(self) -> bool:
+        if self._array.ndim != 0 and self._array.size != 1:
+            raise ValueError("The truth value of an array with more than one element is ambiguous. Use a.any() or a.all()")
+        return bool(self._host())
+
+    def __float__(self) -> float:
+        return float(self._host())
+
+    def __int__(self) -> int:
+        return int(self._host())
+
+    def __complex__(self) -> complex:
+        return complex(self._host())
+
+    def __index__(self) -> int:
+        return self._host().__index__()  # TF defers to NumPy, errors included
+
+    def __hash__(self) -> int:
+        raise TypeError("Tensor is unhashable. Instead, use tensor.ref() as the key.")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        # TF's message names its eager tensor class; tensors are immutable there too.
+        raise TypeError("'tensorflow.python.framework.ops.EagerTensor' object does not support item assignment")
+
+    def ref(self) -> "Reference":
+        return Reference(self)
+
+    experimental_ref = ref
+
+    def __copy__(self) -> "Tensor":
+        return self  # immutable
+
+    def __deepcopy__(self, memo: dict) -> "Tensor":
+        return self
+
+    def __reduce__(self):
+        return _rebuild_tensor, (self.numpy(),)
+
+    def __str__(self) -> str:
+        return f"tf.Tensor({numpy_text(self._host())}, shape={self.shape}, dtype={self.dtype.name})"
+
+    def __repr__(self) -> str:
+        return f"<tf.Tensor: shape={self.shape}, dtype={self.dtype.name}, numpy={numpy_text(self._host(), True)}>"
+
+    def __format__(self, spec: str) -> str:
+        # TF formats the NumPy value: f"{t}" is "[1 2]", not str(t).
+        return format(self._host(), spec)
+
+
+def _rebuild_tensor(value: np.ndarray) -> EagerTensor:
+    from eagerflow._src.framework.convert import constant  # unpickling only
+
+    return constant(value)
+
+
+class Reference:
+    """A hashable reference to a tensor or variable (`x.ref()`); `deref()` gives it back."""
+
+    __slots__ = ("_obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self._obj = obj
+
+    def deref(self) -> Any:
+        return self._obj
+
+    def __hash__(self) -> int:
+        return id(self._obj)
+
+    def __eq__(self, other: Any) -> bool:
+        return isinstance(other, Reference) and other._obj is self._obj
+
+    def __repr__(self) -> str:
+        return f"<Reference wrapping {self._obj!r}>"

@@ -1,0 +1,301 @@
+"""Slicing by position and its inverse, padding (`tensor[...]`, `tf.slice`, `tf.strided_slice`,
+`tf.pad`).
+
+Slice and Pad are each other's gradient, so they are declared together; StridedSlice applies
+a normalized NumPy basic index, which variables reuse for their slice-assign.
+"""
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.convert import is_tensor_like
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import conversion
+from eagerflow._src.ops.array_args import (
+    dims_text, index_operands, int_list, int_tuple, ints_of, invalid, matching, static_shape, zeros_like_array,
+)
+
+
+# --- slice, tensor[...], strided_slice -----------------------------------------------------
+def _slice(xp: Any, x: Any, begin: tuple, size: tuple) -> Any:
+    if len(begin) != x.ndim or len(size) != x.ndim:
+        raise invalid(f"Expected begin and size arguments to be 1-D tensors of size {x.ndim}, but got "
+                      f"shapes [{len(begin)}] and [{len(size)}] instead.")
+    index = []
+    for i, (b, s, d) in enumerate(zip(begin, size, x.shape)):
+        if s == -1:
+            s = d - b
+        if not 0 <= b <= d:
+            raise invalid(f"Expected begin[{i}] in [0, {d}], but got {b}")
+        if not 0 <= s or b + s > d:
+            raise invalid(f"Expected size[{i}] in [0, {d - b}], but got {s}")
+        index.append(builtins.slice(b, b + s))
+    return x[tuple(index)]
+
+
+def _slice_grad(ctx: Any, dy: Tensor) -> tuple:
+    shape = static_shape(ctx.inputs[0])
+    begin = ctx.attrs["begin"]
+    pads = tuple((b, d - b - s) for b, s, d in zip(begin, static_shape(dy), shape))
+    return (execute(PAD, (dy,), {"paddings": pads}),)
+
+
+SLICE = Op("Slice", _slice, grad=_slice_grad)
+
+
+def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor:  # noqa: A001
+    """The block of `input_` starting at `begin` with extent `size` (-1: to the end) (`tf.slice`);
+    `begin` and `size` share one int32/int64 dtype (TF's InvalidArgumentError otherwise)."""
+    x = conversion.tensor(input_)
+    b, s = int_tuple(begin), int_tuple(size)
+    if b and s:  # lists of ints; TF infers float32 for an empty one (no default for Index)
+        return conversion.run(SLICE, (x,), {"begin": b, "size": s}, True)
+    fallback = conversion.takes_fallback(input_, begin, size)
+    bt, st = index_operands(SLICE, "Index", [begin, size], None, fallback, positions=(1, 2))
+    if bt._array.ndim != 1 or st._array.ndim != 1:
+        raise conversion.kernel_error(
+            SLICE, (x,), f"Expected begin and size arguments to be 1-D tensors of size {x._array.ndim}, but got "
+            f"shapes {dims_text(bt._array.shape)} and {dims_text(st._array.shape)} instead.", fallback)
+    return conversion.run(SLICE, (x,), {"begin": ints_of(bt), "size": ints_of(st)}, fallback)
+
+
+_INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
+                "tf.int32/tf.int64 tensors are valid indices, got {!r}")
+
+
+def _index_item(item: Any) -> Any:
+    if item is None or item is Ellipsis:
+        return item
+    if isinstance(item, (int, np.integer)) and not isinstance(item, (bool, np.bool_)):
+        return int(item)
+    if isinstance(item, builtins.slice):
+        return builtins.slice(*(None if v is None else _index_item(v) for v in (item.start, item.stop, item.step)))
+    if is_tensor_like(item):
+        t = conversion.tensor(item)
+        if t.ndim == 0 and t.dtype in (_dtypes.int32, _dtypes.int64):
+            return int(t.numpy())
+    raise TypeError(_INDEX_ERROR.format(item))
+
+
+def normalize_index(key: Any) -> tuple:
+    """A Python index expression as a tuple of ints, slices, Ellipsis and None (TF's rules).
+
+    The tuple is a valid NumPy basic index with TF's meaning, so the StridedSlice kernel (and
+    the variable slice-assign) apply it directly.
+    """
+    if isinstance(key, (bool, np.bool_)):
+        raise ValueError("mask cannot be scalar.")  # TF treats a bool key as a boolean mask
+    items = key if isinstance(key, (tuple, list)) else (key,)  # TF reads a list key as a tuple
+    return tuple(_index_item(item) for item in items)
+
+
+def _strided_slice(xp: Any, x: Any, index: tuple, error: str | None = None) -> Any:
+    if error is not None:
+        raise invalid(error)
+    if index.count(Ellipsis) > 1:
+        raise invalid("Multiple ellipses in slice spec not allowed")
+    consuming = [i for i, item in enumerate(index) if item is not None and item is not Ellipsis]
+    if len(consuming) > x.ndim:
+        raise invalid(f"Index out of range using input dim {x.ndim}; input has only {x.ndim} dims")
+    dim = 0
+    for pos, item in enumerate(index):
+        if item is Ellipsis:
+            dim = x.ndim - builtins.sum(1 for i in consuming if i > pos)
+        elif isinstance(item, int):
+            size = x.shape[dim]
+            if not -size <= item < size:
+                raise invalid(f"slice index {item + size if item < 0 else item} of dimension {dim} out of bounds.")
+            dim += 1
+        elif isinstance(item, builtins.slice):
+            if item.step == 0:
+                raise invalid(f"strides[{pos}] must be non-zero")
+            dim += 1
+    return xp.asarray(x[index])
+
+
+def _strided_slice_grad_kernel(xp: Any, dy: Any, shape: tuple, index: tuple) -> Any:
+    out = xp.zeros(shape, dtype=dy.dtype)
+    out[index] = dy
+    return out
+
+
+STRIDED_SLICE = Op("StridedSlice", _strided_slice,
+                   grad=lambda ctx, dy: (execute(STRIDED_SLICE_GRAD, (dy,), {
+                       "shape": static_shape(ctx.inputs[0]), "index": ctx.attrs["index"]}),))
+STRIDED_SLICE_GRAD = Op("StridedSliceGrad", _strided_slice_grad_kernel,
+                        grad=lambda ctx, dy: (execute(STRIDED_SLICE, (dy,), {"index": ctx.attrs["index"]}),))
+
+
+def getitem(tensor: Any, key: Any) -> Tensor:
+    """`tensor[key]` with TF's indexing rules (ints, slices, `...`, `tf.newaxis`, int tensors)."""
+    return execute(STRIDED_SLICE, (conversion.tensor(tensor),), {"index": normalize_index(key)})
+
+
+def _masks_to_index(begin: list, end: list, strides: list, begin_mask: int, end_mask: int,
+                    ellipsis_mask: int, new_axis_mask: int, shrink_axis_mask: int) -> tuple[tuple, str | None]:
+    """TF's strided_slice spec (begin/end/strides + bit masks) as a NumPy basic index."""
+    index: list = []
+    error = None
+    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+        bit = 1 << i
+        if ellipsis_mask & bit:
+            index.append(Ellipsis)
+        elif new_axis_mask & bit:
+            index.append(None)
+        elif shrink_axis_mask & bit:
+            if s <= 0 and error is None:
+                error = "only stride 1 allowed on non-range indexing."
+            index.append(b)
+        else:
+            index.append(builtins.slice(None if begin_mask & bit else b, None if end_mask & bit else e, s))
+    return tuple(index), error
+
+
+def strided_slice(input_: Any, begin: Any, end: Any, strides: Any = None, begin_mask: int = 0,
+                  end_mask: int = 0, ellipsis_mask: int = 0, new_axis_mask: int = 0,
+                  shrink_axis_mask: int = 0, var: Any = None, name: str | None = None) -> Tensor:
+    """The strided slice of `input_` described by begin/end/strides and TF's masks (`tf.strided_slice`)."""
+    x = conversion.tensor(input_)
+    b, e = int_list(begin), int_list(end)
+    s = int_list(strides) if strides is not None else [1] * len(b)
+    if not len(b) == len(e) == len(s):
+        index, error = (), (f"Expected begin, end, and strides to be 1D equal size tensors, but got shapes "
+                            f"[{len(b)}], [{len(e)}], and [{len(s)}] instead.")
+    else:
+        index, error = _masks_to_index(b, e, s, int(begin_mask), int(end_mask), int(ellipsis_mask),
+                                       int(new_axis_mask), int(shrink_axis_mask))
+    attrs = {"index": index} if error is None else {"index": index, "error": error}
+    try:
+        return execute(STRIDED_SLICE, (x,), attrs)
+    except errors.OpError as e:
+        # TF passes no strides (None) on as ones_like(begin), a tensor.
+        raise conversion.worded(e, input_, begin, end, *(() if strides is None else (strides,))) from None
+
+
+# --- pad, mirror pad ----------------------------------------------------------------------
+def _check_paddings(x: Any, paddings: tuple) -> None:
+    if len(paddings) != x.ndim:
+        raise invalid(f"The first dimension of paddings must be the rank of inputs"
+                      f"{dims_text((len(paddings), 2))} {dims_text(x.shape)}")
+
+
+def _pad(xp: Any, x: Any, paddings: tuple) -> Any:
+    return _pad_v2(xp, x, zeros_like_array(xp, xp.empty((), dtype=x.dtype)), paddings)
+
+
+def _pad_v2(xp: Any, x: Any, constant_values: Any, paddings: tuple) -> Any:
+    _check_paddings(x, paddings)
+    if constant_values.ndim:
+        raise invalid(f"constant_values must be a scalar. Found: {dims_text(constant_values.shape)}")
+    for before, after in paddings:
+        if before < 0 or after < 0:
+            raise invalid(f"Paddings must be non-negative: {before} {after}")
+    out = xp.full(tuple(b + d + a for (b, a), d in zip(paddings, x.shape)), constant_values, dtype=x.dtype)
+    out[tuple(builtins.slice(b, b + d) for (b, _), d in zip(paddings, x.shape))] = x
+    return out
+
+
+def _pad_grad(ctx: Any, dy: Tensor) -> tuple:
+    paddings = ctx.attrs["paddings"]
+    begin = tuple(b for b, _ in paddings)
+    sliced = execute(SLICE, (dy,), {"begin": begin, "size": static_shape(ctx.inputs[0])})
+    return (sliced,) if len(ctx.inputs) == 1 else (sliced, None)
+
+
+def _mirror_pad(xp: Any, x: Any, paddings: tuple, mode: str) -> Any:
+    _check_paddings(x, paddings)
+    offset = 1 if mode == "REFLECT" else 0
+    for before, after in paddings:
+        if before < 0 or after < 0:
+            raise invalid(f"Paddings must be non-negative: {before} {after}")
+    for (before, after), d in zip(paddings, x.shape):
+        if offset and (before >= d or after >= d):
+            raise invalid(f"paddings must be less than the dimension size: {before}, {after} not less than {d}")
+        if not offset and (before > d or after > d):
+            raise invalid(f"paddings must be no greater than the dimension size: {before}, {after} greater than {d}")
+    return xp.pad(x, paddings, mode="reflect" if offset else "symmetric")
+
+
+def _mirror_pad_grad_kernel(xp: Any, dy: Any, paddings: tuple, mode: str) -> Any:
+    """Folds the mirrored borders of `dy` back onto the values they copied (TF's MirrorPadGrad)."""
+    offset = 1 if mode == "REFLECT" else 0
+    out = dy
+    for axis, (before, after) in enumerate(paddings):
+        n = out.shape[axis] - before - after
+
+        def part(lo: int, hi: int, step: int = 1) -> tuple:
+            return (builtins.slice(None),) * axis + (builtins.slice(lo, hi, step),)
+
+        folded = out[part(before, before + n)].copy()
+        if before:
+            folded[part(offset, offset + before)] += out[part(0, before)][part(None, None, -1)]
+        if after:
+            folded[part(n - after - offset, n - offset)] += out[part(before + n, None)][part(None, None, -1)]
+        out = folded
+    return out
+
+
+PAD = Op("Pad", _pad, grad=_pad_grad)
+PAD_V2 = Op("PadV2", _pad_v2, grad=_pad_grad)
+MIRROR_PAD = Op("MirrorPad", _mirror_pad,
+                grad=lambda ctx, dy: (execute(MIRROR_PAD_GRAD, (dy,), ctx.attrs),))
+MIRROR_PAD_GRAD = Op("MirrorPadGrad", _mirror_pad_grad_kernel,
+                     grad=lambda ctx, dy: (execute(MIRROR_PAD, (dy,), ctx.attrs),))
+
+
+def _int_pairs(paddings: Any) -> tuple | None:
+    """A non-empty list or tuple of [int, int] pairs (the usual paddings) as a tuple, else None."""
+    if (type(paddings) is not list and type(paddings) is not tuple) or not paddings:
+        return None
+    pairs = []
+    for pair in paddings:
+        if (type(pair) is not list and type(pair) is not tuple) or len(pair) != 2 \
+                or type(pair[0]) is not int or type(pair[1]) is not int:
+            return None
+        pairs.append((pair[0], pair[1]))
+    return tuple(pairs)
+
+
+def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any = 0,
+        name: str | None = None) -> Tensor:
+    """`tensor` padded by `paddings[i] = [before, after]` per dimension (`tf.pad`); `paddings` is
+    an int32/int64 matrix with 2 columns (TF's InvalidArgumentError otherwise)."""
+    x = conversion.tensor(tensor)
+    mode = str(mode).upper()
+    args = (tensor, paddings)  # what TF's generated wrapper gets, for its fallback path
+    if mode == "CONSTANT":
+        if not is_tensor_like(constant_values) and np.ndim(constant_values) == 0 and constant_values == 0:
+            op, inputs, attrs = PAD, (x,), {}  # TF uses Pad (zeros, '' for strings) here
+        else:
+            args = (tensor, paddings, constant_values)
+            try:  # constant_values shares the input's dtype attr (input #2 in TF's messages)
+                op, inputs, attrs = PAD_V2, tuple(matching(PAD_V2, [tensor, constant_values], first_index=1)), {}
+            except errors.OpError as e:
+                raise conversion.worded(e, *args) from None
+    elif mode in ("REFLECT", "SYMMETRIC"):
+        op, inputs, attrs = MIRROR_PAD, (x,), {"mode": mode}
+    else:
+        raise ValueError('Value of argument `mode` expected to be one of "CONSTANT", "REFLECT", or "SYMMETRIC". '
+                         f"Received `mode` = {mode}")
+    pairs = _int_pairs(paddings)
+    if pairs is None:
+        fallback = conversion.takes_fallback(*args)
+        (t,) = index_operands(op, "Tpaddings", [paddings], _dtypes.int32, fallback)
+        shape = t._array.shape
+        if len(shape) != 2 or shape[1] != 2:
+            raise conversion.kernel_error(op, inputs, f"paddings must be a matrix with 2 columns: {dims_text(shape)}",
+                                          fallback)
+        pairs = tuple((int(a), int(b)) for a, b in t.numpy().tolist())
+    attrs["paddings"] = pairs
+    try:
+        return execute(op, inputs, attrs)
+    except errors.OpError as e:
+        raise conversion.worded(e, *args) from None
+

@@ -1,0 +1,452 @@
+"""Activations, softmax, losses and bias_add (`tf.nn`).
+
+Each op is declared once with TF's op name, a numerically stable forward on `xp`, its gradient
+(TF's formula, written with eagerflow ops so gradients of gradients work) and its dtypes.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import context, errors
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.ops import array_ops, conversion, math_ops, reduce_ops
+from eagerflow._src.ops.dtype_sets import COMPLEX, FLOAT, REAL
+
+_sigmoid = math_ops.sigmoid
+sigmoid = math_ops.sigmoid  # tf.nn.sigmoid is tf.math.sigmoid
+tanh = math_ops.tanh
+
+_SELU_SCALE = 1.0507009873554804934193349852946
+_SELU_ALPHA = 1.6732632423543772848170429916717
+
+
+def _dims(shape: tuple) -> str:
+    return "[" + ",".join(str(d) for d in shape) + "]"
+
+
+def _invalid(message: str) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(None, None, message)
+
+
+def _mask(condition: Tensor, like: Tensor) -> Tensor:
+    """A 0/1 tensor of `like`'s dtype (a constant for the gradient)."""
+    return math_ops.cast(condition, like.dtype)
+
+
+def _zero(x: Tensor) -> Tensor:
+    return math_ops.zeros_like_same(x)
+
+
+# --- rectifiers: TF's *Grad ops, so the mask is exact (0 at the kink) ---------------------------
+def _relu_grad_grad(ctx: Any, d: Tensor) -> tuple:
+    return (execute(RELU_GRAD, (d, ctx.inputs[1])), None)
+
+
+def _relu6_grad_grad(ctx: Any, d: Tensor) -> tuple:
+    return (execute(RELU6_GRAD, (d, ctx.inputs[1])), None)
+
+
+def _leaky_relu_grad_grad(ctx: Any, d: Tensor) -> tuple:
+    return (execute(LEAKY_RELU_GRAD, (d, ctx.inputs[1]), ctx.attrs), None)
+
+
+# Multiplying by the mask is ~10x faster than xp.where on NumPy; bool * float keeps the float type.
+RELU_GRAD = Op("ReluGrad", lambda xp, dy, x: (dy * (x > 0)).astype(dy.dtype, copy=False),
+               grad=_relu_grad_grad)
+RELU6_GRAD = Op("Relu6Grad", lambda xp, dy, x: xp.where((x > 0) & (x < 6), dy, 0).astype(dy.dtype, copy=False),
+                grad=_relu6_grad_grad)
+LEAKY_RELU_GRAD = Op("LeakyReluGrad",
+                     lambda xp, dy, x, alpha=0.2: xp.where(x > 0, dy, dy * alpha).astype(dy.dtype, copy=False),
+                     grad=_leaky_relu_grad_grad)
+
+_RELU_DTYPES = REAL  # every real type; no bool, no complex
+RELU = Op("Relu", lambda xp, x: xp.maximum(x, 0).astype(x.dtype, copy=False), dtypes=_RELU_DTYPES,
+          grad=lambda ctx, dy: (execute(RELU_GRAD, (dy, ctx.output)),))
+RELU6 = Op("Relu6", lambda xp, x: xp.clip(x, 0, 6).astype(x.dtype, copy=False), dtypes=_RELU_DTYPES,
+           grad=lambda ctx, dy: (execute(RELU6_GRAD, (dy, ctx.inputs[0])),))
+LEAKY_RELU = Op("LeakyRelu",
+                lambda xp, x, alpha=0.2: xp.where(x > 0, x, x * alpha).astype(x.dtype, copy=False),
+                dtypes=FLOAT,
+                grad=lambda ctx, dy: (execute(LEAKY_RELU_GRAD, (dy, ctx.inputs[0]), ctx.attrs),))
+
+
+# --- smooth activations ------------------------------------------------------------------------
+def _elu(xp: Any, x: Any) -> Any:
+    return xp.where(x > 0, x, xp.expm1(xp.minimum(x, 0))).astype(x.dtype, copy=False)
+
+
+def _elu_grad(ctx: Any, dy: Tensor) -> tuple:
+    # TF's EluGrad: dy * (out + 1) where out < 0, else dy.
+    out = ctx.output
+    negative = _mask(math_ops.less(out, _zero(out)), out)
+    return (math_ops.multiply(dy, math_ops.add(math_ops.multiply(negative, out), 1)),)
+
+
+def _selu(xp: Any, x: Any) -> Any:
+    neg = _SELU_SCALE * _SELU_ALPHA * xp.expm1(xp.minimum(x, 0))
+    return xp.where(x > 0, _SELU_SCALE * x, neg).astype(x.dtype, copy=False)
+
+
+def _selu_grad(ctx: Any, dy: Tensor) -> tuple:
+    # TF's SeluGrad: dy * (out + scale * alpha) where out < 0, else dy * scale.
+    out = ctx.output
+    negative = _mask(math_ops.less(out, _zero(out)), out)
+    slope = math_ops.add(math_ops.multiply(negative, math_ops.add(out, _SELU_SCALE * _SELU_ALPHA - _SELU_SCALE)),
+                         _SELU_SCALE)
+    return (math_ops.multiply(dy, slope),)
+
+
+def _softplus(xp: Any, x: Any) -> Any:
+    # TF's kernel: x above -threshold, exp(x) below threshold, log1p(exp(x)) between.
+    threshold = np.log(np.finfo(np.float32 if x.dtype.itemsize < 4 else x.dtype).eps) + 2
+    middle = xp.log1p(xp.exp(xp.clip(x, threshold, -threshold)))
+    out = xp.where(x > -threshold, x, xp.where(x < threshold, xp.exp(xp.minimum(x, 0)), middle))
+    return out.astype(x.dtype, copy=False)
+
+
+def _softsign_grad(ctx: Any, dy: Tensor) -> tuple:
+    x = ctx.inputs[0]
+    return (math_ops.truediv(dy, math_ops.square(math_ops.add(math_ops.abs(x), 1))),)
+
+
+ELU = Op("Elu", _elu, dtypes=FLOAT, grad=_elu_grad)
+SELU = Op("Selu", _selu, dtypes=FLOAT, grad=_selu_grad)
+SOFTPLUS = Op("Softplus", _softplus, dtypes=FLOAT,
+              grad=lambda ctx, dy: (math_ops.multiply(dy, _sigmoid(ctx.inputs[0])),))
+SOFTSIGN = Op("Softsign", lambda xp, x: (x / (1 + xp.abs(x))).astype(x.dtype, copy=False), dtypes=FLOAT,
+              grad=_softsign_grad)
+
+
+# --- softmax -----------------------------------------------------------------------------------
+def _check_logits(x: Any) -> None:
+    if x.ndim < 1:
+        raise _invalid(f"logits must have >= 1 dimension, got {_dims(x.shape)}")
+
+
+def _softmax(xp: Any, x: Any, axis: int = -1) -> Any:
+    _check_logits(x)
+    e = xp.exp(x - reduce_ops.along(xp, "max", x, axis)) if x.size else x.copy()
+    return (e / reduce_ops.along(xp, "sum", e, axis)).astype(x.dtype, copy=False)
+
+
+def _log_softmax(xp: Any, x: Any, axis: int = -1) -> Any:
+    _check_logits(x)
+    if not x.size:
+        return x.copy()
+    shifted = x - reduce_ops.along(xp, "max", x, axis)
+    return (shifted - xp.log(reduce_ops.along(xp, "sum", xp.exp(shifted), axis))).astype(x.dtype, copy=False)
+
+
+def _softmax_grad(ctx: Any, dy: Tensor) -> tuple:
+    s = ctx.output
+    axis = ctx.attrs.get("axis", -1)
+    inner = reduce_ops.reduce_sum(math_ops.multiply(dy, s), axis, keepdims=True)
+    return (math_ops.multiply(math_ops.subtract(dy, inner), s),)
+
+
+def _log_softmax_grad(ctx: Any, dy: Tensor) -> tuple:
+    axis = ctx.attrs.get("axis", -1)
+    total = reduce_ops.reduce_sum(dy, axis, keepdims=True)
+    return (math_ops.subtract(dy, math_ops.multiply(total, math_ops.exp(ctx.output))),)
+
+
+SOFTMAX = Op("Softmax", _softmax, dtypes=FLOAT, grad=_softmax_grad)
+LOG_SOFTMAX = Op("LogSoftmax", _log_softmax, dtypes=FLOAT, grad=_log_softmax_grad)
+
+
+def _softmax_axis(x: Tensor, axis: Any) -> dict:
+    axis = -1 if axis is None else int(axis)
+    ndim = x.ndim
+    if axis != -1 and not -ndim <= axis < ndim:
+        raise errors.InvalidArgumentError(
+            None, None, f"`dim` must be in the range [{-ndim}, {ndim}) where {ndim} is the number of "
+                        f"dimensions in the input. Received: dim={axis}")
+    return {} if axis in (-1, ndim - 1) else {"axis": axis % ndim}
+
+
+# --- losses ------------------------------------------------------------------------------------
+def _l2_loss(xp: Any, x: Any) -> Any:
+    work = x.astype(np.float32) if x.dtype.itemsize < 4 else x
+    return xp.asarray(xp.sum(work * work) / 2).astype(x.dtype)
+
+
+L2_LOSS = Op("L2Loss", _l2_loss, dtypes=FLOAT,
+             grad=lambda ctx, dy: (math_ops.multiply(ctx.inputs[0], dy),))
+
+
+def _sigmoid_xent(xp: Any, logits: Any, labels: Any) -> Any:
+    # TF's composite: max(x, 0) - x * z + log1p(exp(-|x|)).
+    return (xp.maximum(logits, 0) - logits * labels + xp.log1p(xp.exp(-xp.abs(logits)))).astype(logits.dtype)
+
+
+def _sigmoid_xent_grad(ctx: Any, dy: Tensor) -> tuple:
+    logits, labels = ctx.inputs
+    return (math_ops.multiply(dy, math_ops.subtract(_sigmoid(logits), labels)),
+            math_ops.multiply(dy, math_ops.negative(logits)))
+
+
+# Not a TF kernel (TF composes Select/Exp/Log1p); one op here keeps the gradient exact at 0.
+SIGMOID_XENT = Op("SigmoidCrossEntropyWithLogits", _sigmoid_xent, dtypes=FLOAT,
+                  grad=_sigmoid_xent_grad)
+
+
+def _move_last(xp: Any, x: Any, axis: int) -> Any:
+    return x if axis == -1 else xp.moveaxis(x, axis, -1)
+
+
+def _softmax_xent(xp: Any, features: Any, labels: Any, axis: int = -1) -> list:
+    try:
+        shape = np.broadcast_shapes(features.shape, labels.shape)
+    except ValueError:
+        shape = None
+    if shape is None or shape != features.shape:
+        raise _invalid(f"logits and labels must be broadcastable: logits_size={_dims(features.shape)} "
+                       f"labels_size={_dims(labels.shape)}")
+    x = _move_last(xp, features, axis)
+    z = _move_last(xp, xp.broadcast_to(labels, shape), axis)
+    log_p = _log_softmax(xp, x)
+    loss = xp.sum(z * -log_p, axis=-1)
+    backprop = xp.exp(log_p) - z
+    backprop = backprop if axis == -1 else xp.moveaxis(backprop, -1, axis)
+    return [loss.astype(features.dtype, copy=False), backprop.astype(features.dtype, copy=False)]
+
+
+def _expand_at(t: Tensor, axis: int, ndim: int) -> Tensor:
+    shape = list(t.shape)
+    shape.insert(axis % ndim, 1)
+    return array_ops.reshape(t, tuple(shape))
+
+
+def _softmax_xent_grad(ctx: Any, dy: list) -> tuple:
+    # Recomputes softmax from the logits so that gradients of this gradient see the logits.
+    logits, labels = ctx.inputs
+    axis = ctx.attrs.get("axis", -1)
+    attrs = {} if axis == -1 else {"axis": axis}
+    g = _expand_at(dy[0], axis, logits.ndim)
+    probs = execute(SOFTMAX, (logits,), attrs)
+    grad_logits = math_ops.multiply(g, math_ops.subtract(probs, labels))
+    grad_labels = math_ops.multiply(g, math_ops.negative(execute(LOG_SOFTMAX, (logits,), attrs)))
+    return (grad_logits, grad_labels)
+
+
+SOFTMAX_XENT = Op("SoftmaxCrossEntropyWithLogits", _softmax_xent, dtypes=FLOAT, num_outputs=2,
+                  grad=_softmax_xent_grad)
+
+
+def _sparse_softmax_xent(xp: Any, features: Any, labels: Any) -> list:
+    depth = features.shape[-1]
+    if labels.size and (labels.min() < 0 or labels.max() >= depth):  # two reductions, no mask
+        bad = (labels < 0) | (labels >= depth)
+        first = int(labels[bad].ravel()[0])
+        values = " ".join(str(int(v)) for v in labels.ravel().tolist())
+        raise _invalid(f"Received a label value of {first} which is outside the valid range of [0, {depth}).  "
+                       f"Label values: {values}")
+    log_p = _log_softmax(xp, features) if features.size else features.copy()
+    backprop = xp.exp(log_p).astype(features.dtype, copy=False)
+    if features.ndim == 2:  # the usual [batch, classes]: index rows directly
+        rows = xp.arange(features.shape[0])
+        picked = log_p[rows, labels]
+        backprop[rows, labels] -= 1
+    else:
+        picked = xp.take_along_axis(log_p, labels[..., None].astype(np.int64), axis=-1)[..., 0]
+        backprop = backprop - xp.eye(depth, dtype=features.dtype)[labels]
+    return [(-picked).astype(features.dtype, copy=False), backprop]
+
+
+def _sparse_softmax_xent_grad(ctx: Any, dy: list) -> tuple:
+    logits, labels = ctx.inputs
+    if not context.flags.taping:
+        # First order only (no tape records this gradient): the forward's second output already
+        # is softmax - one_hot, which is exactly what TF's gradient multiplies by.
+        return (math_ops.multiply(_expand_at(dy[0], -1, logits.ndim), ctx.output[1]), None)
+    xp = logits._device.xp
+    depth = logits.shape[-1]
+    one_hot = EagerTensor(xp.eye(depth, dtype=logits._array.dtype)[labels._array], logits._device)
+    g = _expand_at(dy[0], -1, logits.ndim)
+    return (math_ops.multiply(g, math_ops.subtract(execute(SOFTMAX, (logits,)), one_hot)), None)
+
+
+SPARSE_SOFTMAX_XENT = Op("SparseSoftmaxCrossEntropyWithLogits", _sparse_softmax_xent, dtypes=FLOAT,
+                         num_outputs=2, grad=_sparse_softmax_xent_grad)
+
+
+# --- bias_add ----------------------------------------------------------------------------------
+def _bias_add(xp: Any, value: Any, bias: Any, data_format: str = "NHWC") -> Any:
+    if value.ndim < 2:
+        raise _invalid(f"Input tensor must be at least 2D: {_dims(value.shape)}")
+    if bias.ndim != 1:
+        raise _invalid(f"Biases must be 1D: {_dims(bias.shape)}")
+    channel = 1 if data_format == "NCHW" and value.ndim > 2 else value.ndim - 1
+    if bias.shape[0] != value.shape[channel]:
+        raise _invalid("Must provide as many biases as the last dimension of the input tensor: "
+                       f"{_dims(bias.shape)} vs. {_dims(value.shape)}")
+    shape = [1] * value.ndim
+    shape[channel] = bias.shape[0]
+    return value + bias.reshape(shape)
+
+
+def _bias_add_grad(ctx: Any, dy: Tensor) -> tuple:
+    value = ctx.inputs[0]
+    channel = 1 if ctx.attrs.get("data_format") == "NCHW" and value.ndim > 2 else value.ndim - 1
+    axes = [a for a in range(value.ndim) if a != channel]
+    return (dy, reduce_ops.reduce_sum(dy, axes))
+
+
+BIAS_ADD = Op("BiasAdd", _bias_add, dtypes=REAL + COMPLEX, grad=_bias_add_grad)
+
+
+# --- public functions --------------------------------------------------------------------------
+def relu(features: Any, name: str | None = None) -> Tensor:
+    """max(features, 0) (`tf.nn.relu`); its gradient is 0 at 0."""
+    return conversion.run_unary(RELU, features)
+
+
+def relu6(features: Any, name: str | None = None) -> Tensor:
+    """min(max(features, 0), 6) (`tf.nn.relu6`)."""
+    return execute(RELU6, (conversion.tensor(features),))
+
+
+def leaky_relu(features: Any, alpha: float = 0.2, name: str | None = None) -> Tensor:
+    """features where positive, alpha * features elsewhere (`tf.nn.leaky_relu`); ints become float32."""
+    x = conversion.tensor(features)
+    if x.dtype.is_integer:  # TF casts integer features to float32 first
+        x = math_ops.cast(x, _dtypes.float32)
+    return execute(LEAKY_RELU, (x,), {"alpha": float(alpha)})
+
+
+def elu(features: Any, name: str | None = None) -> Tensor:
+    """x for x > 0, exp(x) - 1 elsewhere (`tf.nn.elu`)."""
+    return conversion.run_unary(ELU, features)
+
+
+def selu(features: Any, name: str | None = None) -> Tensor:
+    """scale * elu with alpha (`tf.nn.selu`), the self-normalising constants."""
+    return conversion.run_unary(SELU, features)
+
+
+def softplus(features: Any, name: str | None = None) -> Tensor:
+    """log(exp(features) + 1), stable for large |features| (`tf.nn.softplus`)."""
+    return conversion.run_unary(SOFTPLUS, features)
+
+
+def softsign(features: Any, name: str | None = None) -> Tensor:
+    """features / (|features| + 1) (`tf.nn.softsign`)."""
+    return conversion.run_unary(SOFTSIGN, features)
+
+
+def gelu(features: Any, approximate: bool = False, name: str | None = None) -> Tensor:
+    """Gaussian error linear unit, exact (erf) or tanh-approximated (`tf.nn.gelu`)."""
+    x = conversion.tensor(features)
+    if not x.dtype.is_floating:
+        raise ValueError(f"`features.dtype` must be a floating point tensor.Received:features.dtype={x.dtype}")
+    if approximate:
+        cubic = math_ops.add(x, math_ops.multiply(0.044715, math_ops.pow(x, 3)))
+        inner = math_ops.add(1.0, math_ops.tanh(math_ops.multiply(0.7978845608028654, cubic)))
+    else:
+        inner = math_ops.add(1.0, math_ops.erf(math_ops.truediv(x, 1.4142135623730951)))
+    return math_ops.multiply(math_ops.multiply(0.5, x), inner)
+
+
+def softmax(logits: Any, axis: Any = None, name: str | None = None) -> Tensor:
+    """exp(logits) / sum(exp(logits), axis), computed stably (`tf.nn.softmax`, default last axis)."""
+    x = conversion.tensor(logits)
+    return execute(SOFTMAX, (x,), _softmax_axis(x, axis))
+
+
+def log_softmax(logits: Any, axis: Any = None, name: str | None = None) -> Tensor:
+    """logits - log(sum(exp(logits), axis)), computed stably (`tf.nn.log_softmax`)."""
+    x = conversion.tensor(logits)
+    return execute(LOG_SOFTMAX, (x,), _softmax_axis(x, axis))
+
+
+def l2_loss(t: Any, name: str | None = None) -> Tensor:
+    """sum(t ** 2) / 2 (`tf.nn.l2_loss`)."""
+    return conversion.run_unary(L2_LOSS, t)
+
+
+def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, name: str | None = None) -> Tensor:
+    """Elementwise logistic loss max(x, 0) - x * z + log(1 + exp(-|x|)) (`tf.nn.sigmoid_cross_entropy_with_logits`).
+
+    Raises:
+      ValueError: `labels` and `logits` have different shapes.
+      InvalidArgumentError: different dtypes (TF's Mul message) or integer logits (TF's Exp message).
+    """
+    x = conversion.tensor(logits)
+    z = conversion.tensor(labels)  # TF converts each on its own: a mismatch is Mul's error
+    if tuple(x.shape) != tuple(z.shape):
+        raise ValueError(f"`logits` and `labels` must have the same shape, received ({x.shape} vs {z.shape}).")
+    if x.dtype != z.dtype:
+        raise conversion.mismatch(math_ops.MUL, x, z)
+    if x.dtype not in SIGMOID_XENT.dtypes:
+        raise errors.op_error(errors.InvalidArgumentError, math_ops.EXP.unsupported_dtype_message(x.dtype), "Exp")
+    return execute(SIGMOID_XENT, (x, z))
+
+
+def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1, name: str | None = None) -> Tensor:
+    """-sum(labels * log_softmax(logits), axis) (`tf.nn.softmax_cross_entropy_with_logits`).
+
+    `labels` is cast to the logits' dtype and may broadcast against them.
+    """
+    x = conversion.tensor(logits)
+    z = conversion.tensor(labels)
+    if x.dtype in SOFTMAX_XENT.dtypes and z.dtype != x.dtype:
+        z = math_ops.cast(z, x.dtype)
+    attrs = {}
+    if axis not in (-1, x.ndim - 1):
+        attrs["axis"] = int(axis) % max(x.ndim, 1)
+    return execute(SOFTMAX_XENT, (x, z), attrs)[0]
+
+
+def sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = None, name: str | None = None) -> Tensor:
+    """-log_softmax(logits)[label] per example (`tf.nn.sparse_softmax_cross_entropy_with_logits`).
+
+    Raises:
+      ValueError: labels' shape is not logits' shape without its last dimension.
+      InvalidArgumentError: a label outside [0, num_classes), or labels not int32/int64.
+    """
+    x = conversion.tensor(logits)
+    z = conversion.tensor(labels)
+    x_shape, z_shape = x._array.shape, z._array.shape  # plain tuples: this runs every training step
+    if len(z_shape) != len(x_shape) - 1:
+        raise ValueError(f"`labels.shape.rank` must equal `logits.shape.rank - 1`. Received: labels.shape={z.shape} "
+                         f"of rank {z.ndim} and logits.shape={x.shape} of rank {x.ndim}")
+    if z_shape != x_shape[:-1]:
+        raise ValueError("`labels.shape` must equal `logits.shape` except for the last dimension. "
+                         f"Received: labels.shape={z.shape} and logits.shape={x.shape}")
+    if z._array.dtype != np.int32 and z._array.dtype != np.int64:
+        raise conversion.attr_error(SPARSE_SOFTMAX_XENT, z.dtype, "Tlabels")
+    return execute(SPARSE_SOFTMAX_XENT, (x, z))[0]
+
+
+def bias_add(value: Any, bias: Any, data_format: str | None = None, name: str | None = None) -> Tensor:
+    """value + bias along the channel dimension (last, or 1 for "NC..." formats) (`tf.nn.bias_add`)."""
+    if data_format is not None and not (data_format.startswith("NC") or data_format.endswith("C")):
+        raise ValueError(f"`data_format` must be of the form `N...C` or `NC...`. Received: data_format={data_format}")
+    attrs = {"data_format": "NCHW"} if data_format is not None and data_format.startswith("NC") else {}
+    try:
+        return execute(BIAS_ADD, conversion.binary(BIAS_ADD, value, bias), attrs)
+    except errors.OpError as e:
+        raise conversion.worded(e, value, bias) from None
+
+
+def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: str | None = None) -> tuple:
+    """(mean, variance) of `x` over `axes` (`tf.nn.moments`); float16 is computed in float32."""
+    x = conversion.tensor(x)
+    y = math_ops.cast(x, _dtypes.float32) if x.dtype == _dtypes.float16 else x
+    mean = reduce_ops.reduce_mean(y, axes, keepdims=True)
+    # TF stops the gradient through `mean` here; the gradient is the same without it (sum(y - mean) = 0).
+    variance = reduce_ops.reduce_mean(math_ops.squared_difference(y, mean), axes, keepdims=True)
+    if not keepdims:
+        dropped = set(reduce_ops.normalize_axes(axes, x.ndim))
+        shape = tuple(d for k, d in enumerate(x.shape) if k not in dropped)
+        mean = array_ops.reshape(mean, shape)
+        variance = array_ops.reshape(variance, shape)
+    if x.dtype == _dtypes.float16:
+        return math_ops.cast(mean, x.dtype), math_ops.cast(variance, x.dtype)
+    return mean, variance
+

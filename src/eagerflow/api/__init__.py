@@ -1,1 +1,0 @@
-"""TF-shaped namespaces (`tf.math`, `tf.linalg`, ...): re-exports only."""

@@ -1,4 +1,0 @@
-"""`tf.bitwise`: re-exports only."""
-from eagerflow.ops.math_ops import (  # noqa: F401
-    bitwise_and, bitwise_or, bitwise_xor, invert,
-)

@@ -1,0 +1,4 @@
+"""`tf.bitwise`: re-exports only."""
+from eagerflow._src.ops.math_ops import (  # noqa: F401
+    bitwise_and, bitwise_or, bitwise_xor, invert,
+)
