@@ -27,9 +27,12 @@ $(COMPAT_VENV)/.installed: pyproject.toml
 	$(COMPAT_VENV)/bin/pip install $(PIP_FLAGS) -e '.[test]'
 	touch $@
 
-# Differential tests against TensorFlow 2.21 (a separate virtualenv; TF is never our dependency).
+# Differential tests against TensorFlow 2.21 (a separate virtualenv; TF is never our dependency),
+# then the API coverage table; it fails if a covered name stops resolving or an unsupported one
+# starts (baseline: `python tools/api_coverage.py --update`).
 compat: $(COMPAT_VENV)/.installed
 	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python -m pytest -m tensorflow tests
+	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python tools/api_coverage.py
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/bench_core.py
