@@ -209,3 +209,10 @@ def test_generator_state_round_trips_through_a_checkpoint(tmp_path):
     fresh = tf_random.Generator.from_seed(123)
     eagerflow.train.Checkpoint(g=fresh).restore(path).assert_consumed()
     np.testing.assert_array_equal(fresh.normal([5]).numpy(), expected)
+
+
+def test_from_seed_of_a_string_is_unimplemented_as_in_tf():
+    import eagerflow as tf
+
+    with pytest.raises(tf.errors.UnimplementedError, match="Cast string to int64 is not supported"):
+        tf.random.Generator.from_seed("abc")

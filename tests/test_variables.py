@@ -289,3 +289,17 @@ def test_threaded_assign_add_is_atomic():
     for t in threads:
         t.join()
     assert int(v.numpy()) == 4000
+
+
+def test_reflected_operators_convert_python_scalars_to_the_variables_dtype():
+    v = tf.Variable(2.0)
+    assert (1 / v).dtype == tf.float32 and float(1 / v) == 0.5
+    assert float(7 // v) == 3.0 and float(1.5 / v) == 0.75
+
+
+def test_assign_add_on_string_variable_is_tfs_missing_kernel_error():
+    v = tf.Variable("a")
+    with pytest.raises(tf.errors.InvalidArgumentError,
+                       match="No OpKernel was registered to support Op 'AssignAddVariableOp'"):
+        v.assign_add("b")
+    assert v.numpy() == b"a"

@@ -272,3 +272,11 @@ def test_gradient_of_a_variable_with_respect_to_itself_is_the_seed():
     np.testing.assert_array_equal(tape.gradient(v, v, output_gradients=tf.constant([3.0, 4.0])).numpy(), [3.0, 4.0])
     assert tape.gradient(v, w) is None
     assert float(tape.gradient(u, u).numpy()) == 1.0
+
+
+def test_gradient_of_none_target_is_tfs_type_error():
+    x = tf.constant(3.0)
+    with tf.GradientTape() as t:
+        t.watch(x)
+    with pytest.raises(TypeError, match="Argument `target` should be a list or nested structure"):
+        t.gradient(None, x)

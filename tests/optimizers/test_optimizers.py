@@ -100,3 +100,41 @@ def test_minimize_with_callable_loss():
 def test_invalid_momentum_raises():
     with pytest.raises(ValueError, match="momentum"):
         tf.optimizers.SGD(momentum=-1.0)
+
+
+def _keras_adam_reference(var, grads, lr, beta_1=0.9, beta_2=0.999, eps=1e-7):
+    """Keras 3's Adam update in float32, operation by operation (bias correction included)."""
+    f = np.float32
+    m = np.zeros_like(var)
+    v = np.zeros_like(var)
+    for step, g in enumerate(grads, start=1):
+        alpha = f(lr) * np.sqrt(f(1) - f(np.float64(f(beta_2)) ** step)) / (f(1) - f(np.float64(f(beta_1)) ** step))
+        m = m + (g - m) * f(1 - beta_1)
+        v = v + (g * g - v) * f(1 - beta_2)
+        var = var - (m * alpha) / (np.sqrt(v) + f(eps))
+    return var
+
+
+def test_adam_follows_keras_formulas_in_float32():
+    grads = [np.array([0.5, 1.0, -0.5], np.float32)] * 5
+    a = tf.Variable([0.0, 1.0, -2.0])
+    opt = tf.optimizers.Adam(0.1)
+    for g in grads:
+        opt.apply_gradients([(tf.constant(g), a)])
+    want = _keras_adam_reference(np.array([0.0, 1.0, -2.0], np.float32), grads, 0.1)
+    np.testing.assert_array_equal(a.numpy(), want)
+
+
+@pytest.mark.parametrize("make", [lambda: tf.optimizers.SGD(0.1), lambda: tf.optimizers.SGD(0.1, momentum=0.9),
+                                  lambda: tf.optimizers.Adam(0.1)])
+def test_gradient_of_wrong_shape_is_invalid_argument_and_changes_nothing(make):
+    w = tf.Variable([1.0, 2.0])
+    other = tf.Variable([5.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[2\]|\[3\]"):
+        make().apply_gradients([(tf.constant([1.0]), other), (tf.constant([1.0, 2.0, 3.0]), w)])
+    assert w.numpy().tolist() == [1.0, 2.0] and other.numpy().tolist() == [5.0]
+
+
+def test_learning_rate_string_is_tfs_value_error():
+    with pytest.raises(ValueError, match="Argument `learning_rate` should be float"):
+        tf.optimizers.SGD("fast")

@@ -5,10 +5,12 @@ import functools
 import inspect
 from typing import Any, Callable
 
+import numpy as np
+
 from eagerflow._src.framework import context
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import GradContext, Op
-from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import conversion
 from eagerflow._src.variables import Variable
 
@@ -58,12 +60,18 @@ def custom_gradient(f: Callable | None = None) -> Callable:
             context.add_taping(-1)
             for tape in tapes:
                 tape._push()
-        inputs = [a for a in args if isinstance(a, Tensor)]
-        variables = list(reads.variables.values())
-        if variables and "variables" not in inspect.signature(grad_fn).parameters:
+        flat_args = [a for a in (*args, *kwargs.values()) if _is_input(a)]
+        # TF: the variables grad_fn must answer for are those read but not passed as arguments.
+        variables = [v for v in reads.variables.values() if all(v is not a for a in flat_args)]
+        if variables and not _takes_variables(grad_fn):
             raise TypeError("If using @custom_gradient with a function that uses variables, then "
                             "grad_fn must accept a keyword argument 'variables'.")
-        outputs = [conversion.tensor(o) for o in (result if isinstance(result, (list, tuple)) else [result])]
+        # Arguments become tensors as TF converts them (a variable is read, so tapes reach it).
+        inputs = [conversion.tensor(a) for a in flat_args]
+        # Fresh output tensors (TF: an identity of each), so that a forward returning its input
+        # unchanged still routes the gradient through grad_fn only.
+        outputs = [_fresh(conversion.tensor(o))
+                   for o in (result if isinstance(result, (list, tuple)) else [result])]
         recorded = outputs if len(outputs) > 1 else outputs[0]
         attrs = {"grad_fn": grad_fn, "variables": variables}
         for tape in tapes:
@@ -71,6 +79,19 @@ def custom_gradient(f: Callable | None = None) -> Callable:
         return type(result)(outputs) if isinstance(result, (list, tuple)) else outputs[0]
 
     return wrapper
+
+
+def _is_input(value: Any) -> bool:
+    return isinstance(value, (Tensor, Variable, float, int, np.ndarray)) and not isinstance(value, bool)
+
+
+def _takes_variables(grad_fn: Callable) -> bool:
+    parameters = inspect.signature(grad_fn).parameters
+    return "variables" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
+
+
+def _fresh(t: Tensor) -> Tensor:
+    return EagerTensor(t._array, t._device) if type(t) is EagerTensor else t
 
 
 def _never_run(xp: Any, *arrays: Any) -> None:

@@ -372,6 +372,9 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
         array = t._array
         device = t._device
     else:
+        if isinstance(value, (list, tuple)) and _holds_tensor(value):
+            # TF's tf.constant cannot pack eager tensors (tf.convert_to_tensor and tf.stack can).
+            raise ValueError("TypeError: Scalar tensor has no `len()`")
         array = to_array(value, dt)
         device = creation_device(array.dtype)
         if _flags.log_device_placement:
@@ -383,6 +386,16 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
     elif t is not None:
         return t
     return EagerTensor(array, device)
+
+
+def _holds_tensor(value: Any) -> bool:
+    for v in value:
+        if isinstance(v, (list, tuple)):
+            if _holds_tensor(v):
+                return True
+        elif isinstance(v, Tensor) or hasattr(v, "_as_tensor"):
+            return True
+    return False
 
 
 def _reshape_for_constant(value: Any, t: Tensor, shape: Any, device: devices.Device) -> Any:

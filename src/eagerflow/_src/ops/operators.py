@@ -65,7 +65,7 @@ def _rmul(x: Any, y: Any) -> Tensor:
 
 
 def _rtruediv(x: Any, y: Any) -> Tensor:
-    return math_ops.truediv(y, x)
+    return math_ops.truediv(_reflected(x, y), x)
 
 
 def _rfloordiv(x: Any, y: Any) -> Tensor:

@@ -62,6 +62,8 @@ def _update_in_place(ufunc_name: str) -> Any:
     the variable's buffer when nothing else references it, else into a new one (copy-on-write)."""
 
     def kernel(xp: Any, variable: Any, value: Any) -> None:
+        if variable._array.dtype.kind in "OSU":
+            raise errors.InvalidArgumentError(None, None, _no_string_kernel(op_names[ufunc_name]))
         _same_shape(variable, value)
         ufunc = getattr(xp, ufunc_name)
         with variable._lock:
@@ -71,6 +73,25 @@ def _update_in_place(ufunc_name: str) -> Any:
                 variable._array = xp.asarray(ufunc(variable._array, value))  # 0-d stays an array
 
     return kernel
+
+
+op_names = {"add": "AssignAddVariableOp", "subtract": "AssignSubVariableOp"}
+_NUMERIC_KERNEL_TYPES = ("COMPLEX128", "COMPLEX64", "DOUBLE", "FLOAT", "BFLOAT16", "HALF", "INT32",
+                         "INT8", "UINT8", "INT16", "UINT16", "UINT32", "INT64", "UINT64")
+_XLA_KERNEL = ("  device='XLA_CPU_JIT'; dtype in [DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, "
+               "DT_INT8, DT_COMPLEX64, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_COMPLEX128, DT_HALF, "
+               "DT_UINT32, DT_UINT64]")
+
+
+def _no_string_kernel(op_name: str) -> str:
+    """TF's text for assign_add/assign_sub on a string variable (no kernel is registered)."""
+    lines = [f"  device='{d}'; dtype in [DT_{t}]" for d in ("DEFAULT", "CPU") for t in _NUMERIC_KERNEL_TYPES]
+    # TF lists the XLA kernel last for AssignAdd and first for AssignSub.
+    lines = lines + [_XLA_KERNEL] if op_name == "AssignAddVariableOp" else [_XLA_KERNEL] + lines
+    kernels = "\n".join(lines)
+    return (f"No OpKernel was registered to support Op '{op_name}' used by {{{{node {op_name}}}}} with "
+            f"these attrs: [dtype=DT_STRING]\nRegistered devices: [CPU]\nRegistered kernels:\n"
+            f"{kernels}\n\n\t [[{op_name}]]")
 
 
 _assign_add = _update_in_place("add")

@@ -1,10 +1,12 @@
 """Adam (Kingma & Ba), as Keras 3 computes it."""
 from __future__ import annotations
 
-import math
 from typing import Any
 
+import numpy as np
+
 from eagerflow._src.ops import training_ops
+from eagerflow._src.optimizers import optimizer
 from eagerflow._src.optimizers.optimizer import Optimizer
 from eagerflow._src.variables import Variable
 
@@ -26,8 +28,18 @@ class Adam(Optimizer):
             self.add_slot(v, "momentum")
             self.add_slot(v, "velocity")
 
+    def shape_mismatch(self, gradient: Any, variable: Variable) -> Exception:
+        # Keras: `gradient - m` fails first (TF's fallback wording: no name).
+        return optimizer.incompatible_shapes(gradient.shape, variable.shape, "Sub", name=False)
+
     def update_step(self, gradient: Any, variable: Variable, learning_rate: float, step: int) -> None:
-        alpha = learning_rate * math.sqrt(1 - self.beta_2 ** step) / (1 - self.beta_1 ** step)
+        # Keras 3 computes the bias correction in the variable's dtype, in this order.
+        # (TF's float32 pow is Eigen's, within an ulp of the exact power; rounding the float64
+        # power to float32 agrees with it more often than NumPy's float32 pow does.)
+        dt = variable.dtype.as_numpy_dtype
+        power_1 = dt(np.power(np.float64(dt(self.beta_1)), step))
+        power_2 = dt(np.power(np.float64(dt(self.beta_2)), step))
+        alpha = dt(learning_rate) * np.sqrt(dt(1) - power_2) / (dt(1) - power_1)
         self._apply(training_ops.APPLY_ADAM, variable, (gradient,),
                     {"lr": alpha, "beta1": self.beta_1, "beta2": self.beta_2, "epsilon": self.epsilon,
                      "slots": tuple(self.slots_for(variable))})

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
-from eagerflow._src.framework import dtypes
+from eagerflow._src.framework import dtypes, errors
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.scopes import device
@@ -24,6 +24,11 @@ class Optimizer:
                                  "loss_scale_factor", "gradient_accumulation_steps"}
         if unknown:
             raise TypeError(f"Argument(s) not recognized: {sorted(unknown)}")
+        if isinstance(learning_rate, (str, bytes)) or learning_rate is None:
+            raise ValueError(
+                "Argument `learning_rate` should be float, or an instance of LearningRateSchedule, "
+                "or a callable (that takes in the current iteration value and returns the "
+                f"corresponding learning rate value). Received instead: learning_rate={learning_rate}")
         self.name = name
         self.clipnorm = kwargs.get("clipnorm")
         self.clipvalue = kwargs.get("clipvalue")
@@ -97,6 +102,9 @@ class Optimizer:
         grads = self._clip(grads)
         lr = float(self._learning_rate.numpy())
         step = int(self._iterations.numpy()) + 1
+        for g, (_, variable) in zip(grads, pairs):  # checked first: a failed apply changes nothing
+            if g.shape != variable.shape:
+                raise self.shape_mismatch(g, variable)
         for g, v in zip(grads, pairs):
             variable = v[1]
             if g.dtype != variable.dtype:
@@ -128,6 +136,29 @@ class Optimizer:
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: float, step: int) -> None:
         raise NotImplementedError
+
+    def shape_mismatch(self, gradient: Any, variable: Variable) -> Exception:
+        """TF's error for a gradient whose shape is not the variable's (raised by the first op of
+        Keras's update that meets both)."""
+        return errors.InvalidArgumentError(
+            None, None, f"{_node('AssignSubVariableOp')}Cannot update variable with shape "
+            f"{_dims(variable.shape)} using a Tensor with shape {_dims(gradient.shape)}, shapes must "
+            "be equal. [Op:AssignSubVariableOp] name: ")
+
+
+def _node(op_name: str) -> str:
+    return f"{{{{function_node __wrapped__{op_name}_device_/job:localhost/replica:0/task:0/device:CPU:0}}}} "
+
+
+def _dims(shape: Any) -> str:
+    return "[" + ",".join(str(d) for d in shape.as_list()) + "]"
+
+
+def incompatible_shapes(first: Any, second: Any, op_name: str, name: bool = True) -> Exception:
+    """TF's broadcasting error of a binary op inside Keras's update."""
+    return errors.InvalidArgumentError(
+        None, None, f"{_node(op_name)}Incompatible shapes: {_dims(first)} vs. {_dims(second)} "
+        f"[Op:{op_name}]" + (" name: " if name else ""))
 
     @staticmethod
     def _apply(op: Any, variable: Variable, inputs: tuple, attrs: dict) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from eagerflow._src.ops import training_ops
+from eagerflow._src.optimizers import optimizer
 from eagerflow._src.optimizers.optimizer import Optimizer
 from eagerflow._src.variables import Variable
 
@@ -23,6 +24,11 @@ class SGD(Optimizer):
         if self.momentum:
             for v in var_list:
                 self.add_slot(v, "momentum")
+
+    def shape_mismatch(self, gradient: Any, variable: Variable) -> Exception:
+        if self.momentum:  # Keras: m = m * momentum - g * lr fails first
+            return optimizer.incompatible_shapes(variable.shape, gradient.shape, "Sub")
+        return super().shape_mismatch(gradient, variable)
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: float, step: int) -> None:
         if self.momentum:

@@ -37,7 +37,14 @@ def state_from_seed(seed: int | Sequence[int]) -> np.ndarray:
         seed = int(seed)
         words = [_i64(seed >> (64 * i)) for i in range(PHILOX_STATE_SIZE)]
     else:
-        words = [_i64(int(s)) for s in np.asarray(seed).reshape(-1)[:PHILOX_STATE_SIZE]]
+        flat = np.asarray(seed).reshape(-1)
+        if flat.dtype.kind in "OSU":  # TF casts the seed to int64, which strings refuse
+            from eagerflow._src.framework import errors
+
+            raise errors.UnimplementedError(
+                None, None, "{{function_node __wrapped__Cast_device_/job:localhost/replica:0/task:0/"
+                "device:CPU:0}} Cast string to int64 is not supported [Op:Cast] name: ")
+        words = [_i64(int(s)) for s in flat[:PHILOX_STATE_SIZE]]
         words = [0] * (PHILOX_STATE_SIZE - len(words)) + words
     return np.array(words, dtype=np.int64)
 
