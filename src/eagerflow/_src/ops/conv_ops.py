@@ -1,0 +1,659 @@
+"""Convolutions (`tf.nn.conv*`, depthwise, transposed), through one GEMM each.
+
+Every kernel works channels-last: "NC..." inputs are moved to "N...C" first. A forward gathers
+the input's patches with `as_strided` (a view: padding, strides and dilations are only strides)
+and copies them once into a [pixels, window * channels] matrix that one BLAS matmul multiplies
+by the filter (im2col). Backprop to the input is the reverse (col2im): one matmul gives every
+patch's gradient, and a loop over the window's offsets (9 for 3x3, never over pixels) adds them
+back. Backprop to the filter multiplies the patch matrix by the output gradient; the forward
+keeps its patch matrix for it while a tape records, so a training step builds it once.
+
+TF's op structure is kept so gradients of gradients are TF's: Conv2D's gradient is
+Conv2DBackpropInput and Conv2DBackpropFilter, and each of those differentiates into the other
+two (the same for Conv3D and DepthwiseConv2dNative).
+"""
+from __future__ import annotations
+
+import itertools
+import math
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import context, errors
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import array_ops, conversion
+from eagerflow._src.ops.dtype_sets import FLOAT
+
+_CONV_DTYPES = FLOAT + (_dtypes.int32,)
+
+
+def _invalid(message: str) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(None, None, message)
+
+
+# --- geometry ----------------------------------------------------------------------------------
+def channels_first(data_format: str) -> bool:
+    return data_format.startswith("NC")
+
+
+def spatial(values: Any, data_format: str) -> list:
+    """The spatial entries of a per-dimension list given in `data_format` order."""
+    values = list(values)
+    return values[2:] if channels_first(data_format) else values[1:-1]
+
+
+def _explicit_pairs(explicit: Any, data_format: str, ndim: int) -> list:
+    pairs = [(int(explicit[2 * i]), int(explicit[2 * i + 1])) for i in range(ndim + 2)]
+    return spatial(pairs, data_format)
+
+
+def geometry(in_sizes: Any, k_sizes: Any, strides: Any, dilations: Any, padding: str,
+             explicit: Any = None, data_format: str = "NHWC") -> tuple[list, list]:
+    """Output sizes and (low, high) paddings per spatial dimension, by TF's rules."""
+    outs, pads = [], []
+    explicit_pairs = _explicit_pairs(explicit, data_format, len(in_sizes)) if padding == "EXPLICIT" else None
+    for i, (n, k, s, d) in enumerate(zip(in_sizes, k_sizes, strides, dilations)):
+        eff = (k - 1) * d + 1
+        if padding == "SAME":
+            out = -(-n // s)
+            total = max((out - 1) * s + eff - n, 0)
+            lo, hi = total // 2, total - total // 2
+        elif padding == "VALID":
+            out = (n - eff) // s + 1 if n >= eff else (n - eff + 1) // s
+            lo = hi = 0
+        else:
+            lo, hi = explicit_pairs[i]
+            out = (n + lo + hi - eff) // s + 1 if n + lo + hi >= eff else (n + lo + hi - eff + 1) // s
+        if out < 0:
+            raise _invalid(f"Computed output size would be negative: {out} [input_size: {n}, "
+                           f"effective_filter_size: {eff}, stride: {s}]")
+        outs.append(out)
+        pads.append((lo, hi))
+    return outs, pads
+
+
+def _to_last(xp: Any, x: Any, data_format: str) -> Any:
+    return xp.moveaxis(x, 1, -1) if channels_first(data_format) else x
+
+
+def _from_last(xp: Any, y: Any, data_format: str) -> Any:
+    return xp.ascontiguousarray(xp.moveaxis(y, -1, 1)) if channels_first(data_format) else y
+
+
+def _work_dtype(dtype: Any) -> Any:
+    # float16/bfloat16 accumulate in float32 (as TF's CPU kernels do); NumPy's half GEMM is slow.
+    return np.float32 if dtype.kind == "f" and dtype.itemsize < 4 or dtype.kind == "V" else dtype
+
+
+def _padded(xp: Any, x: Any, pads: list, outs: list, k_sizes: list, strides: list, dilations: list) -> Any:
+    """`x` (N, *spatial, C) with zero padding wide enough for every window."""
+    widths = [(0, 0)]
+    for n, (lo, hi), o, k, s, d in zip(x.shape[1:-1], pads, outs, k_sizes, strides, dilations):
+        need = (o - 1) * s + (k - 1) * d + 1 if o > 0 else 0
+        widths.append((lo, max(hi, need - n - lo, 0)))
+    widths.append((0, 0))
+    if not any(lo or hi for lo, hi in widths):
+        return x
+    return xp.pad(x, widths)
+
+
+def _windows(xp: Any, xpad: Any, outs: list, k_sizes: list, strides: list, dilations: list) -> Any:
+    """A view (N, *outs, *k_sizes, C) of every window of the padded input."""
+    st = xpad.strides
+    shape = (xpad.shape[0], *outs, *k_sizes, xpad.shape[-1])
+    strides_ = (st[0], *(st[1 + i] * s for i, s in enumerate(strides)),
+                *(st[1 + i] * d for i, d in enumerate(dilations)), st[-1])
+    return xp.lib.stride_tricks.as_strided(xpad, shape, strides_)
+
+
+def _im2col(xp: Any, x: Any, outs: list, pads: list, k_sizes: list, strides: list, dilations: list) -> Any:
+    """The patch matrix (N * prod(outs), prod(k_sizes) * C) of channels-last `x`, contiguous."""
+    rows = x.shape[0] * math.prod(outs)
+    if all(k == 1 for k in k_sizes) and all(s == 1 for s in strides) and not any(lo or hi for lo, hi in pads):
+        return xp.ascontiguousarray(x).reshape(rows, x.shape[-1])
+    view = _windows(xp, _padded(xp, x, pads, outs, k_sizes, strides, dilations), outs, k_sizes, strides, dilations)
+    return xp.ascontiguousarray(view).reshape(rows, -1)
+
+
+def _col2im(xp: Any, cols: Any, x_shape: tuple, outs: list, pads: list, k_sizes: list, strides: list,
+            dilations: list) -> Any:
+    """Adds patch gradients `cols` (N, *outs, *k_sizes, C) back into an input of `x_shape`."""
+    n, c = x_shape[0], x_shape[-1]
+    sizes = []
+    for size, (lo, hi), o, k, s, d in zip(x_shape[1:-1], pads, outs, k_sizes, strides, dilations):
+        need = (o - 1) * s + (k - 1) * d + 1 if o > 0 else 0
+        sizes.append(max(size + lo + max(hi, 0), need, lo + size))
+    out = xp.zeros((n, *sizes, c), cols.dtype)
+    if all(o > 0 for o in outs):
+        for offset in itertools.product(*(range(k) for k in k_sizes)):
+            index = (slice(None),) + tuple(slice(j * d, j * d + (o - 1) * s + 1, s)
+                                           for j, d, o, s in zip(offset, dilations, outs, strides))
+            out[index] += cols[(slice(None),) * (1 + len(outs)) + offset]
+    crop = (slice(None),) + tuple(slice(lo, lo + size) for (lo, _), size in zip(pads, x_shape[1:-1]))
+    return out[crop]
+
+
+# The forward's patch matrix, kept for Conv*BackpropFilter while a tape records (one entry: the
+# input array itself is held so its id cannot be reused while the entry lives).
+_patch_cache: dict = {}
+
+
+def _cache_key(x: Any, outs: list, pads: list, k_sizes: list, strides: list, dilations: list, fmt: str) -> tuple:
+    return (id(x), x.shape, tuple(outs), tuple(pads), tuple(k_sizes), tuple(strides), tuple(dilations), fmt)
+
+
+class _Conv:
+    """One convolution call's settings, decoded from TF's attrs."""
+
+    def __init__(self, x_shape: tuple, f_shape: tuple, strides: Any, padding: str, explicit_paddings: Any,
+                 data_format: str, dilations: Any, op_name: str) -> None:
+        nd = len(x_shape) - 2
+        if len(f_shape) != nd + 2:
+            raise _invalid(f"filter must be {nd + 2}-dimensional: [{','.join(map(str, f_shape))}]")
+        if len(x_shape) != nd + 2:
+            raise _invalid(f"input must be {nd + 2}-dimensional")
+        self.fmt = data_format
+        self.strides = [int(s) for s in spatial(strides, data_format)]
+        self.dilations = [int(d) for d in spatial(dilations or [1] * (nd + 2), data_format)]
+        self.k_sizes = [int(k) for k in f_shape[:nd]]
+        self.in_sizes = [int(v) for v in spatial(x_shape, data_format)]
+        self.outs, self.pads = geometry(self.in_sizes, self.k_sizes, self.strides, self.dilations, padding,
+                                        explicit_paddings, data_format)
+        self.op_name = op_name
+
+    def args(self) -> tuple:
+        return self.outs, self.pads, self.k_sizes, self.strides, self.dilations
+
+
+def _channels(x_shape: tuple, data_format: str) -> int:
+    return x_shape[1] if channels_first(data_format) else x_shape[-1]
+
+
+def _groups(in_depth: int, f_shape: tuple) -> int:
+    filter_depth, out_depth = f_shape[-2], f_shape[-1]
+    if filter_depth == 0 or in_depth % filter_depth:
+        raise _invalid(f"input depth must be evenly divisible by filter depth: {in_depth} vs {filter_depth}")
+    groups = in_depth // filter_depth
+    if out_depth % groups:
+        raise _invalid(f"output depth must be evenly divisible by number of groups: {out_depth} vs {groups}")
+    return groups
+
+
+def _grouped_matmul(xp: Any, cols: Any, f2: Any, groups: int, k: int) -> Any:
+    """cols (M, k * C) times filter (k * Cg, O) group by group: (M, O)."""
+    if groups == 1:
+        return cols @ f2
+    m = cols.shape[0]
+    cg = f2.shape[0] // k
+    og = f2.shape[1] // groups
+    a = cols.reshape(m, k, groups, cg).transpose(2, 0, 1, 3).reshape(groups, m, k * cg)
+    b = f2.reshape(k * cg, groups, og).transpose(1, 0, 2)
+    return (a @ b).transpose(1, 0, 2).reshape(m, groups * og)
+
+
+# --- kernels -----------------------------------------------------------------------------------
+def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_paddings: Any = (),
+                  data_format: str = "NHWC", dilations: Any = None, op_name: str = "Conv2D") -> Any:
+    spec = _Conv(x.shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
+    in_depth = _channels(x.shape, data_format)
+    if in_depth != f.shape[-2] and len(x.shape) == 5:
+        raise _invalid(f"input and filter must have the same depth: {in_depth} vs {f.shape[-2]}")
+    groups = _groups(in_depth, f.shape)
+    out_dtype = x.dtype
+    work = _work_dtype(x.dtype)
+    xl = _to_last(xp, x, data_format).astype(work, copy=False)
+    k = math.prod(spec.k_sizes)
+    cols = _im2col(xp, xl, *spec.args())
+    if context.flags.taping:
+        _patch_cache.clear()
+        _patch_cache[_cache_key(x, *spec.args(), data_format)] = (x, cols)
+    out = _grouped_matmul(xp, cols, f.astype(work, copy=False).reshape(k * f.shape[-2], -1), groups, k)
+    out = out.reshape(x.shape[0], *spec.outs, f.shape[-1])
+    return _from_last(xp, out, data_format).astype(out_dtype, copy=False)
+
+
+def _sizes(values: Any) -> tuple:
+    return tuple(int(v) for v in values.tolist())
+
+
+def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: Any, padding: str,
+                         explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None,
+                         op_name: str = "Conv2DBackpropInput") -> Any:
+    x_shape = _sizes(input_sizes)
+    spec = _Conv(x_shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
+    in_depth = _channels(x_shape, data_format)
+    groups = _groups(in_depth, f.shape)
+    dyl = _to_last(xp, dy, data_format)
+    if tuple(dyl.shape[1:-1]) != tuple(spec.outs) or dyl.shape[0] != x_shape[0]:
+        raise _invalid(f"{op_name}: Size of out_backprop doesn't match computed: actual = "
+                       f"{list(dyl.shape[1:-1])}, computed = {spec.outs}")
+    work = _work_dtype(dy.dtype)
+    k = math.prod(spec.k_sizes)
+    f2 = f.astype(work, copy=False).reshape(k * f.shape[-2], f.shape[-1])
+    g = dyl.astype(work, copy=False).reshape(-1, f.shape[-1])
+    if groups == 1:
+        cols = g @ f2.T
+    else:
+        m, cg, og = g.shape[0], f.shape[-2], f.shape[-1] // groups
+        a = g.reshape(m, groups, og).transpose(1, 0, 2)
+        b = f2.reshape(k, cg, groups, og).transpose(2, 3, 0, 1).reshape(groups, og, k * cg)
+        cols = (a @ b).reshape(groups, m, k, cg).transpose(1, 2, 0, 3)
+    last_shape = (x_shape[0], *spec.in_sizes, in_depth)
+    cols = cols.reshape(x_shape[0], *spec.outs, *spec.k_sizes, in_depth)
+    dx = _col2im(xp, cols, last_shape, *spec.args())
+    return _from_last(xp, xp.ascontiguousarray(dx), data_format).astype(dy.dtype, copy=False)
+
+
+def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: Any, padding: str,
+                          explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None,
+                          op_name: str = "Conv2DBackpropFilter") -> Any:
+    f_shape = _sizes(filter_sizes)
+    spec = _Conv(x.shape, f_shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
+    groups = _groups(_channels(x.shape, data_format), f_shape)
+    work = _work_dtype(x.dtype)
+    entry = _patch_cache.pop(_cache_key(x, *spec.args(), data_format), None)
+    if entry is not None and entry[0] is x:
+        cols = entry[1]
+    else:
+        cols = _im2col(xp, _to_last(xp, x, data_format).astype(work, copy=False), *spec.args())
+    dyl = _to_last(xp, dy, data_format)
+    if tuple(dyl.shape[1:-1]) != tuple(spec.outs):
+        raise _invalid(f"{op_name}: Size of out_backprop doesn't match computed: actual = "
+                       f"{list(dyl.shape[1:-1])}, computed = {spec.outs}")
+    g = dyl.astype(work, copy=False).reshape(-1, f_shape[-1])
+    k = math.prod(spec.k_sizes)
+    if groups == 1:
+        df = cols.T @ g
+    else:
+        m, cg, og = g.shape[0], f_shape[-2], f_shape[-1] // groups
+        a = cols.reshape(m, k, groups, cg).transpose(2, 1, 3, 0).reshape(groups, k * cg, m)
+        b = g.reshape(m, groups, og).transpose(1, 0, 2)
+        df = (a @ b).transpose(1, 0, 2).reshape(k * cg, groups * og)
+    return df.reshape(f_shape).astype(x.dtype, copy=False)
+
+
+def _conv_grad(ops: tuple) -> Any:
+    forward, backprop_input, backprop_filter = ops
+
+    def grad(ctx: Any, dy: Tensor) -> tuple:
+        x, f = ctx.inputs
+        dx = execute(backprop_input(), (array_ops.shape(x), f, dy), ctx.attrs) if ctx.needs[0] else None
+        df = execute(backprop_filter(), (x, array_ops.shape(f), dy), ctx.attrs) if ctx.needs[1] else None
+        return (dx, df)
+
+    def grad_input(ctx: Any, g: Tensor) -> tuple:
+        _, f, dy = ctx.inputs
+        d_f = execute(backprop_filter(), (g, array_ops.shape(f), dy), ctx.attrs) if ctx.needs[1] else None
+        d_dy = execute(forward(), (g, f), ctx.attrs) if ctx.needs[2] else None
+        return (None, d_f, d_dy)
+
+    def grad_filter(ctx: Any, g: Tensor) -> tuple:
+        x, _, dy = ctx.inputs
+        d_x = execute(backprop_input(), (array_ops.shape(x), g, dy), ctx.attrs) if ctx.needs[0] else None
+        d_dy = execute(forward(), (x, g), ctx.attrs) if ctx.needs[2] else None
+        return (d_x, None, d_dy)
+
+    return grad, grad_input, grad_filter
+
+
+def _named(kernel: Any, name: str) -> Any:
+    def run(xp: Any, *arrays: Any, **attrs: Any) -> Any:
+        return kernel(xp, *arrays, op_name=name, **attrs)
+    return run
+
+
+_g2 = _conv_grad((lambda: CONV2D, lambda: CONV2D_BACKPROP_INPUT, lambda: CONV2D_BACKPROP_FILTER))
+CONV2D = Op("Conv2D", _named(_conv_forward, "Conv2D"), dtypes=_CONV_DTYPES, grad=_g2[0])
+CONV2D_BACKPROP_INPUT = Op("Conv2DBackpropInput", _named(_conv_backprop_input, "Conv2DBackpropInput"),
+                           grad=_g2[1])
+CONV2D_BACKPROP_FILTER = Op("Conv2DBackpropFilter", _named(_conv_backprop_filter, "Conv2DBackpropFilter"),
+                            dtypes=_CONV_DTYPES, grad=_g2[2])
+_g3 = _conv_grad((lambda: CONV3D, lambda: CONV3D_BACKPROP_INPUT, lambda: CONV3D_BACKPROP_FILTER))
+CONV3D = Op("Conv3D", _named(_conv_forward, "Conv3D"), dtypes=FLOAT, grad=_g3[0])
+CONV3D_BACKPROP_INPUT = Op("Conv3DBackpropInputV2", _named(_conv_backprop_input, "Conv3DBackpropInputV2"),
+                           grad=_g3[1])
+CONV3D_BACKPROP_FILTER = Op("Conv3DBackpropFilterV2", _named(_conv_backprop_filter, "Conv3DBackpropFilterV2"),
+                            dtypes=FLOAT, grad=_g3[2])
+
+
+# --- depthwise ---------------------------------------------------------------------------------
+def _depthwise_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_paddings: Any = (),
+                       data_format: str = "NHWC", dilations: Any = None) -> Any:
+    spec = _Conv(x.shape, f.shape, strides, padding, explicit_paddings, data_format, dilations,
+                 "DepthwiseConv2dNative")
+    c = _channels(x.shape, data_format)
+    if c != f.shape[2]:
+        raise _invalid(f"input and filter must have the same depth: {c} vs {f.shape[2]}")
+    work = _work_dtype(x.dtype)
+    cols = _im2col(xp, _to_last(xp, x, data_format).astype(work, copy=False), *spec.args())
+    k = math.prod(spec.k_sizes)
+    a = cols.reshape(-1, k, c).transpose(2, 0, 1)  # (C, M, k)
+    b = f.astype(work, copy=False).reshape(k, c, -1).transpose(1, 0, 2)  # (C, k, mult)
+    out = (a @ b).transpose(1, 0, 2).reshape(x.shape[0], *spec.outs, c * f.shape[3])
+    return _from_last(xp, out, data_format).astype(x.dtype, copy=False)
+
+
+def _depthwise_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: Any, padding: str,
+                              explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None) -> Any:
+    x_shape = _sizes(input_sizes)
+    spec = _Conv(x_shape, f.shape, strides, padding, explicit_paddings, data_format, dilations,
+                 "DepthwiseConv2dNativeBackpropInput")
+    c, mult = f.shape[2], f.shape[3]
+    work = _work_dtype(dy.dtype)
+    k = math.prod(spec.k_sizes)
+    g = _to_last(xp, dy, data_format).astype(work, copy=False).reshape(-1, c, mult).transpose(1, 0, 2)
+    b = f.astype(work, copy=False).reshape(k, c, mult).transpose(1, 2, 0)  # (C, mult, k)
+    cols = (g @ b).transpose(1, 2, 0)  # (M, k, C)
+    cols = cols.reshape(x_shape[0], *spec.outs, *spec.k_sizes, c)
+    dx = _col2im(xp, cols, (x_shape[0], *spec.in_sizes, c), *spec.args())
+    return _from_last(xp, xp.ascontiguousarray(dx), data_format).astype(dy.dtype, copy=False)
+
+
+def _depthwise_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: Any, padding: str,
+                               explicit_paddings: Any = (), data_format: str = "NHWC",
+                               dilations: Any = None) -> Any:
+    f_shape = _sizes(filter_sizes)
+    spec = _Conv(x.shape, f_shape, strides, padding, explicit_paddings, data_format, dilations,
+                 "DepthwiseConv2dNativeBackpropFilter")
+    c, mult = f_shape[2], f_shape[3]
+    work = _work_dtype(x.dtype)
+    k = math.prod(spec.k_sizes)
+    cols = _im2col(xp, _to_last(xp, x, data_format).astype(work, copy=False), *spec.args())
+    a = cols.reshape(-1, k, c).transpose(2, 1, 0)  # (C, k, M)
+    g = _to_last(xp, dy, data_format).astype(work, copy=False).reshape(-1, c, mult).transpose(1, 0, 2)
+    df = (a @ g).transpose(1, 0, 2)  # (k, C, mult)
+    return df.reshape(f_shape).astype(x.dtype, copy=False)
+
+
+_gd = _conv_grad((lambda: DEPTHWISE, lambda: DEPTHWISE_BACKPROP_INPUT, lambda: DEPTHWISE_BACKPROP_FILTER))
+DEPTHWISE = Op("DepthwiseConv2dNative", _depthwise_forward, dtypes=FLOAT, grad=_gd[0])
+DEPTHWISE_BACKPROP_INPUT = Op("DepthwiseConv2dNativeBackpropInput", _depthwise_backprop_input, grad=_gd[1])
+DEPTHWISE_BACKPROP_FILTER = Op("DepthwiseConv2dNativeBackpropFilter", _depthwise_backprop_filter,
+                               dtypes=FLOAT, grad=_gd[2])
+
+
+# --- argument handling (TF's nn_ops helpers) ---------------------------------------------------
+def sequence(value: Any, n: int, channel_index: int, name: str) -> list:
+    """TF's `_get_sequence`: an int or a list of 1, n or n + 2 ints as n + 2 per-dimension values."""
+    if value is None:
+        return [1] * (n + 2)
+    if isinstance(value, Tensor):
+        value = value.numpy().tolist()
+    if isinstance(value, (int, np.integer)):
+        value = [int(value)]
+    value = [int(v) for v in value]
+    if len(value) == n + 2:
+        return value
+    if len(value) == 1:
+        value = value * n
+    elif len(value) != n:
+        raise ValueError(f"{name} should be of length 1, {n} or {n + 2}. Received: {name}={value} of "
+                         f"length {len(value)}")
+    full = [1] * (n + 2)
+    start = 2 if channel_index == 1 else 1
+    full[start:start + n] = value
+    return full
+
+
+def padding_attrs(padding: Any, n: int, data_format: str) -> dict:
+    """{'padding': ..., 'explicit_paddings': ...} from a string or a list of (low, high) pairs."""
+    if isinstance(padding, str):
+        upper = padding.upper()
+        if upper not in ("SAME", "VALID"):
+            raise ValueError(f"`padding` must be one of 'SAME', 'VALID' or an explicit list. Received: "
+                             f"padding={padding}")
+        return {"padding": upper}
+    pairs = [list(p) for p in padding]
+    if len(pairs) != n + 2:
+        raise ValueError(f"When padding is explicit, the explicit paddings must be a list of size "
+                         f"{(n + 2) * 2}. Received: padding={padding} of size {len(pairs)}")
+    batch_channel = (pairs[0], pairs[1]) if channels_first(data_format) else (pairs[0], pairs[-1])
+    if any(v != 0 for pair in batch_channel for v in pair):
+        raise ValueError(f"The padding of the batch and channel dimensions must be 0. Received: padding={padding}")
+    return {"padding": "EXPLICIT", "explicit_paddings": [int(v) for p in pairs for v in p]}
+
+
+def _convert_pair(input: Any, filters: Any, op: Op) -> tuple:  # noqa: A002
+    try:
+        return conversion.binary(op, input, filters)
+    except errors.OpError as e:
+        raise conversion.worded(e, input, filters) from None
+
+
+def _conv_nd(op: Op, input: Any, filters: Any, strides: Any, padding: Any, data_format: str,  # noqa: A002
+             dilations: Any, n: int) -> Tensor:
+    x, f = _convert_pair(input, filters, op)
+    cidx = 1 if channels_first(data_format) else n + 1
+    attrs = {"strides": sequence(strides, n, cidx, "strides"), "data_format": data_format,
+             "dilations": sequence(dilations, n, cidx, "dilations")}
+    attrs.update(padding_attrs(padding, n, data_format))
+    return execute(op, (x, f), attrs)
+
+
+def _check_format(data_format: str, allowed: tuple) -> None:
+    if data_format not in allowed:
+        raise ValueError(f"`data_format` must be {' or '.join(allowed)}. Received: data_format={data_format}")
+
+
+# --- public functions --------------------------------------------------------------------------
+def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NHWC",  # noqa: A002
+           dilations: Any = None, name: str | None = None) -> Tensor:
+    """2-D convolution of `input` [batch, height, width, in] with `filters` [h, w, in, out] (`tf.nn.conv2d`).
+
+    `padding` is "SAME", "VALID" or explicit [[0, 0], [top, bottom], [left, right], [0, 0]];
+    `data_format` "NHWC" or "NCHW"; strides and dilations an int or a list of 1, 2 or 4.
+    """
+    _check_format(data_format, ("NHWC", "NCHW"))
+    return _conv_nd(CONV2D, input, filters, strides, padding, data_format, dilations, 2)
+
+
+def conv3d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NDHWC",  # noqa: A002
+           dilations: Any = None, name: str | None = None) -> Tensor:
+    """3-D convolution (`tf.nn.conv3d`): `filters` [d, h, w, in, out]; "NDHWC" or "NCDHW"."""
+    _check_format(data_format, ("NDHWC", "NCDHW"))
+    if isinstance(strides, (list, tuple)) and len(strides) != 5:
+        raise ValueError(f"strides must have 5 elements. Received: strides={strides}")
+    x, f = _convert_pair(input, filters, CONV3D)
+    attrs = {"strides": sequence(strides, 3, 1 if channels_first(data_format) else 4, "strides"),
+             "data_format": data_format,
+             "dilations": sequence(dilations, 3, 1 if channels_first(data_format) else 4, "dilations")}
+    attrs.update(padding_attrs(padding, 3, data_format))
+    if attrs["padding"] == "EXPLICIT":
+        raise ValueError("Conv3D does not support explicit padding.")
+    return execute(CONV3D, (x, f), attrs)
+
+
+def conv1d(input: Any, filters: Any, stride: Any, padding: Any, data_format: str = "NWC",  # noqa: A002
+           dilations: Any = None, name: str | None = None) -> Tensor:
+    """1-D convolution (`tf.nn.conv1d`): `filters` [w, in, out]; a Conv2D over a height of 1."""
+    if data_format not in ("NWC", "NCW", "NHWC", "NCHW", None):
+        raise ValueError(f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}")
+    first = data_format in ("NCW", "NCHW")
+    x, f = _convert_pair(input, filters, CONV2D)
+    spatial_axis = 2 if first else 1
+    x4 = array_ops.expand_dims(x, spatial_axis)
+    f4 = array_ops.expand_dims(f, 0)
+    stride_l = sequence(stride, 1, 1 if first else 2, "stride")
+    dil_l = sequence(dilations, 1, 1 if first else 2, "dilations")
+    fmt = "NCHW" if first else "NHWC"
+    stride4 = stride_l[:spatial_axis] + [1] + stride_l[spatial_axis:]
+    dil4 = dil_l[:spatial_axis] + [1] + dil_l[spatial_axis:]
+    if isinstance(padding, str):
+        pad = padding
+    else:
+        pad = [list(p) for p in padding]
+        pad = pad[:spatial_axis] + [[0, 0]] + pad[spatial_axis:]
+    y = conv2d(x4, f4, stride4, pad, fmt, dil4)
+    return array_ops.squeeze(y, [spatial_axis])
+
+
+def convolution(input: Any, filters: Any, strides: Any = None, padding: str = "VALID",  # noqa: A002
+                data_format: str | None = None, dilations: Any = None, name: str | None = None) -> Tensor:
+    """N-d convolution chosen by the input's rank (`tf.nn.convolution`): 1-D, 2-D or 3-D."""
+    x = conversion.tensor(input)
+    n = x.ndim - 2
+    if n not in (1, 2, 3):
+        raise ValueError(f"`input.shape.rank` must be 3, 4 or 5. Received: input.shape={x.shape} with rank {x.ndim}")
+    first = data_format is not None and data_format.startswith("NC")
+    fmt = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}[n][int(first)]
+    strides = 1 if strides is None else strides
+    if isinstance(strides, (list, tuple)) and len(strides) == n:
+        strides = sequence(strides, n, 1 if first else n + 1, "strides")
+    if isinstance(dilations, (list, tuple)) and len(dilations) == n:
+        dilations = sequence(dilations, n, 1 if first else n + 1, "dilations")
+    if n == 1:
+        return conv1d(x, filters, strides, padding, fmt, dilations)
+    if n == 2:
+        return conv2d(x, filters, strides, padding, fmt, dilations)
+    return conv3d(x, filters, sequence(strides, 3, 1 if first else 4, "strides"), padding, fmt, dilations)
+
+
+def _shape_input(value: Any) -> Tensor:
+    t = conversion.tensor(value) if not isinstance(value, Tensor) else value
+    if t.dtype not in (_dtypes.int32, _dtypes.int64):
+        t = conversion.tensor(np.asarray(t.numpy(), np.int32))
+    return t
+
+
+def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: Any = "SAME",  # noqa: A002
+                     data_format: str = "NHWC", dilations: Any = None, name: str | None = None) -> Tensor:
+    """The gradient of conv2d with respect to its input (`tf.nn.conv2d_transpose`).
+
+    `filters` is [h, w, output_channels, input_channels]; `output_shape` the full 4-D result shape.
+    """
+    _check_format(data_format, ("NHWC", "NCHW"))
+    x, f = _convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
+    cidx = 1 if channels_first(data_format) else 3
+    attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": data_format,
+             "dilations": sequence(dilations, 2, cidx, "dilations")}
+    attrs.update(padding_attrs(padding, 2, data_format))
+    return execute(CONV2D_BACKPROP_INPUT, (_shape_input(output_shape), f, x), attrs)
+
+
+def conv3d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: Any = "SAME",  # noqa: A002
+                     data_format: str = "NDHWC", dilations: Any = None, name: str | None = None) -> Tensor:
+    """The gradient of conv3d with respect to its input (`tf.nn.conv3d_transpose`)."""
+    _check_format(data_format, ("NDHWC", "NCDHW"))
+    x, f = _convert_pair(input, filters, CONV3D_BACKPROP_INPUT)
+    cidx = 1 if channels_first(data_format) else 4
+    attrs = {"strides": sequence(strides, 3, cidx, "strides"), "data_format": data_format,
+             "dilations": sequence(dilations, 3, cidx, "dilations")}
+    attrs.update(padding_attrs(padding, 3, data_format))
+    return execute(CONV3D_BACKPROP_INPUT, (_shape_input(output_shape), f, x), attrs)
+
+
+def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: str = "SAME",  # noqa: A002
+                     data_format: str = "NWC", dilations: Any = None, name: str | None = None) -> Tensor:
+    """The gradient of conv1d with respect to its input (`tf.nn.conv1d_transpose`)."""
+    if data_format not in ("NWC", "NCW"):
+        raise ValueError(f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}")
+    first = data_format == "NCW"
+    axis = 2 if first else 1
+    x, f = _convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
+    shape = [int(v) for v in (output_shape.numpy().tolist() if isinstance(output_shape, Tensor) else output_shape)]
+    shape4 = shape[:axis] + [1] + shape[axis:]
+    s = sequence(strides, 1, 1 if first else 2, "strides")
+    d = sequence(dilations, 1, 1 if first else 2, "dilations")
+    y = conv2d_transpose(array_ops.expand_dims(x, axis), array_ops.expand_dims(f, 0), shape4,
+                         s[:axis] + [1] + s[axis:], padding, "NCHW" if first else "NHWC", d[:axis] + [1] + d[axis:])
+    return array_ops.squeeze(y, [axis])
+
+
+def conv_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: str = "SAME",  # noqa: A002
+                   data_format: str | None = None, dilations: Any = None, name: str | None = None) -> Tensor:
+    """conv1d/2d/3d_transpose chosen by the length of `output_shape` (`tf.nn.conv_transpose`)."""
+    n = len(output_shape.shape and output_shape.numpy()) if isinstance(output_shape, Tensor) else len(output_shape)
+    n -= 2
+    first = data_format is not None and data_format.startswith("NC")
+    if n == 1:
+        return conv1d_transpose(input, filters, output_shape, strides, padding, "NCW" if first else "NWC", dilations)
+    if n == 2:
+        return conv2d_transpose(input, filters, output_shape, strides, padding, "NCHW" if first else "NHWC",
+                                dilations)
+    if n == 3:
+        return conv3d_transpose(input, filters, output_shape, strides, padding, "NCDHW" if first else "NDHWC",
+                                dilations)
+    raise ValueError(f"`output_shape` must be of length 3, 4 or 5. Received: output_shape of length {n + 2}.")
+
+
+def conv2d_backprop_input(input_sizes: Any, filters: Any, out_backprop: Any, strides: Any, padding: Any,
+                          data_format: str = "NHWC", dilations: Any = None, name: str | None = None) -> Tensor:
+    """Conv2DBackpropInput."""
+    return conv2d_transpose(out_backprop, filters, input_sizes, strides, padding, data_format, dilations)
+
+
+def conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any, strides: Any, padding: Any,  # noqa: A002
+                           data_format: str = "NHWC", dilations: Any = None, name: str | None = None) -> Tensor:
+    """Conv2DBackpropFilter."""
+    x, dy = _convert_pair(input, out_backprop, CONV2D_BACKPROP_FILTER)
+    cidx = 1 if channels_first(data_format) else 3
+    attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": data_format,
+             "dilations": sequence(dilations, 2, cidx, "dilations")}
+    attrs.update(padding_attrs(padding, 2, data_format))
+    return execute(CONV2D_BACKPROP_FILTER, (x, _shape_input(filter_sizes), dy), attrs)
+
+
+def _depthwise_attrs(strides: Any, padding: Any, data_format: str | None, dilations: Any) -> dict:
+    fmt = data_format or "NHWC"
+    cidx = 1 if channels_first(fmt) else 3
+    attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": fmt,
+             "dilations": sequence(dilations, 2, cidx, "dilations")}
+    attrs.update(padding_attrs(padding, 2, fmt))
+    return attrs
+
+
+def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any, data_format: str | None = None,  # noqa: A002
+                     dilations: Any = None, name: str | None = None) -> Tensor:
+    """Each input channel convolved with its own `channel_multiplier` filters (`tf.nn.depthwise_conv2d`).
+
+    `filter` is [h, w, in_channels, channel_multiplier]; the output has in * multiplier channels.
+    `strides` is a list of 4; `dilations` (TF's `rate`) a list of 2.
+    """
+    if isinstance(strides, (list, tuple)) and len(strides) != 4:
+        raise ValueError(f"`strides` must be of length 4. Received: strides={strides}")
+    x, f = _convert_pair(input, filter, DEPTHWISE)
+    return execute(DEPTHWISE, (x, f), _depthwise_attrs(strides, padding, data_format, dilations))
+
+
+def depthwise_conv2d_backprop_input(input_sizes: Any, filter: Any, out_backprop: Any, strides: Any,  # noqa: A002
+                                    padding: Any, data_format: str = "NHWC", dilations: Any = None,
+                                    name: str | None = None) -> Tensor:
+    """The gradient of depthwise_conv2d with respect to its input."""
+    f, dy = _convert_pair(filter, out_backprop, DEPTHWISE_BACKPROP_INPUT)
+    return execute(DEPTHWISE_BACKPROP_INPUT, (_shape_input(input_sizes), f, dy),
+                   _depthwise_attrs(strides, padding, data_format, dilations))
+
+
+def depthwise_conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any, strides: Any,  # noqa: A002
+                                     padding: Any, data_format: str = "NHWC", dilations: Any = None,
+                                     name: str | None = None) -> Tensor:
+    """The gradient of depthwise_conv2d with respect to its filter."""
+    x, dy = _convert_pair(input, out_backprop, DEPTHWISE_BACKPROP_FILTER)
+    return execute(DEPTHWISE_BACKPROP_FILTER, (x, _shape_input(filter_sizes), dy),
+                   _depthwise_attrs(strides, padding, data_format, dilations))
+
+
+def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, strides: Any, padding: Any,  # noqa: A002
+                     data_format: str | None = None, dilations: Any = None, name: str | None = None) -> Tensor:
+    """A depthwise convolution followed by a 1x1 convolution mixing channels (`tf.nn.separable_conv2d`)."""
+    depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
+    return conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", data_format or "NHWC")
+
+
+def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str, name: str | None = None) -> Tensor:
+    """conv2d with dilation `rate` (`tf.nn.atrous_conv2d`)."""
+    if rate < 1:
+        raise ValueError(f"rate {rate} cannot be less than one")
+    return conv2d(value, filters, 1, padding, "NHWC", [1, rate, rate, 1])
+
+
+def atrous_conv2d_transpose(value: Any, filters: Any, output_shape: Any, rate: int, padding: str,
+                            name: str | None = None) -> Tensor:
+    """The transpose of atrous_conv2d (`tf.nn.atrous_conv2d_transpose`)."""
+    if rate < 1:
+        raise ValueError(f"rate {rate} cannot be less than one")
+    return conv2d_transpose(value, filters, output_shape, 1, padding, "NHWC", [1, rate, rate, 1])
