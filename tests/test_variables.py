@@ -211,21 +211,11 @@ def test_assign_add_writes_in_place():
     assert _address(v) == before
 
 
-def test_same_shape_assign_writes_in_place():
-    v = tf.Variable(np.zeros(1000, dtype=np.float32))
-    before = _address(v)
-    v.assign(np.ones(1000, dtype=np.float32))
-    assert _address(v) == before
-
-
-def test_assign_may_alias_the_assigned_tensor():
+def test_assign_aliases_the_assigned_tensor():
     v = tf.Variable(np.zeros(10, dtype=np.float32))
-    v.assign(np.zeros(10, dtype=np.float32))  # any other reference makes the next assign alias
     t = tf.constant(np.ones(10, dtype=np.float32))
-    held = v.read_value()
-    v.assign(t)
+    v.assign(t)  # TF's AssignVariableOp takes the tensor's buffer: O(1) whatever the size
     assert _address(v) == t._array.__array_interface__["data"][0]
-    del held
 
 
 def test_earlier_read_never_changes():
@@ -303,3 +293,58 @@ def test_assign_add_on_string_variable_is_tfs_missing_kernel_error():
                        match="No OpKernel was registered to support Op 'AssignAddVariableOp'"):
         v.assign_add("b")
     assert v.numpy() == b"a"
+
+
+def test_assign_adopts_the_tensors_buffer_without_copying():
+    t = tf.constant(np.arange(1000, dtype=np.float32))
+    v = tf.Variable(tf.zeros([1000]))
+    v.assign(t)
+    assert np.shares_memory(np.asarray(v.read_value()), np.asarray(t))  # O(1): no copy made
+
+
+def test_update_after_assign_leaves_the_assigned_tensor_unchanged():
+    t = tf.constant([1.0, 2.0])
+    v = tf.Variable([0.0, 0.0])
+    v.assign(t)
+    v.assign_add([10.0, 10.0])
+    v[0].assign(5.0)
+    assert t.numpy().tolist() == [1.0, 2.0]
+    assert v.numpy().tolist() == [5.0, 12.0]
+
+
+def test_read_before_update_of_adopted_buffer_never_changes():
+    v = tf.Variable([0.0, 0.0])
+    v.assign(tf.constant([1.0, 2.0]))  # the tensor itself is dropped: the variable may write
+    before = v.read_value()
+    v.assign_sub([1.0, 1.0])
+    assert before.numpy().tolist() == [1.0, 2.0] and v.numpy().tolist() == [0.0, 1.0]
+
+
+def test_failed_assign_of_wrong_shape_keeps_adopted_value():
+    v = tf.Variable([0.0, 0.0])
+    v.assign(tf.constant([3.0, 4.0]))
+    with pytest.raises(ValueError):
+        v.assign([1.0, 2.0, 3.0])
+    assert v.numpy().tolist() == [3.0, 4.0]
+
+
+def test_concurrent_assign_and_assign_add_stay_consistent():
+    v = tf.Variable(tf.zeros([256]))
+    tensors = [tf.fill([256], float(i)) for i in range(50)]
+
+    def assigner():
+        for t in tensors:
+            v.assign(t)
+
+    def adder():
+        for _ in range(200):
+            v.assign_add(tf.ones([256]))
+
+    threads = [threading.Thread(target=assigner), threading.Thread(target=adder)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    values = v.numpy()
+    assert (values == values[0]).all()  # every update applied to the whole buffer atomically
+    assert [t.numpy()[0] for t in tensors] == [float(i) for i in range(50)]  # inputs untouched

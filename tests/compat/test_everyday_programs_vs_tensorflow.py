@@ -33,6 +33,17 @@ print(tape.gradient(output, v))
 """,
     """
 @tf.custom_gradient
+def clip_gradients(y):
+    def backward(dy):
+        return tf.clip_by_norm(dy, 0.5)
+    return y, backward
+v = tf.Variable(2.0)
+with tf.GradientTape() as t:
+    output = clip_gradients(v * v)
+print(t.gradient(output, v))
+""",
+    """
+@tf.custom_gradient
 def passthrough(x):
     def grad_fn(dy):
         return dy * 2.0

@@ -26,7 +26,8 @@ def owns_buffer(variable: Any) -> bool:
     argument of getrefcount. Views keep their base alive, so they count too.
     """
     array = variable._array
-    return sys.getrefcount(array) <= 3 and getattr(array, "base", 0) is None
+    return (sys.getrefcount(array) <= 3 and getattr(array, "base", 0) is None
+            and getattr(array.flags, "writeable", True))  # a frozen tensor array it adopted
 
 
 def _var_handle(xp: Any, variable: Any) -> None:
@@ -34,18 +35,21 @@ def _var_handle(xp: Any, variable: Any) -> None:
 
 
 def _assign(xp: Any, variable: Any, value: Any, move: bool = False) -> None:
-    """Writes `value` into the variable's buffer when it owns one of that shape (TF's memory reuse).
+    """Makes `value` the variable's value in O(1) where it can, as TF's AssignVariableOp does.
 
-    With `move` (restores: `value` is a fresh array nobody else keeps) the variable takes `value`
-    as its buffer instead, saving a copy of every restored byte.
+    A tensor's array is immutable, so the variable takes it as its buffer (no copy); the next
+    in-place update copies first while anything else still references it (`owns_buffer`), so a
+    tensor read earlier, or the assigned tensor itself, never changes. A view (whose base may be
+    shared) is written into the variable's own buffer, or copied. `move` (restores: a fresh
+    array nobody else keeps) takes the same aliasing path.
     """
     with variable._lock:
+        if getattr(value, "base", 0) is None and (variable._array is None or type(value) is type(variable._array)):
+            variable._array = value  # alias the immutable tensor's buffer; updates copy first
         # No local name for the buffer before owns_buffer: it would count as a reference.
-        if not move and variable._array is not None and variable._array.shape == value.shape \
+        elif not move and variable._array is not None and variable._array.shape == value.shape \
                 and owns_buffer(variable):
             variable._array[...] = value
-        elif getattr(value, "base", 0) is None and (variable._array is None or type(value) is type(variable._array)):
-            variable._array = value  # alias the immutable tensor's buffer; updates copy first
         else:
             variable._array = xp.array(value, copy=True)
 

@@ -145,6 +145,10 @@ class Optimizer:
             f"{_dims(variable.shape)} using a Tensor with shape {_dims(gradient.shape)}, shapes must "
             "be equal. [Op:AssignSubVariableOp] name: ")
 
+    @staticmethod
+    def _apply(op: Any, variable: Variable, inputs: tuple, attrs: dict) -> None:
+        execute(op, (variable,) + inputs, attrs)
+
 
 def _node(op_name: str) -> str:
     return f"{{{{function_node __wrapped__{op_name}_device_/job:localhost/replica:0/task:0/device:CPU:0}}}} "
@@ -159,7 +163,3 @@ def incompatible_shapes(first: Any, second: Any, op_name: str, name: bool = True
     return errors.InvalidArgumentError(
         None, None, f"{_node(op_name)}Incompatible shapes: {_dims(first)} vs. {_dims(second)} "
         f"[Op:{op_name}]" + (" name: " if name else ""))
-
-    @staticmethod
-    def _apply(op: Any, variable: Variable, inputs: tuple, attrs: dict) -> None:
-        execute(op, (variable,) + inputs, attrs)
