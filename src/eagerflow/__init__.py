@@ -45,6 +45,9 @@ from eagerflow._src.ops.reduce_ops import (
 )
 from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow._src.autodiff.custom_gradient import custom_gradient, stop_gradient
+from eagerflow._src.ops.check_ops import (
+    Assert, assert_equal, assert_greater, assert_less, assert_rank,
+)
 from eagerflow._src.module import Module
 from eagerflow import (
     autodiff, bitwise, config, debugging, dtypes, errors, linalg, math, nn, optimizers, version,
