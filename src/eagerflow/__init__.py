@@ -19,6 +19,8 @@ from eagerflow._src.framework.dtypes import (
 from eagerflow._src.framework.scopes import device, name_scope
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
+from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec, type_spec_from_value
+from eagerflow._src.framework.indexed_slices import IndexedSlices, IndexedSlicesSpec
 from eagerflow._src.variables import (
     Variable, VariableAggregation, VariableSynchronization, variable_creator_scope,
 )
@@ -52,6 +54,7 @@ from eagerflow._src.module import Module
 from eagerflow import (
     autodiff, bitwise, config, debugging, dtypes, errors, linalg, math, nn, optimizers, version,
 )
+from eagerflow import nest
 
 if _typing.TYPE_CHECKING:
     from eagerflow import distribute, random, train

@@ -67,7 +67,7 @@ def test_first_order_gradient_matches_finite_differences(spec):
         def f(value, index=index):
             return float(_call(spec, args, weights, (index, tf.constant(value))).numpy())
 
-        np.testing.assert_allclose(analytic.numpy(), _numeric(f, np.asarray(args[index], np.float64)),
+        np.testing.assert_allclose(tf.convert_to_tensor(analytic).numpy(), _numeric(f, np.asarray(args[index], np.float64)),
                                    rtol=1e-4, atol=1e-6, err_msg=f"{spec.name} d/darg{index}")
 
 
@@ -99,7 +99,7 @@ def test_second_order_gradient_matches_finite_differences(spec):
     if analytic is None:  # a linear op: the gradient does not depend on x
         np.testing.assert_allclose(numeric, 0.0, atol=1e-5, err_msg=spec.name)
         return
-    np.testing.assert_allclose(analytic.numpy(), numeric, rtol=1e-3, atol=1e-5, err_msg=spec.name)
+    np.testing.assert_allclose(tf.convert_to_tensor(analytic).numpy(), numeric, rtol=1e-3, atol=1e-5, err_msg=spec.name)
 
 
 BINARY = {

@@ -509,7 +509,7 @@ def _vjp(fn, args, positions, cotangents):
         for t, g in zip(inputs, in_grads):
             if g is None:
                 continue
-            g = _unbroadcast(g.numpy(), t.shape)
+            g = _unbroadcast(tf.convert_to_tensor(g).numpy(), t.shape)  # IndexedSlices densified
             prev = grads.get(id(t))
             grads[id(t)] = tf.constant(g if prev is None else prev.numpy() + g)
     return [grads[id(tensors[p])].numpy() if id(tensors[p]) in grads else np.zeros_like(args[p])

@@ -14,6 +14,7 @@ from typing import Any, Iterable
 
 from eagerflow._src.framework import context
 from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.op import GradContext, Op
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import array_ops, join_split_ops, math_ops, reduce_ops, state_ops
@@ -229,7 +230,7 @@ class GradientTape:
                     upstream = [get(id(o)) for o in output]
                     if all(u is None for u in upstream):
                         continue
-                    dy = [math_ops.zeros_like_same(o) if u is None else u for o, u in zip(output, upstream)]
+                    dy = [math_ops.zeros_like_same(o) if u is None else _dense(u) for o, u in zip(output, upstream)]
                 else:
                     dy = get(id(output))
                     if dy is None:
@@ -237,6 +238,8 @@ class GradientTape:
                     if op is _READ:  # a variable read passes its gradient through unchanged
                         _accumulate(grads, inputs[0], dy)
                         continue
+                    if type(dy) is IndexedSlices:  # gradient functions see dense tensors, as TF's do
+                        dy = dy._as_tensor()
                 # Recorded ops have a tracked input, and tracking only grows: one input is needed.
                 needs = _NEEDED_ONE if len(inputs) == 1 else tuple([id(x) in tracked for x in inputs])
                 input_grads = op.grad(GradContext(inputs, attrs, output, needs), dy)
@@ -248,10 +251,11 @@ class GradientTape:
                         if kind != "f" and kind != "c" and kind != "V":  # _differentiable, inlined
                             continue
                     if type(g) is not EagerTensor or g._array.shape != x._array.shape:
-                        g = _unbroadcast(g, x)
+                        if type(g) is not IndexedSlices:
+                            g = _unbroadcast(g, x)
                     key = id(x)
                     previous = get(key)
-                    grads[key] = g if previous is None else math_ops.add(previous, g)
+                    grads[key] = g if previous is None else _add_grads(previous, g)
             return {id(s): grads[id(s)] for s in sources if id(s) in grads}
         finally:
             if was_recording:
@@ -311,7 +315,22 @@ def _prod(dims: list) -> int:
 def _accumulate(grads: dict, x: Any, g: Tensor) -> None:
     key = id(x)
     previous = grads.get(key)
-    grads[key] = g if previous is None else math_ops.add(previous, g)
+    grads[key] = g if previous is None else _add_grads(previous, g)
+
+
+def _add_grads(previous: Any, g: Any) -> Any:
+    """Two gradients of one tensor summed: sparse ones stay sparse (rows concatenated, the later
+    path's first, as TF orders them); a sparse and a dense one make a dense sum."""
+    if type(previous) is IndexedSlices or type(g) is IndexedSlices:
+        if type(previous) is IndexedSlices and type(g) is IndexedSlices:
+            return IndexedSlices(join_split_ops.concat([g.values, previous.values], 0),
+                                 join_split_ops.concat([g.indices, previous.indices], 0), previous.dense_shape)
+        return math_ops.add(_dense(previous), _dense(g))
+    return math_ops.add(previous, g)
+
+
+def _dense(g: Any) -> Any:
+    return g._as_tensor() if type(g) is IndexedSlices else g
 
 
 def _unbroadcast(g: Any, x: Any) -> Tensor:
@@ -343,6 +362,8 @@ def _zeros_like(s: Any) -> Tensor:
 
 
 def _flatten(structure: Any) -> list:
+    if type(structure) is IndexedSlices:  # a composite: its component tensors (TF's expand_composites)
+        return [structure.values, structure.indices] + ([] if structure.dense_shape is None else [structure.dense_shape])
     if isinstance(structure, dict):
         return [x for key in sorted(structure) for x in _flatten(structure[key])]
     if isinstance(structure, (list, tuple)):

@@ -13,6 +13,7 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, join_split_ops, math_ops
@@ -65,6 +66,11 @@ def _gather_grad(ctx: Any, dy: Tensor) -> tuple:
     params, indices = ctx.inputs
     axis, bd = ctx.attrs["axis"], ctx.attrs["batch_dims"]
     pshape = static_shape(params)
+    if axis == 0 and bd == 0:
+        # TF's gradient of a row gather is sparse: the rows of dy at the gathered indices.
+        rows = array_ops.reshape(dy, (-1,) + pshape[1:])
+        dense_shape = conversion.tensor(np.asarray(pshape, dtype=np.int32))
+        return (IndexedSlices(rows, array_ops.reshape(indices, (-1,)), dense_shape), None)
     batch, outer, n, inner = pshape[:bd], pshape[bd:axis], pshape[axis], pshape[axis + 1:]
     ishape = static_shape(indices)[bd:]
     nb, ni = math.prod(batch), math.prod(ishape)
@@ -330,3 +336,10 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any, name: s
     (n,) = conversion.typed_operands(UNSORTED_SEGMENT_SUM, "Tnumsegments", [num_segments], INT32_64, _dtypes.int32,
                                      fallback)
     return conversion.run(UNSORTED_SEGMENT_SUM, (d, ids), {"num_segments": scalar_int(n)}, fallback)
+
+
+def indexed_slices_to_dense(values: Tensor, indices: Tensor, dense_shape: Tensor) -> Tensor:
+    """The dense tensor an `IndexedSlices` stands for: its rows summed at their indices."""
+    shape = tuple(int(d) for d in dense_shape.numpy())
+    summed = unsorted_segment_sum(values, indices, shape[0])
+    return summed if static_shape(summed) == shape else array_ops.reshape(summed, shape)
