@@ -22,6 +22,11 @@ from eagerflow._src.framework.tensor_shape import TensorShape, as_shape
 from eagerflow._src.ops import indexing_ops, operators, state_ops
 
 _thread = context.thread
+_flags = context.flags
+
+
+# Python containers whose conversion makes a fresh array nobody else references.
+_FRESH_SOURCES = frozenset((list, tuple))
 
 
 class VariableSynchronization(enum.Enum):
@@ -86,8 +91,10 @@ class Variable:
         if constraint is not None and not callable(constraint):
             raise ValueError("Argument `constraint` must be None or a callable. a callable. Got a "
                              f"{type(constraint)}:  {constraint}")
-        synchronization = VariableSynchronization(synchronization)
-        aggregation = VariableAggregation(aggregation)
+        if type(synchronization) is not VariableSynchronization:
+            synchronization = VariableSynchronization(synchronization)
+        if type(aggregation) is not VariableAggregation:
+            aggregation = VariableAggregation(aggregation)
         if trainable is None:
             trainable = synchronization is not VariableSynchronization.ON_READ
         if callable(initial_value):
@@ -119,14 +126,16 @@ class Variable:
         self._lock = threading.Lock()
         self._device = current_device()
         self._array = None
-        execute(state_ops.VAR_HANDLE, (self,))
+        if _flags.special:  # VarHandleOp does nothing but appear in placement logs and traces
+            execute(state_ops.VAR_HANDLE, (self,))
         value = init._array
         if init._device is not self._device:
             from eagerflow._src.framework.transfers import copy_array
 
             value = copy_array(value, init._device, self._device)
-        else:
+        elif type(initial_value) not in _FRESH_SOURCES:
             value = self._device.backend.copy(value, self._device.backend_index)
+        # else: the array was just made from Python data; nothing else holds it, so it is ours
         execute(state_ops.ASSIGN, (self, EagerTensor(value, self._device)))
 
     # --- description --------------------------------------------------------------------------

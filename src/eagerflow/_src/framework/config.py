@@ -36,3 +36,33 @@ def set_soft_device_placement(enabled: bool) -> None:
 
 def get_soft_device_placement() -> bool:
     return _flags.soft_device_placement
+
+
+def set_intra_op_parallelism_threads(num_threads: int) -> None:
+    """Threads one large op may use (`tf.config.threading`; 0: the machine's default).
+
+    `EAGERFLOW_NUM_THREADS`, when set, takes precedence.
+    """
+    from eagerflow._src.backends import host_threads
+
+    host_threads.set_num_threads(num_threads)
+
+
+def get_intra_op_parallelism_threads() -> int:
+    """The value set by `set_intra_op_parallelism_threads` (0 when unset, as in TF)."""
+    from eagerflow._src.backends import host_threads
+
+    return host_threads.get_num_threads_setting()
+
+
+_inter_op_threads = 0
+
+
+def set_inter_op_parallelism_threads(num_threads: int) -> None:
+    """Recorded for TF parity: eagerflow runs independent ops one after another."""
+    global _inter_op_threads
+    _inter_op_threads = int(num_threads)
+
+
+def get_inter_op_parallelism_threads() -> int:
+    return _inter_op_threads

@@ -251,6 +251,16 @@ def _inferred(value: Any, array: np.ndarray, first: Any, requested: bool) -> np.
     return _run_converter(value, array, converter, np_dtype, first)
 
 
+def _finite_float32_floats(values: list) -> bool:
+    """A non-empty flat list of Python floats that all fit float32 (NaN and inf excluded)."""
+    if not values:
+        return False
+    for v in values:
+        if type(v) is not float or not -_FLOAT32_MAX <= v <= _FLOAT32_MAX:
+            return False
+    return True
+
+
 def python_to_array(value: Any, dtype: _dtypes.DType | None = None) -> np.ndarray:
     """A Python value (scalar or nested sequence) as a NumPy array, with TF 2.21's rules.
 
@@ -270,6 +280,8 @@ def python_to_array(value: Any, dtype: _dtypes.DType | None = None) -> np.ndarra
                 return np.array(value, dtype=np.int32)
         elif t is bool:
             return np.array(value, dtype=np.bool_)
+        elif t is list and _finite_float32_floats(value):
+            return np.array(value, dtype=np.float32)  # [1.0, 2.0, 3.0]: TF's float32, no checks left
     first = _first_scalar(value)
     if first is _EMPTY:
         shape = _inferred_shape(value)
@@ -344,6 +356,14 @@ def to_array(value: Any, dtype: _dtypes.DType | None) -> np.ndarray:
 
 
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None = None) -> Tensor:
+    """Creates a constant tensor (`tf.constant`); see `make_constant`."""
+    if type(value) is list and _holds_tensor(value):
+        # TF's tf.constant cannot pack eager tensors (tf.convert_to_tensor and tf.stack can).
+        raise ValueError("TypeError: Scalar tensor has no `len()`")
+    return make_constant(value, dtype, shape)
+
+
+def make_constant(value: Any, dtype: Any = None, shape: Any = None) -> Tensor:
     """Creates a constant tensor from a Python value, NumPy array or tensor (`tf.constant`).
 
     Args:
@@ -372,9 +392,6 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
         array = t._array
         device = t._device
     else:
-        if isinstance(value, (list, tuple)) and _holds_tensor(value):
-            # TF's tf.constant cannot pack eager tensors (tf.convert_to_tensor and tf.stack can).
-            raise ValueError("TypeError: Scalar tensor has no `len()`")
         array = to_array(value, dt)
         device = creation_device(array.dtype)
         if _flags.log_device_placement:
@@ -390,7 +407,10 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str | None 
 
 def _holds_tensor(value: Any) -> bool:
     for v in value:
-        if isinstance(v, (list, tuple)):
+        t = type(v)
+        if t is float or t is int:
+            continue
+        if t is list or t is tuple:
             if _holds_tensor(v):
                 return True
         elif isinstance(v, Tensor) or hasattr(v, "_as_tensor"):
@@ -451,12 +471,12 @@ def scalar_or_constant(value: Any, dtype: _dtypes.DType | None) -> Tensor:
         cached = _scalar_cache.get(key)
         if cached is not None and cached._device is current_device():
             return cached
-        tensor = constant(value, dtype)
+        tensor = make_constant(value, dtype)
         if len(_scalar_cache) > 4096:
             _scalar_cache.clear()
         _scalar_cache[key] = tensor
         return tensor
-    return constant(value, dtype)
+    return make_constant(value, dtype)
 
 
 def is_tensor_like(value: Any) -> bool:

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow._src.backends import host_threads
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.op import Op
 
@@ -72,7 +73,8 @@ def _update_in_place(ufunc_name: str) -> Any:
         ufunc = getattr(xp, ufunc_name)
         with variable._lock:
             if owns_buffer(variable):
-                ufunc(variable._array, value, out=variable._array)
+                if not host_threads.update_in_place(ufunc, variable._array, value):
+                    ufunc(variable._array, value, out=variable._array)
             else:
                 variable._array = xp.asarray(ufunc(variable._array, value))  # 0-d stays an array
 

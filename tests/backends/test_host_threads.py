@@ -1,0 +1,93 @@
+"""Large elementwise ops, casts and in-place updates on every core, bit-identical to one thread."""
+import numpy as np
+import pytest
+
+import eagerflow as tf
+from eagerflow._src.backends import host_threads
+
+N = host_threads.THRESHOLD + 12_345  # above the threshold, not a multiple of the chunk
+
+
+@pytest.fixture
+def two_threads(monkeypatch):
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "2")
+    yield
+
+
+def _data(dtype=np.float32):
+    return np.random.default_rng(0).standard_normal(N).astype(dtype) * 3
+
+
+@pytest.mark.parametrize("op,ref", [
+    (tf.tanh, np.tanh), (tf.exp, np.exp), (tf.math.log1p, lambda x: np.log1p(x)),
+    (tf.sigmoid, None), (tf.math.sin, np.sin), (tf.square, np.square), (tf.abs, np.abs),
+])
+def test_large_unary_ops_match_one_thread_bit_for_bit(two_threads, op, ref):
+    x = _data()
+    if op is tf.math.log1p:
+        x = np.abs(x)
+    parallel = op(tf.constant(x)).numpy()
+    # the same op below the threshold (one thread), piece by piece
+    pieces = np.concatenate([op(tf.constant(x[i:i + 500_000])).numpy() for i in range(0, N, 500_000)])
+    np.testing.assert_array_equal(parallel, pieces)
+    if ref is not None:
+        np.testing.assert_array_equal(parallel, ref(x))
+
+
+def test_large_binary_ops_and_casts_match_numpy(two_threads):
+    x, y = _data(), _data()[::-1].copy()
+    np.testing.assert_array_equal(tf.subtract(x, y).numpy(), x - y)
+    np.testing.assert_array_equal(tf.multiply(tf.constant(x), tf.constant(y)).numpy(), x * y)
+    np.testing.assert_array_equal(tf.cast(tf.constant(x), tf.int32).numpy(), x.astype(np.int32))
+    np.testing.assert_array_equal(tf.cast(tf.constant(x), tf.float16).numpy(), x.astype(np.float16))
+
+
+def test_broadcasting_inputs_fall_back_to_one_call(two_threads):
+    x = _data().reshape(-1, 1)
+    np.testing.assert_array_equal(tf.subtract(x, np.float32(1.5)).numpy(), x - np.float32(1.5))
+
+
+def test_large_assign_add_is_in_place_and_exact(two_threads):
+    x, d = _data(), _data()[::-1].copy()
+    v = tf.Variable(x)
+    address = np.asarray(v.read_value()).__array_interface__["data"][0]
+    v.assign_add(d)
+    np.testing.assert_array_equal(v.numpy(), x + d)
+    v.assign_sub(d)
+    np.testing.assert_array_equal(v.numpy(), (x + d) - d)
+    assert np.asarray(v.read_value()).__array_interface__["data"][0] == address
+
+
+def test_read_before_large_update_never_changes(two_threads):
+    v = tf.Variable(_data())
+    before = v.read_value()
+    snapshot = before.numpy()
+    v.assign_add(np.ones(N, np.float32))
+    np.testing.assert_array_equal(before.numpy(), snapshot)
+
+
+def test_set_intra_op_parallelism_threads_sets_the_pool_size(monkeypatch):
+    monkeypatch.delenv("EAGERFLOW_NUM_THREADS", raising=False)
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(3)
+        assert tf.config.threading.get_intra_op_parallelism_threads() == 3
+        assert host_threads.num_threads() == 3
+        x = _data()
+        np.testing.assert_array_equal(tf.tanh(x).numpy(), np.tanh(x))
+    finally:
+        tf.config.threading.set_intra_op_parallelism_threads(0)
+    assert tf.config.threading.get_intra_op_parallelism_threads() == 0
+
+
+def test_environment_variable_wins_over_the_setting(monkeypatch):
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "1")
+    assert host_threads.num_threads() == 1
+
+
+def test_small_ops_never_create_the_pool(monkeypatch):
+    import subprocess
+    import sys
+    code = ("import eagerflow as tf, sys\nx = tf.constant([1.0, 2.0])\nfor _ in range(10): x = tf.tanh(x) + 1.0\n"
+            "import threading\nprint(any(t.name.startswith('eagerflow-intra-op') for t in threading.enumerate()))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "False"
