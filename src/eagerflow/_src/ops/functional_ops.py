@@ -1,0 +1,187 @@
+"""Higher-order functions over the first axis: `tf.map_fn`, `tf.scan`, `tf.foldl`, `tf.foldr`,
+`tf.vectorized_map`.
+
+Each unstacks its elements along axis 0, calls the function per element and collects results
+in TensorArrays (so dtype and shape errors are TF's). With a static number of elements (always
+eagerly) the loop is Python and tapes record each call; in a traced function with an unknown
+number of elements it is a `tf.while_loop` over TensorArrays.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.convert import convert_to_tensor
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops.control_flow_ops import (
+    assert_same_structure, flatten, map_structure, pack_sequence_as,
+)
+from eagerflow._src.ops.tensor_array_ops import TensorArray
+
+
+def _as_tensors(elems: Any) -> list[Tensor]:
+    return [e if isinstance(e, Tensor) else convert_to_tensor(e) for e in flatten(elems)]
+
+
+def _count(flat: list[Tensor], what: str = "elems") -> int | None:
+    """The common static length of `flat`'s first axes, with TF's errors."""
+    n = None
+    for t in flat:
+        if t.shape.rank == 0:
+            raise ValueError("Elements in elems must be 1+ dimensional Tensors, not scalars")
+        d = t.shape[0] if t.shape.rank is not None else None
+        if n is not None and d is not None and n != d:
+            raise ValueError(f"Dimensions {n} and {d} are not compatible")
+        if d is not None:
+            n = d
+    return n
+
+
+def _slices(flat: list[Tensor], n: int) -> list[list[Tensor]]:
+    from eagerflow._src.ops.join_split_ops import unstack
+
+    columns = [unstack(t, num=n) for t in flat]
+    return [[column[i] for column in columns] for i in range(n)]
+
+
+def _signature_dtype(spec: Any) -> _dtypes.DType:
+    dtype = getattr(spec, "dtype", spec)
+    return _dtypes.as_dtype(dtype)
+
+
+def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: Any = None,
+           back_prop: bool = True, swap_memory: bool = False, infer_shape: bool = True,
+           name: Any = None, fn_output_signature: Any = None) -> Any:
+    """Applies `fn` to each slice of `elems` along axis 0 and stacks the results (`tf.map_fn`).
+
+    `elems` may be a nested structure of tensors (sliced together); `fn_output_signature`
+    (a dtype, a TensorSpec, or a nested structure of them) describes `fn`'s output when it
+    differs from `elems`' structure or dtypes.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable. Received: {fn}")
+    if fn_output_signature is None:
+        fn_output_signature = dtype
+    flat = _as_tensors(elems)
+    if not flat:
+        raise ValueError("elems must be a Tensor or (possibly nested) sequence of Tensors. Got []")
+    packed_elems = pack_sequence_as(elems, flat)
+    if fn_output_signature is None:
+        signature = map_structure(lambda t: t.dtype, packed_elems)
+    else:
+        signature = fn_output_signature
+    n = _count(flat)
+    if n is None:
+        from eagerflow._src.ops import graph_control_flow
+
+        return graph_control_flow.map_fn_loop(fn, packed_elems, flat, signature, infer_shape)
+    out_dtypes = [_signature_dtype(s) for s in flatten(signature)]
+    arrays = [TensorArray(d, size=n, infer_shape=infer_shape) for d in out_dtypes]
+    for i, row in enumerate(_slices(flat, n)):
+        result = fn(pack_sequence_as(elems, row))
+        assert_same_structure(signature, result)
+        for ta, value in zip(arrays, flatten(result)):
+            ta.write(i, value)
+    return pack_sequence_as(signature, [ta.stack() for ta in arrays])
+
+
+def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations: int = 10,
+         back_prop: bool = True, swap_memory: bool = False, infer_shape: bool = True,
+         reverse: bool = False, name: Any = None) -> Any:
+    """The running results of `a = fn(a, x)` over the slices `x` of `elems` (`tf.scan`).
+
+    Without `initializer` the first slice starts the accumulator (and is the first output).
+    `reverse=True` scans from the last slice; outputs keep their slices' positions.
+    """
+    if not callable(fn):
+        raise TypeError(f"fn must be callable. Received: {fn}")
+    flat = _as_tensors(elems)
+    n = _count(flat)
+    if n is None:
+        from eagerflow._src.ops import graph_control_flow
+
+        return graph_control_flow.scan_loop(fn, elems, flat, initializer, infer_shape, reverse)
+    rows = _slices(flat, n)
+    order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
+    if initializer is None:
+        if not order:
+            raise errors.OutOfRangeError(None, None, "Tried to read from index 0 but array size is: 0 ")
+        structure = elems
+        first = order.pop(0)
+        accumulator = pack_sequence_as(elems, rows[first])
+        start = [(first, accumulator)]
+    else:
+        structure = initializer
+        accumulator = pack_sequence_as(initializer, _as_tensors(initializer))
+        start = []
+    out_dtypes = [t.dtype for t in _as_tensors(accumulator)]
+    arrays = [TensorArray(d, size=n, infer_shape=infer_shape) for d in out_dtypes]
+    for i, value in start:
+        for ta, v in zip(arrays, flatten(value)):
+            ta.write(i, v)
+    for i in order:
+        accumulator = fn(accumulator, pack_sequence_as(elems, rows[i]))
+        assert_same_structure(structure, accumulator)
+        for ta, v in zip(arrays, flatten(accumulator)):
+            ta.write(i, v)
+    return pack_sequence_as(structure, [ta.stack() for ta in arrays])
+
+
+def _fold(fn: Callable, elems: Any, initializer: Any, reverse: bool) -> Any:
+    if not callable(fn):
+        raise TypeError(f"{'foldr' if reverse else 'foldl'} fn must be callable.")
+    flat = _as_tensors(elems)
+    n = _count(flat)
+    if n is None:
+        from eagerflow._src.ops import graph_control_flow
+
+        return graph_control_flow.fold_loop(fn, elems, flat, initializer, reverse)
+    rows = _slices(flat, n)
+    order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
+    if initializer is None:
+        if not order:
+            index = n - 1 if reverse else 0
+            raise errors.OutOfRangeError(
+                None, None, f"Tried to read from index {index} but array size is: 0 ")
+        accumulator = pack_sequence_as(elems, rows[order.pop(0)])
+    else:
+        accumulator = map_structure(_to_tensor, initializer)
+    for i in order:
+        accumulator = fn(accumulator, pack_sequence_as(elems, rows[i]))
+    return map_structure(_to_tensor, accumulator)
+
+
+def _to_tensor(x: Any) -> Any:
+    return x if isinstance(x, (Tensor, TensorArray)) else convert_to_tensor(x)
+
+
+def foldl(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations: int = 10,
+          back_prop: bool = True, swap_memory: bool = False, name: Any = None) -> Any:
+    """`fn(...fn(fn(initializer, elems[0]), elems[1])..., elems[n-1])` (`tf.foldl`)."""
+    return _fold(fn, elems, initializer, False)
+
+
+def foldr(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations: int = 10,
+          back_prop: bool = True, swap_memory: bool = False, name: Any = None) -> Any:
+    """`fn(...fn(fn(initializer, elems[n-1]), elems[n-2])..., elems[0])` (`tf.foldr`)."""
+    return _fold(fn, elems, initializer, True)
+
+
+def vectorized_map(fn: Callable, elems: Any, fallback_to_while_loop: bool = True,
+                   warn: bool = True) -> Any:
+    """`fn` applied to each slice of `elems` along axis 0, stacked (`tf.vectorized_map`).
+
+    TF vectorizes `fn` (pfor); eagerflow runs the loop, which gives the same values.
+    """
+    flat = _as_tensors(elems)
+    n = _count(flat)
+    if n is None:
+        return map_fn(fn, elems)
+    from eagerflow._src.ops.join_split_ops import stack
+
+    outputs = [fn(pack_sequence_as(elems, row)) for row in _slices(flat, n)]
+    if not outputs:
+        return map_fn(fn, elems)
+    leaves = [[_to_tensor(v) for v in flatten(o)] for o in outputs]
+    return pack_sequence_as(outputs[0], [stack(list(column)) for column in zip(*leaves)])
