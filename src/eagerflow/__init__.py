@@ -64,17 +64,30 @@ if _typing.TYPE_CHECKING:
 # eagerflow.distribute` and `tf.distribute` are one object whatever was imported first.
 _LAZY_NAMESPACES = frozenset({
     "distribute", "random", "train",
+    "ragged", "sparse",
 })
 
 
+# Top-level classes whose modules load on first access: name -> module.
+_LAZY_ATTRIBUTES = {
+    "RaggedTensor": "eagerflow._src.ragged.ragged_tensor",
+    "RaggedTensorSpec": "eagerflow._src.ragged.ragged_tensor",
+    "SparseTensor": "eagerflow._src.sparse.sparse_tensor",
+    "SparseTensorSpec": "eagerflow._src.sparse.sparse_tensor",
+}
+
+
 def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY_ATTRIBUTES.get(name)
+    if module is not None:
+        return getattr(_importlib.import_module(module), name)
     if name not in _LAZY_NAMESPACES:
         raise AttributeError(f"module 'eagerflow' has no attribute {name!r}")
     return _importlib.import_module(f"eagerflow.{name}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY_NAMESPACES)
+    return sorted(set(globals()) | _LAZY_NAMESPACES | set(_LAZY_ATTRIBUTES))
 
 
 newaxis = None

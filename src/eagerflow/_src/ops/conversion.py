@@ -15,6 +15,7 @@ from eagerflow._src.framework.convert import convert_to_tensor, scalar_or_consta
 from eagerflow._src.framework.execute import execute, place
 from eagerflow._src.framework.op import Op, cpp_name
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.ops import dispatch
 
 
 def mismatch(op: Op, x: Tensor, y: Tensor, index: int = 1) -> errors.OpError:
@@ -183,6 +184,10 @@ def run_unary(op: Op, x: Any) -> Tensor:
         return execute(op, (x if type(x) is EagerTensor else convert_to_tensor(x),))
     except errors.OpError as e:
         raise worded(e, x) from None
+    except (TypeError, ValueError):
+        if dispatch.composite_in(x):  # RaggedTensor/SparseTensor (TF's dispatch)
+            return dispatch.elementwise(lambda a: run_unary(op, a), x)
+        raise
 
 
 def attr_error(op: Op, dtype: _dtypes.DType, attr: str, fallback: bool = False) -> errors.OpError:

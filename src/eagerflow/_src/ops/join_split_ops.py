@@ -16,7 +16,7 @@ from eagerflow._src.framework.convert import is_tensor_like
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import conversion
+from eagerflow._src.ops import conversion, dispatch
 from eagerflow._src.ops.array_args import (
     dims_text, index_operands, int_tuple, ints_of, invalid, matching, scalar_int, static_shape,
 )
@@ -129,6 +129,8 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
         return identity(values[0])
     if not values:
         raise invalid("ConcatOp : Expected at least one input tensor to concatenate")
+    if dispatch.composite_in(values):  # RaggedTensor/SparseTensor inputs (TF's dispatch)
+        return dispatch.concat(values, axis)
     try:
         tensors = matching(CONCAT, list(values))
         dim = axis if type(axis) is int else _concat_axis(axis, tensors, conversion.takes_fallback(*values))

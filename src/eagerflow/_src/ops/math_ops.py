@@ -15,7 +15,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op, cpp_name
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
-from eagerflow._src.ops import conversion
+from eagerflow._src.ops import conversion, dispatch
 from eagerflow._src.ops.array_args import zeros_like_array
 from eagerflow._src.ops.dtype_sets import COMPLEX as COMPLEX_TYPES, FLOAT, INEXACT, INT, NUMBER, REAL, SIGNED, SIGNED_INT
 
@@ -447,7 +447,12 @@ CAST = Op("Cast", _cast, grad=_cast_grad)
 def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x + y elementwise, with broadcasting (`tf.math.add`)."""
     # TF converts y with x's dtype as a hint only: a mismatch is the op's InvalidArgumentError.
-    return execute(ADD, conversion.binary(ADD, x, y, strict=False))
+    try:
+        return execute(ADD, conversion.binary(ADD, x, y, strict=False))
+    except (TypeError, ValueError):
+        if dispatch.composite_in(x, y):  # RaggedTensor/SparseTensor operands (TF's dispatch)
+            return dispatch.elementwise(add, x, y)
+        raise
 
 
 def _run_binary(op: Op, x: Any, y: Any) -> Tensor:
@@ -457,6 +462,10 @@ def _run_binary(op: Op, x: Any, y: Any) -> Tensor:
         return execute(op, conversion.binary(op, x, y))
     except errors.OpError as e:
         raise conversion.worded(e, x, y) from None
+    except (TypeError, ValueError):
+        if dispatch.composite_in(x, y):  # RaggedTensor/SparseTensor operands (TF's dispatch)
+            return dispatch.elementwise(lambda a, b: _run_binary(op, a, b), x, y)
+        raise
 
 
 def subtract(x: Any, y: Any, name: str | None = None) -> Tensor:
@@ -491,6 +500,8 @@ def truediv(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x / y, casting integer operands to float first (`tf.math.truediv`)."""
     if type(x) is EagerTensor and type(y) is EagerTensor and x._array.dtype == y._array.dtype:
         pass
+    elif dispatch.composite_in(x, y):  # RaggedTensor/SparseTensor operands (TF's dispatch)
+        return dispatch.elementwise(truediv, x, y)
     else:
         x = conversion.tensor(x)
         y = conversion.like(y, x, strict=False)
@@ -604,6 +615,8 @@ def _require_bool(op: Op, *tensors: Tensor) -> None:
 
 
 def _logical(op: Op, x: Any, y: Any) -> Tensor:
+    if dispatch.composite_in(x, y):  # RaggedTensor/SparseTensor operands (TF's dispatch)
+        return dispatch.elementwise(lambda a, b: _logical(op, a, b), x, y)
     xt = conversion.tensor(x, _dtypes.bool) if not conversion.is_tensor_like(x) else conversion.tensor(x)
     yt = conversion.tensor(y, _dtypes.bool) if not conversion.is_tensor_like(y) else conversion.tensor(y)
     try:
@@ -631,6 +644,8 @@ def logical_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def logical_not(x: Any, name: str | None = None) -> Tensor:
     # TF's wrapper converts a Python value to bool (its TypeError when that does not fit).
+    if type(x) is not EagerTensor and dispatch.composite_in(x):
+        return dispatch.elementwise(logical_not, x)
     xt = conversion.tensor(x) if conversion.is_tensor_like(x) else conversion.tensor(x, _dtypes.bool)
     _require_bool(LOGICAL_NOT, xt)
     try:
@@ -657,6 +672,8 @@ def invert(x: Any, name: str | None = None) -> Tensor:
 
 def _run_converted(op: Op, x: Any) -> Tensor:
     """`op` on `x` where TF's Python function converts `x` first (its errors keep ` name: `)."""
+    if type(x) is not EagerTensor and dispatch.composite_in(x):
+        return dispatch.elementwise(lambda a: _run_converted(op, a), x)
     return execute(op, (x if type(x) is EagerTensor else conversion.tensor(x),))
 
 
@@ -667,6 +684,8 @@ def negative(x: Any, name: str | None = None) -> Tensor:
 
 def abs(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """|x|; complex inputs give their real magnitude (`tf.math.abs`)."""
+    if type(x) is not EagerTensor and dispatch.composite_in(x):
+        return dispatch.elementwise(abs, x)
     x = conversion.tensor(x)
     return execute(COMPLEX_ABS if x.dtype.is_complex else ABS, (x,))
 
@@ -826,6 +845,8 @@ def complex(real: Any, imag: Any, name: str | None = None) -> Tensor:  # noqa: A
 def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     """`x` converted to `dtype` (`tf.cast`); floats to ints truncate toward zero."""
     dt = _dtypes.as_dtype(dtype)
+    if type(x) is not EagerTensor and dispatch.composite_in(x):
+        return dispatch.elementwise(lambda a: cast(a, dt), x)
     x = conversion.tensor(x)
     if x._array.dtype == dt._np:
         return x

@@ -9,8 +9,8 @@ from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
-from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import array_ops, conversion, math_ops
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.ops import array_ops, conversion, dispatch, math_ops
 from eagerflow._src.ops.array_args import INT32_64, dims_text, int_tuple
 from eagerflow._src.ops.dtype_sets import BOOL, FLOAT, NUMBER, REAL
 
@@ -293,7 +293,14 @@ CUMSUM = Op("Cumsum", _cumsum, grad=_cumsum_grad, dtypes=NUMBER)
 CUMPROD = Op("Cumprod", _cumprod, grad=_cumprod_grad, dtypes=NUMBER)
 
 
+# Reductions by kind, for composite values (dispatch.REDUCE).
+_REDUCE_KINDS = {"Sum": "sum", "Mean": "mean", "Max": "max", "Min": "min", "Prod": "prod", "Any": "any",
+                 "All": "all", "ReduceLogSumExp": "logsumexp"}
+
+
 def _reduce(op: Op, input_tensor: Any, axis: Any, keepdims: bool) -> Tensor:
+    if type(input_tensor) is not EagerTensor and dispatch.composite_in(input_tensor):
+        return dispatch.reduce(_REDUCE_KINDS[op.name], input_tensor, axis, keepdims)
     if op is ANY or op is ALL:
         x = _bool_input(op, input_tensor)
     else:

@@ -1,0 +1,405 @@
+"""Ops on RaggedTensors: elementwise ops and reductions through dispatch, and `tf.ragged.*`.
+
+Elementwise ops run once on the flat values (dense operands broadcast into the ragged layout by
+gathering along each ragged level); reductions pad to the bounding box with the reduction's
+identity, reduce with the dense op and cut the result back to its ragged shape. Gradients reach
+the flat values through gather, the padding op and the dense ops.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.convert import constant, convert_to_tensor
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import array_ops, dispatch, gather_scatter_ops, join_split_ops, math_ops, reduce_ops
+from eagerflow._src.ragged.ragged_getitem import gather_rows
+from eagerflow._src.ragged.ragged_tensor import RaggedTensor, _host, _splits_tensor
+
+_PYTHON_SCALARS = (int, float, bool, complex, str, bytes, np.generic)
+
+
+# --- elementwise --------------------------------------------------------------------------------
+def _same_splits(a: RaggedTensor, b: RaggedTensor) -> bool:
+    sa, sb = a.nested_row_splits, b.nested_row_splits
+    return len(sa) == len(sb) and all(np.array_equal(_host(x), _host(y)) for x, y in zip(sa, sb))
+
+
+def _splits_mismatch(a: RaggedTensor, b: RaggedTensor) -> errors.InvalidArgumentError:
+    """TF's assert_equal text for row splits that differ."""
+    x, y = _host(a.row_splits), _host(b.row_splits)
+    if x.shape != y.shape:
+        return errors.InvalidArgumentError(None, None, f"Incompatible shapes: [{x.shape[0]}] vs. [{y.shape[0]}]")
+    where = np.nonzero(x != y)[0]
+    return errors.InvalidArgumentError(
+        None, None, "Condition x == y did not hold.\n"
+        f"Indices of first {where.shape[0]} different values:\n{where[:, None]}\n"
+        f"Corresponding x values:\n{x[where]}\nCorresponding y values:\n{y[where]}\n"
+        f"First {x.shape[0]} elements of x:\n{x}\nFirst {y.shape[0]} elements of y:\n{y}")
+
+
+def _broadcast_dense(rt: RaggedTensor, t: Tensor) -> Tensor:
+    """Dense `t` laid out as `rt`'s flat values (TF broadcasts a dense operand into the rows)."""
+    inner_rank = rt.flat_values.shape.rank - 1
+    if t.shape.rank <= inner_rank:
+        return t  # it meets the uniform inner dims only: NumPy broadcasting does the rest
+    rank = rt.shape.rank
+    if t.shape.rank > rank:
+        raise ValueError(f"Shapes {rt.shape} and {t.shape} are incompatible")
+    dims = [1] * (rank - t.shape.rank) + t.shape.as_list()
+    t = array_ops.reshape(t, dims)
+    nrows = rt.nrows_int()
+    if dims[0] != nrows:
+        if dims[0] != 1:
+            raise errors.InvalidArgumentError(None, None, f"Incompatible shapes: {rt.shape} vs. {t.shape}")
+        t = array_ops.broadcast_to(t, [nrows] + dims[1:])
+    level: Any = rt
+    while isinstance(level, RaggedTensor):
+        if t.shape[1] != 1:
+            raise errors.InvalidArgumentError(
+                None, None, f"Incompatible shapes: a dense dimension of size {t.shape[1]} cannot broadcast "
+                "to a ragged dimension")
+        t = array_ops.squeeze(t, axis=[1])
+        t = gather_scatter_ops.gather(t, level.value_rowids())
+        level = level.values
+    return t
+
+
+def elementwise(apply: Callable[..., Any], args: tuple) -> Any:
+    """`apply` on the flat values of the ragged operands and the broadcast dense ones."""
+    ref = next(a for a in args if isinstance(a, RaggedTensor))
+    flats = []
+    for a in args:
+        if isinstance(a, RaggedTensor):
+            if a is not ref and not _same_splits(a, ref):
+                raise _splits_mismatch(ref, a)
+            flats.append(a.flat_values)
+        elif a is None:
+            flats.append(a)
+        else:
+            if not isinstance(a, Tensor) and not hasattr(a, "_as_tensor"):
+                a = convert_to_tensor(a, dtype_hint=ref.dtype)  # TF's preferred dtype: the ragged one's
+            flats.append(_broadcast_dense(ref, convert_to_tensor(a)))
+    return ref.with_flat_values(apply(*flats))
+
+
+# --- reductions ---------------------------------------------------------------------------------
+def _level_masks(rt: RaggedTensor) -> list[np.ndarray]:
+    """For level l (0 = rows), a bool array over the bounding box's first l+1 dims: which exist."""
+    _, dims = rt._dense_indices()
+    coords = np.arange(rt.nrows_int())[:, None]
+    masks = [np.ones(dims[:1], bool)]
+    level: Any = rt
+    depth = 1
+    while isinstance(level, RaggedTensor):
+        s = level._splits_np()
+        lengths = np.diff(s)
+        parent = np.repeat(np.arange(lengths.shape[0]), lengths)
+        within = np.arange(s[-1]) - np.repeat(s[:-1], lengths)
+        coords = np.concatenate([coords[parent], within[:, None]], axis=1)
+        mask = np.zeros(dims[:depth + 1], bool)
+        if coords.shape[0]:
+            mask[tuple(coords.T)] = True
+        masks.append(mask)
+        level = level.values
+        depth += 1
+    return masks
+
+
+def _from_masked(dense: Tensor, masks: list[np.ndarray], splits_dtype: _dtypes.DType) -> Any:
+    """The ragged tensor whose level masks are `masks` (masks[0]: all rows), values from `dense`."""
+    last = masks[-1]
+    coords = np.argwhere(last).astype(np.int64)
+    values = gather_scatter_ops.gather_nd(dense, constant(coords.reshape(-1, last.ndim)))
+    result: Any = values
+    for level in range(len(masks) - 1, 0, -1):
+        lengths = masks[level].sum(axis=-1)[masks[level - 1]]
+        splits = np.concatenate([[0], np.cumsum(lengths)])
+        result = RaggedTensor._from_splits(result, _splits_tensor(splits, splits_dtype))
+    return result
+
+
+_DENSE_REDUCE = {
+    "sum": reduce_ops.reduce_sum, "prod": reduce_ops.reduce_prod, "max": reduce_ops.reduce_max,
+    "min": reduce_ops.reduce_min, "any": reduce_ops.reduce_any, "all": reduce_ops.reduce_all,
+    "mean": reduce_ops.reduce_mean,
+}
+
+
+def _identity(kind: str, dtype: _dtypes.DType) -> Any:
+    if kind in ("sum", "mean"):
+        return 0 if not dtype.is_bool else False
+    if kind == "prod":
+        return 1
+    if kind == "any":
+        return False
+    if kind == "all":
+        return True
+    np_dtype = dtype.as_numpy_dtype
+    info = np.finfo(np_dtype) if dtype.is_floating else np.iinfo(np_dtype)
+    return info.min if kind == "max" else info.max
+
+
+def reduce(kind: str, rt: RaggedTensor, axis: Any, keepdims: bool) -> Any:
+    """`tf.reduce_<kind>` of a RaggedTensor over `axis` (ints; None for all)."""
+    if keepdims:
+        raise ValueError("keepdims=True is not supported for RaggedTensor reductions")
+    if axis is None:
+        flat = rt.flat_values
+        if kind == "mean":
+            return math_ops.truediv(reduce_ops.reduce_sum(flat), math_ops.cast(array_ops.size(flat), flat.dtype))
+        return _DENSE_REDUCE[kind](flat)
+    if isinstance(axis, Tensor):
+        axis = _host(axis).tolist()
+    axes = sorted({a % rt.shape.rank if a < 0 else a for a in (axis if isinstance(axis, (list, tuple)) else [axis])},
+                  reverse=True)
+    result: Any = rt
+    for a in axes:
+        if a >= rt.shape.rank:
+            raise ValueError(f"axis={a} out of bounds: expected {-rt.shape.rank}<=axis<{rt.shape.rank}")
+        result = _reduce_one(kind, result, a) if isinstance(result, RaggedTensor) else \
+            _DENSE_REDUCE[kind](result, axis=a)
+    return result
+
+
+def _reduce_one(kind: str, rt: RaggedTensor, axis: int) -> Any:
+    r = rt.ragged_rank
+    if axis > r:  # a uniform inner dimension
+        return rt.with_flat_values(_DENSE_REDUCE[kind](rt.flat_values, axis=axis - r))
+    dtype = rt.dtype
+    if kind == "mean":
+        total = _reduce_one("sum", rt, axis)
+        ones = rt.with_flat_values(array_ops.ones_like(rt.flat_values))
+        count = _reduce_one("sum", ones, axis)
+        if isinstance(total, RaggedTensor):
+            return total.with_flat_values(math_ops.truediv(total.flat_values, count.flat_values))
+        return math_ops.truediv(total, count)
+    dense = rt.to_tensor(default_value=_identity(kind, dtype))
+    reduced = _DENSE_REDUCE[kind](dense, axis=axis)
+    if r == 1:
+        return reduced
+    masks = _level_masks(rt)
+    new_masks = masks[:axis] + [masks[level + 1].any(axis=axis) for level in range(axis, r)]
+    return _from_masked(reduced, new_masks, rt.row_splits_dtype)
+
+
+# --- tf.ragged.* --------------------------------------------------------------------------------
+def map_flat_values(op: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`op` applied to the flat values of the RaggedTensors in args (all partitioned alike)."""
+    found: list[RaggedTensor] = []
+
+    def swap(v: Any) -> Any:
+        if isinstance(v, RaggedTensor):
+            if found and not _same_splits(v, found[0]):
+                raise ValueError("Input RaggedTensors have mismatched row partitions.")
+            found.append(v)
+            return v.flat_values
+        if isinstance(v, list):
+            return [swap(w) for w in v]
+        if isinstance(v, tuple):
+            return tuple(swap(w) for w in v)
+        if isinstance(v, dict):
+            return {k: swap(w) for k, w in v.items()}
+        return v
+
+    new_args = swap(list(args))
+    new_kwargs = swap(dict(kwargs))
+    if not found:
+        return op(*new_args, **new_kwargs)
+    return found[0].with_flat_values(op(*new_args, **new_kwargs))
+
+
+def ragged_range(starts: Any, limits: Any = None, deltas: Any = 1, dtype: Any = None, name: str | None = None,
+          row_splits_dtype: Any = _dtypes.int64) -> RaggedTensor:
+    """Row i is `range(starts[i], limits[i], deltas[i])` (`tf.ragged.range`)."""
+    if limits is None:
+        starts, limits = 0, starts
+    ts = [convert_to_tensor(v, dtype) if dtype is not None else convert_to_tensor(v) for v in (starts, limits, deltas)]
+    if dtype is None:  # TF's promotion among the three: the widest of int32 < int64 < float32 < float64
+        order = [_dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64]
+        dtype = max((t.dtype for t in ts), key=lambda d: order.index(d) if d in order else 0)
+        ts = [math_ops.cast(t, dtype) for t in ts]
+    s, lim, d = np.broadcast_arrays(*[_host(t) for t in ts])
+    if np.any(d == 0):
+        raise errors.InvalidArgumentError(None, None, "Requires delta != 0")
+    rows = [np.arange(a, b, c, dtype=dtype.as_numpy_dtype) for a, b, c in zip(s.ravel(), lim.ravel(), d.ravel())]
+    lengths = [r.shape[0] for r in rows]
+    values = np.concatenate(rows) if rows else np.zeros(0, dtype.as_numpy_dtype)
+    splits = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
+    return RaggedTensor._from_splits(constant(values.astype(dtype.as_numpy_dtype)),
+                                     _splits_tensor(splits, _dtypes.as_dtype(row_splits_dtype)))
+
+
+def _as_ragged(value: Any, ragged_rank: int, splits_dtype: _dtypes.DType) -> RaggedTensor:
+    if isinstance(value, RaggedTensor):
+        return value
+    return RaggedTensor.from_tensor(convert_to_tensor(value), ragged_rank=ragged_rank, row_splits_dtype=splits_dtype)
+
+
+def _concat_rows(values: list[Any]) -> Any:
+    """Rows of each input one after another (axis 0), at every nested level."""
+    if not isinstance(values[0], RaggedTensor):
+        return join_split_ops.concat(values, axis=0)
+    offsets, parts = 0, []
+    for v in values:
+        s = v._splits_np()
+        parts.append((s[1:] if parts else s) + offsets)
+        offsets += s[-1]
+    inner = _concat_rows([v.values for v in values])
+    return RaggedTensor._from_splits(inner, _splits_tensor(np.concatenate(parts), values[0].row_splits_dtype))
+
+
+def _ragged_inputs(values: list[Any]) -> list[RaggedTensor]:
+    ragged = [v for v in values if isinstance(v, RaggedTensor)]
+    rank = max(v.shape.rank for v in ragged)
+    rr = max(v.ragged_rank for v in ragged)
+    out = []
+    for v in values:
+        r = _as_ragged(v, min(rr, (v.shape.rank if isinstance(v, RaggedTensor) else convert_to_tensor(v).shape.rank) - 1),
+                       ragged[0].row_splits_dtype)
+        if v is not None and getattr(v, "shape", None) is not None and v.shape.rank != rank:
+            raise ValueError(f"Tensor shapes must have the same rank; got {rank} and {v.shape.rank}")
+        out.append(r)
+    return out
+
+
+def stack(values: Any, axis: int = 0, name: str | None = None) -> RaggedTensor:
+    """Stacks ragged or dense tensors of one rank along a new `axis` (0 or 1) (`tf.ragged.stack`)."""
+    if not isinstance(values, (list, tuple)):
+        raise TypeError("values must be a list or tuple")
+    values = list(values)
+    if not values:
+        raise ValueError("values must not be empty")
+    if not any(isinstance(v, RaggedTensor) for v in values):
+        values[0] = RaggedTensor.from_tensor(convert_to_tensor(values[0]))
+    inputs = _ragged_inputs(values)
+    rank = inputs[0].shape.rank
+    if axis < 0:
+        axis += rank + 1
+    if axis == 0:
+        rows = _concat_rows(inputs)
+        counts = np.asarray([0] + [v.nrows_int() for v in inputs]).cumsum()
+        return RaggedTensor._from_splits(rows, _splits_tensor(counts, inputs[0].row_splits_dtype))
+    if axis == 1:
+        n = inputs[0].nrows_int()
+        if any(v.nrows_int() != n for v in inputs):
+            raise errors.InvalidArgumentError(None, None, "Input tensors at index 0 (=x) and 1 (=y) have "
+                                              "incompatible shapes.")
+        rows = _concat_rows(inputs)
+        k = len(inputs)
+        order = (np.arange(k)[None, :] * n + np.arange(n)[:, None]).ravel()
+        stacked = gather_rows(rows, order.astype(np.int64))
+        return RaggedTensor._from_splits(stacked, _splits_tensor(np.arange(n + 1) * k, inputs[0].row_splits_dtype))
+    raise NotImplementedError("tf.ragged.stack supports axis 0 and 1 here")
+
+
+def concat(values: Any, axis: Any) -> RaggedTensor:
+    """`tf.concat` with RaggedTensors: rows after rows (axis 0) or each row joined (axis 1)."""
+    values = list(values)
+    inputs = _ragged_inputs(values)
+    rank = inputs[0].shape.rank
+    axis = int(_host(convert_to_tensor(axis))) if not isinstance(axis, int) else axis
+    if axis < 0:
+        axis += rank
+    if axis == 0:
+        return _concat_rows(inputs)
+    if axis == 1:
+        return stack(inputs, axis=1).merge_dims(1, 2)
+    raise NotImplementedError("concat of RaggedTensors supports axis 0 and 1 here")
+
+
+def boolean_mask(data: Any, mask: Any, name: str | None = None) -> Any:
+    """Keeps the items of `data` where `mask` is True; masked dims become ragged (`tf.ragged.boolean_mask`)."""
+    if not isinstance(mask, RaggedTensor):
+        mask = convert_to_tensor(mask)
+        if mask.dtype != _dtypes.bool:
+            raise ValueError(f"mask.dtype must be bool; got {mask.dtype!r}")
+        if mask.shape.rank == 1:
+            keep = np.nonzero(_host(mask))[0].astype(np.int64)
+            if isinstance(data, RaggedTensor):
+                return gather_rows(data, keep)
+            return gather_scatter_ops.gather(convert_to_tensor(data), constant(keep))
+        mask = RaggedTensor.from_tensor(mask, ragged_rank=mask.shape.rank - 1)
+    elif mask.dtype != _dtypes.bool:
+        raise ValueError(f"mask.dtype must be bool; got {mask.dtype!r}")
+    if not isinstance(data, RaggedTensor):
+        data = RaggedTensor.from_tensor(convert_to_tensor(data), ragged_rank=mask.ragged_rank)
+    return _mask_levels(data, mask)
+
+
+def _mask_levels(data: RaggedTensor, mask: RaggedTensor) -> RaggedTensor:
+    s_data, s_mask = data._splits_np(), mask._splits_np()
+    if not np.array_equal(s_data, s_mask):
+        raise _splits_mismatch(data, mask)
+    if isinstance(mask.values, RaggedTensor):
+        return data.with_values(_mask_levels(data.values, mask.values))
+    keep = _host(mask.values)
+    ids = np.repeat(np.arange(s_mask.shape[0] - 1), np.diff(s_mask))
+    lengths = np.bincount(ids[keep], minlength=s_mask.shape[0] - 1)
+    values = gather_rows(data.values, np.nonzero(keep)[0].astype(np.int64))
+    splits = np.concatenate([[0], np.cumsum(lengths)])
+    return RaggedTensor._from_splits(values, _splits_tensor(splits, data.row_splits_dtype))
+
+
+def _partition_tensor(value: Any) -> Tensor:
+    """A tensor as given; Python and NumPy values as int64 (TF converts them so)."""
+    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+        return convert_to_tensor(value)
+    return convert_to_tensor(value, _dtypes.int64)
+
+
+def segment_ids_to_row_splits(segment_ids: Any, num_segments: Any = None, out_type: Any = None,
+                              name: str | None = None) -> Tensor:
+    ids_t = _partition_tensor(segment_ids)
+    if ids_t.shape.rank != 1:
+        raise ValueError(f"Shape {ids_t.shape} must have rank 1")
+    if out_type is None:
+        out_type = ids_t.dtype if ids_t.dtype in (_dtypes.int32, _dtypes.int64) else _dtypes.int64
+    ids = _host(ids_t).astype(np.int64)
+    n = int(_host(convert_to_tensor(num_segments))) if num_segments is not None else (int(ids.max()) + 1 if ids.size else 0)
+    counts = np.bincount(ids, minlength=n)[:n] if ids.size else np.zeros(n, np.int64)
+    return constant(np.concatenate([[0], np.cumsum(counts)]).astype(_dtypes.as_dtype(out_type).as_numpy_dtype))
+
+
+def row_splits_to_segment_ids(splits: Any, name: str | None = None, out_type: Any = None) -> Tensor:
+    s_t = _partition_tensor(splits)
+    if s_t.shape.rank != 1:
+        raise ValueError(f"Shape {s_t.shape} must have rank 1")
+    if out_type is None:
+        out_type = s_t.dtype if s_t.dtype in (_dtypes.int32, _dtypes.int64) else _dtypes.int64
+    s = _host(s_t).astype(np.int64)
+    ids = np.repeat(np.arange(max(s.shape[0] - 1, 0)), np.diff(s))
+    return constant(ids.astype(_dtypes.as_dtype(out_type).as_numpy_dtype))
+
+
+# --- Python operators on RaggedTensor -----------------------------------------------------------
+def _binary_operator(fn: Callable[..., Any], reflected: bool = False) -> Callable[..., Any]:
+    if reflected:
+        return lambda x, y: fn(y, x)
+    return lambda x, y: fn(x, y)
+
+
+def _install_operators() -> None:
+    cls = RaggedTensor
+    for name, fn in (("add", math_ops.add), ("sub", math_ops.subtract), ("mul", math_ops.multiply),
+                     ("truediv", math_ops.truediv), ("floordiv", math_ops.floordiv), ("mod", math_ops.floormod),
+                     ("pow", math_ops.pow), ("and", math_ops.logical_and), ("or", math_ops.logical_or),
+                     ("xor", math_ops.logical_xor)):
+        setattr(cls, f"__{name}__", _binary_operator(fn))
+        setattr(cls, f"__r{name}__", _binary_operator(fn, reflected=True))
+    cls.__lt__ = _binary_operator(math_ops.less)
+    cls.__le__ = _binary_operator(math_ops.less_equal)
+    cls.__gt__ = _binary_operator(math_ops.greater)
+    cls.__ge__ = _binary_operator(math_ops.greater_equal)
+    cls.__neg__ = lambda x: math_ops.negative(x)
+    cls.__abs__ = lambda x: math_ops.abs(x)
+    cls.__invert__ = lambda x: math_ops.logical_not(x)
+
+
+_install_operators()
+dispatch.ELEMENTWISE[RaggedTensor] = elementwise
+dispatch.REDUCE[RaggedTensor] = reduce
+dispatch.CONCAT[RaggedTensor] = concat

@@ -1,0 +1,677 @@
+"""`tf.RaggedTensor`: rows of different lengths, as flat values and row partitions (TF's encoding).
+
+A RaggedTensor is a composite of eager tensors: `values` (a tensor, or a RaggedTensor for more
+ragged dimensions) and `row_splits` (int64 or int32, `row_splits[i]:row_splits[i+1]` are row i's
+values). Structure (splits, lengths, ids) is integer bookkeeping computed on the host; values only
+ever go through ops, so gradients flow to them as they would through the dense ops.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.composite_tensor import CompositeTensor
+from eagerflow._src.framework.convert import constant, convert_to_tensor
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.tensor_shape import TensorShape
+from eagerflow._src.ops import array_ops, gather_scatter_ops, join_split_ops
+
+_SPLITS_DTYPES = (_dtypes.int32, _dtypes.int64)
+
+
+def _invalid(message: str) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(None, None, message)
+
+
+def _host(t: Any) -> np.ndarray:
+    return np.asarray(t.numpy())
+
+
+def _as_values(values: Any) -> Any:
+    if isinstance(values, RaggedTensor):
+        return values
+    return convert_to_tensor(values)
+
+
+def _as_partition(value: Any, dtype: Any = None) -> Tensor:
+    """A row-partition tensor (splits, lengths, ids): int64 unless given int32."""
+    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+        t = convert_to_tensor(value)
+        if t.dtype not in _SPLITS_DTYPES:
+            raise ValueError(f"dtype must be int32 or int64; got {t.dtype.name}")
+        return t
+    return convert_to_tensor(value, dtype or _dtypes.int64)
+
+
+def _nvals(values: Any) -> int:
+    return values.nrows_int() if isinstance(values, RaggedTensor) else int(values.shape[0])
+
+
+def _splits_tensor(splits: np.ndarray, dtype: _dtypes.DType) -> Tensor:
+    return constant(np.asarray(splits, dtype=dtype.as_numpy_dtype))
+
+
+def _check_condition_equal(what: str, x: int, y: int) -> None:
+    if x != y:
+        raise _invalid(f"Arguments to {what} do not form a valid RaggedTensor\nCondition x == y did not hold.\n"
+                       f"First 1 elements of x:\n[{x}]\nFirst 1 elements of y:\n[{y}]")
+
+
+def _check_nonnegative(what: str, kind: str, name: str, values: np.ndarray) -> None:
+    if values.size and values.min() < 0:
+        listed = "[" + ", ".join(f"'{v}'" for v in values.tolist()) + "]"
+        raise _invalid(f"Arguments to {what} do not form a valid {kind}.  \nCondition x >= 0 did not hold "
+                       f"element-wise:\n{name} (shape=({values.shape[0]},) dtype=int64) = \n{listed}")
+
+
+# --- the op that pads ragged values into a dense tensor -----------------------------------------
+def _to_dense(xp: Any, values: Any, default: Any, indices: Any, shape: tuple) -> Any:
+    out = xp.empty(shape, dtype=values.dtype)
+    out[...] = default
+    if indices.shape[0]:
+        out[tuple(indices.T)] = values
+    return out
+
+
+def _to_dense_grad(ctx: Any, dy: Tensor) -> tuple:
+    indices = ctx.inputs[2]
+    mask = execute(_FILLED_MASK, (dy, indices))
+    default_grad = None
+    if ctx.needs[1]:
+        from eagerflow._src.ops import math_ops, reduce_ops
+
+        unfilled = math_ops.multiply(dy, math_ops.cast(mask, dy.dtype))
+        default_grad = reduce_ops.reduce_sum(unfilled, axis=tuple(range(dy.shape.rank - ctx.inputs[1].shape.rank)))
+    return gather_scatter_ops.gather_nd(dy, indices), default_grad, None
+
+
+def _filled_mask(xp: Any, like: Any, indices: Any) -> Any:
+    mask = xp.ones(like.shape, dtype=bool)
+    if indices.shape[0]:
+        mask[tuple(indices.T)] = False
+    return mask
+
+
+# TF's RaggedTensorToTensor; `indices` are the dense coordinates of each flat value's row.
+TO_TENSOR = Op("RaggedTensorToTensor", _to_dense, grad=_to_dense_grad)
+_FILLED_MASK = Op("RaggedUnfilledMask", _filled_mask)
+
+
+class RaggedTensor(CompositeTensor):
+    """A tensor whose rows (at one or more dimensions) have different lengths (`tf.RaggedTensor`)."""
+
+    __slots__ = ("_values", "_row_splits", "_cached_row_lengths")
+
+    def __init__(self, values: Any, row_partition: Any, internal: bool = False) -> None:
+        if not internal:
+            raise ValueError("RaggedTensor constructor is private; please use one of the factory methods "
+                             "instead (e.g., RaggedTensor.from_row_lengths())")
+        self._values = values
+        self._row_splits = row_partition
+        self._cached_row_lengths = None
+
+    # --- factories -----------------------------------------------------------------------------
+    @classmethod
+    def _from_splits(cls, values: Any, splits: Tensor) -> "RaggedTensor":
+        return cls(values, splits, internal=True)
+
+    @classmethod
+    def from_row_splits(cls, values: Any, row_splits: Any, name: str | None = None,
+                        validate: bool = True) -> "RaggedTensor":
+        """Rows `values[row_splits[i]:row_splits[i + 1]]`."""
+        values = _as_values(values)
+        splits = _as_partition(row_splits, _row_splits_dtype_of(values))
+        if splits.shape.rank != 1:
+            raise ValueError(f"Shape {splits.shape} must have rank 1")
+        s = _host(splits)
+        if s.shape[0] == 0:
+            raise ValueError("row_splits must be non-empty" if validate else "row_splits must be non-empty")
+        if validate:
+            if s[0] != 0:
+                raise _invalid("Arguments to from_row_splits do not form a valid RaggedTensor:zero\n"
+                               f"Condition x == y did not hold.\nFirst 1 elements of x:\n[{s[0]}]\n"
+                               "First 1 elements of y:\n[0]")
+            steps = np.diff(s)
+            if steps.size and steps.min() < 0:
+                listed = "[" + ", ".join(f"'{v}'" for v in steps.tolist()) + "]"
+                raise _invalid("Arguments to from_row_splits do not form a valid RaggedTensor:monotonic.  \n"
+                               "Condition x >= 0 did not hold element-wise:\nx (shape="
+                               f"({steps.shape[0]},) dtype={splits.dtype.name}) = \n{listed}")
+            _check_condition_equal("_from_row_partition", int(s[-1]), _nvals(values))
+        return cls._from_splits(values, splits)
+
+    @classmethod
+    def from_row_lengths(cls, values: Any, row_lengths: Any, name: str | None = None,
+                         validate: bool = True) -> "RaggedTensor":
+        """Rows of the given lengths, taken in order from `values`."""
+        values = _as_values(values)
+        lengths = _as_partition(row_lengths, _row_splits_dtype_of(values))
+        n = _host(lengths)
+        if validate:
+            _check_nonnegative("from_row_lengths", "RowPartition", "x", n.astype(np.int64))
+        splits = np.concatenate([[0], np.cumsum(n)]).astype(lengths.dtype.as_numpy_dtype)
+        if validate:
+            _check_condition_equal("_from_row_partition", int(splits[-1]), _nvals(values))
+        rt = cls._from_splits(values, _splits_tensor(splits, lengths.dtype))
+        rt._cached_row_lengths = lengths
+        return rt
+
+    @classmethod
+    def from_value_rowids(cls, values: Any, value_rowids: Any, nrows: Any = None, name: str | None = None,
+                          validate: bool = True) -> "RaggedTensor":
+        """Value i goes to row `value_rowids[i]` (ids sorted); `nrows` rows (default: last id + 1)."""
+        values = _as_values(values)
+        ids_t = _as_partition(value_rowids, _row_splits_dtype_of(values))
+        ids = _host(ids_t).astype(np.int64)
+        if validate:
+            _check_nonnegative("from_value_rowids", "RowPartition", "x", np.diff(ids))
+            if ids.size and ids[0] < 0:
+                raise _invalid("Arguments to from_value_rowids do not form a valid RowPartition.  \n"
+                               "Condition x >= 0 did not hold element-wise")
+        n = int(ids[-1]) + 1 if ids.size else 0
+        if nrows is not None:
+            given = int(_host(convert_to_tensor(nrows)))
+            if ids.size and given < n:
+                raise ValueError(f"Expected nrows >= value_rowids[-1] + 1; got nrows={given}, "
+                                 f"value_rowids[-1]={n - 1}")
+            n = given
+        if validate:
+            _check_condition_equal("_from_row_partition", ids.size, _nvals(values))
+        splits = np.searchsorted(ids, np.arange(n + 1), side="left").astype(ids_t.dtype.as_numpy_dtype)
+        return cls._from_splits(values, _splits_tensor(splits, ids_t.dtype))
+
+    @classmethod
+    def from_row_starts(cls, values: Any, row_starts: Any, name: str | None = None,
+                        validate: bool = True) -> "RaggedTensor":
+        values = _as_values(values)
+        starts = _as_partition(row_starts, _row_splits_dtype_of(values))
+        s = np.concatenate([_host(starts), [_nvals(values)]]).astype(starts.dtype.as_numpy_dtype)
+        return cls.from_row_splits(values, _splits_tensor(s, starts.dtype), validate=validate)
+
+    @classmethod
+    def from_row_limits(cls, values: Any, row_limits: Any, name: str | None = None,
+                        validate: bool = True) -> "RaggedTensor":
+        values = _as_values(values)
+        limits = _as_partition(row_limits, _row_splits_dtype_of(values))
+        s = np.concatenate([[0], _host(limits)]).astype(limits.dtype.as_numpy_dtype)
+        return cls.from_row_splits(values, _splits_tensor(s, limits.dtype), validate=validate)
+
+    @classmethod
+    def from_uniform_row_length(cls, values: Any, uniform_row_length: Any, nrows: Any = None,
+                                validate: bool = True, name: str | None = None) -> "RaggedTensor":
+        values = _as_values(values)
+        length = int(_host(convert_to_tensor(uniform_row_length)))
+        n = int(nrows) if nrows is not None else (_nvals(values) // length if length else 0)
+        return cls.from_row_splits(values, np.arange(n + 1, dtype=np.int64) * length, validate=validate)
+
+    @classmethod
+    def from_nested_row_splits(cls, flat_values: Any, nested_row_splits: Any, name: str | None = None,
+                               validate: bool = True) -> "RaggedTensor":
+        if isinstance(nested_row_splits, (Tensor, np.ndarray)):
+            raise TypeError("nested_row_splits must be a list of Tensors")
+        result = flat_values
+        for splits in reversed(list(nested_row_splits)):
+            result = cls.from_row_splits(result, splits, validate=validate)
+        return result
+
+    @classmethod
+    def from_nested_row_lengths(cls, flat_values: Any, nested_row_lengths: Any, name: str | None = None,
+                                validate: bool = True) -> "RaggedTensor":
+        result = flat_values
+        for lengths in reversed(list(nested_row_lengths)):
+            result = cls.from_row_lengths(result, lengths, validate=validate)
+        return result
+
+    @classmethod
+    def from_nested_value_rowids(cls, flat_values: Any, nested_value_rowids: Any, nested_nrows: Any = None,
+                                 name: str | None = None, validate: bool = True) -> "RaggedTensor":
+        ids = list(nested_value_rowids)
+        nrows = [None] * len(ids) if nested_nrows is None else list(nested_nrows)
+        result = flat_values
+        for rowids, n in reversed(list(zip(ids, nrows))):
+            result = cls.from_value_rowids(result, rowids, n, validate=validate)
+        return result
+
+    @classmethod
+    def from_tensor(cls, tensor: Any, lengths: Any = None, padding: Any = None, ragged_rank: int = 1,
+                    name: str | None = None, row_splits_dtype: Any = _dtypes.int64) -> "RaggedTensor":
+        """The rows of a dense tensor, cut to `lengths` or before trailing `padding` values."""
+        t = convert_to_tensor(tensor)
+        dtype = _dtypes.as_dtype(row_splits_dtype)
+        if lengths is not None and padding is not None:
+            raise ValueError("Specify argument `lengths` or `padding`, but not both.")
+        if not isinstance(ragged_rank, int) or ragged_rank <= 0:
+            raise ValueError(f"ragged_rank must be greater than 0; got {ragged_rank}")
+        rank = t.shape.rank
+        if rank is not None and rank <= ragged_rank:
+            raise ValueError(f"ragged_rank must be less than tensor.ndims; got ragged_rank={ragged_rank}, "
+                             f"tensor.ndims={rank}")
+        shape = t.shape.as_list()
+        if ragged_rank > 1:
+            # The outer dimensions are uniform: split the flattened outer rows, then cut the last.
+            inner = cls.from_tensor(array_ops.reshape(t, [-1] + shape[ragged_rank:]), lengths, padding,
+                                    1, row_splits_dtype=dtype)
+            for d in reversed(shape[1:ragged_rank]):
+                n = _nvals(inner) // d if d else 0
+                inner = cls._from_splits(inner, _splits_tensor(np.arange(n + 1) * d, dtype))
+            return inner
+        nrows, ncols = shape[0], shape[1]
+        if padding is not None:
+            pad = _host(convert_to_tensor(padding, t.dtype))
+            dense = _host(t)
+            same = dense == pad if pad.ndim == 0 else np.all(
+                (dense == pad).reshape(nrows, ncols, -1), axis=-1)
+            if same.ndim > 2:
+                same = same.reshape(nrows, ncols, -1).all(axis=-1)
+            keep = ~same
+            row_len = np.where(keep.any(axis=1), ncols - np.argmax(keep[:, ::-1], axis=1), 0) if ncols else \
+                np.zeros(nrows, np.int64)
+        elif lengths is not None:
+            row_len = _host(convert_to_tensor(lengths)).astype(np.int64)
+            if row_len.ndim == 0:
+                row_len = np.full(nrows, int(row_len))
+            row_len = np.minimum(row_len, ncols)
+        else:
+            row_len = np.full(nrows, ncols, np.int64)
+        rows = np.repeat(np.arange(nrows), row_len)
+        cols = np.arange(rows.shape[0]) - np.repeat(np.concatenate([[0], np.cumsum(row_len)[:-1]]), row_len) \
+            if rows.size else rows
+        values = gather_scatter_ops.gather_nd(t, constant(np.stack([rows, cols], axis=1).astype(np.int64)
+                                                           .reshape(-1, 2)))
+        splits = np.concatenate([[0], np.cumsum(row_len)])
+        rt = cls._from_splits(values, _splits_tensor(splits, dtype))
+        return rt
+
+    @classmethod
+    def from_sparse(cls, st_input: Any, name: str | None = None, row_splits_dtype: Any = _dtypes.int64) -> "RaggedTensor":
+        """A 2-D SparseTensor whose values are left-aligned in each row, as rows."""
+        shape = _host(st_input.dense_shape)
+        if shape.shape[0] != 2:
+            raise ValueError(f"rank(st_input) must be 2.")
+        idx = _host(st_input.indices).reshape(-1, 2)
+        ids = idx[:, 0]
+        lengths = np.bincount(ids, minlength=int(shape[0])) if ids.size else np.zeros(int(shape[0]), np.int64)
+        within = np.arange(ids.shape[0]) - np.repeat(np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths)
+        if not np.array_equal(idx[:, 1], within):
+            head = ", ".join(str(v) for v in idx.ravel()[:3])
+            raise _invalid("Expected 'tf.Tensor(False, shape=(), dtype=bool)' to be true. Summarized data: "
+                           f"b'SparseTensor is not right-ragged'\nb'SparseTensor.indices ='\n{head}, ...")
+        return cls.from_value_rowids(st_input.values, constant(ids.astype(np.int64)), int(shape[0]))
+
+    # --- components ----------------------------------------------------------------------------
+    @property
+    def values(self) -> Any:
+        return self._values
+
+    @property
+    def row_splits(self) -> Tensor:
+        return self._row_splits
+
+    @property
+    def flat_values(self) -> Tensor:
+        v = self._values
+        while isinstance(v, RaggedTensor):
+            v = v._values
+        return v
+
+    @property
+    def nested_row_splits(self) -> tuple:
+        out = [self._row_splits]
+        v = self._values
+        while isinstance(v, RaggedTensor):
+            out.append(v._row_splits)
+            v = v._values
+        return tuple(out)
+
+    @property
+    def ragged_rank(self) -> int:
+        return 1 + (self._values.ragged_rank if isinstance(self._values, RaggedTensor) else 0)
+
+    @property
+    def dtype(self) -> _dtypes.DType:
+        return self.flat_values.dtype
+
+    @property
+    def row_splits_dtype(self) -> _dtypes.DType:
+        return self._row_splits.dtype
+
+    @property
+    def uniform_row_length(self) -> None:
+        return None
+
+    @property
+    def shape(self) -> TensorShape:
+        inner = self.flat_values.shape.as_list()[1:]
+        return TensorShape([self.nrows_int()] + [None] * self.ragged_rank + inner)
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.shape.rank
+
+    @property
+    def _type_spec(self) -> "RaggedTensorSpec":
+        return RaggedTensorSpec(self.shape, self.dtype, self.ragged_rank, self.row_splits_dtype)
+
+    def nrows_int(self) -> int:
+        return int(self._row_splits.shape[0]) - 1
+
+    def nrows(self, out_type: Any = None, name: str | None = None) -> Tensor:
+        dtype = self.row_splits_dtype if out_type is None else _dtypes.as_dtype(out_type)
+        return constant(np.asarray(self.nrows_int(), dtype.as_numpy_dtype))
+
+    def _splits_np(self) -> np.ndarray:
+        return _host(self._row_splits).astype(np.int64)
+
+    def row_lengths(self, axis: int = 1, name: str | None = None) -> Any:
+        if axis == 0:
+            return self.nrows()
+        if axis < 0:
+            axis += self.shape.rank
+        if axis == 1:
+            if self._cached_row_lengths is None:
+                s = self._splits_np()
+                self._cached_row_lengths = constant(np.diff(s).astype(self.row_splits_dtype.as_numpy_dtype))
+            return self._cached_row_lengths
+        if isinstance(self._values, RaggedTensor):
+            return self.with_values(self._values.row_lengths(axis - 1))
+        ones = np.full(_host(self._row_splits)[-1], self._values.shape[axis - 1], dtype=np.int64)
+        return self.with_values(constant(ones.astype(self.row_splits_dtype.as_numpy_dtype)))
+
+    def row_starts(self, name: str | None = None) -> Tensor:
+        return self._row_splits[:-1]
+
+    def row_limits(self, name: str | None = None) -> Tensor:
+        return self._row_splits[1:]
+
+    def value_rowids(self, name: str | None = None) -> Tensor:
+        s = self._splits_np()
+        ids = np.repeat(np.arange(s.shape[0] - 1), np.diff(s))
+        return constant(ids.astype(self.row_splits_dtype.as_numpy_dtype))
+
+    def nested_row_lengths(self, name: str | None = None) -> tuple:
+        out = []
+        rt = self
+        while isinstance(rt, RaggedTensor):
+            out.append(rt.row_lengths())
+            rt = rt._values
+        return tuple(out)
+
+    def nested_value_rowids(self, name: str | None = None) -> tuple:
+        out = []
+        rt = self
+        while isinstance(rt, RaggedTensor):
+            out.append(rt.value_rowids())
+            rt = rt._values
+        return tuple(out)
+
+    def bounding_shape(self, axis: Any = None, name: str | None = None, out_type: Any = None) -> Tensor:
+        dtype = self.row_splits_dtype if out_type is None else _dtypes.as_dtype(out_type)
+        dims = [self.nrows_int()]
+        rt: Any = self
+        while isinstance(rt, RaggedTensor):
+            lengths = np.diff(rt._splits_np())
+            dims.append(int(lengths.max()) if lengths.size else 0)
+            rt = rt._values
+        dims.extend(rt.shape.as_list()[1:])
+        out = np.asarray(dims, dtype.as_numpy_dtype)
+        if axis is not None:
+            out = out[axis]
+        return constant(out)
+
+    def with_values(self, new_values: Any) -> "RaggedTensor":
+        new_values = _as_values(new_values)
+        return RaggedTensor._from_splits(new_values, self._row_splits)
+
+    def with_flat_values(self, new_values: Any) -> "RaggedTensor":
+        if isinstance(self._values, RaggedTensor):
+            return self.with_values(self._values.with_flat_values(new_values))
+        return self.with_values(new_values)
+
+    def with_row_splits_dtype(self, dtype: Any) -> "RaggedTensor":
+        dtype = _dtypes.as_dtype(dtype)
+        values = self._values.with_row_splits_dtype(dtype) if isinstance(self._values, RaggedTensor) else self._values
+        return RaggedTensor._from_splits(values, _splits_tensor(self._splits_np(), dtype))
+
+    def merge_dims(self, outer_axis: int, inner_axis: int) -> Any:
+        """Dimensions outer_axis..inner_axis merged into one."""
+        rank = self.shape.rank
+        if outer_axis < 0:
+            outer_axis += rank
+        if inner_axis < 0:
+            inner_axis += rank
+        if not 0 <= outer_axis < rank or not 0 <= inner_axis < rank:
+            raise ValueError(f"outer_axis={outer_axis} and inner_axis={inner_axis} must be in [0, {rank})")
+        if inner_axis < outer_axis:
+            raise ValueError(f"Expected outer_axis ({outer_axis}) to be less than or equal to inner_axis "
+                             f"({inner_axis})")
+        if outer_axis == inner_axis:
+            return self
+        if outer_axis == 0:  # the rows go: merge the values' first inner_axis dims
+            return _merge(self._values, 0, inner_axis - 1)
+        if outer_axis > 1:
+            return self.with_values(_merge(self._values, outer_axis - 1, inner_axis - 1))
+        merged = self  # dims 1..inner_axis fold into the rows' values, one dimension at a time
+        for _ in range(inner_axis - 1):
+            values, splits = merged._values, merged._splits_np()
+            if isinstance(values, RaggedTensor):
+                new_splits, new_values = values._splits_np()[splits], values._values
+            else:
+                shape = values.shape.as_list()
+                new_splits, new_values = splits * shape[1], array_ops.reshape(values, [-1] + shape[2:])
+            merged = RaggedTensor._from_splits(new_values, _splits_tensor(new_splits, self.row_splits_dtype))
+        return merged
+
+    # --- conversions ---------------------------------------------------------------------------
+    def _dense_indices(self) -> tuple[np.ndarray, list[int]]:
+        """For each flat value row, its coordinates in the bounding box; and the box's outer dims."""
+        coords = np.zeros((self.nrows_int(), 1), np.int64)
+        coords[:, 0] = np.arange(self.nrows_int())
+        dims = [self.nrows_int()]
+        rt: Any = self
+        while isinstance(rt, RaggedTensor):
+            s = rt._splits_np()
+            lengths = np.diff(s)
+            dims.append(int(lengths.max()) if lengths.size else 0)
+            parent = np.repeat(np.arange(lengths.shape[0]), lengths)
+            within = np.arange(s[-1]) - np.repeat(s[:-1], lengths)
+            coords = np.concatenate([coords[parent], within[:, None]], axis=1)
+            rt = rt._values
+        return coords, dims
+
+    def to_tensor(self, default_value: Any = None, name: str | None = None, shape: Any = None) -> Tensor:
+        """A dense tensor, padding short rows with `default_value` (zero), cut or padded to `shape`."""
+        flat = self.flat_values
+        coords, dims = self._dense_indices()
+        inner = flat.shape.as_list()[1:]
+        full = dims + inner
+        if shape is not None:
+            want = TensorShape(shape)
+            if want.rank is not None:
+                if want.rank != len(full):
+                    raise ValueError(f"Shape {TensorShape(full)} must have rank {want.rank}")
+                target = [f if w is None else w for w, f in zip(want.as_list(), full)]
+                keep = np.all(coords < np.asarray(target[:coords.shape[1]]), axis=1) if coords.size else \
+                    np.zeros(0, bool)
+                if not keep.all():
+                    flat = gather_scatter_ops.gather(flat, constant(np.nonzero(keep)[0].astype(np.int64)))
+                    coords = coords[keep]
+                if inner and target[len(dims):] != inner:
+                    flat = _fit_inner(flat, target[len(dims):], default_value)
+                full = target
+        if default_value is None:
+            default = constant(np.zeros((), flat.dtype.as_numpy_dtype)) if flat.dtype != _dtypes.string \
+                else constant(b"")
+        else:
+            default = convert_to_tensor(default_value, flat.dtype)
+        return execute(TO_TENSOR, (flat, default, constant(coords.astype(np.int64).reshape(-1, len(dims)))),
+                       {"shape": tuple(full)})
+
+    def to_list(self) -> list:
+        values = self._values.to_list() if isinstance(self._values, RaggedTensor) else _host(self._values).tolist()
+        s = self._splits_np()
+        return [values[s[i]:s[i + 1]] for i in range(s.shape[0] - 1)]
+
+    def numpy(self) -> np.ndarray:
+        values = self._values.numpy() if isinstance(self._values, RaggedTensor) else _host(self._values)
+        s = self._splits_np()
+        rows = [values[s[i]:s[i + 1]] for i in range(s.shape[0] - 1)]
+        if not rows:
+            return np.zeros((0, 0) + values.shape[1:], dtype=values.dtype)
+        if any(len(r) != len(rows[0]) for r in rows):
+            out = np.empty(len(rows), dtype=object)
+            for i, r in enumerate(rows):
+                out[i] = r
+            return out
+        return np.array(rows)
+
+    def to_sparse(self, name: str | None = None) -> Any:
+        from eagerflow._src.sparse.sparse_tensor import SparseTensor
+
+        coords, dims = self._dense_indices()
+        flat = self.flat_values
+        inner = flat.shape.as_list()[1:]
+        values = flat
+        if inner:
+            grid = np.stack(np.meshgrid(*[np.arange(d) for d in inner], indexing="ij"), -1).reshape(-1, len(inner))
+            coords = np.concatenate([np.repeat(coords, grid.shape[0], axis=0), np.tile(grid, (coords.shape[0], 1))], 1)
+            values = array_ops.reshape(flat, [-1])
+        return SparseTensor(constant(coords.astype(np.int64)), values, constant(np.asarray(dims + inner, np.int64)))
+
+    # --- Python protocol -----------------------------------------------------------------------
+    def __repr__(self) -> str:
+        with np.printoptions(formatter={"all": _formatter}):
+            text = _formatter(self.numpy())
+        return f"<tf.RaggedTensor {text}>"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        raise TypeError("RaggedTensor may not be used as a boolean.")
+
+    def __hash__(self) -> int:
+        raise TypeError("RaggedTensor is unhashable.")
+
+    def __getitem__(self, key: Any) -> Any:
+        from eagerflow._src.ragged import ragged_getitem  # the indexing rules live beside it
+
+        return ragged_getitem.getitem(self, key)
+
+    def _overloaded_operator(self, name: str) -> Any:  # for tools that look up TF's operators
+        return getattr(type(self), name)
+
+
+def _fit_inner(flat: Tensor, target: list, default_value: Any) -> Tensor:
+    """Uniform inner dims cut or padded to `target` (to_tensor's `shape`)."""
+    from eagerflow._src.ops import indexing_ops
+
+    cur = flat.shape.as_list()[1:]
+    sizes = [-1] + [min(c, t) for c, t in zip(cur, target)]
+    flat = indexing_ops.slice(flat, [0] * len(sizes), sizes)
+    pads = [[0, 0]] + [[0, max(t - c, 0)] for c, t in zip(cur, target)]
+    if any(p[1] for p in pads):
+        flat = indexing_ops.pad(flat, pads, constant_values=0 if default_value is None else default_value)
+    return flat
+
+
+def _merge(rt: Any, outer: int, inner: int) -> Any:
+    """Merges dims outer..inner of `rt` (its own axes: 0 is its rows)."""
+    if isinstance(rt, RaggedTensor):
+        return rt.merge_dims(outer, inner)
+    shape = rt.shape.as_list()
+    merged = int(np.prod(shape[outer:inner + 1]))
+    return array_ops.reshape(rt, shape[:outer] + [merged] + shape[inner + 1:])
+
+
+def _row_splits_dtype_of(values: Any) -> _dtypes.DType | None:
+    return values.row_splits_dtype if isinstance(values, RaggedTensor) else None
+
+
+def _formatter(x: Any) -> str:
+    """NumPy values separated by commas, as TF prints ragged rows."""
+    if isinstance(x, np.ndarray):
+        if x.size != 0:
+            return np.array2string(x, separator=", ")
+        return repr(x.tolist())
+    return str(x)
+
+
+class RaggedTensorSpec:
+    """The type of a RaggedTensor: shape, dtype, ragged rank and row splits dtype (`tf.RaggedTensorSpec`)."""
+
+    __slots__ = ("_shape", "_dtype", "_ragged_rank", "_row_splits_dtype", "_flat_values_spec")
+
+    def __init__(self, shape: Any = None, dtype: Any = _dtypes.float32, ragged_rank: int | None = None,
+                 row_splits_dtype: Any = _dtypes.int64, flat_values_spec: Any = None) -> None:
+        self._shape = TensorShape(shape)
+        self._dtype = _dtypes.as_dtype(dtype)
+        self._row_splits_dtype = _dtypes.as_dtype(row_splits_dtype)
+        self._flat_values_spec = flat_values_spec
+        rank = self._shape.rank
+        if ragged_rank is None:
+            if rank is None:
+                raise ValueError("Must specify ragged_rank or a shape with a known rank. Got shape: "
+                                 f"{self._shape}")
+            ragged_rank = rank - 1
+        if not isinstance(ragged_rank, int):
+            raise TypeError(f"Argument `ragged_rank` must be an int. Received {ragged_rank}.")
+        if rank is not None and ragged_rank >= rank:
+            raise ValueError(f"Argument `ragged_rank` ({ragged_rank}) must be less than rank ({rank}).")
+        self._ragged_rank = ragged_rank
+
+    shape = property(lambda self: self._shape)
+    dtype = property(lambda self: self._dtype)
+    ragged_rank = property(lambda self: self._ragged_rank)
+    row_splits_dtype = property(lambda self: self._row_splits_dtype)
+    flat_values_spec = property(lambda self: self._flat_values_spec)
+
+    @property
+    def value_type(self) -> type:
+        return RaggedTensor if self._ragged_rank > 0 else Tensor
+
+    def _to_components(self, value: Any) -> list:
+        if isinstance(value, RaggedTensor):
+            return [value.flat_values] + list(value.nested_row_splits)
+        return [value]
+
+    def _from_components(self, components: Any) -> Any:
+        components = list(components)
+        if self._ragged_rank == 0:
+            return components[0]
+        return RaggedTensor.from_nested_row_splits(components[0], components[1:], validate=False)
+
+    def is_compatible_with(self, other: Any) -> bool:
+        if isinstance(other, RaggedTensor):
+            other = other._type_spec
+        return (isinstance(other, RaggedTensorSpec) and self._dtype == other._dtype
+                and self._ragged_rank == other._ragged_rank and self._shape.is_compatible_with(other._shape))
+
+    def most_specific_compatible_type(self, other: "RaggedTensorSpec") -> "RaggedTensorSpec":
+        shape = TensorShape([a if a == b else None for a, b in zip(self._shape, other._shape)]) \
+            if self._shape.rank == other._shape.rank else TensorShape(None)
+        return RaggedTensorSpec(shape, self._dtype, self._ragged_rank, self._row_splits_dtype)
+
+    @classmethod
+    def from_value(cls, value: RaggedTensor) -> "RaggedTensorSpec":
+        return value._type_spec
+
+    def __eq__(self, other: Any) -> bool:
+        return (type(other) is RaggedTensorSpec and self._shape == other._shape and self._dtype == other._dtype
+                and self._ragged_rank == other._ragged_rank and self._row_splits_dtype == other._row_splits_dtype)
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((self._shape.rank, self._dtype, self._ragged_rank, self._row_splits_dtype))
+
+    def __repr__(self) -> str:
+        return (f"RaggedTensorSpec({self._shape!r}, {self._dtype!r}, {self._ragged_rank}, "
+                f"{self._row_splits_dtype!r})")

@@ -1,0 +1,151 @@
+"""`tf.SparseTensor`: a dense shape with values at some indices (COO), as TF's.
+
+Three eager tensors: `indices` (int64, [N, rank]), `values` ([N]) and `dense_shape` (int64,
+[rank]). Ops on it run through the dense ops on `values`, so gradients reach the values.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework.composite_tensor import CompositeTensor
+from eagerflow._src.framework.convert import convert_to_tensor
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.tensor_shape import TensorShape
+
+
+def _rank_error(t: Tensor, rank: int) -> ValueError:
+    return ValueError(f"Shape {t.shape} must have rank {rank}")
+
+
+class SparseTensor(CompositeTensor):
+    """A sparse tensor: `values[i]` sits at `indices[i]` of a tensor of shape `dense_shape` (`tf.sparse.SparseTensor`)."""
+
+    __slots__ = ("_indices", "_values", "_dense_shape")
+
+    def __init__(self, indices: Any, values: Any, dense_shape: Any) -> None:
+        self._indices = convert_to_tensor(indices, _dtypes.int64)
+        self._values = convert_to_tensor(values)
+        self._dense_shape = convert_to_tensor(dense_shape, _dtypes.int64)
+        if self._indices.shape.rank != 2:
+            raise _rank_error(self._indices, 2)
+        if self._values.shape.rank != 1:
+            raise _rank_error(self._values, 1)
+        if self._dense_shape.shape.rank != 1:
+            raise _rank_error(self._dense_shape, 1)
+        n, rank = self._indices.shape.as_list()
+        if n != self._values.shape[0]:
+            raise ValueError(f"Dimensions {n} and {self._values.shape[0]} are not compatible")
+        if rank != self._dense_shape.shape[0]:
+            raise ValueError(f"Dimensions {rank} and {self._dense_shape.shape[0]} are not compatible")
+
+    @classmethod
+    def from_value(cls, sparse_tensor_value: Any) -> "SparseTensor":
+        return cls(sparse_tensor_value.indices, sparse_tensor_value.values, sparse_tensor_value.dense_shape)
+
+    @property
+    def indices(self) -> Tensor:
+        return self._indices
+
+    @property
+    def values(self) -> Tensor:
+        return self._values
+
+    @property
+    def dense_shape(self) -> Tensor:
+        return self._dense_shape
+
+    @property
+    def dtype(self) -> _dtypes.DType:
+        return self._values.dtype
+
+    @property
+    def shape(self) -> TensorShape:
+        return TensorShape([int(d) for d in np.asarray(self._dense_shape.numpy())])
+
+    def get_shape(self) -> TensorShape:
+        return self.shape
+
+    @property
+    def ndim(self) -> int:
+        return self._dense_shape.shape[0]
+
+    @property
+    def _type_spec(self) -> "SparseTensorSpec":
+        return SparseTensorSpec(self.shape, self.dtype)
+
+    def with_values(self, new_values: Any) -> "SparseTensor":
+        new_values = convert_to_tensor(new_values)
+        if new_values.shape.rank != 1 or new_values.shape[0] != self._values.shape[0]:
+            raise ValueError(f"Dimensions {self._values.shape[0]} and {new_values.shape[0]} are not compatible")
+        out = object.__new__(SparseTensor)
+        out._indices, out._values, out._dense_shape = self._indices, new_values, self._dense_shape
+        return out
+
+    def consumers(self) -> list:
+        return []
+
+    def __repr__(self) -> str:
+        return f"SparseTensor(indices={self._indices!s}, values={self._values!s}, dense_shape={self._dense_shape!s})"
+
+    __str__ = __repr__
+
+    def __bool__(self) -> bool:
+        raise TypeError("SparseTensor may not be used as a boolean.")
+
+    def __hash__(self) -> int:
+        return id(self)
+
+
+def _np_shape(t: Tensor) -> tuple:
+    return tuple(int(d) for d in np.asarray(t.numpy()))
+
+
+class SparseTensorSpec:
+    """The type of a SparseTensor: its shape (dims may be None) and dtype (`tf.SparseTensorSpec`)."""
+
+    __slots__ = ("_shape", "_dtype")
+
+    def __init__(self, shape: Any = None, dtype: Any = _dtypes.float32) -> None:
+        self._shape = TensorShape(shape)
+        self._dtype = _dtypes.as_dtype(dtype)
+
+    shape = property(lambda self: self._shape)
+    dtype = property(lambda self: self._dtype)
+    value_type = property(lambda self: SparseTensor)
+
+    @classmethod
+    def from_value(cls, value: Any) -> "SparseTensorSpec":
+        return SparseTensorSpec(SparseTensor.from_value(value).shape, value.dtype)
+
+    def _to_components(self, value: SparseTensor) -> list:
+        return [value.indices, value.values, value.dense_shape]
+
+    def _from_components(self, components: Any) -> SparseTensor:
+        indices, values, dense_shape = components
+        return SparseTensor(indices, values, dense_shape)
+
+    def is_compatible_with(self, other: Any) -> bool:
+        if isinstance(other, SparseTensor):
+            other = other._type_spec
+        return isinstance(other, SparseTensorSpec) and self._dtype == other._dtype and \
+            self._shape.is_compatible_with(other._shape)
+
+    def most_specific_compatible_type(self, other: "SparseTensorSpec") -> "SparseTensorSpec":
+        shape = TensorShape([a if a == b else None for a, b in zip(self._shape, other._shape)]) \
+            if self._shape.rank == other._shape.rank else TensorShape(None)
+        return SparseTensorSpec(shape, self._dtype)
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is SparseTensorSpec and self._shape == other._shape and self._dtype == other._dtype
+
+    def __ne__(self, other: Any) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((self._shape.rank, self._dtype))
+
+    def __repr__(self) -> str:
+        return f"SparseTensorSpec({self._shape!r}, {self._dtype!r})"

@@ -1,0 +1,2 @@
+"""`tf.sparse`: SparseTensor and the ops on it."""
+from eagerflow._src.sparse.sparse_tensor import SparseTensor, SparseTensorSpec

@@ -1,0 +1,87 @@
+"""Ops on RaggedTensors through dispatch: elementwise, reductions, tf.ragged.* (values from TF 2.21)."""
+import numpy as np
+import pytest
+
+import eagerflow as tf
+
+
+def test_add_ragged_to_ragged():
+    rt = tf.ragged.constant([[1, 2], [3]])
+    assert (rt + rt).to_list() == [[2, 4], [6]]
+
+
+def test_dense_column_broadcasts_into_rows():
+    rt = tf.ragged.constant([[1, 2], [3]])
+    assert (rt + tf.constant([[1], [2]])).to_list() == [[2, 3], [5]]
+
+
+def test_mismatched_rows_are_invalid_argument():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Condition x == y did not hold"):
+        tf.ragged.constant([[1, 2], [3]]) + tf.ragged.constant([[1], [3, 4]])
+
+
+def test_unary_math_runs_on_values():
+    rt = tf.ragged.constant([[1., 4.], [9.]])
+    assert tf.sqrt(rt).to_list() == [[1., 2.], [3.]]
+
+
+def test_reduce_sum_over_rows():
+    rt = tf.ragged.constant([[1., 2.], [3.], []])
+    assert tf.reduce_sum(rt, axis=1).numpy().tolist() == [3., 3., 0.]
+    assert tf.reduce_sum(rt, axis=0).numpy().tolist() == [4., 2.]
+
+
+def test_reduce_max_of_empty_row_is_lowest():
+    out = tf.reduce_max(tf.ragged.constant([[1., 2.], []]), axis=1).numpy()
+    assert out.tolist() == [2., float(np.finfo(np.float32).min)]
+
+
+def test_reduce_mean_of_ints_is_float64():
+    out = tf.reduce_mean(tf.ragged.constant([[1, 2], [3]]), axis=1)
+    assert out.dtype == tf.float64 and out.numpy().tolist() == [1.5, 3.]
+
+
+def test_reduce_inner_ragged_axis_keeps_ragged():
+    rt = tf.ragged.constant([[[1, 2], [3]], [[4]], []])
+    assert tf.reduce_sum(rt, axis=0).to_list() == [[5, 2], [3]]
+    assert tf.reduce_sum(rt, axis=2).to_list() == [[3, 3], [4], []]
+
+
+def test_gradient_flows_to_values():
+    x = tf.Variable([1., 2., 3.])
+    with tf.GradientTape() as g:
+        rt = tf.RaggedTensor.from_row_lengths(x * 1.0, [2, 1])
+        y = tf.reduce_sum(tf.reduce_max(rt * rt, axis=1))
+    assert g.gradient(y, x).numpy().tolist() == [0., 4., 6.]
+
+
+def test_concat_axis1_joins_rows():
+    a = tf.ragged.constant([[1, 2], [3]])
+    b = tf.ragged.constant([[4], [5, 6]])
+    assert tf.concat([a, b], axis=1).to_list() == [[1, 2, 4], [3, 5, 6]]
+
+
+def test_stack_axis0():
+    a = tf.ragged.constant([[1, 2], [3]])
+    assert tf.ragged.stack([a, a]).to_list() == [[[1, 2], [3]], [[1, 2], [3]]]
+
+
+def test_boolean_mask_ragged_mask():
+    rt = tf.ragged.constant([[1, 2], [3]])
+    mask = tf.ragged.constant([[True, False], [True]])
+    assert tf.ragged.boolean_mask(rt, mask).to_list() == [[1], [3]]
+
+
+def test_range_rows():
+    assert tf.ragged.range([3, 0, 2]).to_list() == [[0, 1, 2], [], [0, 1]]
+
+
+def test_segment_ids_and_splits_round_trip():
+    splits = tf.ragged.segment_ids_to_row_splits([0, 0, 2])
+    assert splits.numpy().tolist() == [0, 2, 2, 3]
+    assert tf.ragged.row_splits_to_segment_ids(splits).numpy().tolist() == [0, 0, 2]
+
+
+def test_map_flat_values():
+    rt = tf.ragged.constant([[1, 2], [3]])
+    assert tf.ragged.map_flat_values(tf.ones_like, rt).to_list() == [[1, 1], [1]]
