@@ -9,3 +9,7 @@ from eagerflow._src.checkpoint.safetensors_io import (  # noqa: F401
 from eagerflow._src.checkpoint.state import (  # noqa: F401
     CheckpointState, get_checkpoint_state, latest_checkpoint, update_checkpoint_state,
 )
+from eagerflow._src.io.example_protos import (  # noqa: F401
+    BytesList, Example, Feature, FeatureList, FeatureLists, Features, FloatList, Int64List,
+    SequenceExample,
+)

@@ -1,0 +1,70 @@
+"""The seam between datasets and the functions users give them (map, filter, flat_map, ...).
+
+TF traces each function once into a graph and runs the graph per element. Here the function
+runs eagerly per element; its output spec comes from one call on a stand-in element built from
+the input spec. Swapping in `tf.function` tracing happens in `DatasetFunction` only.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from eagerflow._src.data import structure
+
+
+def _call(fn: Callable, element: Any) -> Any:
+    # TF unpacks a tuple element into positional arguments, anything else is one argument.
+    if type(element) is tuple:
+        return fn(*element)
+    return fn(element)
+
+
+def _stand_in(spec: Any) -> Any:
+    def leaf(s: Any) -> Any:
+        if not hasattr(s, "shape") or not hasattr(s, "dtype"):
+            raise TypeError(f"cannot build a stand-in for {s!r}")
+        dims = [1 if d is None else d for d in (s.shape.as_list() if s.shape.rank is not None else [])]
+        dt = s.dtype
+        if dt.name == "string":
+            arr = np.full(dims, b"", dtype=object)
+        else:
+            arr = np.zeros(dims, dt.as_numpy_dtype)
+        return structure.wrap(arr)
+    return structure.map_structure(leaf, spec)
+
+
+class DatasetFunction:
+    """A user function applied to dataset elements.
+
+    Args:
+      fn: the Python callable.
+      input_spec: the element spec of its input.
+      transformation: the dataset method's name (for error messages).
+    """
+
+    def __init__(self, fn: Callable, input_spec: Any, transformation: str) -> None:
+        if not callable(fn):
+            raise TypeError(f"`{transformation}` expected a callable, got {type(fn).__name__}.")
+        self._fn = fn
+        self._input_spec = input_spec
+        self._transformation = transformation
+        self._output_spec: Any = None
+
+    def __call__(self, element: Any) -> Any:
+        return structure.normalize(_call(self._fn, element))
+
+    def call_raw(self, element: Any) -> Any:
+        """The function's result before conversion (for flat_map/interleave datasets)."""
+        return _call(self._fn, element)
+
+    @property
+    def output_spec(self) -> Any:
+        """The spec of the function's output, found by one call on a stand-in element."""
+        if self._output_spec is None:
+            out = self(_stand_in(self._input_spec))
+            self._output_spec = structure.spec_of(out)
+        return self._output_spec
+
+    def raw_output(self) -> Any:
+        return _call(self._fn, _stand_in(self._input_spec))

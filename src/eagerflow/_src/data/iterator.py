@@ -1,0 +1,103 @@
+"""Dataset iterators (`iter(dataset)`) and `tf.experimental.Optional`."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from eagerflow._src.framework import errors
+
+
+def end_of_sequence() -> errors.OutOfRangeError:
+    return errors.OutOfRangeError(None, None, "End of sequence")
+
+
+class OwnedIterator:
+    """An iterator over a dataset's elements (TF's `OwnedIterator`).
+
+    `next()` raises StopIteration at the end; `get_next()` raises `OutOfRangeError` as TF's.
+    Errors raised by the pipeline reach the consumer with their TF class.
+    """
+
+    def __init__(self, dataset: Any) -> None:
+        self._dataset = dataset
+        self._element_spec = dataset.element_spec if dataset._spec_is_cheap() else None
+        self._gen: Iterator | None = dataset._iterate()
+
+    @property
+    def element_spec(self) -> Any:
+        return self._dataset.element_spec
+
+    def __iter__(self) -> "OwnedIterator":
+        return self
+
+    def __next__(self) -> Any:
+        if self._gen is None:
+            raise StopIteration
+        try:
+            return next(self._gen)
+        except StopIteration:
+            self._close()
+            raise
+        except BaseException:
+            self._close()
+            raise
+
+    def next(self) -> Any:
+        return self.__next__()
+
+    def get_next(self, name: Any = None) -> Any:
+        """The next element; `OutOfRangeError` at the end of the dataset."""
+        try:
+            return self.__next__()
+        except StopIteration:
+            raise end_of_sequence() from None
+
+    def get_next_as_optional(self) -> "Optional":
+        """The next element as an `Optional` (empty at the end of the dataset)."""
+        try:
+            return Optional.from_value(self.__next__())
+        except StopIteration:
+            return Optional.empty(self._dataset.element_spec)
+
+    def _close(self) -> None:
+        gen, self._gen = self._gen, None
+        if gen is not None:
+            gen.close()
+
+    def __del__(self) -> None:
+        try:
+            self._close()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+
+class Optional:
+    """A value that may be absent (`tf.experimental.Optional`)."""
+
+    def __init__(self, value: Any, has: bool, spec: Any) -> None:
+        self._value, self._has, self._spec = value, has, spec
+
+    @staticmethod
+    def from_value(value: Any) -> "Optional":
+        from eagerflow._src.data import structure
+
+        value = structure.normalize(value)
+        return Optional(value, True, structure.spec_of(value))
+
+    @staticmethod
+    def empty(element_spec: Any) -> "Optional":
+        return Optional(None, False, element_spec)
+
+    def has_value(self, name: Any = None) -> Any:
+        from eagerflow._src.framework.convert import constant
+
+        return constant(self._has)
+
+    def get_value(self, name: Any = None) -> Any:
+        if not self._has:
+            raise errors.InvalidArgumentError(
+                None, None, "The optional does not have a value [Op:OptionalGetValue]")
+        return self._value
+
+    @property
+    def element_spec(self) -> Any:
+        return self._spec
