@@ -19,6 +19,8 @@ from eagerflow._src.framework.dtypes import (
 from eagerflow._src.framework.scopes import device, name_scope
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
+from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec, type_spec_from_value
+from eagerflow._src.framework.indexed_slices import IndexedSlices, IndexedSlicesSpec
 from eagerflow._src.variables import (
     Variable, VariableAggregation, VariableSynchronization, variable_creator_scope,
 )
@@ -45,10 +47,14 @@ from eagerflow._src.ops.reduce_ops import (
 )
 from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow._src.autodiff.custom_gradient import custom_gradient, stop_gradient
+from eagerflow._src.ops.check_ops import (
+    Assert, assert_equal, assert_greater, assert_less, assert_rank,
+)
 from eagerflow._src.module import Module
 from eagerflow import (
     autodiff, bitwise, config, debugging, dtypes, errors, linalg, math, nn, optimizers, version,
 )
+from eagerflow import nest
 
 if _typing.TYPE_CHECKING:
     from eagerflow import distribute, random, train
@@ -58,17 +64,30 @@ if _typing.TYPE_CHECKING:
 # eagerflow.distribute` and `tf.distribute` are one object whatever was imported first.
 _LAZY_NAMESPACES = frozenset({
     "data", "distribute", "io", "random", "train",
+    "ragged", "sparse",
 })
 
 
+# Top-level classes whose modules load on first access: name -> module.
+_LAZY_ATTRIBUTES = {
+    "RaggedTensor": "eagerflow._src.ragged.ragged_tensor",
+    "RaggedTensorSpec": "eagerflow._src.ragged.ragged_tensor",
+    "SparseTensor": "eagerflow._src.sparse.sparse_tensor",
+    "SparseTensorSpec": "eagerflow._src.sparse.sparse_tensor",
+}
+
+
 def __getattr__(name: str) -> _typing.Any:
+    module = _LAZY_ATTRIBUTES.get(name)
+    if module is not None:
+        return getattr(_importlib.import_module(module), name)
     if name not in _LAZY_NAMESPACES:
         raise AttributeError(f"module 'eagerflow' has no attribute {name!r}")
     return _importlib.import_module(f"eagerflow.{name}")
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | _LAZY_NAMESPACES)
+    return sorted(set(globals()) | _LAZY_NAMESPACES | set(_LAZY_ATTRIBUTES))
 
 
 newaxis = None
