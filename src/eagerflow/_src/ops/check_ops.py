@@ -51,10 +51,10 @@ def _check_numerics_grad(ctx: Any, dy: Tensor) -> tuple:
                                f"gradient. {ctx.attrs.get('message', '')}"),)
 
 
-CHECK_NUMERICS = Op("CheckNumerics", _numerics_v1, grad=_check_numerics_grad, dtypes=FLOAT,
-                    stateful=True)
-CHECK_NUMERICS_V2 = Op("CheckNumericsV2", _numerics_v2, grad=_check_numerics_grad, dtypes=FLOAT,
-                       stateful=True)
+CHECK_NUMERICS = Op("CheckNumerics", _numerics_v1, grad=_check_numerics_grad, dtypes=FLOAT)
+CHECK_NUMERICS_V2 = Op("CheckNumericsV2", _numerics_v2, grad=_check_numerics_grad, dtypes=FLOAT)
+# TF's OpDefs mark both stateful: graphs must never fold or prune them.
+CHECK_NUMERICS.stateful = CHECK_NUMERICS_V2.stateful = True
 
 
 def check_numerics(tensor: Any, message: str, name: str | None = None) -> Tensor:
