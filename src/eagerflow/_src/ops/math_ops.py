@@ -10,17 +10,19 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow._src.backends import host_threads
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op, cpp_name
+from eagerflow._src.framework.shape_inference import elementwise
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import conversion, dispatch
 from eagerflow._src.ops.array_args import zeros_like_array
 from eagerflow._src.ops.dtype_sets import COMPLEX as COMPLEX_TYPES, FLOAT, INEXACT, INT, NUMBER, REAL, SIGNED, SIGNED_INT
 
 # TF computes inf/nan silently; NumPy would warn from our kernels. Costs nothing unless raised.
-warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"eagerflow\.ops\.")
+warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"eagerflow\._src\.ops\.")
 
 
 def _shape_text(shape: tuple) -> str:
@@ -124,9 +126,12 @@ def _not_equal(xp: Any, x: Any, y: Any, incompatible_shape_error: bool = True) -
     return xp.not_equal(x, y)
 
 
+_OBJECT = np.dtype(object)  # NumPy's builtin dtypes are singletons: `is` is the cheap test
+
+
 def _add(xp: Any, x: Any, y: Any) -> Any:
-    if x.dtype == object:  # string concatenation (TF's Add on strings)
-        return xp.frompyfunc(lambda a, b: a + b, 2, 1)(x, y).astype(object)
+    if x.dtype is _OBJECT:  # string concatenation (TF's Add on strings)
+        return xp.asarray(xp.frompyfunc(lambda a, b: a + b, 2, 1)(x, y), dtype=object)  # 0-d too
     return x + y
 
 
@@ -159,11 +164,13 @@ def _atan2(xp: Any, y: Any, x: Any) -> Any:
 
 
 def _binary(name: str, fn: Any, dtypes: Any, grad: Any = None) -> Op:
-    return Op(name, fn, grad=grad, dtypes=dtypes, error=broadcast_error)
+    return Op(name, host_threads.elementwise(fn), grad=grad, dtypes=dtypes, error=broadcast_error,
+              shape_fn=elementwise)
 
 
 def _unary(name: str, fn: Any, dtypes: Any, grad: Any = None) -> Op:
-    return Op(name, fn, grad=grad, dtypes=dtypes)
+    # Large arrays are computed on every core (bit-identical; see backends/host_threads.py).
+    return Op(name, host_threads.elementwise(fn), grad=grad, dtypes=dtypes, shape_fn=elementwise)
 
 
 # --- gradients ------------------------------------------------------------------------------
@@ -321,9 +328,9 @@ def _tanh_grad_kernel(xp: Any, y: Any, dy: Any) -> Any:
     return xp.multiply(dy, out, out=out)
 
 
-TANH_GRAD = Op("TanhGrad", _tanh_grad_kernel, dtypes=INEXACT, grad=_tanh_grad_grad)
+TANH_GRAD = Op("TanhGrad", _tanh_grad_kernel, dtypes=INEXACT, grad=_tanh_grad_grad, shape_fn=elementwise)
 SIGMOID_GRAD = Op("SigmoidGrad", lambda xp, y, dy: dy * (y * (1 - y)), dtypes=INEXACT,
-                  grad=_sigmoid_grad_grad)
+                  grad=_sigmoid_grad_grad, shape_fn=elementwise)
 
 
 def _erf_grad(ctx: Any, dy: Tensor) -> tuple:
@@ -377,7 +384,8 @@ def _add_n_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 # --- declarations ---------------------------------------------------------------------------
-ADD = Op("AddV2", _add, grad=_add_grad, dtypes=NUMBER + (_dtypes.string,), error=broadcast_error)
+ADD = Op("AddV2", _add, grad=_add_grad, dtypes=NUMBER + (_dtypes.string,), error=broadcast_error,
+         shape_fn=elementwise)
 SUB = _binary("Sub", lambda xp, x, y: x - y, NUMBER, _sub_grad)
 MUL = _binary("Mul", lambda xp, x, y: x * y, NUMBER, _mul_grad)
 REAL_DIV = _binary("RealDiv", lambda xp, x, y: (x / y).astype(x.dtype, copy=False), INEXACT, _real_div_grad)
@@ -395,10 +403,11 @@ ATAN2 = _binary("Atan2", _atan2, FLOAT, _atan2_grad)
 COMPLEX = _binary("Complex", lambda xp, re, im: re + 1j * im if re.dtype == np.float64 else
                   (re + np.complex64(1j) * im).astype(np.complex64), (_dtypes.float32, _dtypes.float64),
                   _complex_grad)
-SELECT = Op("SelectV2", lambda xp, c, x, y: xp.where(c, x, y), grad=_select_grad, error=broadcast_error)
+SELECT = Op("SelectV2", lambda xp, c, x, y: xp.where(c, x, y), grad=_select_grad, error=broadcast_error,
+            shape_fn=elementwise)
 
-EQUAL = Op("Equal", _equal, error=broadcast_error)
-NOT_EQUAL = Op("NotEqual", _not_equal, error=broadcast_error)
+EQUAL = Op("Equal", _equal, error=broadcast_error, shape_fn=elementwise)
+NOT_EQUAL = Op("NotEqual", _not_equal, error=broadcast_error, shape_fn=elementwise)
 LESS = _binary("Less", lambda xp, x, y: x < y, REAL)
 LESS_EQUAL = _binary("LessEqual", lambda xp, x, y: x <= y, REAL)
 GREATER = _binary("Greater", lambda xp, x, y: x > y, REAL)
@@ -440,7 +449,7 @@ IS_INF = _unary("IsInf", lambda xp, x: xp.isinf(x), FLOAT)
 REAL_PART = _unary("Real", lambda xp, x: xp.real(x).copy(), COMPLEX_TYPES, _real_grad)
 IMAG_PART = _unary("Imag", lambda xp, x: xp.imag(x).copy(), COMPLEX_TYPES, _imag_grad)
 CONJ = _unary("Conj", lambda xp, x: xp.conj(x), COMPLEX_TYPES, _conj_grad)
-CAST = Op("Cast", _cast, grad=_cast_grad)
+CAST = Op("Cast", host_threads.elementwise(_cast), grad=_cast_grad, shape_fn=elementwise)
 
 
 # --- public functions -----------------------------------------------------------------------
@@ -808,13 +817,25 @@ def conj(x: Any, name: str | None = None) -> Tensor:
 
 
 def zeros_like_same(x: Tensor) -> Tensor:
-    """Zeros with `x`'s shape, dtype and device (a constant: no op is recorded)."""
+    """Zeros with `x`'s shape, dtype and device (a constant: no op is recorded; in a graph,
+    a ZerosLike op)."""
+    if type(x) is not EagerTensor:
+        return _graph_like("ZerosLike", x)
     return EagerTensor(x._device.xp.zeros_like(x._array), x._device)
 
 
 def ones_like_same(x: Tensor) -> Tensor:
-    """Ones with `x`'s shape, dtype and device (a constant: no op is recorded)."""
+    """Ones with `x`'s shape, dtype and device (a constant: no op is recorded; in a graph,
+    a OnesLike op)."""
+    if type(x) is not EagerTensor:
+        return _graph_like("OnesLike", x)
     return EagerTensor(x._device.xp.ones_like(x._array), x._device)
+
+
+def _graph_like(op_name: str, x: Tensor) -> Tensor:
+    from eagerflow._src.framework.op import REGISTRY  # ZerosLike/OnesLike live in array_ops
+
+    return execute(REGISTRY[op_name], (conversion.tensor(x),))
 
 
 def select(condition: Any, x: Any, y: Any, name: str | None = None) -> Tensor:
