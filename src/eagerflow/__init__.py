@@ -63,7 +63,7 @@ if _typing.TYPE_CHECKING:
 # Each is a module at its TF path (`eagerflow/<name>.py` or a package), so `import
 # eagerflow.distribute` and `tf.distribute` are one object whatever was imported first.
 _LAZY_NAMESPACES = frozenset({
-    "distribute", "random", "train",
+    "data", "distribute", "io", "random", "train",
     "ragged", "sparse",
 })
 
