@@ -9,6 +9,9 @@ from eagerflow._src.distribute.context import (
 from eagerflow._src.distribute.distributed_variables import (
     AggregatingVariable, DistributedVariable, MirroredVariable, SyncOnReadVariable,
 )
+from eagerflow._src.distribute.input_lib import (
+    DistributedDataset, DistributedIterator, InputContext, InputOptions, InputReplicationMode,
+)
 from eagerflow._src.distribute.mirrored import MirroredStrategy
 from eagerflow._src.distribute.multi_worker import (
     CommunicationImplementation, CommunicationOptions, MultiWorkerMirroredStrategy,
@@ -29,6 +32,7 @@ experimental = _Namespace(
 )
 
 __all__ = [
+    "DistributedDataset", "DistributedIterator", "InputContext", "InputOptions", "InputReplicationMode",
     "AggregatingVariable", "CentralStorageStrategy", "DistributedValues", "DistributedVariable",
     "Mirrored", "MirroredStrategy", "MirroredVariable", "MultiWorkerMirroredStrategy",
     "OneDeviceStrategy", "PerReplica", "ReduceOp", "ReplicaContext", "Strategy",

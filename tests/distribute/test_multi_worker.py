@@ -72,3 +72,14 @@ def test_restart_from_latest_checkpoint_matches_uninterrupted_run(tmp_path):
         assert resumed[rank]["step"] == straight[rank]["step"] == 8
         np.testing.assert_allclose(resumed[rank]["w"], straight[0]["w"], rtol=1e-6)
         np.testing.assert_allclose(resumed[rank]["b"], straight[0]["b"], rtol=1e-6)
+
+
+def test_distributed_dataset_gives_each_worker_its_rows(tmp_path):
+    proc, results = _run(tmp_path, "mw_dataset.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(results) == [0, 1]
+    for rank, r in results.items():
+        assert r["rows"] == [[4.0 * rank + i for i in range(4)], [8 + 4.0 * rank + i for i in range(4)]]
+        # every global batch's full sum reaches both workers: 1 - 0.01 * (28 + 92)
+        assert r["w"] == pytest.approx(1 - 0.01 * (sum(range(8)) + sum(range(8, 16))))
+        assert r["contexts"] == [[2, rank]]

@@ -377,9 +377,19 @@ class Strategy:
     _always_per_replica = False
 
     def experimental_distribute_dataset(self, dataset: Any, options: Any = None) -> Any:
-        """Yields each global batch of `dataset` (any iterable) split along axis 0 over the
-        replicas: this worker's part, one `PerReplica` component per local replica."""
-        return _DistributedIterable(self, dataset)
+        """A `DistributedDataset`: each global batch of `dataset` split along axis 0 over the
+        replicas (this worker's part, one `PerReplica` component per local replica)."""
+        from eagerflow._src.distribute.input_lib import DistributedDataset
+
+        return DistributedDataset(self, dataset, options)
+
+    def distribute_datasets_from_function(self, dataset_fn: Callable, options: Any = None) -> Any:
+        """`dataset_fn(InputContext)` once per worker; each step, one batch per local replica."""
+        from eagerflow._src.distribute.input_lib import DistributedDatasetsFromFunction
+
+        return DistributedDatasetsFromFunction(self, dataset_fn, options)
+
+    experimental_distribute_datasets_from_function = distribute_datasets_from_function
 
     def __repr__(self) -> str:
         return f"<{type(self).__module__}.{type(self).__name__} object at {id(self):#x}>"
@@ -387,33 +397,6 @@ class Strategy:
 
 def _maybe_per_replica(values: list) -> Any:
     return PerReplica(values) if len(values) > 1 else values[0]
-
-
-class _DistributedIterable:
-    def __init__(self, strategy: Strategy, dataset: Any) -> None:
-        self._strategy = strategy
-        self._dataset = dataset
-
-    def __iter__(self) -> Iterator[Any]:
-        for batch in self._dataset:
-            yield map_structure(self._split, batch)
-
-    def _split(self, value: Any) -> Any:
-        strategy = self._strategy
-        extended = strategy.extended
-        t = convert_to_tensor(value)
-        n = strategy.num_replicas_in_sync
-        size = int(t.shape[0])
-        if size % n:
-            raise ValueError(f"The global batch size {size} does not divide evenly over "
-                             f"{n} replicas")
-        per = size // n
-        parts = []
-        for i, d in enumerate(extended._local_devices):
-            start = extended._replica_id(i) * per
-            with device_scope(d):
-                parts.append(array_ops.identity(t[start:start + per]))
-        return PerReplica(parts) if len(parts) > 1 or strategy._always_per_replica else parts[0]
 
 
 class _DefaultDistributionStrategy(Strategy):
