@@ -51,6 +51,11 @@ from eagerflow._src.ops.check_ops import (
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )
 from eagerflow._src.module import Module
+from eagerflow._src.framework.graph import (
+    Graph, Operation, control_dependencies, executing_eagerly, init_scope, inside_function,
+)
+from eagerflow._src.function.polymorphic_function import function
+from eagerflow._src.ops.logging_ops import print_ as print
 from eagerflow import (
     autodiff, bitwise, config, debugging, dtypes, errors, linalg, math, nn, optimizers, version,
 )
@@ -65,6 +70,7 @@ if _typing.TYPE_CHECKING:
 _LAZY_NAMESPACES = frozenset({
     "data", "distribute", "io", "random", "train",
     "ragged", "sparse",
+    "compat",
 })
 
 

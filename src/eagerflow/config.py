@@ -2,6 +2,7 @@
 from types import SimpleNamespace as _Namespace
 
 from eagerflow._src.framework.config import get_soft_device_placement, set_soft_device_placement
+from eagerflow._src.function.polymorphic_function import functions_run_eagerly, run_functions_eagerly
 from eagerflow._src.framework import device_types as _device_types
 from eagerflow._src.framework import devices as _devices
 from eagerflow._src.framework.device_types import LogicalDevice, LogicalDeviceConfiguration, PhysicalDevice
@@ -28,6 +29,7 @@ experimental = _Namespace(
 
 __all__ = [
     "LogicalDevice", "LogicalDeviceConfiguration", "PhysicalDevice", "experimental",
+    "functions_run_eagerly", "run_functions_eagerly",
     "get_logical_device_configuration", "get_soft_device_placement", "get_visible_devices",
     "list_logical_devices", "list_physical_devices", "set_logical_device_configuration",
     "set_soft_device_placement", "set_visible_devices",

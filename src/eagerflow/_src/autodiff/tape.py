@@ -17,7 +17,7 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.op import GradContext, Op
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
-from eagerflow._src.ops import array_ops, join_split_ops, math_ops, reduce_ops, state_ops
+from eagerflow._src.ops import array_ops, dynamic_shape_ops, join_split_ops, math_ops, reduce_ops, state_ops
 from eagerflow._src.variables import ResourceVariable, UnreadVariable, Variable
 
 _thread = context.thread
@@ -339,6 +339,9 @@ def _unbroadcast(g: Any, x: Any) -> Tensor:
         g = math_ops.conversion.tensor(g)
     shape = x._array.shape
     gshape = g._array.shape
+    if (type(g) is not EagerTensor or type(x) is not EagerTensor) and (
+            dynamic_shape_ops.has_unknown(shape) or dynamic_shape_ops.has_unknown(gshape)):
+        return execute(dynamic_shape_ops.UNBROADCAST, (g, x))  # graph shapes known at run time
     if gshape == shape:
         return g
     lead = len(gshape) - len(shape)
@@ -349,6 +352,8 @@ def _unbroadcast(g: Any, x: Any) -> Tensor:
 
 
 def _ones_like(t: Tensor) -> Tensor:
+    if type(t) is not EagerTensor:  # a graph tensor (tf.function): a OnesLike op of the graph
+        return execute(array_ops.ONES_LIKE, (t,))
     array = t._array
     xp = t._device.xp
     # A scalar loss is the usual target: array(1) is a quarter of the cost of ones(()).

@@ -27,7 +27,7 @@ class _Flags:
         self.soft_device_placement = True
         self.default_device: Any = None  # set when devices are first used
         self.fast_device: Any = None  # set by the first op; stays None if it needs a switch
-        self.run_functions_eagerly = True
+        self.run_functions_eagerly = False
 
 
 flags = _Flags()
@@ -66,6 +66,10 @@ class _ThreadState(threading.local):
         self.device: Any = None  # where ops run on the fast path; None: resolve on next op
         self.name_scope: str = ""
         self.tapes: list[Any] = []
+        # The graph ops are added to while a `tf.function` traces (framework/graph.py); None
+        # when executing eagerly. While any graph is being built, `flags.special` is raised, so
+        # `execute` takes its general path, which checks this first.
+        self.graph: Any = None
 
 
 thread = _ThreadState()

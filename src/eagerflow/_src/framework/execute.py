@@ -14,6 +14,7 @@ from typing import Any, Sequence
 from eagerflow._src.framework import context, devices, errors, transfers
 from eagerflow._src.framework.dtypes import from_numpy
 from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.symbolic_tensor import GRAPH_DEVICE
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 
 _flags = context.flags
@@ -54,6 +55,9 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
 
 
 def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
+    graph = _thread.graph
+    if graph is not None:  # a tf.function traces on this thread: record the op, run nothing
+        return graph.add_op(op, inputs, attrs)
     device = _flags.default_device
     if device is None:
         device = _flags.default_device = devices.default_device()
@@ -71,8 +75,12 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
             device = _supported_device(op, device, inputs, bool(name))
     arrays = []
     for t in inputs:
-        arrays.append(t._array if t._device is device
-                      else transfers.copy_array(t._array, t._device, device))
+        if t._device is device:
+            arrays.append(t._array)
+        elif t._device is GRAPH_DEVICE:
+            raise _out_of_scope(t)
+        else:
+            arrays.append(transfers.copy_array(t._array, t._device, device))
     if op.resource:
         arrays[0] = inputs[0]
         first = inputs[0]._array if len(inputs) == 1 else arrays[1]
@@ -119,6 +127,23 @@ def _fast_path_device(name: str | None, default: devices.Device) -> devices.Devi
     else:
         return None
     return None if device is None or device.needs_switch else device
+
+
+def _out_of_scope(t: Any) -> TypeError:
+    """TF's error for a graph tensor used after its function was traced (leaked)."""
+    return TypeError(
+        f"{t!r} is out of scope and cannot be used here. Use return values, explicit Python "
+        f"locals or TensorFlow collections to access it.\nPlease see "
+        f"https://www.tensorflow.org/guide/function#all_outputs_of_a_tffunction_must_be_return_values "
+        f"for more information.\n\n{t!r} was defined here:\n    <unknown>\n\nThe tensor {t!r} "
+        f"cannot be accessed from here, because it was defined in {t.graph!r}, which is out of scope.")
+
+
+def graph_placement(op: Op, inputs: Sequence[Any]) -> devices.Device:
+    """Where a traced op will run: TF's eager rules (see `place`), settled at trace time."""
+    if _flags.default_device is None:
+        _flags.default_device = devices.default_device()
+    return place(op, inputs)
 
 
 def log_placement(op_name: str, device: devices.Device) -> None:

@@ -54,7 +54,8 @@ class Op:
     keep the broadcast shape: the tape sums it back to the input's shape. `dtypes` lists what the
     first input (TF's attr `T`, or whichever attr types that input) may be; None accepts anything.
     A `resource` op takes a variable as its first input, runs on that variable's device and gets
-    the variable itself rather than an array.
+    the variable itself rather than an array. `shape_fn` states the outputs' dtypes and static
+    shapes for `tf.function` graphs (families share one rule; see framework/shape_inference.py).
     """
 
     name: str
@@ -64,6 +65,10 @@ class Op:
     resource: bool = False
     num_outputs: int = 1
     error: Callable[..., str] | None = None  # (exception, arrays) -> TF's message text
+    # (inputs, attrs) -> [(np_dtype, shape), ...] for graphs (framework/shape_inference.py);
+    # None: run the forward on dummy arrays. `stateful`: never pruned from a traced graph.
+    shape_fn: Callable[..., Any] | None = None
+    stateful: bool = False
     np_dtypes: set = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -10,6 +10,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.ops import dynamic_shape_ops
 from eagerflow._src.ops import array_ops, conversion, dispatch, math_ops
 from eagerflow._src.ops.array_args import INT32_64, dims_text, int_tuple
 from eagerflow._src.ops.dtype_sets import BOOL, FLOAT, NUMBER, REAL
@@ -142,6 +143,8 @@ def _kept_dims(dy: Tensor, x: Tensor, axes: tuple, keepdims: bool) -> Tensor:
     """`dy` reshaped to the reduction's keepdims shape, so it broadcasts against `x`."""
     if keepdims or not axes:
         return dy
+    if dynamic_shape_ops.has_unknown(x._array.shape):  # a graph shape known at run time only
+        return execute(dynamic_shape_ops.KEPT_DIMS, (dy, x), {"axes": tuple(axes)})
     shape = tuple(1 if i in axes else d for i, d in enumerate(x._array.shape))
     return array_ops.reshape(dy, shape)
 
@@ -153,6 +156,8 @@ def _axes(ctx: Any) -> tuple:
 def _broadcast_like(dy: Tensor, x: Tensor) -> Tensor:
     """`dy` broadcast to `x`'s shape (BroadcastTo: its gradient sums back, for higher orders)."""
     shape = x._array.shape
+    if dynamic_shape_ops.has_unknown(shape) or dynamic_shape_ops.has_unknown(dy._array.shape):
+        return execute(dynamic_shape_ops.BROADCAST_LIKE, (dy, x))  # a graph shape known at run time
     if dy._array.shape == shape:
         return dy
     return execute(array_ops.BROADCAST_TO, (dy,), {"shape": shape})
@@ -168,10 +173,14 @@ def _sum_grad(ctx: Any, dy: Tensor) -> tuple:
 def _mean_grad(ctx: Any, dy: Tensor) -> tuple:
     x = ctx.inputs[0]
     axes = _axes(ctx)
+    dx = _broadcast_like(_kept_dims(dy, x, axes, ctx.attrs.get("keepdims", False)), x)
+    if dynamic_shape_ops.has_unknown(x._array.shape):  # a graph shape known at run time only
+        count = math_ops.realdiv(math_ops.cast(array_ops.size(x), dx.dtype),
+                                 math_ops.cast(array_ops.size(ctx.output), dx.dtype))
+        return (math_ops.realdiv(dx, count),)
     count = 1
     for a in axes:
         count *= x._array.shape[a]
-    dx = _broadcast_like(_kept_dims(dy, x, axes, ctx.attrs.get("keepdims", False)), x)
     return (math_ops.realdiv(dx, math_ops.cast(max(count, 1), dx.dtype)),)
 
 

@@ -1,0 +1,232 @@
+"""Output dtypes and shapes of an op added to a graph, from its inputs' dtypes and static shapes.
+
+An op may declare a rule (`Op.shape_fn(inputs, attrs) -> [(np_dtype, shape), ...]`; families
+share one, e.g. elementwise broadcasting). Inputs are what `execute` got: symbolic tensors
+(`_array` is an `AbstractArray`: shape dims may be None, shape None for unknown rank), eager
+tensors (real arrays: constants) and, for resource ops, the variable. A rule returns None to
+defer to the generic default.
+
+The default runs the op's forward on small dummy arrays: constants keep their real values,
+symbolic inputs become ones (then zeros, then identity matrices, for kernels that reject
+some values) of their static shape. Unknown dimensions are filled with two different sizes in
+two runs: output dimensions that agree are static, the others None. When no run succeeds the
+outputs get unknown shapes (and the first input's dtype), unless every input shape was fully
+known: then the kernel's error is the graph-construction error TF raises (a ValueError).
+Ops whose output shape depends on input values (unique, where, boolean_mask...) must declare
+a rule (`value_dependent` below marks their outputs unknown-sized).
+"""
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+
+_SIZES = ((2, 3), (12, 24))
+
+
+def broadcast_shapes(*shapes: Any) -> tuple | None:
+    """NumPy broadcasting over static shapes with None dims (None: unknown rank); raises
+    ValueError for shapes that can never broadcast."""
+    if any(s is None for s in shapes):
+        return None
+    rank = max(len(s) for s in shapes)
+    out = []
+    for i in range(rank):
+        dims = [s[len(s) - rank + i] for s in shapes if len(s) - rank + i >= 0]
+        known = {d for d in dims if d is not None and d != 1}
+        if len(known) > 1:
+            raise ValueError(f"Incompatible shapes: {_text(shapes[0])} vs. {_text(shapes[-1])}")
+        if known:
+            out.append(known.pop())
+        elif None in dims:
+            out.append(None)  # unknown vs 1 (or unknown vs unknown): unknown
+        else:
+            out.append(1)
+    return tuple(out)
+
+
+def _text(shape: tuple) -> str:
+    return "[" + ",".join("?" if d is None else str(d) for d in shape) + "]"
+
+
+def elementwise(inputs: Any, attrs: dict) -> list | None:
+    """Rule for elementwise ops (unary and broadcasting n-ary): the inputs' broadcast shape;
+    the dtype the kernel gives on one-element dummies (cached per op and input dtypes)."""
+    op = _CURRENT_OP[-1]
+    shape = broadcast_shapes(*(x._array.shape for x in inputs))
+    key = (op.name, tuple(x._array.dtype for x in inputs), tuple(sorted(attrs.items(), key=str))
+           if attrs else ())
+    try:
+        dtype = _dtype_cache.get(key)
+    except TypeError:  # unhashable attrs
+        key, dtype = None, None
+    if dtype is None:
+        arrays = [_dummy(AbstractShape(x._array.dtype), "ones", 1, np) for x in inputs]
+        try:
+            out = op.forward(np, *arrays, **attrs)
+        except Exception:  # noqa: BLE001 - e.g. a kernel refusing dummy values: run the default
+            return None
+        dtype = np.asarray(out).dtype
+        if key is not None:
+            _dtype_cache[key] = dtype
+    return [(dtype, shape)] * op.num_outputs
+
+
+class AbstractShape:
+    """A dtype with a one-element shape, for dtype-probing dummy runs."""
+
+    __slots__ = ("dtype", "shape")
+
+    def __init__(self, dtype: Any) -> None:
+        self.dtype = dtype
+        self.shape = (1,)
+
+
+_dtype_cache: dict = {}
+
+
+def same_as_first(inputs: Any, attrs: dict) -> list:
+    """Rule for ops that keep their first input's dtype and shape."""
+    first = inputs[0]._array
+    return [(first.dtype, first.shape)]
+
+
+def value_dependent(inputs: Any, attrs: dict) -> list | None:
+    """Rule for ops whose output size depends on values: run the default on the dummies for
+    dtype and rank, then mark every dimension unknown."""
+    found = run_dummies(inputs, attrs, _CURRENT_OP[-1])
+    if found is None:
+        return None
+    return [(d, None if s is None else (None,) * len(s)) for d, s in found]
+
+
+_CURRENT_OP: list = []
+
+
+def infer(op: Any, inputs: Any, attrs: dict) -> list:
+    """[(np_dtype, shape tuple or None), ...] for each output of `op` on `inputs`."""
+    if op.num_outputs == 0:
+        return []
+    rule = op.shape_fn
+    if rule is not None:
+        _CURRENT_OP.append(op)
+        try:
+            found = rule(inputs, attrs)
+        finally:
+            _CURRENT_OP.pop()
+        if found is not None:
+            return found
+    found = run_dummies(inputs, attrs, op)
+    if found is not None:
+        return found
+    dtype = _first_dtype(op, inputs)
+    return [(dtype, None)] * op.num_outputs
+
+
+def _first_dtype(op: Any, inputs: Any) -> Any:
+    for x in inputs:
+        array = getattr(x, "_array", None)
+        if array is not None and hasattr(array, "dtype"):
+            return array.dtype
+    return np.dtype(np.float32)
+
+
+class _DummyVariable:
+    """A stand-in for a variable in a resource op's dummy run: a copy of its value, no lock."""
+
+    __slots__ = ("_array", "_device", "_lock", "_shape")
+
+    def __init__(self, variable: Any, array: Any) -> None:
+        self._array = array
+        self._device = variable._device
+        self._lock = contextlib.nullcontext()
+        self._shape = getattr(variable, "_shape", None)
+
+
+def _abstract(x: Any) -> bool:
+    return type(x._array).__name__ == "AbstractArray"
+
+
+def _dummy(array: Any, fill: str, size: int, xp: Any) -> Any:
+    shape = tuple(size if d is None else d for d in array.shape)
+    dtype = array.dtype
+    if dtype == object:
+        out = np.empty(shape, dtype=object)
+        out.fill(b"")
+        return out
+    if fill == "ones":
+        return np.ones(shape, dtype)
+    if fill == "zeros":
+        return np.zeros(shape, dtype)
+    out = np.zeros(shape, dtype)  # identity matrices in the last two dims (linear algebra)
+    if len(shape) >= 2:
+        n = min(shape[-1], shape[-2])
+        out[..., range(n), range(n)] = 1
+    else:
+        out[...] = 1
+    return out
+
+
+def run_dummies(inputs: Any, attrs: dict, op: Any) -> list | None:
+    """The default rule (see the module docstring); None when the kernel ran on no dummies."""
+    symbolic = [i for i, x in enumerate(inputs) if not (op.resource and i == 0) and _abstract(x)]
+    if any(inputs[i]._array.shape is None for i in symbolic):
+        return None  # unknown rank: nothing to run on
+    has_unknown = any(None in inputs[i]._array.shape for i in symbolic)
+    variable = inputs[0] if op.resource else None
+    if variable is not None and variable._array is None:
+        return None
+    errors: list = []
+
+    def attempt(size: int) -> list | None:
+        for fill in ("ones", "zeros", "eye"):
+            try:
+                return _run(op, inputs, attrs, symbolic, fill, size, variable)
+            except Exception as e:  # noqa: BLE001 - any kernel failure: try other values
+                errors.append(e)
+        return None
+
+    if not has_unknown:
+        found = attempt(1)
+        if found is not None:
+            return found
+        if not op.resource:
+            raise ValueError(f"Shape inference for {op.name} failed: {errors[0]}") from None
+        return None
+    for small, large in _SIZES:
+        first = attempt(small)
+        second = attempt(large) if first is not None else None
+        if second is not None:
+            return _merge([first, second])
+    return None
+
+
+def _run(op: Any, inputs: Any, attrs: dict, symbolic: list, fill: str, size: int, variable: Any) -> list:
+    arrays = [x._array for x in inputs]
+    for i in symbolic:
+        arrays[i] = _dummy(arrays[i], fill, size, np)
+    # Constants on an accelerator come to the host: the dummy run is NumPy.
+    for i, x in enumerate(inputs):
+        if i not in symbolic and not (op.resource and i == 0) and not isinstance(arrays[i], np.ndarray):
+            arrays[i] = np.asarray(x._device.backend.to_host(arrays[i]))
+    if variable is not None:
+        value = variable._array
+        if not isinstance(value, np.ndarray):
+            value = np.asarray(variable._device.backend.to_host(value))
+        arrays[0] = _DummyVariable(variable, value.copy())
+    out = op.forward(np, *arrays, **attrs)
+    outs = [out] if op.num_outputs == 1 else list(out)
+    return [(np.asarray(o).dtype, tuple(np.shape(o))) for o in outs]
+
+
+def _merge(runs: list) -> list:
+    if len(runs) == 1:
+        return runs[0]
+    merged = []
+    for (dtype, a), (_, b) in zip(runs[0], runs[1]):
+        if len(a) != len(b):
+            merged.append((dtype, None))
+        else:
+            merged.append((dtype, tuple(x if x == y else None for x, y in zip(a, b))))
+    return merged

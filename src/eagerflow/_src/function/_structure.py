@@ -1,0 +1,58 @@
+"""Flattening of argument and result structures for tracing (lists, tuples, namedtuples, dicts
+with sorted keys), as `tf.nest` does. Kept tiny and private; `tf.nest` itself lives in
+`_src/util/nest.py`."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+
+def _is_namedtuple(x: Any) -> bool:
+    return isinstance(x, tuple) and hasattr(type(x), "_fields")
+
+
+def flatten(structure: Any) -> list:
+    out: list = []
+    _flatten_into(structure, out)
+    return out
+
+
+def _flatten_into(x: Any, out: list) -> None:
+    t = type(x)
+    if t is list or t is tuple:
+        for item in x:
+            _flatten_into(item, out)
+    elif isinstance(x, dict):
+        for key in sorted(x, key=_sort_key):
+            _flatten_into(x[key], out)
+    elif isinstance(x, (list, tuple)):
+        for item in x:
+            _flatten_into(item, out)
+    else:
+        out.append(x)
+
+
+def _sort_key(key: Any) -> Any:
+    return (type(key).__name__, key) if not isinstance(key, (int, float, str)) else (0, key) \
+        if isinstance(key, (int, float)) else (1, key)
+
+
+def pack(structure: Any, flat: Iterator) -> Any:
+    """`structure` with its leaves replaced, in order, by items of the iterator `flat`."""
+    t = type(structure)
+    if t is list:
+        return [pack(item, flat) for item in structure]
+    if t is tuple:
+        return tuple(pack(item, flat) for item in structure)
+    if isinstance(structure, dict):
+        packed = {key: pack(structure[key], flat) for key in sorted(structure, key=_sort_key)}
+        result = {key: packed[key] for key in structure}
+        return result if t is dict else t(result)
+    if _is_namedtuple(structure):
+        return t(*(pack(item, flat) for item in structure))
+    if isinstance(structure, (list, tuple)):
+        return t(pack(item, flat) for item in structure)
+    return next(flat)
+
+
+def map_structure(fn: Any, structure: Any) -> Any:
+    return pack(structure, iter([fn(x) for x in flatten(structure)]))

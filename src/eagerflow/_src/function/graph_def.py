@@ -1,0 +1,247 @@
+"""`Graph.as_graph_def()`: a graph as TensorFlow's `GraphDef` message.
+
+The messages (`GraphDef`, `NodeDef`, `AttrValue`, `TensorProto`, ...) are declared from
+descriptors with TF's names and field numbers, in a private pool, as checkpoint/formats/protos.py
+declares the checkpoint ones; protobuf loads only when a GraphDef is asked for.
+
+Nodes carry TF's op type names and inputs ("name" for output 0, "name:1" after). Attrs: "T"
+(the first input's dtype) where the op is typed, "dtype"/"shape" for placeholders,
+"dtype"/"value" for constants, and the op's own attrs converted by value type (ints, floats,
+bools, strings, dtypes, lists of them). Captured variables appear as `resource` placeholders.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+
+# TF's DataType numbers (types.proto), by our dtype name.
+_DT = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "string": 7,
+       "complex64": 8, "int64": 9, "bool": 10, "bfloat16": 14, "uint16": 17, "complex128": 18,
+       "float16": 19, "resource": 20, "variant": 21, "uint32": 22, "uint64": 23}
+_PRODUCER = 2129  # TF 2.21's GraphDef version
+
+
+@functools.lru_cache(maxsize=None)
+def messages() -> dict[str, type]:
+    """The message classes, built once on first use."""
+    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+
+    F = descriptor_pb2.FieldDescriptorProto
+    opt, rep = F.LABEL_OPTIONAL, F.LABEL_REPEATED
+    pool = descriptor_pool.DescriptorPool()
+    proto = descriptor_pb2.FileDescriptorProto(name="eagerflow/graph.proto", package="tensorflow",
+                                               syntax="proto3")
+    data_type = proto.enum_type.add(name="DataType")
+    data_type.value.add(name="DT_INVALID", number=0)
+    for name, number in sorted(_DT.items(), key=lambda kv: kv[1]):
+        data_type.value.add(name=f"DT_{_tf_type_name(name)}", number=number)
+
+    def message(parent: Any, name: str, fields: list) -> Any:
+        msg = parent.message_type.add() if hasattr(parent, "message_type") else parent.nested_type.add()
+        msg.name = name
+        for field_name, number, field_type, label, *rest in fields:
+            field = msg.field.add(name=field_name, number=number, type=field_type, label=label)
+            if rest:
+                field.type_name = rest[0]
+            if len(rest) > 1:
+                field.oneof_index = rest[1]
+        return msg
+
+    message(proto, "VersionDef", [("producer", 1, F.TYPE_INT32, opt),
+                                  ("min_consumer", 2, F.TYPE_INT32, opt),
+                                  ("bad_consumers", 3, F.TYPE_INT32, rep)])
+    shape = message(proto, "TensorShapeProto", [
+        ("dim", 2, F.TYPE_MESSAGE, rep, ".tensorflow.TensorShapeProto.Dim"),
+        ("unknown_rank", 3, F.TYPE_BOOL, opt)])
+    message(shape, "Dim", [("size", 1, F.TYPE_INT64, opt), ("name", 2, F.TYPE_STRING, opt)])
+    message(proto, "TensorProto", [
+        ("dtype", 1, F.TYPE_ENUM, opt, ".tensorflow.DataType"),
+        ("tensor_shape", 2, F.TYPE_MESSAGE, opt, ".tensorflow.TensorShapeProto"),
+        ("version_number", 3, F.TYPE_INT32, opt),
+        ("tensor_content", 4, F.TYPE_BYTES, opt),
+        ("float_val", 5, F.TYPE_FLOAT, rep),
+        ("double_val", 6, F.TYPE_DOUBLE, rep),
+        ("int_val", 7, F.TYPE_INT32, rep),
+        ("string_val", 8, F.TYPE_BYTES, rep),
+        ("int64_val", 10, F.TYPE_INT64, rep),
+        ("bool_val", 11, F.TYPE_BOOL, rep)])
+    message(proto, "NameAttrList", [("name", 1, F.TYPE_STRING, opt)])
+    attr = message(proto, "AttrValue", [
+        ("list", 1, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue.ListValue", 0),
+        ("s", 2, F.TYPE_BYTES, opt, "", 0),
+        ("i", 3, F.TYPE_INT64, opt, "", 0),
+        ("f", 4, F.TYPE_FLOAT, opt, "", 0),
+        ("b", 5, F.TYPE_BOOL, opt, "", 0),
+        ("type", 6, F.TYPE_ENUM, opt, ".tensorflow.DataType", 0),
+        ("shape", 7, F.TYPE_MESSAGE, opt, ".tensorflow.TensorShapeProto", 0),
+        ("tensor", 8, F.TYPE_MESSAGE, opt, ".tensorflow.TensorProto", 0),
+        ("placeholder", 9, F.TYPE_STRING, opt, "", 0),
+        ("func", 10, F.TYPE_MESSAGE, opt, ".tensorflow.NameAttrList", 0)])
+    for field in attr.field:
+        if not field.type_name:
+            field.ClearField("type_name")
+    attr.oneof_decl.add(name="value")
+    message(attr, "ListValue", [
+        ("s", 2, F.TYPE_BYTES, rep), ("i", 3, F.TYPE_INT64, rep), ("f", 4, F.TYPE_FLOAT, rep),
+        ("b", 5, F.TYPE_BOOL, rep), ("type", 6, F.TYPE_ENUM, rep, ".tensorflow.DataType"),
+        ("shape", 7, F.TYPE_MESSAGE, rep, ".tensorflow.TensorShapeProto")])
+    node = message(proto, "NodeDef", [
+        ("name", 1, F.TYPE_STRING, opt), ("op", 2, F.TYPE_STRING, opt),
+        ("input", 3, F.TYPE_STRING, rep), ("device", 4, F.TYPE_STRING, opt),
+        ("attr", 5, F.TYPE_MESSAGE, rep, ".tensorflow.NodeDef.AttrEntry")])
+    entry = message(node, "AttrEntry", [("key", 1, F.TYPE_STRING, opt),
+                                        ("value", 2, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue")])
+    entry.options.map_entry = True
+    message(proto, "GraphDef", [("node", 1, F.TYPE_MESSAGE, rep, ".tensorflow.NodeDef"),
+                                ("versions", 4, F.TYPE_MESSAGE, opt, ".tensorflow.VersionDef")])
+    pool.Add(proto)
+    names = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef",
+             "NameAttrList")
+    return {n: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"tensorflow.{n}")) for n in names}
+
+
+def _tf_type_name(name: str) -> str:
+    return {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}.get(name, name.upper())
+
+
+def _dtype_enum(np_dtype: Any) -> int:
+    try:
+        return _DT.get(_dtypes.from_numpy(np.dtype(np_dtype)).name, 0)
+    except (TypeError, KeyError, ValueError):
+        return 0
+
+
+def _set_shape(proto: Any, shape: Any) -> None:
+    if shape is None:
+        proto.unknown_rank = True
+        return
+    for d in shape:
+        proto.dim.add(size=-1 if d is None else int(d))
+
+
+def _set_attr(value_proto: Any, value: Any) -> bool:
+    """Writes `value` into an AttrValue; False when it has no AttrValue form."""
+    if isinstance(value, bool):
+        value_proto.b = value
+    elif isinstance(value, (int, np.integer)):
+        value_proto.i = int(value)
+    elif isinstance(value, (float, np.floating)):
+        value_proto.f = float(value)
+    elif isinstance(value, str):
+        value_proto.s = value.encode()
+    elif isinstance(value, bytes):
+        value_proto.s = value
+    elif isinstance(value, np.dtype) or isinstance(value, _dtypes.DType) or isinstance(value, type):
+        try:
+            value_proto.type = _dtype_enum(value._np if isinstance(value, _dtypes.DType) else value)
+        except TypeError:
+            return False
+    elif isinstance(value, (tuple, list)) and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
+                                                  for v in value):
+        value_proto.list.i.extend(int(v) for v in value)
+    elif isinstance(value, (tuple, list)) and all(isinstance(v, (float, np.floating)) for v in value):
+        value_proto.list.f.extend(float(v) for v in value)
+    elif value is None:
+        return False
+    else:
+        return False
+    return True
+
+
+def _tensor_proto(proto: Any, array: Any) -> None:
+    array = np.asarray(array)
+    proto.dtype = _dtype_enum(array.dtype)
+    _set_shape(proto.tensor_shape, array.shape)
+    if array.dtype == object:
+        proto.string_val.extend(v if isinstance(v, bytes) else str(v).encode() for v in array.ravel())
+    elif array.size == 1:
+        flat = array.ravel()
+        kind = array.dtype.kind
+        if kind == "b":
+            proto.bool_val.append(bool(flat[0]))
+        elif array.dtype == np.float32:
+            proto.float_val.append(float(flat[0]))
+        elif array.dtype == np.float64:
+            proto.double_val.append(float(flat[0]))
+        elif array.dtype == np.int64:
+            proto.int64_val.append(int(flat[0]))
+        elif kind in "iu":
+            proto.int_val.append(int(flat[0]))
+        else:
+            proto.tensor_content = array.tobytes()
+    else:
+        proto.tensor_content = np.ascontiguousarray(array).tobytes()
+
+
+def _input_name(x: Any, variable_names: dict) -> str:
+    if id(x) in variable_names:
+        return variable_names[id(x)]
+    name = x._op.name
+    return name if x._value_index == 0 else f"{name}:{x._value_index}"
+
+
+def node_def(operation: Any, variable_names: dict | None = None) -> Any:
+    """One operation as a `NodeDef`."""
+    m = messages()
+    node = m["NodeDef"](name=operation.name, op=operation.type, device=operation.device or "")
+    names = variable_names if variable_names is not None else {}
+    for x in operation._inputs:
+        if hasattr(x, "_op"):
+            node.input.append(_input_name(x, names))
+        elif id(x) in names:
+            node.input.append(names[id(x)])
+    for dep in operation.control_inputs:
+        node.input.append(f"^{dep.name}")
+    if operation.type == "Placeholder":
+        node.attr["dtype"].type = _dtype_enum(operation.attrs["dtype"])
+        _set_shape(node.attr["shape"].shape, operation.attrs["shape"])
+        return node
+    if operation.type == "Const":
+        array = operation.attrs["value"]._array
+        host = operation.attrs["value"]._device.backend.to_host(array)
+        node.attr["dtype"].type = _dtype_enum(np.asarray(host).dtype)
+        _tensor_proto(node.attr["value"].tensor, host)
+        return node
+    typed = [x for x in operation._inputs if hasattr(x, "_array") and hasattr(x, "_op")]
+    if operation.op is not None and operation.op.resource and len(operation._inputs) > 0:
+        variable = operation._inputs[0]
+        if variable._array is not None:
+            node.attr["dtype"].type = _dtype_enum(variable._array.dtype)
+    elif typed:
+        node.attr["T"].type = _dtype_enum(typed[0]._array.dtype)
+    for key, value in operation.attrs.items():
+        if key not in node.attr:
+            _set_attr(node.attr[key], value)
+            if not node.attr[key].WhichOneof("value"):
+                del node.attr[key]
+    return node
+
+
+def graph_def(graph: Any, add_shapes: bool = False) -> Any:
+    """The graph as a `GraphDef` (captured variables as resource placeholders first)."""
+    m = messages()
+    out = m["GraphDef"]()
+    out.versions.producer = _PRODUCER
+    variable_names: dict[int, str] = {}
+    taken = {op.name for op in graph.get_operations()}
+    for variable in getattr(graph, "variable_captures", {}).values():
+        base = getattr(variable, "name", "Variable").split(":")[0].replace("/", "_") or "Variable"
+        name, k = base, 1
+        while name in taken:
+            name, k = f"{base}_{k}", k + 1
+        taken.add(name)
+        variable_names[id(variable)] = name
+        node = out.node.add(name=name, op="Placeholder")
+        node.attr["dtype"].type = _DT["resource"]
+        node.attr["shape"].shape.SetInParent()
+    for operation in graph.get_operations():
+        node = node_def(operation, variable_names)
+        if add_shapes and operation.outputs:
+            for t in operation.outputs:
+                _set_shape(node.attr["_output_shapes"].list.shape.add(), t._array.shape)
+        out.node.append(node)
+    return out

@@ -1,0 +1,197 @@
+"""A traced graph compiled once into straight-line Python (as torch.fx's generated `forward`).
+
+`compile_plan(graph, inputs, outputs, variable_params)` returns a `Plan`: a function taking one
+array per graph input (placeholders: arguments, then captured outer tensors) and one variable
+per variable parameter, that calls each op's kernel in graph order on array slots and returns
+the output arrays. Everything `execute` decides per call was settled at trace time: devices
+(kernels and array namespaces are bound as globals of the generated code), copies between
+devices (inserted as calls), dtype checks (done while tracing). Captured variables are bound
+by reference (their kernels read `variable._array` at call time, so assigns are seen both
+ways); constants are bound as arrays. A slot is deleted after its last use, so a variable's
+buffer is not kept referenced by stale reads (its in-place updates stay in place).
+
+The generated source is `plan.source`; `plan.node_at_line(n)` maps a failing line back to the
+graph operation (for TF-worded errors).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from eagerflow._src.framework import transfers
+
+
+class Plan:
+    """A compiled graph: `plan.run(*arrays, *variables) -> tuple of output arrays`."""
+
+    __slots__ = ("run", "source", "_lines", "output_devices")
+
+    def __init__(self, run: Any, source: str, lines: dict, output_devices: list) -> None:
+        self.run = run
+        self.source = source
+        self._lines = lines
+        self.output_devices = output_devices
+
+    def node_at_line(self, line: int) -> Any:
+        return self._lines.get(line)
+
+
+def live_operations(graph: Any, outputs: list) -> set:
+    """Ids of the operations that run: those with effects (variable ops, ops without outputs,
+    stateful ops) and what they and the outputs depend on. Other ops are pruned, as TF prunes
+    unused stateless ops (its "non-strict" execution)."""
+    live: set = set()
+    stack = [t._op for t in outputs]
+    for node in graph.get_operations():
+        op = node.op
+        if op is not None and (op.resource or op.stateful or op.num_outputs == 0):
+            stack.append(node)
+    while stack:
+        node = stack.pop()
+        if id(node) in live:
+            continue
+        live.add(id(node))
+        for x in node._inputs:
+            producer = getattr(x, "_op", None)
+            if producer is not None and producer.graph is graph:
+                stack.append(producer)
+        stack.extend(node.control_inputs)
+    return live
+
+
+def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
+                 input_devices: list, name: str = "plan") -> Plan:
+    """Generates and compiles the straight-line code of `graph` (see the module docstring).
+
+    `inputs`: the placeholder tensors fed by the caller, in parameter order; `input_devices`:
+    the device each arrives on; `variable_params`: variables that are parameters (passed per
+    call) rather than captured; `outputs`: the tensors returned (symbolic tensors of `graph`).
+    """
+    env: dict[str, Any] = {"_copy": transfers.copy_array}
+    slot: dict[int, str] = {}  # id(symbolic tensor) -> local name
+    where: dict[int, Any] = {}  # id(symbolic tensor) -> device its array lives on
+    params = []
+    for i, (t, device) in enumerate(zip(inputs, input_devices)):
+        slot[id(t)] = f"i{i}"
+        where[id(t)] = device
+        params.append(f"i{i}")
+    var_names: dict[int, str] = {}
+    for k, v in enumerate(variable_params):
+        var_names[id(v)] = f"V{k}"
+        params.append(f"V{k}")
+    input_ids = set(slot)
+
+    def global_name(prefix: str, value: Any) -> str:
+        key = f"{prefix}{len(env)}"
+        env[key] = value
+        return key
+
+    def variable_name(v: Any) -> str:
+        found = var_names.get(id(v))
+        if found is None:
+            found = var_names[id(v)] = global_name("var", v)
+        return found
+
+    live = live_operations(graph, outputs)
+    # Pass 1: statements (without deletions), and the last statement using each slot.
+    statements: list[tuple[str, Any, list[str]]] = []  # (code, node, local names it reads)
+    const_copies: dict[tuple, str] = {}
+    for node in graph.get_operations():
+        if node.type == "Placeholder":
+            if id(node.outputs[0]) not in slot:
+                raise ValueError(f"Graph input {node.outputs[0].name} is not fed by the caller.")
+            continue
+        if node.type == "Const":
+            value = node.attrs["value"]
+            out = node.outputs[0]
+            slot[id(out)] = global_name("c", value._array)
+            where[id(out)] = value._device
+            continue
+        op = node.op
+        if op is None or id(node) not in live:
+            continue  # recorded for inspection only, or pruned (TF's non-strict execution)
+        device = node.placed
+        if op.name == "Identity" and where[id(node._inputs[0])] is device:
+            slot[id(node.outputs[0])] = slot[id(node._inputs[0])]  # an alias, no call
+            where[id(node.outputs[0])] = device
+            continue
+        args = []
+        reads = []
+        for k, x in enumerate(node._inputs):
+            if op.resource and k == 0:
+                args.append(variable_name(x))
+                continue
+            name = slot[id(x)]
+            source = where[id(x)]
+            if source is not device:
+                if name.startswith("c"):  # a constant: copied once, now
+                    key = (name, id(device))
+                    copied = const_copies.get(key)
+                    if copied is None:
+                        copied = const_copies[key] = global_name(
+                            "c", transfers.copy_array(env[name], source, device))
+                    name = copied
+                else:
+                    reads.append(name)
+                    name = f"_copy({name}, {global_name('d', source)}, {global_name('d', device)})"
+            else:
+                if not name.startswith("c"):
+                    reads.append(name)
+            args.append(name)
+        kernel = global_name("f", op.forward)
+        xp = global_name("xp", device.xp)
+        call_args = [xp] + args
+        for key, value in node.attrs.items():
+            call_args.append(f"{key}={global_name('a', value)}")
+        call = f"{kernel}({', '.join(call_args)})"
+        n = len(statements)
+        if op.num_outputs == 0:
+            code = call
+        elif op.num_outputs == 1:
+            out = node.outputs[0]
+            slot[id(out)] = f"v{n}"
+            code = f"v{n} = {call}"
+        else:
+            names = []
+            for j, out in enumerate(node.outputs):
+                slot[id(out)] = f"v{n}_{j}"
+                names.append(f"v{n}_{j}")
+            code = f"{', '.join(names)}, = {call}"
+        for out in node.outputs:
+            where[id(out)] = device
+        if device.needs_switch:
+            d = global_name("d", device)
+            code = f"with {d}.backend.device_context({d}.backend_index):\n        {code}"
+        statements.append((code, node, reads))
+
+    result_names = []
+    output_devices = []
+    for t in outputs:
+        name = slot.get(id(t))
+        if name is None:
+            raise ValueError(f"Output {t!r} is not computed by the graph.")
+        result_names.append(name)
+        output_devices.append(where[id(t)])
+    last_use: dict[str, int] = {}
+    for n, (_, _, reads) in enumerate(statements):
+        for name in reads:
+            last_use[name] = n
+    keep = set(result_names)
+    lines = [f"def plan({', '.join(params)}):"]
+    line_nodes: dict[int, Any] = {}
+    for n, (code, node, reads) in enumerate(statements):
+        line_nodes[len(lines) + 1] = node
+        if code.startswith("with "):
+            line_nodes[len(lines) + 2] = node
+        lines.append(f"    {code}")
+        dead = sorted({r for r in reads if last_use.get(r) == n and r not in keep})
+        if dead:
+            lines.append(f"    del {', '.join(dead)}")
+    if len(result_names) == 1:
+        lines.append(f"    return ({result_names[0]},)")
+    else:
+        lines.append(f"    return ({', '.join(result_names)}{',' if result_names else ''})")
+    del input_ids
+    source = "\n".join(lines) + "\n"
+    code = compile(source, f"<tf.function plan {name}>", "exec")
+    exec(code, env)  # noqa: S102 - our own generated code (see the module docstring)
+    return Plan(env["plan"], source, line_nodes, output_devices)

@@ -1,0 +1,469 @@
+"""`tf.function`: a Python function with a cache of concrete functions, one per trace key.
+
+Trace keys follow TF's rules: tensors by dtype and shape; variables by dtype and shape (they
+are per-call parameters of the plan, so another variable of the same kind reuses the trace);
+Python scalars and strings by value; other hashable objects by value (hash/eq), unhashable ones
+by identity; structures by their type and length. With `reduce_retracing` (or
+`experimental_relax_shapes`) a new shape for a known structure generalises differing
+dimensions to None and traces once for the family; an `input_signature` fixes one trace.
+"""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+import inspect
+import logging
+import weakref
+from typing import Any, Callable
+
+from eagerflow._src.framework import context
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework.convert import convert_to_tensor
+from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.function import _structure
+from eagerflow._src.function.concrete_function import ConcreteFunction, _type_text
+from eagerflow._src.function.func_graph import is_spec, is_variable, tensor_spec, trace
+
+_flags = context.flags
+_log = logging.getLogger("tensorflow")
+_SCALARS = (int, float, bool, str, bytes, type(None))
+
+# TF warns when a function retraces often: 5 traces within its last 10 calls (counted per
+# Python function, so a tf.function re-created in a loop warns too).
+_WARN_TRACES = 5
+_WARN_CALLS = 10
+_trace_history: dict[Any, list] = {}
+
+
+def run_functions_eagerly(run_eagerly: bool) -> None:
+    """Makes every `tf.function` run its Python function eagerly (`tf.config.run_functions_eagerly`)."""
+    _flags.run_functions_eagerly = bool(run_eagerly)
+
+
+def functions_run_eagerly() -> bool:
+    """Whether `tf.function`s run eagerly (`tf.config.functions_run_eagerly`)."""
+    return bool(_flags.run_functions_eagerly)
+
+
+class _Leaves:
+    """Collects a call's tensor and variable leaves while its trace key is built."""
+
+    __slots__ = ("tensors", "variables")
+
+    def __init__(self) -> None:
+        self.tensors: list = []
+        self.variables: list = []
+
+
+def _key(x: Any, leaves: _Leaves) -> Any:
+    t = type(x)
+    if t is EagerTensor or isinstance(x, Tensor):
+        leaves.tensors.append(x)
+        return (x._array.dtype, x._array.shape)
+    if t in _SCALARS:
+        return (t, x)
+    if t is list or t is tuple:
+        return (t, tuple(_key(v, leaves) for v in x))
+    if isinstance(x, dict):
+        keys = sorted(x, key=_structure._sort_key)
+        return (t, tuple((k, _key(x[k], leaves)) for k in keys))
+    if isinstance(x, tuple) and hasattr(t, "_fields"):
+        return (t, tuple(_key(v, leaves) for v in x))
+    if is_variable(x):
+        leaves.variables.append(x)
+        return ("variable", x._array.dtype if x._array is not None else None, x.shape._dims)
+    if is_spec(x):
+        dtype = _dtypes.as_dtype(x.dtype)
+        dims = x.shape.dims if hasattr(x.shape, "dims") else x.shape
+        leaves.tensors.append(x)
+        return (dtype._np, None if dims is None else tuple(dims))
+    if isinstance(x, (list, tuple)):
+        return (t, tuple(_key(v, leaves) for v in x))
+    try:
+        hash(x)
+        return (t, x)
+    except TypeError:
+        return (t, "id", id(x))
+
+
+def _relaxed(key: Any, other: Any) -> Any:
+    """The most specific key covering both (shapes of equal rank: differing dims to None);
+    None when the two do not have the same structure and dtypes."""
+    if key == other:
+        return key
+    if type(key) is not tuple or type(other) is not tuple or len(key) != len(other):
+        return None
+    if len(key) == 2 and (isinstance(key[0], np.dtype)) and key[0] == other[0]:
+        a, b = key[1], other[1]
+        if a is None or b is None or len(a) != len(b):
+            return (key[0], None)
+        return (key[0], tuple(x if x == y else None for x, y in zip(a, b)))
+    out = []
+    for x, y in zip(key, other):
+        r = _relaxed(x, y)
+        if r is None and not (x is None and y is None):
+            return None
+        out.append(r)
+    return tuple(out)
+
+
+def _covers(general: Any, key: Any) -> bool:
+    if general == key:
+        return True
+    if type(general) is not tuple or type(key) is not tuple or len(general) != len(key):
+        return False
+    if len(key) == 2 and isinstance(key[0], np.dtype):
+        if general[0] != key[0]:
+            return False
+        if general[1] is None:
+            return True
+        if key[1] is None or len(general[1]) != len(key[1]):
+            return False
+        return all(g is None or g == k for g, k in zip(general[1], key[1]))
+    return all(_covers(g, k) for g, k in zip(general, key))
+
+
+def _specs_from_key(value: Any, key: Any) -> Any:
+    """`value` with its tensor leaves replaced by TensorSpecs of the (relaxed) key's shapes."""
+    specs = []
+
+    def walk(x: Any, k: Any) -> Any:
+        if isinstance(x, Tensor) and not isinstance(x, SymbolicTensor) or is_spec(x):
+            return tensor_spec(k[1], _dtypes.from_numpy(k[0]))
+        if type(x) in (list, tuple) or (isinstance(x, tuple) and hasattr(type(x), "_fields")):
+            items = [walk(v, kk) for v, kk in zip(x, k[1])]
+            return type(x)(items) if not hasattr(type(x), "_fields") else type(x)(*items)
+        if isinstance(x, dict):
+            sub = dict(k[1])
+            return type(x)({kk: walk(x[kk], sub[kk]) for kk in x})
+        return x
+
+    del specs
+    return walk(value, key)
+
+
+class Function:
+    """A `tf.function`-decorated callable (TF's `PolymorphicFunction`)."""
+
+    def __init__(self, python_function: Callable, name: str | None = None, input_signature: Any = None,
+                 autograph: bool = True, jit_compile: Any = None, reduce_retracing: bool = False,
+                 experimental_relax_shapes: Any = None, **unused: Any) -> None:
+        self._python_function = python_function
+        self._name = name or getattr(python_function, "__name__", "function")
+        if self._name == "<lambda>":
+            self._name = "<lambda>"
+        self._input_signature = None if input_signature is None else _normalize_signature(input_signature)
+        self._autograph = autograph
+        self._jit_compile = jit_compile
+        self._reduce_retracing = bool(reduce_retracing or experimental_relax_shapes)
+        self._cache: dict[Any, ConcreteFunction] = {}
+        self._relaxed: list[tuple[Any, ConcreteFunction]] = []
+        self._fast: dict[Any, ConcreteFunction] = {}  # (dtype, shape, ...) of plain tensor args
+        self._tracing_count = 0
+        self._created_variables = False
+        self._instances: Any = None
+        self._descriptor_owner: Any = None
+        self._signature_function: ConcreteFunction | None = None
+        functools.update_wrapper(self, python_function, updated=())
+
+    # --- public attributes -----------------------------------------------------------------------
+    @property
+    def python_function(self) -> Callable:
+        return self._python_function
+
+    @property
+    def input_signature(self) -> Any:
+        return self._input_signature
+
+    @property
+    def function_spec(self) -> Any:
+        return inspect.signature(self._python_function)
+
+    @property
+    def experimental_reduce_retracing(self) -> bool:
+        return self._reduce_retracing
+
+    def experimental_get_tracing_count(self) -> int:
+        """How many times this function has been traced."""
+        return self._tracing_count
+
+    # --- methods: one cache per instance, as TF -----------------------------------------------------
+    def __get__(self, instance: Any, owner: Any = None) -> Any:
+        if instance is None:
+            return self
+        instances = self._instances
+        if instances is None:
+            instances = self._instances = weakref.WeakKeyDictionary()
+        try:
+            bound = instances.get(instance)
+        except TypeError:  # unhashable or not weak-referenceable: cache on the instance itself
+            bound = None
+            instances = None
+        if bound is None:
+            bound = Function(functools.partial(self._python_function, instance), name=self._name,
+                             input_signature=self._input_signature, autograph=self._autograph,
+                             jit_compile=self._jit_compile, reduce_retracing=self._reduce_retracing)
+            bound._method_of = self._python_function
+            bound.__wrapped__ = self._python_function
+            if instances is not None:
+                try:
+                    instances[instance] = bound
+                except TypeError:
+                    pass
+        return bound
+
+    # --- calling -----------------------------------------------------------------------------------
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if _flags.run_functions_eagerly:
+            return self._python_function(*args, **kwargs)
+        if not kwargs and self._input_signature is None:
+            # The common call: tensors only, traced before; keyed by dtype and shape.
+            key = []
+            for a in args:
+                if type(a) is not EagerTensor:
+                    break
+                array = a._array
+                key.append(array.dtype)
+                key.append(array.shape)
+            else:
+                concrete = self._fast.get(tuple(key))
+                if concrete is not None:
+                    return concrete._call_flat(args, ())
+        concrete, leaves = self._concrete_for_call(args, kwargs)
+        return concrete._call_flat(leaves.tensors, leaves.variables)
+
+    def _concrete_for_call(self, args: tuple, kwargs: dict) -> tuple[ConcreteFunction, _Leaves]:
+        if self._input_signature is not None:
+            return self._signature_call(args, kwargs)
+        leaves = _Leaves()
+        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None)
+        concrete = self._lookup(key)
+        if concrete is None:
+            concrete = self._trace_for(args, kwargs, key)
+        self._note_call(False)
+        if not kwargs and not leaves.variables and len(leaves.tensors) == len(args) and all(
+                type(a) is EagerTensor for a in args):
+            self._fast[tuple(x for a in args for x in (a._array.dtype, a._array.shape))] = concrete
+        # Tensors and variables as the concrete function takes them (placeholders' order).
+        return concrete, leaves
+
+    def _lookup(self, key: Any) -> ConcreteFunction | None:
+        """The trace for `key`: its own, else one whose signature covers it (TF reuses a trace
+        made for a more general signature, e.g. one from `get_concrete_function` with None dims)."""
+        concrete = self._cache.get(key)
+        if concrete is not None:
+            return concrete
+        for general, candidate in list(self._cache.items()) + self._relaxed:
+            if _covers(general, key):
+                return candidate
+        return None
+
+    def _trace_for(self, args: tuple, kwargs: dict, key: Any) -> ConcreteFunction:
+        trace_args, trace_kwargs, general = args, kwargs, key
+        if self._reduce_retracing:
+            for known in list(self._cache):
+                relaxed = _relaxed(known, key)
+                if relaxed is not None:
+                    general = relaxed
+                    trace_args = _specs_from_key(args, relaxed[0])
+                    trace_kwargs = _specs_from_key(kwargs, relaxed[1]) if kwargs else kwargs
+                    break
+        concrete = self._trace(trace_args, trace_kwargs)
+        if general is key:
+            self._cache[key] = concrete
+        else:
+            self._relaxed.append((general, concrete))
+        return concrete
+
+    def _trace(self, args: tuple, kwargs: dict) -> ConcreteFunction:
+        from eagerflow._src.function.func_graph import _arg_names
+
+        name = self._name.replace("<", "_").replace(">", "_") if self._name == "<lambda>" else self._name
+        python_function = _autograph(self._python_function) if self._autograph else self._python_function
+        graph = trace(python_function, args, kwargs, name,
+                      allow_variable_creation=not self._created_variables)
+        if graph.created_variables:
+            self._created_variables = True
+        self._tracing_count += 1
+        self._note_call(True)
+        names, kwarg_names = _arg_names(self._python_function, args, kwargs)
+        kinds = _arg_kinds(self._python_function, len(args))
+        return ConcreteFunction(graph, self._python_function, names, kinds)
+
+    def _note_call(self, traced: bool) -> None:
+        """TF's warning when tracing happens in most recent calls (see `_WARN_TRACES`)."""
+        key = getattr(self, "_method_of", self._python_function)
+        try:
+            history = _trace_history.setdefault(key, [])
+        except TypeError:
+            return
+        if traced:
+            history.append(True)
+            if len(history) > _WARN_CALLS:
+                del history[0]
+            if sum(history) >= _WARN_TRACES:
+                _log.warning(
+                    "%d out of the last %d calls to %s triggered tf.function retracing. Tracing is "
+                    "expensive and the excessive number of tracings could be due to (1) creating "
+                    "@tf.function repeatedly in a loop, (2) passing tensors with different shapes, "
+                    "(3) passing Python objects instead of tensors. For (1), please define your "
+                    "@tf.function outside of the loop. For (2), @tf.function has "
+                    "reduce_retracing=True option that can avoid unnecessary retracing. For (3), "
+                    "please refer to https://www.tensorflow.org/guide/function#controlling_retracing "
+                    "and https://www.tensorflow.org/api_docs/python/tf/function for  more details.",
+                    sum(history), len(history), self._python_function)
+                history.clear()
+        elif history:
+            history.append(False)
+            if len(history) > _WARN_CALLS:
+                del history[0]
+
+    def _signature_call(self, args: tuple, kwargs: dict) -> tuple[ConcreteFunction, _Leaves]:
+        signature = self._input_signature
+        bound = _bind_to_signature(self._python_function, signature, args, kwargs)
+        concrete = self._signature_function
+        if concrete is None:
+            concrete = self._signature_function = self._trace(tuple(signature), {})
+        leaves = _Leaves()
+        for value, spec in zip(_structure.flatten(bound), _structure.flatten(list(signature))):
+            leaves.tensors.append(_cast_to_spec(value, spec, args, kwargs, signature, self._python_function))
+        return concrete, leaves
+
+    # --- concrete functions --------------------------------------------------------------------------
+    def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:
+        """The concrete function for these arguments (tensors, TensorSpecs, Python values),
+        tracing it when new."""
+        if self._input_signature is not None:
+            if not args and not kwargs:
+                if self._signature_function is None:
+                    self._signature_function = self._trace(tuple(self._input_signature), {})
+                return self._signature_function
+            return self._signature_call(args, kwargs)[0]
+        leaves = _Leaves()
+        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None)
+        concrete = self._lookup(key)
+        if concrete is None:
+            concrete = self._trace_for(args, kwargs, key)
+        return concrete
+
+    def _list_all_concrete_functions(self) -> list[ConcreteFunction]:
+        found = list(self._cache.values()) + [c for _, c in self._relaxed]
+        if self._signature_function is not None:
+            found.append(self._signature_function)
+        return found
+
+    list_all_concrete_functions = _list_all_concrete_functions
+
+    def pretty_printed_concrete_signatures(self, verbose: bool = True) -> str:
+        return "\n\n".join(c.pretty_printed_signature(verbose) for c in self._list_all_concrete_functions())
+
+    def __repr__(self) -> str:
+        return f"<eagerflow.function.Function object at {id(self):#x}>"
+
+
+def _autograph(python_function: Callable) -> Callable:
+    """`python_function` converted by autograph when that package provides `convert(fn)`
+    (`eagerflow._src.autograph`); unchanged otherwise."""
+    try:
+        from eagerflow._src import autograph
+    except ImportError:
+        return python_function
+    convert = getattr(autograph, "convert", None)
+    return python_function if convert is None else convert(python_function)
+
+
+def _arg_kinds(python_function: Callable, n: int) -> list[str]:
+    try:
+        parameters = list(inspect.signature(python_function).parameters.values())
+    except (TypeError, ValueError):
+        return ["POSITIONAL_OR_KEYWORD"] * n
+    kinds = []
+    for i in range(n):
+        p = parameters[min(i, len(parameters) - 1)] if parameters else None
+        kinds.append(p.kind.name if p is not None else "POSITIONAL_OR_KEYWORD")
+    return kinds
+
+
+def _normalize_signature(signature: Any) -> tuple:
+    if not isinstance(signature, (list, tuple)):
+        raise TypeError(f"input_signature must be either a tuple or a list, got {type(signature)}.")
+    for spec in _structure.flatten(list(signature)):
+        if not is_spec(spec):
+            raise TypeError(f"input_signature must be a possibly nested sequence of TypeSpec "
+                            f"objects, got invalid args {spec!r} with type {type(spec)}.")
+    return tuple(signature)
+
+
+def _signature_text(python_function: Callable, signature: tuple) -> str:
+    try:
+        names = list(inspect.signature(python_function).parameters)
+    except (TypeError, ValueError):
+        names = [f"arg{i}" for i in range(len(signature))]
+    return "(" + ", ".join(f"{n}: {_type_text(s)}" for n, s in zip(names, signature)) + ")"
+
+
+def _bind_to_signature(python_function: Callable, signature: tuple, args: tuple, kwargs: dict) -> list:
+    """The arguments in signature order, or TF's TypeError."""
+    try:
+        names = list(inspect.signature(python_function).parameters)
+    except (TypeError, ValueError):
+        names = []
+    values = list(args)
+    if len(values) > len(signature):
+        raise TypeError(
+            f"Binding inputs to tf.function failed due to `too many positional arguments`. Received "
+            f"args: {args!r} and kwargs: {kwargs!r} for signature: "
+            f"{_signature_text(python_function, signature)}.")
+    for name in names[len(values):len(signature)]:
+        if name not in kwargs:
+            raise TypeError(
+                f"Binding inputs to tf.function failed due to `missing a required argument: "
+                f"'{name}'`. Received args: {args!r} and kwargs: {kwargs!r} for signature: "
+                f"{_signature_text(python_function, signature)}.")
+        values.append(kwargs[name])
+    return values
+
+
+def _cast_to_spec(value: Any, spec: Any, args: tuple, kwargs: dict, signature: tuple,
+                  python_function: Callable) -> Any:
+    dtype = _dtypes.as_dtype(spec.dtype)
+    try:
+        t = value if isinstance(value, Tensor) else convert_to_tensor(value, dtype)
+    except (TypeError, ValueError):
+        t = None
+    if t is None or t.dtype != dtype or not spec.shape.is_compatible_with(t.shape):
+        got = _type_text(t) if t is not None else repr(value)
+        raise TypeError(
+            f"Binding inputs to tf.function failed due to `Can not cast {got} to {_type_text(spec)}`. "
+            f"Received args: {args!r} and kwargs: {kwargs!r} for signature: "
+            f"{_signature_text(python_function, signature)}.")
+    return t
+
+
+def function(func: Callable | None = None, input_signature: Any = None, autograph: bool = True,
+             jit_compile: Any = None, reduce_retracing: bool = False,
+             experimental_implements: Any = None, experimental_autograph_options: Any = None,
+             experimental_attributes: Any = None, experimental_relax_shapes: Any = None,
+             experimental_compile: Any = None, experimental_follow_type_hints: Any = None,
+             name: str | None = None) -> Any:
+    """Compiles a Python function into a callable graph (`tf.function`), as decorator or call.
+
+    Args:
+      func: the function to compile (None: returns a decorator).
+      input_signature: a sequence of `tf.TensorSpec`s fixing the one traced signature.
+      autograph: convert Python control flow on tensors (used by the autograph work).
+      jit_compile: accepted; eagerflow runs the same compiled plan.
+      reduce_retracing: generalise shapes to avoid retracing for every new shape.
+      name: the function's name in its graph.
+    """
+    def decorate(fn: Callable) -> Function:
+        return Function(fn, name=name, input_signature=input_signature, autograph=autograph,
+                        jit_compile=jit_compile if jit_compile is not None else experimental_compile,
+                        reduce_retracing=reduce_retracing,
+                        experimental_relax_shapes=experimental_relax_shapes)
+
+    if func is None:
+        return decorate
+    return decorate(func)

@@ -1,0 +1,8 @@
+"""`tf.compat.v1`: the TF1 graph-building names eagerflow supports (re-exports only)."""
+from eagerflow._src.framework.graph import (
+    Graph, control_dependencies, executing_eagerly, get_default_graph, init_scope,
+)
+from eagerflow._src.function.func_graph import placeholder
+
+__all__ = ["Graph", "control_dependencies", "executing_eagerly", "get_default_graph", "init_scope",
+           "placeholder"]
