@@ -51,6 +51,9 @@ from eagerflow._src.ops.check_ops import (
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )
 from eagerflow._src.module import Module
+from eagerflow._src.ops.control_flow_ops import case, cond, switch_case, while_loop
+from eagerflow._src.ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
+from eagerflow._src.ops.tensor_array_ops import TensorArray
 from eagerflow._src.framework.graph import (
     Graph, Operation, control_dependencies, executing_eagerly, init_scope, inside_function,
 )
@@ -68,6 +71,7 @@ if _typing.TYPE_CHECKING:
 # Each is a module at its TF path (`eagerflow/<name>.py` or a package), so `import
 # eagerflow.distribute` and `tf.distribute` are one object whatever was imported first.
 _LAZY_NAMESPACES = frozenset({
+    "autograph",
     "data", "distribute", "io", "random", "train",
     "ragged", "sparse",
     "compat",

@@ -1,0 +1,708 @@
+"""Control flow in graphs: `If` and `While` nodes whose attrs carry traced sub-graphs.
+
+`cond` traces both branches into FuncGraphs (outer tensors they use become captures), checks
+they agree (structure, dtypes; shapes merge), and adds one `If` node: inputs are the
+predicate then each branch's captured outer tensors; its kernel runs one branch's compiled
+plan. `while_loop` traces `cond` and `body` over placeholders shaped like the loop variables
+(or their shape invariants) and adds one `While` node whose kernel loops over the two plans.
+
+Gradients: `If`'s gradient is another `cond` whose branches replay the forward branch under
+a tape (recomputing it: the forward keeps nothing extra). `While`'s gradient is one
+`WhileGrad` node: its kernel reruns the loop keeping each step's loop variables, then walks
+the steps backwards through a traced vector-Jacobian plan of the body. Both work eagerly
+(a tape around a function call) and inside traces (a tape inside a `tf.function`).
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import numpy as np
+
+from eagerflow._src.framework import context, errors
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework.convert import convert_to_tensor
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.framework.tensor_shape import TensorShape, as_shape
+from eagerflow._src.ops.control_flow_ops import (
+    assert_same_structure, flatten, is_nested, pack_sequence_as, structure_text,
+)
+
+_thread = context.thread
+
+
+def _function_api() -> tuple:
+    from eagerflow._src.function.concrete_function import ConcreteFunction
+    from eagerflow._src.function.func_graph import output_tensor, tensor_spec, trace
+    return trace, ConcreteFunction, output_tensor, tensor_spec
+
+
+def _is_tensor_array(x: Any) -> bool:
+    from eagerflow._src.ops.tensor_array_ops import TensorArray
+    return isinstance(x, TensorArray)
+
+
+def _tensorize(value: Any, dtype: Any = None) -> Any:
+    """Python numbers among branch/body results as tensors (TF converts every output)."""
+    if isinstance(value, (bool, int, float, complex, np.generic, np.ndarray, list)) and not is_nested_list(value):
+        return convert_to_tensor(value, dtype) if dtype is not None else convert_to_tensor(value)
+    return value
+
+
+def is_nested_list(value: Any) -> bool:
+    return isinstance(value, list)
+
+
+def _tensorize_structure(structure: Any, dtypes: list | None = None) -> Any:
+    flat = flatten(structure)
+    if dtypes is None:
+        dtypes = [None] * len(flat)
+    return pack_sequence_as(structure, [_tensorize(x, d) for x, d in zip(flat, dtypes)])
+
+
+def _spec_of(t: Any) -> tuple:
+    array = t._array
+    shape = array.shape
+    return array.dtype, (None if shape is None else tuple(shape))
+
+
+def _merge_shapes(a: tuple | None, b: tuple | None) -> tuple | None:
+    if a is None or b is None or len(a) != len(b):
+        return None
+    return tuple(x if x == y else None for x, y in zip(a, b))
+
+
+def _stateful(graph: Any) -> bool:
+    if getattr(graph, "variable_captures", None):
+        return True
+    for node in graph.get_operations():
+        op = node.op
+        if op is not None and (op.resource or op.stateful or op.num_outputs == 0):
+            return True
+    return False
+
+
+def _graph_shape_fn(inputs: Any, attrs: dict) -> list:
+    return list(attrs["_output_specs"])
+
+
+_OPS: dict = {}
+
+
+def _node_op(kind: str, count: int, stateful: bool) -> Op:
+    """The `If`/`While` Op with `count` outputs (an Op's output count is part of its declaration)."""
+    key = (kind, count, stateful)
+    op = _OPS.get(key)
+    if op is None:
+        forward, grad = _KINDS[kind]
+        op = Op(kind, forward, grad=grad, num_outputs=count, shape_fn=_graph_shape_fn, stateful=stateful)
+        _OPS[key] = op
+    return op
+
+
+def _single(outs: tuple) -> Any:
+    return outs[0] if len(outs) == 1 else list(outs)
+
+
+# --- If -----------------------------------------------------------------------------------------
+def _if_forward(xp: Any, pred: Any, *arrays: Any, then_branch: Any, else_branch: Any, n_then: int,
+                **_: Any) -> Any:
+    if pred:
+        return _single(then_branch._compiled().run(*arrays[:n_then]))
+    return _single(else_branch._compiled().run(*arrays[n_then:]))
+
+
+def _differentiable(t: Any) -> bool:
+    return isinstance(t, Tensor) and t.dtype.is_floating or (isinstance(t, Tensor) and t.dtype.is_complex)
+
+
+def _replay_vjp(function: Any, inputs: list, outputs_dys: list) -> list:
+    """Gradients of `function`'s outputs (weighted by `outputs_dys`) w.r.t. `inputs`, by
+    replaying its graph under a tape; zeros for float inputs it does not use, None for others."""
+    from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
+
+    watched = [x for x in inputs if _differentiable(x)]
+    with GradientTape() as tape:
+        for x in watched:
+            tape.watch(x)
+        outs = function._replay(list(inputs), [])
+    targets, seeds = [], []
+    for o, dy in zip(outs, outputs_dys):
+        if dy is not None and _differentiable(o):
+            targets.append(o)
+            seeds.append(dy)
+    if watched and targets:
+        grads = tape.gradient(targets, watched, output_gradients=seeds,
+                              unconnected_gradients=UnconnectedGradients.ZERO)
+    else:
+        from eagerflow._src.ops.array_ops import zeros_like
+        grads = [zeros_like(x) for x in watched]
+    it = iter(grads)
+    return [next(it) if _differentiable(x) else None for x in inputs]
+
+
+def _if_grad(ctx: Any, dys: Any) -> list:
+    from eagerflow._src.ops.array_ops import zeros_like
+    from eagerflow._src.ops.control_flow_ops import cond as tf_cond
+
+    dys = dys if isinstance(dys, list) else [dys]
+    attrs = ctx.attrs
+    n = attrs["n_then"]
+    pred, captures = ctx.inputs[0], list(ctx.inputs[1:])
+
+    def branch(function: Any, start: int, stop: int) -> Callable:
+        def grads() -> list:
+            mine = _replay_vjp(function, captures[start:stop], dys)
+            full = [zeros_like(c) if _differentiable(c) else None for c in captures]
+            full[start:stop] = mine
+            return full
+        return grads
+
+    result = tf_cond(pred, branch(attrs["then_branch"], 0, n), branch(attrs["else_branch"], n, len(captures)))
+    return [None, *result]
+
+
+def _branch_outputs_error(t_out: Any, f_out: Any, detail: str) -> TypeError:
+    return TypeError(
+        "true_fn and false_fn arguments to tf.cond must have the same number, type, and overall "
+        f"structure of return values.\n\ntrue_fn output: {t_out}\nfalse_fn output: {f_out}\n\n"
+        f"Error details:\n{detail}")
+
+
+def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
+         reconcile: Callable | None = None) -> Any:
+    """One `If` node choosing between the traced branches (see the module docstring).
+
+    `reconcile(true_out, false_out) -> (true_out, false_out)` (used by autograph) may adjust the
+    branches' results before they are checked, e.g. to raise errors naming variables.
+    """
+    trace, ConcreteFunction, output_tensor, _ = _function_api()
+    if pred.dtype != _dtypes.bool:
+        raise errors.InvalidArgumentError(
+            None, None, f"Input 'pred' passed {pred.dtype.name} expected bool while building NodeDef "
+            "'cond/switch_pred' using Op<name=Switch; signature=data:T, pred:bool -> output_false:T, "
+            "output_true:T; attr=T:type>")
+    if pred.shape.rank not in (None, 0):
+        raise errors.InvalidArgumentError(
+            None, None, f"The second input must be a scalar, but it has shape {pred.shape.as_list()}")
+    true_graph = trace(lambda: _tensorize_structure(true_fn()), (), {}, "cond_true")
+    false_graph = trace(lambda: _tensorize_structure(false_fn()), (), {}, "cond_false")
+    t_out, f_out = true_graph.structured_outputs, false_graph.structured_outputs
+    if reconcile is not None:
+        with true_graph.as_default():
+            pass
+        t_out, f_out = reconcile(t_out, f_out)
+    try:
+        assert_same_structure(t_out, f_out, check_types=False)
+    except ValueError as e:
+        raise ValueError(f"true_fn and false_fn arguments to tf.cond must have the same number, type, "
+                         f"and overall structure of return values.\n\ntrue_fn output: {structure_text(t_out)}\n"
+                         f"false_fn output: {structure_text(f_out)}\n\nError details:\n{e}") from None
+    t_flat, f_flat = flatten(t_out), flatten(f_out)
+    t_tensors, f_tensors, specs, slots = [], [], [], []
+    for a, b in zip(t_flat, f_flat):
+        a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
+        if a_t and b_t:
+            if a.dtype != b.dtype:
+                raise _branch_outputs_error(t_out, f_out, f"{a!r} and {b!r} have different types")
+            ta, fa = output_tensor(true_graph, a), output_tensor(false_graph, b)
+            t_tensors.append(ta)
+            f_tensors.append(fa)
+            (dtype, a_shape), (_, b_shape) = _spec_of(ta), _spec_of(fa)
+            specs.append((dtype, _merge_shapes(a_shape, b_shape)))
+            slots.append(True)
+        elif a_t or b_t:
+            raise ValueError(
+                "Lengths of branch outputs of cond must match.\n"
+                f"len(graphs[0].outputs): {len(true_graph.outputs)}\n"
+                f"len(graphs[1].outputs): {len(false_graph.outputs)}")
+        else:
+            if not (a is b or _same_python_value(a, b)):
+                raise _branch_outputs_error(t_out, f_out, f"{a!r} and {b!r} are different Python values")
+            slots.append(False)
+    true_graph.outputs, false_graph.outputs = t_tensors, f_tensors
+    inputs = [pred, *true_graph.external_captures, *false_graph.external_captures]
+    stateful = _stateful(true_graph) or _stateful(false_graph)
+    op = _node_op("If", len(specs), stateful)
+    attrs = {"then_branch": ConcreteFunction(true_graph), "else_branch": ConcreteFunction(false_graph),
+             "n_then": len(true_graph.external_captures), "_output_specs": tuple(specs)}
+    result = execute(op, inputs, attrs)
+    outs = [] if result is None else (result if isinstance(result, list) else [result])
+    it = iter(outs)
+    return pack_sequence_as(t_out, [next(it) if slot else leaf for slot, leaf in zip(slots, t_flat)])
+
+
+def _same_python_value(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:  # noqa: BLE001 - objects whose == is not a bool are different
+        return False
+
+
+def case(pairs: list, default: Callable | None, exclusive: bool, name: Any) -> Any:
+    """Nested `If`s: the first true predicate's branch, else `default` (or the last branch)."""
+    if default is None:
+        pairs, default = pairs[:-1], pairs[-1][1]
+
+    def build(index: int) -> Any:
+        if index == len(pairs):
+            return default()
+        pred, fn = pairs[index]
+        return _dispatch_cond(pred, fn, lambda: build(index + 1))
+
+    return build(0)
+
+
+def _dispatch_cond(pred: Any, true_fn: Callable, false_fn: Callable) -> Any:
+    from eagerflow._src.ops.control_flow_ops import cond as tf_cond
+    if isinstance(pred, Tensor) and pred.shape.rank == 1:
+        from eagerflow._src.ops.array_ops import reshape
+        pred = reshape(pred, [])
+    return tf_cond(pred, true_fn, false_fn)
+
+
+def switch_case(index: Any, fns: list, default: Callable, name: Any) -> Any:
+    """Nested `If`s over `index == k` (out-of-range indices take `default`)."""
+    from eagerflow._src.ops.math_ops import equal
+
+    def build(k: int) -> Any:
+        if k == len(fns):
+            return default()
+        return _dispatch_cond(equal(index, k), fns[k], lambda: build(k + 1))
+
+    return build(0)
+
+
+# --- While --------------------------------------------------------------------------------------
+def _while_forward(xp: Any, *arrays: Any, cond: Any, body: Any, n_vars: int, n_cond: int, **attrs: Any) -> Any:
+    state = arrays[:n_vars]
+    cond_caps = arrays[n_vars:n_vars + n_cond]
+    body_caps = arrays[n_vars + n_cond:]
+    fused = attrs.get("_fused")
+    if fused is not None:
+        return _single(fused.loop(state, cond_caps, body_caps))
+    test = cond._compiled().run
+    step = body._compiled().run
+    while test(*state, *cond_caps)[0]:
+        state = step(*state, *body_caps)
+    return _single(state)
+
+
+class _NotFusable(Exception):
+    pass
+
+
+class _FusedLoop:
+    """The loop of a `While` node as one generated Python function: the cond's and body's
+    kernel calls inline in a `while True:` (no per-step plan calls or tuple packing). Built
+    when every node runs on one device with no copies (the common case); else None."""
+
+    __slots__ = ("loop", "source")
+
+    def __init__(self, loop: Callable, source: str) -> None:
+        self.loop = loop
+        self.source = source
+
+
+def _statements(graph: Any, outputs: list, names: dict, prefix: str, env: dict, device: Any) -> tuple:
+    from eagerflow._src.function.plan import live_operations
+
+    live = live_operations(graph, outputs)
+    lines = []
+    count = 0
+    for node in graph.get_operations():
+        if node.type == "Placeholder":
+            if id(node.outputs[0]) not in names:
+                raise _NotFusable
+            continue
+        if node.type == "Const":
+            value = node.attrs["value"]
+            if value._device is not device:
+                raise _NotFusable
+            key = f"c{len(env)}"
+            env[key] = value._array
+            names[id(node.outputs[0])] = key
+            continue
+        op = node.op
+        if op is None or id(node) not in live:
+            continue
+        if node.placed is not device or device.needs_switch:
+            raise _NotFusable
+        if op.name == "Identity":
+            names[id(node.outputs[0])] = names[id(node._inputs[0])]
+            continue
+        args = []
+        for k, x in enumerate(node._inputs):
+            if op.resource and k == 0:
+                key = f"var{len(env)}"
+                env[key] = x
+                args.append(key)
+            else:
+                args.append(names[id(x)])
+        kernel = f"f{len(env)}"
+        env[kernel] = _small_kernel(op.forward, node)
+        call_args = ["xp"] + args
+        for key, value in node.attrs.items():
+            attr = f"a{len(env)}"
+            env[attr] = value
+            call_args.append(f"{key}={attr}")
+        call = f"{kernel}({', '.join(call_args)})"
+        if op.num_outputs == 0:
+            lines.append(call)
+        elif op.num_outputs == 1:
+            target = f"{prefix}{count}"
+            names[id(node.outputs[0])] = target
+            lines.append(f"{target} = {call}")
+        else:
+            targets = [f"{prefix}{count}_{j}" for j in range(len(node.outputs))]
+            for out, target in zip(node.outputs, targets):
+                names[id(out)] = target
+            lines.append(f"{', '.join(targets)}, = {call}")
+        count += 1
+    return lines, [names[id(t)] for t in outputs]
+
+
+def _small_kernel(forward: Callable, node: Any) -> Callable:
+    """The plain kernel under host_threads' chunk-parallel wrapper when the node's static
+    shapes prove its arrays stay below the wrapper's threshold (it would call it directly)."""
+    if getattr(forward, "__name__", "") != "parallel_kernel" or not forward.__closure__:
+        return forward
+    from eagerflow._src.backends import host_threads
+
+    limit = getattr(host_threads, "THRESHOLD", None)
+    sizes = [x._array.size for x in node._inputs if hasattr(x, "_array")]
+    if limit is None or not sizes or any(size is None or size >= limit for size in sizes):
+        return forward
+    names = forward.__code__.co_freevars
+    if "kernel" not in names:
+        return forward
+    return forward.__closure__[names.index("kernel")].cell_contents
+
+
+def _fuse(cond_graph: Any, body_graph: Any, n_vars: int, device: Any) -> _FusedLoop | None:
+    env: dict = {"xp": device.xp}
+    state = [f"s{k}" for k in range(n_vars)]
+    try:
+        for graph in (cond_graph, body_graph):
+            if any(d is not device for d in graph.input_devices):
+                raise _NotFusable
+        cond_names = {id(ph): s for ph, s in zip(cond_graph.inputs, state)}
+        cond_caps = [f"k{k}" for k in range(len(cond_graph.inputs) - n_vars)]
+        cond_names.update({id(ph): c for ph, c in zip(cond_graph.inputs[n_vars:], cond_caps)})
+        cond_lines, (test,) = _statements(cond_graph, cond_graph.outputs, cond_names, "t", env, device)
+        body_names = {id(ph): s for ph, s in zip(body_graph.inputs, state)}
+        body_caps = [f"b{k}" for k in range(len(body_graph.inputs) - n_vars)]
+        body_names.update({id(ph): c for ph, c in zip(body_graph.inputs[n_vars:], body_caps)})
+        body_lines, results = _statements(body_graph, body_graph.outputs, body_names, "v", env, device)
+    except _NotFusable:
+        return None
+    pad = "        "
+    source = "\n".join([
+        "def loop(state, cond_caps, body_caps):",
+        f"    {', '.join(state)}, = state",
+        f"    {', '.join(cond_caps)}, = cond_caps" if cond_caps else "",
+        f"    {', '.join(body_caps)}, = body_caps" if body_caps else "",
+        "    while True:",
+        *[pad + line for line in cond_lines],
+        f"{pad}if not {test}:",
+        f"{pad}    break",
+        *[pad + line for line in body_lines],
+        f"{pad}{', '.join(state)}, = {', '.join(results)},",
+        f"    return [{', '.join(state)}]",
+    ])
+    namespace = dict(env)
+    exec(compile(source, "<While loop>", "exec"), namespace)  # noqa: S102 - our generated code
+    return _FusedLoop(namespace["loop"], source)
+
+
+def _shape_text(shape: tuple | None) -> str:
+    return str(TensorShape(None if shape is None else list(shape)))
+
+
+def _fits(shape: tuple | None, invariant: tuple | None) -> bool:
+    """Whether a body output of `shape` keeps the loop variable's `invariant` shape."""
+    if invariant is None:
+        return True
+    if shape is None or len(shape) != len(invariant):
+        return False
+    return all(i is None or s == i for s, i in zip(shape, invariant))
+
+
+def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants: Any,
+               maximum_iterations: Any, parallel_iterations: int, back_prop: bool, name: Any) -> Any:
+    """One `While` node over the traced `cond` and `body` (see the module docstring)."""
+    trace, ConcreteFunction, output_tensor, tensor_spec = _function_api()
+    structure = loop_vars
+    flat = [x if isinstance(x, Tensor) or _is_tensor_array(x) else convert_to_tensor(x) for x in flatten(loop_vars)]
+    if any(_is_tensor_array(x) for x in flat):
+        return _while_with_tensor_arrays(cond, body, structure, flat, shape_invariants,
+                                         maximum_iterations, parallel_iterations, back_prop, name)
+    counter = maximum_iterations is not None
+    if shape_invariants is not None:
+        invariants = [None if s is None else as_shape(s) for s in flatten(shape_invariants)] \
+            if is_nested(shape_invariants) else [as_shape(shape_invariants)]
+        if len(invariants) != len(flat):
+            raise ValueError("shape_invariants must have the same structure as loop_vars")
+    else:
+        invariants = [None] * len(flat)
+    specs = []
+    for x, inv in zip(flat, invariants):
+        dtype, shape = _spec_of(x)
+        if inv is not None:
+            inv_dims = None if inv.rank is None else tuple(inv.as_list())
+            if not _fits(shape, inv_dims) and shape is not None and inv_dims is not None and \
+                    not TensorShape(list(shape)).is_compatible_with(inv):
+                raise ValueError(f"The shape invariant specified for {_var_name(x, 0)} is not compatible with "
+                                 f"the initial shape of the loop variable. It enters the loop with shape "
+                                 f"{_shape_text(shape)}, but the specified shape invariant is {inv}.")
+            shape = inv_dims
+        specs.append((dtype, shape))
+    if counter:
+        limit = maximum_iterations
+        flat = [convert_to_tensor(0, limit.dtype), *flat]
+        specs = [(_spec_of(flat[0])[0], ()), *specs]
+
+    def spec_args() -> tuple:
+        return tuple(tensor_spec(list(s) if s is not None else None, _dtypes.from_numpy(d)) for d, s in specs)
+
+    def unpack(values: tuple) -> list:
+        packed = pack_sequence_as(structure, list(values))
+        return list(packed) if isinstance(structure, (list, tuple)) else [packed]
+
+    def cond_fn(*values: Any) -> Any:
+        if counter:
+            from eagerflow._src.ops.math_ops import less, logical_and
+            from eagerflow._src.ops.control_flow_ops import cond as tf_cond
+            i, rest = values[0], values[1:]
+            within = less(i, limit)
+            return tf_cond(within, lambda: _as_bool_tensor(cond(*unpack(rest))), lambda: within)
+        return _as_bool_tensor(cond(*unpack(values)))
+
+    def body_fn(*values: Any) -> tuple:
+        rest = values[1:] if counter else values
+        result = body(*unpack(rest))
+        if not isinstance(structure, (list, tuple)) or (
+                len(flatten(structure)) == 1 and not isinstance(result, (list, tuple)) and not is_nested(result)):
+            if isinstance(structure, (list, tuple)) and not isinstance(result, (list, tuple)):
+                result = [result]
+        if isinstance(structure, (list, tuple)) and isinstance(result, (list, tuple)):
+            assert_same_structure(list(structure), list(result), check_types=False)
+        else:
+            assert_same_structure(structure, result, check_types=False)
+        out = flatten(result)
+        out = [_tensorize(o, flat[k + counter].dtype if isinstance(flat[k + counter], Tensor) else None)
+               for k, o in enumerate(out)]
+        if counter:
+            out = [values[0] + 1, *out]
+        return tuple(out)
+
+    cond_graph = trace(cond_fn, spec_args(), {}, "while_cond")
+    body_graph = trace(body_fn, spec_args(), {}, "while_body")
+    body_outputs = list(body_graph.structured_outputs)
+    outputs = []
+    for k, (x, o) in enumerate(zip(flat, body_outputs)):
+        dtype, shape = specs[k]
+        if not isinstance(o, Tensor):
+            raise TypeError(f"Loop var {_var_name(x, k)} is not a tensor after one iteration: {o!r}")
+        o_dtype, o_shape = _spec_of(o)
+        if o_dtype != dtype:
+            name_ = _var_name(x, k)
+            raise TypeError(f"Loop var {name_} enters the loop with type {_dtypes.from_numpy(dtype)!r} but has "
+                            f"type {_dtypes.from_numpy(o_dtype)!r} after 1 iteration. {name_} type should "
+                            "remain constant.")
+        if not _fits(o_shape, shape):
+            raise ValueError(
+                f"Input tensor `{_var_name(x, k)}` enters the loop with shape {_shape_text(shape)}, but has "
+                f"shape {_shape_text(o_shape)} after one iteration. To allow the shape to vary across "
+                "iterations, use the `shape_invariants` argument of tf.while_loop to specify a "
+                "less-specific shape.")
+        outputs.append(output_tensor(body_graph, o))
+    body_graph.outputs = outputs
+    cond_out = cond_graph.structured_outputs
+    cond_graph.outputs = [output_tensor(cond_graph, cond_out)]
+    inputs = [*flat, *cond_graph.external_captures, *body_graph.external_captures]
+    stateful = _stateful(cond_graph) or _stateful(body_graph)
+    op = _node_op("While", len(flat), stateful)
+    attrs = {"cond": ConcreteFunction(cond_graph), "body": ConcreteFunction(body_graph), "n_vars": len(flat),
+             "n_cond": len(cond_graph.external_captures), "_output_specs": tuple(specs),
+             "parallel_iterations": parallel_iterations}
+    device = _loop_device(flat)
+    if device is not None:
+        attrs["_fused"] = _fuse(cond_graph, body_graph, len(flat), device)
+    result = execute(op, inputs, attrs)
+    outs = result if isinstance(result, list) else [result]
+    if counter:
+        outs = outs[1:]
+    return pack_sequence_as(structure, outs)
+
+
+def _loop_device(flat: list) -> Any:
+    """The device the loop's kernels run on when it is the default one (fused loops)."""
+    from eagerflow._src.framework.execute import creation_device
+    if _thread.device_name:
+        return None
+    return creation_device()
+
+
+def _as_bool_tensor(value: Any) -> Any:
+    if isinstance(value, Tensor):
+        if value.dtype != _dtypes.bool:
+            raise errors.InvalidArgumentError(
+                None, None, f"Input 'input' passed {value.dtype.name} expected bool while building NodeDef "
+                "'while/LoopCond' using Op<name=LoopCond; signature=input:bool -> output:bool>")
+        if value.shape.rank not in (None, 0):
+            raise errors.InvalidArgumentError(
+                None, None, f"The second input must be a scalar, but it has shape {value.shape.as_list()}")
+        return value
+    return convert_to_tensor(bool(value))
+
+
+def _var_name(x: Any, k: int) -> str:
+    name = getattr(x, "name", None) if not isinstance(x, EagerTensor) else None
+    return name or f"loop_var_{k}:0"
+
+
+# --- While gradient -----------------------------------------------------------------------------
+def _while_grad_forward(xp: Any, *arrays: Any, cond: Any, body: Any, vjp: Any, n_vars: int, n_cond: int,
+                        n_body: int, float_vars: tuple, float_caps: tuple, **_: Any) -> Any:
+    state = arrays[:n_vars]
+    cond_caps = arrays[n_vars:n_vars + n_cond]
+    body_caps = arrays[n_vars + n_cond:n_vars + n_cond + n_body]
+    dys = list(arrays[n_vars + n_cond + n_body:])
+    test = cond._compiled().run
+    step = body._compiled().run
+    history = []
+    while test(*state, *cond_caps)[0]:
+        history.append(state)
+        state = step(*state, *body_caps)
+    run = vjp._compiled().run
+    n_float = len(dys)
+    dcaps = None
+    for saved in reversed(history):
+        out = run(*saved, *body_caps, *dys)
+        dys = list(out[:n_float])
+        step_caps = out[n_float:]
+        dcaps = list(step_caps) if dcaps is None else [a + b for a, b in zip(dcaps, step_caps)]
+    if dcaps is None:
+        dcaps = [xp.zeros_like(body_caps[i]) for i in float_caps]
+    return _single((*dys, *dcaps))
+
+
+def _while_grad(ctx: Any, dys: Any) -> list:
+    trace, ConcreteFunction, _, tensor_spec = _function_api()
+    from eagerflow._src.ops.array_ops import zeros_like
+
+    dys = dys if isinstance(dys, list) else [dys]
+    attrs = ctx.attrs
+    n_vars, n_cond = attrs["n_vars"], attrs["n_cond"]
+    inputs = list(ctx.inputs)
+    init = inputs[:n_vars]
+    body_caps = inputs[n_vars + n_cond:]
+    specs = attrs["_output_specs"]
+    float_vars = tuple(k for k, (d, _) in enumerate(specs) if np.dtype(d).kind in "fc")
+    float_caps = tuple(k for k, c in enumerate(body_caps) if _differentiable(c))
+    if not float_vars:
+        return [None] * len(inputs)
+    vjp = attrs.get("_vjp")
+    if vjp is None:
+        body = attrs["body"]
+        n = len(specs)
+
+        def vjp_fn(*values: Any) -> tuple:
+            state, caps, seeds = values[:n], values[n:n + len(body_caps)], values[n + len(body_caps):]
+            full_dys = [None] * n
+            for k, s in zip(float_vars, seeds):
+                full_dys[k] = s
+            grads = _replay_vjp(body, list(state) + list(caps), full_dys)
+            d_state = [grads[k] for k in float_vars]
+            d_caps = [grads[n + k] for k in float_caps]
+            return tuple(d_state + d_caps)
+
+        def spec(d: Any, s: Any) -> Any:
+            return tensor_spec(None if s is None else list(s), _dtypes.from_numpy(np.dtype(d)))
+
+        args = tuple([spec(d, s) for d, s in specs] + [spec(*_spec_of(c)) for c in body_caps]
+                     + [spec(*specs[k]) for k in float_vars])
+        outer = _thread.graph
+        graph = trace(vjp_fn, args, {}, "while_body_grad", outer_graph=outer)
+        graph.outputs = list(graph.structured_outputs)
+        vjp = attrs["_vjp"] = ConcreteFunction(graph)
+    seeds = [dys[k] if dys[k] is not None else zeros_like(ctx.output[k] if isinstance(ctx.output, list)
+                                                           else ctx.output) for k in float_vars]
+    out_specs = tuple([specs[k] for k in float_vars] + [_spec_of(body_caps[k]) for k in float_caps])
+    op = _node_op("WhileGrad", len(out_specs), False)
+    grad_attrs = {"cond": attrs["cond"], "body": attrs["body"], "vjp": vjp, "n_vars": n_vars,
+                  "n_cond": n_cond, "n_body": len(body_caps), "float_vars": float_vars,
+                  "float_caps": float_caps, "_output_specs": out_specs}
+    result = execute(op, [*inputs, *seeds], grad_attrs)
+    outs = result if isinstance(result, list) else [result]
+    grads: list = [None] * len(inputs)
+    for j, k in enumerate(float_vars):
+        grads[k] = outs[j]
+    for j, k in enumerate(float_caps):
+        grads[n_vars + n_cond + k] = outs[len(float_vars) + j]
+    return grads
+
+
+_KINDS = {
+    "If": (_if_forward, _if_grad),
+    "While": (_while_forward, _while_grad),
+    "WhileGrad": (_while_grad_forward, None),
+}
+
+
+# --- helpers for autograph and functional ops ----------------------------------------------------
+def dry_run_specs(fn: Callable) -> list:
+    """(DType, shape list) of each leaf `fn()` returns when traced into a scratch graph (None
+    for non-tensor leaves); the graph is discarded."""
+    trace, _, _, _ = _function_api()
+    graph = trace(fn, (), {}, "dry_run")
+    out = []
+    for leaf in flatten(graph.structured_outputs):
+        if isinstance(leaf, Tensor):
+            dims = leaf.shape.as_list() if leaf.shape.rank is not None else []
+            out.append((leaf.dtype, [0 if d is None else d for d in dims]))
+        else:
+            out.append(None)
+    return out
+
+
+def range_bounds(t: Any) -> tuple | None:
+    """(start, limit, delta) when `t` is the output of a graph `Range` op, else None."""
+    node = getattr(t, "_op", None)
+    if node is None or node.type != "Range":
+        return None
+    inputs = node.inputs
+    if len(inputs) != 3:
+        return None
+    return tuple(inputs)
+
+
+def range_test(i: Any, limit: Any, delta: Any) -> Any:
+    from eagerflow._src.ops.math_ops import greater, less, logical_or, logical_and
+    node = getattr(delta, "_op", None)
+    if node is not None and node.type == "Const":  # a known step: one comparison per step
+        step = node.attrs["value"].numpy()
+        return less(i, limit) if step > 0 else greater(i, limit)
+    up = logical_and(greater(delta, 0), less(i, limit))
+    down = logical_and(less(delta, 0), greater(i, limit))
+    return logical_or(up, down)
+
+
+def map_fn_loop(fn: Callable, elems: Any, flat: list, signature: Any, infer_shape: bool) -> Any:
+    raise NotImplementedError("tf.map_fn over elements of unknown length inside tf.function")
+
+
+def scan_loop(fn: Callable, elems: Any, flat: list, initializer: Any, infer_shape: bool, reverse: bool) -> Any:
+    raise NotImplementedError("tf.scan over elements of unknown length inside tf.function")
+
+
+def fold_loop(fn: Callable, elems: Any, flat: list, initializer: Any, reverse: bool) -> Any:
+    raise NotImplementedError("tf.foldl/foldr over elements of unknown length inside tf.function")
+
+
+def _while_with_tensor_arrays(cond: Callable, body: Callable, structure: Any, flat: list, shape_invariants: Any,
+                              maximum_iterations: Any, parallel_iterations: int, back_prop: bool,
+                              name: Any) -> Any:
+    raise NotImplementedError("TensorArray loop variables inside tf.function")
