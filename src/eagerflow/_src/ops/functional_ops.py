@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+from eagerflow._src.framework import context
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import convert_to_tensor
@@ -18,6 +19,8 @@ from eagerflow._src.ops.control_flow_ops import (
     assert_same_structure, flatten, map_structure, pack_sequence_as,
 )
 from eagerflow._src.ops.tensor_array_ops import TensorArray
+
+_thread = context.thread
 
 
 def _as_tensors(elems: Any) -> list[Tensor]:
@@ -36,6 +39,17 @@ def _count(flat: list[Tensor], what: str = "elems") -> int | None:
         if d is not None:
             n = d
     return n
+
+
+# In a trace, up to this many elements are unrolled (each step's ops stay differentiable);
+# more, or an unknown count, become one While node over TensorArrays.
+UNROLL_LIMIT = 32
+
+
+def _loops_in_graph(n: int | None) -> bool:
+    if getattr(_thread, "graph", None) is None:
+        return False
+    return n is None or n > UNROLL_LIMIT
 
 
 def _slices(flat: list[Tensor], n: int) -> list[list[Tensor]]:
@@ -72,12 +86,12 @@ def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: Any
     else:
         signature = fn_output_signature
     n = _count(flat)
-    if n is None:
+    if _loops_in_graph(n):
         from eagerflow._src.ops import graph_control_flow
 
         return graph_control_flow.map_fn_loop(fn, packed_elems, flat, signature, infer_shape)
     out_dtypes = [_signature_dtype(s) for s in flatten(signature)]
-    arrays = [TensorArray(d, size=n, infer_shape=infer_shape) for d in out_dtypes]
+    arrays = [TensorArray._list_backed(d, n, infer_shape) for d in out_dtypes]
     for i, row in enumerate(_slices(flat, n)):
         result = fn(pack_sequence_as(elems, row))
         assert_same_structure(signature, result)
@@ -98,7 +112,7 @@ def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations:
         raise TypeError(f"fn must be callable. Received: {fn}")
     flat = _as_tensors(elems)
     n = _count(flat)
-    if n is None:
+    if _loops_in_graph(n):
         from eagerflow._src.ops import graph_control_flow
 
         return graph_control_flow.scan_loop(fn, elems, flat, initializer, infer_shape, reverse)
@@ -116,7 +130,7 @@ def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations:
         accumulator = pack_sequence_as(initializer, _as_tensors(initializer))
         start = []
     out_dtypes = [t.dtype for t in _as_tensors(accumulator)]
-    arrays = [TensorArray(d, size=n, infer_shape=infer_shape) for d in out_dtypes]
+    arrays = [TensorArray._list_backed(d, n, infer_shape) for d in out_dtypes]
     for i, value in start:
         for ta, v in zip(arrays, flatten(value)):
             ta.write(i, v)
@@ -133,7 +147,7 @@ def _fold(fn: Callable, elems: Any, initializer: Any, reverse: bool) -> Any:
         raise TypeError(f"{'foldr' if reverse else 'foldl'} fn must be callable.")
     flat = _as_tensors(elems)
     n = _count(flat)
-    if n is None:
+    if _loops_in_graph(n):
         from eagerflow._src.ops import graph_control_flow
 
         return graph_control_flow.fold_loop(fn, elems, flat, initializer, reverse)
@@ -176,8 +190,13 @@ def vectorized_map(fn: Callable, elems: Any, fallback_to_while_loop: bool = True
     """
     flat = _as_tensors(elems)
     n = _count(flat)
-    if n is None:
-        return map_fn(fn, elems)
+    if _loops_in_graph(n):
+        from eagerflow._src.ops import graph_control_flow
+        from eagerflow._src.ops.gather_scatter_ops import gather
+
+        first = pack_sequence_as(elems, [gather(t, 0) for t in flat])
+        signature = graph_control_flow.dry_run_specs(lambda: fn(first), structure=True)
+        return map_fn(fn, elems, fn_output_signature=signature)
     from eagerflow._src.ops.join_split_ops import stack
 
     outputs = [fn(pack_sequence_as(elems, row)) for row in _slices(flat, n)]

@@ -186,8 +186,18 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
     if pred.shape.rank not in (None, 0):
         raise errors.InvalidArgumentError(
             None, None, f"The second input must be a scalar, but it has shape {pred.shape.as_list()}")
-    true_graph = trace(lambda: _tensorize_structure(true_fn()), (), {}, "cond_true")
-    false_graph = trace(lambda: _tensorize_structure(false_fn()), (), {}, "cond_false")
+    arrays: dict = {}
+
+    def flows(structure: Any) -> Any:
+        flat = flatten(structure)
+        for k, x in enumerate(flat):
+            if _is_tensor_array(x):
+                arrays[k] = x
+                flat[k] = x._as_loop_value()
+        return pack_sequence_as(structure, flat)
+
+    true_graph = trace(lambda: flows(_tensorize_structure(true_fn())), (), {}, "cond_true")
+    false_graph = trace(lambda: flows(_tensorize_structure(false_fn())), (), {}, "cond_false")
     t_out, f_out = true_graph.structured_outputs, false_graph.structured_outputs
     if reconcile is not None:
         with true_graph.as_default():
@@ -230,7 +240,9 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
     result = execute(op, inputs, attrs)
     outs = [] if result is None else (result if isinstance(result, list) else [result])
     it = iter(outs)
-    return pack_sequence_as(t_out, [next(it) if slot else leaf for slot, leaf in zip(slots, t_flat)])
+    values = [next(it) if slot else leaf for slot, leaf in zip(slots, t_flat)]
+    values = [arrays[k]._from_loop_value(v) if k in arrays else v for k, v in enumerate(values)]
+    return pack_sequence_as(t_out, values)
 
 
 def _same_python_value(a: Any, b: Any) -> bool:
@@ -435,9 +447,9 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
     trace, ConcreteFunction, output_tensor, tensor_spec = _function_api()
     structure = loop_vars
     flat = [x if isinstance(x, Tensor) or _is_tensor_array(x) else convert_to_tensor(x) for x in flatten(loop_vars)]
-    if any(_is_tensor_array(x) for x in flat):
-        return _while_with_tensor_arrays(cond, body, structure, flat, shape_invariants,
-                                         maximum_iterations, parallel_iterations, back_prop, name)
+    # TensorArrays travel as their flow values; wrapped again around placeholders and outputs.
+    templates = {k: x for k, x in enumerate(flat) if _is_tensor_array(x)}
+    flat = [x._as_loop_value() if k in templates else x for k, x in enumerate(flat)]
     counter = maximum_iterations is not None
     if shape_invariants is not None:
         invariants = [None if s is None else as_shape(s) for s in flatten(shape_invariants)] \
@@ -467,6 +479,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
         return tuple(tensor_spec(list(s) if s is not None else None, _dtypes.from_numpy(d)) for d, s in specs)
 
     def unpack(values: tuple) -> list:
+        values = [templates[k]._from_loop_value(v) if k in templates else v for k, v in enumerate(values)]
         packed = pack_sequence_as(structure, list(values))
         return list(packed) if isinstance(structure, (list, tuple)) else [packed]
 
@@ -491,6 +504,11 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
         else:
             assert_same_structure(structure, result, check_types=False)
         out = flatten(result)
+        for k, o in enumerate(out):
+            if _is_tensor_array(o):
+                if k in templates:
+                    templates[k] = o  # its element shape (inferred from writes) carries on
+                out[k] = o._as_loop_value()
         out = [_tensorize(o, flat[k + counter].dtype if isinstance(flat[k + counter], Tensor) else None)
                for k, o in enumerate(out)]
         if counter:
@@ -534,6 +552,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
     outs = result if isinstance(result, list) else [result]
     if counter:
         outs = outs[1:]
+    outs = [templates[k]._from_loop_value(v) if k in templates else v for k, v in enumerate(outs)]
     return pack_sequence_as(structure, outs)
 
 
@@ -653,11 +672,11 @@ _KINDS = {
 
 
 # --- helpers for autograph and functional ops ----------------------------------------------------
-def dry_run_specs(fn: Callable) -> list:
+def dry_run_specs(fn: Callable, structure: bool = False) -> Any:
     """(DType, shape list) of each leaf `fn()` returns when traced into a scratch graph (None
-    for non-tensor leaves); the graph is discarded."""
+    for non-tensor leaves); the graph is discarded. `structure`: packed as `fn`'s result."""
     trace, _, _, _ = _function_api()
-    graph = trace(fn, (), {}, "dry_run")
+    graph = trace(lambda: _tensorize_structure(fn()), (), {}, "dry_run")
     out = []
     for leaf in flatten(graph.structured_outputs):
         if isinstance(leaf, Tensor):
@@ -665,6 +684,8 @@ def dry_run_specs(fn: Callable) -> list:
             out.append((leaf.dtype, [0 if d is None else d for d in dims]))
         else:
             out.append(None)
+    if structure:  # the dtypes, in the result's structure
+        return pack_sequence_as(graph.structured_outputs, [None if o is None else o[0] for o in out])
     return out
 
 
@@ -690,19 +711,104 @@ def range_test(i: Any, limit: Any, delta: Any) -> Any:
     return logical_or(up, down)
 
 
+def _length(flat: list) -> Any:
+    from eagerflow._src.ops.array_ops import shape
+    return shape(flat[0], out_type=_dtypes.int32)[0]
+
+
+def _input_arrays(flat: list, n: Any) -> list:
+    from eagerflow._src.ops.tensor_array_ops import TensorArray
+    return [TensorArray(t.dtype, size=n).unstack(t) for t in flat]
+
+
 def map_fn_loop(fn: Callable, elems: Any, flat: list, signature: Any, infer_shape: bool) -> Any:
-    raise NotImplementedError("tf.map_fn over elements of unknown length inside tf.function")
+    """`tf.map_fn` as one While over TensorArrays (graphs; lengths unknown or large)."""
+    from eagerflow._src.ops.control_flow_ops import while_loop as tf_while
+    from eagerflow._src.ops.functional_ops import _signature_dtype
+    from eagerflow._src.ops.tensor_array_ops import TensorArray
+
+    n = _length(flat)
+    inputs = _input_arrays(flat, n)
+    outputs = [TensorArray(_signature_dtype(s), size=n, infer_shape=infer_shape) for s in flatten(signature)]
+
+    def body(i: Any, *arrays: Any) -> tuple:
+        result = fn(pack_sequence_as(elems, [ta.read(i) for ta in inputs]))
+        assert_same_structure(signature, result)
+        return (i + 1, *[ta.write(i, v) for ta, v in zip(arrays, flatten(result))])
+
+    _, *arrays = tf_while(lambda i, *arrays: i < n, body, [convert_to_tensor(0), *outputs])
+    return pack_sequence_as(signature, [ta.stack() for ta in arrays])
 
 
 def scan_loop(fn: Callable, elems: Any, flat: list, initializer: Any, infer_shape: bool, reverse: bool) -> Any:
-    raise NotImplementedError("tf.scan over elements of unknown length inside tf.function")
+    """`tf.scan` as one While over TensorArrays."""
+    from eagerflow._src.ops.control_flow_ops import while_loop as tf_while
+    from eagerflow._src.ops.tensor_array_ops import TensorArray
+    from eagerflow._src.ops.math_ops import subtract
+
+    n = _length(flat)
+    inputs = _input_arrays(flat, n)
+
+    def element(i: Any) -> Any:
+        k = subtract(subtract(n, 1), i) if reverse else i
+        return k, pack_sequence_as(elems, [ta.read(k) for ta in inputs])
+
+    start = convert_to_tensor(0)
+    if initializer is None:
+        structure = elems
+        _, accumulator = element(start)
+        start = convert_to_tensor(1)
+        first = accumulator
+    else:
+        structure = initializer
+        accumulator = _tensorize_structure(initializer)
+        first = None
+    acc_flat = [_tensorize(x) for x in flatten(accumulator)]
+    outputs = [TensorArray(x.dtype, size=n, infer_shape=infer_shape) for x in acc_flat]
+    if first is not None:
+        k = subtract(n, 1) if reverse else 0
+        outputs = [ta.write(k, x) for ta, x in zip(outputs, acc_flat)]
+    count = len(acc_flat)
+
+    def body(i: Any, *values: Any) -> tuple:
+        acc = pack_sequence_as(structure, list(values[:count]))
+        k, x = element(i)
+        new = fn(acc, x)
+        assert_same_structure(structure, new)
+        new_flat = [_tensorize(v) for v in flatten(new)]
+        arrays = [ta.write(k, v) for ta, v in zip(values[count:], new_flat)]
+        return (i + 1, *new_flat, *arrays)
+
+    result = tf_while(lambda i, *values: i < n, body, [start, *acc_flat, *outputs])
+    arrays = result[1 + count:]
+    return pack_sequence_as(structure, [ta.stack() for ta in arrays])
 
 
 def fold_loop(fn: Callable, elems: Any, flat: list, initializer: Any, reverse: bool) -> Any:
-    raise NotImplementedError("tf.foldl/foldr over elements of unknown length inside tf.function")
+    """`tf.foldl` / `tf.foldr` as one While."""
+    from eagerflow._src.ops.control_flow_ops import while_loop as tf_while
+    from eagerflow._src.ops.math_ops import subtract
 
+    n = _length(flat)
+    inputs = _input_arrays(flat, n)
 
-def _while_with_tensor_arrays(cond: Callable, body: Callable, structure: Any, flat: list, shape_invariants: Any,
-                              maximum_iterations: Any, parallel_iterations: int, back_prop: bool,
-                              name: Any) -> Any:
-    raise NotImplementedError("TensorArray loop variables inside tf.function")
+    def element(i: Any) -> Any:
+        k = subtract(subtract(n, 1), i) if reverse else i
+        return pack_sequence_as(elems, [ta.read(k) for ta in inputs])
+
+    start = convert_to_tensor(0)
+    if initializer is None:
+        structure = elems
+        accumulator = element(start)
+        start = convert_to_tensor(1)
+    else:
+        structure = initializer
+        accumulator = _tensorize_structure(initializer)
+    acc_flat = [_tensorize(x) for x in flatten(accumulator)]
+
+    def body(i: Any, *values: Any) -> tuple:
+        new = fn(pack_sequence_as(structure, list(values)), element(i))
+        return (i + 1, *[_tensorize(v) for v in flatten(new)])
+
+    result = tf_while(lambda i, *values: i < n, body, [start, *acc_flat])
+    return pack_sequence_as(structure, list(result[1:]))

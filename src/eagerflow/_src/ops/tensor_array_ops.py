@@ -12,11 +12,18 @@ from typing import Any
 
 import numpy as np
 
+from typing import Callable
+
+from eagerflow._src.framework import context
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.convert import constant, convert_to_tensor
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape, as_shape
+
+_thread = context.thread
 
 
 def _index(value: Any) -> int:
@@ -58,17 +65,47 @@ class TensorArray:
                  clear_after_read: Any = None, tensor_array_name: Any = None, handle: Any = None,
                  flow: Any = None, infer_shape: bool = True, element_shape: Any = None,
                  colocate_with_first_write_call: bool = True, name: Any = None) -> None:
+        self._dtype = _dtypes.as_dtype(dtype).base_dtype
+        self._dynamic_size = bool(dynamic_size)
+        self._infer_shape = infer_shape
+        shape = TensorShape(None) if element_shape is None else as_shape(element_shape)
+        self._flow = None
+        if flow is not None or _graph_active() or _symbolic(size):
+            # In a graph: the elements live in a variant "flow" value threaded through ops.
+            self._clear_after_read = True if clear_after_read is None else bool(clear_after_read)
+            self._graph = _GraphState(shape)
+            if flow is None:
+                if size is None:
+                    size = 0 if self._dynamic_size else None
+                if size is None:
+                    raise ValueError("Size must be declared for TensorArrays when eager execution is enabled.")
+                flow = execute(TENSOR_ARRAY, [_int32(size)], {
+                    "dtype": self._dtype, "element_shape": _dims(shape), "dynamic_size": self._dynamic_size,
+                    "clear_after_read": self._clear_after_read, "infer_shape": bool(infer_shape)})
+            self._flow = flow
+            self._storage = None
+            return
+        self._graph = None
         if handle is not None:
             raise ValueError("TensorArray handles are not supported when eager execution is enabled.")
         if size is None:
             raise ValueError("Size must be declared for TensorArrays when eager execution is enabled.")
-        self._dtype = _dtypes.as_dtype(dtype).base_dtype
-        self._dynamic_size = bool(dynamic_size)
         self._clear_after_read = True if clear_after_read is None else bool(clear_after_read)
-        self._infer_shape = infer_shape
-        shape = TensorShape(None) if element_shape is None else as_shape(element_shape)
         self._storage = _Storage([None] * _index(size), shape)
+
+    @classmethod
+    def _list_backed(cls, dtype: Any, size: int, infer_shape: bool = True) -> "TensorArray":
+        """A TensorArray over a Python list even in a trace (unrolled loops: its stack is a
+        differentiable Pack of the written tensors)."""
+        self = object.__new__(cls)
+        self._dtype = _dtypes.as_dtype(dtype).base_dtype
+        self._dynamic_size = False
+        self._infer_shape = infer_shape
         self._flow = None
+        self._clear_after_read = True
+        self._graph = None
+        self._storage = _Storage([None] * size, TensorShape(None))
+        return self
 
     def _sibling(self) -> "TensorArray":
         # TF's eager updates return a new TensorArray over the same elements.
@@ -83,6 +120,8 @@ class TensorArray:
 
     @property
     def element_shape(self) -> TensorShape:
+        if self._graph is not None:
+            return self._graph.element_shape
         return self._storage.element_shape
 
     @property
@@ -123,6 +162,8 @@ class TensorArray:
 
     def read(self, index: Any, name: Any = None) -> Tensor:
         """The element at `index` (zeros of the element shape if never written)."""
+        if self._graph is not None:
+            return execute(TA_READ, [self._flow, _int32(index)], self._read_attrs())
         index = _index(index)
         items = self._storage.items
         if index < 0:
@@ -144,6 +185,8 @@ class TensorArray:
         """All elements stacked along a new first axis."""
         from eagerflow._src.ops.join_split_ops import stack
 
+        if self._graph is not None:
+            return execute(TA_STACK, [self._flow], self._read_attrs())
         items = self._storage.items
         if not items:
             shape = self._storage.element_shape
@@ -153,12 +196,16 @@ class TensorArray:
 
     def gather(self, indices: Any, name: Any = None) -> Tensor:
         """The elements at `indices`, stacked."""
+        if self._graph is not None:
+            return execute(TA_GATHER, [self._flow, _int32(indices)], self._read_attrs())
         from eagerflow._src.ops.join_split_ops import stack
 
         return stack([self._element(i) for i in _indices(indices)])
 
     def concat(self, name: Any = None) -> Tensor:
         """All elements concatenated along their first axis."""
+        if self._graph is not None:
+            return execute(TA_CONCAT, [self._flow], self._read_attrs())
         from eagerflow._src.ops.join_split_ops import concat
 
         items = [self._element(i) for i in range(len(self._storage.items))]
@@ -169,6 +216,8 @@ class TensorArray:
         return concat(items, 0)
 
     def size(self, name: Any = None) -> Tensor:
+        if self._graph is not None:
+            return execute(TA_SIZE, [self._flow], {})
         return constant(len(self._storage.items), _dtypes.int32)
 
     # --- writing ------------------------------------------------------------------------------
@@ -197,11 +246,20 @@ class TensorArray:
 
     def write(self, index: Any, value: Any, name: Any = None) -> "TensorArray":
         """Writes `value` at `index`; returns the updated TensorArray."""
+        if self._graph is not None:
+            value = self._graph_value(value)
+            return self._with_flow(execute(TA_WRITE, [self._flow, _int32(index), value], {}))
         self._write(_index(index), value)
         return self._sibling()
 
     def unstack(self, value: Any, name: Any = None) -> "TensorArray":
         """Replaces the elements with the slices of `value` along its first axis."""
+        if self._graph is not None:
+            value = _convert(value, self._dtype)
+            self._check_dtype(value)
+            if value.shape.rank:
+                self._merge_shape(value.shape[1:])
+            return self._with_flow(execute(TA_UNSTACK, [self._flow, value], {}))
         from eagerflow._src.ops.join_split_ops import unstack
 
         tensors = unstack(_convert(value, self._dtype))
@@ -215,6 +273,12 @@ class TensorArray:
 
     def scatter(self, indices: Any, value: Any, name: Any = None) -> "TensorArray":
         """Writes the slices of `value` at `indices`."""
+        if self._graph is not None:
+            value = _convert(value, self._dtype)
+            self._check_dtype(value)
+            if value.shape.rank:
+                self._merge_shape(value.shape[1:])
+            return self._with_flow(execute(TA_SCATTER, [self._flow, _int32(indices), value], {}))
         from eagerflow._src.ops.join_split_ops import unstack
 
         for index, element in zip(_indices(indices), unstack(_convert(value, self._dtype))):
@@ -223,6 +287,10 @@ class TensorArray:
 
     def split(self, value: Any, lengths: Any, name: Any = None) -> "TensorArray":
         """Replaces the elements with pieces of `value` of the given `lengths` along axis 0."""
+        if self._graph is not None:
+            value = _convert(value, self._dtype)
+            self._check_dtype(value)
+            return self._with_flow(execute(TA_SPLIT, [self._flow, value, _int32(lengths)], {}))
         from eagerflow._src.ops.join_split_ops import split
 
         value = _convert(value, self._dtype)
@@ -252,7 +320,257 @@ class TensorArray:
         return self._sibling()
 
     def close(self, name: Any = None) -> None:
-        del self._storage.items[:]
+        if self._storage is not None:
+            del self._storage.items[:]
+
+    # --- graph mode ---------------------------------------------------------------------------
+    def _read_attrs(self) -> dict:
+        return {"dtype": self._dtype, "element_shape": _dims(self._graph.element_shape)}
+
+    def _check_dtype(self, value: Tensor) -> None:
+        if value.dtype != self._dtype:
+            raise errors.InvalidArgumentError(
+                None, None, f"TensorArray dtype is {self._dtype.name} but Op is trying to write "
+                f"dtype {value.dtype.name} ")
+
+    def _merge_shape(self, shape: TensorShape) -> None:
+        current = self._graph.element_shape
+        if not current.is_compatible_with(shape):
+            raise ValueError(f"Incompatible shape for value ({shape}), expected ({current})")
+        if self._infer_shape:
+            self._graph.element_shape = current.merge_with(shape)
+
+    def _graph_value(self, value: Any) -> Tensor:
+        value = _convert(value, self._dtype)
+        self._check_dtype(value)
+        self._merge_shape(value.shape)
+        return value
+
+    def _with_flow(self, flow: Tensor) -> "TensorArray":
+        other = self._sibling()
+        other._flow = flow
+        other._graph = _GraphState(self._graph.element_shape)
+        self._graph.element_shape = other._graph.element_shape
+        return other
+
+    def _as_loop_value(self) -> Tensor:
+        """The flow tensor a graph loop carries for this TensorArray."""
+        if self._graph is None:
+            raise NotImplementedError("an eager TensorArray as a loop variable of a graph loop")
+        return self._flow
+
+    def _from_loop_value(self, flow: Tensor) -> "TensorArray":
+        """A TensorArray like this one over `flow` (a loop's placeholder or output)."""
+        other = self._sibling()
+        other._flow = flow
+        other._graph = _GraphState(self._graph.element_shape)
+        return other
+
+
+class _GraphState:
+    __slots__ = ("element_shape",)
+
+    def __init__(self, element_shape: TensorShape) -> None:
+        self.element_shape = element_shape
+
+
+def _graph_active() -> bool:
+    return getattr(_thread, "graph", None) is not None
+
+
+def _symbolic(x: Any) -> bool:
+    return isinstance(x, Tensor) and type(x).__name__ != "EagerTensor"
+
+
+def _int32(value: Any) -> Tensor:
+    if isinstance(value, Tensor):
+        return value
+    return convert_to_tensor(value, _dtypes.int32)
+
+
+def _dims(shape: TensorShape) -> tuple | None:
+    return None if shape.rank is None else tuple(shape.as_list())
+
+
+# --- the graph kernels: a flow value is a 0-d object array holding a _Elements ---------------------
+class _Elements:
+    """A TensorArray's elements while a graph runs (what its flow value holds)."""
+
+    __slots__ = ("items", "np_dtype", "element_shape", "dynamic_size", "clear_after_read", "read_once")
+
+    def __init__(self, size: int, np_dtype: Any, element_shape: tuple | None, dynamic_size: bool,
+                 clear_after_read: bool) -> None:
+        self.items: list = [None] * size
+        self.np_dtype = np_dtype
+        self.element_shape = element_shape
+        self.dynamic_size = dynamic_size
+        self.clear_after_read = clear_after_read
+        self.read_once: set = set()
+
+
+_OBJECT = np.dtype(object)
+
+
+def _flow(xp: Any, elements: _Elements) -> Any:
+    out = np.empty((), _OBJECT)
+    out[()] = elements
+    return out
+
+
+def _elements(flow: Any) -> _Elements:
+    return flow[()] if isinstance(flow, np.ndarray) else flow
+
+
+def _np_dtype(dtype: _dtypes.DType) -> Any:
+    return dtype._np if dtype._np is not None else _OBJECT
+
+
+def _create(xp: Any, size: Any, dtype: Any, element_shape: Any, dynamic_size: bool, clear_after_read: bool,
+            infer_shape: bool) -> Any:
+    return _flow(xp, _Elements(int(size), _np_dtype(dtype), element_shape, dynamic_size, clear_after_read))
+
+
+def _zeros(xp: Any, e: _Elements) -> Any:
+    shape = e.element_shape if e.element_shape is not None and None not in e.element_shape else ()
+    return xp.zeros(shape, e.np_dtype)
+
+
+def _get(xp: Any, e: _Elements, index: int) -> Any:
+    if index < 0:
+        raise errors.OutOfRangeError(None, None, f"Reading from negative indices (index {index}) is not allowed.")
+    if index >= len(e.items):
+        raise errors.OutOfRangeError(None, None, f"Tried to read from index {index} but array size is: {len(e.items)} ")
+    value = e.items[index]
+    if value is None:
+        if index in e.read_once:
+            raise errors.InvalidArgumentError(
+                None, None, f"Could not read index {index} twice because it was cleared after a previous "
+                "read (perhaps try setting clear_after_read = false?)")
+        value = _zeros(xp, e)
+    return value
+
+
+def _read(xp: Any, flow: Any, index: Any, dtype: Any = None, element_shape: Any = None) -> Any:
+    e = _elements(flow)
+    index = int(index)
+    value = _get(xp, e, index)
+    if e.clear_after_read:
+        e.items[index] = None
+        e.read_once.add(index)
+    return value
+
+
+def _put(e: _Elements, index: int, value: Any) -> None:
+    if index < 0:
+        raise errors.OutOfRangeError(None, None, f"Writing to negative indices (index {index}) is not allowed.")
+    if index >= len(e.items):
+        if not e.dynamic_size:
+            raise errors.OutOfRangeError(
+                None, None, f"Tried to write to index {index} but array is not resizeable and size is: "
+                f"{len(e.items)} ")
+        e.items.extend([None] * (index - len(e.items) + 1))
+    e.items[index] = value
+
+
+def _write_kernel(xp: Any, flow: Any, index: Any, value: Any) -> Any:
+    _put(_elements(flow), int(index), value)
+    return flow
+
+
+def _stack(xp: Any, flow: Any, dtype: Any = None, element_shape: Any = None) -> Any:
+    e = _elements(flow)
+    if not e.items:
+        dims = e.element_shape if e.element_shape is not None and None not in e.element_shape else ()
+        return xp.zeros((0, *dims), e.np_dtype)
+    return xp.stack([_get(xp, e, i) for i in range(len(e.items))])
+
+
+def _gather(xp: Any, flow: Any, indices: Any, dtype: Any = None, element_shape: Any = None) -> Any:
+    e = _elements(flow)
+    return xp.stack([_get(xp, e, int(i)) for i in np.asarray(indices).reshape(-1)])
+
+
+def _concat_kernel(xp: Any, flow: Any, dtype: Any = None, element_shape: Any = None) -> Any:
+    e = _elements(flow)
+    parts = [_get(xp, e, i) for i in range(len(e.items))]
+    for i, p in enumerate(parts):
+        if p.ndim == 0:
+            raise errors.InvalidArgumentError(
+                None, None, f"Concat saw a scalar shape at index {i} but requires at least vectors.")
+    return xp.concatenate(parts, 0) if parts else xp.zeros((0,), e.np_dtype)
+
+
+def _unstack_kernel(xp: Any, flow: Any, value: Any) -> Any:
+    e = _elements(flow)
+    n = value.shape[0]
+    if n > len(e.items) and not e.dynamic_size:
+        raise ValueError(f"Cannot unstack {n} tensors into a TensorArray of static size {len(e.items)} ")
+    e.items[:] = [value[i] for i in range(n)]
+    return flow
+
+
+def _scatter_kernel(xp: Any, flow: Any, indices: Any, value: Any) -> Any:
+    e = _elements(flow)
+    for k, i in enumerate(np.asarray(indices).reshape(-1)):
+        _put(e, int(i), value[k])
+    return flow
+
+
+def _split_kernel(xp: Any, flow: Any, value: Any, lengths: Any) -> Any:
+    e = _elements(flow)
+    sizes = [int(n) for n in np.asarray(lengths).reshape(-1)]
+    if sum(sizes) != value.shape[0]:
+        raise errors.InvalidArgumentError(
+            None, None, f"Expected sum of lengths to be equal to values.shape[0], but sum of lengths is "
+            f"{sum(sizes)} and value's shape is: {list(value.shape)} ")
+    if not e.dynamic_size and len(sizes) != len(e.items):
+        raise errors.InvalidArgumentError(
+            None, None, f"TensorArray's size is not equal to the size of lengths ({len(e.items)} vs. "
+            f"{len(sizes)}), and the TensorArray is not marked as dynamically resizeable.")
+    bounds = np.cumsum([0] + sizes)
+    e.items[:] = [value[bounds[i]:bounds[i + 1]] for i in range(len(sizes))]
+    return flow
+
+
+def _size_kernel(xp: Any, flow: Any) -> Any:
+    return xp.asarray(len(_elements(flow).items), np.int32)
+
+
+def _flow_shape(inputs: Any, attrs: dict) -> list:
+    return [(_OBJECT, ())]
+
+
+def _element_shape_fn(prefix: tuple) -> Callable:
+    def rule(inputs: Any, attrs: dict) -> list:
+        dims = attrs.get("element_shape")
+        dtype = _np_dtype(attrs["dtype"])
+        if prefix == ("concat",):
+            return [(dtype, None if dims is None else (None, *dims[1:]))]
+        return [(dtype, None if dims is None else (*prefix, *dims))]
+    return rule
+
+
+def _gather_shape(inputs: Any, attrs: dict) -> list:
+    dims = attrs.get("element_shape")
+    dtype = _np_dtype(attrs["dtype"])
+    indices = inputs[1]._array.shape
+    n = indices[0] if indices else None
+    return [(dtype, None if dims is None else (n, *dims))]
+
+
+# Stateful: their kernels update the flow's elements in place, so they must never run at trace
+# time (shape inference) or be folded.
+TENSOR_ARRAY = Op("TensorArrayV3", _create, shape_fn=_flow_shape, stateful=True)
+TA_WRITE = Op("TensorArrayWriteV3", _write_kernel, shape_fn=_flow_shape, stateful=True)
+TA_READ = Op("TensorArrayReadV3", _read, shape_fn=_element_shape_fn(()), stateful=True)
+TA_STACK = Op("TensorArrayStackV3", _stack, shape_fn=_element_shape_fn((None,)), stateful=True)
+TA_GATHER = Op("TensorArrayGatherV3", _gather, shape_fn=_gather_shape, stateful=True)
+TA_CONCAT = Op("TensorArrayConcatV3", _concat_kernel, shape_fn=_element_shape_fn(("concat",)), stateful=True)
+TA_UNSTACK = Op("TensorArrayUnstackV3", _unstack_kernel, shape_fn=_flow_shape, stateful=True)
+TA_SCATTER = Op("TensorArrayScatterV3", _scatter_kernel, shape_fn=_flow_shape, stateful=True)
+TA_SPLIT = Op("TensorArraySplitV3", _split_kernel, shape_fn=_flow_shape, stateful=True)
+TA_SIZE = Op("TensorArraySizeV3", _size_kernel, shape_fn=lambda inputs, attrs: [(np.dtype(np.int32), ())],
+             stateful=True)
 
 
 def _convert(value: Any, dtype: _dtypes.DType) -> Tensor:

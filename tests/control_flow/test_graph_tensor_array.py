@@ -1,0 +1,106 @@
+"""tf.TensorArray and map_fn/scan/fold inside tf.function: a flow value threaded through While."""
+import numpy as np
+import pytest
+
+import eagerflow as tf
+
+
+def test_tensor_array_written_in_tensor_loop():
+    @tf.function
+    def f(n):
+        ta = tf.TensorArray(tf.float32, size=n)
+        for i in tf.range(n):
+            ta = ta.write(i, tf.cast(i, tf.float32) * 2.0)
+        return ta.stack()
+    np.testing.assert_array_equal(f(tf.constant(4)).numpy(), [0.0, 2.0, 4.0, 6.0])
+    np.testing.assert_array_equal(f(tf.constant(2)).numpy(), [0.0, 2.0])
+
+
+def test_dynamic_size_tensor_array_in_while_loop():
+    @tf.function
+    def f(n):
+        ta = tf.TensorArray(tf.int32, size=0, dynamic_size=True, clear_after_read=False)
+        i = tf.constant(0)
+        while i < n:
+            ta = ta.write(i, tf.stack([i, i * i]))
+            i += 1
+        return ta.stack(), ta.size(), ta.gather([0, 2]), ta.concat()
+    stacked, size, gathered, concatenated = f(tf.constant(3))
+    np.testing.assert_array_equal(stacked.numpy(), [[0, 0], [1, 1], [2, 4]])
+    assert int(size) == 3
+    np.testing.assert_array_equal(gathered.numpy(), [[0, 0], [2, 4]])
+    np.testing.assert_array_equal(concatenated.numpy(), [0, 0, 1, 1, 2, 4])
+
+
+def test_tensor_array_element_shape_is_static_in_graph():
+    @tf.function
+    def f(x):
+        ta = tf.TensorArray(tf.float32, size=3).unstack(x)
+        assert ta.element_shape == tf.TensorShape([2])
+        return ta.read(2)
+    np.testing.assert_array_equal(f(tf.constant([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).numpy(), [5.0, 6.0])
+
+
+def test_tensor_array_as_while_loop_variable():
+    @tf.function
+    def f(x):
+        n = tf.shape(x)[0]
+        body = lambda i, ta: (i + 1, ta.write(i, tf.gather(x, i) * 10.0))
+        _, ta = tf.while_loop(lambda i, ta: i < n, body, [0, tf.TensorArray(tf.float32, size=n)])
+        return ta.stack()
+    np.testing.assert_array_equal(f(tf.constant([1.0, 2.0, 3.0])).numpy(), [10.0, 20.0, 30.0])
+
+
+def test_tensor_array_write_out_of_range_raises_at_run_time():
+    f = tf.function(lambda n: tf.TensorArray(tf.float32, size=n).write(5, 1.0).stack())
+    with pytest.raises(tf.errors.OutOfRangeError, match="Tried to write to index 5 but array is not resizeable and size is: 2"):
+        f(tf.constant(2))
+
+
+def test_tensor_array_write_wrong_dtype_raises_while_tracing():
+    f = tf.function(lambda n: tf.TensorArray(tf.float32, size=n).write(0, tf.constant(1)).stack())
+    with pytest.raises(tf.errors.InvalidArgumentError, match="TensorArray dtype is float32 but Op is trying to write dtype int32"):
+        f(tf.constant(2))
+
+
+def test_map_fn_with_unknown_length_is_one_while():
+    f = tf.function(lambda x: tf.map_fn(lambda v: v * 2.0, x), input_signature=[tf.TensorSpec([None], tf.float32)])
+    types = [op.type for op in f.get_concrete_function().graph.get_operations()]
+    assert types.count("While") == 1
+    np.testing.assert_array_equal(f(tf.constant([1.0, 2.0, 3.0])).numpy(), [2.0, 4.0, 6.0])
+
+
+def test_map_fn_with_output_signature_in_graph():
+    x = tf.constant(np.arange(40, dtype=np.float32))
+    f = tf.function(lambda x: tf.map_fn(lambda v: (v, tf.cast(v, tf.int32)), x, fn_output_signature=(tf.float32, tf.int32)))
+    a, b = f(x)
+    assert b.dtype == tf.int32
+    np.testing.assert_array_equal(b.numpy(), np.arange(40))
+
+
+def test_scan_and_folds_in_graph_loops():
+    values = np.arange(40, dtype=np.float32)
+    x = tf.constant(values)
+    np.testing.assert_array_equal(tf.function(lambda x: tf.scan(lambda a, v: a + v, x))(x).numpy(), np.cumsum(values))
+    np.testing.assert_array_equal(tf.function(lambda x: tf.scan(lambda a, v: a + v, x, reverse=True))(x).numpy(),
+                                  np.cumsum(values[::-1])[::-1])
+    np.testing.assert_array_equal(tf.function(lambda x: tf.scan(lambda a, v: a + v, x, initializer=100.0))(x).numpy(),
+                                  100.0 + np.cumsum(values))
+    assert float(tf.function(lambda x: tf.foldl(lambda a, v: a - v, x))(x)) == -values[1:].sum()
+    assert float(tf.function(lambda x: tf.foldr(lambda a, v: a - v, x, initializer=0.0))(x)) == -values.sum()
+
+
+def test_vectorized_map_in_graph_loop():
+    x = tf.constant(np.arange(40, dtype=np.float32))
+    np.testing.assert_array_equal(tf.function(lambda x: tf.vectorized_map(lambda v: v * 3, x))(x).numpy(),
+                                  np.arange(40) * 3)
+
+
+def test_short_map_fn_in_graph_is_differentiable():
+    @tf.function
+    def grad(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.map_fn(lambda v: v * v, x))
+        return tape.gradient(y, x)
+    np.testing.assert_array_equal(grad(tf.constant([1.0, 2.0, 3.0])).numpy(), [2.0, 4.0, 6.0])
