@@ -50,6 +50,7 @@ from eagerflow._src.autodiff.custom_gradient import custom_gradient, stop_gradie
 from eagerflow._src.ops.check_ops import (
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )
+from eagerflow._src import dlpack as _dlpack  # noqa: F401 - gives tensors __dlpack__
 from eagerflow._src.module import Module
 from eagerflow._src.ops.control_flow_ops import case, cond, switch_case, while_loop
 from eagerflow._src.ops.functional_ops import foldl, foldr, map_fn, scan, vectorized_map
@@ -71,6 +72,7 @@ if _typing.TYPE_CHECKING:
 # Each is a module at its TF path (`eagerflow/<name>.py` or a package), so `import
 # eagerflow.distribute` and `tf.distribute` are one object whatever was imported first.
 _LAZY_NAMESPACES = frozenset({
+    "experimental", "sysconfig", "test", "types",
     "autograph",
     "data", "distribute", "io", "random", "train",
     "ragged", "sparse",

@@ -1,0 +1,1 @@
+"""tf.experimental.numpy over eagerflow ops (the public namespace re-exports these)."""

@@ -1,0 +1,1 @@
+"""The abstract types of `tf.types` (implemented by tensors, functions, distributed values)."""

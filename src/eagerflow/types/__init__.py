@@ -1,0 +1,2 @@
+"""`tf.types`: re-exports only."""
+from eagerflow.types import experimental
