@@ -180,3 +180,37 @@ def test_gradient_of_while_loop_wrt_initial_value():
         tape.watch(x)
         y = f(x)
     np.testing.assert_allclose(float(tape.gradient(y, x)), 8 * 1.1 ** 7, rtol=1e-5)
+
+
+def test_gradient_reaches_variables_read_in_branches_and_loops():
+    w = tf.Variable(2.0)
+
+    @tf.function
+    def grad(x, p):
+        with tf.GradientTape() as tape:
+            y = tf.cond(p, lambda: x * w * w, lambda: x + w)
+            _, z = tf.while_loop(lambda i, z: i < 3, lambda i, z: (i + 1, z * w), [0, y])
+        return tape.gradient(z, w)
+    assert float(grad(tf.constant(1.0), tf.constant(True))) == 80.0  # d(x w^5)/dw
+    assert float(grad(tf.constant(1.0), tf.constant(False))) == 44.0  # d((x + w) w^3)/dw
+
+
+def test_gradient_reaches_variable_through_function_call():
+    w = tf.Variable(2.0)
+    f = tf.function(lambda x: tf.while_loop(lambda i, z: i < 3, lambda i, z: (i + 1, z * w), [0, x])[1])
+    with tf.GradientTape() as tape:
+        y = f(tf.constant(1.0))
+    assert float(tape.gradient(y, w)) == 12.0
+
+
+def test_variable_updated_in_loop_body_is_seen_by_later_reads():
+    v = tf.Variable(0.0)
+
+    @tf.function
+    def f(n):
+        def body(i):
+            v.assign_add(1.0)
+            return i + 1
+        tf.while_loop(lambda i: i < n, body, [0])
+        return v.read_value()
+    assert float(f(tf.constant(3))) == 3.0 and float(v.numpy()) == 3.0

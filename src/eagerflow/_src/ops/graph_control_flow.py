@@ -105,6 +105,48 @@ def _single(outs: tuple) -> Any:
     return outs[0] if len(outs) == 1 else list(outs)
 
 
+def inline_variable_reads(graph: Any) -> None:
+    """Reads of trainable float variables that `graph` (a branch or loop body) never updates
+    become captured inputs: the variable is read once outside, before the node, so tapes see
+    that read and gradients through the node reach the variable. Variables it updates stay
+    captured by reference (their reads must see the updates)."""
+    from eagerflow._src.ops.array_ops import IDENTITY
+    from eagerflow._src.ops.state_ops import READ
+
+    variables = getattr(graph, "variable_captures", None)
+    if not variables:
+        return
+    reads: dict[int, list] = {}
+    updated: set = set()
+    nested_effects = False
+    for node in graph.get_operations():
+        op = node.op
+        if op is None:
+            continue
+        if op.resource:
+            key = id(node._inputs[0])
+            if op is READ:
+                reads.setdefault(key, []).append(node)
+            else:
+                updated.add(key)
+        elif op.stateful and op.name in ("If", "While"):
+            nested_effects = True
+    if nested_effects:
+        return
+    outer = graph.outer_graph
+    for key, nodes in reads.items():
+        variable = variables.get(key)
+        if variable is None or key in updated or not getattr(variable, "trainable", False) \
+                or not variable.dtype.is_floating:
+            continue
+        with outer.as_default():
+            value = execute(READ, [variable], {})
+        placeholder = graph.capture(value)
+        for node in nodes:
+            node.op, node.type, node._inputs = IDENTITY, "Identity", [placeholder]
+        del variables[key]
+
+
 # --- If -----------------------------------------------------------------------------------------
 def _if_forward(xp: Any, pred: Any, *arrays: Any, then_branch: Any, else_branch: Any, n_then: int,
                 **_: Any) -> Any:
@@ -198,6 +240,8 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
 
     true_graph = trace(lambda: flows(_tensorize_structure(true_fn())), (), {}, "cond_true")
     false_graph = trace(lambda: flows(_tensorize_structure(false_fn())), (), {}, "cond_false")
+    inline_variable_reads(true_graph)
+    inline_variable_reads(false_graph)
     t_out, f_out = true_graph.structured_outputs, false_graph.structured_outputs
     if reconcile is not None:
         with true_graph.as_default():
@@ -517,6 +561,8 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
 
     cond_graph = trace(cond_fn, spec_args(), {}, "while_cond")
     body_graph = trace(body_fn, spec_args(), {}, "while_body")
+    inline_variable_reads(cond_graph)
+    inline_variable_reads(body_graph)
     body_outputs = list(body_graph.structured_outputs)
     outputs = []
     for k, (x, o) in enumerate(zip(flat, body_outputs)):
