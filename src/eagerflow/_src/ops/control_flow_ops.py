@@ -269,7 +269,7 @@ def switch_case(branch_index: Any, branch_fns: Any, default: Callable | None = N
     if not isinstance(branch_index, Tensor):
         raise TypeError(f"'branch_index' must be a Tensor, got {type(branch_index)}")
     if not branch_index.dtype.is_integer:
-        raise TypeError(f"'branch_index' must be an integer Tensor, got {branch_index.dtype!r}")
+        raise TypeError(f"'branch_index' must be an integer Tensor, got {branch_index.dtype}")
     fns = _indexed_branches(branch_fns)
     if default is None:
         default = fns[-1]

@@ -572,8 +572,8 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
         o_dtype, o_shape = _spec_of(o)
         if o_dtype != dtype:
             name_ = _var_name(x, k)
-            raise TypeError(f"Loop var {name_} enters the loop with type {_dtypes.from_numpy(dtype)!r} but has "
-                            f"type {_dtypes.from_numpy(o_dtype)!r} after 1 iteration. {name_} type should "
+            raise TypeError(f"Loop var {name_} enters the loop with type {_dtypes.from_numpy(dtype)} but has "
+                            f"type {_dtypes.from_numpy(o_dtype)} after 1 iteration. {name_} type should "
                             "remain constant.")
         if not _fits(o_shape, shape):
             raise ValueError(
