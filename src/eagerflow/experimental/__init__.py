@@ -7,4 +7,7 @@ from eagerflow._src.framework.dtypes import (
     float4_e2m1fn, float8_e4m3b11fnuz, float8_e4m3fn, float8_e4m3fnuz, float8_e5m2,
     float8_e5m2fnuz, int2, int4, uint2, uint4,
 )
+from eagerflow._src.eager_async import (
+    async_clear_error, async_scope, enable_strict_mode, function_executor_type,
+)
 from eagerflow.experimental import dlpack, numpy
