@@ -129,3 +129,64 @@ def _case(code, reason=None):
 @pytest.mark.parametrize("code", [_case(c) for c in RAGGED + GRADIENTS + SPARSE_CLASS])
 def test_matches_tensorflow(code):
     assert run(ef, code) == run(tf_real, code)
+
+
+_ST = "st = tf.SparseTensor([[0, 1], [1, 0], [1, 2]], [-1., -2., 3.], [3, 3]); "
+_AB = ("a = tf.SparseTensor([[0, 1], [1, 0]], [1., -5.], [2, 2]); "
+       "b = tf.SparseTensor([[0, 1], [1, 1]], [3., -2.], [2, 2]); ")
+SPARSE_OPS = [
+    _ST + "print(tf.sparse.to_dense(st)); print(tf.sparse.to_dense(st, default_value=7.))",
+    "print(tf.sparse.to_dense(tf.SparseTensor([[0, 5]], [1.], [2, 3])))",
+    "print(tf.sparse.to_dense(tf.SparseTensor([[1, 0], [0, 0]], [1., 2.], [2, 3])))",
+    "print(tf.sparse.to_dense(tf.SparseTensor([[1, 0], [1, 0]], [1., 2.], [2, 3])))",
+    "print(tf.sparse.to_dense(tf.SparseTensor([[1, 0], [0, 0]], [1., 2.], [2, 3]), validate_indices=False))",
+    "print(tf.sparse.to_dense(tf.SparseTensor([[1], [3]], [b'a', b'b'], [4])))",
+    "print(tf.sparse.from_dense([[0, 2], [3, 0]])); print(tf.sparse.from_dense([b'', b'x']))",
+    _AB + "print(tf.sparse.add(a, b)); print(tf.sparse.add(a, tf.ones([2, 2])))",
+    _AB + "print(tf.sparse.add(a, b, threshold=2.))",
+    _AB + "print(tf.sparse.maximum(a, b)); print(tf.sparse.minimum(a, b))",
+    "print(tf.sparse.reorder(tf.SparseTensor([[1, 0], [0, 2], [0, 1]], [1, 2, 3], [2, 3])))",
+    _ST + "print(tf.sparse.reshape(st, [9])); print(tf.sparse.reshape(st, [-1, 1]))",
+    _ST + "print(tf.sparse.reshape(st, [2, 2]))",
+    _ST + "print(tf.sparse.slice(st, [1, 0], [2, 2]))",
+    _AB + "print(tf.sparse.concat(1, [a, b])); print(tf.sparse.concat(0, [a, b]))",
+    _AB + "try:\n    tf.concat([a, b], 1)\nexcept ValueError as e:\n    print('ValueError')",
+    _ST + "print(tf.sparse.retain(st, [True, False, True]))",
+    "print(tf.sparse.fill_empty_rows(tf.SparseTensor([[1, 0]], [5], [3, 2]), 0))",
+    _ST + "print(tf.sparse.sparse_dense_matmul(st, tf.ones([3, 2])))",
+    _ST + "print(tf.sparse.sparse_dense_matmul(st, tf.ones([3, 2]), adjoint_a=True))",
+    _ST + "print(tf.sparse.reduce_sum(st), tf.sparse.reduce_sum(st, axis=1), tf.sparse.reduce_sum(st, axis=0))",
+    _ST + "print(tf.sparse.reduce_sum(st, axis=1, keepdims=True))",
+    _ST + "print(tf.sparse.reduce_sum(st, axis=1, output_is_sparse=True))",
+    _ST + "print(tf.sparse.reduce_max(st, axis=1), tf.sparse.reduce_max(st, axis=0), tf.sparse.reduce_max(st))",
+    _ST + "print(tf.sparse.reduce_max(st, axis=1, output_is_sparse=True))",
+    _ST + "print(tf.sparse.transpose(st)); print(tf.sparse.expand_dims(st, 0)); print(tf.sparse.expand_dims(st, -1))",
+    _AB + "print(tf.sparse.reset_shape(a)); print(tf.sparse.reset_shape(a, [3, 4]))",
+    "print(tf.sparse.to_indicator(tf.SparseTensor([[0, 0], [1, 1]], [1, 2], [2, 2]), 4))",
+    "print(tf.sparse.split(sp_input=tf.SparseTensor([[0, 4], [0, 1]], [1, 2], [1, 5]), num_split=2, axis=1))",
+    _ST + "print(tf.sparse.softmax(st))",
+    "print(tf.sparse.eye(2)); print(tf.sparse.eye(2, 3, dtype=tf.int32))",
+    _ST + "print(tf.sparse.map_values(tf.math.abs, st))",
+    _ST + "print(st * 2., st * tf.ones([3, 3]) * 3., tf.abs(st), st / 2., tf.math.square(st))",
+    "print(tf.sparse.segment_sum(tf.constant([[1., 2], [3, 4], [5, 6]]), [0, 2], [0, 1]))",
+    "print(tf.sparse.segment_mean(tf.constant([[1., 2], [3, 4], [5, 6]]), [0, 1, 2], [0, 0, 1]))",
+]
+
+SPARSE_GRADIENTS = [
+    """v = tf.Variable([1., 2., 3.])
+st = tf.SparseTensor([[0, 1], [1, 0], [1, 2]], [1., 1., 1.], [3, 3])
+with tf.GradientTape() as g:
+    s = st.with_values(v * v)
+    y = tf.reduce_sum(tf.sparse.to_dense(s)) + tf.reduce_sum(tf.sparse.sparse_dense_matmul(s, tf.ones([3, 2])))
+print(g.gradient(y, v))""",
+    """v = tf.Variable([1., 5., 3.])
+st = tf.SparseTensor([[0, 1], [1, 0], [1, 2]], [1., 1., 1.], [3, 3])
+with tf.GradientTape() as g:
+    y = tf.reduce_sum(tf.sparse.reduce_sum(st.with_values(v), axis=1))
+print(g.gradient(y, v))""",
+]
+
+
+@pytest.mark.parametrize("code", [_case(c) for c in SPARSE_OPS + SPARSE_GRADIENTS])
+def test_sparse_matches_tensorflow(code):
+    assert run(ef, code) == run(tf_real, code)
