@@ -94,7 +94,7 @@ def test_while_loop_iterations_follow_runtime_input():
 
 def test_while_loop_body_changing_dtype_raises():
     f = tf.function(lambda x: tf.while_loop(lambda i: i < 3.0, lambda i: tf.cast(i, tf.float64) + 1, [x]))
-    with pytest.raises(TypeError, match="enters the loop with type tf.float32 but has type tf.float64"):
+    with pytest.raises(TypeError, match="enters the loop with type <dtype: 'float32'> but has type <dtype: 'float64'>"):
         f(tf.constant(0.0))
 
 
