@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from eagerflow._src.distribute import context
 from eagerflow._src.distribute.values import regroup, select_replica
+from eagerflow._src.framework import context as framework_context
 from eagerflow._src.framework.scopes import device as device_scope
 from eagerflow._src.variables import variable_creator_scope
 
@@ -32,8 +33,10 @@ class _ReplicaThread(threading.Thread):
         self.done = False
         self.merge_request: tuple | None = None  # (merge_fn, args, kwargs) while waiting
         self.merge_result: Any = None
+        self.graph = framework_context.thread.graph  # strategy.run inside a tf.function trace
 
     def run(self) -> None:
+        framework_context.thread.graph = self.graph
         c = self.coordinator
         extended = c.strategy.extended
         replica = extended._replica_context(self.index)

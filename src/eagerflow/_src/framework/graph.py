@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import threading
 from typing import Any, Iterator
 
 from eagerflow._src.framework import context, errors
@@ -91,10 +92,12 @@ class Graph:
         self._consts: dict[int, tuple] = {}  # id(eager tensor) -> (tensor, its Const output)
         self.variable_captures: dict[int, Any] = {}  # id -> variable, in first-use order
         self.outer_graph: Any = _thread.graph
+        self.outer_device_name: str | None = _thread.device_name
         self._id = next(_ids)
         self.name = "Graph"
         self._control_stack: list = []
         self.seed = None
+        self._lock = threading.Lock()
 
     # --- building ------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -131,12 +134,16 @@ class Graph:
 
     def _new_operation(self, op: Any, type_name: str, name: str, inputs: list, attrs: dict,
                        placed: Any, outputs: list) -> Operation:
-        node = Operation(self, op, type_name, self.unique_name(name), inputs, attrs, placed,
-                         _thread.device_name)
-        node.outputs = [SymbolicTensor(node, i, dtype, shape) for i, (dtype, shape) in enumerate(outputs)]
-        for deps in self._control_stack:
-            node.control_inputs.extend(deps)
-        self._operations.append(node)
+        with self._lock:  # replica threads of a strategy may build one graph together
+            # The scope is kept when opened inside the graph; the caller's (open when building
+            # began) is left out, so an inlined call takes its own caller's device, as TF's.
+            scope = _thread.device_name
+            node = Operation(self, op, type_name, self.unique_name(name), inputs, attrs, placed,
+                             scope if scope != self.outer_device_name else None)
+            node.outputs = [SymbolicTensor(node, i, dtype, shape) for i, (dtype, shape) in enumerate(outputs)]
+            for deps in self._control_stack:
+                node.control_inputs.extend(deps)
+            self._operations.append(node)
         return node
 
     def placeholder(self, dtype: Any, shape: tuple | None, name: str = "Placeholder") -> SymbolicTensor:

@@ -10,6 +10,11 @@ def _is_namedtuple(x: Any) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
+def _is_distributed_values(x: Any) -> bool:
+    """PerReplica/Mirrored values (not distributed variables): structures of their components."""
+    return type(x).__module__ == "eagerflow._src.distribute.values" and hasattr(x, "_values")
+
+
 def flatten(structure: Any) -> list:
     out: list = []
     _flatten_into(structure, out)
@@ -26,6 +31,9 @@ def _flatten_into(x: Any, out: list) -> None:
             _flatten_into(x[key], out)
     elif isinstance(x, (list, tuple)):
         for item in x:
+            _flatten_into(item, out)
+    elif _is_distributed_values(x):
+        for item in x._values:
             _flatten_into(item, out)
     else:
         out.append(x)
@@ -51,6 +59,8 @@ def pack(structure: Any, flat: Iterator) -> Any:
         return t(*(pack(item, flat) for item in structure))
     if isinstance(structure, (list, tuple)):
         return t(pack(item, flat) for item in structure)
+    if _is_distributed_values(structure):
+        return t([pack(item, flat) for item in structure._values])
     return next(flat)
 
 

@@ -40,6 +40,7 @@ class ConcreteFunction:
         self._arg_kinds = arg_kinds or []
         self._plan: Any = None
         self._live: Any = None
+        self._single = type(graph.structured_outputs) is SymbolicTensor
         self._number = next(_function_ids)
         self._n_args = len(graph.inputs) - len(graph.captures)
         self._literals = literals or {}
@@ -155,6 +156,20 @@ class ConcreteFunction:
             elif is_variable(traced):
                 variables.append(value)
         return self._call_flat(tensors, variables)
+
+    def _call_eager_tensors(self, args: tuple) -> Any:
+        """The call of `tf.function`'s fast path: `args` are exactly the eager tensors of the
+        inputs (no captures, no variable parameters); the plan's entry converts and wraps."""
+        if _flags.special or _flags.taping or self.graph.captures:
+            return self._call_flat(args, ())
+        plan = self._plan or self._compiled()
+        try:
+            flat = plan.entry(*args)
+        except _KERNEL_FAILURES as e:
+            raise self._runtime_error(e, plan) from None
+        if self._single:
+            return flat[0]
+        return self._pack(flat)
 
     def _call_flat(self, tensors: list, variables: list) -> Any:
         """Runs on flat input tensors (and variable parameters); returns the packed outputs."""

@@ -18,6 +18,7 @@ from eagerflow._src.framework import context
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.graph import Graph, Operation, init_scope
+from eagerflow._src.framework.scopes import device as device_scope
 from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.function import _structure
@@ -305,7 +306,10 @@ def trace(python_function: Callable, args: tuple, kwargs: dict, name: str,
             if t is None:
                 packed.append(leaf)
             else:
-                t = execute(_identity_op(), (t,))  # TF returns an Identity of each output
+                # TF returns an Identity of each output, on its producer's device.
+                scope = t._op.scope
+                with device_scope(scope) if scope else contextlib.nullcontext():
+                    t = execute(_identity_op(), (t,))
                 outputs.append(t)
                 packed.append(t)
     graph.outputs = outputs

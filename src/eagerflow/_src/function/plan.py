@@ -18,15 +18,17 @@ from __future__ import annotations
 from typing import Any
 
 from eagerflow._src.framework import transfers
+from eagerflow._src.framework.tensor import EagerTensor
 
 
 class Plan:
     """A compiled graph: `plan.run(*arrays, *variables) -> tuple of output arrays`."""
 
-    __slots__ = ("run", "source", "_lines", "output_devices")
+    __slots__ = ("run", "source", "_lines", "output_devices", "entry")
 
-    def __init__(self, run: Any, source: str, lines: dict, output_devices: list) -> None:
+    def __init__(self, run: Any, source: str, lines: dict, output_devices: list, entry: Any) -> None:
         self.run = run
+        self.entry = entry  # entry(*eager tensors, *variables) -> list of eager tensors
         self.source = source
         self._lines = lines
         self.output_devices = output_devices
@@ -137,7 +139,7 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
                 if not name.startswith("c"):
                     reads.append(name)
             args.append(name)
-        kernel = global_name("f", op.forward)
+        kernel = global_name("f", _kernel(op, node))
         xp = global_name("xp", device.xp)
         call_args = [xp] + args
         for key, value in node.attrs.items():
@@ -186,12 +188,44 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
         dead = sorted({r for r in reads if last_use.get(r) == n and r not in keep})
         if dead:
             lines.append(f"    del {', '.join(dead)}")
+    body = lines[1:]
     if len(result_names) == 1:
         lines.append(f"    return ({result_names[0]},)")
     else:
         lines.append(f"    return ({', '.join(result_names)}{',' if result_names else ''})")
+    # `entry`: the same body taking eager tensors (copied to their trace-time device when
+    # elsewhere) and returning eager tensors; the plan's lines come first (error lines map).
+    env["_E"] = EagerTensor
+    entry = [f"def entry({', '.join([f't{i}' for i in range(len(inputs))] + params[len(inputs):])}):"]
+    for i, device in enumerate(input_devices):
+        d = global_name("d", device)
+        entry.append(f"    i{i} = t{i}._array if t{i}._device is {d} else _copy(t{i}._array, t{i}._device, {d})")
+    entry.extend(body)
+    wrapped = [f"_E({r}, {global_name('d', d)})" for r, d in zip(result_names, output_devices)]
+    entry.append(f"    return [{', '.join(wrapped)}]")
     del input_ids
     source = "\n".join(lines) + "\n"
-    code = compile(source, f"<tf.function plan {name}>", "exec")
+    code = compile(source + "\n".join(entry) + "\n", f"<tf.function plan {name}>", "exec")
     exec(code, env)  # noqa: S102 - our own generated code (see the module docstring)
-    return Plan(env["plan"], source, line_nodes, output_devices)
+    return Plan(env["plan"], source, line_nodes, output_devices, env["entry"])
+
+
+def _kernel(op: Any, node: Any) -> Any:
+    """The op's forward; for a parallel-when-large elementwise kernel whose inputs are known to
+    be small, the plain kernel under it (one Python call less per op)."""
+    forward = op.forward
+    plain = getattr(forward, "__wrapped__", None)
+    if plain is None:
+        return forward
+    from eagerflow._src.backends.host_threads import THRESHOLD
+
+    for x in node._inputs:
+        shape = getattr(getattr(x, "_array", None), "shape", None)
+        if shape is None or None in shape:
+            return forward
+        size = 1
+        for d in shape:
+            size *= d
+        if size >= THRESHOLD:
+            return forward
+    return plain

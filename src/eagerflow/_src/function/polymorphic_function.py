@@ -27,6 +27,7 @@ from eagerflow._src.function.concrete_function import ConcreteFunction, _type_te
 from eagerflow._src.function.func_graph import is_spec, is_variable, tensor_spec, trace
 
 _flags = context.flags
+_thread = context.thread
 _log = logging.getLogger("tensorflow")
 _SCALARS = (int, float, bool, str, bytes, type(None))
 
@@ -71,6 +72,8 @@ def _key(x: Any, leaves: _Leaves) -> Any:
         return (t, tuple((k, _key(x[k], leaves)) for k in keys))
     if isinstance(x, tuple) and hasattr(t, "_fields"):
         return (t, tuple(_key(v, leaves) for v in x))
+    if _structure._is_distributed_values(x):
+        return (t, tuple(_key(v, leaves) for v in x._values))
     if is_variable(x):
         leaves.variables.append(x)
         return ("variable", x._array.dtype if x._array is not None else None, x.shape._dims)
@@ -218,7 +221,7 @@ class Function:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if _flags.run_functions_eagerly:
             return self._python_function(*args, **kwargs)
-        if not kwargs and self._input_signature is None:
+        if not kwargs and self._input_signature is None and not _flags.scoped:
             # The common call: tensors only, traced before; keyed by dtype and shape.
             key = []
             for a in args:
@@ -230,7 +233,7 @@ class Function:
             else:
                 concrete = self._fast.get(tuple(key))
                 if concrete is not None:
-                    return concrete._call_flat(args, ())
+                    return concrete._call_eager_tensors(args)
         concrete, leaves = self._concrete_for_call(args, kwargs)
         return concrete._call_flat(leaves.tensors, leaves.variables)
 
@@ -238,13 +241,15 @@ class Function:
         if self._input_signature is not None:
             return self._signature_call(args, kwargs)
         leaves = _Leaves()
-        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None)
+        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
         concrete = self._lookup(key)
         if concrete is None:
             concrete = self._trace_for(args, kwargs, key)
         self._note_call(False)
-        if not kwargs and not leaves.variables and len(leaves.tensors) == len(args) and all(
+        if not kwargs and not leaves.variables and _thread.device_name is None and len(leaves.tensors) == len(args) and all(
                 type(a) is EagerTensor for a in args):
+            if len(self._fast) > 256:  # many shapes through one relaxed trace: keep it bounded
+                self._fast.clear()
             self._fast[tuple(x for a in args for x in (a._array.dtype, a._array.shape))] = concrete
         # Tensors and variables as the concrete function takes them (placeholders' order).
         return concrete, leaves
@@ -342,7 +347,7 @@ class Function:
                 return self._signature_function
             return self._signature_call(args, kwargs)[0]
         leaves = _Leaves()
-        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None)
+        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
         concrete = self._lookup(key)
         if concrete is None:
             concrete = self._trace_for(args, kwargs, key)
