@@ -16,6 +16,10 @@ KIND_NAMES = {BYTES: "string", FLOAT: "float", INT64: "int64"}
 
 
 def _varint(buf: bytes, pos: int, end: int) -> tuple[int, int]:
+    if pos < end:
+        b = buf[pos]
+        if b < 0x80:  # one byte: keys and most lengths and values
+            return b, pos + 1
     result = 0
     shift = 0
     while True:
@@ -50,7 +54,11 @@ def _fields(buf: bytes, pos: int, end: int):
     """Yields (field number, wire type, start, stop) for length-delimited fields; others skipped
     but yielded with start=value position for the scalar decoders."""
     while pos < end:
-        key, pos = _varint(buf, pos, end)
+        key = buf[pos]
+        if key < 0x80:
+            pos += 1
+        else:
+            key, pos = _varint(buf, pos, end)
         number, wire = key >> 3, key & 7
         if wire == 2:
             n, pos = _varint(buf, pos, end)

@@ -144,6 +144,32 @@ def _dense_one(found: tuple | None, key: str, config: Any, index: int, batched: 
     return values.reshape(shape)
 
 
+def _dense_batch(parsed: list[dict], key: str, config: Any, op: str) -> np.ndarray:
+    """A FixedLenFeature over a batch: [B]+shape. The per-config work is done once; an example
+    whose value is not one chunk of the expected size takes `_dense_one` (defaults, errors)."""
+    dt = _dtypes.as_dtype(config.dtype)
+    kind = _kind(dt, op)
+    shape = _shape_list(config.shape)
+    want = int(np.prod(shape)) if shape else 1
+    numeric = kind != example_wire.BYTES
+    rows = []
+    for i, p in enumerate(parsed):
+        found = p.get(key)
+        if found is not None and found[0] == kind and (
+                len(found[1]) == want if not numeric else len(found[1]) == 1 and len(found[1][0]) == want):
+            rows.append(found[1] if not numeric else found[1][0])
+        else:
+            rows.append(_dense_one(found, key, config, i, True, op).reshape(-1))
+    if not rows:
+        return np.zeros([0] + shape, _NP[dt.name])
+    if numeric:
+        return np.stack(rows).reshape([len(rows)] + shape)
+    out = np.empty((len(rows), want), object)
+    for i, r in enumerate(rows):
+        out[i, :] = list(r)
+    return out.reshape([len(rows)] + shape)
+
+
 def _shape_text(shape: list[int]) -> str:
     return "[" + ",".join(str(d) for d in shape) + "]"
 
@@ -209,6 +235,9 @@ def _parse_features(parsed: list[dict], features: dict, batched: bool, op: str) 
         out[key] = _sparse_of(rows, _dtypes.as_dtype(config.dtype).name, batched)
     for key, config in dense:
         dt_name = _dtypes.as_dtype(config.dtype).name
+        if batched and type(config) is FixedLenFeature:
+            out[key] = constant(_dense_batch(parsed, key, config, op))
+            continue
         rows = [_dense_one(p.get(key), key, config, i, batched, op) for i, p in enumerate(parsed)]
         if not batched:
             out[key] = constant(np.array(rows[0]))
