@@ -75,7 +75,7 @@ _LAZY_NAMESPACES = frozenset({
     "experimental", "sysconfig", "test", "types",
     "autograph",
     "data", "distribute", "io", "random", "train",
-    "ragged", "sparse",
+    "ragged", "sparse", "strings",
     "compat",
 })
 
@@ -86,6 +86,7 @@ _LAZY_ATTRIBUTES = {
     "RaggedTensorSpec": "eagerflow._src.ragged.ragged_tensor",
     "SparseTensor": "eagerflow._src.sparse.sparse_tensor",
     "SparseTensorSpec": "eagerflow._src.sparse.sparse_tensor",
+    "as_string": "eagerflow._src.ops.string_ops",
 }
 
 

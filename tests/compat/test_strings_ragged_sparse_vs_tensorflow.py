@@ -190,3 +190,47 @@ print(g.gradient(y, v))""",
 @pytest.mark.parametrize("code", [_case(c) for c in SPARSE_OPS + SPARSE_GRADIENTS])
 def test_sparse_matches_tensorflow(code):
     assert run(ef, code) == run(tf_real, code)
+
+
+STRINGS = [
+    "print(tf.strings.split(['hello world', 'a  b'])); print(tf.strings.split('a b c', maxsplit=1))",
+    "print(tf.strings.split(['a,b,,c'], sep=',')); print(tf.strings.split([['a b'], ['c']]))",
+    "print(tf.strings.split(tf.ragged.constant([['a b'], ['c d', 'e']])))",
+    "print(tf.strings.join(['a', 'b'], separator='-'), tf.strings.join([['a', 'b'], ['c', 'd']]))",
+    "print(tf.strings.join([['a', 'b'], 'c'], separator='+'))",
+    "print(tf.strings.length(['h\\u00e9llo', '']), tf.strings.length(['h\\u00e9llo'], unit='UTF8_CHAR'))",
+    "print(tf.strings.substr(['hello', 'world'], 1, 3), tf.strings.substr('h\\u00e9llo', 1, 2, unit='UTF8_CHAR'))",
+    "print(tf.strings.substr('hello', -3, 2), tf.strings.substr(['hello', 'ab'], [1, 0], [10, 1]))",
+    "print(tf.strings.substr('hello', 7, 2))",
+    "print(tf.strings.regex_replace(['aab', 'b'], 'a+', 'x'), tf.strings.regex_replace('aab', 'a', 'x', replace_global=False))",
+    "print(tf.strings.regex_replace('ab', '(a)(b)', r'\\2\\1'), tf.strings.regex_replace('ab', 'b', r'<\\0>'))",
+    "print(tf.strings.regex_full_match(['abc', 'x'], 'a.*'))",
+    "print(tf.strings.to_number(['1.5', '2']), tf.strings.to_number(['3'], out_type=tf.int64))",
+    "print(tf.strings.to_number(['abc']))",
+    "print(tf.strings.as_string([1.5, 2.]), tf.strings.as_string([3.14159], precision=2))",
+    "print(tf.strings.as_string([1, 22], width=4, fill='0'), tf.strings.as_string([1234.5], scientific=True))",
+    "print(tf.strings.as_string([0.1], shortest=True), tf.strings.as_string([True, False]), tf.as_string(5))",
+    "print(tf.strings.as_string([1, 2], width=3))",
+    "print(tf.strings.format('x={} y={}', [tf.constant([1, 2]), tf.constant(3.5)]))",
+    "print(tf.strings.format('{}', tf.range(10))); print(tf.strings.format('{}', tf.constant([[1, 2], [3, 4]])))",
+    "print(tf.strings.lower('AbC'), tf.strings.upper(['ab\\u00e9']), tf.strings.strip(['  a b \\n']))",
+    "print(tf.strings.upper(['ab\\u00e9'], encoding='utf-8'))",
+    "print(tf.strings.bytes_split(['abc', 'd']), tf.strings.bytes_split('h\\u00e9'))",
+    "print(tf.strings.reduce_join([['a', 'b'], ['c', 'd']], axis=1, separator='-'), tf.strings.reduce_join(['a', 'b']))",
+    "print(tf.strings.reduce_join([['a', 'b'], ['c', 'd']], axis=0, keepdims=True))",
+    "print(tf.strings.reduce_join(tf.ragged.constant([['a', 'b'], ['c']]), axis=-1))",
+    "print(tf.strings.unicode_decode(['h\\u00e9', 'x'], 'UTF-8'), tf.strings.unicode_encode([[104, 233]], 'UTF-8'))",
+    "print(tf.strings.unicode_encode(tf.ragged.constant([[104, 233], [120]]), 'UTF-8'))",
+    "print(tf.strings.unicode_split(['h\\u00e9'], 'UTF-8'), tf.strings.unicode_transcode(['h\\u00e9'], 'UTF-8', 'UTF-16-BE'))",
+    "print(tf.strings.unicode_decode(b'\\xff', 'UTF-8'))",
+    "print(tf.strings.ngrams(['a', 'b', 'c'], 2), tf.strings.ngrams(tf.ragged.constant([['a', 'b', 'c'], ['d']]), 2))",
+    "print(tf.strings.ngrams(['a', 'b'], 2, pad_values=('<', '>'), padding_width=1))",
+    "print(tf.strings.ngrams(['a', 'b', 'c'], [1, 3], separator='_'))",
+    "print(tf.constant('a') + tf.constant('b'), tf.constant(['a', 'b']) + 'c')",
+    "print(tf.strings.length(tf.ragged.constant([['ab'], ['c', '']])))",
+]
+
+
+@pytest.mark.parametrize("code", [_case(c) for c in STRINGS])
+def test_strings_match_tensorflow(code):
+    assert run(ef, code) == run(tf_real, code)
