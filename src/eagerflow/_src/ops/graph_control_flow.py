@@ -388,6 +388,10 @@ def _statements(graph: Any, outputs: list, names: dict, prefix: str, env: dict, 
         if op.name == "Identity":
             names[id(node.outputs[0])] = names[id(node._inputs[0])]
             continue
+        if op.name == "If" and not op.stateful:
+            lines.extend(_inline_if(node, names, f"{prefix}{count}_", env, device))
+            count += 1
+            continue
         args = []
         for k, x in enumerate(node._inputs):
             if op.resource and k == 0:
@@ -434,6 +438,29 @@ def _small_kernel(forward: Callable, node: Any) -> Callable:
     if "kernel" not in names:
         return forward
     return forward.__closure__[names.index("kernel")].cell_contents
+
+
+def _inline_if(node: Any, names: dict, prefix: str, env: dict, device: Any) -> list:
+    """A stateless `If` node as a Python if/else over its branches' statements."""
+    attrs = node.attrs
+    n_then = attrs["n_then"]
+    pred = names[id(node._inputs[0])]
+    captures = node._inputs[1:]
+    targets = [f"{prefix}o{j}" for j in range(len(node.outputs))]
+    lines = [f"if {pred}:"]
+    for k, (function, part) in enumerate(((attrs["then_branch"], captures[:n_then]),
+                                          (attrs["else_branch"], captures[n_then:]))):
+        graph = function.graph
+        inner = {id(ph): names[id(x)] for ph, x in zip(graph.inputs, part)}
+        body, results = _statements(graph, graph.outputs, inner, f"{prefix}{'te'[k]}", env, device)
+        if targets:
+            body.append(f"{', '.join(targets)}, = {', '.join(results)},")
+        lines.extend("    " + line for line in (body or ["pass"]))
+        if k == 0:
+            lines.append("else:")
+    for out, target in zip(node.outputs, targets):
+        names[id(out)] = target
+    return lines
 
 
 def _fuse(cond_graph: Any, body_graph: Any, n_vars: int, device: Any) -> _FusedLoop | None:
