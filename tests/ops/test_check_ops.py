@@ -290,3 +290,42 @@ def _transcript(module, code):
 def test_debugging_matches_tensorflow(code):
     tf_real = pytest.importorskip("tensorflow")
     assert _transcript(tf, code) == _transcript(tf_real, code)
+
+
+# --- inside tf.function: asserts become Assert ops, messages as TF's graph kernel -----------
+
+
+def _graph_error(fn, *args):
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        tf.function(fn)(*args)
+    return str(info.value)
+
+
+def test_graph_assert_equal_raises_when_run():
+    def check(x, y):
+        tf.debugging.assert_equal(x, y)
+        return x
+
+    text = _graph_error(check, tf.constant([1, 2]), tf.constant([1, 3]))
+    assert "assertion failed: [Condition x == y did not hold element-wise:] [x (x:0) = ] [1 2] " \
+           "[y (y:0) = ] [1 3]" in text
+
+
+def test_graph_unary_assert_message_and_truncation():
+    def check(x):
+        tf.debugging.assert_positive(x, message="neg!")
+        return x
+
+    text = _graph_error(check, tf.constant([-1.0, 2.0, 3.0, 4.0]))
+    assert "assertion failed: [neg!.  ] [Condition x > 0 did not hold element-wise:] " \
+           "[x (x:0) = ] [-1 2 3...]" in text
+
+
+def test_graph_assert_passes_and_returns_outputs():
+    def check(x):
+        tf.debugging.Assert(tf.reduce_all(x > 0), ["bad", x], summarize=2)
+        tf.debugging.assert_rank(x, 1)
+        return tf.debugging.check_numerics(x * 2, "m")
+
+    np.testing.assert_array_equal(tf.function(check)(tf.constant([1.0, 2.0])).numpy(), [2.0, 4.0])
+    assert "assertion failed: [bad] [-1 2...]" in _graph_error(check, tf.constant([-1.0, 2.0, 3.0]))

@@ -51,10 +51,11 @@ def _check_numerics_grad(ctx: Any, dy: Tensor) -> tuple:
                                f"gradient. {ctx.attrs.get('message', '')}"),)
 
 
-CHECK_NUMERICS = Op("CheckNumerics", _numerics_v1, grad=_check_numerics_grad, dtypes=FLOAT)
-CHECK_NUMERICS_V2 = Op("CheckNumericsV2", _numerics_v2, grad=_check_numerics_grad, dtypes=FLOAT)
 # TF's OpDefs mark both stateful: graphs must never fold or prune them.
-CHECK_NUMERICS.stateful = CHECK_NUMERICS_V2.stateful = True
+CHECK_NUMERICS = Op("CheckNumerics", _numerics_v1, grad=_check_numerics_grad, dtypes=FLOAT,
+                    stateful=True)
+CHECK_NUMERICS_V2 = Op("CheckNumericsV2", _numerics_v2, grad=_check_numerics_grad, dtypes=FLOAT,
+                       stateful=True)
 
 
 def check_numerics(tensor: Any, message: str, name: str | None = None) -> Tensor:
@@ -207,6 +208,52 @@ def _invalid(message: str) -> errors.InvalidArgumentError:
     return errors.InvalidArgumentError(None, None, message)
 
 
+def _graph_summary(array: Any, summarize: int) -> str:
+    """One Assert input as TF's kernel prints it: strings raw, values space-separated."""
+    flat = np.asarray(array).reshape(-1)
+    if summarize < 0:
+        summarize = flat.size
+    texts = []
+    for value in flat[:summarize]:
+        if isinstance(value, bytes):
+            texts.append(value.decode("utf-8", "replace"))
+        elif isinstance(value, (bool, np.bool_)):
+            texts.append(str(int(value)))
+        elif isinstance(value, (float, np.floating)):
+            texts.append(np.format_float_positional(value, trim="-"))
+        else:
+            texts.append(str(value))
+    text = " ".join(texts)
+    return text + "..." if flat.size > summarize else text
+
+
+def _assert_kernel(xp: Any, condition: Any, *data: Any, summarize: int = 3) -> None:
+    if not bool(np.asarray(condition).all()):
+        raise errors.InvalidArgumentError(
+            None, None, "assertion failed: " + " ".join(f"[{_graph_summary(d, summarize)}]" for d in data))
+
+
+# TF's graph-mode Assert: stateful, no outputs; eager asserts never run it (they raise at once).
+ASSERT = Op("Assert", _assert_kernel, num_outputs=0, stateful=True)
+
+
+def _in_graph() -> bool:
+    """Whether a tf.function is tracing on this thread (asserts become Assert ops)."""
+    return getattr(context.thread, "graph", None) is not None
+
+
+def _graph_assert(condition: Any, data: list, summarize: int | None) -> None:
+    inputs = [convert_to_tensor(condition)] + [convert_to_tensor(d) for d in data]
+    execute(ASSERT, inputs, {"summarize": 3 if summarize is None else summarize})
+
+
+def _graph_name(tensor: Any, default: str) -> str:
+    try:
+        return str(tensor.name)
+    except AttributeError:
+        return default
+
+
 def Assert(condition: Any, data: list, summarize: int | None = None, name: str | None = None) -> None:  # noqa: N802
     """Raises InvalidArgumentError if `condition` is false, printing `data` (TF's eager Assert).
 
@@ -215,6 +262,9 @@ def Assert(condition: Any, data: list, summarize: int | None = None, name: str |
       data: tensors (or values convertible to them) summarized in the message.
       summarize: how many entries of each tensor to print (default 3; negative: all).
     """
+    if _in_graph():
+        _graph_assert(condition, data, summarize)
+        return
     if not condition:
         texts = [_summarize_eager(convert_to_tensor(d), summarize) for d in data]
         raise _invalid(f"Expected '{str(condition)}' to be true. Summarized data: "
@@ -242,6 +292,14 @@ def _binary_assert(sym: str, test: Callable, x: Any, y: Any, data: list | None,
                    summarize: int | None, message: str | None) -> None:
     x, y = convert_to_tensor(x), convert_to_tensor(y)
     passed = test(x, y)
+    if _in_graph():
+        if data is None:
+            data = [f"Condition x {sym} y did not hold element-wise:",
+                    f"x ({_graph_name(x, 'x:0')}) = ", x, f"y ({_graph_name(y, 'y:0')}) = ", y]
+        if message is not None:
+            data = [message, *data]
+        _graph_assert(reduce_ops.reduce_all(passed), data, summarize)
+        return
     if bool(reduce_ops.reduce_all(passed).numpy()):
         return
     if summarize is None:
@@ -294,7 +352,8 @@ def assert_greater_equal(x: Any, y: Any, message: str | None = None,
 def _unary_assert(sym: str, test: Callable, x: Any, message: str | None,
                   summarize: int | None, one_line: bool = False) -> None:
     x = convert_to_tensor(x)
-    head = [f"Condition x {sym} 0 did not hold element-wise:", f"x ({_shape_and_dtype_str(x)}) = "]
+    name = _graph_name(x, "x:0") if _in_graph() else _shape_and_dtype_str(x)
+    head = [f"Condition x {sym} 0 did not hold element-wise:", f"x ({name}) = "]
     if one_line:  # TF's assert_non_positive joins these two lines without a newline
         head = ["".join(head)]
     data = [_message_prefix(message), *head, x]
@@ -394,6 +453,11 @@ def _static_rank(rank: Any) -> int:
     return int(value)
 
 
+def _rank_name(x: Any) -> str:
+    """TF names the tensor in graph-mode rank errors ("Tensor x:0 must...") and not eagerly."""
+    return _graph_name(x, "") if _in_graph() else ""
+
+
 def _rank_of(x: Any) -> tuple[Any, int]:
     if not _is_sparse(x):
         x = convert_to_tensor(x)
@@ -405,7 +469,7 @@ def assert_rank(x: Any, rank: Any, message: str | None = None, name: str | None 
     x, actual = _rank_of(x)
     wanted = _static_rank(rank)
     if actual != wanted:
-        raise ValueError(f"{_message_prefix(message)}Tensor  must have rank {wanted}.  Received "
+        raise ValueError(f"{_message_prefix(message)}Tensor {_rank_name(x)} must have rank {wanted}.  Received "
                          f"rank {actual}, shape {x.shape}")
 
 
@@ -415,7 +479,7 @@ def assert_rank_at_least(x: Any, rank: Any, message: str | None = None,
     x, actual = _rank_of(x)
     wanted = _static_rank(rank)
     if actual < wanted:
-        raise ValueError(f"{_message_prefix(message)}Tensor  must have rank at least {wanted}.  "
+        raise ValueError(f"{_message_prefix(message)}Tensor {_rank_name(x)} must have rank at least {wanted}.  "
                          f"Received rank {actual}, shape {x.shape}")
 
 
@@ -424,7 +488,7 @@ def assert_rank_in(x: Any, ranks: Any, message: str | None = None, name: str | N
     x, actual = _rank_of(x)
     wanted = tuple(_static_rank(r) for r in ranks)
     if actual not in wanted:
-        raise ValueError(f"{_message_prefix(message)}Tensor  must have rank in {wanted}.  "
+        raise ValueError(f"{_message_prefix(message)}Tensor {_rank_name(x)} must have rank in {wanted}.  "
                          f"Received rank {actual}, shape {x.shape}")
 
 
