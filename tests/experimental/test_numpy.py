@@ -247,3 +247,18 @@ def test_tnp_matches_tensorflow(code):
         ours = _run(tnp, code)
     assert ours.dtype.name == theirs.dtype.name
     np.testing.assert_allclose(ours.numpy(), theirs.numpy(), rtol=1e-6, atol=1e-12)
+
+
+def test_tnp_functions_trace_inside_tf_function():
+    @tf.function
+    def f(x):
+        total = tnp.sum(tnp.sin(x) * 2, axis=0) + tnp.mean(x)
+        product = tnp.matmul(tnp.reshape(x, (2, -1)), tnp.ones((1, 3)))
+        return total, product, tnp.where(x > 0, x, 0.0), tnp.concatenate([x, x])
+
+    x = np.array([1.0, -2.0])
+    total, product, positive, joined = f(tf.constant(x))
+    np.testing.assert_allclose(total.numpy(), np.sum(np.sin(x) * 2) + np.mean(x))
+    np.testing.assert_array_equal(product.numpy(), np.reshape(x, (2, 1)) @ np.ones((1, 3)))
+    np.testing.assert_array_equal(positive.numpy(), [1.0, 0.0])
+    np.testing.assert_array_equal(joined.numpy(), [1.0, -2.0, 1.0, -2.0])

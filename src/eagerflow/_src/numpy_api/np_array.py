@@ -552,6 +552,10 @@ def argsort(a: Any, axis: int = -1, kind: str = "quicksort", order: Any = None) 
     a = asarray(a)
     if axis is None:
         a, axis = ravel(a), -1
+    if not hasattr(a, "numpy"):  # traced in a tf.function: the sort op (eagerly NumPy's is stable)
+        from eagerflow._src.ops import sort_ops
+
+        return math_ops.cast(sort_ops.argsort(a, axis=axis, stable=True), _dtypes.int64)
     return constant(np.argsort(a.numpy(), axis=axis, kind="stable").astype(np.int64))
 
 
