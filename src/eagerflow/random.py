@@ -1,6 +1,10 @@
 """`tf.random` and `tf.random.experimental`: re-exports only."""
 from types import SimpleNamespace as _Namespace
 
+from eagerflow._src.ops.candidate_sampling_ops import (  # noqa: F401
+    all_candidate_sampler, fixed_unigram_candidate_sampler, learned_unigram_candidate_sampler,
+    log_uniform_candidate_sampler, uniform_candidate_sampler,
+)
 from eagerflow._src.ops.random.random_ops import (  # noqa: F401
     categorical, gamma, normal, poisson, set_seed, shuffle, truncated_normal, uniform,
 )

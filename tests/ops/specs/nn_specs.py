@@ -132,3 +132,100 @@ SPECS = [
     OpSpec("moments_keepdims", lambda x: nn_ops.moments(x, [1], keepdims=True),
            lambda x: _moments(x, [1], keepdims=True), away_from_kinks(), ("float32", "float64"), differentiable=True),
 ]
+
+
+# --- tf.nn layers' helpers: normalisation, activations, block moves, losses ---------------------
+from eagerflow._src.ops import loss_ops, normalization_ops  # noqa: E402
+
+
+def _uniform(*shapes, low=-2.0, high=2.0):
+    def make(rng, dt):
+        return tuple(rng.uniform(low, high, size=s).astype(dt) for s in shapes)
+    return make
+
+
+def _bn_args(rng, dt):
+    return (rng.uniform(-2, 2, (2, 3, 4)).astype(dt), rng.uniform(-1, 1, (4,)).astype(dt),
+            rng.uniform(0.5, 2, (4,)).astype(dt), rng.uniform(-1, 1, (4,)).astype(dt),
+            rng.uniform(0.5, 2, (4,)).astype(dt))
+
+
+def _bn(x, m, v, o, s):
+    w = [a.astype(np.float64) for a in (x, m, v, o, s)]
+    return ((w[0] - w[1]) / np.sqrt(w[2] + 1e-3) * w[4] + w[3]).astype(x.dtype)
+
+
+def _d2s(x, block=2):
+    n, h, w, c = x.shape
+    out = np.zeros((n, h * block, w * block, c // block ** 2), x.dtype)
+    for i in range(h * block):
+        for j in range(w * block):
+            k = ((i % block) * block + j % block) * (c // block ** 2)
+            out[:, i, j] = x[:, i // block, j // block, k:k + c // block ** 2]
+    return out
+
+
+def _s2d(x, block=2):
+    n, h, w, c = x.shape
+    out = np.zeros((n, h // block, w // block, c * block ** 2), x.dtype)
+    for i in range(h):
+        for j in range(w):
+            k = ((i % block) * block + j % block) * c
+            out[:, i // block, j // block, k:k + c] = x[:, i, j]
+    return out
+
+
+def _lrn(x, r=2, bias=1.5, alpha=0.3, beta=0.7):
+    w = x.astype(np.float64)
+    c = x.shape[-1]
+    sq = np.stack([(w[..., max(0, k - r):k + r + 1] ** 2).sum(-1) for k in range(c)], -1)
+    return (w / (bias + alpha * sq) ** beta).astype(x.dtype)
+
+
+def _weighted_moments(x, w):
+    xw, ww = x.astype(np.float64), np.broadcast_to(w, x.shape).astype(np.float64)
+    mean = (xw * ww).sum(axis=(0, 1)) / ww.sum(axis=(0, 1))
+    var = (ww * (xw - mean) ** 2).sum(axis=(0, 1)) / ww.sum(axis=(0, 1))
+    return mean.astype(x.dtype), var.astype(x.dtype)
+
+
+def _log_poisson_full(t, l):
+    tw, lw = t.astype(np.float64), l.astype(np.float64)
+    stirling = np.where(tw <= 1, 0.0, tw * np.log(np.maximum(tw, 1e-30)) - tw + 0.5 * np.log(2 * np.pi * tw))
+    return (np.exp(lw) - lw * tw + stirling).astype(l.dtype)
+
+
+def _weighted_xent(z, x, q=2.5):
+    zw, xw = z.astype(np.float64), x.astype(np.float64)
+    p = 1 / (1 + np.exp(-xw))
+    return (-(q * zw * np.log(p) + (1 - zw) * np.log(1 - p))).astype(x.dtype)
+
+
+SPECS += [
+    OpSpec("silu", lambda x: nn_ops.silu(x, 1.5), _cast(lambda x: x / (1 + np.exp(-1.5 * x))), away_from_kinks(),
+           FLOATS, differentiable=True),
+    OpSpec("crelu", lambda x: nn_ops.crelu(x, axis=0), lambda x: np.maximum(np.concatenate([x, -x], 0), 0),
+           away_from_kinks(), FLOATS, differentiable=True),
+    OpSpec("depth_to_space", lambda x: nn_ops.depth_to_space(x, 2), _d2s, _uniform((2, 3, 2, 8)),
+           ("float32", "float64", "int32"), differentiable=True),
+    OpSpec("space_to_depth", lambda x: nn_ops.space_to_depth(x, 2), _s2d, _uniform((2, 4, 6, 3)),
+           ("float32", "float64", "int32"), differentiable=True),
+    OpSpec("depth_to_space_nchw", lambda x: nn_ops.depth_to_space(x, 2, "NCHW"),
+           lambda x: np.moveaxis(_d2s(np.moveaxis(x, 1, -1)), -1, 1), _uniform((2, 8, 3, 2)), ("float32",)),
+    OpSpec("local_response_normalization", lambda x: normalization_ops.lrn(x, 2, 1.5, 0.3, 0.7), _lrn,
+           _uniform((2, 3, 2, 7)), ("float16", "float32"), rtol=1e-5),
+    OpSpec("l2_normalize", lambda x: normalization_ops.l2_normalize(x, axis=1),
+           _cast(lambda x: x / np.sqrt((x ** 2).sum(1, keepdims=True))), away_from_kinks(), FLOATS,
+           differentiable=True),
+    OpSpec("batch_normalization", lambda x, m, v, o, s: normalization_ops.batch_normalization(x, m, v, o, s, 1e-3),
+           _bn, _bn_args, FLOATS, differentiable=True, grad_args=(0, 1, 2, 3, 4), rtol=1e-4),
+    OpSpec("weighted_moments", lambda x, w: normalization_ops.weighted_moments(x, [0, 1], w), _weighted_moments,
+           lambda rng, dt: (rng.uniform(-2, 2, (3, 2, 4)).astype(dt), rng.uniform(0.5, 2, (3, 1, 4)).astype(dt)),
+           FLOATS, differentiable=True, grad_args=(0, 1), rtol=1e-4),
+    OpSpec("log_poisson_loss_full", lambda t, l: loss_ops.log_poisson_loss(t, l, compute_full_loss=True),
+           _log_poisson_full, lambda rng, dt: (rng.uniform(0, 4, (3, 4)).astype(dt), rng.uniform(-2, 2, (3, 4)).astype(dt)),
+           ("float32", "float64"), differentiable=True, grad_args=(1,), rtol=1e-4),
+    OpSpec("weighted_cross_entropy_with_logits", lambda z, x: loss_ops.weighted_cross_entropy_with_logits(z, x, 2.5),
+           _weighted_xent, lambda rng, dt: (rng.uniform(0, 1, (3, 4)).astype(dt), rng.uniform(-3, 3, (3, 4)).astype(dt)),
+           FLOATS, differentiable=True, grad_args=(1, 0), rtol=1e-4),
+]

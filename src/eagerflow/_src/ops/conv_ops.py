@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from eagerflow._src.framework import context, errors
+from eagerflow._src.framework import errors
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
@@ -116,7 +116,7 @@ def _im2col(xp: Any, x: Any, outs: list, pads: list, k_sizes: list, strides: lis
     if all(k == 1 for k in k_sizes) and all(s == 1 for s in strides) and not any(lo or hi for lo, hi in pads):
         return xp.ascontiguousarray(x).reshape(rows, x.shape[-1])
     view = _windows(xp, _padded(xp, x, pads, outs, k_sizes, strides, dilations), outs, k_sizes, strides, dilations)
-    return xp.ascontiguousarray(view).reshape(rows, -1)
+    return xp.ascontiguousarray(view).reshape(rows, math.prod(k_sizes) * x.shape[-1])
 
 
 def _col2im(xp: Any, cols: Any, x_shape: tuple, outs: list, pads: list, k_sizes: list, strides: list,
@@ -135,15 +135,6 @@ def _col2im(xp: Any, cols: Any, x_shape: tuple, outs: list, pads: list, k_sizes:
             out[index] += cols[(slice(None),) * (1 + len(outs)) + offset]
     crop = (slice(None),) + tuple(slice(lo, lo + size) for (lo, _), size in zip(pads, x_shape[1:-1]))
     return out[crop]
-
-
-# The forward's patch matrix, kept for Conv*BackpropFilter while a tape records (one entry: the
-# input array itself is held so its id cannot be reused while the entry lives).
-_patch_cache: dict = {}
-
-
-def _cache_key(x: Any, outs: list, pads: list, k_sizes: list, strides: list, dilations: list, fmt: str) -> tuple:
-    return (id(x), x.shape, tuple(outs), tuple(pads), tuple(k_sizes), tuple(strides), tuple(dilations), fmt)
 
 
 class _Conv:
@@ -196,6 +187,43 @@ def _grouped_matmul(xp: Any, cols: Any, f2: Any, groups: int, k: int) -> Any:
 
 
 # --- kernels -----------------------------------------------------------------------------------
+# Patch matrices are built and multiplied a few MiB at a time: a chunk stays in cache between
+# the gather and the GEMM, which costs a third less than one big patch matrix (and no memory).
+_CHUNK_BYTES = 1 << 22
+
+
+def _chunks(n: int, outs: list, row_bytes: int) -> Any:
+    """(n0, n1, h0, h1): batch and first-spatial-dimension ranges of about _CHUNK_BYTES of patches."""
+    if not outs:
+        yield 0, n, 0, 0
+        return
+    rest = math.prod(outs[1:]) * row_bytes
+    per_image = outs[0] * rest
+    if per_image and per_image < _CHUNK_BYTES:
+        step = max(1, _CHUNK_BYTES // per_image)
+        for i in range(0, n, step):
+            yield i, min(i + step, n), 0, outs[0]
+        return
+    step = max(1, _CHUNK_BYTES // max(rest, 1))
+    for i in range(n):
+        for h in range(0, outs[0], step):
+            yield i, i + 1, h, min(h + step, outs[0])
+
+
+def _patch_rows(xp: Any, view: Any, chunk: tuple) -> Any:
+    """The chunk's rows of the patch matrix, (rows, window * C), as one contiguous copy."""
+    n0, n1, h0, h1 = chunk
+    part = view[n0:n1, h0:h1]
+    nd = (view.ndim - 2) // 2
+    return xp.ascontiguousarray(part).reshape(math.prod(part.shape[:1 + nd]), math.prod(part.shape[1 + nd:]))
+
+
+def _setup(xp: Any, x_last: Any, spec: "_Conv") -> Any:
+    """The windows view (N, *outs, *k_sizes, C) of the zero-padded channels-last input."""
+    xpad = _padded(xp, x_last, spec.pads, spec.outs, spec.k_sizes, spec.strides, spec.dilations)
+    return _windows(xp, xpad, spec.outs, spec.k_sizes, spec.strides, spec.dilations)
+
+
 def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_paddings: Any = (),
                   data_format: str = "NHWC", dilations: Any = None, op_name: str = "Conv2D") -> Any:
     spec = _Conv(x.shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
@@ -203,21 +231,32 @@ def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_
     if in_depth != f.shape[-2] and len(x.shape) == 5:
         raise _invalid(f"input and filter must have the same depth: {in_depth} vs {f.shape[-2]}")
     groups = _groups(in_depth, f.shape)
-    out_dtype = x.dtype
     work = _work_dtype(x.dtype)
     xl = _to_last(xp, x, data_format).astype(work, copy=False)
     k = math.prod(spec.k_sizes)
-    cols = _im2col(xp, xl, *spec.args())
-    if context.flags.taping:
-        _patch_cache.clear()
-        _patch_cache[_cache_key(x, *spec.args(), data_format)] = (x, cols)
-    out = _grouped_matmul(xp, cols, f.astype(work, copy=False).reshape(k * f.shape[-2], -1), groups, k)
-    out = out.reshape(x.shape[0], *spec.outs, f.shape[-1])
-    return _from_last(xp, out, data_format).astype(out_dtype, copy=False)
+    f2 = f.astype(work, copy=False).reshape(k * f.shape[-2], -1)
+    out = xp.empty((x.shape[0], *spec.outs, f.shape[-1]), work)
+    if out.size:
+        view = _setup(xp, xl, spec)
+        for chunk in _chunks(x.shape[0], spec.outs, k * in_depth * xl.itemsize):
+            n0, n1, h0, h1 = chunk
+            target = out[n0:n1, h0:h1].reshape(-1, f.shape[-1])
+            cols = _patch_rows(xp, view, chunk)
+            if groups == 1:
+                xp.matmul(cols, f2, out=target)
+            else:
+                target[...] = _grouped_matmul(xp, cols, f2, groups, k)
+    return _from_last(xp, out, data_format).astype(x.dtype, copy=False)
 
 
 def _sizes(values: Any) -> tuple:
     return tuple(int(v) for v in values.tolist())
+
+
+def _check_backprop(op_name: str, dyl: Any, spec: "_Conv", batch: int) -> None:
+    if tuple(dyl.shape[1:-1]) != tuple(spec.outs) or dyl.shape[0] != batch:
+        raise _invalid(f"{op_name}: Size of out_backprop doesn't match computed: actual = "
+                       f"{list(dyl.shape[1:-1])}, computed = {spec.outs}")
 
 
 def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: Any, padding: str,
@@ -228,24 +267,40 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
     in_depth = _channels(x_shape, data_format)
     groups = _groups(in_depth, f.shape)
     dyl = _to_last(xp, dy, data_format)
-    if tuple(dyl.shape[1:-1]) != tuple(spec.outs) or dyl.shape[0] != x_shape[0]:
-        raise _invalid(f"{op_name}: Size of out_backprop doesn't match computed: actual = "
-                       f"{list(dyl.shape[1:-1])}, computed = {spec.outs}")
+    _check_backprop(op_name, dyl, spec, x_shape[0])
     work = _work_dtype(dy.dtype)
     k = math.prod(spec.k_sizes)
     f2 = f.astype(work, copy=False).reshape(k * f.shape[-2], f.shape[-1])
-    g = dyl.astype(work, copy=False).reshape(-1, f.shape[-1])
-    if groups == 1:
-        cols = g @ f2.T
-    else:
-        m, cg, og = g.shape[0], f.shape[-2], f.shape[-1] // groups
-        a = g.reshape(m, groups, og).transpose(1, 0, 2)
-        b = f2.reshape(k, cg, groups, og).transpose(2, 3, 0, 1).reshape(groups, og, k * cg)
-        cols = (a @ b).reshape(groups, m, k, cg).transpose(1, 2, 0, 3)
-    last_shape = (x_shape[0], *spec.in_sizes, in_depth)
-    cols = cols.reshape(x_shape[0], *spec.outs, *spec.k_sizes, in_depth)
-    dx = _col2im(xp, cols, last_shape, *spec.args())
-    return _from_last(xp, xp.ascontiguousarray(dx), data_format).astype(dy.dtype, copy=False)
+    f2t = xp.ascontiguousarray(f2.T)
+    g = dyl.astype(work, copy=False)
+    nd = len(spec.outs)
+    sizes = []
+    for size, (lo, hi), o, kk, s, d in zip(spec.in_sizes, spec.pads, spec.outs, spec.k_sizes, spec.strides,
+                                           spec.dilations):
+        need = (o - 1) * s + (kk - 1) * d + 1 if o > 0 else 0
+        sizes.append(max(size + lo + max(hi, 0), need, lo + size))
+    dxpad = xp.zeros((x_shape[0], *sizes, in_depth), work)
+    if g.size:
+        offsets = list(itertools.product(*(range(kk) for kk in spec.k_sizes)))
+        for n0, n1, h0, h1 in _chunks(x_shape[0], spec.outs, k * in_depth * dxpad.itemsize):
+            rows = g[n0:n1, h0:h1].reshape(-1, f.shape[-1])
+            if groups == 1:
+                cols = rows @ f2t
+            else:
+                m, cg, og = rows.shape[0], f.shape[-2], f.shape[-1] // groups
+                a = rows.reshape(m, groups, og).transpose(1, 0, 2)
+                b = f2.reshape(k, cg, groups, og).transpose(2, 3, 0, 1).reshape(groups, og, k * cg)
+                cols = (a @ b).reshape(groups, m, k, cg).transpose(1, 2, 0, 3)
+            cols = cols.reshape(n1 - n0, h1 - h0, *spec.outs[1:], *spec.k_sizes, in_depth)
+            for offset in offsets:
+                index = [slice(n0, n1)]
+                for axis, (j, d, o, s) in enumerate(zip(offset, spec.dilations, spec.outs, spec.strides)):
+                    first, last = (h0, h1 - 1) if axis == 0 else (0, o - 1)
+                    index.append(slice(j * d + first * s, j * d + last * s + 1, s))
+                dxpad[tuple(index)] += cols[(slice(None),) * (1 + nd) + offset]
+    crop = (slice(None),) + tuple(slice(lo, lo + size) for (lo, _), size in zip(spec.pads, spec.in_sizes))
+    dx = xp.ascontiguousarray(dxpad[crop])
+    return _from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
 
 
 def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: Any, padding: str,
@@ -253,26 +308,28 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
                           op_name: str = "Conv2DBackpropFilter") -> Any:
     f_shape = _sizes(filter_sizes)
     spec = _Conv(x.shape, f_shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
-    groups = _groups(_channels(x.shape, data_format), f_shape)
+    in_depth = _channels(x.shape, data_format)
+    groups = _groups(in_depth, f_shape)
     work = _work_dtype(x.dtype)
-    entry = _patch_cache.pop(_cache_key(x, *spec.args(), data_format), None)
-    if entry is not None and entry[0] is x:
-        cols = entry[1]
-    else:
-        cols = _im2col(xp, _to_last(xp, x, data_format).astype(work, copy=False), *spec.args())
     dyl = _to_last(xp, dy, data_format)
-    if tuple(dyl.shape[1:-1]) != tuple(spec.outs):
-        raise _invalid(f"{op_name}: Size of out_backprop doesn't match computed: actual = "
-                       f"{list(dyl.shape[1:-1])}, computed = {spec.outs}")
-    g = dyl.astype(work, copy=False).reshape(-1, f_shape[-1])
+    _check_backprop(op_name, dyl, spec, x.shape[0])
     k = math.prod(spec.k_sizes)
-    if groups == 1:
-        df = cols.T @ g
-    else:
-        m, cg, og = g.shape[0], f_shape[-2], f_shape[-1] // groups
-        a = cols.reshape(m, k, groups, cg).transpose(2, 1, 3, 0).reshape(groups, k * cg, m)
-        b = g.reshape(m, groups, og).transpose(1, 0, 2)
-        df = (a @ b).transpose(1, 0, 2).reshape(k * cg, groups * og)
+    xl = _to_last(xp, x, data_format).astype(work, copy=False)
+    g = dyl.astype(work, copy=False)
+    df = xp.zeros((k * f_shape[-2], f_shape[-1]), work)
+    if g.size:
+        view = _setup(xp, xl, spec)
+        for chunk in _chunks(x.shape[0], spec.outs, k * in_depth * xl.itemsize):
+            n0, n1, h0, h1 = chunk
+            cols = _patch_rows(xp, view, chunk)
+            rows = g[n0:n1, h0:h1].reshape(-1, f_shape[-1])
+            if groups == 1:
+                df += cols.T @ rows
+            else:
+                m, cg, og = rows.shape[0], f_shape[-2], f_shape[-1] // groups
+                a = cols.reshape(m, k, groups, cg).transpose(2, 1, 3, 0).reshape(groups, k * cg, m)
+                b = rows.reshape(m, groups, og).transpose(1, 0, 2)
+                df += (a @ b).transpose(1, 0, 2).reshape(k * cg, groups * og)
     return df.reshape(f_shape).astype(x.dtype, copy=False)
 
 

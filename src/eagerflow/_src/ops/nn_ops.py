@@ -450,3 +450,143 @@ def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: 
         return math_ops.cast(mean, x.dtype), math_ops.cast(variance, x.dtype)
     return mean, variance
 
+
+
+def silu(features: Any, beta: float = 1.0) -> Tensor:
+    """features * sigmoid(beta * features) (`tf.nn.silu`, also `tf.nn.swish`)."""
+    x = conversion.tensor(features)
+    b = conversion.like(beta, x)
+    return math_ops.multiply(x, _sigmoid(math_ops.multiply(b, x)))
+
+
+swish = silu
+
+
+def crelu(features: Any, axis: int = -1, name: str | None = None) -> Tensor:
+    """relu of [features, -features] concatenated along `axis` (`tf.nn.crelu`)."""
+    from eagerflow._src.ops import join_split_ops
+
+    x = conversion.tensor(features)
+    return relu(join_split_ops.concat([x, math_ops.negative(x)], axis))
+
+
+# --- depth_to_space / space_to_depth -------------------------------------------------------------
+def _depth_to_space(xp: Any, x: Any, block_size: int, data_format: str = "NHWC") -> Any:
+    if x.ndim != 4:
+        raise _invalid(f"Input rank should be: 4 instead of: {x.ndim}")
+    xl = xp.moveaxis(x, 1, -1) if data_format == "NCHW" else x
+    n, h, w, c = xl.shape
+    b = block_size
+    if c % (b * b):
+        raise _invalid(f"Input depth dimension {c} should be divisible by: {b * b}")
+    out = xl.reshape(n, h, w, b, b, c // (b * b)).transpose(0, 1, 3, 2, 4, 5).reshape(n, h * b, w * b, -1)
+    return xp.ascontiguousarray(xp.moveaxis(out, -1, 1) if data_format == "NCHW" else out)
+
+
+def _space_to_depth(xp: Any, x: Any, block_size: int, data_format: str = "NHWC") -> Any:
+    if x.ndim != 4:
+        raise _invalid(f"Input rank should be: 4 instead of: {x.ndim}")
+    xl = xp.moveaxis(x, 1, -1) if data_format == "NCHW" else x
+    n, h, w, c = xl.shape
+    b = block_size
+    if h % b or w % b:
+        raise _invalid(f"Image width {w} and height {h} should be divisible by block_size: {b}")
+    out = xl.reshape(n, h // b, b, w // b, b, c).transpose(0, 1, 3, 2, 4, 5).reshape(n, h // b, w // b, -1)
+    return xp.ascontiguousarray(xp.moveaxis(out, -1, 1) if data_format == "NCHW" else out)
+
+
+DEPTH_TO_SPACE = Op("DepthToSpace", _depth_to_space,
+                    grad=lambda ctx, dy: (execute(SPACE_TO_DEPTH, (dy,), ctx.attrs),))
+SPACE_TO_DEPTH = Op("SpaceToDepth", _space_to_depth,
+                    grad=lambda ctx, dy: (execute(DEPTH_TO_SPACE, (dy,), ctx.attrs),))
+
+
+def _block_attrs(block_size: Any, data_format: str) -> dict:
+    block_size = int(block_size)
+    if block_size < 2:
+        raise _invalid(f"Value for attr 'block_size' of {block_size} must be at least minimum 2")
+    if data_format not in ("NHWC", "NCHW", "NCHW_VECT_C"):
+        raise ValueError(f"Unsupported data format: {data_format}")
+    return {"block_size": block_size, "data_format": data_format}
+
+
+def depth_to_space(input: Any, block_size: int, data_format: str = "NHWC", name: str | None = None) -> Tensor:  # noqa: A002
+    """Moves depth blocks into block_size x block_size spatial tiles (`tf.nn.depth_to_space`)."""
+    return execute(DEPTH_TO_SPACE, (conversion.tensor(input),), _block_attrs(block_size, data_format))
+
+
+def space_to_depth(input: Any, block_size: int, data_format: str = "NHWC", name: str | None = None) -> Tensor:  # noqa: A002
+    """Moves block_size x block_size spatial tiles into depth (`tf.nn.space_to_depth`)."""
+    return execute(SPACE_TO_DEPTH, (conversion.tensor(input),), _block_attrs(block_size, data_format))
+
+
+# --- dropout -----------------------------------------------------------------------------------
+def _noise_shape(x: Tensor, noise_shape: Any) -> Any:
+    if noise_shape is None:
+        return tuple(x.shape)
+    if isinstance(noise_shape, Tensor):
+        return noise_shape
+    dims = list(noise_shape)
+    if len(dims) == x.ndim:
+        dims = [x.shape[i] if d is None else d for i, d in enumerate(dims)]
+    return dims
+
+
+def _dropout(x: Any, rate: Any, noise_shape: Any, sampler: Any, dummy_step: Any) -> Tensor:
+    """TF's `_dropout`: scale by 1 / (1 - rate), zero where uniform noise < rate."""
+    is_number = isinstance(rate, (int, float, np.floating, np.integer)) and not isinstance(rate, bool)
+    if is_number and (rate < 0 or rate >= 1):
+        raise ValueError(f"`rate` must be a scalar tensor or a float in the range [0, 1). Received: rate={rate}")
+    x = conversion.tensor(x)
+    if not x.dtype.is_floating:
+        raise ValueError("`x.dtype` must be a floating point tensor as `x` will be scaled. "
+                         f"Received: x_dtype={x.dtype}")
+    if is_number and rate == 0:
+        dummy_step()
+        return x
+    if is_number:
+        scaled = math_ops.multiply(x, conversion.tensor(np.asarray(1 / (1 - rate)), x.dtype))
+    elif isinstance(rate, Tensor):
+        if rate.ndim != 0:
+            raise ValueError(f"Shape {rate.shape} must have rank 0")
+        if rate.dtype != x.dtype:
+            if not rate.dtype.is_floating and not rate.dtype.is_integer:
+                raise ValueError("`x.dtype` must be compatible with `rate.dtype`. "
+                                 f"Received: x.dtype={x.dtype} and rate.dtype={rate.dtype}")
+            rate = math_ops.cast(rate, x.dtype)
+        scaled = math_ops.truediv(x, math_ops.subtract(conversion.like(1, x), rate))
+    else:
+        raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
+    noise = sampler(_noise_shape(x, noise_shape), x.dtype)
+    keep = math_ops.greater_equal(noise, conversion.like(rate, noise) if is_number else rate)
+    return array_ops.where(keep, scaled, math_ops.zeros_like_same(x))
+
+
+def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: str | None = None) -> Tensor:
+    """Zeroes elements with probability `rate`, scales the rest by 1 / (1 - rate) (`tf.nn.dropout`).
+
+    The noise is `tf.random.uniform(noise_shape, seed=seed)`, so a global and op seed give TF's
+    masks, and two calls with the same op seed differ as TF's do.
+    """
+    from eagerflow._src.ops.random import random_ops
+
+    return _dropout(x, rate, noise_shape,
+                    lambda shape, dtype: random_ops.uniform(shape, dtype=dtype, seed=seed),
+                    lambda: random_ops.get_seed(seed))
+
+
+def stateless_dropout(x: Any, rate: Any, seed: Any, rng_alg: Any = None, noise_shape: Any = None,
+                      name: str | None = None) -> Tensor:
+    """Dropout with a deterministic mask from `seed` (`tf.nn.experimental.stateless_dropout`)."""
+    from eagerflow._src.ops.random import stateless_random_ops
+
+    alg = "auto_select" if rng_alg is None else rng_alg
+    return _dropout(x, rate, noise_shape,
+                    lambda shape, dtype: stateless_random_ops.stateless_random_uniform(shape, seed, dtype=dtype,
+                                                                                       alg=alg),
+                    lambda: None)
+
+
+def general_dropout(x: Any, rate: Any, uniform_sampler: Any, noise_shape: Any = None, name: str | None = None) -> Tensor:
+    """Dropout with noise from `uniform_sampler(shape=..., dtype=...)` (`tf.nn.experimental.general_dropout`)."""
+    return _dropout(x, rate, noise_shape, lambda shape, dtype: uniform_sampler(shape=shape, dtype=dtype), lambda: None)

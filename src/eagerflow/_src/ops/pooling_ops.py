@@ -426,3 +426,88 @@ def max_pool_with_argmax(input: Any, ksize: Any, strides: Any, padding: str, dat
              "include_batch_in_index": bool(include_batch_in_index)}
     out, argmax = execute(MAX_POOL_WITH_ARGMAX, (x,), attrs)
     return out, argmax
+
+
+# --- grayscale morphology (dilation2d / erosion2d) --------------------------------------------------
+def _morph_spec(x: Any, f: Any, strides: Any, rates: Any, padding: str) -> _Pool:
+    if f.ndim != 3 or f.shape[2] != x.shape[3]:
+        raise _invalid(f"input and filter must have the same depth: {x.shape[3]} vs {f.shape[-1]}")
+    return _Pool(x.shape, [1, f.shape[0], f.shape[1], 1], strides, padding, "NHWC", (), rates)
+
+
+def _dilation2d(xp: Any, x: Any, f: Any, strides: Any, rates: Any, padding: str) -> Any:
+    spec = _morph_spec(x, f, strides, rates, padding)
+    full = spec.pad(xp, x, _lowest(x.dtype))
+    out = None
+    for index, (i, j) in zip(spec.slices(), itertools.product(range(f.shape[0]), range(f.shape[1]))):
+        value = full[index] + f[i, j]
+        out = value if out is None else xp.maximum(out, value, out=out)
+    return out.astype(x.dtype, copy=False)
+
+
+def _dilation_argmax_walk(xp: Any, spec: _Pool, x: Any, f: Any) -> Any:
+    """Yields (slice index, (i, j), mask): the first window offset reaching each output's maximum."""
+    full = spec.pad(xp, x, _lowest(x.dtype))
+    best = None
+    offsets = list(zip(spec.slices(), itertools.product(range(f.shape[0]), range(f.shape[1]))))
+    for index, (i, j) in offsets:
+        value = full[index] + f[i, j]
+        best = value if best is None else xp.maximum(best, value)
+    taken = xp.zeros(best.shape, bool)
+    for index, (i, j) in offsets:
+        hit = (full[index] + f[i, j] == best) & ~taken
+        taken |= hit
+        yield index, (i, j), hit
+
+
+def _dilation_backprop_input(xp: Any, x: Any, f: Any, dy: Any, strides: Any, rates: Any, padding: str) -> Any:
+    spec = _morph_spec(x, f, strides, rates, padding)
+    dx = xp.zeros((x.shape[0], *spec.padded_sizes(), x.shape[-1]), dy.dtype)
+    for index, _, hit in _dilation_argmax_walk(xp, spec, x, f):
+        dx[index] += dy * hit
+    return xp.ascontiguousarray(dx[spec.crop()])
+
+
+def _dilation_backprop_filter(xp: Any, x: Any, f: Any, dy: Any, strides: Any, rates: Any, padding: str) -> Any:
+    spec = _morph_spec(x, f, strides, rates, padding)
+    df = xp.zeros(f.shape, dy.dtype)
+    for _, (i, j), hit in _dilation_argmax_walk(xp, spec, x, f):
+        df[i, j] += (dy * hit).sum(axis=(0, 1, 2))
+    return df
+
+
+def _dilation_grad(ctx: Any, dy: Tensor) -> tuple:
+    x, f = ctx.inputs
+    return (execute(DILATION2D_BACKPROP_INPUT, (x, f, dy), ctx.attrs),
+            execute(DILATION2D_BACKPROP_FILTER, (x, f, dy), ctx.attrs))
+
+
+DILATION2D = Op("Dilation2D", _dilation2d, dtypes=REAL, grad=_dilation_grad)
+DILATION2D_BACKPROP_INPUT = Op("Dilation2DBackpropInput", _dilation_backprop_input, dtypes=REAL)
+DILATION2D_BACKPROP_FILTER = Op("Dilation2DBackpropFilter", _dilation_backprop_filter, dtypes=REAL)
+
+
+def dilation2d(input: Any, filters: Any, strides: Any, padding: str, data_format: str,  # noqa: A002
+               dilations: Any, name: str | None = None) -> Tensor:
+    """Grayscale dilation: max over the window of input + filter (`tf.nn.dilation2d`), NHWC only.
+
+    `filters` is [height, width, depth]; `strides` and `dilations` are lists of 4.
+    """
+    if data_format != "NHWC":
+        raise ValueError("`data_format` values other than 'NHWC' are not supported. Received: "
+                         f"data_format={data_format}")
+    x, f = conversion.binary(DILATION2D, input, filters)
+    return execute(DILATION2D, (x, f), {"strides": [int(s) for s in strides], "rates": [int(r) for r in dilations],
+                                        "padding": padding.upper()})
+
+
+def erosion2d(value: Any, filters: Any, strides: Any, padding: str, data_format: str, dilations: Any,
+              name: str | None = None) -> Tensor:
+    """Grayscale erosion: min over the window of value - filter (`tf.nn.erosion2d`), i.e.
+    -dilation2d(-value, filters reversed in height and width)."""
+    if data_format != "NHWC":
+        raise ValueError("`data_format` values other than 'NHWC' are not supported. Received: "
+                         f"data_format={data_format}")
+    x, f = conversion.binary(DILATION2D, value, filters)
+    flipped = array_ops.reverse(f, [0, 1])
+    return math_ops.negative(dilation2d(math_ops.negative(x), flipped, strides, padding, "NHWC", dilations))
