@@ -329,3 +329,15 @@ def test_graph_assert_passes_and_returns_outputs():
 
     np.testing.assert_array_equal(tf.function(check)(tf.constant([1.0, 2.0])).numpy(), [2.0, 4.0])
     assert "assertion failed: [bad] [-1 2...]" in _graph_error(check, tf.constant([-1.0, 2.0, 3.0]))
+
+
+def test_enable_check_numerics_checks_traced_functions():
+    fn = tf.function(lambda x: tf.math.log(x) * 2.0)
+    tf.debugging.enable_check_numerics()
+    try:
+        np.testing.assert_allclose(fn(tf.constant([1.0, 2.0])).numpy(), 2 * np.log([1.0, 2.0]))
+        with np.errstate(all="ignore"):
+            text = _message(fn, tf.constant([0.0, 2.0]))[1]
+    finally:
+        tf.debugging.disable_check_numerics()
+    assert "!!! Detected Infinity or NaN in output 0 of" in text and 'op "Log"' in text

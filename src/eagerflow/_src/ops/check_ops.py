@@ -105,11 +105,16 @@ class _NumericsChecker:
             return
         outputs = output if isinstance(output, list) else [output]
         for slot, out in enumerate(outputs):
-            if isinstance(out, Tensor) and out.dtype.is_floating:
-                array = out.numpy()
-                if not np.isfinite(array).all():
-                    check_numerics_v2(out, _numerics_report(slot, len(outputs), op.name, out,
-                                                            array, inputs))
+            if not (isinstance(out, Tensor) and out.dtype.is_floating):
+                continue
+            if not hasattr(out, "numpy"):  # traced: a stateful check runs with the graph
+                check_numerics_v2(out, _numerics_report(slot, len(outputs), op.name, out, None,
+                                                        inputs))
+                continue
+            array = out.numpy()
+            if not np.isfinite(array).all():
+                check_numerics_v2(out, _numerics_report(slot, len(outputs), op.name, out, array,
+                                                        inputs))
 
     # custom_gradient pauses every recorder of the thread while its function runs.
     def _push(self) -> None:
@@ -123,16 +128,19 @@ class _NumericsChecker:
 
 def _numerics_report(slot: int, num_outputs: int, op_type: str, tensor: Tensor, array: Any,
                      inputs: tuple) -> str:
-    """TF's check-numerics callback message for an eager op's offending output."""
+    """TF's check-numerics callback message for an op's offending output (`array` is None for
+    a traced op: the counts are unknown when the message is made)."""
+    qualifier = "eagerly-executing" if array is not None else "graph"
     lines = [
-        "", "", f'!!! Detected Infinity or NaN in output {slot} of eagerly-executing op '
+        "", "", f'!!! Detected Infinity or NaN in output {slot} of {qualifier} op '
         f'"{op_type}" (# of outputs: {num_outputs}) !!!',
         f"  dtype: {tensor.dtype}", f"  shape: {tensor.shape}",
     ]
-    inf = np.isinf(array)
-    counts = (("-Inf", np.sum(inf & (array < 0))), ("+Inf", np.sum(inf & (array > 0))),
-              ("+NaN", np.sum(np.isnan(array))))
-    lines += [f"  # of {label} elements: {count}" for label, count in counts if count > 0]
+    if array is not None:
+        inf = np.isinf(array)
+        counts = (("-Inf", np.sum(inf & (array < 0))), ("+Inf", np.sum(inf & (array > 0))),
+                  ("+NaN", np.sum(np.isnan(array))))
+        lines += [f"  # of {label} elements: {count}" for label, count in counts if count > 0]
     if len(inputs) > 1:
         lines += ["", f"  Input tensors ({len(inputs)}):"]
         lines += [f"         {i}: {str(t)}" for i, t in enumerate(inputs)]
