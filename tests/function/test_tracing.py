@@ -193,3 +193,42 @@ def test_leaked_symbolic_tensor_used_eagerly_is_out_of_scope_error():
     f(tf.constant(1))
     with pytest.raises(TypeError, match="is out of scope and cannot be used here"):
         leaked[0] + 1
+
+
+def test_frequent_retracing_warns_as_tf_at_fifth_and_sixth_trace(caplog):
+    @tf.function
+    def f(x):
+        return x
+
+    messages = []
+    for i in range(8):
+        caplog.clear()
+        f(i)
+        messages.append([r.getMessage() for r in caplog.records])
+    assert [len(m) for m in messages] == [0, 0, 0, 0, 1, 1, 0, 0]
+    assert messages[4][0].startswith("5 out of the last 5 calls to <function ")
+    assert "triggered tf.function retracing. Tracing is expensive" in messages[4][0]
+    assert messages[5][0].startswith("6 out of the last 6 calls to")
+
+
+def test_tf_function_made_in_a_loop_warns_about_retracing(caplog):
+    warned = []
+    for _ in range(5):
+        caplog.clear()
+        g = tf.function(lambda x: x + 1)
+        g(tf.constant(1))
+        warned.append(len(caplog.records))
+    assert warned == [0, 0, 0, 0, 1]
+
+
+def test_calls_without_tracing_count_in_the_retracing_history(caplog):
+    @tf.function
+    def f(x):
+        return x
+
+    f(tf.constant(0))
+    for _ in range(10):
+        f(tf.constant(0))
+    for i in range(1, 5):
+        f(tf.constant([0] * i))
+    assert caplog.records == []

@@ -25,6 +25,12 @@ import numpy as np
 _SIZES = ((2, 3), (12, 24))
 
 
+class AbstractArrayLike:
+    """Base of `symbolic_tensor.AbstractArray` (declared here so this module needs no import)."""
+
+    __slots__ = ()
+
+
 def broadcast_shapes(*shapes: Any) -> tuple | None:
     """NumPy broadcasting over static shapes with None dims (None: unknown rank); raises
     ValueError for shapes that can never broadcast."""
@@ -117,9 +123,10 @@ def infer(op: Any, inputs: Any, attrs: dict) -> list:
             _CURRENT_OP.pop()
         if found is not None:
             return found
-    found = run_dummies(inputs, attrs, op)
-    if found is not None:
-        return found
+    if not op.stateful:  # a stateful kernel (random) must not run while tracing
+        found = run_dummies(inputs, attrs, op)
+        if found is not None:
+            return found
     dtype = _first_dtype(op, inputs)
     return [(dtype, None)] * op.num_outputs
 
@@ -145,7 +152,7 @@ class _DummyVariable:
 
 
 def _abstract(x: Any) -> bool:
-    return type(x._array).__name__ == "AbstractArray"
+    return isinstance(x._array, AbstractArrayLike)
 
 
 def _dummy(array: Any, fill: str, size: int, xp: Any) -> Any:
@@ -230,3 +237,53 @@ def _merge(runs: list) -> list:
         else:
             merged.append((dtype, tuple(x if x == y else None for x, y in zip(a, b))))
     return merged
+
+
+def constant_value(t: Any) -> Any:
+    """The value of a tensor known while tracing (an eager tensor, or a graph `Const`), as a
+    NumPy array; None when it is only known at run time."""
+    array = getattr(t, "_array", None)
+    if array is None:
+        return None
+    if not isinstance(array, AbstractArrayLike):
+        return np.asarray(t._device.backend.to_host(array)) if hasattr(t, "_device") else np.asarray(array)
+    op = getattr(t, "_op", None)
+    if op is not None and op.type == "Const":
+        value = op.attrs["value"]
+        return np.asarray(value._device.backend.to_host(value._array))
+    return None
+
+
+def shape_from_input(dtype_attr: str | None = None, dtype_input: int | None = None,
+                     suffix_input: int | None = None) -> Any:
+    """Rule for ops whose first input is the output shape (random ops): the dtype from attr
+    `dtype_attr` or input `dtype_input`, the shape from the first input's value when known
+    (else its length, dims unknown), followed by input `suffix_input`'s shape."""
+
+    def rule(inputs: Any, attrs: dict) -> list:
+        if dtype_attr is not None:
+            dtype = attrs[dtype_attr]
+            dtype = np.dtype(getattr(dtype, "_np", dtype))
+        else:
+            dtype = inputs[dtype_input]._array.dtype
+        value = constant_value(inputs[0])
+        if value is not None:
+            shape: Any = tuple(int(d) for d in value.reshape(-1))
+        else:
+            length = inputs[0]._array.shape
+            shape = None if length is None or len(length) != 1 or length[0] is None else (None,) * length[0]
+        if suffix_input is not None and shape is not None:
+            suffix = inputs[suffix_input]._array.shape
+            shape = None if suffix is None else shape + tuple(suffix)
+        return [(dtype, shape)]
+
+    return rule
+
+
+def multinomial(inputs: Any, attrs: dict) -> list:
+    """Rule for Multinomial: [batch, num_samples] of `output_dtype`."""
+    logits = inputs[0]._array.shape
+    n = constant_value(inputs[1])
+    batch = None if logits is None else logits[0]
+    dtype = attrs.get("output_dtype", np.int64)
+    return [(np.dtype(getattr(dtype, "_np", dtype)), (batch, None if n is None else int(n)))]

@@ -14,11 +14,12 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
+from eagerflow._src.framework.shape_inference import AbstractArrayLike
 from eagerflow._src.framework.tensor import Reference, Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
 
 
-class AbstractArray:
+class AbstractArray(AbstractArrayLike):
     """What a traced tensor knows of its array: NumPy dtype and shape (None dims: unknown;
     `shape` None: unknown rank). Mirrors the few ndarray attributes wrappers read."""
 

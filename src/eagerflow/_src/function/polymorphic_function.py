@@ -28,7 +28,7 @@ from eagerflow._src.function.func_graph import is_spec, is_variable, tensor_spec
 
 _flags = context.flags
 _thread = context.thread
-_log = logging.getLogger("tensorflow")
+_log = logging.getLogger("eagerflow")
 _SCALARS = (int, float, bool, str, bytes, type(None))
 
 # TF warns when a function retraces often: 5 traces within its last 10 calls (counted per
@@ -165,6 +165,7 @@ class Function:
         self._relaxed: list[tuple[Any, ConcreteFunction]] = []
         self._fast: dict[Any, ConcreteFunction] = {}  # (dtype, shape, ...) of plain tensor args
         self._tracing_count = 0
+        self._quiet_calls = 0
         self._created_variables = False
         self._instances: Any = None
         self._descriptor_owner: Any = None
@@ -233,6 +234,7 @@ class Function:
             else:
                 concrete = self._fast.get(tuple(key))
                 if concrete is not None:
+                    self._quiet_calls += 1  # for the retracing warning's call history
                     return concrete._call_eager_tensors(args)
         concrete, leaves = self._concrete_for_call(args, kwargs)
         return concrete._call_flat(leaves.tensors, leaves.variables)
@@ -245,7 +247,8 @@ class Function:
         concrete = self._lookup(key)
         if concrete is None:
             concrete = self._trace_for(args, kwargs, key)
-        self._note_call(False)
+        else:
+            self._note_call(False)
         if not kwargs and not leaves.variables and _thread.device_name is None and len(leaves.tensors) == len(args) and all(
                 type(a) is EagerTensor for a in args):
             if len(self._fast) > 256:  # many shapes through one relaxed trace: keep it bounded
@@ -298,32 +301,34 @@ class Function:
         return ConcreteFunction(graph, self._python_function, names, kinds)
 
     def _note_call(self, traced: bool) -> None:
-        """TF's warning when tracing happens in most recent calls (see `_WARN_TRACES`)."""
-        key = getattr(self, "_method_of", self._python_function)
+        """TF's warning when most recent calls traced: 5 traces within the last 10 calls of
+        functions sharing this Python code (so a tf.function made in a loop warns too), at
+        most twice per code."""
+        function = getattr(self, "_method_of", self._python_function)
+        key = getattr(function, "__code__", function)
         try:
-            history = _trace_history.setdefault(key, [])
+            record = _trace_history.setdefault(key, [[], 0])
         except TypeError:
             return
-        if traced:
-            history.append(True)
-            if len(history) > _WARN_CALLS:
-                del history[0]
-            if sum(history) >= _WARN_TRACES:
-                _log.warning(
-                    "%d out of the last %d calls to %s triggered tf.function retracing. Tracing is "
-                    "expensive and the excessive number of tracings could be due to (1) creating "
-                    "@tf.function repeatedly in a loop, (2) passing tensors with different shapes, "
-                    "(3) passing Python objects instead of tensors. For (1), please define your "
-                    "@tf.function outside of the loop. For (2), @tf.function has "
-                    "reduce_retracing=True option that can avoid unnecessary retracing. For (3), "
-                    "please refer to https://www.tensorflow.org/guide/function#controlling_retracing "
-                    "and https://www.tensorflow.org/api_docs/python/tf/function for  more details.",
-                    sum(history), len(history), self._python_function)
-                history.clear()
-        elif history:
-            history.append(False)
-            if len(history) > _WARN_CALLS:
-                del history[0]
+        history = record[0]
+        if self._quiet_calls:
+            history.extend([False] * min(self._quiet_calls, _WARN_CALLS))
+            self._quiet_calls = 0
+        history.append(traced)
+        del history[:-_WARN_CALLS]
+        traces = sum(history)
+        if traced and traces >= _WARN_TRACES and record[1] < 2:
+            record[1] += 1
+            _log.warning(
+                "%d out of the last %d calls to %s triggered tf.function retracing. Tracing is "
+                "expensive and the excessive number of tracings could be due to (1) creating "
+                "@tf.function repeatedly in a loop, (2) passing tensors with different shapes, "
+                "(3) passing Python objects instead of tensors. For (1), please define your "
+                "@tf.function outside of the loop. For (2), @tf.function has "
+                "reduce_retracing=True option that can avoid unnecessary retracing. For (3), "
+                "please refer to https://www.tensorflow.org/guide/function#controlling_retracing "
+                "and https://www.tensorflow.org/api_docs/python/tf/function for  more details.",
+                traces, len(history), self._python_function)
 
     def _signature_call(self, args: tuple, kwargs: dict) -> tuple[ConcreteFunction, _Leaves]:
         signature = self._input_signature

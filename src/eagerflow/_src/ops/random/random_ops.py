@@ -17,6 +17,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.shape_inference import multinomial, same_as_first, shape_from_input
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import conversion, math_ops
 from eagerflow._src.ops.random import distributions, samplers
@@ -130,14 +131,21 @@ def _poisson(xp: Any, shape: Any, rate: Any, dtype: Any, seed: int, seed2: int) 
     return samplers.poisson_sample(dims, rate, dtype, key, counter, xp)
 
 
-RANDOM_STANDARD_NORMAL = Op("RandomStandardNormal", _standard_normal, dtypes=_SHAPE_DTYPES)
-RANDOM_UNIFORM = Op("RandomUniform", _uniform, dtypes=_SHAPE_DTYPES)
-RANDOM_UNIFORM_INT = Op("RandomUniformInt", _uniform_int, dtypes=_SHAPE_DTYPES)
-TRUNCATED_NORMAL = Op("TruncatedNormal", _truncated_normal, dtypes=_SHAPE_DTYPES)
-RANDOM_SHUFFLE = Op("RandomShuffle", _shuffle)
-MULTINOMIAL = Op("Multinomial", _multinomial, dtypes=_FLOATS)
-RANDOM_GAMMA = Op("RandomGamma", _gamma, dtypes=_SHAPE_DTYPES)
-RANDOM_POISSON_V2 = Op("RandomPoissonV2", _poisson, dtypes=_SHAPE_DTYPES)
+# Stateful: in a tf.function they run on every call and never while tracing (shape rules).
+RANDOM_STANDARD_NORMAL = Op("RandomStandardNormal", _standard_normal, dtypes=_SHAPE_DTYPES,
+                            stateful=True, shape_fn=shape_from_input("dtype"))
+RANDOM_UNIFORM = Op("RandomUniform", _uniform, dtypes=_SHAPE_DTYPES, stateful=True,
+                    shape_fn=shape_from_input("dtype"))
+RANDOM_UNIFORM_INT = Op("RandomUniformInt", _uniform_int, dtypes=_SHAPE_DTYPES, stateful=True,
+                        shape_fn=shape_from_input(dtype_input=1))
+TRUNCATED_NORMAL = Op("TruncatedNormal", _truncated_normal, dtypes=_SHAPE_DTYPES, stateful=True,
+                      shape_fn=shape_from_input("dtype"))
+RANDOM_SHUFFLE = Op("RandomShuffle", _shuffle, stateful=True, shape_fn=same_as_first)
+MULTINOMIAL = Op("Multinomial", _multinomial, dtypes=_FLOATS, stateful=True, shape_fn=multinomial)
+RANDOM_GAMMA = Op("RandomGamma", _gamma, dtypes=_SHAPE_DTYPES, stateful=True,
+                  shape_fn=shape_from_input(dtype_input=1, suffix_input=1))
+RANDOM_POISSON_V2 = Op("RandomPoissonV2", _poisson, dtypes=_SHAPE_DTYPES, stateful=True,
+                       shape_fn=shape_from_input("dtype", suffix_input=1))
 
 
 # --- public functions --------------------------------------------------------------------------
