@@ -75,7 +75,7 @@ _LAZY_NAMESPACES = frozenset({
     "experimental", "sysconfig", "test", "types",
     "autograph",
     "data", "distribute", "io", "random", "train",
-    "ragged", "sparse", "strings",
+    "ragged", "sparse", "strings", "sets",
     "compat",
 })
 

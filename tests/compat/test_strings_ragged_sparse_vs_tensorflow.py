@@ -234,3 +234,23 @@ STRINGS = [
 @pytest.mark.parametrize("code", [_case(c) for c in STRINGS])
 def test_strings_match_tensorflow(code):
     assert run(ef, code) == run(tf_real, code)
+
+
+_SETS = "a = tf.constant([[1, 2, 3], [4, 5, 5]]); b = tf.constant([[3, 2, 9], [7, 7, 7]]); "
+SETS = [
+    _SETS + "print(tf.sets.intersection(a, b)); print(tf.sets.union(a, b))",
+    _SETS + "print(tf.sets.difference(a, b)); print(tf.sets.difference(a, b, aminusb=False))",
+    _SETS + "sa = tf.sparse.from_dense(tf.constant([[1, 0, 2], [0, 0, 3]])); print(tf.sets.size(sa)); "
+    "print(tf.sets.union(sa, b)); print(tf.sets.difference(sa, b)); print(tf.sets.intersection(sa, sa))",
+    _SETS + "print(tf.sets.size(a))",
+    "print(tf.sets.intersection(tf.constant([[b'a', b'b']]), tf.constant([[b'b']])))",
+    "print(tf.sets.union(tf.constant([[1, 2]]), tf.constant([[1], [2]])))",
+    "print(tf.sets.union(tf.constant([1, 2]), tf.constant([5])))",
+    "print(tf.sets.intersection(tf.constant([[1, 2], [3, 4]]), tf.constant([[5, 6], [7, 8]])))",
+    "print(tf.sets.union(tf.constant([[1, 2]]), tf.constant([[1]], tf.int64)))",
+]
+
+
+@pytest.mark.parametrize("code", [_case(c) for c in SETS])
+def test_sets_match_tensorflow(code):
+    assert run(ef, code) == run(tf_real, code)
