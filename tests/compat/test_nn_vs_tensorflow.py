@@ -195,6 +195,10 @@ CASES = {
                                                                              [1, 2, 1, 1]), X4, FD, second=False),
     "erosion_same": lambda tf: grad(tf, lambda x, f: tf.nn.erosion2d(x, f, [1, 1, 2, 1], "SAME", "NHWC",
                                                                      [1, 1, 2, 1]), X4, FD, second=False),
+    "isotonic": lambda tf: list(tf.nn.isotonic_regression(L)),
+    "isotonic_increasing_axis": lambda tf: list(tf.nn.isotonic_regression(X4, decreasing=False, axis=1)),
+    "isotonic_int": lambda tf: list(tf.nn.isotonic_regression(np.array([[3, 1, 2, 5]], np.int32))),
+    "isotonic_grad": lambda tf: grad(tf, lambda x: tf.nn.isotonic_regression(x)[0], L),
 }
 
 

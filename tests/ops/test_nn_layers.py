@@ -97,3 +97,17 @@ def test_lrn_rejects_float64():
 def test_depth_to_space_depth_not_divisible():
     with pytest.raises(tf.errors.InvalidArgumentError, match="should be divisible by: 4"):
         tf.nn.depth_to_space(np.ones((1, 2, 2, 6), np.float32), 2)
+
+
+def test_isotonic_regression_pools_violators():
+    out, segments = tf.nn.isotonic_regression([[1.0, 3.0, 2.0, 0.0]])
+    np.testing.assert_allclose(out.numpy(), [[2.0, 2.0, 2.0, 0.0]])
+    assert segments.numpy().tolist() == [[0, 0, 1, 2]]  # equal neighbouring means stay apart
+
+
+def test_isotonic_regression_gradient_averages_segments():
+    x = tf.constant([[1.0, 3.0, 2.0, 0.0]])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = tf.reduce_sum(tf.nn.isotonic_regression(x)[0] * tf.constant([[3.0, 0.0, 0.0, 1.0]]))
+    np.testing.assert_allclose(tape.gradient(y, x).numpy(), [[1.5, 1.5, 0.0, 1.0]])

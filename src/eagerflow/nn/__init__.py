@@ -24,7 +24,7 @@ from eagerflow._src.ops.nn_ops import (  # noqa: F401
     softsign, space_to_depth, sparse_softmax_cross_entropy_with_logits, swish,
 )
 from eagerflow._src.ops.normalization_ops import (  # noqa: F401
-    batch_norm_with_global_normalization, batch_normalization, l2_normalize, local_response_normalization, lrn,
+    batch_norm_with_global_normalization, batch_normalization, isotonic_regression, l2_normalize, local_response_normalization, lrn,
     normalize_moments, sufficient_statistics, weighted_moments, zero_fraction,
 )
 from eagerflow._src.ops.pooling_ops import (  # noqa: F401

@@ -182,3 +182,68 @@ def local_response_normalization(input: Any, depth_radius: int = 5, bias: float 
 
 
 lrn = local_response_normalization
+
+
+# --- isotonic regression -------------------------------------------------------------------------
+def _isotonic(xp: Any, x: Any, output_dtype: Any) -> list:
+    """Pool-adjacent-violators per row: the closest non-increasing sequence, and its segments."""
+    values = np.asarray(x, np.float64)
+    out = np.empty(values.shape, output_dtype)
+    segments = np.empty(values.shape, np.int32)
+    for r, row in enumerate(values):
+        means: list = []
+        counts: list = []
+        for v in row.tolist():
+            means.append(v)
+            counts.append(1)
+            while len(means) > 1 and means[-2] < means[-1]:  # a violation: merge the last two blocks
+                count = counts[-2] + counts[-1]
+                means[-2] = (means[-2] * counts[-2] + means[-1] * counts[-1]) / count
+                counts[-2] = count
+                means.pop()
+                counts.pop()
+        out[r] = np.repeat(means, counts)
+        segments[r] = np.repeat(np.arange(len(counts)), counts)
+    return [xp.asarray(out), xp.asarray(segments)]
+
+
+def _segment_mean(xp: Any, g: Any, segments: Any) -> Any:
+    """Each element replaced by the mean of `g` over its row's segment."""
+    rows, n = g.shape
+    flat = (segments + xp.arange(rows)[:, None] * n).ravel()
+    totals = xp.bincount(flat, weights=g.ravel().astype(np.float64), minlength=rows * n)
+    counts = xp.bincount(flat, minlength=rows * n)
+    return (totals[flat] / counts[flat]).reshape(g.shape).astype(g.dtype)
+
+
+# The mean over segments is a symmetric projection: it is its own gradient.
+SEGMENT_MEAN = Op("IsotonicSegmentMean", _segment_mean,
+                  grad=lambda ctx, g: (execute(SEGMENT_MEAN, (g, ctx.inputs[1])), None))
+ISOTONIC_REGRESSION = Op("IsotonicRegression", _isotonic, num_outputs=2,
+                         grad=lambda ctx, dy: (execute(SEGMENT_MEAN, (dy[0], ctx.output[1])),))
+
+_ISOTONIC_OUTPUT = {"float32": _dtypes.float32, "float16": _dtypes.float16, "bfloat16": _dtypes.bfloat16,
+                    "int8": _dtypes.float32, "int16": _dtypes.float32}
+
+
+def isotonic_regression(inputs: Any, decreasing: bool = True, axis: int = -1) -> tuple:
+    """The non-increasing (or non-decreasing) least-squares fit along `axis`, and each element's
+    segment index (`tf.nn.isotonic_regression`); the gradient averages over segments as TF's."""
+    x = conversion.tensor(inputs)
+    out_dtype = _ISOTONIC_OUTPUT.get(x.dtype.name, _dtypes.float64)
+    axis = axis % x.ndim
+    moved = x if axis == x.ndim - 1 else array_ops.transpose(
+        x, [d for d in range(x.ndim) if d != axis] + [axis])
+    shape = tuple(moved.shape)
+    matrix = array_ops.reshape(moved, [-1, shape[-1]] if shape else [1, 1])
+    if not decreasing:
+        matrix = math_ops.negative(matrix)
+    out, segments = execute(ISOTONIC_REGRESSION, (matrix,), {"output_dtype": out_dtype.as_numpy_dtype})
+    if not decreasing:
+        out = math_ops.negative(out)
+    out, segments = array_ops.reshape(out, shape), array_ops.reshape(segments, shape)
+    if axis != x.ndim - 1:
+        perm = list(range(x.ndim - 1))
+        perm.insert(axis, x.ndim - 1)
+        out, segments = array_ops.transpose(out, perm), array_ops.transpose(segments, perm)
+    return out, segments
