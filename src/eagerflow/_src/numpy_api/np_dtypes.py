@@ -14,7 +14,7 @@ import numpy as np
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.convert import constant
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import math_ops
+from eagerflow._src.ops import conversion, math_ops
 
 _state = {"prefer_float32": False}
 _PY_SCALARS = (bool, int, float, complex)
@@ -107,8 +107,38 @@ def _flat(value: Any) -> list:
 
 def promote_args(*values: Any) -> list[Tensor]:
     """The operands converted to tensors of their NumPy result type."""
+    first = values[0]
+    if isinstance(first, Tensor) and all(isinstance(v, Tensor) and v.dtype == first.dtype
+                                         for v in values[1:]):
+        return list(values)  # one dtype already: nothing to promote (the common case)
+    if len(values) == 2:
+        fast = _tensor_and_weak_scalar(*values)
+        if fast is not None:
+            return fast
     dtype = result_type(*values)
     return [asarray(v, dtype) for v in values]
+
+
+def _weak_fits(dtype: _dtypes.DType, value: Any) -> bool:
+    """Whether NumPy 2 keeps `dtype` for a tensor combined with the Python scalar `value`."""
+    kind = type(value)
+    if dtype.is_floating:
+        return kind in (bool, int, float)
+    if dtype.is_complex:
+        return kind in (bool, int, float, complex)
+    if dtype.is_integer:
+        return kind in (bool, int)
+    return dtype == _dtypes.bool and kind is bool
+
+
+def _tensor_and_weak_scalar(a: Any, b: Any) -> list | None:
+    """The pair promoted without NumPy when one is a tensor and the other a Python scalar that
+    its dtype absorbs (`x * 2.0` on float32 stays float32); None otherwise."""
+    if isinstance(a, Tensor) and type(b) in _PY_SCALARS and _weak_fits(a.dtype, b):
+        return [a, conversion.scalar_like(b, a)]
+    if isinstance(b, Tensor) and type(a) in _PY_SCALARS and _weak_fits(b.dtype, a):
+        return [conversion.scalar_like(a, b), b]
+    return None
 
 
 def promote_inexact(value: Any) -> Tensor:
