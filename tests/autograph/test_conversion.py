@@ -415,3 +415,49 @@ def test_set_verbosity_and_trace_are_callable(capsys):
     tf.autograph.trace("hello", 1)
     assert "hello 1" in capsys.readouterr().out
     assert tf.autograph.experimental.Feature.ALL.value == "ALL"
+
+
+def test_assert_on_tensor_is_not_converted_as_in_tf():
+    @tf.function
+    def f(x):
+        assert x > 0
+        return x
+    with pytest.raises(tf.errors.OperatorNotAllowedInGraphError):
+        f(tf.constant(1))
+
+
+def test_global_assigned_in_converted_branch():
+
+    def bump(x):
+        global _COUNTER
+        if x > 0:
+            _COUNTER = _COUNTER + 1
+        return x
+    tf.autograph.to_graph(bump)(tf.constant(1))
+    assert _COUNTER == 1
+
+
+_COUNTER = 0
+
+
+def test_nonlocal_assigned_in_converted_branch():
+    def outer():
+        total = 0
+
+        def add(x):
+            nonlocal total
+            if x > 0:
+                total = total + x
+            return total
+        return add
+    add = tf.autograph.to_graph(outer())
+    add(3)
+    assert add(4) == 7
+
+
+def test_generators_run_as_written():
+    def evens(n):
+        for i in range(n):
+            if i % 2 == 0:
+                yield i
+    assert list(tf.autograph.to_graph(evens)(5)) == [0, 2, 4]

@@ -89,8 +89,8 @@ def converted_callable(f: Any) -> Callable:
 def convert_function(f: types.FunctionType) -> Callable | None:
     """`f`'s converted twin (cached), or None when its source cannot be converted."""
     code = f.__code__
-    if code in _failed:
-        return None
+    if code in _failed or code.co_flags & (inspect.CO_GENERATOR | inspect.CO_COROUTINE | inspect.CO_ASYNC_GENERATOR):
+        return None  # generators and coroutines run as written
     entry = _code_cache.get(code)
     if entry is None:
         try:

@@ -93,11 +93,13 @@ def assigned_names(stmts: list) -> list[str]:
     return [name for name in seen if not name.startswith(_FN)]
 
 
-def _declared(fn: ast.AST) -> set[str]:
-    out: set[str] = set()
+def _declared(fn: ast.AST) -> dict[str, type]:
+    """Names `fn` declares `global` or `nonlocal` -> that statement's class."""
+    out: dict[str, type] = {}
     for n in _walk_scope(fn):
         if isinstance(n, (ast.Global, ast.Nonlocal)):
-            out.update(n.names)
+            for name in n.names:
+                out[name] = type(n)
     return out
 
 
@@ -300,7 +302,9 @@ class _StatementConversion:
     def convert_function(self, fn: ast.FunctionDef) -> None:
         declared = _declared(fn)
         live = _loads_outside(fn)
+        outer, self._scope_declared = getattr(self, "_scope_declared", {}), declared
         fn.body = self._block(fn.body, declared, live)
+        self._scope_declared = outer
 
     def _block(self, stmts: list, declared: set, live: dict) -> list:
         out: list = []
@@ -341,9 +345,11 @@ class _StatementConversion:
         labels = ast.Tuple(elts=[ast.Constant(n) for n in names], ctx=ast.Load())
         return loads, labels
 
-    @staticmethod
-    def _def(name: str, params: list, body: list, returns: list | None) -> ast.FunctionDef:
-        body = list(body) or [ast.Pass()]
+    def _def(self, name: str, params: list, body: list, returns: list | None) -> ast.FunctionDef:
+        declared = getattr(self, "_scope_declared", {})
+        # Global/nonlocal names the statement assigns keep their declaration in the new function.
+        redeclare = [n for n in assigned_names(body) if n in declared]
+        body = [kind(names=[n]) for n in redeclare for kind in [declared[n]]] + (list(body) or [ast.Pass()])
         if returns is not None:
             body.append(ast.Return(value=ast.Tuple(elts=[_name(n) for n in returns], ctx=ast.Load())))
         return ast.FunctionDef(
