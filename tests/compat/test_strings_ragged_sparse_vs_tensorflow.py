@@ -228,6 +228,10 @@ STRINGS = [
     "print(tf.strings.ngrams(['a', 'b', 'c'], [1, 3], separator='_'))",
     "print(tf.constant('a') + tf.constant('b'), tf.constant(['a', 'b']) + 'c')",
     "print(tf.strings.length(tf.ragged.constant([['ab'], ['c', '']])))",
+    "w = [b'', b'a', b'hello', b'abcdefghijklmnopq', b'y' * 33, b'w' * 65, bytes(range(200))]; "
+    "print(tf.strings.to_hash_bucket_fast(w, 2 ** 62 + 7), tf.strings.to_hash_bucket(w, 1000))",
+    "print(tf.strings.to_hash_bucket_fast(tf.ragged.constant([['a'], []]), 10))",
+    "print(tf.strings.to_hash_bucket_fast(['a'], 0))",
 ]
 
 

@@ -73,3 +73,17 @@ def test_string_tensors_add_by_concatenation():
 
 def test_ops_on_ragged_strings_keep_rows():
     assert tf.strings.length(tf.ragged.constant([["ab"], ["c", ""]])).to_list() == [[2], [1, 0]]
+
+
+def test_to_hash_bucket_fast_uses_farmhash_fingerprint64():
+    # farmhash Fingerprint64("") is its k2 constant, 0x9ae16a3b2f90404f.
+    assert tf.strings.to_hash_bucket_fast([""], 2 ** 63 - 1).numpy().tolist() == [0x9AE16A3B2F90404F % (2 ** 63 - 1)]
+
+
+def test_to_hash_bucket_fast_values_as_tf():
+    assert tf.strings.to_hash_bucket_fast(["hello", "world", ""], 100).numpy().tolist() == [96, 98, 63]
+
+
+def test_to_hash_bucket_zero_buckets_is_invalid_argument():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="must be at least minimum 1"):
+        tf.strings.to_hash_bucket_fast(["a"], 0)

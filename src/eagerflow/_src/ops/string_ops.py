@@ -18,6 +18,7 @@ from eagerflow._src.framework.convert import constant, convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import string_hash
 
 _STRING = (_dtypes.string,)
 
@@ -238,6 +239,13 @@ def _unicode_transcode(xp: Any, x: Any, input_encoding: str, output_encoding: st
     return _map(convert, x)
 
 
+def _hash_bucket(hash_fn: Callable[[bytes], int]) -> Callable[..., Any]:
+    def kernel(xp: Any, x: Any, num_buckets: int) -> Any:
+        return _map(lambda s: hash_fn(s) % num_buckets, x, otype=np.int64)
+
+    return kernel
+
+
 JOIN = Op("StringJoin", _join)
 LENGTH = Op("StringLength", _length, dtypes=_STRING)
 SUBSTR = Op("Substr", _substr, dtypes=_STRING)
@@ -254,6 +262,8 @@ BYTES_SPLIT = Op("StringBytesSplit", _bytes_split, dtypes=_STRING, num_outputs=2
 UNICODE_DECODE = Op("UnicodeDecode", _unicode_decode, dtypes=_STRING, num_outputs=2)
 UNICODE_ENCODE = Op("UnicodeEncode", _unicode_encode)
 UNICODE_TRANSCODE = Op("UnicodeTranscode", _unicode_transcode, dtypes=_STRING)
+HASH_BUCKET_FAST = Op("StringToHashBucketFast", _hash_bucket(string_hash.fingerprint64), dtypes=_STRING)
+HASH_BUCKET = Op("StringToHashBucket", _hash_bucket(string_hash.hash64), dtypes=_STRING)
 
 
 # --- public functions -----------------------------------------------------------------------------
@@ -605,3 +615,25 @@ def ngrams(data: Any, ngram_width: Any, separator: str = " ", pad_values: Any = 
     for i, r in enumerate(rows):
         out[i, :] = r
     return constant(out.reshape(array.shape[:-1] + (count,)))
+
+
+def _to_hash_bucket(op: Op, input: Any, num_buckets: Any) -> Any:  # noqa: A002
+    if _is_ragged(input):
+        return _on_ragged(lambda v: _to_hash_bucket(op, v, num_buckets), input)
+    n = int(num_buckets)
+    if n < 1:
+        raise errors.op_error(errors.InvalidArgumentError,
+                              f"Value for attr 'num_buckets' of {n} must be at least minimum 1\n\t; NodeDef: "
+                              f"{{{{node {op.name}}}}}; Op<name={op.name}; signature=input:string -> output:int64; "
+                              "attr=num_buckets:int,min=1>", op.name, True)
+    return execute(op, (_strings(input),), {"num_buckets": n})
+
+
+def to_hash_bucket_fast(input: Any, num_buckets: Any, name: str | None = None) -> Any:  # noqa: A002
+    """Each string's farmhash Fingerprint64 modulo `num_buckets` (`tf.strings.to_hash_bucket_fast`)."""
+    return _to_hash_bucket(HASH_BUCKET_FAST, input, num_buckets)
+
+
+def to_hash_bucket(input: Any, num_buckets: Any, name: str | None = None) -> Any:  # noqa: A002
+    """Each string's TF Hash64 modulo `num_buckets` (`tf.strings.to_hash_bucket`, the legacy hash)."""
+    return _to_hash_bucket(HASH_BUCKET, input, num_buckets)
