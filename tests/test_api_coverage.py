@@ -61,3 +61,31 @@ def test_script_without_tensorflow_prints_totals_and_passes():
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "TOTAL" in result.stdout and "tf.math " in result.stdout
+
+
+def test_check_flags_unsupported_name_that_resolves(coverage_tool, tmp_path, monkeypatch):
+    unsupported = tmp_path / "unsupported.txt"
+    unsupported.write_text("tf.math.add  # pretend it is unsupported\n")
+    monkeypatch.setattr(coverage_tool, "UNSUPPORTED", unsupported)
+    monkeypatch.setattr(coverage_tool, "COVERED", tmp_path / "none.txt")
+    failures = coverage_tool.check(["tf.math.add"], {"tf.math.add"})
+    assert len(failures) == 1 and "now resolves" in failures[0]
+
+
+def test_check_flags_baseline_name_that_stops_resolving(coverage_tool, tmp_path, monkeypatch):
+    covered = tmp_path / "covered.txt"
+    covered.write_text("tf.math.add\n")
+    monkeypatch.setattr(coverage_tool, "COVERED", covered)
+    monkeypatch.setattr(coverage_tool, "UNSUPPORTED", tmp_path / "none.txt")
+    failures = coverage_tool.check(["tf.math.add"], set())
+    assert len(failures) == 1 and "no longer resolves" in failures[0]
+
+
+def test_update_writes_the_names_that_resolve(coverage_tool, tmp_path, monkeypatch):
+    covered = tmp_path / "covered.txt"
+    monkeypatch.setattr(coverage_tool, "COVERED", covered)
+    monkeypatch.setattr(coverage_tool, "TF_LIST", tmp_path / "tf.txt")
+    monkeypatch.setattr(coverage_tool, "UNSUPPORTED", tmp_path / "none.txt")
+    (tmp_path / "tf.txt").write_text("tf.math.add\ntf.math.no_such_function_anywhere\n")
+    assert coverage_tool.main(["--no-tf", "--update", "--quiet"]) == 0
+    assert coverage_tool.read_names(covered) == ["tf.math.add"]

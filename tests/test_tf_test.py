@@ -214,3 +214,23 @@ def test_sysconfig_and_version_constants_match_tensorflow():
     for name in ("VERSION", "GRAPH_DEF_VERSION", "GRAPH_DEF_VERSION_MIN_CONSUMER",
                  "GRAPH_DEF_VERSION_MIN_PRODUCER"):
         assert getattr(tf.version, name) == getattr(tf_real.version, name)
+
+
+def _graph_def(fn):
+    return tf.function(fn).get_concrete_function(tf.TensorSpec([], tf.float32)).graph.as_graph_def()
+
+
+def test_assert_equal_graph_def_accepts_equal_graphs():
+    tf.test.assert_equal_graph_def(_graph_def(lambda x: x * 2.0), _graph_def(lambda x: x * 2.0))
+
+
+def test_assert_equal_graph_def_names_the_differing_attr():
+    with pytest.raises(AssertionError, match="has attr 'value' with value: .* that does not match expected"):
+        tf.test.assert_equal_graph_def(_graph_def(lambda x: x * 2.0), _graph_def(lambda x: x * 3.0))
+
+
+def test_assert_equal_graph_def_names_a_missing_node_and_rejects_non_graphs():
+    with pytest.raises(AssertionError, match="Did not find expected node"):
+        tf.test.assert_equal_graph_def(_graph_def(lambda x: x * 2.0), _graph_def(lambda x: x))
+    with pytest.raises(TypeError, match="Expected tf.GraphDef for expected, got int"):
+        tf.test.assert_equal_graph_def(1, _graph_def(lambda x: x))

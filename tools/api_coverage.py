@@ -244,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         write_names(COVERED, sorted(covered_now), "TF 2.21 names eagerflow resolves: the "
                     "regression baseline.\nRegenerate with `python tools/api_coverage.py "
                     "--update` after adding names.")
-        print(f"wrote {COVERED.relative_to(TOOLS.parent)} ({len(covered_now)} names)")
+        print(f"wrote {COVERED} ({len(covered_now)} names)")
     failures = check(tf_names, covered_now)
     new = covered_now - set(read_names(COVERED))
     if new:

@@ -460,3 +460,51 @@ def compute_gradient(f: Callable, x: Any, delta: float | None = None) -> tuple:
             numeric[:, col] = (np.asarray(y_plus) - np.asarray(y_minus)).reshape(-1) / (2 * delta)
         numerical.append(numeric)
     return tuple(theoretical), tuple(numerical)
+
+
+def _attr_text(value: Any) -> str:
+    return " ".join(str(value).split())  # the AttrValue's text format on one line
+
+
+def _node_summary(node: Any) -> str:
+    attrs = ", ".join(f"{key}={_attr_text(node.attr[key])}" for key in sorted(node.attr))
+    return f"{{{{node {node.name}}}}} = {node.op}[{attrs}]({', '.join(node.input)})"
+
+
+def assert_equal_graph_def(expected: Any, actual: Any) -> None:
+    """Asserts two GraphDefs hold the same nodes (by name; order and versions ignored).
+
+    Raises:
+      TypeError: if either is not a GraphDef.
+      AssertionError: naming the first node, op, input or attr that differs (TF's wording for
+        missing/unexpected nodes and attrs; attr values in protobuf text form).
+    """
+    for value, label in ((expected, "expected"), (actual, "actual")):
+        if type(value).__name__ != "GraphDef":
+            raise TypeError(f"Expected tf.GraphDef for {label}, got {type(value).__name__}")
+    wanted = {node.name: node for node in expected.node}
+    got = {node.name: node for node in actual.node}
+    for name, node in wanted.items():
+        if name not in got:
+            raise AssertionError(f"Did not find expected node '{_node_summary(node)}'")
+    for name, node in got.items():
+        if name not in wanted:
+            raise AssertionError(f"Found unexpected node '{_node_summary(node)}'")
+    for name, node in wanted.items():
+        other = got[name]
+        if node.op != other.op:
+            raise AssertionError(f"Node named '{name}' has op {other.op} that does not match "
+                                 f"expected {node.op}")
+        if list(node.input) != list(other.input):
+            raise AssertionError(f"Node named '{name}' has inputs {list(other.input)} that do not "
+                                 f"match expected {list(node.input)}")
+        for key in sorted(set(node.attr) | set(other.attr)):
+            if key not in other.attr:
+                raise AssertionError(f"Node named '{name}' missing expected attr '{key}'")
+            if key not in node.attr:
+                raise AssertionError(f"Node named '{name}' has unexpected attr '{key}'")
+            if node.attr[key] != other.attr[key]:
+                raise AssertionError(
+                    f"Node named '{name}' has attr '{key}' with value: "
+                    f"{_attr_text(other.attr[key])} that does not match expected: "
+                    f"{_attr_text(node.attr[key])}")
