@@ -35,6 +35,7 @@ from eagerflow._src.ops.gather_scatter_ops import (
 from eagerflow._src.ops.indexing_ops import pad, slice, strided_slice
 from eagerflow._src.ops.join_split_ops import concat, split, stack, unstack
 from eagerflow._src.ops.linalg_ops import clip_by_norm, einsum, matmul, norm, tensordot
+from eagerflow._src.ops.linalg_decompositions import eig, eigvals
 from eagerflow._src.ops.math_ops import (
     abs, add, add_n, cast, clip_by_value, complex, cos, divide, equal, exp, floor,
     greater, greater_equal, less, less_equal, logical_and, logical_not, logical_or, maximum,
@@ -75,8 +76,9 @@ _LAZY_NAMESPACES = frozenset({
     "experimental", "sysconfig", "test", "types",
     "autograph",
     "data", "distribute", "io", "random", "train",
-    "ragged", "sparse", "strings", "sets",
+    "ragged", "sparse", "strings",
     "compat",
+    "signal", "image",
 })
 
 

@@ -1,7 +1,7 @@
 """Specs for matrix products and linear algebra (`tf.linalg`, `tf.einsum`, `tf.norm`)."""
 import numpy as np
 
-from eagerflow._src.ops import linalg_ops
+from eagerflow._src.ops import linalg_ops, linalg_structure_ops
 from tests.ops.specs import OpSpec
 
 FLOATS = ("float32", "float64")
@@ -120,11 +120,11 @@ SPECS = [
            differentiable=True, grad_args=(0, 1), rtol=1e-4),
     OpSpec("matvec", linalg_ops.matvec, lambda a, b: a @ b, arrays((2, 3, 4), (4,)),
            FLOATS, differentiable=True, grad_args=(0, 1)),
-    OpSpec("trace", linalg_ops.trace, lambda x: np.trace(x, axis1=-2, axis2=-1).astype(x.dtype),
+    OpSpec("trace", linalg_structure_ops.trace, lambda x: np.trace(x, axis1=-2, axis2=-1).astype(x.dtype),
            arrays((2, 3, 3)), FLOATS + ("int32",), differentiable=True),
-    OpSpec("diag_part", linalg_ops.diag_part, lambda x: np.diagonal(x, axis1=-2, axis2=-1),
+    OpSpec("diag_part", linalg_structure_ops.diag_part, lambda x: np.diagonal(x, axis1=-2, axis2=-1),
            arrays((2, 3, 4)), FLOATS + ("int64",), differentiable=True),
-    OpSpec("diag", linalg_ops.diag, lambda d: d[..., None] * np.eye(d.shape[-1], dtype=d.dtype),
+    OpSpec("diag", linalg_structure_ops.diag, lambda d: d[..., None] * np.eye(d.shape[-1], dtype=d.dtype),
            arrays((2, 3)), FLOATS + ("int32",), differentiable=True),
     OpSpec("clip_by_norm", linalg_ops.clip_by_norm, _np_clip_by_norm,
            lambda rng, dt: (_sample(rng, (3, 4), dt), 1.0), FLOATS, differentiable=True),

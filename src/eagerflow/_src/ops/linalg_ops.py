@@ -436,91 +436,7 @@ def solve(matrix: Any, rhs: Any, adjoint: bool = False, name: str | None = None)
         raise conversion.worded(e, matrix, rhs) from None
 
 
-# --- diagonals and trace -----------------------------------------------------------------------
-def _diag_sizes(rows: int, cols: int, k: int) -> int:
-    return max(0, min(rows + min(k, 0), cols - max(k, 0)))
-
-
-def _matrix_diag_part(xp: Any, x: Any, k: int = 0, padding_value: Any = 0) -> Any:
-    if x.ndim < 2:
-        raise _invalid(f"input must be at least 2-dim, received shape: {_dims(x.shape)}")
-    return xp.ascontiguousarray(xp.diagonal(x, offset=k, axis1=-2, axis2=-1))
-
-
-def _matrix_diag(xp: Any, d: Any, k: int = 0, num_rows: int = -1, num_cols: int = -1,
-                 padding_value: Any = 0) -> Any:
-    if d.ndim < 1:
-        raise _invalid(f"diagonal must be at least 1-dim, received shape: {_dims(d.shape)}")
-    n = d.shape[-1]
-    rows = num_rows if num_rows >= 0 else n + max(-k, 0)
-    cols = num_cols if num_cols >= 0 else n + max(k, 0)
-    out = xp.full(d.shape[:-1] + (rows, cols), padding_value, dtype=d.dtype)
-    idx = xp.arange(n)
-    out[..., idx + max(-k, 0), idx + max(k, 0)] = d
-    return out
-
-
-def _matrix_diag_part_grad(ctx: Any, dy: Tensor) -> tuple:
-    shape = tuple(ctx.inputs[0].shape)
-    attrs = {"k": ctx.attrs.get("k", 0), "num_rows": shape[-2], "num_cols": shape[-1]}
-    return (execute(MATRIX_DIAG, (dy,), attrs),)
-
-
-def _matrix_diag_grad(ctx: Any, dy: Tensor) -> tuple:
-    return (execute(MATRIX_DIAG_PART, (dy,), {"k": ctx.attrs.get("k", 0)}),)
-
-
-MATRIX_DIAG_PART = Op("MatrixDiagPartV3", _matrix_diag_part, grad=_matrix_diag_part_grad)
-MATRIX_DIAG = Op("MatrixDiagV3", _matrix_diag, grad=_matrix_diag_grad)
-
-
-def diag_part(input: Any, name: str = "diag_part", k: int = 0, padding_value: Any = 0,  # noqa: A002
-              align: str = "RIGHT_LEFT") -> Tensor:
-    """The k-th diagonal of each matrix in the last two dims (`tf.linalg.diag_part`; scalar k only)."""
-    try:
-        return execute(MATRIX_DIAG_PART, (conversion.tensor(input),), {"k": int(k)})
-    except errors.OpError as e:
-        raise conversion.worded(e, input, name=name) from None
-
-
-def diag(diagonal: Any, name: str = "diag", k: int = 0, num_rows: int = -1, num_cols: int = -1,
-         padding_value: Any = 0, align: str = "RIGHT_LEFT") -> Tensor:
-    """Matrices with `diagonal` on their k-th diagonal (`tf.linalg.diag`; scalar k only)."""
-    attrs = {"k": int(k), "num_rows": int(num_rows), "num_cols": int(num_cols)}
-    if padding_value != 0:
-        attrs["padding_value"] = padding_value
-    return execute(MATRIX_DIAG, (conversion.tensor(diagonal),), attrs)
-
-
-def trace(x: Any, name: str | None = None) -> Tensor:
-    """Sum of the main diagonal of each matrix in the last two dims (`tf.linalg.trace`)."""
-    return reduce_ops.reduce_sum(diag_part(conversion.tensor(x)), axis=-1)  # TF converts x first
-
-
 # --- norms -------------------------------------------------------------------------------------
-def _svd(xp: Any, x: Any) -> list:
-    u, s, vh = _lapack_svd(xp, x)
-    return [s, u, _adjoint(xp, vh)]
-
-
-def _lapack_svd(xp: Any, x: Any) -> tuple:
-    work = x.astype(np.float32) if x.dtype == np.float16 else x
-    u, s, vh = xp.linalg.svd(work, full_matrices=False)
-    real = np.float16 if x.dtype == np.float16 else s.dtype
-    return u.astype(x.dtype, copy=False), s.astype(real, copy=False), vh.astype(x.dtype, copy=False)
-
-
-def _svd_grad(ctx: Any, dy: list) -> tuple:
-    # Only the singular values' gradient (what tf.norm(ord=2) needs): u diag(ds) v^H.
-    _, u, v = ctx.output
-    ds = math_ops.cast(dy[0], u.dtype)
-    scaled = math_ops.multiply(u, array_ops.reshape(ds, tuple(ds.shape)[:-1] + (1, ds.shape[-1])))
-    return (matmul(scaled, v, adjoint_b=True),)
-
-
-SVD = Op("Svd", _svd, dtypes=_SOLVER_DTYPES, grad=_svd_grad, num_outputs=3)
-
-
 def _to_last_two(x: Tensor, axes: tuple[int, int]) -> Tensor:
     """`x` with `axes` moved to the end, in that order (an einsum permutation, so differentiable)."""
     letters = _letters(x.ndim)
@@ -585,7 +501,9 @@ def _spectral_norm(x: Tensor, axis: tuple[int, int]) -> Tensor:
     """Largest singular value over `axis`, kept as size-1 dims."""
     ndim = x.ndim
     axes = (axis[0] % ndim, axis[1] % ndim)
-    singular = execute(SVD, (_to_last_two(x, axes),))[0]
+    from eagerflow._src.ops.linalg_decompositions import SVD  # a sibling family, loaded on first use
+
+    singular = execute(SVD, (_to_last_two(x, axes),), {"compute_uv": False})[0]
     top = reduce_ops.reduce_max(singular, axis=-1)
     shape = [d for k, d in enumerate(x.shape) if k not in axes]
     for a in sorted(axes):

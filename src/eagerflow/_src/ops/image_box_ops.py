@@ -1,0 +1,284 @@
+"""Box ops of `tf.image`: non-max suppression, crop_and_resize, extract_patches and
+draw_bounding_boxes."""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.ops import array_ops, conversion, math_ops
+from eagerflow._src.ops.gather_scatter_ops import gather
+from eagerflow._src.ops.indexing_ops import pad
+from eagerflow._src.ops.linalg_ops import einsum
+
+
+def _invalid(message: str) -> errors.InvalidArgumentError:
+    return errors.InvalidArgumentError(None, None, message)
+
+
+def _host(x: Any) -> np.ndarray:
+    return np.asarray(x.get() if hasattr(x, "get") else x)
+
+
+# --- non-max suppression -----------------------------------------------------------------------
+def _iou(boxes: np.ndarray, i: int, j: int) -> float:
+    a, b = boxes[i], boxes[j]
+    ymin_a, ymax_a = min(a[0], a[2]), max(a[0], a[2])
+    xmin_a, xmax_a = min(a[1], a[3]), max(a[1], a[3])
+    ymin_b, ymax_b = min(b[0], b[2]), max(b[0], b[2])
+    xmin_b, xmax_b = min(b[1], b[3]), max(b[1], b[3])
+    area_a = (ymax_a - ymin_a) * (xmax_a - xmin_a)
+    area_b = (ymax_b - ymin_b) * (xmax_b - xmin_b)
+    if area_a <= 0 or area_b <= 0:
+        return 0.0
+    inter = max(min(ymax_a, ymax_b) - max(ymin_a, ymin_b), 0.0) * max(min(xmax_a, xmax_b) - max(xmin_a, xmin_b), 0.0)
+    return float(inter / (area_a + area_b - inter))
+
+
+def _greedy_nms(boxes: np.ndarray, scores: np.ndarray, max_output_size: int, iou_threshold: float,
+                score_threshold: float, soft_nms_sigma: float = 0.0) -> tuple[list, list]:
+    """TF's NonMaxSuppressionV5 loop: candidates by score (ties: lower index first), each checked
+    against the boxes selected since it was last looked at; soft-NMS re-queues decayed scores."""
+    import heapq
+
+    boxes = boxes.astype(np.float64)
+    scale = -0.5 / soft_nms_sigma if soft_nms_sigma > 0 else 0.0
+    queue = [(-float(s), i, 0) for i, s in enumerate(scores) if s > score_threshold]
+    heapq.heapify(queue)
+    selected, selected_scores = [], []
+    while len(selected) < max_output_size and queue:
+        neg_score, index, begin = heapq.heappop(queue)
+        original = score = -neg_score
+        hard = False
+        for j in range(len(selected) - 1, begin - 1, -1):
+            similarity = _iou(boxes, index, selected[j])
+            score *= math.exp(scale * similarity * similarity) if similarity <= iou_threshold else 0.0
+            if soft_nms_sigma <= 0 and similarity > iou_threshold:
+                hard = True
+                break
+            if score <= score_threshold:
+                break
+        if hard:
+            continue
+        if score == original:
+            selected.append(index)
+            selected_scores.append(score)
+        elif score > score_threshold:
+            heapq.heappush(queue, (-score, index, len(selected)))
+    return selected, selected_scores
+
+
+def _nms(xp: Any, boxes: Any, scores: Any, max_output_size: Any, iou_threshold: Any, score_threshold: Any,
+         soft_nms_sigma: Any, pad_to_max_output_size: bool = False) -> list:
+    boxes_h, scores_h = _host(boxes), _host(scores)
+    if boxes_h.ndim != 2 or boxes_h.shape[-1] != 4:
+        raise _invalid(f"boxes must be 2-D and have 4 columns: [{','.join(map(str, boxes_h.shape))}]")
+    if scores_h.ndim != 1 or scores_h.shape[0] != boxes_h.shape[0]:
+        raise _invalid(f"scores has incompatible shape")
+    iou = float(_host(iou_threshold))
+    if not 0 <= iou <= 1:
+        raise _invalid("iou_threshold must be in [0, 1]")
+    max_out = int(_host(max_output_size))
+    if max_out < 0:
+        raise _invalid("max_output_size must be non-negative")
+    sigma = float(_host(soft_nms_sigma))
+    if sigma < 0:
+        raise _invalid("soft_nms_sigma must be non-negative")
+    selected, values = _greedy_nms(boxes_h, scores_h, max_out, iou, float(_host(score_threshold)), sigma)
+    valid = len(selected)
+    if pad_to_max_output_size:
+        selected = selected + [0] * (max_out - valid)
+        values = values + [0.0] * (max_out - valid)
+    return [xp.asarray(np.asarray(selected, np.int32)), xp.asarray(np.asarray(values, scores_h.dtype)),
+            xp.asarray(np.int32(valid))]
+
+
+NON_MAX_SUPPRESSION = Op("NonMaxSuppressionV5", _nms, num_outputs=3,
+                         dtypes=(_dtypes.float16, _dtypes.float32))
+
+
+def _run_nms(boxes: Any, scores: Any, max_output_size: Any, iou_threshold: Any, score_threshold: Any,
+             soft_nms_sigma: Any, pad: bool) -> list:
+    b = conversion.tensor(boxes)
+    s = conversion.like(scores, b)
+    args = (b, s, conversion.tensor(max_output_size, _dtypes.int32), conversion.like(iou_threshold, b),
+            conversion.like(score_threshold, b), conversion.like(soft_nms_sigma, b))
+    try:
+        return execute(NON_MAX_SUPPRESSION, args, {"pad_to_max_output_size": pad})
+    except errors.OpError as e:
+        raise conversion.worded(e, boxes, scores) from None
+
+
+def non_max_suppression(boxes: Any, scores: Any, max_output_size: Any, iou_threshold: float = 0.5,
+                        score_threshold: float = float("-inf"), name: str | None = None) -> Tensor:
+    """Indices (int32) of at most `max_output_size` boxes, by descending score, none overlapping a
+    kept box by IoU above `iou_threshold` (`tf.image.non_max_suppression`)."""
+    return _run_nms(boxes, scores, max_output_size, iou_threshold, score_threshold, 0.0, False)[0]
+
+
+def non_max_suppression_with_scores(boxes: Any, scores: Any, max_output_size: Any, iou_threshold: float = 0.5,
+                                    score_threshold: float = float("-inf"), soft_nms_sigma: float = 0.0,
+                                    name: str | None = None) -> tuple:
+    """`(indices, scores)`; with `soft_nms_sigma > 0`, overlapping scores decay by
+    `exp(-iou**2 / (2 sigma))` instead of being dropped (`tf.image.non_max_suppression_with_scores`)."""
+    selected, values, _ = _run_nms(boxes, scores, max_output_size, iou_threshold, score_threshold,
+                                   soft_nms_sigma, False)
+    return selected, values
+
+
+def non_max_suppression_padded(boxes: Any, scores: Any, max_output_size: Any, iou_threshold: float = 0.5,
+                               score_threshold: float = float("-inf"), pad_to_max_output_size: bool = False,
+                               name: str | None = None, sorted_input: bool = False,
+                               canonicalized_coordinates: bool = False, tile_size: int = 512) -> tuple:
+    """`(indices, num_valid)`, indices zero-padded to `max_output_size` when asked
+    (`tf.image.non_max_suppression_padded`; unbatched boxes)."""
+    selected, _, valid = _run_nms(boxes, scores, max_output_size, iou_threshold, score_threshold, 0.0,
+                                  bool(pad_to_max_output_size))
+    return selected, valid
+
+
+# --- crop_and_resize ---------------------------------------------------------------------------
+def _crop_axis(box_lo: np.ndarray, box_hi: np.ndarray, size: int, crop: int, method: str) -> tuple:
+    """Per box: sampling weights `[n, crop, size]` and a validity mask `[n, crop]` (TF's rule:
+    positions outside [0, size - 1] take the extrapolation value)."""
+    n = box_lo.shape[0]
+    weights = np.zeros((n, crop, size), np.float32)
+    valid = np.zeros((n, crop), np.float32)
+    for b in range(n):
+        lo, hi = np.float32(box_lo[b]), np.float32(box_hi[b])
+        for i in range(crop):
+            if crop > 1:
+                pos = lo * (size - 1) + i * ((hi - lo) * (size - 1) / np.float32(crop - 1))
+            else:
+                pos = np.float32(0.5) * (lo + hi) * (size - 1)
+            if pos < 0 or pos > size - 1:
+                continue
+            valid[b, i] = 1.0
+            if method == "nearest":
+                weights[b, i, int(np.round(pos))] = 1.0
+            else:
+                top, bottom = int(math.floor(pos)), int(math.ceil(pos))
+                frac = np.float32(pos - top)
+                weights[b, i, top] += 1 - frac
+                weights[b, i, bottom] += frac
+    return weights, valid
+
+
+def crop_and_resize(image: Any, boxes: Any, box_indices: Any, crop_size: Any, method: str = "bilinear",
+                    extrapolation_value: float = 0.0, name: str | None = None) -> Tensor:
+    """Crops normalised boxes `[y1, x1, y2, x2]` from the batch images `box_indices` and resizes
+    each to `crop_size` (bilinear or nearest), float32 (`tf.image.crop_and_resize`). The gradient
+    reaches the image (not the boxes)."""
+    x = conversion.tensor(image)
+    if x.ndim != 4:
+        raise _invalid(f"input image must be 4-D{x.shape}")
+    if method not in ("bilinear", "nearest"):
+        raise ValueError(f"method must be 'bilinear' or 'nearest', got {method}")
+    b = _host(conversion.tensor(boxes).numpy()).astype(np.float32)
+    idx = _host(conversion.tensor(box_indices).numpy()).astype(np.int64)
+    ch, cw = (int(v) for v in np.reshape(np.asarray(crop_size.numpy() if isinstance(crop_size, Tensor)
+                                                    else crop_size), -1))
+    if ch <= 0 or cw <= 0:
+        raise _invalid("crop dimensions must be positive")
+    if b.ndim != 2 or b.shape[-1] != 4:
+        raise _invalid(f"boxes must be 2-D[{','.join(map(str, b.shape))}]")
+    batch, height, width, _ = tuple(x.shape)
+    if np.any((idx < 0) | (idx >= batch)):
+        raise _invalid(f"box_index has values outside [0, batch_size)")
+    flt = math_ops.cast(x, _dtypes.float32)
+    wy, vy = _crop_axis(b[:, 0], b[:, 2], height, ch, method)
+    wx, vx = _crop_axis(b[:, 1], b[:, 3], width, cw, method)
+    picked = gather(flt, idx.astype(np.int32), axis=0)
+    out = einsum("niy,njx,nyxc->nijc", EagerTensor(wy, flt._device), EagerTensor(wx, flt._device), picked)
+    outside = 1.0 - vy[:, :, None] * vx[:, None, :]
+    if extrapolation_value != 0 and outside.any():
+        fill = (outside * np.float32(extrapolation_value))[..., None].astype(np.float32)
+        out = math_ops.add(out, EagerTensor(fill, flt._device))
+    return out
+
+
+# --- extract_patches ---------------------------------------------------------------------------
+def extract_patches(images: Any, sizes: Any, strides: Any, rates: Any, padding: str, name: str | None = None) -> Tensor:
+    """Patches `[b, rows, cols, kh * kw * depth]` of `sizes` every `strides`, dilated by `rates`,
+    VALID or SAME (`tf.image.extract_patches`)."""
+    x = conversion.tensor(images)
+    if x.ndim != 4:
+        raise ValueError(f"Shape must be rank 4 but is rank {x.ndim}")
+    _, kh, kw, _ = (int(v) for v in sizes)
+    _, sh, sw, _ = (int(v) for v in strides)
+    _, rh, rw, _ = (int(v) for v in rates)
+    padding = padding.upper() if isinstance(padding, str) else padding
+    if padding not in ("VALID", "SAME"):
+        raise ValueError(f"padding must be 'VALID' or 'SAME', got {padding}")
+    b, h, w, d = tuple(x.shape)
+    eff_h, eff_w = (kh - 1) * rh + 1, (kw - 1) * rw + 1
+    if padding == "VALID":
+        out_h, out_w = max(0, (h - eff_h) // sh + 1), max(0, (w - eff_w) // sw + 1)
+        top = left = 0
+    else:
+        out_h, out_w = -(-h // sh), -(-w // sw)
+        pad_h = max((out_h - 1) * sh + eff_h - h, 0)
+        pad_w = max((out_w - 1) * sw + eff_w - w, 0)
+        top, left = pad_h // 2, pad_w // 2
+        x = pad(x, [[0, 0], [top, pad_h - top], [left, pad_w - left], [0, 0]])
+    rows = (np.arange(out_h)[:, None] * sh + np.arange(kh)[None, :] * rh).astype(np.int32)  # [out_h, kh]
+    cols = (np.arange(out_w)[:, None] * sw + np.arange(kw)[None, :] * rw).astype(np.int32)  # [out_w, kw]
+    patches = gather(gather(x, rows, axis=1), cols, axis=3)  # [b, out_h, kh, out_w, kw, d]
+    patches = array_ops.transpose(patches, (0, 1, 3, 2, 4, 5))
+    return array_ops.reshape(patches, (b, out_h, out_w, kh * kw * d))
+
+
+# --- draw_bounding_boxes -----------------------------------------------------------------------
+_DEFAULT_COLOURS = np.array([[1, 1, 0, 1], [0, 0, 1, 1], [1, 0, 0, 1], [0, 1, 0, 1], [0.5, 0, 0.5, 1],
+                             [0.5, 0.5, 0, 1], [0.5, 0, 0, 1], [0, 0, 0.5, 1], [0, 1, 1, 1], [1, 0, 1, 1]],
+                            np.float32)
+
+
+def _draw_boxes(xp: Any, images: Any, boxes: Any, colors: Any) -> Any:
+    out = _host(images).copy()
+    boxes_h, colours = _host(boxes), _host(colors).astype(np.float32)
+    if out.ndim != 4:
+        raise _invalid(f"The rank of the images should be 4")
+    batch, height, width, depth = out.shape
+    if colours.size == 0:
+        colours = _DEFAULT_COLOURS
+    if colours.shape[-1] < depth and depth != 1:
+        raise _invalid(f"Channel depth should be less than or equal to color channels")
+    for b in range(batch):
+        for k, box in enumerate(boxes_h[b]):
+            colour = colours[k % len(colours)][:depth].astype(out.dtype)
+            top = int(math.floor(box[0] * (height - 1)))
+            left = int(math.floor(box[1] * (width - 1)))
+            bottom = int(math.floor(box[2] * (height - 1)))
+            right = int(math.floor(box[3] * (width - 1)))
+            if top > bottom or left > right or top >= height or left >= width or bottom < 0 or right < 0:
+                continue
+            r0, r1 = max(top, 0), min(bottom, height - 1)
+            c0, c1 = max(left, 0), min(right, width - 1)
+            if 0 <= top < height:
+                out[b, top, c0:c1 + 1] = colour
+            if 0 <= bottom < height:
+                out[b, bottom, c0:c1 + 1] = colour
+            if 0 <= left < width:
+                out[b, r0:r1 + 1, left] = colour
+            if 0 <= right < width:
+                out[b, r0:r1 + 1, right] = colour
+    return xp.asarray(out)
+
+
+DRAW_BOUNDING_BOXES = Op("DrawBoundingBoxesV2", _draw_boxes,
+                         dtypes=(_dtypes.float16, _dtypes.float32))
+
+
+def draw_bounding_boxes(images: Any, boxes: Any, colors: Any, name: str | None = None) -> Tensor:
+    """Draws the outlines of normalised boxes `[y1, x1, y2, x2]` on float images, box k in
+    `colors[k % len(colors)]` (`tf.image.draw_bounding_boxes`)."""
+    x = conversion.tensor(images)
+    return execute(DRAW_BOUNDING_BOXES, (x, conversion.tensor(boxes, _dtypes.float32),
+                                         conversion.tensor(colors, _dtypes.float32)))

@@ -1,0 +1,220 @@
+"""Statistics over tensors: `tf.math.reduce_variance`/`reduce_std`/`reduce_euclidean_norm`,
+`cumulative_logsumexp`, `bincount`, `confusion_matrix`, `tf.histogram_fixed_width(_bins)`.
+
+Built from existing ops the way TF builds them (so gradients come from the parts), except the
+counting kernels, which are ops of their own (integer outputs: no gradient).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import array_ops, conversion, math_ops, reduce_ops
+from eagerflow._src.ops.array_args import invalid, static_shape
+
+
+def reduce_variance(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Mean squared deviation from the mean; complex inputs give a real variance (`tf.math.reduce_variance`)."""
+    x = conversion.tensor(input_tensor)
+    mean = reduce_ops.reduce_mean(x, axis=axis, keepdims=True)
+    if mean.dtype.is_integer:
+        raise TypeError(f"Input must be either real or complex. Received integer type {mean.dtype}.")
+    deviation = math_ops.subtract(x, mean)
+    if x.dtype.is_complex:  # |d|^2 as TF takes it: real(conj(d) * d)
+        squared = math_ops.real(math_ops.multiply(math_ops.conj(deviation), deviation))
+    else:
+        squared = math_ops.square(deviation)
+    return reduce_ops.reduce_mean(squared, axis=axis, keepdims=keepdims)
+
+
+def reduce_std(input_tensor: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Tensor:
+    """Standard deviation, sqrt of `reduce_variance` (`tf.math.reduce_std`)."""
+    return math_ops.sqrt(reduce_variance(input_tensor, axis=axis, keepdims=keepdims))
+
+
+def _euclidean_norm(xp: Any, x: Any, axis: tuple, keep_dims: bool) -> Any:
+    if x.dtype.kind in "iu":
+        total = xp.sum(x.astype(np.float64) ** 2, axis=axis, keepdims=keep_dims)
+        return xp.sqrt(total).astype(x.dtype)
+    magnitude = x * xp.conj(x) if x.dtype.kind == "c" else x * x
+    return xp.sqrt(xp.sum(magnitude, axis=axis, keepdims=keep_dims)).astype(x.dtype)
+
+
+def _euclidean_norm_grad(ctx: Any, dy: Tensor) -> tuple:
+    x = ctx.inputs[0]
+    axis, keep = ctx.attrs["axis"], ctx.attrs["keep_dims"]
+    norm = ctx.output
+    if not keep:
+        kept = tuple(1 if i in axis else d for i, d in enumerate(static_shape(x)))
+        norm = array_ops.reshape(norm, kept)
+        dy = array_ops.reshape(dy, kept)
+    return (math_ops.multiply(dy, math_ops.divide_no_nan(x, norm)),)
+
+
+EUCLIDEAN_NORM = Op("EuclideanNorm", _euclidean_norm, grad=_euclidean_norm_grad)
+
+
+def reduce_euclidean_norm(input_tensor: Any, axis: Any = None, keepdims: bool = False,
+                          name: str | None = None) -> Tensor:
+    """sqrt(sum(x**2)) over `axis` (`tf.math.reduce_euclidean_norm`)."""
+    x = conversion.tensor(input_tensor)
+    rank = len(static_shape(x))
+    if axis is None:
+        axes = tuple(range(rank))
+    else:
+        values = np.asarray(axis.numpy() if isinstance(axis, Tensor) else axis).reshape(-1)
+        axes = tuple(sorted({int(a) % rank if rank else 0 for a in values}))
+    return conversion.run(EUCLIDEAN_NORM, (x,), {"axis": axes, "keep_dims": bool(keepdims)}, False)
+
+
+def cumulative_logsumexp(x: Any, axis: int = 0, exclusive: bool = False, reverse: bool = False,
+                         name: str | None = None) -> Tensor:
+    """log(cumsum(exp(x))) along `axis`, computed stably (`tf.math.cumulative_logsumexp`)."""
+    x = conversion.tensor(x)
+    if not x.dtype.is_floating:
+        raise TypeError(f"Value passed to parameter 'x' has DataType {x.dtype.name} not in list of allowed "
+                        "values: float16, float32, float64, bfloat16")
+    from eagerflow._src.autodiff.custom_gradient import stop_gradient  # StopGradient is declared there
+
+    shift = stop_gradient(reduce_ops.reduce_max(x, axis=axis, keepdims=True))
+    finite = math_ops.is_finite(shift)
+    shift = math_ops.select(finite, shift, math_ops.zeros_like_same(shift))
+    summed = reduce_ops.cumsum(math_ops.exp(math_ops.subtract(x, shift)), axis=axis, exclusive=exclusive,
+                               reverse=reverse)
+    return math_ops.add(math_ops.log(summed), shift)
+
+
+# --- counting ---------------------------------------------------------------------------------------
+def _bincount(xp: Any, arr: Any, size: int, weights: Any, binary_output: bool = False) -> Any:
+    if arr.size and int(arr.min()) < 0:
+        raise invalid("Input arr must be non-negative!")
+    flat = arr.reshape(-1, arr.shape[-1]) if arr.ndim == 2 else arr.reshape(1, -1)
+    w = None if weights is None or weights.size == 0 else weights.reshape(flat.shape)
+    dtype = weights.dtype if weights is not None and weights.size else arr.dtype
+    out = xp.zeros((flat.shape[0], size), dtype=dtype)
+    for row in range(flat.shape[0]):
+        keep = flat[row] < size
+        ids = flat[row][keep]
+        if binary_output:
+            out[row, ids] = 1
+        elif w is None:
+            out[row] = xp.bincount(ids, minlength=size)[:size].astype(dtype)
+        else:
+            out[row] = xp.bincount(ids, weights=w[row][keep], minlength=size)[:size].astype(dtype)
+    return out if arr.ndim == 2 else out.reshape(size)
+
+
+DENSE_BINCOUNT = Op("DenseBincount", lambda xp, arr, weights, size, binary_output: _bincount(
+    xp, arr, size, weights, binary_output))
+
+
+def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: Any = None,
+             dtype: Any = _dtypes.int32, name: str | None = None, axis: Any = None,
+             binary_output: bool = False) -> Tensor:
+    """Counts of each value in the non-negative ints `arr` (weighted sums with `weights`), over
+    the whole tensor or (axis=-1) per row (`tf.math.bincount`)."""
+    arr = conversion.tensor(arr)
+    if axis is None:
+        arr = array_ops.reshape(arr, (-1,))
+        if weights is not None:
+            weights = array_ops.reshape(conversion.tensor(weights), (-1,))
+    elif axis not in (0, -1):
+        raise ValueError(f"Unsupported axis value {axis}. Only 0 and -1 are currently supported.")
+    values = arr.numpy()
+    size = int(values.max()) + 1 if values.size else 0
+    size = max(size, 0)
+    if minlength is not None:
+        size = max(size, int(minlength))
+    if maxlength is not None:
+        size = min(size, int(maxlength))
+    if weights is not None:
+        weights = conversion.tensor(weights)
+    else:
+        empty = np.zeros((0,), dtype=_dtypes.as_dtype(dtype).as_numpy_dtype)
+        weights = conversion.tensor(empty)
+    out = conversion.run(DENSE_BINCOUNT, (arr, weights), {"size": size, "binary_output": bool(binary_output)}, False)
+    return out
+
+
+def confusion_matrix(labels: Any, predictions: Any, num_classes: Any = None, weights: Any = None,
+                     dtype: Any = _dtypes.int32, name: str | None = None) -> Tensor:
+    """matrix[i, j]: how many (or how much weight of) examples of label i were predicted j
+    (`tf.math.confusion_matrix`)."""
+    from eagerflow._src.ops.gather_scatter_ops import scatter_nd  # a sibling family
+
+    dtype = _dtypes.as_dtype(dtype)
+    labels = math_ops.cast(conversion.tensor(labels), _dtypes.int64)
+    predictions = math_ops.cast(conversion.tensor(predictions), _dtypes.int64)
+    lab, pred = labels.numpy(), predictions.numpy()
+    if lab.size and (lab.min() < 0 or pred.min() < 0):
+        raise invalid("`labels` contains negative values." if lab.min() < 0 else "`predictions` contains negative values.")
+    if num_classes is None:
+        n = int(max(lab.max(initial=-1), pred.max(initial=-1))) + 1
+    else:
+        n = int(num_classes)
+        if lab.size and (lab.max() >= n or pred.max() >= n):
+            which = "labels" if lab.max() >= n else "predictions"
+            raise invalid(f"`{which}` out of bound")
+    indices = conversion.tensor(np.stack([lab.reshape(-1), pred.reshape(-1)], axis=1).astype(np.int64))
+    values = math_ops.cast(conversion.tensor(weights), dtype) if weights is not None else \
+        array_ops.ones((lab.size,), dtype=dtype)
+    return scatter_nd(indices, array_ops.reshape(values, (-1,)), np.asarray([n, n], np.int64))
+
+
+def _histogram(xp: Any, values: Any, value_range: Any, nbins: int, dtype: Any) -> Any:
+    lo, hi = value_range[0], value_range[1]
+    scaled = (values.astype(np.float64) - float(lo)) / (float(hi) - float(lo))
+    bins = xp.clip(xp.floor(scaled * nbins), 0, nbins - 1).astype(np.int64)
+    return bins.astype(dtype)
+
+
+HISTOGRAM_BINS = Op("HistogramFixedWidthBins", lambda xp, values, value_range, nbins, dtype: _histogram(
+    xp, values, value_range, nbins, dtype))
+
+
+def histogram_fixed_width_bins(values: Any, value_range: Any, nbins: int = 100, dtype: Any = _dtypes.int32,
+                               name: str | None = None) -> Tensor:
+    """The bin index of each value among `nbins` equal bins over `value_range`; values outside
+    go to the first or last bin (`tf.histogram_fixed_width_bins`)."""
+    values = conversion.tensor(values)
+    value_range = conversion.like(value_range, values)
+    if int(nbins) <= 0:
+        raise invalid(f"nbins should be a positive number, but got '{int(nbins)}'")
+    return conversion.run(HISTOGRAM_BINS, (values, value_range),
+                          {"nbins": int(nbins), "dtype": _dtypes.as_dtype(dtype).as_numpy_dtype}, False)
+
+
+def histogram_fixed_width(values: Any, value_range: Any, nbins: int = 100, dtype: Any = _dtypes.int32,
+                          name: str | None = None) -> Tensor:
+    """Counts of `values` in `nbins` equal bins over `value_range` (`tf.histogram_fixed_width`)."""
+    bins = histogram_fixed_width_bins(values, value_range, nbins, _dtypes.int64)
+    counts = bincount(array_ops.reshape(bins, (-1,)), minlength=int(nbins), maxlength=int(nbins),
+                      dtype=_dtypes.as_dtype(dtype))
+    return math_ops.cast(counts, _dtypes.as_dtype(dtype))
+
+
+def sobol_sample(dim: Any, num_results: Any, skip: Any = 0, dtype: Any = _dtypes.float32,
+                 name: str | None = None) -> Tensor:
+    """Points `skip + 1 ...` of the `dim`-dimensional Sobol sequence (`tf.math.sobol_sample`):
+    SciPy's unscrambled Sobol generator (the same direction numbers), without its origin point."""
+    import warnings
+
+    from scipy.stats import qmc  # first use only
+
+    dtype = _dtypes.as_dtype(dtype)
+    if dtype not in (_dtypes.float32, _dtypes.float64):
+        raise TypeError(f"Value passed to parameter 'dtype' has DataType {dtype.name} not in list of allowed "
+                        "values: float32, float64")
+    dim, num_results, skip = int(dim), int(num_results), int(skip)
+    if dim < 1:
+        raise invalid("dim must be at least one")
+    engine = qmc.Sobol(dim, scramble=False)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SciPy's balance warning for non-powers of two
+        engine.fast_forward(1 + skip)
+        points = engine.random(num_results)
+    return conversion.tensor(points.astype(dtype.as_numpy_dtype))
