@@ -135,7 +135,9 @@ def test_testcase_runs_under_unittest():
 
     result = unittest.TestResult()
     unittest.defaultTestLoader.loadTestsFromTestCase(Sample).run(result)
-    assert result.wasSuccessful() and result.testsRun == 1
+    # TF's TestCase has a `test_session` method that a loader collects and that skips itself
+    assert result.wasSuccessful() and result.testsRun == 2
+    assert [reason for _, reason in result.skipped] == ["Not a test."]
 
 
 def test_device_queries_match_the_device_list():
@@ -166,7 +168,7 @@ def test_disable_with_predicate_skips():
 
     result = unittest.TestResult()
     unittest.defaultTestLoader.loadTestsFromTestCase(Sample).run(result)
-    assert result.wasSuccessful() and len(result.skipped) == 1
+    assert result.wasSuccessful() and [r for _, r in result.skipped] == ["not here", "Not a test."]
 
 
 def test_types_tensor_like_and_function_types():
