@@ -7,7 +7,7 @@ settings.register_profile("eagerflow", deadline=None)
 settings.load_profile("eagerflow")
 
 
-def pytest_collection_modifyitems(config, items):
+def _skip_gpu_tests_without_a_gpu(items):
     from eagerflow._src.framework import devices
 
     has_gpu = any(d.device_type == "GPU" for d in devices.logical_devices())
@@ -16,4 +16,31 @@ def pytest_collection_modifyitems(config, items):
     skip = pytest.mark.skip(reason="no CUDA GPU with CuPy on this machine")
     for item in items:
         if "gpu" in item.keywords:
+            item.add_marker(skip)
+
+
+# Whether the real TensorFlow is importable, decided before any test runs: `tf.keras` (and the
+# `python -m eagerflow run` alias) make `import tensorflow` resolve to eagerflow in-process, after
+# which a differential test would compare eagerflow with itself. Tests marked `tensorflow` run
+# only where TensorFlow itself is installed (`make compat`).
+def _real_tensorflow_importable() -> bool:
+    import importlib.util
+    import sys
+
+    module = sys.modules.get("tensorflow")
+    if module is not None:
+        return module.__name__ == "tensorflow"
+    return importlib.util.find_spec("tensorflow") is not None
+
+
+REAL_TENSORFLOW = _real_tensorflow_importable()
+
+
+def pytest_collection_modifyitems(config, items):
+    _skip_gpu_tests_without_a_gpu(items)
+    if REAL_TENSORFLOW:
+        return
+    skip = pytest.mark.skip(reason="TensorFlow is not installed here (differential tests run in `make compat`)")
+    for item in items:
+        if "tensorflow" in item.keywords:
             item.add_marker(skip)
