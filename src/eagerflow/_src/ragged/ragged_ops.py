@@ -145,9 +145,9 @@ def _identity(kind: str, dtype: _dtypes.DType) -> Any:
 
 def reduce(kind: str, rt: RaggedTensor, axis: Any, keepdims: bool) -> Any:
     """`tf.reduce_<kind>` of a RaggedTensor over `axis` (ints; None for all)."""
-    if keepdims:
-        raise ValueError("keepdims=True is not supported for RaggedTensor reductions")
     if axis is None:
+        if keepdims:
+            return reduce(kind, rt, list(range(rt.shape.rank)), keepdims)
         flat = rt.flat_values
         if kind == "mean":
             return math_ops.truediv(reduce_ops.reduce_sum(flat), math_ops.cast(array_ops.size(flat), flat.dtype))
@@ -162,7 +162,21 @@ def reduce(kind: str, rt: RaggedTensor, axis: Any, keepdims: bool) -> Any:
             raise ValueError(f"axis={a} out of bounds: expected {-rt.shape.rank}<=axis<{rt.shape.rank}")
         result = _reduce_one(kind, result, a) if isinstance(result, RaggedTensor) else \
             _DENSE_REDUCE[kind](result, axis=a)
+        if keepdims:  # axes go from the last: the ones still to reduce keep their positions
+            result = _expand(result, a)
     return result
+
+
+def _expand(value: Any, axis: int) -> Any:
+    """`value` with a dimension of size 1 inserted at `axis` (ragged or dense)."""
+    if not isinstance(value, RaggedTensor):
+        return array_ops.expand_dims(value, axis)
+    n = value.nrows_int()
+    if axis == 0:
+        return RaggedTensor._from_splits(value, _splits_tensor(np.asarray([0, n]), value.row_splits_dtype))
+    if axis == 1:
+        return RaggedTensor._from_splits(value, _splits_tensor(np.arange(n + 1), value.row_splits_dtype))
+    return value.with_values(_expand(value.values, axis - 1))
 
 
 def _reduce_one(kind: str, rt: RaggedTensor, axis: int) -> Any:
@@ -390,6 +404,9 @@ def _install_operators() -> None:
                      ("xor", math_ops.logical_xor)):
         setattr(cls, f"__{name}__", _binary_operator(fn))
         setattr(cls, f"__r{name}__", _binary_operator(fn, reflected=True))
+    cls.__eq__ = _binary_operator(math_ops.equal)
+    cls.__ne__ = _binary_operator(math_ops.not_equal)
+    cls.__hash__ = None  # TF's RaggedTensor is unhashable (it defines ==)
     cls.__lt__ = _binary_operator(math_ops.less)
     cls.__le__ = _binary_operator(math_ops.less_equal)
     cls.__gt__ = _binary_operator(math_ops.greater)

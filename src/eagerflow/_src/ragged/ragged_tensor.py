@@ -19,6 +19,7 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
+from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec
 from eagerflow._src.ops import array_ops, gather_scatter_ops, join_split_ops
 
 _SPLITS_DTYPES = (_dtypes.int32, _dtypes.int64)
@@ -556,9 +557,6 @@ class RaggedTensor(CompositeTensor):
     def __bool__(self) -> bool:
         raise TypeError("RaggedTensor may not be used as a boolean.")
 
-    def __hash__(self) -> int:
-        raise TypeError("RaggedTensor is unhashable.")
-
     def __getitem__(self, key: Any) -> Any:
         from eagerflow._src.ragged import ragged_getitem  # the indexing rules live beside it
 
@@ -603,7 +601,7 @@ def _formatter(x: Any) -> str:
     return str(x)
 
 
-class RaggedTensorSpec:
+class RaggedTensorSpec(TypeSpec):
     """The type of a RaggedTensor: shape, dtype, ragged rank and row splits dtype (`tf.RaggedTensorSpec`)."""
 
     __slots__ = ("_shape", "_dtype", "_ragged_rank", "_row_splits_dtype", "_flat_values_spec")
@@ -636,6 +634,16 @@ class RaggedTensorSpec:
     def value_type(self) -> type:
         return RaggedTensor if self._ragged_rank > 0 else Tensor
 
+    def _serialize(self) -> tuple:
+        return (self._shape, self._dtype, self._ragged_rank, self._row_splits_dtype, self._flat_values_spec)
+
+    @property
+    def _component_specs(self) -> list:
+        dims = self._shape.dims
+        inner = dims[self._ragged_rank + 1:] if dims is not None else None
+        flat = TensorSpec(None if inner is None else [None] + inner, self._dtype)
+        return [flat] + [TensorSpec([None], self._row_splits_dtype)] * self._ragged_rank
+
     def _to_components(self, value: Any) -> list:
         if isinstance(value, RaggedTensor):
             return [value.flat_values] + list(value.nested_row_splits)
@@ -647,30 +655,12 @@ class RaggedTensorSpec:
             return components[0]
         return RaggedTensor.from_nested_row_splits(components[0], components[1:], validate=False)
 
-    def is_compatible_with(self, other: Any) -> bool:
-        if isinstance(other, RaggedTensor):
-            other = other._type_spec
-        return (isinstance(other, RaggedTensorSpec) and self._dtype == other._dtype
-                and self._ragged_rank == other._ragged_rank and self._shape.is_compatible_with(other._shape))
-
     def most_specific_compatible_type(self, other: "RaggedTensorSpec") -> "RaggedTensorSpec":
-        shape = TensorShape([a if a == b else None for a, b in zip(self._shape, other._shape)]) \
-            if self._shape.rank == other._shape.rank else TensorShape(None)
-        return RaggedTensorSpec(shape, self._dtype, self._ragged_rank, self._row_splits_dtype)
+        return self.most_specific_common_supertype([other])
 
     @classmethod
     def from_value(cls, value: RaggedTensor) -> "RaggedTensorSpec":
         return value._type_spec
-
-    def __eq__(self, other: Any) -> bool:
-        return (type(other) is RaggedTensorSpec and self._shape == other._shape and self._dtype == other._dtype
-                and self._ragged_rank == other._ragged_rank and self._row_splits_dtype == other._row_splits_dtype)
-
-    def __ne__(self, other: Any) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash((self._shape.rank, self._dtype, self._ragged_rank, self._row_splits_dtype))
 
     def __repr__(self) -> str:
         return (f"RaggedTensorSpec({self._shape!r}, {self._dtype!r}, {self._ragged_rank}, "

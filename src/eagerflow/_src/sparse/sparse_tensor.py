@@ -14,6 +14,7 @@ from eagerflow._src.framework.composite_tensor import CompositeTensor
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
+from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec
 
 
 def _rank_error(t: Tensor, rank: int) -> ValueError:
@@ -103,7 +104,7 @@ def _np_shape(t: Tensor) -> tuple:
     return tuple(int(d) for d in np.asarray(t.numpy()))
 
 
-class SparseTensorSpec:
+class SparseTensorSpec(TypeSpec):
     """The type of a SparseTensor: its shape (dims may be None) and dtype (`tf.SparseTensorSpec`)."""
 
     __slots__ = ("_shape", "_dtype")
@@ -116,6 +117,15 @@ class SparseTensorSpec:
     dtype = property(lambda self: self._dtype)
     value_type = property(lambda self: SparseTensor)
 
+    def _serialize(self) -> tuple:
+        return (self._shape, self._dtype)
+
+    @property
+    def _component_specs(self) -> list:
+        rank = self._shape.rank
+        return [TensorSpec([None, rank], _dtypes.int64), TensorSpec([None], self._dtype),
+                TensorSpec([rank], _dtypes.int64)]
+
     @classmethod
     def from_value(cls, value: Any) -> "SparseTensorSpec":
         return SparseTensorSpec(SparseTensor.from_value(value).shape, value.dtype)
@@ -127,25 +137,8 @@ class SparseTensorSpec:
         indices, values, dense_shape = components
         return SparseTensor(indices, values, dense_shape)
 
-    def is_compatible_with(self, other: Any) -> bool:
-        if isinstance(other, SparseTensor):
-            other = other._type_spec
-        return isinstance(other, SparseTensorSpec) and self._dtype == other._dtype and \
-            self._shape.is_compatible_with(other._shape)
-
     def most_specific_compatible_type(self, other: "SparseTensorSpec") -> "SparseTensorSpec":
-        shape = TensorShape([a if a == b else None for a, b in zip(self._shape, other._shape)]) \
-            if self._shape.rank == other._shape.rank else TensorShape(None)
-        return SparseTensorSpec(shape, self._dtype)
-
-    def __eq__(self, other: Any) -> bool:
-        return type(other) is SparseTensorSpec and self._shape == other._shape and self._dtype == other._dtype
-
-    def __ne__(self, other: Any) -> bool:
-        return not self == other
-
-    def __hash__(self) -> int:
-        return hash((self._shape.rank, self._dtype))
+        return self.most_specific_common_supertype([other])
 
     def __repr__(self) -> str:
         return f"SparseTensorSpec({self._shape!r}, {self._dtype!r})"
