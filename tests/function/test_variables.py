@@ -38,15 +38,35 @@ def test_variable_created_on_first_trace_is_reused():
     assert len(m.trainable_variables) == 1
 
 
-def test_creating_variable_on_a_later_trace_is_tfs_value_error():
+def test_creating_a_variable_on_every_call_is_tfs_value_error_at_the_first_call():
     @tf.function
     def f(x):
         w = tf.Variable(1.0)
         return w * x
 
-    f(tf.constant(1.0))
     with pytest.raises(ValueError, match="tf.function only supports singleton tf.Variables created on the first call"):
-        f(tf.constant([1.0]))
+        f(tf.constant(1.0))
+    assert f.experimental_get_tracing_count() == 1
+
+
+def test_a_trace_that_creates_variables_is_traced_again_as_tf(capsys):
+    class Lazy(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = None
+
+        @tf.function
+        def __call__(self, x):
+            print("tracing")
+            if self.v is None:
+                self.v = tf.Variable(x * 2)
+            return self.v + x
+
+    m = Lazy()
+    assert float(m(tf.constant(1.0))) == 3.0
+    assert capsys.readouterr().out == "tracing\ntracing\n"
+    assert m.__call__.experimental_get_tracing_count() == 2
+    assert float(m(tf.constant(2.0))) == 4.0
 
 
 def test_variable_arguments_of_same_dtype_and_shape_share_a_trace():

@@ -98,7 +98,7 @@ class ConcreteFunction:
     def pretty_printed_signature(self, verbose: bool = True) -> str:
         args, kwargs = self.graph.structured_input_signature
         lines = ["Input Parameters:"]
-        items = list(zip(self._arg_names, args)) + sorted(kwargs.items())
+        items = list(zip(self._arg_names, args)) + list(kwargs.items())
         kinds = self._arg_kinds + ["KEYWORD_ONLY"] * len(kwargs)
         for (name, value), kind in zip(items, kinds):
             lines.append(f"  {name} ({kind}): {_type_text(value)}")

@@ -283,7 +283,7 @@ def _identity_op() -> Any:
 
 def trace(python_function: Callable, args: tuple, kwargs: dict, name: str,
           allow_variable_creation: bool = True, outer_graph: Any = None,
-          graph: FuncGraph | None = None) -> FuncGraph:
+          graph: FuncGraph | None = None, arg_names: list | None = None) -> FuncGraph:
     """Traces `python_function(*args, **kwargs)` into a new FuncGraph (see the module docstring).
 
     Tensor and TensorSpec leaves of the arguments become placeholders; the graph's
@@ -292,10 +292,13 @@ def trace(python_function: Callable, args: tuple, kwargs: dict, name: str,
     """
     graph = graph or FuncGraph(name, outer_graph)
     graph.allow_variable_creation = allow_variable_creation
-    arg_names, kwarg_names = _arg_names(python_function, args, kwargs)
+    if arg_names is None:
+        arg_names = _arg_names(python_function, args, kwargs)[0]
     with graph.as_default():
         traced_args = tuple(placeholders_for(graph, a, n) for a, n in zip(args, arg_names))
-        traced_kwargs = {k: placeholders_for(graph, kwargs[k], k) for k in kwarg_names}
+        # Placeholders in sorted keyword order (as calls flatten them); the dict keeps the call's.
+        made = {k: placeholders_for(graph, kwargs[k], k) for k in sorted(kwargs)}
+        traced_kwargs = {k: made[k] for k in kwargs}
         with _variable_creation(graph):
             result = python_function(*traced_args, **traced_kwargs)
         outputs = []

@@ -170,6 +170,7 @@ class Function:
         self._instances: Any = None
         self._descriptor_owner: Any = None
         self._signature_function: ConcreteFunction | None = None
+        self._py_signature: Any = None
         functools.update_wrapper(self, python_function, updated=())
 
     # --- public attributes -----------------------------------------------------------------------
@@ -242,11 +243,12 @@ class Function:
     def _concrete_for_call(self, args: tuple, kwargs: dict) -> tuple[ConcreteFunction, _Leaves]:
         if self._input_signature is not None:
             return self._signature_call(args, kwargs)
+        args, kwargs, names, kinds = self._canonicalize(args, kwargs)
         leaves = _Leaves()
         key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
         concrete = self._lookup(key)
         if concrete is None:
-            concrete = self._trace_for(args, kwargs, key)
+            concrete = self._trace_for(args, kwargs, key, names, kinds)
         else:
             self._note_call(False)
         if not kwargs and not leaves.variables and _thread.device_name is None and len(leaves.tensors) == len(args) and all(
@@ -268,7 +270,7 @@ class Function:
                 return candidate
         return None
 
-    def _trace_for(self, args: tuple, kwargs: dict, key: Any) -> ConcreteFunction:
+    def _trace_for(self, args: tuple, kwargs: dict, key: Any, names: list, kinds: list) -> ConcreteFunction:
         trace_args, trace_kwargs, general = args, kwargs, key
         if self._reduce_retracing:
             for known in list(self._cache):
@@ -278,27 +280,73 @@ class Function:
                     trace_args = _specs_from_key(args, relaxed[0])
                     trace_kwargs = _specs_from_key(kwargs, relaxed[1]) if kwargs else kwargs
                     break
-        concrete = self._trace(trace_args, trace_kwargs)
+        concrete = self._trace(trace_args, trace_kwargs, names, kinds)
         if general is key:
             self._cache[key] = concrete
         else:
             self._relaxed.append((general, concrete))
         return concrete
 
-    def _trace(self, args: tuple, kwargs: dict) -> ConcreteFunction:
-        from eagerflow._src.function.func_graph import _arg_names
-
+    def _trace(self, args: tuple, kwargs: dict, names: list | None = None,
+               kinds: list | None = None) -> ConcreteFunction:
+        if names is None:
+            names, kinds = _positional_names(self._python_function, len(args))
         name = self._name.replace("<", "_").replace(">", "_") if self._name == "<lambda>" else self._name
         python_function = _autograph(self._python_function) if self._autograph else self._python_function
         graph = trace(python_function, args, kwargs, name,
-                      allow_variable_creation=not self._created_variables)
-        if graph.created_variables:
-            self._created_variables = True
+                      allow_variable_creation=not self._created_variables, arg_names=names)
         self._tracing_count += 1
+        if graph.created_variables:
+            # As TF: a trace that made variables is traced again, now with them existing; a
+            # function that makes variables on every call fails here, on its first call.
+            self._created_variables = True
+            graph = trace(python_function, args, kwargs, name, allow_variable_creation=False,
+                          arg_names=names)
+            self._tracing_count += 1
         self._note_call(True)
-        names, kwarg_names = _arg_names(self._python_function, args, kwargs)
-        kinds = _arg_kinds(self._python_function, len(args))
         return ConcreteFunction(graph, self._python_function, names, kinds)
+
+    def _canonicalize(self, args: tuple, kwargs: dict) -> tuple[tuple, dict, list, list]:
+        """The arguments bound to the Python signature as TF binds them: defaults filled in,
+        positional parameters positional, keyword-only ones (in signature order) and `**kwargs`
+        as keywords; with each positional's name and kind. TF's TypeError when they do not bind."""
+        signature = self._py_signature
+        if signature is None:
+            try:
+                signature = self._py_signature = inspect.signature(self._python_function)
+            except (TypeError, ValueError):
+                signature = self._py_signature = False
+        if signature is False:
+            names, kinds = _positional_names(self._python_function, len(args))
+            return args, kwargs, names, kinds
+        try:
+            bound = signature.bind(*args, **kwargs)
+        except TypeError as e:
+            raise TypeError(f"Binding inputs to tf.function failed due to `{e}`. Received args: "
+                            f"{args!r} and kwargs: {kwargs!r} for signature: "
+                            f"{_captured_signature_text(signature)}.") from None
+        bound.apply_defaults()
+        out_args: list = []
+        out_kwargs: dict = {}
+        names: list = []
+        kinds: list = []
+        for name, parameter in signature.parameters.items():
+            value = bound.arguments[name]
+            kind = parameter.kind
+            if kind is inspect.Parameter.VAR_POSITIONAL:
+                for i, item in enumerate(value):
+                    out_args.append(item)
+                    names.append(f"{name}_{i}")
+                    kinds.append("POSITIONAL_ONLY")
+            elif kind is inspect.Parameter.VAR_KEYWORD:
+                out_kwargs.update(value)
+            elif kind is inspect.Parameter.KEYWORD_ONLY:
+                out_kwargs[name] = value
+            else:
+                out_args.append(value)
+                names.append(name)
+                kinds.append(kind.name)
+        return tuple(out_args), out_kwargs, names, kinds
 
     def _note_call(self, traced: bool) -> None:
         """TF's warning when most recent calls traced: 5 traces within the last 10 calls of
@@ -351,11 +399,12 @@ class Function:
                     self._signature_function = self._trace(tuple(self._input_signature), {})
                 return self._signature_function
             return self._signature_call(args, kwargs)[0]
+        args, kwargs, names, kinds = self._canonicalize(args, kwargs)
         leaves = _Leaves()
         key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
         concrete = self._lookup(key)
         if concrete is None:
-            concrete = self._trace_for(args, kwargs, key)
+            concrete = self._trace_for(args, kwargs, key, names, kinds)
         return concrete
 
     def _list_all_concrete_functions(self) -> list[ConcreteFunction]:
@@ -382,6 +431,30 @@ def _autograph(python_function: Callable) -> Callable:
         return python_function
     convert = getattr(autograph, "convert", None)
     return python_function if convert is None else convert(python_function)
+
+
+def _positional_names(python_function: Callable, n: int) -> tuple[list, list]:
+    from eagerflow._src.function.func_graph import _arg_names
+
+    return _arg_names(python_function, tuple(range(n)), {})[0], _arg_kinds(python_function, n)
+
+
+def _captured_signature_text(signature: inspect.Signature) -> str:
+    """The signature as TF's binding errors print it: defaults as `<captured_default_value>`."""
+    parts = []
+    star = False
+    for name, p in signature.parameters.items():
+        if p.kind is p.VAR_POSITIONAL:
+            parts.append(f"*{name}")
+            star = True
+        elif p.kind is p.VAR_KEYWORD:
+            parts.append(f"**{name}")
+        else:
+            if p.kind is p.KEYWORD_ONLY and not star:
+                parts.append("*")
+                star = True
+            parts.append(name if p.default is p.empty else f"{name}=<captured_default_value>")
+    return "(" + ", ".join(parts) + ")"
 
 
 def _arg_kinds(python_function: Callable, n: int) -> list[str]:
