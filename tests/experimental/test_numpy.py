@@ -166,6 +166,7 @@ def test_result_type_returns_a_tf_dtype():
 
 def test_info_and_predicates():
     assert tnp.finfo(tnp.float32).eps == np.finfo(np.float32).eps
+    assert tnp.finfo("bfloat16").eps == tnp.finfo(tf.bfloat16).eps == 2.0 ** -7  # Keras asks so
     assert tnp.iinfo(tnp.int8).max == 127
     assert tnp.issubdtype(tnp.float32, np.floating)
     assert tnp.iscomplexobj(tnp.array([1j])) and tnp.isrealobj(tnp.array([1.0]))

@@ -42,7 +42,10 @@ def to_np(dtype: Any) -> np.dtype:
         return np.dtype(dtype.as_numpy_dtype)
     if dtype is float:
         return default_float_type()
-    return np.dtype(dtype)
+    try:
+        return np.dtype(dtype)
+    except TypeError:  # a name NumPy learns only from ml_dtypes ("bfloat16", "float8_e4m3fn")
+        return np.dtype(_dtypes.as_dtype(dtype).as_numpy_dtype)
 
 
 def _operand(value: Any) -> Any:
