@@ -115,7 +115,7 @@ def test_while_loop_converts_python_values_to_tensors():
 
 
 def test_while_loop_maximum_iterations_stops_early():
-    (i,) = tf.while_loop(lambda i: i < 100, lambda i: (i + 1,), [tf.constant(0)], maximum_iterations=5)
+    (i,) = tf.while_loop(lambda i: i < 100, lambda i: [i + 1], [tf.constant(0)], maximum_iterations=5)
     assert int(i) == 5
 
 
@@ -154,3 +154,13 @@ def test_while_loop_reads_variables_once():
     v = tf.Variable(1.0)
     (out,) = tf.while_loop(lambda x: x < 4.0, lambda x: (x * 2.0,), [v])
     assert float(out) == 4.0 and isinstance(out, tf.Tensor)
+
+
+def test_while_loop_nested_container_type_change_raises_type_error():
+    with pytest.raises(TypeError, match="don't have the same nested structure"):
+        tf.while_loop(lambda i, s: i < 3, lambda i, s: (i + 1, (s[0],)), [0, [1]])
+
+
+def test_while_loop_with_counter_compares_result_container():
+    with pytest.raises(TypeError, match="don't have the same nested structure"):
+        tf.while_loop(lambda i: i < 100, lambda i: (i + 1,), [tf.constant(0)], maximum_iterations=5)

@@ -103,10 +103,12 @@ def assert_same_structure(a: Any, b: Any, check_types: bool = True) -> None:
     """TF's `nest.assert_same_structure` errors (ValueError for shape, TypeError for types)."""
     if same_structure(a, b, False):
         if check_types and not same_structure(a, b, True):
+            first, second = _first_type_difference(a, b)
             raise TypeError(
-                "The two structures don't have the same sequence type. Input structure has type "
-                f"{_first_type_difference(a, b)[0]}, while shallow structure has type "
-                f"{_first_type_difference(a, b)[1]}.")
+                "The two structures don't have the same nested structure.\n\n"
+                f"First structure: {structure_text(a)}\n\nSecond structure: {structure_text(b)}\n\n"
+                f"More specifically: The two namedtuples don't have the same sequence type. First "
+                f"structure has type {first.__name__}, while second structure has type {second.__name__}")
         return
     raise ValueError(
         "The two structures don't have the same nested structure.\n\n"
@@ -373,11 +375,12 @@ def _eager_while(cond: Callable, body: Callable, loop_vars: Any, maximum_iterati
             break
         current = body(*args)
         count += 1
-        if not single:
-            if isinstance(current, (list, tuple)):
-                assert_same_structure(structure, list(current))
-            else:
-                assert_same_structure(structure, [current])
+        if limit is not None and not single:
+            # TF's eager loop with a counter compares the body's result container too.
+            assert_same_structure(list(loop_vars), list(current) if type(current) is type(loop_vars)
+                                  else current)
+        if not single and isinstance(current, (list, tuple)):
+            assert_same_structure(structure, list(current))
         else:
             assert_same_structure(structure, [current])
     return map_structure(_to_loop_value, current)
