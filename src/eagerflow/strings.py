@@ -1,6 +1,6 @@
 """`tf.strings`: ops on string tensors."""
 from eagerflow._src.ops.string_ops import (
     as_string, bytes_split, format, join, length, lower, ngrams, reduce_join, regex_full_match, regex_replace,
-    split, strip, substr, to_hash_bucket, to_hash_bucket_fast, to_number, unicode_decode, unicode_encode,
-    unicode_split, unicode_transcode, upper,
+    split, strip, substr, to_hash_bucket, to_hash_bucket_fast, to_number, upper,
 )
+from eagerflow._src.ops.unicode_ops import unicode_decode, unicode_encode, unicode_split, unicode_transcode

@@ -25,6 +25,11 @@ def _invalid(message: str) -> errors.InvalidArgumentError:
     return errors.InvalidArgumentError(None, None, message)
 
 
+def _on_host(array: Any) -> np.ndarray:
+    """A kernel's input as NumPy (CuPy arrays are copied): sets are host work."""
+    return np.asarray(array.get() if hasattr(array, "get") else array)
+
+
 def _dims(shape: Any) -> str:
     return "[" + ",".join(str(int(d)) for d in shape) + "]"
 
@@ -64,35 +69,40 @@ def _combine(a: tuple, b: tuple, set_operation: str) -> list:
     return [indices, values, list(outer_a) + [width]]
 
 
-def _output(result: list, dtype: np.dtype) -> list:
+def _output(xp: Any, result: list, dtype: np.dtype) -> list:
     indices, values, shape = result
     rank = len(shape)
-    out_values = np.empty(len(values), dtype=object) if dtype == object else np.asarray(values, dtype=dtype)
-    if dtype == object:
+    if dtype == object:  # strings stay on the host
+        out_values = np.empty(len(values), dtype=object)
         out_values[:] = values
-    return [np.asarray(indices, np.int64).reshape(len(values), rank), out_values, np.asarray(shape, np.int64)]
+    else:
+        out_values = xp.asarray(np.asarray(values, dtype=dtype))
+    return [xp.asarray(np.asarray(indices, np.int64).reshape(len(values), rank)), out_values,
+            xp.asarray(np.asarray(shape, np.int64))]
 
 
 def _dense_dense(xp: Any, a: Any, b: Any, set_operation: str) -> list:
-    return _output(_combine(_dense_rows(a), _dense_rows(b), set_operation), a.dtype)
+    return _output(xp, _combine(_dense_rows(_on_host(a)), _dense_rows(_on_host(b)), set_operation), a.dtype)
 
 
 def _dense_sparse(xp: Any, a: Any, b_indices: Any, b_values: Any, b_shape: Any, set_operation: str) -> list:
-    return _output(_combine(_dense_rows(a), _sparse_rows(b_indices, b_values, b_shape), set_operation), a.dtype)
+    b = _sparse_rows(_on_host(b_indices), _on_host(b_values), _on_host(b_shape))
+    return _output(xp, _combine(_dense_rows(_on_host(a)), b, set_operation), a.dtype)
 
 
 def _sparse_sparse(xp: Any, a_indices: Any, a_values: Any, a_shape: Any, b_indices: Any, b_values: Any,
                    b_shape: Any, set_operation: str) -> list:
-    return _output(_combine(_sparse_rows(a_indices, a_values, a_shape), _sparse_rows(b_indices, b_values, b_shape),
-                            set_operation), a_values.dtype)
+    a = _sparse_rows(_on_host(a_indices), _on_host(a_values), _on_host(a_shape))
+    b = _sparse_rows(_on_host(b_indices), _on_host(b_values), _on_host(b_shape))
+    return _output(xp, _combine(a, b, set_operation), a_values.dtype)
 
 
 def _set_size(xp: Any, indices: Any, values: Any, shape: Any) -> Any:
-    outer, rows = _sparse_rows(indices, values, shape)
+    outer, rows = _sparse_rows(_on_host(indices), _on_host(values), _on_host(shape))
     out = np.zeros(outer, np.int32)
     for row, members in rows.items():
         out[row] = len(members)
-    return out
+    return xp.asarray(out)
 
 
 DENSE_TO_DENSE = Op("DenseToDenseSetOperation", _dense_dense, num_outputs=3)

@@ -1,4 +1,4 @@
-"""String ops (`tf.strings`, `tf.as_string`).
+"""String ops (`tf.strings`, `tf.as_string`); the unicode ones are in unicode_ops.
 
 String tensors hold NumPy object arrays of `bytes`, on the host only: these kernels use NumPy
 directly (`np`, not `xp`), as TF runs its string kernels on the CPU. Ops whose output is ragged
@@ -6,7 +6,6 @@ directly (`np`, not `xp`), as TF runs its string kernels on the CPU. Ops whose o
 """
 from __future__ import annotations
 
-import math
 import re
 from typing import Any, Callable
 
@@ -20,20 +19,20 @@ from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import string_hash
 
-_STRING = (_dtypes.string,)
+STRING = (_dtypes.string,)
 
 
-def _invalid(message: str) -> errors.InvalidArgumentError:
+def invalid(message: str) -> errors.InvalidArgumentError:
     return errors.InvalidArgumentError(None, None, message)
 
 
-def _map(fn: Callable[..., Any], *arrays: Any, otype: Any = object) -> np.ndarray:
+def map_strings(fn: Callable[..., Any], *arrays: Any, otype: Any = object) -> np.ndarray:
     """`fn` on each element (broadcast), as an array of `otype`."""
     out = np.frompyfunc(fn, len(arrays), 1)(*arrays)
     return np.asarray(out, dtype=object).astype(otype) if otype is not object else np.asarray(out, dtype=object)
 
 
-def _strings(value: Any, what: str = "input") -> Tensor:
+def string_input(value: Any, what: str = "input") -> Tensor:
     t = convert_to_tensor(value, _dtypes.string) if not isinstance(value, Tensor) else value
     if t.dtype != _dtypes.string:
         raise errors.InvalidArgumentError(None, None, f"cannot compute op as input #0(zero-based) was expected to "
@@ -41,19 +40,15 @@ def _strings(value: Any, what: str = "input") -> Tensor:
     return t
 
 
-def _text(b: bytes, encoding: str = "utf-8") -> str:
-    return b.decode(encoding, errors="replace")
-
-
 # --- kernels ------------------------------------------------------------------------------------
 def _join(xp: Any, *arrays: Any, separator: bytes = b"") -> Any:
-    return _map(lambda *parts: separator.join(parts), *arrays)
+    return map_strings(lambda *parts: separator.join(parts), *arrays)
 
 
 def _length(xp: Any, x: Any, unit: str = "BYTE") -> Any:
     if unit == "UTF8_CHAR":
-        return _map(lambda s: len(s.decode("utf-8", errors="replace")), x, otype=np.int32)
-    return _map(len, x, otype=np.int32)
+        return map_strings(lambda s: len(s.decode("utf-8", errors="replace")), x, otype=np.int32)
+    return map_strings(len, x, otype=np.int32)
 
 
 def _substr(xp: Any, x: Any, pos: Any, length: Any, unit: str = "BYTE") -> Any:
@@ -64,7 +59,7 @@ def _substr(xp: Any, x: Any, pos: Any, length: Any, unit: str = "BYTE") -> Any:
         seq = s.decode("utf-8", errors="replace") if chars else s
         p, n = int(p), int(n)
         if p > len(seq) or p < -len(seq):
-            raise _invalid(f"pos {p} out of range for string {s!r} at index {i}")
+            raise invalid(f"pos {p} out of range for string {s!r} at index {i}")
         start = p if p >= 0 else len(seq) + p
         piece = seq[start:start + max(n, 0)]
         out.ravel()[i] = piece.encode("utf-8") if chars else piece
@@ -80,17 +75,17 @@ def _regex_replace(xp: Any, x: Any, pattern: bytes, rewrite: bytes, replace_glob
     try:
         compiled = re.compile(pattern)
     except re.error as e:
-        raise _invalid(f"Invalid pattern: {pattern.decode(errors='replace')}, error: {e}") from None
+        raise invalid(f"Invalid pattern: {pattern.decode(errors='replace')}, error: {e}") from None
     template = _rewrite(rewrite)
-    return _map(lambda s: compiled.sub(template, s, count=0 if replace_global else 1), x)
+    return map_strings(lambda s: compiled.sub(template, s, count=0 if replace_global else 1), x)
 
 
 def _regex_full_match(xp: Any, x: Any, pattern: bytes) -> Any:
     try:
         compiled = re.compile(pattern)
     except re.error as e:
-        raise _invalid(f"Invalid pattern: {pattern.decode(errors='replace')}, error: {e}") from None
-    return _map(lambda s: compiled.fullmatch(s) is not None, x, otype=bool)
+        raise invalid(f"Invalid pattern: {pattern.decode(errors='replace')}, error: {e}") from None
+    return map_strings(lambda s: compiled.fullmatch(s) is not None, x, otype=bool)
 
 
 def _to_number(xp: Any, x: Any, out_type: Any = np.float32) -> Any:
@@ -101,15 +96,15 @@ def _to_number(xp: Any, x: Any, out_type: Any = np.float32) -> Any:
             text = s.decode("ascii").strip()
             value = int(text) if integer else float(text)
         except (UnicodeDecodeError, ValueError):
-            raise _invalid(f"StringToNumberOp could not correctly convert string: {s.decode(errors='replace')}") \
+            raise invalid(f"StringToNumberOp could not correctly convert string: {s.decode(errors='replace')}") \
                 from None
         if integer:
             info = np.iinfo(out_type)
             if not info.min <= value <= info.max:
-                raise _invalid(f"StringToNumberOp could not correctly convert string: {s.decode()}")
+                raise invalid(f"StringToNumberOp could not correctly convert string: {s.decode()}")
         return value
 
-    return _map(convert, x, otype=out_type)
+    return map_strings(convert, x, otype=out_type)
 
 
 def _as_string(xp: Any, x: Any, precision: int = -1, scientific: bool = False, shortest: bool = False,
@@ -117,34 +112,34 @@ def _as_string(xp: Any, x: Any, precision: int = -1, scientific: bool = False, s
     kind = x.dtype.kind
     spec = "%" + fill + (str(width) if width > -1 else "")
     if kind == "b":
-        return _map(lambda v: (spec + "s") % ("true" if v else "false") if width > -1 else
+        return map_strings(lambda v: (spec + "s") % ("true" if v else "false") if width > -1 else
                     (b"true" if v else b"false"), x)
     if kind in "iu":
         fmt = spec + "d"
-        return _map(lambda v: (fmt % int(v)).encode(), x)
+        return map_strings(lambda v: (fmt % int(v)).encode(), x)
     if kind == "f":
         fmt = spec + (f".{precision}" if precision > -1 else "") + ("e" if scientific else "g" if shortest else "f")
-        return _map(lambda v: (fmt % float(v)).encode(), x)
+        return map_strings(lambda v: (fmt % float(v)).encode(), x)
     if kind == "c":
         fmt = (f"%.{precision}" if precision > -1 else "%") + ("e" if scientific else "g" if shortest else "f")
-        return _map(lambda v: ("(" + fmt % v.real + "," + fmt % v.imag + ")").encode(), x)
-    return _map(lambda v: ((spec + "s") % v.decode()).encode() if width > -1 else v, x)
+        return map_strings(lambda v: ("(" + fmt % v.real + "," + fmt % v.imag + ")").encode(), x)
+    return map_strings(lambda v: ((spec + "s") % v.decode()).encode() if width > -1 else v, x)
 
 
 def _lower(xp: Any, x: Any, encoding: str = "") -> Any:
     if encoding:
-        return _map(lambda s: s.decode(encoding).lower().encode(encoding), x)
-    return _map(lambda s: s.lower(), x)
+        return map_strings(lambda s: s.decode(encoding).lower().encode(encoding), x)
+    return map_strings(lambda s: s.lower(), x)
 
 
 def _upper(xp: Any, x: Any, encoding: str = "") -> Any:
     if encoding:
-        return _map(lambda s: s.decode(encoding).upper().encode(encoding), x)
-    return _map(lambda s: s.upper(), x)
+        return map_strings(lambda s: s.decode(encoding).upper().encode(encoding), x)
+    return map_strings(lambda s: s.upper(), x)
 
 
 def _strip(xp: Any, x: Any) -> Any:
-    return _map(lambda s: s.strip(), x)
+    return map_strings(lambda s: s.strip(), x)
 
 
 def _reduce_join(xp: Any, x: Any, axes: tuple, keepdims: bool, separator: bytes) -> Any:
@@ -176,94 +171,28 @@ def _bytes_split(xp: Any, x: Any) -> list:
     return [values, np.concatenate([[0], np.cumsum([len(p) for p in pieces], dtype=np.int64)])]
 
 
-_ENCODINGS = {"UTF-8": "utf-8", "UTF-16-BE": "utf-16-be", "UTF-32-BE": "utf-32-be"}
-
-
-def _codec(encoding: str) -> str:
-    codec = _ENCODINGS.get(encoding.upper())
-    if codec is None:
-        raise _invalid(f"Could not create converter for input encoding: {encoding}")
-    return codec
-
-
-def _decode_chars(s: bytes, codec: str, errors_mode: str, replacement: int) -> list[int]:
-    if errors_mode == "strict":
-        try:
-            text = s.decode(codec)
-        except UnicodeDecodeError:
-            raise _invalid(f"Invalid formatting on input string") from None
-        return [ord(c) for c in text]
-    text = s.decode(codec, errors="replace" if errors_mode == "replace" else "ignore")
-    return [replacement if c == "\ufffd" else ord(c) for c in text]
-
-
-def _unicode_decode(xp: Any, x: Any, input_encoding: str, errors: str = "replace", replacement_char: int = 65533,
-                    replace_control_characters: bool = False) -> list:
-    codec = _codec(input_encoding)
-    rows = [_decode_chars(s, codec, errors, replacement_char) for s in x.ravel()]
-    if replace_control_characters:
-        rows = [[replacement_char if c < 32 or 127 <= c < 160 else c for c in r] for r in rows]
-    values = np.asarray([c for r in rows for c in r], dtype=np.int32)
-    return [values, np.concatenate([[0], np.cumsum([len(r) for r in rows], dtype=np.int64)])]
-
-
-def _unicode_encode(xp: Any, values: Any, splits: Any, output_encoding: str, errors: str = "replace",
-                    replacement_char: int = 65533) -> Any:
-    codec = _codec(output_encoding)
-    out = np.empty(splits.shape[0] - 1, dtype=object)
-    for i in range(out.shape[0]):
-        chars = []
-        for c in values[splits[i]:splits[i + 1]]:
-            c = int(c)
-            if not (0 <= c <= 0x10FFFF) or 0xD800 <= c <= 0xDFFF:
-                if errors == "strict":
-                    raise _invalid(f"Invalid code point {c}")
-                if errors == "ignore":
-                    continue
-                c = replacement_char
-            chars.append(chr(c))
-        out[i] = "".join(chars).encode(codec)
-    return out
-
-
-def _unicode_transcode(xp: Any, x: Any, input_encoding: str, output_encoding: str, errors: str = "replace",
-                       replacement_char: int = 65533, replace_control_characters: bool = False) -> Any:
-    src, dst = _codec(input_encoding), _codec(output_encoding)
-
-    def convert(s: bytes) -> bytes:
-        chars = _decode_chars(s, src, errors, replacement_char)
-        if replace_control_characters:
-            chars = [replacement_char if c < 32 or 127 <= c < 160 else c for c in chars]
-        return "".join(chr(c) for c in chars).encode(dst)
-
-    return _map(convert, x)
-
-
 def _hash_bucket(hash_fn: Callable[[bytes], int]) -> Callable[..., Any]:
     def kernel(xp: Any, x: Any, num_buckets: int) -> Any:
-        return _map(lambda s: hash_fn(s) % num_buckets, x, otype=np.int64)
+        return map_strings(lambda s: hash_fn(s) % num_buckets, x, otype=np.int64)
 
     return kernel
 
 
 JOIN = Op("StringJoin", _join)
-LENGTH = Op("StringLength", _length, dtypes=_STRING)
-SUBSTR = Op("Substr", _substr, dtypes=_STRING)
-REGEX_REPLACE = Op("StaticRegexReplace", _regex_replace, dtypes=_STRING)
-REGEX_FULL_MATCH = Op("StaticRegexFullMatch", _regex_full_match, dtypes=_STRING)
-TO_NUMBER = Op("StringToNumber", _to_number, dtypes=_STRING)
+LENGTH = Op("StringLength", _length, dtypes=STRING)
+SUBSTR = Op("Substr", _substr, dtypes=STRING)
+REGEX_REPLACE = Op("StaticRegexReplace", _regex_replace, dtypes=STRING)
+REGEX_FULL_MATCH = Op("StaticRegexFullMatch", _regex_full_match, dtypes=STRING)
+TO_NUMBER = Op("StringToNumber", _to_number, dtypes=STRING)
 AS_STRING = Op("AsString", _as_string)
-LOWER = Op("StringLower", _lower, dtypes=_STRING)
-UPPER = Op("StringUpper", _upper, dtypes=_STRING)
-STRIP = Op("StringStrip", _strip, dtypes=_STRING)
-REDUCE_JOIN = Op("ReduceJoin", _reduce_join, dtypes=_STRING)
-SPLIT = Op("StringSplitV2", _split, dtypes=_STRING, num_outputs=2)
-BYTES_SPLIT = Op("StringBytesSplit", _bytes_split, dtypes=_STRING, num_outputs=2)
-UNICODE_DECODE = Op("UnicodeDecode", _unicode_decode, dtypes=_STRING, num_outputs=2)
-UNICODE_ENCODE = Op("UnicodeEncode", _unicode_encode)
-UNICODE_TRANSCODE = Op("UnicodeTranscode", _unicode_transcode, dtypes=_STRING)
-HASH_BUCKET_FAST = Op("StringToHashBucketFast", _hash_bucket(string_hash.fingerprint64), dtypes=_STRING)
-HASH_BUCKET = Op("StringToHashBucket", _hash_bucket(string_hash.hash64), dtypes=_STRING)
+LOWER = Op("StringLower", _lower, dtypes=STRING)
+UPPER = Op("StringUpper", _upper, dtypes=STRING)
+STRIP = Op("StringStrip", _strip, dtypes=STRING)
+REDUCE_JOIN = Op("ReduceJoin", _reduce_join, dtypes=STRING)
+SPLIT = Op("StringSplitV2", _split, dtypes=STRING, num_outputs=2)
+BYTES_SPLIT = Op("StringBytesSplit", _bytes_split, dtypes=STRING, num_outputs=2)
+HASH_BUCKET_FAST = Op("StringToHashBucketFast", _hash_bucket(string_hash.fingerprint64), dtypes=STRING)
+HASH_BUCKET = Op("StringToHashBucket", _hash_bucket(string_hash.hash64), dtypes=STRING)
 
 
 # --- public functions -----------------------------------------------------------------------------
@@ -286,14 +215,14 @@ def _ragged(values: Tensor, splits: Tensor, outer_shape: list) -> Any:
     return rt
 
 
-def _ragged_result(op: Op, t: Tensor, attrs: dict) -> Any:
+def ragged_result(op: Op, t: Tensor, attrs: dict) -> Any:
     values, splits = execute(op, (t,), attrs)
     if t.shape.rank == 0:
         return values
     return _ragged(values, splits, t.shape.as_list())
 
 
-def _on_ragged(fn: Callable[..., Any], value: Any, *args: Any, **kwargs: Any) -> Any:
+def on_ragged(fn: Callable[..., Any], value: Any, *args: Any, **kwargs: Any) -> Any:
     """`fn` on a RaggedTensor's flat values: its result's rows nest inside the ragged rows."""
     from eagerflow._src.ragged.ragged_tensor import RaggedTensor
 
@@ -303,7 +232,7 @@ def _on_ragged(fn: Callable[..., Any], value: Any, *args: Any, **kwargs: Any) ->
     return value.with_flat_values(result)
 
 
-def _is_ragged(value: Any) -> bool:
+def is_ragged(value: Any) -> bool:
     from eagerflow._src.framework.composite_tensor import CompositeTensor
 
     return isinstance(value, CompositeTensor) and hasattr(value, "flat_values")
@@ -311,57 +240,57 @@ def _is_ragged(value: Any) -> bool:
 
 def split(input: Any, sep: Any = None, maxsplit: int = -1, name: str | None = None) -> Any:  # noqa: A002
     """Each string split at `sep` (whitespace runs when None): a RaggedTensor one rank up (`tf.strings.split`)."""
-    if _is_ragged(input):
-        return _on_ragged(split, input, sep, maxsplit)
-    t = _strings(input)
+    if is_ragged(input):
+        return on_ragged(split, input, sep, maxsplit)
+    t = string_input(input)
     sep_bytes = None if sep is None else (sep.encode() if isinstance(sep, str) else bytes(np.asarray(
         sep.numpy() if isinstance(sep, Tensor) else sep).item()))
     if sep_bytes == b"":
         sep_bytes = None
-    return _ragged_result(SPLIT, t, {"sep": sep_bytes, "maxsplit": int(maxsplit)})
+    return ragged_result(SPLIT, t, {"sep": sep_bytes, "maxsplit": int(maxsplit)})
 
 
 def bytes_split(input: Any, name: str | None = None) -> Any:  # noqa: A002
     """Each string as its bytes, one per element (`tf.strings.bytes_split`)."""
-    if _is_ragged(input):
-        return _on_ragged(bytes_split, input)
-    return _ragged_result(BYTES_SPLIT, _strings(input), {})
+    if is_ragged(input):
+        return on_ragged(bytes_split, input)
+    return ragged_result(BYTES_SPLIT, string_input(input), {})
 
 
 def join(inputs: Any, separator: str = "", name: str | None = None) -> Tensor:
     """The strings of `inputs` joined elementwise with `separator` (`tf.strings.join`)."""
-    tensors = [_strings(v) for v in inputs]
+    tensors = [string_input(v) for v in inputs]
     return execute(JOIN, tensors, {"separator": separator.encode() if isinstance(separator, str) else separator})
 
 
 def length(input: Any, unit: str = "BYTE", name: str | None = None) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(length, input, unit)
+    if is_ragged(input):
+        return on_ragged(length, input, unit)
     if unit not in ("BYTE", "UTF8_CHAR"):
         raise ValueError(f"unit must be one of BYTE, UTF8_CHAR; got {unit!r}")
-    return execute(LENGTH, (_strings(input),), {"unit": unit})
+    return execute(LENGTH, (string_input(input),), {"unit": unit})
 
 
 def substr(input: Any, pos: Any, len: Any, unit: str = "BYTE", name: str | None = None) -> Any:  # noqa: A002
     """Substrings from `pos` (negative: from the end) of `len` bytes or characters (`tf.strings.substr`)."""
-    if _is_ragged(input):
-        return _on_ragged(substr, input, pos, len, unit)
+    if is_ragged(input):
+        return on_ragged(substr, input, pos, len, unit)
     pos_t = convert_to_tensor(pos)
     len_t = convert_to_tensor(len, pos_t.dtype)
-    return _run(SUBSTR, (_strings(input), pos_t, len_t), {"unit": unit})
+    return _run(SUBSTR, (string_input(input), pos_t, len_t), {"unit": unit})
 
 
 def regex_replace(input: Any, pattern: Any, rewrite: Any, replace_global: bool = True, name: str | None = None) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(regex_replace, input, pattern, rewrite, replace_global)
-    return execute(REGEX_REPLACE, (_strings(input),), {"pattern": _bytes(pattern), "rewrite": _bytes(rewrite),
+    if is_ragged(input):
+        return on_ragged(regex_replace, input, pattern, rewrite, replace_global)
+    return execute(REGEX_REPLACE, (string_input(input),), {"pattern": _bytes(pattern), "rewrite": _bytes(rewrite),
                                                        "replace_global": bool(replace_global)})
 
 
 def regex_full_match(input: Any, pattern: Any, name: str | None = None) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(regex_full_match, input, pattern)
-    return execute(REGEX_FULL_MATCH, (_strings(input),), {"pattern": _bytes(pattern)})
+    if is_ragged(input):
+        return on_ragged(regex_full_match, input, pattern)
+    return execute(REGEX_FULL_MATCH, (string_input(input),), {"pattern": _bytes(pattern)})
 
 
 def _bytes(value: Any) -> bytes:
@@ -377,64 +306,64 @@ _NUMBER_TYPES = (_dtypes.float32, _dtypes.float64, _dtypes.int32, _dtypes.int64)
 
 def to_number(input: Any, out_type: Any = _dtypes.float32, name: str | None = None) -> Any:  # noqa: A002
     """Strings parsed as numbers of `out_type` (`tf.strings.to_number`)."""
-    if _is_ragged(input):
-        return _on_ragged(to_number, input, out_type)
+    if is_ragged(input):
+        return on_ragged(to_number, input, out_type)
     dtype = _dtypes.as_dtype(out_type)
     if dtype not in _NUMBER_TYPES:
         raise TypeError(f"Value for attr 'out_type' of {dtype.name} is not in the list of allowed values: "
                         "float, double, int32, int64")
-    return _run(TO_NUMBER, (_strings(input),), {"out_type": dtype.as_numpy_dtype})
+    return _run(TO_NUMBER, (string_input(input),), {"out_type": dtype.as_numpy_dtype})
 
 
 def as_string(input: Any, precision: int = -1, scientific: bool = False, shortest: bool = False, width: int = -1,
               fill: str = "", name: str | None = None) -> Any:  # noqa: A002
     """Numbers and bools formatted as strings, printf-style (`tf.strings.as_string`)."""
-    if _is_ragged(input):
-        return _on_ragged(as_string, input, precision, scientific, shortest, width, fill)
+    if is_ragged(input):
+        return on_ragged(as_string, input, precision, scientific, shortest, width, fill)
     t = convert_to_tensor(input)
     if len(fill) > 1:
-        raise _invalid(f"Fill string must be one or fewer characters: {fill}")
+        raise invalid(f"Fill string must be one or fewer characters: {fill}")
     if scientific and shortest:
-        raise _invalid("Cannot select both scientific and shortest notation")
+        raise invalid("Cannot select both scientific and shortest notation")
     if t.dtype.is_integer and (precision > -1 or scientific or shortest):
-        raise _invalid("precision, scientific and shortest are not supported for integer types")
+        raise invalid("precision, scientific and shortest are not supported for integer types")
     return execute(AS_STRING, (t,), {"precision": int(precision), "scientific": bool(scientific),
                                      "shortest": bool(shortest), "width": int(width), "fill": fill})
 
 
 def lower(input: Any, encoding: str = "", name: str | None = None) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(lower, input, encoding)
-    return execute(LOWER, (_strings(input),), {"encoding": encoding})
+    if is_ragged(input):
+        return on_ragged(lower, input, encoding)
+    return execute(LOWER, (string_input(input),), {"encoding": encoding})
 
 
 def upper(input: Any, encoding: str = "", name: str | None = None) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(upper, input, encoding)
-    return execute(UPPER, (_strings(input),), {"encoding": encoding})
+    if is_ragged(input):
+        return on_ragged(upper, input, encoding)
+    return execute(UPPER, (string_input(input),), {"encoding": encoding})
 
 
 def strip(input: Any, name: str | None = None) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(strip, input)
-    return execute(STRIP, (_strings(input),))
+    if is_ragged(input):
+        return on_ragged(strip, input)
+    return execute(STRIP, (string_input(input),))
 
 
 def reduce_join(inputs: Any, axis: Any = None, keepdims: bool = False, separator: str = "",
                 name: str | None = None) -> Tensor:
     """Strings joined across `axis` (all when None) (`tf.strings.reduce_join`)."""
-    if _is_ragged(inputs):
+    if is_ragged(inputs):
         if axis is None or (isinstance(axis, int) and axis % inputs.shape.rank == inputs.shape.rank - 1):
             rows = _ragged_rows_join(inputs, separator)
             return rows if axis is not None else reduce_join(rows, None, keepdims, separator)
         raise NotImplementedError("reduce_join of a RaggedTensor supports its innermost axis")
-    t = _strings(inputs)
+    t = string_input(inputs)
     rank = t.shape.rank
     axes = tuple(range(rank)) if axis is None else tuple(int(a) for a in np.atleast_1d(
         axis.numpy() if isinstance(axis, Tensor) else axis))
     for a in axes:
         if not -rank <= a < rank:
-            raise _invalid(f"Invalid reduction dimension {a} for input with {rank} dimensions.")
+            raise invalid(f"Invalid reduction dimension {a} for input with {rank} dimensions.")
     return execute(REDUCE_JOIN, (t,), {"axes": axes, "keepdims": bool(keepdims), "separator": _bytes(separator)})
 
 
@@ -454,14 +383,14 @@ def _ragged_rows_join(rt: Any, separator: str) -> Any:
 def format(template: str, inputs: Any, placeholder: str = "{}", summarize: int = 3,
            name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """`template` with each `placeholder` replaced by an input's summary (`tf.strings.format`)."""
-    if isinstance(inputs, (Tensor, str, int, float)) or _is_ragged(inputs):
+    if isinstance(inputs, (Tensor, str, int, float)) or is_ragged(inputs):
         inputs = [inputs]
     inputs = list(inputs)
     parts = template.split(placeholder)
     if len(parts) - 1 != len(inputs):
         raise ValueError(f"The template expects {len(parts) - 1} tensors, but the inputs only has "
                          f"{len(inputs)}. Template: {template}, inputs: {inputs}")
-    texts = [summarize_value(convert_to_tensor(v).numpy() if not _is_ragged(v) else v, summarize) for v in inputs]
+    texts = [summarize_value(convert_to_tensor(v).numpy() if not is_ragged(v) else v, summarize) for v in inputs]
     out = parts[0]
     for text, part in zip(texts, parts[1:]):
         out += text + part
@@ -485,7 +414,7 @@ def _scalar_text(v: Any) -> str:
 
 def summarize_value(value: Any, summarize: int = 3) -> str:
     """A tensor's value as TF's `SummarizeValue` prints it (first and last `summarize` per dim)."""
-    if _is_ragged(value):
+    if is_ragged(value):
         return str(value.to_list())
     array = np.asarray(value)
     if array.ndim == 0:
@@ -501,64 +430,6 @@ def summarize_value(value: Any, summarize: int = 3) -> str:
         return "[" + sep.join("..." if i is None else walk(a[i], depth + 1) for i in idx) + "]"
 
     return walk(array, 0)
-
-
-def unicode_decode(input: Any, input_encoding: str, errors: str = "replace", replacement_char: int = 65533,
-                   replace_control_characters: bool = False, name: str | None = None) -> Any:  # noqa: A002
-    """Each string as its Unicode code points (int32), a RaggedTensor one rank up (`tf.strings.unicode_decode`)."""
-    if _is_ragged(input):
-        return _on_ragged(unicode_decode, input, input_encoding, errors, replacement_char, replace_control_characters)
-    return _ragged_result(UNICODE_DECODE, _strings(input), {
-        "input_encoding": input_encoding, "errors": errors, "replacement_char": int(replacement_char),
-        "replace_control_characters": bool(replace_control_characters)})
-
-
-def unicode_split(input: Any, input_encoding: str, errors: str = "replace", replacement_char: int = 65533,
-                  name: str | None = None) -> Any:  # noqa: A002
-    """Each string split into its characters (`tf.strings.unicode_split`)."""
-    codes = unicode_decode(input, input_encoding, errors, replacement_char)
-    if _is_ragged(codes):
-        flat = codes.flat_values.numpy()
-        chars = np.empty(flat.shape[0], dtype=object)
-        chars[:] = [chr(int(c)).encode(_codec(input_encoding)) for c in flat]
-        return codes.with_flat_values(constant(chars))
-    flat = codes.numpy()
-    chars = np.empty(flat.shape[0], dtype=object)
-    chars[:] = [chr(int(c)).encode(_codec(input_encoding)) for c in flat]
-    return constant(chars)
-
-
-def unicode_encode(input: Any, output_encoding: str, errors: str = "replace", replacement_char: int = 65533,
-                   name: str | None = None) -> Tensor:  # noqa: A002
-    """Code points (the innermost dim, ragged or dense) encoded as strings (`tf.strings.unicode_encode`)."""
-    from eagerflow._src.ragged.ragged_tensor import RaggedTensor
-
-    attrs = {"output_encoding": output_encoding, "errors": errors, "replacement_char": int(replacement_char)}
-    if isinstance(input, RaggedTensor):
-        if isinstance(input.values, RaggedTensor):
-            return input.with_values(unicode_encode(input.values, output_encoding, errors, replacement_char))
-        return execute(UNICODE_ENCODE, (input.values, input.row_splits), attrs)
-    t = convert_to_tensor(input, _dtypes.int32)
-    if t.shape.rank == 0:
-        raise ValueError("Rank of input must be at least 1")
-    if t.shape.rank == 1:
-        return unicode_encode(RaggedTensor.from_tensor(t[None]), output_encoding, errors, replacement_char)[0]
-    outer = t.shape.as_list()[:-1]
-    from eagerflow._src.ops import array_ops
-
-    flat = RaggedTensor.from_tensor(array_ops.reshape(t, [-1, t.shape[-1]]))
-    return array_ops.reshape(unicode_encode(flat, output_encoding, errors, replacement_char), outer)
-
-
-def unicode_transcode(input: Any, input_encoding: str, output_encoding: str, errors: str = "replace",
-                      replacement_char: int = 65533, replace_control_characters: bool = False,
-                      name: str | None = None) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(unicode_transcode, input, input_encoding, output_encoding, errors, replacement_char,
-                          replace_control_characters)
-    return execute(UNICODE_TRANSCODE, (_strings(input),), {
-        "input_encoding": input_encoding, "output_encoding": output_encoding, "errors": errors,
-        "replacement_char": int(replacement_char), "replace_control_characters": bool(replace_control_characters)})
 
 
 def _row_ngrams(row: list, widths: list[int], separator: bytes, pads: tuple, padding_width: int | None,
@@ -604,7 +475,7 @@ def ngrams(data: Any, ngram_width: Any, separator: str = " ", pad_values: Any = 
         flat = np.empty(sum(len(r) for r in rows), dtype=object)
         flat[:] = [g for r in rows for g in r]
         return RaggedTensor.from_row_lengths(constant(flat), constant(np.asarray([len(r) for r in rows], np.int64)))
-    t = _strings(data)
+    t = string_input(data)
     if t.shape.rank == 0:
         raise ValueError("Data must have rank>0")
     array = t.numpy()
@@ -618,15 +489,15 @@ def ngrams(data: Any, ngram_width: Any, separator: str = " ", pad_values: Any = 
 
 
 def _to_hash_bucket(op: Op, input: Any, num_buckets: Any) -> Any:  # noqa: A002
-    if _is_ragged(input):
-        return _on_ragged(lambda v: _to_hash_bucket(op, v, num_buckets), input)
+    if is_ragged(input):
+        return on_ragged(lambda v: _to_hash_bucket(op, v, num_buckets), input)
     n = int(num_buckets)
     if n < 1:
         raise errors.op_error(errors.InvalidArgumentError,
                               f"Value for attr 'num_buckets' of {n} must be at least minimum 1\n\t; NodeDef: "
                               f"{{{{node {op.name}}}}}; Op<name={op.name}; signature=input:string -> output:int64; "
                               "attr=num_buckets:int,min=1>", op.name, True)
-    return execute(op, (_strings(input),), {"num_buckets": n})
+    return execute(op, (string_input(input),), {"num_buckets": n})
 
 
 def to_hash_bucket_fast(input: Any, num_buckets: Any, name: str | None = None) -> Any:  # noqa: A002

@@ -20,7 +20,7 @@ from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
 from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec
-from eagerflow._src.ops import array_ops, gather_scatter_ops, join_split_ops
+from eagerflow._src.ops import array_ops, gather_scatter_ops
 
 _SPLITS_DTYPES = (_dtypes.int32, _dtypes.int64)
 

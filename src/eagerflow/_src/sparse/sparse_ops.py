@@ -25,6 +25,11 @@ def _host(t: Any) -> np.ndarray:
     return np.asarray(t.numpy())
 
 
+def _on_host(array: Any) -> np.ndarray:
+    """A kernel's input as NumPy (CuPy arrays are copied): index bookkeeping runs on the host."""
+    return np.asarray(array.get() if hasattr(array, "get") else array)
+
+
 def _invalid(message: str) -> errors.InvalidArgumentError:
     return errors.InvalidArgumentError(None, None, message)
 
@@ -51,7 +56,7 @@ def _index_text(row: Any) -> str:
 
 def _sparse_to_dense(xp: Any, indices: Any, values: Any, default: Any, shape: tuple,
                      validate_indices: bool = True) -> Any:
-    idx = np.asarray(indices).reshape(indices.shape[0], len(shape))
+    idx = _on_host(indices).reshape(indices.shape[0], len(shape))
     bounds = np.asarray(shape, np.int64)
     if validate_indices and idx.size:
         bad = np.nonzero(np.any((idx < 0) | (idx >= bounds), axis=1))[0]
@@ -123,7 +128,7 @@ def reorder(sp_input: Any, name: str | None = None) -> SparseTensor:
 
 
 def _sparse_reshape(xp: Any, indices: Any, old: Any, new: Any) -> list:
-    old, new = np.asarray(old, np.int64), np.asarray(new, np.int64).copy()
+    old, new = _on_host(old).astype(np.int64), _on_host(new).astype(np.int64)
     total = int(np.prod(old))
     shapes = f"input_shape={_index_text(old)} output_shape={_index_text(new)}"
     unknown = np.nonzero(new == -1)[0]
@@ -138,10 +143,10 @@ def _sparse_reshape(xp: Any, indices: Any, old: Any, new: Any) -> list:
     if int(np.prod(new)) != total:
         raise _invalid(f"Input to reshape is a tensor with {total} dense values, but the requested shape has "
                        f"{int(np.prod(new))}. {shapes}")
-    idx = np.asarray(indices)
+    idx = _on_host(indices)
     flat = np.ravel_multi_index(idx.T, old) if idx.size else np.zeros(idx.shape[0], np.int64)
     new_idx = np.stack(np.unravel_index(flat, new), axis=1) if idx.shape[0] else np.zeros((0, new.shape[0]))
-    return [new_idx.astype(np.int64), new]
+    return [xp.asarray(new_idx.astype(np.int64)), xp.asarray(new)]
 
 
 SPARSE_RESHAPE = Op("SparseReshape", _sparse_reshape, num_outputs=2)
