@@ -46,6 +46,10 @@ from eagerflow._src.ops.reduce_ops import (
     argmax, argmin, cumsum, reduce_all, reduce_any, reduce_logsumexp, reduce_max, reduce_mean,
     reduce_min, reduce_prod, reduce_sum,
 )
+from eagerflow._src.ops.arith_ops import truncatemod
+from eagerflow._src.ops.sort_ops import argsort, searchsorted, sort, unique, unique_with_counts
+from eagerflow._src.ops.stats_ops import histogram_fixed_width, histogram_fixed_width_bins
+from eagerflow._src.ops.trig_ops import acos, acosh, asin, asinh, atan, atanh, cosh, sinh
 from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow._src.autodiff.custom_gradient import custom_gradient, stop_gradient
 from eagerflow._src.ops.check_ops import (
