@@ -461,3 +461,34 @@ def test_generators_run_as_written():
             if i % 2 == 0:
                 yield i
     assert list(tf.autograph.to_graph(evens)(5)) == [0, 2, 4]
+
+
+def test_for_over_dataset_is_one_while_reading_elements_at_run_time():
+    ds = tf.data.Dataset.range(5)
+
+    @tf.function
+    def total():
+        s = tf.constant(0, tf.int64)
+        for x in ds:
+            s += x
+        return s
+    types = [op.type for op in total.get_concrete_function().graph.get_operations()]
+    assert types.count("While") == 1 and "AddV2" not in types  # not unrolled at trace time
+    assert int(total()) == 10 and int(total()) == 10
+
+
+def test_for_over_structured_dataset_with_break():
+    ds = tf.data.Dataset.from_tensor_slices(({"a": [1.0, 2.0, 3.0]}, [3, 4, 5])).batch(2)
+
+    @tf.function
+    def f():
+        total = tf.constant(0.0)
+        n = 0
+        for feats, label in ds:
+            total += tf.reduce_sum(feats["a"]) * tf.cast(tf.reduce_sum(label), tf.float32)
+            n += 1
+            if n >= 1:
+                break
+        return total, n
+    total, n = f()
+    assert float(total) == 21.0 and int(n) == 1

@@ -201,6 +201,8 @@ def for_stmt(iterable: Any, extra_test: Callable | None, body: Callable, state: 
     if _symbolic(iterable):
         return _tf_for(iterable, extra_test, body, state, names, live)
     hook = getattr(iterable, "_autograph_for_loop", None)
+    if hook is None and _tracing() and _graph().is_dataset(iterable):
+        return _dataset_for(iterable, extra_test, body, state, names, live)
     if hook is not None:
         # A generic hook for iterables that run their own loops in graphs (e.g. datasets):
         # hook(extra_test, body, state) -> final state.
@@ -341,6 +343,31 @@ def _tf_for(iterable: Any, extra_test: Callable | None, body: Callable, state: t
     from eagerflow._src.framework.convert import convert_to_tensor
     result = _tf_while(test, loop_body, (convert_to_tensor(index0) if not isinstance(index0, Tensor) else index0,
                                           *state), wrapped_names, wrapped_live, None)
+    return tuple(result[1:])
+
+
+def _tracing() -> bool:
+    from eagerflow._src.framework import context
+    return getattr(context.thread, "graph", None) is not None
+
+
+def _dataset_for(dataset: Any, extra_test: Callable | None, body: Callable, state: tuple, names: tuple,
+                 live: tuple) -> tuple:
+    """`for element in dataset:` in a trace: one While over the dataset's elements at run time."""
+    first, next_fn, has_fn, value_fn = _graph().dataset_loop_parts(dataset)
+
+    def test(optional: Any, *values: Any) -> Any:
+        has = has_fn(optional)
+        if extra_test is None:
+            return has
+        from eagerflow._src.ops.control_flow_ops import cond
+        return cond(has, lambda: _as_bool(extra_test(*values)), lambda: has)
+
+    def loop_body(optional: Any, *values: Any) -> tuple:
+        new = tuple(body(value_fn(optional), *values))
+        return (next_fn(), *new)
+
+    result = _tf_while(test, loop_body, (first, *state), ("ag__optional", *names), (2, *live), None)
     return tuple(result[1:])
 
 

@@ -885,3 +885,81 @@ def fold_loop(fn: Callable, elems: Any, flat: list, initializer: Any, reverse: b
 
     result = tf_while(lambda i, *values: i < n, body, [start, *acc_flat])
     return pack_sequence_as(structure, list(result[1:]))
+
+
+# --- iterating datasets in graphs ----------------------------------------------------------------
+# A `for` over a dataset (anything with `element_spec` and `__iter__`) in a trace is a While
+# whose loop variable is an "optional" (the next element or none), fetched from an iterator
+# made fresh each time the graph runs: elements are read at run time, not frozen at trace time.
+_OBJECT = np.dtype(object)
+
+
+def _boxed(value: Any) -> Any:
+    out = np.empty((), _OBJECT)
+    out[()] = value
+    return out
+
+
+def _make_iterator(xp: Any, dataset: Any) -> Any:
+    return _boxed(iter(dataset))
+
+
+def _next_optional(xp: Any, iterator: Any) -> Any:
+    try:
+        return _boxed(next(iterator[()]))
+    except StopIteration:
+        return _boxed(None)
+
+
+def _has_value(xp: Any, optional: Any) -> Any:
+    return np.asarray(optional[()] is not None)
+
+
+def _optional_value(xp: Any, optional: Any, _output_specs: tuple) -> Any:
+    leaves = flatten(optional[()])
+    arrays = [leaf._array if isinstance(leaf, EagerTensor) else np.asarray(leaf) for leaf in leaves]
+    return _single(tuple(arrays))
+
+
+_OBJECT_SPEC = [(_OBJECT, ())]
+MAKE_ITERATOR = Op("AnonymousIteratorV3", _make_iterator, shape_fn=lambda i, a: _OBJECT_SPEC, stateful=True)
+NEXT_OPTIONAL = Op("IteratorGetNextAsOptional", _next_optional, shape_fn=lambda i, a: _OBJECT_SPEC, stateful=True)
+HAS_VALUE = Op("OptionalHasValue", _has_value, shape_fn=lambda i, a: [(np.dtype(bool), ())], stateful=True)
+_VALUE_OPS: dict = {}
+
+
+def _value_op(count: int) -> Op:
+    op = _VALUE_OPS.get(count)
+    if op is None:
+        op = _VALUE_OPS[count] = Op("OptionalGetValue", _optional_value, num_outputs=count,
+                                     shape_fn=_graph_shape_fn, stateful=True)
+    return op
+
+
+def is_dataset(value: Any) -> bool:
+    return hasattr(value, "element_spec") and hasattr(value, "__iter__") and not isinstance(value, Tensor)
+
+
+def dataset_loop_parts(dataset: Any) -> tuple:
+    """(first optional, next_fn, has_fn, value_fn) for a graph loop over `dataset`."""
+    spec = dataset.element_spec
+    leaves = flatten(spec)
+    specs = []
+    for s in leaves:
+        dtype = _dtypes.as_dtype(s.dtype)
+        dims = s.shape.as_list() if s.shape.rank is not None else None
+        specs.append((dtype._np if dtype._np is not None else _OBJECT, None if dims is None else tuple(dims)))
+    iterator = execute(MAKE_ITERATOR, [], {"dataset": dataset})
+    first = execute(NEXT_OPTIONAL, [iterator], {})
+
+    def next_fn() -> Any:
+        return execute(NEXT_OPTIONAL, [iterator], {})
+
+    def has_fn(optional: Any) -> Any:
+        return execute(HAS_VALUE, [optional], {})
+
+    def value_fn(optional: Any) -> Any:
+        out = execute(_value_op(len(specs)), [optional], {"_output_specs": tuple(specs)})
+        return pack_sequence_as(spec, out if isinstance(out, list) else [out])
+
+    return first, next_fn, has_fn, value_fn
