@@ -2,12 +2,12 @@
 
 Not provided (no image codec dependency): decode_*/encode_*, is_jpeg, extract_jpeg_shape,
 adjust_jpeg_quality and its random variants, sample_distorted_bounding_box (stateless too),
-extract_glimpse, generate_bounding_box_proposals, non_max_suppression_overlaps,
-combined_non_max_suppression.
+extract_glimpse, generate_bounding_box_proposals.
 """
 from eagerflow._src.ops.image_box_ops import (  # noqa: F401
-    crop_and_resize, draw_bounding_boxes, extract_patches, non_max_suppression,
-    non_max_suppression_padded, non_max_suppression_with_scores,
+    combined_non_max_suppression, crop_and_resize, draw_bounding_boxes, extract_patches,
+    non_max_suppression, non_max_suppression_overlaps, non_max_suppression_padded,
+    non_max_suppression_with_scores,
 )
 from eagerflow._src.ops.image_ops import (  # noqa: F401
     adjust_brightness, adjust_contrast, adjust_gamma, adjust_hue, adjust_saturation, central_crop,

@@ -222,6 +222,13 @@ SIGNAL_VALUES = {
     "kaiser": lambda tf: [tf.signal.kaiser_window(9), tf.signal.kaiser_window(8, beta=4.0)],
     "kaiser_bessel_derived": lambda tf: tf.signal.kaiser_bessel_derived_window(10, beta=5.0),
     "vorbis": lambda tf: tf.signal.vorbis_window(12),
+    "mdct": lambda tf: _abs_sum_grad(tf, lambda tf, x: tf.signal.mdct(x, 16), SIGNAL),
+    "mdct_ortho_no_window_pad_end": lambda tf: tf.signal.mdct(SIGNAL[:, :60], 8, window_fn=None, pad_end=True,
+                                                              norm="ortho"),
+    "inverse_mdct": lambda tf: tf.signal.inverse_mdct(tf.signal.mdct(SIGNAL, 16)),
+    "inverse_mdct_ortho_kbd": lambda tf: tf.signal.inverse_mdct(
+        tf.signal.mdct(SIGNAL, 12, window_fn=tf.signal.kaiser_bessel_derived_window, norm="ortho"),
+        window_fn=tf.signal.kaiser_bessel_derived_window, norm="ortho"),
     "mel": lambda tf: tf.signal.linear_to_mel_weight_matrix(),
     "mel_custom": lambda tf: tf.signal.linear_to_mel_weight_matrix(40, 257, 16000, 20.0, 7600.0, tf.float64),
     "mfccs": lambda tf: _abs_sum_grad(tf, lambda tf, x: tf.signal.mfccs_from_log_mel_spectrograms(x), SIGNAL[:, :40]),
@@ -346,6 +353,13 @@ IMAGE_VALUES = {
         NMS_BOXES, NMS_SCORES, 10, 1.0, 0.1, soft_nms_sigma=0.5)),
     "non_max_suppression_padded": lambda tf: list(tf.image.non_max_suppression_padded(
         NMS_BOXES, NMS_SCORES, 12, 0.4, pad_to_max_output_size=True)),
+    "non_max_suppression_overlaps": lambda tf: tf.image.non_max_suppression_overlaps(
+        NMS_OVERLAPS, NMS_SCORES, 6, 0.5, 0.2),
+    "combined_non_max_suppression": lambda tf: list(tf.image.combined_non_max_suppression(
+        COMBINED_BOXES, COMBINED_SCORES, 3, 5, 0.4, 0.1)),
+    "combined_non_max_suppression_per_class_boxes": lambda tf: list(tf.image.combined_non_max_suppression(
+        np.repeat(COMBINED_BOXES, 3, axis=2) * 1.2, COMBINED_SCORES, 2, 10, 0.3, pad_per_class=True,
+        clip_boxes=False)),
     "crop_and_resize": lambda tf: tf.image.crop_and_resize(
         IMAGES, [[0.1, 0.2, 0.8, 0.9], [-0.2, 0.0, 1.3, 0.5], [0.5, 0.5, 0.5, 0.5]], [1, 0, 1], (4, 5)),
     "crop_and_resize_nearest_extrapolate": lambda tf: tf.image.crop_and_resize(
@@ -360,6 +374,10 @@ IMAGE_VALUES = {
 NMS_BOXES = RNG.uniform(size=(12, 4)).astype(np.float32)
 NMS_BOXES[:, 2:] += NMS_BOXES[:, :2]
 NMS_SCORES = RNG.uniform(size=(12,)).astype(np.float32)
+NMS_OVERLAPS = RNG.uniform(size=(12, 12)).astype(np.float32)
+COMBINED_BOXES = RNG.uniform(size=(2, 8, 1, 4)).astype(np.float32)
+COMBINED_BOXES[..., 2:] += COMBINED_BOXES[..., :2]
+COMBINED_SCORES = RNG.uniform(size=(2, 8, 3)).astype(np.float32)
 for _m in RESIZE_METHODS:
     for _aa in (False, True):
         for _size in ((4, 9), (11, 3)):

@@ -191,3 +191,19 @@ def test_total_variation_of_constant_is_zero():
 def test_random_crop_larger_than_input_is_invalid_argument():
     with pytest.raises(tf.errors.InvalidArgumentError, match="Need value.shape >= size"):
         tf.image.random_crop(_images((3, 3, 1)), (4, 3, 1))
+
+
+def test_non_max_suppression_overlaps_uses_the_given_matrix():
+    overlaps = np.array([[1.0, 0.9, 0.1], [0.9, 1.0, 0.1], [0.1, 0.1, 1.0]], np.float32)
+    out = tf.image.non_max_suppression_overlaps(overlaps, [0.5, 0.9, 0.3], 3, overlap_threshold=0.5)
+    np.testing.assert_array_equal(out.numpy(), [1, 2])
+
+
+def test_combined_non_max_suppression_pads_and_counts_per_image():
+    boxes = np.array([[[[0, 0, 1, 1]], [[0, 0.05, 1, 1.05]]]], np.float32)
+    scores = np.array([[[0.9, 0.1], [0.8, 0.7]]], np.float32)
+    result = tf.image.combined_non_max_suppression(boxes, scores, 2, 4, iou_threshold=0.5, score_threshold=0.2)
+    assert result._fields == ("nmsed_boxes", "nmsed_scores", "nmsed_classes", "valid_detections")
+    np.testing.assert_allclose(result.nmsed_scores.numpy(), [[0.9, 0.7, 0.0, 0.0]])
+    np.testing.assert_array_equal(result.nmsed_classes.numpy(), [[0, 1, 0, 0]])
+    assert int(result.valid_detections.numpy()[0]) == 2

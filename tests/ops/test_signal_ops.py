@@ -117,3 +117,14 @@ def test_fft_gradient_is_n_times_inverse_fft_as_tf():
         tape.watch(z)
         y = tf.reduce_sum(tf.math.real(tf.signal.fft(z)))
     np.testing.assert_allclose(tape.gradient(y, z).numpy(), [4, 0, 0, 0], atol=1e-6)
+
+
+def test_mdct_then_inverse_reconstructs_interior_with_vorbis_window():
+    x = np.random.default_rng(3).normal(size=(64,)).astype(np.float32)
+    y = tf.signal.inverse_mdct(tf.signal.mdct(x, 16)).numpy()
+    np.testing.assert_allclose(y[8:56], x[8:56], atol=1e-5)
+
+
+def test_mdct_frame_length_must_be_multiple_of_four():
+    with pytest.raises(ValueError, match="multiple of 4"):
+        tf.signal.mdct(np.ones(20, np.float32), 10)

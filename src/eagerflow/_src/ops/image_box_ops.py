@@ -2,6 +2,7 @@
 draw_bounding_boxes."""
 from __future__ import annotations
 
+import collections
 import math
 from typing import Any
 
@@ -42,9 +43,11 @@ def _iou(boxes: np.ndarray, i: int, j: int) -> float:
 
 
 def _greedy_nms(boxes: np.ndarray, scores: np.ndarray, max_output_size: int, iou_threshold: float,
-                score_threshold: float, soft_nms_sigma: float = 0.0) -> tuple[list, list]:
+                score_threshold: float, soft_nms_sigma: float = 0.0, overlaps: np.ndarray | None = None
+                ) -> tuple[list, list]:
     """TF's NonMaxSuppressionV5 loop: candidates by score (ties: lower index first), each checked
-    against the boxes selected since it was last looked at; soft-NMS re-queues decayed scores."""
+    against the boxes selected since it was last looked at; soft-NMS re-queues decayed scores.
+    With `overlaps`, similarities are read from that matrix instead of computed IoUs."""
     import heapq
 
     boxes = boxes.astype(np.float64)
@@ -57,7 +60,7 @@ def _greedy_nms(boxes: np.ndarray, scores: np.ndarray, max_output_size: int, iou
         original = score = -neg_score
         hard = False
         for j in range(len(selected) - 1, begin - 1, -1):
-            similarity = _iou(boxes, index, selected[j])
+            similarity = float(overlaps[index, selected[j]]) if overlaps is not None else _iou(boxes, index, selected[j])
             score *= math.exp(scale * similarity * similarity) if similarity <= iou_threshold else 0.0
             if soft_nms_sigma <= 0 and similarity > iou_threshold:
                 hard = True
@@ -141,6 +144,91 @@ def non_max_suppression_padded(boxes: Any, scores: Any, max_output_size: Any, io
     selected, _, valid = _run_nms(boxes, scores, max_output_size, iou_threshold, score_threshold, 0.0,
                                   bool(pad_to_max_output_size))
     return selected, valid
+
+
+def _nms_overlaps(xp: Any, overlaps: Any, scores: Any, max_output_size: Any, overlap_threshold: Any,
+                  score_threshold: Any) -> Any:
+    table, scores_h = _host(overlaps), _host(scores)
+    if table.ndim != 2 or table.shape[0] != table.shape[1]:
+        raise _invalid(f"overlaps must be square: [{','.join(map(str, table.shape))}]")
+    if scores_h.ndim != 1 or scores_h.shape[0] != table.shape[0]:
+        raise _invalid("scores has incompatible shape")
+    max_out = int(_host(max_output_size))
+    if max_out < 0:
+        raise _invalid("max_output_size must be non-negative")
+    selected, _ = _greedy_nms(np.zeros((table.shape[0], 4)), scores_h, max_out, float(_host(overlap_threshold)),
+                              float(_host(score_threshold)), overlaps=table)
+    return xp.asarray(np.asarray(selected, np.int32))
+
+
+NON_MAX_SUPPRESSION_WITH_OVERLAPS = Op("NonMaxSuppressionWithOverlaps", _nms_overlaps, dtypes=(_dtypes.float32,))
+
+
+def non_max_suppression_overlaps(overlaps: Any, scores: Any, max_output_size: Any, overlap_threshold: float = 0.5,
+                                 score_threshold: float = float("-inf"), name: str | None = None) -> Tensor:
+    """`non_max_suppression` with a given `[n, n]` overlap matrix in place of box IoUs
+    (`tf.image.non_max_suppression_overlaps`)."""
+    table = conversion.tensor(overlaps)
+    args = (table, conversion.like(scores, table), conversion.tensor(max_output_size, _dtypes.int32),
+            conversion.like(overlap_threshold, table), conversion.like(score_threshold, table))
+    return execute(NON_MAX_SUPPRESSION_WITH_OVERLAPS, args)
+
+
+def _combined_nms(xp: Any, boxes: Any, scores: Any, max_output_size_per_class: Any, max_total_size: Any,
+                  iou_threshold: Any, score_threshold: Any, pad_per_class: bool = False,
+                  clip_boxes: bool = True) -> list:
+    boxes_h, scores_h = _host(boxes).astype(np.float32), _host(scores).astype(np.float32)
+    if boxes_h.ndim != 4 or boxes_h.shape[-1] != 4:
+        raise _invalid(f"boxes must be 4-D[{','.join(map(str, boxes_h.shape))}]")
+    if scores_h.ndim != 3:
+        raise _invalid(f"scores must be 3-D[{','.join(map(str, scores_h.shape))}]")
+    batch, _, q, _ = boxes_h.shape
+    classes = scores_h.shape[-1]
+    if q != 1 and q != classes:
+        raise _invalid("third dimension of boxes must be either 1 or num classes")
+    per_class, total = int(_host(max_output_size_per_class)), int(_host(max_total_size))
+    if per_class <= 0 or total <= 0:
+        raise _invalid("max_size_per_class and max_total_size must be greater than 0")
+    size = min(total, per_class * classes) if pad_per_class else total
+    iou, threshold = float(_host(iou_threshold)), float(_host(score_threshold))
+    out_boxes = np.zeros((batch, size, 4), np.float32)
+    out_scores = np.zeros((batch, size), np.float32)
+    out_classes = np.zeros((batch, size), np.float32)
+    valid = np.zeros((batch,), np.int32)
+    for b in range(batch):
+        found = []
+        for c in range(classes):
+            class_boxes = boxes_h[b, :, c if q > 1 else 0]
+            picked, values = _greedy_nms(class_boxes, scores_h[b, :, c], per_class, iou, threshold)
+            found.extend((v, c, class_boxes[i]) for i, v in zip(picked, values))
+        found.sort(key=lambda item: -item[0])  # stable: class order, then NMS order, among ties
+        found = found[:size]
+        for k, (v, c, box) in enumerate(found):
+            out_boxes[b, k] = np.clip(box, 0.0, 1.0) if clip_boxes else box
+            out_scores[b, k] = v
+            out_classes[b, k] = c
+        valid[b] = len(found)
+    return [xp.asarray(out_boxes), xp.asarray(out_scores), xp.asarray(out_classes), xp.asarray(valid)]
+
+
+CombinedNonMaxSuppression = collections.namedtuple(
+    "CombinedNonMaxSuppression", ["nmsed_boxes", "nmsed_scores", "nmsed_classes", "valid_detections"])
+COMBINED_NON_MAX_SUPPRESSION = Op("CombinedNonMaxSuppression", _combined_nms, num_outputs=4,
+                                  dtypes=(_dtypes.float32,))
+
+
+def combined_non_max_suppression(boxes: Any, scores: Any, max_output_size_per_class: Any, max_total_size: Any,
+                                 iou_threshold: float = 0.5, score_threshold: float = float("-inf"),
+                                 pad_per_class: bool = False, clip_boxes: bool = True, name: str | None = None) -> Any:
+    """Per-class NMS over a batch, merged by score: `(nmsed_boxes, nmsed_scores, nmsed_classes,
+    valid_detections)`, zero-padded (`tf.image.combined_non_max_suppression`)."""
+    b = conversion.tensor(boxes, _dtypes.float32) if not isinstance(boxes, Tensor) else boxes
+    args = (b, conversion.like(scores, b), conversion.tensor(max_output_size_per_class, _dtypes.int32),
+            conversion.tensor(max_total_size, _dtypes.int32), conversion.like(iou_threshold, b),
+            conversion.like(score_threshold, b))
+    out = execute(COMBINED_NON_MAX_SUPPRESSION, args, {"pad_per_class": bool(pad_per_class),
+                                                         "clip_boxes": bool(clip_boxes)})
+    return CombinedNonMaxSuppression(*out)
 
 
 # --- crop_and_resize ---------------------------------------------------------------------------

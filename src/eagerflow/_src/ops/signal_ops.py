@@ -645,3 +645,60 @@ def mfccs_from_log_mel_spectrograms(log_mel_spectrograms: Any, name: str | None 
     if bins < 1:
         raise ValueError("num_mel_bins must be positive.")
     return math_ops.multiply(dct(x, type=2), conversion.scalar_like(1.0 / math.sqrt(bins * 2.0), x))
+
+
+# --- MDCT --------------------------------------------------------------------------------------
+def _quarters(x: Tensor) -> list:
+    n = tuple(x.shape)[-1] // 4
+    return [x[..., i * n:(i + 1) * n] for i in range(4)]
+
+
+def _flip(x: Tensor) -> Tensor:
+    return array_ops.reverse(x, [x.ndim - 1])
+
+
+def mdct(signals: Any, frame_length: Any, window_fn: Any = vorbis_window, pad_end: bool = False, norm: Any = None,
+         name: str | None = None) -> Tensor:
+    """Modified DCT of half-overlapping frames: the frame folded to half length, then a type-IV
+    DCT (`tf.signal.mdct`; `frame_length` a multiple of 4).
+
+    Raises:
+      ValueError: a frame length that is not a multiple of 4.
+    """
+    from eagerflow._src.ops.join_split_ops import concat
+
+    x = conversion.tensor(signals)
+    length = _int(frame_length)
+    if length % 4 != 0:
+        raise ValueError("The frame length must be a multiple of 4.")
+    framed = frame(x, length, length // 2, pad_end=pad_end)
+    if window_fn is not None:
+        framed = math_ops.multiply(framed, window_fn(length, dtype=framed.dtype))
+    else:
+        framed = math_ops.multiply(framed, conversion.scalar_like(1.0 / math.sqrt(2.0), framed))
+    a, b, c, d = _quarters(framed)
+    first = math_ops.subtract(math_ops.negative(_flip(c)), d)
+    second = math_ops.subtract(a, _flip(b))
+    return dct(concat([first, second], -1), type=4, norm=norm)
+
+
+def inverse_mdct(mdcts: Any, window_fn: Any = vorbis_window, norm: Any = None, name: str | None = None) -> Tensor:
+    """Inverse of `mdct`: type-IV DCT, unfolded to full frames, windowed and overlap-added
+    (`tf.signal.inverse_mdct`)."""
+    from eagerflow._src.ops.join_split_ops import concat
+
+    y = conversion.tensor(mdcts)
+    half = tuple(y.shape)[-1]
+    if norm is None:
+        unfolded = math_ops.multiply(dct(y, type=4), conversion.scalar_like(0.5 / half, y))
+    elif norm == "ortho":
+        unfolded = dct(y, type=4, norm="ortho")
+    else:
+        raise ValueError(f"Unknown normalization. Expected None or 'ortho', got: {norm}")
+    lo, hi = unfolded[..., : half // 2], unfolded[..., half // 2:]
+    frames = concat([hi, math_ops.negative(_flip(hi)), math_ops.negative(_flip(lo)), math_ops.negative(lo)], -1)
+    if window_fn is not None:
+        frames = math_ops.multiply(frames, window_fn(2 * half, dtype=frames.dtype))
+    else:
+        frames = math_ops.multiply(frames, conversion.scalar_like(1.0 / math.sqrt(2.0), frames))
+    return overlap_and_add(frames, half)
