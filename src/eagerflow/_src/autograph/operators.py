@@ -53,6 +53,11 @@ def _graph() -> Any:
     return graph_control_flow
 
 
+def _loops() -> Any:
+    from eagerflow._src.ops import graph_loops
+    return graph_loops
+
+
 # --- expressions --------------------------------------------------------------------------------
 def not_(x: Any) -> Any:
     if _symbolic(x):
@@ -201,7 +206,7 @@ def for_stmt(iterable: Any, extra_test: Callable | None, body: Callable, state: 
     if _symbolic(iterable):
         return _tf_for(iterable, extra_test, body, state, names, live)
     hook = getattr(iterable, "_autograph_for_loop", None)
-    if hook is None and _tracing() and _graph().is_dataset(iterable):
+    if hook is None and _tracing() and _loops().is_dataset(iterable):
         return _dataset_for(iterable, extra_test, body, state, names, live)
     if hook is not None:
         # A generic hook for iterables that run their own loops in graphs (e.g. datasets):
@@ -234,7 +239,7 @@ def _loop_state(state: tuple, names: tuple, live: tuple, body: Callable, extra: 
         initial.append(value)
     if missing:
         trial = tuple(_tensorize(v) for v in state)
-        specs = _graph().dry_run_specs(lambda: tuple(_tensorize(v) for v in body(*extra, *trial)))
+        specs = _loops().dry_run_specs(lambda: tuple(_tensorize(v) for v in body(*extra, *trial)))
         from eagerflow._src.ops.array_ops import zeros
         for i in missing:
             spec = specs[i]
@@ -306,7 +311,7 @@ def _tf_for(iterable: Any, extra_test: Callable | None, body: Callable, state: t
     from eagerflow._src.ops.array_ops import shape as tf_shape
     from eagerflow._src.ops.gather_scatter_ops import gather
 
-    bounds = _graph().range_bounds(iterable)
+    bounds = _loops().range_bounds(iterable)
     if bounds is not None:
         start, limit, delta = bounds
         index0 = start
@@ -315,7 +320,7 @@ def _tf_for(iterable: Any, extra_test: Callable | None, body: Callable, state: t
             return i
 
         def in_range(i: Any) -> Any:
-            return _graph().range_test(i, limit, delta)
+            return _loops().range_test(i, limit, delta)
     else:
         index0 = 0
         count = tf_shape(iterable, out_type=_int32())[0]
@@ -354,7 +359,7 @@ def _tracing() -> bool:
 def _dataset_for(dataset: Any, extra_test: Callable | None, body: Callable, state: tuple, names: tuple,
                  live: tuple) -> tuple:
     """`for element in dataset:` in a trace: one While over the dataset's elements at run time."""
-    first, next_fn, has_fn, value_fn = _graph().dataset_loop_parts(dataset)
+    first, next_fn, has_fn, value_fn = _loops().dataset_loop_parts(dataset)
 
     def test(optional: Any, *values: Any) -> Any:
         has = has_fn(optional)

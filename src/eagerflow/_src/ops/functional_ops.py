@@ -87,9 +87,9 @@ def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: Any
         signature = fn_output_signature
     n = _count(flat)
     if _loops_in_graph(n):
-        from eagerflow._src.ops import graph_control_flow
+        from eagerflow._src.ops import graph_loops
 
-        return graph_control_flow.map_fn_loop(fn, packed_elems, flat, signature, infer_shape)
+        return graph_loops.map_fn_loop(fn, packed_elems, flat, signature, infer_shape)
     out_dtypes = [_signature_dtype(s) for s in flatten(signature)]
     arrays = [TensorArray._list_backed(d, n, infer_shape) for d in out_dtypes]
     for i, row in enumerate(_slices(flat, n)):
@@ -113,9 +113,9 @@ def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations:
     flat = _as_tensors(elems)
     n = _count(flat)
     if _loops_in_graph(n):
-        from eagerflow._src.ops import graph_control_flow
+        from eagerflow._src.ops import graph_loops
 
-        return graph_control_flow.scan_loop(fn, elems, flat, initializer, infer_shape, reverse)
+        return graph_loops.scan_loop(fn, elems, flat, initializer, infer_shape, reverse)
     rows = _slices(flat, n)
     order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
     if initializer is None:
@@ -148,9 +148,9 @@ def _fold(fn: Callable, elems: Any, initializer: Any, reverse: bool) -> Any:
     flat = _as_tensors(elems)
     n = _count(flat)
     if _loops_in_graph(n):
-        from eagerflow._src.ops import graph_control_flow
+        from eagerflow._src.ops import graph_loops
 
-        return graph_control_flow.fold_loop(fn, elems, flat, initializer, reverse)
+        return graph_loops.fold_loop(fn, elems, flat, initializer, reverse)
     rows = _slices(flat, n)
     order = list(range(n - 1, -1, -1)) if reverse else list(range(n))
     if initializer is None:
@@ -191,11 +191,11 @@ def vectorized_map(fn: Callable, elems: Any, fallback_to_while_loop: bool = True
     flat = _as_tensors(elems)
     n = _count(flat)
     if _loops_in_graph(n):
-        from eagerflow._src.ops import graph_control_flow
+        from eagerflow._src.ops import graph_loops
         from eagerflow._src.ops.gather_scatter_ops import gather
 
         first = pack_sequence_as(elems, [gather(t, 0) for t in flat])
-        signature = graph_control_flow.dry_run_specs(lambda: fn(first), structure=True)
+        signature = graph_loops.dry_run_specs(lambda: fn(first), structure=True)
         return map_fn(fn, elems, fn_output_signature=signature)
     from eagerflow._src.ops.join_split_ops import stack
 
