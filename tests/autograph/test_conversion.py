@@ -492,3 +492,25 @@ def test_for_over_structured_dataset_with_break():
         return total, n
     total, n = f()
     assert float(total) == 21.0 and int(n) == 1
+
+
+def test_indexing_with_loop_index_inside_function():
+    @tf.function
+    def sum_squares(x):
+        s = tf.constant(0.0)
+        for i in tf.range(tf.shape(x)[0]):
+            s += x[i] * x[i]
+        return s
+    assert float(sum_squares(tf.constant([1.0, 2.0, 3.0]))) == 14.0
+
+
+def test_traced_indices_and_slices():
+    @tf.function
+    def pick(m, i):
+        return m[i], m[:, i], m[i, 1], m[1:i + 1]
+    m = tf.constant([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+    row, col, item, rows = pick(m, tf.constant(2))
+    np.testing.assert_array_equal(row.numpy(), [7.0, 8.0, 9.0])
+    np.testing.assert_array_equal(col.numpy(), [3.0, 6.0, 9.0])
+    assert float(item) == 8.0
+    np.testing.assert_array_equal(rows.numpy(), [[4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])

@@ -6,6 +6,8 @@ a normalized NumPy basic index, which variables reuse for their slice-assign.
 """
 from __future__ import annotations
 
+import builtins as _builtins
+
 import builtins
 from typing import Any
 
@@ -135,7 +137,44 @@ STRIDED_SLICE_GRAD = Op("StridedSliceGrad", _strided_slice_grad_kernel,
 
 def getitem(tensor: Any, key: Any) -> Tensor:
     """`tensor[key]` with TF's indexing rules (ints, slices, `...`, `tf.newaxis`, int tensors)."""
+    if _has_traced_index(key):
+        return _traced_getitem(conversion.tensor(tensor), key)
     return execute(STRIDED_SLICE, (conversion.tensor(tensor),), {"index": normalize_index(key)})
+
+
+# Indices that are tensors of a graph being traced (e.g. `x[i]` in a `tf.range` loop inside
+# tf.function) have no value to build the StridedSlice attr from: each indexed axis becomes a
+# gather (an integer drops the axis; a slice gathers a range). Added with graph control flow.
+def _traced(k: Any) -> bool:
+    return isinstance(k, Tensor) and type(k).__name__ != "EagerTensor"
+
+
+def _has_traced_index(key: Any) -> bool:
+    items = key if isinstance(key, tuple) else (key,)
+    return any(_traced(k) or (isinstance(k, _builtins.slice) and any(_traced(p) for p in (k.start, k.stop, k.step)))
+               for k in items)
+
+
+def _traced_getitem(x: Tensor, key: Any) -> Tensor:
+    from eagerflow._src.ops.array_ops import range as tf_range, shape
+    from eagerflow._src.ops.gather_scatter_ops import gather
+
+    axis = 0
+    for k in key if isinstance(key, tuple) else (key,):
+        if isinstance(k, _builtins.slice):
+            if k == _builtins.slice(None):
+                axis += 1
+                continue
+            start = 0 if k.start is None else k.start
+            stop = shape(x)[axis] if k.stop is None else k.stop
+            x = gather(x, tf_range(start, stop, 1 if k.step is None else k.step), axis=axis)
+            axis += 1
+        elif _traced(k) or isinstance(k, int):
+            x = gather(x, k, axis=axis)
+        else:
+            raise TypeError(f"Only integers, slices and integer tensors are valid indices with a traced "
+                            f"index, got {k!r}")
+    return x
 
 
 def _masks_to_index(begin: list, end: list, strides: list, begin_mask: int, end_mask: int,
