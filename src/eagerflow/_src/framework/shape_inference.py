@@ -240,18 +240,39 @@ def _merge(runs: list) -> list:
 
 
 def constant_value(t: Any) -> Any:
-    """The value of a tensor known while tracing (an eager tensor, or a graph `Const`), as a
-    NumPy array; None when it is only known at run time."""
+    """The value of a tensor known while tracing, as a NumPy array, or None when it is known at
+    run time only: eager tensors, graph `Const`s, `Shape` of a fully known static shape, and
+    stateless ops of such values (evaluated here, as TF's `constant_value` folds shapes)."""
     array = getattr(t, "_array", None)
     if array is None:
         return None
     if not isinstance(array, AbstractArrayLike):
         return np.asarray(t._device.backend.to_host(array)) if hasattr(t, "_device") else np.asarray(array)
-    op = getattr(t, "_op", None)
-    if op is not None and op.type == "Const":
-        value = op.attrs["value"]
+    node = getattr(t, "_op", None)
+    if node is None:
+        return None
+    if node.type == "Const":
+        value = node.attrs["value"]
         return np.asarray(value._device.backend.to_host(value._array))
-    return None
+    if node.type == "Shape":
+        shape = node._inputs[0]._array.shape
+        if shape is None or None in shape:
+            return None
+        return np.asarray(shape, dtype=array.dtype)
+    op = node.op
+    if op is None or op.stateful or op.resource or op.num_outputs == 0:
+        return None
+    values = []
+    for x in node._inputs:
+        value = constant_value(x)
+        if value is None:
+            return None
+        values.append(value)
+    try:
+        out = op.forward(np, *values, **node.attrs)
+    except Exception:  # noqa: BLE001 - not foldable: known at run time only
+        return None
+    return np.asarray(out if op.num_outputs == 1 else out[t._value_index])
 
 
 def shape_from_input(dtype_attr: str | None = None, dtype_input: int | None = None,

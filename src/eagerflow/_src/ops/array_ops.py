@@ -20,7 +20,7 @@ from eagerflow._src.framework.convert import is_tensor_like
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op, cpp_name
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import conversion
+from eagerflow._src.ops import conversion, dynamic_shape_ops
 from eagerflow._src.ops.array_args import (
     dims_text, index_operands, int_list, int_tuple, ints_of, invalid, matching, scalar_int, shape_arg, shape_tensor,
     static_shape, vector_attr, zeros_like_array,
@@ -92,6 +92,9 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
       TypeError: a Python float shape (TF converts it to its int32 default).
     """
     x = conversion.tensor(tensor)
+    if dynamic_shape_ops.run_time_shape(shape):  # in a graph, a shape known when the plan runs
+        return execute(dynamic_shape_ops.RESHAPE_TO, (x, shape))
+    shape = dynamic_shape_ops.folded(shape)
     dims, fallback = _int_list_input(RESHAPE, "Tshape", shape, tensor, x)
     return conversion.run(RESHAPE, (x,), {"shape": dims}, fallback)
 
@@ -170,6 +173,9 @@ def fill(dims: Any, value: Any, name: str | None = None, layout: Any = None) -> 
     """A tensor of shape `dims` filled with the scalar `value` (`tf.fill`); `dims` must be
     int32/int64 (TF's InvalidArgumentError otherwise)."""
     v = conversion.tensor(value)
+    if dynamic_shape_ops.run_time_shape(dims):  # in a graph, a shape known when the plan runs
+        return execute(dynamic_shape_ops.FILL_TO, (dims, v))
+    dims = dynamic_shape_ops.folded(dims)
     shape = int_tuple(dims)
     fallback = True if shape is not None else conversion.takes_fallback(dims, value)
     if shape is None:
@@ -449,6 +455,9 @@ def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # 
     """`input` broadcast to `shape` (`tf.broadcast_to`); `shape` must be an int32/int64 vector
     (TF's InvalidArgumentError otherwise)."""
     x = conversion.tensor(input)
+    if dynamic_shape_ops.run_time_shape(shape):  # in a graph, a shape known when the plan runs
+        return execute(dynamic_shape_ops.BROADCAST_TO_SHAPE, (x, shape))
+    shape = dynamic_shape_ops.folded(shape)
     dims, fallback = _int_list_input(BROADCAST_TO, "Tidx", shape, input, x)
     return conversion.run(BROADCAST_TO, (x,), {"shape": dims}, fallback)
 

@@ -65,3 +65,91 @@ KEPT_DIMS = Op("ReshapeKeepDims", _kept_dims, grad=_kept_dims_grad, shape_fn=_ke
 def has_unknown(shape: Any) -> bool:
     """Whether a static shape tuple (an array's `.shape`) has an unknown dim or rank."""
     return shape is None or None in shape
+
+
+# --- shapes given as graph tensors known only at run time (tf.reshape(x, tf.shape(y)), ...) ---
+def _shape_of_value(shape_input: Any, size: Any = None) -> Any:
+    """The static output shape for a run-time shape input: its folded value when known
+    (a -1 resolved against `size` when that is known), else its length of unknown dims."""
+    from eagerflow._src.framework.shape_inference import constant_value
+
+    value = constant_value(shape_input)
+    if value is not None:
+        dims = [int(d) for d in value.reshape(-1)]
+        if -1 in dims:
+            rest = 1
+            for d in dims:
+                rest *= d if d != -1 else 1
+            dims[dims.index(-1)] = size // rest if size is not None and rest else None
+        return tuple(dims)
+    length = shape_input._array.shape
+    if length is None or len(length) != 1 or length[0] is None:
+        return None
+    return (None,) * length[0]
+
+
+def _reshape_rule(inputs: Any, attrs: dict) -> list:
+    x = inputs[0]._array
+    return [(x.dtype, _shape_of_value(inputs[1], x.size))]
+
+
+def _fill_rule(inputs: Any, attrs: dict) -> list:
+    return [(inputs[1]._array.dtype, _shape_of_value(inputs[0]))]
+
+
+def _broadcast_rule(inputs: Any, attrs: dict) -> list:
+    return [(inputs[0]._array.dtype, _shape_of_value(inputs[1]))]
+
+
+def _dims(shape: Any) -> tuple:
+    return tuple(int(d) for d in shape.reshape(-1).tolist())
+
+
+def _reshape_to_grad(ctx: Any, dy: Any) -> tuple:
+    return execute(RESHAPE_LIKE, (dy, ctx.inputs[0])), None
+
+
+def _fill_to_grad(ctx: Any, dy: Any) -> tuple:
+    from eagerflow._src.ops import reduce_ops
+
+    return None, reduce_ops.reduce_sum(dy)
+
+
+def _broadcast_to_grad(ctx: Any, dy: Any) -> tuple:
+    return execute(UNBROADCAST, (dy, ctx.inputs[0])), None
+
+
+def _tf_named(op: Op, name: str) -> Op:
+    # Registered under its own name (the attr-shaped op keeps TF's name in the registry); it
+    # shows in graphs under TF's op type, whose shape is an input as here.
+    op.name = name
+    return op
+
+
+RESHAPE_TO = _tf_named(Op("DynamicReshape", lambda xp, x, shape: x.reshape(_dims(shape)),
+                          grad=_reshape_to_grad, shape_fn=_reshape_rule), "Reshape")
+FILL_TO = _tf_named(Op("DynamicFill", lambda xp, dims, value: xp.full(_dims(dims), value, dtype=value.dtype),
+                       grad=_fill_to_grad, shape_fn=_fill_rule), "Fill")
+BROADCAST_TO_SHAPE = _tf_named(Op("DynamicBroadcastTo",
+                                  lambda xp, x, shape: xp.broadcast_to(x, _dims(shape)).copy(),
+                                  grad=_broadcast_to_grad, shape_fn=_broadcast_rule), "BroadcastTo")
+
+
+def run_time_shape(value: Any) -> bool:
+    """Whether a shape argument is a graph tensor whose value is known only at run time."""
+    from eagerflow._src.framework.shape_inference import constant_value
+    from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+
+    return type(value) is SymbolicTensor and constant_value(value) is None
+
+
+def folded(value: Any) -> Any:
+    """A graph tensor's folded value as a list of ints (see `constant_value`); others unchanged."""
+    from eagerflow._src.framework.shape_inference import constant_value
+    from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+
+    if type(value) is SymbolicTensor:
+        known = constant_value(value)
+        if known is not None:
+            return [int(d) for d in known.reshape(-1)] if known.ndim else int(known)
+    return value

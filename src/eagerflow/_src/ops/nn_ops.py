@@ -523,6 +523,8 @@ def space_to_depth(input: Any, block_size: int, data_format: str = "NHWC", name:
 # --- dropout -----------------------------------------------------------------------------------
 def _noise_shape(x: Tensor, noise_shape: Any) -> Any:
     if noise_shape is None:
+        if x.shape.rank is None or None in x.shape:  # a graph tensor: its run-time shape
+            return array_ops.shape(x)
         return tuple(x.shape)
     if isinstance(noise_shape, Tensor):
         return noise_shape
