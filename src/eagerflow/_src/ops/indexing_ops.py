@@ -6,8 +6,6 @@ a normalized NumPy basic index, which variables reuse for their slice-assign.
 """
 from __future__ import annotations
 
-import builtins as _builtins
-
 import builtins
 from typing import Any
 
@@ -151,7 +149,7 @@ def _traced(k: Any) -> bool:
 
 def _has_traced_index(key: Any) -> bool:
     items = key if isinstance(key, tuple) else (key,)
-    return any(_traced(k) or (isinstance(k, _builtins.slice) and any(_traced(p) for p in (k.start, k.stop, k.step)))
+    return any(_traced(k) or (isinstance(k, builtins.slice) and any(_traced(p) for p in (k.start, k.stop, k.step)))
                for k in items)
 
 
@@ -161,8 +159,8 @@ def _traced_getitem(x: Tensor, key: Any) -> Tensor:
 
     axis = 0
     for k in key if isinstance(key, tuple) else (key,):
-        if isinstance(k, _builtins.slice):
-            if k == _builtins.slice(None):
+        if isinstance(k, builtins.slice):
+            if k == builtins.slice(None):
                 axis += 1
                 continue
             start = 0 if k.start is None else k.start
