@@ -104,3 +104,29 @@ def test_short_map_fn_in_graph_is_differentiable():
             y = tf.reduce_sum(tf.map_fn(lambda v: v * v, x))
         return tape.gradient(y, x)
     np.testing.assert_array_equal(grad(tf.constant([1.0, 2.0, 3.0])).numpy(), [2.0, 4.0, 6.0])
+
+
+def _rnn_loss(x, w):
+    steps = tf.shape(x)[0]
+    inputs = tf.TensorArray(tf.float32, size=steps).unstack(x)
+    outputs = tf.TensorArray(tf.float32, size=steps, element_shape=[2, 3])
+
+    def body(t, h, outputs):
+        h = tf.tanh(tf.matmul(inputs.read(t), w) + h)
+        return t + 1, h, outputs.write(t, h)
+    _, _, outputs = tf.while_loop(lambda t, h, o: t < steps, body, [0, tf.zeros([2, 3]), outputs])
+    return tf.reduce_sum(outputs.stack())
+
+
+def test_gradient_through_tensor_arrays_in_graph_loop_matches_eager():
+    w = tf.Variable(np.full((3, 3), 0.1, np.float32))
+    x = tf.constant(np.linspace(-1, 1, 30, dtype=np.float32).reshape(5, 2, 3))
+
+    @tf.function
+    def graph_grad(x):
+        with tf.GradientTape() as tape:
+            loss = _rnn_loss(x, w)
+        return tape.gradient(loss, w)
+    with tf.GradientTape() as tape:
+        loss = _rnn_loss(x, w)
+    np.testing.assert_allclose(graph_grad(x).numpy(), tape.gradient(loss, w).numpy(), rtol=1e-5)

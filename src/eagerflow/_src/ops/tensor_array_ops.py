@@ -70,6 +70,23 @@ class TensorArray:
         self._infer_shape = infer_shape
         shape = TensorShape(None) if element_shape is None else as_shape(element_shape)
         self._flow = None
+        self._dense = None
+        if flow is None and (_graph_active() or _symbolic(size)) and size is not None \
+                and not self._dynamic_size and shape.is_fully_defined():
+            # A fixed size and element shape: the elements are one dense tensor in the graph,
+            # written by scatter and read by gather, so gradients flow through loops over it.
+            from eagerflow._src.ops.array_ops import zeros
+            from eagerflow._src.ops.join_split_ops import stack as tf_stack
+
+            self._clear_after_read = True if clear_after_read is None else bool(clear_after_read)
+            self._graph = _GraphState(shape)
+            self._storage = None
+            dims = shape.as_list()
+            if _symbolic(size):
+                self._dense = zeros(tf_stack([_int32(size), *[_int32(d) for d in dims]]), self._dtype)
+            else:
+                self._dense = zeros([_index(size), *dims], self._dtype)
+            return
         if flow is not None or _graph_active() or _symbolic(size):
             # In a graph: the elements live in a variant "flow" value threaded through ops.
             self._clear_after_read = True if clear_after_read is None else bool(clear_after_read)
@@ -86,6 +103,7 @@ class TensorArray:
             self._storage = None
             return
         self._graph = None
+        self._dense = None
         if handle is not None:
             raise ValueError("TensorArray handles are not supported when eager execution is enabled.")
         if size is None:
@@ -104,6 +122,7 @@ class TensorArray:
         self._flow = None
         self._clear_after_read = True
         self._graph = None
+        self._dense = None
         self._storage = _Storage([None] * size, TensorShape(None))
         return self
 
@@ -134,6 +153,8 @@ class TensorArray:
 
     @property
     def flow(self) -> Tensor:
+        if self._dense is not None:
+            return self._dense
         if self._flow is None:
             self._flow = constant(0, _dtypes.int32)
         return self._flow
@@ -162,6 +183,9 @@ class TensorArray:
 
     def read(self, index: Any, name: Any = None) -> Tensor:
         """The element at `index` (zeros of the element shape if never written)."""
+        if self._dense is not None:
+            from eagerflow._src.ops.gather_scatter_ops import gather
+            return gather(self._dense, _int32(index))
         if self._graph is not None:
             return execute(TA_READ, [self._flow, _int32(index)], self._read_attrs())
         index = _index(index)
@@ -185,6 +209,8 @@ class TensorArray:
         """All elements stacked along a new first axis."""
         from eagerflow._src.ops.join_split_ops import stack
 
+        if self._dense is not None:
+            return self._dense
         if self._graph is not None:
             return execute(TA_STACK, [self._flow], self._read_attrs())
         items = self._storage.items
@@ -196,6 +222,9 @@ class TensorArray:
 
     def gather(self, indices: Any, name: Any = None) -> Tensor:
         """The elements at `indices`, stacked."""
+        if self._dense is not None:
+            from eagerflow._src.ops.gather_scatter_ops import gather
+            return gather(self._dense, _int32(indices))
         if self._graph is not None:
             return execute(TA_GATHER, [self._flow, _int32(indices)], self._read_attrs())
         from eagerflow._src.ops.join_split_ops import stack
@@ -204,6 +233,13 @@ class TensorArray:
 
     def concat(self, name: Any = None) -> Tensor:
         """All elements concatenated along their first axis."""
+        if self._dense is not None:
+            from eagerflow._src.ops.array_ops import reshape
+            dims = self._graph.element_shape.as_list()
+            if not dims:
+                raise errors.InvalidArgumentError(
+                    None, None, "Concat saw a scalar shape at index 0 but requires at least vectors.")
+            return reshape(self._dense, [-1, *dims[1:]])
         if self._graph is not None:
             return execute(TA_CONCAT, [self._flow], self._read_attrs())
         from eagerflow._src.ops.join_split_ops import concat
@@ -216,6 +252,9 @@ class TensorArray:
         return concat(items, 0)
 
     def size(self, name: Any = None) -> Tensor:
+        if self._dense is not None:
+            from eagerflow._src.ops.array_ops import shape
+            return shape(self._dense, out_type=_dtypes.int32)[0]
         if self._graph is not None:
             return execute(TA_SIZE, [self._flow], {})
         return constant(len(self._storage.items), _dtypes.int32)
@@ -246,6 +285,12 @@ class TensorArray:
 
     def write(self, index: Any, value: Any, name: Any = None) -> "TensorArray":
         """Writes `value` at `index`; returns the updated TensorArray."""
+        if self._dense is not None:
+            from eagerflow._src.ops.array_ops import expand_dims, reshape
+            from eagerflow._src.ops.gather_scatter_ops import tensor_scatter_nd_update
+            value = self._graph_value(value)
+            return self._with_dense(tensor_scatter_nd_update(
+                self._dense, reshape(_int32(index), [1, 1]), expand_dims(value, 0)))
         if self._graph is not None:
             value = self._graph_value(value)
             return self._with_flow(execute(TA_WRITE, [self._flow, _int32(index), value], {}))
@@ -259,6 +304,9 @@ class TensorArray:
             self._check_dtype(value)
             if value.shape.rank:
                 self._merge_shape(value.shape[1:])
+            if not self._dynamic_size and value.shape.rank:
+                # The whole array at once: it becomes the dense elements (differentiable reads).
+                return self._with_dense(value)
             return self._with_flow(execute(TA_UNSTACK, [self._flow, value], {}))
         from eagerflow._src.ops.join_split_ops import unstack
 
@@ -273,6 +321,12 @@ class TensorArray:
 
     def scatter(self, indices: Any, value: Any, name: Any = None) -> "TensorArray":
         """Writes the slices of `value` at `indices`."""
+        if self._dense is not None:
+            from eagerflow._src.ops.array_ops import expand_dims
+            from eagerflow._src.ops.gather_scatter_ops import tensor_scatter_nd_update
+            value = _convert(value, self._dtype)
+            self._check_dtype(value)
+            return self._with_dense(tensor_scatter_nd_update(self._dense, expand_dims(_int32(indices), 1), value))
         if self._graph is not None:
             value = _convert(value, self._dtype)
             self._check_dtype(value)
@@ -290,7 +344,14 @@ class TensorArray:
         if self._graph is not None:
             value = _convert(value, self._dtype)
             self._check_dtype(value)
-            return self._with_flow(execute(TA_SPLIT, [self._flow, value, _int32(lengths)], {}))
+            flow = self._flow
+            if flow is None:  # dense elements: pieces of varying length need the list form
+                flow = execute(TENSOR_ARRAY, [self.size()], {
+                    "dtype": self._dtype, "element_shape": None, "dynamic_size": False,
+                    "clear_after_read": self._clear_after_read, "infer_shape": False})
+            other = self._with_flow(execute(TA_SPLIT, [flow, value, _int32(lengths)], {}))
+            other._dense = None
+            return other
         from eagerflow._src.ops.join_split_ops import split
 
         value = _convert(value, self._dtype)
@@ -353,16 +414,25 @@ class TensorArray:
         self._graph.element_shape = other._graph.element_shape
         return other
 
+    def _with_dense(self, dense: Tensor) -> "TensorArray":
+        other = self._sibling()
+        other._dense = dense
+        other._flow = None
+        other._graph = _GraphState(self._graph.element_shape)
+        return other
+
     def _as_loop_value(self) -> Tensor:
-        """The flow tensor a graph loop carries for this TensorArray."""
+        """The tensor a graph loop carries for this TensorArray (dense elements or flow)."""
         if self._graph is None:
             raise NotImplementedError("an eager TensorArray as a loop variable of a graph loop")
-        return self._flow
+        return self._dense if self._dense is not None else self._flow
 
-    def _from_loop_value(self, flow: Tensor) -> "TensorArray":
-        """A TensorArray like this one over `flow` (a loop's placeholder or output)."""
+    def _from_loop_value(self, value: Tensor) -> "TensorArray":
+        """A TensorArray like this one over `value` (a loop's placeholder or output)."""
+        if self._dense is not None:
+            return self._with_dense(value)
         other = self._sibling()
-        other._flow = flow
+        other._flow = value
         other._graph = _GraphState(self._graph.element_shape)
         return other
 
