@@ -241,6 +241,13 @@ STRINGS = [
     "print(tf.strings.to_hash_bucket_fast(w, 2 ** 62 + 7), tf.strings.to_hash_bucket(w, 1000))",
     "print(tf.strings.to_hash_bucket_fast(tf.ragged.constant([['a'], []]), 10))",
     "print(tf.strings.to_hash_bucket_fast(['a'], 0))",
+    "print(tf.strings.to_hash_bucket_strong(['', 'hello', 'abcdefghi', 'x' * 40], 2 ** 62 + 3, key=[123, 2 ** 62 + 5]))",
+    "print(tf.strings.to_hash_bucket_strong(['a'], 10, key=[-1, 2])); print(tf.strings.to_hash_bucket_strong(['a'], 10, key=[1]))",
+    "print(tf.strings.unsorted_segment_join(['a', 'b', 'c'], [1, 0, 1], 3, separator=':'))",
+    "print(tf.strings.unsorted_segment_join(['a'], [5], 3))",
+    "print(tf.strings.unicode_decode_with_offsets(['h\u00e9', 'x'], 'UTF-8'))",
+    "print(tf.strings.unicode_split_with_offsets(['h\u00e9'], 'UTF-8'), tf.strings.unicode_decode_with_offsets('h\u00e9', 'UTF-8'))",
+    "print(tf.ragged.stack_dynamic_partitions(['a', 'b', 'c', 'd'], [1, 0, 1, 3], 4))",
 ]
 
 

@@ -164,3 +164,44 @@ def hash64(s: bytes, seed: int = 0xDECAFCAFFE) -> int:
     h = (h * m) & _MASK
     h ^= h >> 47
     return h
+
+
+def _rotl(v: int, shift: int) -> int:
+    return ((v << shift) | (v >> (64 - shift))) & _MASK
+
+
+def siphash24(k0: int, k1: int, s: bytes) -> int:
+    """SipHash-2-4 of `s` under the key (k0, k1): TF's StrongKeyedHash (`to_hash_bucket_strong`)."""
+    v0 = k0 ^ 0x736F6D6570736575
+    v1 = k1 ^ 0x646F72616E646F6D
+    v2 = k0 ^ 0x6C7967656E657261
+    v3 = k1 ^ 0x7465646279746573
+
+    def rounds(n: int) -> None:
+        nonlocal v0, v1, v2, v3
+        for _ in range(n):
+            v0 = (v0 + v1) & _MASK
+            v1 = _rotl(v1, 13) ^ v0
+            v0 = _rotl(v0, 32)
+            v2 = (v2 + v3) & _MASK
+            v3 = _rotl(v3, 16) ^ v2
+            v0 = (v0 + v3) & _MASK
+            v3 = _rotl(v3, 21) ^ v0
+            v2 = (v2 + v1) & _MASK
+            v1 = _rotl(v1, 17) ^ v2
+            v2 = _rotl(v2, 32)
+
+    n = len(s)
+    whole = n - n % 8
+    for i in range(0, whole, 8):
+        m = _fetch64(s, i)
+        v3 ^= m
+        rounds(2)
+        v0 ^= m
+    last = ((n & 0xFF) << 56) | int.from_bytes(s[whole:], "little")
+    v3 ^= last
+    rounds(2)
+    v0 ^= last
+    v2 ^= 0xFF
+    rounds(4)
+    return v0 ^ v1 ^ v2 ^ v3

@@ -195,6 +195,38 @@ HASH_BUCKET_FAST = Op("StringToHashBucketFast", _hash_bucket(string_hash.fingerp
 HASH_BUCKET = Op("StringToHashBucket", _hash_bucket(string_hash.hash64), dtypes=STRING)
 
 
+def _hash_bucket_strong(xp: Any, x: Any, num_buckets: int, key: tuple) -> Any:
+    if len(key) != 2:
+        raise invalid("Key must have 2 elements")
+    k0, k1 = (int(k) & 0xFFFFFFFFFFFFFFFF for k in key)
+    return map_strings(lambda s: string_hash.siphash24(k0, k1, s) % num_buckets, x, otype=np.int64)
+
+
+def _unsorted_segment_join(xp: Any, x: Any, ids: Any, num_segments: int, separator: bytes) -> Any:
+    ids = np.asarray(ids.get() if hasattr(ids, "get") else ids)
+    if ids.shape != x.shape[:ids.ndim]:
+        raise invalid(f"segment_ids.shape = {list(ids.shape)} does not match the prefix of data.shape = "
+                      f"{list(x.shape)}")
+    if ids.size and (ids.min() < 0 or ids.max() >= num_segments):
+        raise invalid("segment_ids are not allowed to exceed num_segments or to have negative values.")
+    rows = x.reshape((ids.size,) + x.shape[ids.ndim:])
+    parts: list[list] = [[] for _ in range(num_segments)]
+    for i, segment in enumerate(ids.ravel().tolist()):
+        parts[segment].append(rows[i])
+    out = np.empty((num_segments,) + x.shape[ids.ndim:], dtype=object)
+    for segment, members in enumerate(parts):
+        if members:
+            out[segment] = map_strings(lambda *m: separator.join(m), *members) if out.ndim > 1 else \
+                separator.join(members)
+        else:
+            out[segment] = b""
+    return out
+
+
+HASH_BUCKET_STRONG = Op("StringToHashBucketStrong", _hash_bucket_strong, dtypes=STRING)
+UNSORTED_SEGMENT_JOIN = Op("UnsortedSegmentJoin", _unsorted_segment_join, dtypes=STRING)
+
+
 # --- public functions -----------------------------------------------------------------------------
 def _run(op: Op, inputs: tuple, attrs: dict) -> Any:
     """`execute`, kernel errors worded as TF's Python wrappers leave them (no ` name: `)."""
@@ -508,3 +540,19 @@ def to_hash_bucket_fast(input: Any, num_buckets: Any, name: str | None = None) -
 def to_hash_bucket(input: Any, num_buckets: Any, name: str | None = None) -> Any:  # noqa: A002
     """Each string's TF Hash64 modulo `num_buckets` (`tf.strings.to_hash_bucket`, the legacy hash)."""
     return _to_hash_bucket(HASH_BUCKET, input, num_buckets)
+
+
+def to_hash_bucket_strong(input: Any, num_buckets: Any, key: Any, name: str | None = None) -> Any:  # noqa: A002
+    """Each string's SipHash-2-4 under `key` (two ints) modulo `num_buckets` (`tf.strings.to_hash_bucket_strong`)."""
+    if is_ragged(input):
+        return on_ragged(to_hash_bucket_strong, input, num_buckets, key)
+    return _run(HASH_BUCKET_STRONG, (string_input(input),), {"num_buckets": int(num_buckets), "key": tuple(key)})
+
+
+def unsorted_segment_join(inputs: Any, segment_ids: Any, num_segments: Any, separator: str = "",
+                          name: str | None = None) -> Tensor:
+    """The strings of each segment joined in order (`tf.strings.unsorted_segment_join`); empty
+    segments give b''."""
+    ids = convert_to_tensor(segment_ids)
+    return _run(UNSORTED_SEGMENT_JOIN, (string_input(inputs), ids),
+                {"num_segments": int(convert_to_tensor(num_segments).numpy()), "separator": _bytes(separator)})

@@ -141,3 +141,36 @@ def unicode_transcode(input: Any, input_encoding: str, output_encoding: str, err
     return execute(UNICODE_TRANSCODE, (string_input(input),), {
         "input_encoding": input_encoding, "output_encoding": output_encoding, "errors": errors,
         "replacement_char": int(replacement_char), "replace_control_characters": bool(replace_control_characters)})
+
+
+def _char_offsets(s: bytes, codec: str) -> list[int]:
+    """The byte offset where each decoded character starts."""
+    offsets, at = [], 0
+    for char in s.decode(codec, errors="replace"):
+        offsets.append(at)
+        at += len(char.encode(codec)) if char != "\ufffd" or s[at:at + 3] == "\ufffd".encode(codec) else 1
+    return offsets
+
+
+def _with_offsets(codes: Any, input: Any, input_encoding: str) -> Any:  # noqa: A002
+    """Offsets shaped as `codes` (a RaggedTensor or a 1-D tensor for a scalar input)."""
+    codec = _codec(input_encoding)
+    strings = input.flat_values.numpy() if is_ragged(input) else string_input(input).numpy()
+    flat = np.asarray([o for s in np.asarray(strings, dtype=object).ravel() for o in _char_offsets(s, codec)],
+                      dtype=np.int64)
+    return codes.with_flat_values(constant(flat)) if is_ragged(codes) else constant(flat)
+
+
+def unicode_decode_with_offsets(input: Any, input_encoding: str, errors: str = "replace",
+                                replacement_char: int = 65533, replace_control_characters: bool = False,
+                                name: str | None = None) -> tuple:  # noqa: A002
+    """`unicode_decode` and the byte offset of each character (`tf.strings.unicode_decode_with_offsets`)."""
+    codes = unicode_decode(input, input_encoding, errors, replacement_char, replace_control_characters)
+    return codes, _with_offsets(codes, input, input_encoding)
+
+
+def unicode_split_with_offsets(input: Any, input_encoding: str, errors: str = "replace",
+                               replacement_char: int = 65533, name: str | None = None) -> tuple:  # noqa: A002
+    """`unicode_split` and the byte offset of each character (`tf.strings.unicode_split_with_offsets`)."""
+    chars = unicode_split(input, input_encoding, errors, replacement_char)
+    return chars, _with_offsets(chars, input, input_encoding)

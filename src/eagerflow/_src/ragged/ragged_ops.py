@@ -365,6 +365,18 @@ def _partition_tensor(value: Any) -> Tensor:
     return convert_to_tensor(value, _dtypes.int64)
 
 
+def stack_dynamic_partitions(data: Any, partitions: Any, num_partitions: int, name: str | None = None) -> RaggedTensor:
+    """Row i holds the items of `data` whose partition is i, in order (`tf.ragged.stack_dynamic_partitions`)."""
+    parts = _host(convert_to_tensor(partitions)).astype(np.int64).ravel()
+    n = int(num_partitions)
+    if parts.size and (parts.min() < 0 or parts.max() >= n):
+        raise errors.InvalidArgumentError(None, None, f"partitions must be in [0, {n})")
+    order = np.argsort(parts, kind="stable")
+    rows = gather_rows(data if isinstance(data, RaggedTensor) else convert_to_tensor(data), order)
+    splits = np.concatenate([[0], np.cumsum(np.bincount(parts, minlength=n))])
+    return RaggedTensor._from_splits(rows, _splits_tensor(splits, _dtypes.int64))
+
+
 def segment_ids_to_row_splits(segment_ids: Any, num_segments: Any = None, out_type: Any = None,
                               name: str | None = None) -> Tensor:
     ids_t = _partition_tensor(segment_ids)

@@ -562,6 +562,9 @@ class RaggedTensor(CompositeTensor):
 
         return ragged_getitem.getitem(self, key)
 
+    def consumers(self) -> list:
+        return []
+
     def _overloaded_operator(self, name: str) -> Any:  # for tools that look up TF's operators
         return getattr(type(self), name)
 

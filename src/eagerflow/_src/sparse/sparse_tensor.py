@@ -88,6 +88,11 @@ class SparseTensor(CompositeTensor):
     def consumers(self) -> list:
         return []
 
+    def set_shape(self, shape: Any) -> None:
+        """Checks `shape` is compatible with the dense shape (eager values are fully known)."""
+        if not self.shape.is_compatible_with(shape):
+            raise ValueError(f"Shapes {self.shape} and {TensorShape(shape)} are incompatible")
+
     def __repr__(self) -> str:
         return f"SparseTensor(indices={self._indices!s}, values={self._values!s}, dense_shape={self._dense_shape!s})"
 
