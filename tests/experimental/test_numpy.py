@@ -263,3 +263,13 @@ def test_tnp_functions_trace_inside_tf_function():
     np.testing.assert_array_equal(product.numpy(), np.reshape(x, (2, 1)) @ np.ones((1, 3)))
     np.testing.assert_array_equal(positive.numpy(), [1.0, 0.0])
     np.testing.assert_array_equal(joined.numpy(), [1.0, -2.0, 1.0, -2.0])
+
+
+def test_nonzero_and_compress_trace_inside_tf_function():
+    @tf.function
+    def f(x):
+        return tnp.nonzero(x)[0], tnp.compress(x > 1, x)
+
+    indices, kept = f(tf.constant([0, 3, 0, 4]))
+    np.testing.assert_array_equal(indices.numpy(), np.nonzero([0, 3, 0, 4])[0])
+    np.testing.assert_array_equal(kept.numpy(), [3, 4])

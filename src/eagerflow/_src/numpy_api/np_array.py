@@ -520,12 +520,17 @@ def where(condition: Any, x: Any = None, y: Any = None) -> Any:
 
 
 def nonzero(a: Any) -> tuple:
-    return tuple(constant(i.astype(np.int64)) for i in np.nonzero(asarray(a).numpy()))
+    a = asarray(a)
+    rank = len(a.shape)
+    if rank == 0:  # NumPy treats a scalar as a 1-element vector here
+        a, rank = array_ops.reshape(a, [1]), 1
+    indices = array_ops.where(math_ops.cast(a, _dtypes.bool))  # TF's Where: [n, rank] int64
+    return tuple(indices[:, i] for i in range(rank))
 
 
 def compress(condition: Any, a: Any, axis: Any = None) -> Tensor:
-    keep = np.nonzero(np.asarray(asarray(condition).numpy(), dtype=bool))[0]
-    return take(a, constant(keep), axis=axis)
+    keep = nonzero(ravel(math_ops.cast(asarray(condition), _dtypes.bool)))[0]
+    return take(a, keep, axis=axis)
 
 
 def select(condlist: Sequence, choicelist: Sequence, default: Any = 0) -> Tensor:
