@@ -34,3 +34,11 @@ def test_as_list_of_unknown_rank_error_text():
 def test_num_elements():
     assert tf.TensorShape([2, 3]).num_elements() == 6
     assert tf.TensorShape([2, None]).num_elements() is None
+
+
+def test_with_rank_at_least():
+    import eagerflow as tf
+    assert tf.TensorShape([2, 3]).with_rank_at_least(1) == tf.TensorShape([2, 3])
+    assert tf.TensorShape(None).with_rank_at_least(2).rank is None
+    with pytest.raises(ValueError, match=r"Shape \(2,\) must have rank at least 3"):
+        tf.TensorShape([2]).with_rank_at_least(3)

@@ -87,6 +87,12 @@ class TensorShape:
             raise ValueError(f"Shape {self} must have rank {rank}")
         return self
 
+    def with_rank_at_least(self, rank: int) -> "TensorShape":
+        """This shape if it has at least `rank` dimensions (unknown rank passes); TF's ValueError."""
+        if self._dims is not None and len(self._dims) < rank:
+            raise ValueError(f"Shape {self} must have rank at least {rank}")
+        return self
+
     def as_proto(self):  # pragma: no cover - graph-mode API kept for parity
         raise NotImplementedError("TensorShape.as_proto is not supported by eagerflow")
 
