@@ -139,6 +139,13 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
                 if not name.startswith("c"):
                     reads.append(name)
             args.append(name)
+        if not reads and not op.resource and not op.stateful and op.num_outputs != 0 and not device.needs_switch:
+            folded = _fold(op, node, device, [env[a] for a in args])
+            if folded is not None:  # constants only in, computed once here (TF's constant folding)
+                for out, value in zip(node.outputs, folded):
+                    slot[id(out)] = global_name("c", value)
+                    where[id(out)] = device
+                continue
         kernel = global_name("f", _kernel(op, node))
         xp = global_name("xp", device.xp)
         call_args = [xp] + args
@@ -208,6 +215,22 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
     code = compile(source + "\n".join(entry) + "\n", f"<tf.function plan {name}>", "exec")
     exec(code, env)  # noqa: S102 - our own generated code (see the module docstring)
     return Plan(env["plan"], source, line_nodes, output_devices, env["entry"])
+
+
+_FOLD_LIMIT = 1 << 20  # elements: larger results are computed per call rather than kept
+
+
+def _fold(op: Any, node: Any, device: Any, arrays: list) -> list | None:
+    """The outputs of a stateless op whose inputs are all constants, or None (too large, or
+    failing: then it runs, and fails, when called, as TF's graph would)."""
+    try:
+        out = op.forward(device.xp, *arrays, **node.attrs)
+    except Exception:  # noqa: BLE001 - left to run time
+        return None
+    outs = [out] if op.num_outputs == 1 else list(out)
+    if len(outs) != len(node.outputs) or sum(getattr(o, "size", 1) for o in outs) > _FOLD_LIMIT:
+        return None
+    return outs
 
 
 def _kernel(op: Any, node: Any) -> Any:
