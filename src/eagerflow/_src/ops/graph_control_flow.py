@@ -47,13 +47,9 @@ def _is_tensor_array(x: Any) -> bool:
 
 def _tensorize(value: Any, dtype: Any = None) -> Any:
     """Python numbers among branch/body results as tensors (TF converts every output)."""
-    if isinstance(value, (bool, int, float, complex, np.generic, np.ndarray, list)) and not is_nested_list(value):
+    if isinstance(value, (bool, int, float, complex, np.generic, np.ndarray)):
         return convert_to_tensor(value, dtype) if dtype is not None else convert_to_tensor(value)
     return value
-
-
-def is_nested_list(value: Any) -> bool:
-    return isinstance(value, list)
 
 
 def _tensorize_structure(structure: Any, dtypes: list | None = None) -> Any:
@@ -246,8 +242,6 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
     inline_variable_reads(false_graph)
     t_out, f_out = true_graph.structured_outputs, false_graph.structured_outputs
     if reconcile is not None:
-        with true_graph.as_default():
-            pass
         t_out, f_out = reconcile(t_out, f_out)
     try:
         assert_same_structure(t_out, f_out, check_types=False)
