@@ -144,11 +144,8 @@ def _difference(a: Any, b: Any) -> str:
                 f"{_sorted_keys(a) if isinstance(a, _abc.Mapping) else []}, while second structure has "
                 f"keys {_sorted_keys(b) if isinstance(b, _abc.Mapping) else []}.")
     if len(a) != len(b):
-        return (f"The two namedtuples don't have the same sequence type. First structure "
-                f"{structure_text(a)} has length {len(a)}, while second structure {structure_text(b)} "
-                f"has length {len(b)}.") if False else (
-            f"Substructure \"{_kind_name(a)}\" has length {len(a)}, while substructure "
-            f"\"{_kind_name(b)}\" has length {len(b)}")
+        return (f"Substructure \"{_kind_name(a)}\" has length {len(a)}, while substructure "
+                f"\"{_kind_name(b)}\" has length {len(b)}")
     for x, y in zip(a, b):
         if not same_structure(x, y, False):
             return _difference(x, y)
