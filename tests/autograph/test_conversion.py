@@ -514,3 +514,27 @@ def test_traced_indices_and_slices():
     np.testing.assert_array_equal(col.numpy(), [3.0, 6.0, 9.0])
     assert float(item) == 8.0
     np.testing.assert_array_equal(rows.numpy(), [[4.0, 5.0, 6.0], [7.0, 8.0, 9.0]])
+
+
+def test_set_loop_options_shape_invariants():
+    @tf.function
+    def f(n):
+        x = tf.zeros([1])
+        i = 0
+        while i < n:
+            tf.autograph.experimental.set_loop_options(shape_invariants=[(x, tf.TensorShape([None]))])
+            x = tf.concat([x, x], 0)
+            i += 1
+        return x
+    assert f(tf.constant(3)).shape == tf.TensorShape([8])
+
+
+def test_set_loop_options_maximum_iterations():
+    @tf.function
+    def f(n):
+        s = 0
+        for i in tf.range(n):
+            tf.autograph.experimental.set_loop_options(maximum_iterations=3)
+            s += i
+        return s
+    assert int(f(tf.constant(10))) == 3

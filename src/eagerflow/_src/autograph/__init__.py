@@ -100,8 +100,14 @@ class Feature(enum.Enum):
 
 
 def set_loop_options(parallel_iterations: Any = None, swap_memory: Any = None,
-                     maximum_iterations: Any = None, shape_invariants: Any = None) -> None:
-    """Accepted for compatibility (`tf.autograph.experimental.set_loop_options`)."""
+                     maximum_iterations: Any = None, shape_invariants: Any = None) -> dict:
+    """Options of the loop whose body calls this (`tf.autograph.experimental.set_loop_options`).
+
+    Autograph takes the call out of a converted loop body and applies the options when the loop
+    becomes a graph `While`: `shape_invariants` ([(variable, TensorShape), ...]) relaxes those
+    loop variables' shapes, `maximum_iterations` bounds the loop. Returns the options."""
+    return {"parallel_iterations": parallel_iterations, "swap_memory": swap_memory,
+            "maximum_iterations": maximum_iterations, "shape_invariants": shape_invariants}
 
 
 __all__ = ["convert", "to_graph", "to_code", "set_verbosity", "trace", "do_not_convert", "Feature",

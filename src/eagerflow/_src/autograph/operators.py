@@ -188,26 +188,28 @@ def _dtype_of(x: Any) -> Any:
 
 
 # --- while --------------------------------------------------------------------------------------
-def while_stmt(test: Callable, body: Callable, state: tuple, names: tuple, live: tuple) -> tuple:
-    """`while test():` over the variables `names`; returns their values after the loop."""
+def while_stmt(test: Callable, body: Callable, state: tuple, names: tuple, live: tuple,
+               opts: Callable | None = None) -> tuple:
+    """`while test():` over the variables `names`; returns their values after the loop.
+    `opts()` gives the `tf.autograph.experimental.set_loop_options` of the loop's body."""
     while True:
         value = test(*state)
         if _symbolic(value):
-            return _tf_while(test, body, state, names, live, value)
+            return _tf_while(test, body, state, names, live, opts() if opts else None)
         if not value:
             return state
         state = tuple(body(*state))
 
 
 def for_stmt(iterable: Any, extra_test: Callable | None, body: Callable, state: tuple,
-             names: tuple, live: tuple) -> tuple:
+             names: tuple, live: tuple, opts: Callable | None = None) -> tuple:
     """`for item in iterable:` over the variables `names`; `extra_test` (from a `break`) is
     checked before each step."""
     if _symbolic(iterable):
-        return _tf_for(iterable, extra_test, body, state, names, live)
+        return _tf_for(iterable, extra_test, body, state, names, live, opts() if opts else None)
     hook = getattr(iterable, "_autograph_for_loop", None)
     if hook is None and _tracing() and _loops().is_dataset(iterable):
-        return _dataset_for(iterable, extra_test, body, state, names, live)
+        return _dataset_for(iterable, extra_test, body, state, names, live, opts() if opts else None)
     if hook is not None:
         # A generic hook for iterables that run their own loops in graphs (e.g. datasets):
         # hook(extra_test, body, state) -> final state.
@@ -260,11 +262,11 @@ def _tensorize(value: Any) -> Any:
     return value
 
 
-def _check_loop_value(name: str, before: Any, after: Any) -> None:
+def _check_loop_value(name: str, before: Any, after: Any, relaxed: bool = False) -> None:
     b, a = _dtype_of(before), _dtype_of(after)
     if b is not None and a is not None and a != b:
         raise TypeError(f"'{name}' has dtype {b.name} before the loop, but dtype {a.name} after one iteration")
-    if isinstance(before, Tensor) and isinstance(after, Tensor):
+    if isinstance(before, Tensor) and isinstance(after, Tensor) and not relaxed:
         bs, as_ = before.shape, after.shape
         if bs.rank is not None and not bs.is_compatible_with(as_) or (
                 bs.rank is not None and as_.rank is not None and bs.rank == as_.rank
@@ -281,9 +283,17 @@ def _shape_text(shape: Any) -> str:
     return "(" + ", ".join("None" if d is None else str(d) for d in dims) + ("," if len(dims) == 1 else "") + ")"
 
 
-def _tf_while(test: Callable, body: Callable, state: tuple, names: tuple, live: tuple, first: Any) -> tuple:
+def _tf_while(test: Callable, body: Callable, state: tuple, names: tuple, live: tuple,
+              options: dict | None) -> tuple:
     carried, initial = _loop_state(state, names, live, body)
     full = list(state)
+    options = options or {}
+    # set_loop_options(shape_invariants=[(variable, shape), ...]) names variables by value.
+    invariants: list = [None] * len(carried)
+    for value, shape in options.get("shape_invariants") or ():
+        for k, i in enumerate(carried):
+            if state[i] is value:
+                invariants[k] = shape
 
     def expand(values: tuple) -> list:
         current = list(full)
@@ -298,15 +308,18 @@ def _tf_while(test: Callable, body: Callable, state: tuple, names: tuple, live: 
         out = tuple(body(*expand(values)))
         result = tuple(out[i] for i in carried)
         for k, i in enumerate(carried):
-            _check_loop_value(names[i], values[k], result[k])
+            _check_loop_value(names[i], values[k], result[k], invariants[k] is not None)
         return result
 
-    final = _graph().while_loop(loop_test, loop_body, tuple(initial), None, None, 10, True, None)
+    shape_invariants = invariants if any(s is not None for s in invariants) else None
+    final = _graph().while_loop(loop_test, loop_body, tuple(initial), shape_invariants,
+                                options.get("maximum_iterations"), options.get("parallel_iterations") or 10,
+                                True, None)
     return tuple(expand(tuple(final)))
 
 
 def _tf_for(iterable: Any, extra_test: Callable | None, body: Callable, state: tuple, names: tuple,
-            live: tuple) -> tuple:
+            live: tuple, options: dict | None = None) -> tuple:
     from eagerflow._src.ops import math_ops
     from eagerflow._src.ops.array_ops import shape as tf_shape
     from eagerflow._src.ops.gather_scatter_ops import gather
@@ -347,7 +360,7 @@ def _tf_for(iterable: Any, extra_test: Callable | None, body: Callable, state: t
     wrapped_live = (2, *live)
     from eagerflow._src.framework.convert import convert_to_tensor
     result = _tf_while(test, loop_body, (convert_to_tensor(index0) if not isinstance(index0, Tensor) else index0,
-                                          *state), wrapped_names, wrapped_live, None)
+                                          *state), wrapped_names, wrapped_live, options)
     return tuple(result[1:])
 
 
@@ -357,7 +370,7 @@ def _tracing() -> bool:
 
 
 def _dataset_for(dataset: Any, extra_test: Callable | None, body: Callable, state: tuple, names: tuple,
-                 live: tuple) -> tuple:
+                 live: tuple, options: dict | None = None) -> tuple:
     """`for element in dataset:` in a trace: one While over the dataset's elements at run time."""
     first, next_fn, has_fn, value_fn = _loops().dataset_loop_parts(dataset)
 
@@ -372,7 +385,7 @@ def _dataset_for(dataset: Any, extra_test: Callable | None, body: Callable, stat
         new = tuple(body(value_fn(optional), *values))
         return (next_fn(), *new)
 
-    result = _tf_while(test, loop_body, (first, *state), ("ag__optional", *names), (2, *live), None)
+    result = _tf_while(test, loop_body, (first, *state), ("ag__optional", *names), (2, *live), options)
     return tuple(result[1:])
 
 

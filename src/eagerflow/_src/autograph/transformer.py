@@ -380,8 +380,29 @@ class _StatementConversion:
                                       live_mask], names)
         return [true_fn, false_fn, call]
 
+    @staticmethod
+    def _loop_options(node: ast.AST) -> ast.expr:
+        """`set_loop_options(...)` statements of the loop body, taken out of it: a thunk the
+        loop calls before it starts (their arguments name variables defined before the loop)."""
+        found = []
+        kept = []
+        for stmt in node.body:
+            call = stmt.value if isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call) else None
+            func = call.args[0] if call is not None and isinstance(call.func, ast.Attribute) \
+                and call.func.attr == "converted_call" and call.args else None
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            if name == "set_loop_options":
+                found.append(call)
+            else:
+                kept.append(stmt)
+        if not found:
+            return ast.Constant(None)
+        node.body = kept
+        return _thunk(found[-1])
+
     def _while(self, node: ast.While, declared: set, live: set) -> list:
         n = next(self.counter)
+        options = self._loop_options(node)
         names = self._names(node.body, declared)
         reads = {x.id for x in ast.walk(node.test) if isinstance(x, ast.Name)}
         state, labels = self._state(names)
@@ -390,12 +411,13 @@ class _StatementConversion:
                                     for x in names], ctx=ast.Load())
         test_fn = self._def(f"{_FN}while_test_{n}", names, [ast.Return(value=node.test)], None)
         body_fn = self._def(f"{_FN}while_body_{n}", names, node.body, names)
-        call = self._call("while_stmt", [_name(test_fn.name), _name(body_fn.name), state, labels, live_mask],
-                          names)
+        call = self._call("while_stmt", [_name(test_fn.name), _name(body_fn.name), state, labels, live_mask,
+                                         options], names)
         return [test_fn, body_fn, call]
 
     def _for(self, node: ast.For, declared: set, live: set) -> list:
         n = next(self.counter)
+        options = self._loop_options(node)
         target_names = self._names([ast.Assign(targets=[node.target], value=ast.Constant(None))], declared)
         names = [x for x in self._names(node.body, declared) if x not in target_names]
         names = target_names + names
@@ -414,8 +436,8 @@ class _StatementConversion:
             extra_ref: ast.expr = _name(extra_fn.name)
         else:
             extra_ref = ast.Constant(None)
-        out.append(self._call("for_stmt", [node.iter, extra_ref, _name(body_fn.name), state, labels, live_mask],
-                              names))
+        out.append(self._call("for_stmt", [node.iter, extra_ref, _name(body_fn.name), state, labels, live_mask,
+                                           options], names))
         return out
 
 

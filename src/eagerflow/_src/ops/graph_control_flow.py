@@ -384,7 +384,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
             shape = inv_dims
         specs.append((dtype, shape))
     if counter:
-        limit = maximum_iterations
+        limit = maximum_iterations if isinstance(maximum_iterations, Tensor) else convert_to_tensor(maximum_iterations)
         flat = [convert_to_tensor(0, limit.dtype), *flat]
         specs = [(_spec_of(flat[0])[0], ()), *specs]
 
