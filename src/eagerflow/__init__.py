@@ -50,8 +50,29 @@ from eagerflow._src.ops.arith_ops import truncatemod
 from eagerflow._src.ops.sort_ops import argsort, searchsorted, sort, unique, unique_with_counts
 from eagerflow._src.ops.stats_ops import histogram_fixed_width, histogram_fixed_width_bins
 from eagerflow._src.ops.trig_ops import acos, acosh, asin, asinh, atan, atanh, cosh, sinh
+from eagerflow._src.ops.math_ops import atan2, scalar_mul
+from eagerflow._src.ops.sequence_ops import (
+    boolean_mask, meshgrid, repeat, reverse_sequence, roll, sequence_mask, unravel_index,
+)
+from eagerflow._src.ops.partition_ops import (
+    batch_to_space, dynamic_partition, dynamic_stitch, required_space_to_batch_paddings, space_to_batch,
+    space_to_batch_nd,
+)
+from eagerflow._src.ops.grouping_ops import (
+    group, guarantee_const, identity_n, no_op, parallel_stack, timestamp, tuple,
+)
+from eagerflow._src.ops.shape_check_ops import broadcast_dynamic_shape, broadcast_static_shape, ensure_shape
+from eagerflow._src.ops.clip_ops import clip_by_global_norm
+from eagerflow._src.ops.script_ops import numpy_function, py_function
+from eagerflow._src.framework.tensor_util import (
+    get_static_value, make_ndarray, make_tensor_proto, register_tensor_conversion_function,
+)
+from eagerflow._src.util.tf_logging import get_logger
 from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow._src.autodiff.custom_gradient import custom_gradient, stop_gradient
+from eagerflow._src.autodiff.gradient_utils import (
+    AggregationMethod, RegisterGradient, grad_pass_through, gradients, hessians, no_gradient, recompute_grad,
+)
 from eagerflow._src.ops.check_ops import (
     Assert, assert_equal, assert_greater, assert_less, assert_rank,
 )

@@ -15,6 +15,7 @@ from eagerflow._src.framework import context, devices
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import creation_device, log_placement
 from eagerflow._src.framework.op import cpp_name
+from eagerflow._src.framework import tensor_util as _tensor_util
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 
 _flags = context.flags
@@ -451,6 +452,10 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
     as_tensor = getattr(value, "_as_tensor", None)
     if as_tensor is not None:
         return as_tensor(None if dtype is None else _dtypes.as_dtype(dtype))
+    if _tensor_util.CONVERSION_FUNCTIONS:  # tf.register_tensor_conversion_function's, when any
+        converted = _tensor_util.registered_conversion(value, None if dtype is None else _dtypes.as_dtype(dtype))
+        if converted is not None:
+            return converted
     if dtype is None and (dtype_hint is not None or preferred_dtype is not None):
         hint = _dtypes.as_dtype(dtype_hint if dtype_hint is not None else preferred_dtype)
         try:

@@ -139,8 +139,12 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
                 if not name.startswith("c"):
                     reads.append(name)
             args.append(name)
-        if not reads and not op.resource and not op.stateful and op.num_outputs != 0 and not device.needs_switch:
-            folded = _fold(op, node, device, [env[a] for a in args])
+        shape_only = op.name in _SHAPE_ONLY and _static(node._inputs[0])
+        if (shape_only or not reads) and not op.resource and not op.stateful and op.num_outputs != 0 \
+                and not device.needs_switch:
+            values = [device.xp.zeros(node._inputs[0]._array.shape, node._inputs[0]._array.dtype)] \
+                if shape_only else [env[a] for a in args]
+            folded = _fold(op, node, device, values)
             if folded is not None:  # constants only in, computed once here (TF's constant folding)
                 for out, value in zip(node.outputs, folded):
                     slot[id(out)] = global_name("c", value)
@@ -180,6 +184,7 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
             raise ValueError(f"Output {t!r} is not computed by the graph.")
         result_names.append(name)
         output_devices.append(where[id(t)])
+    statements = _without_dead(statements, result_names)
     last_use: dict[str, int] = {}
     for n, (_, _, reads) in enumerate(statements):
         for name in reads:
@@ -192,7 +197,11 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
         if code.startswith("with "):
             line_nodes[len(lines) + 2] = node
         lines.append(f"    {code}")
-        dead = sorted({r for r in reads if last_use.get(r) == n and r not in keep})
+        dead = {r for r in reads if last_use.get(r) == n and r not in keep}
+        # Results nobody reads (a variable read kept for its order) go at once: a live
+        # reference to a variable's buffer would make its next in-place update copy.
+        dead.update(p for p in _produced(code) if p not in last_use and p not in keep)
+        dead = sorted(dead)
         if dead:
             lines.append(f"    del {', '.join(dead)}")
     body = lines[1:]
@@ -218,6 +227,36 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
 
 
 _FOLD_LIMIT = 1 << 20  # elements: larger results are computed per call rather than kept
+# Ops whose output depends only on their input's static shape and dtype: folded when it is known.
+_SHAPE_ONLY = frozenset(("OnesLike", "ZerosLike", "Shape", "Size", "Rank"))
+
+
+def _static(x: Any) -> bool:
+    shape = getattr(getattr(x, "_array", None), "shape", None)
+    return shape is not None and None not in shape and getattr(x._array, "dtype", None) is not None \
+        and x._array.dtype != object
+
+
+def _produced(code: str) -> list[str]:
+    """The local names a generated statement assigns."""
+    line = code.rsplit("\n", 1)[-1].strip()
+    return line.split(" = ", 1)[0].replace(",", " ").split() if " = " in line else []
+
+
+def _without_dead(statements: list, result_names: list) -> list:
+    """Statements whose results nothing reads any more (their only reader was folded) dropped,
+    unless they have effects."""
+    used = set(result_names)
+    kept = []
+    for code, node, reads in reversed(statements):
+        op = node.op
+        produced = _produced(code)
+        if produced and not (op.resource or op.stateful) and not any(p in used for p in produced):
+            continue
+        used.update(reads)
+        kept.append((code, node, reads))
+    kept.reverse()
+    return kept
 
 
 def _fold(op: Any, node: Any, device: Any, arrays: list) -> list | None:

@@ -1,0 +1,151 @@
+"""Splitting rows into groups and merging them back: `tf.dynamic_partition`, `tf.dynamic_stitch`,
+and the block moves between space and batch (`tf.space_to_batch(_nd)`, `tf.batch_to_space`,
+`tf.required_space_to_batch_paddings`).
+
+All are compositions of gather, concat, pad, reshape and transpose (TF's gradients of these ops
+are exactly the gradients of those parts: stitch for partition, gather for stitch, the inverse
+block move for each block move), so differentiation needs no rule of its own.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import array_ops, conversion, indexing_ops, join_split_ops
+from eagerflow._src.ops.array_args import invalid, static_shape
+from eagerflow._src.ops.gather_scatter_ops import gather
+
+
+def _op_error(op_name: str, message: str) -> errors.OpError:
+    return errors.op_error(errors.InvalidArgumentError, message, op_name)
+
+
+def dynamic_partition(data: Any, partitions: Any, num_partitions: int, name: str | None = None) -> list:
+    """`num_partitions` tensors: the slices of `data` whose `partitions` entry is i, in order
+    (`tf.dynamic_partition`)."""
+    data = conversion.tensor(data)
+    parts = np.asarray(conversion.tensor(partitions).numpy())
+    shape = static_shape(data)
+    k = parts.ndim
+    if shape[:k] != parts.shape:
+        raise _op_error("DynamicPartition", f"data.shape must start with partitions.shape, got data.shape = "
+                        f"[{','.join(map(str, shape))}], partitions.shape = [{','.join(map(str, parts.shape))}]")
+    flat_parts = parts.reshape(-1)
+    bad = (flat_parts < 0) | (flat_parts >= num_partitions)
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _op_error("DynamicPartition", f"partitions[{i}] = {int(flat_parts[i])} is not in [0, {num_partitions})")
+    rows = array_ops.reshape(data, (math.prod(shape[:k]),) + shape[k:])
+    return [gather(rows, conversion.tensor(np.flatnonzero(flat_parts == p).astype(np.int64)))
+            for p in range(int(num_partitions))]
+
+
+def dynamic_stitch(indices: list, data: list, name: str | None = None) -> Tensor:
+    """merged[indices[m][i]] = data[m][i]; where an index repeats, the later one wins
+    (`tf.dynamic_stitch`)."""
+    if len(indices) != len(data):
+        raise ValueError(f"List argument 'data' to 'DynamicStitch' Op with length {len(data)} must match "
+                         f"length {len(indices)} of argument 'indices'.")
+    idx_arrays = [np.asarray(conversion.tensor(i).numpy()).reshape(-1) for i in indices]
+    tensors = [conversion.tensor(d) for d in data]
+    rows = []
+    tail = None
+    for idx, t, raw in zip(idx_arrays, tensors, indices):
+        shape = static_shape(t)
+        k = len(np.shape(conversion.tensor(raw).numpy()))
+        tail = shape[k:] if tail is None else tail
+        rows.append(array_ops.reshape(t, (idx.size,) + shape[k:]))
+    flat_idx = np.concatenate(idx_arrays) if idx_arrays else np.zeros(0, np.int64)
+    size = int(flat_idx.max()) + 1 if flat_idx.size else 0
+    # The source row of each output position: the last (m, i) that writes it.
+    source = np.full(size, -1, dtype=np.int64)
+    source[flat_idx] = np.arange(flat_idx.size)  # NumPy assigns in order: later writes win
+    missing = source < 0
+    merged = join_split_ops.concat(rows, 0)
+    if missing.any():  # positions nobody writes are zeros
+        merged = join_split_ops.concat([merged, array_ops.zeros((1,) + tail, dtype=merged.dtype)], 0)
+        source[missing] = flat_idx.size
+    return gather(merged, conversion.tensor(source))
+
+
+# --- space <-> batch ---------------------------------------------------------------------------------
+def _block_args(block_shape: Any, pads: Any) -> tuple[list, np.ndarray]:
+    block = [int(b) for b in np.asarray(conversion.tensor(block_shape).numpy()).reshape(-1)]
+    pads = np.asarray(conversion.tensor(pads).numpy()).reshape(len(block), 2).astype(np.int64)
+    return block, pads
+
+
+def space_to_batch_nd(input: Any, block_shape: Any, paddings: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    """Spatial blocks of `block_shape` moved into the batch dim after zero `paddings`
+    (`tf.space_to_batch_nd`)."""
+    x = conversion.tensor(input)
+    block, pads = _block_args(block_shape, paddings)
+    m = len(block)
+    shape = static_shape(x)
+    full_pads = np.zeros((len(shape), 2), np.int64)
+    full_pads[1:1 + m] = pads
+    padded = indexing_ops.pad(x, full_pads)
+    pshape = static_shape(padded)
+    for i, b in enumerate(block):
+        if pshape[1 + i] % b:
+            raise invalid(f"padded_shape[{i}]={pshape[1 + i]} is not divisible by block_shape[{i}]={b}")
+    batch, rest = pshape[0], pshape[1 + m:]
+    split = [batch]
+    for i, b in enumerate(block):
+        split += [pshape[1 + i] // b, b]
+    y = array_ops.reshape(padded, tuple(split) + rest)
+    # (batch, s1/b1, b1, s2/b2, b2, ..., rest) -> (b1, b2, ..., batch, s1/b1, s2/b2, ..., rest)
+    perm = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)]
+    perm += list(range(1 + 2 * m, 1 + 2 * m + len(rest)))
+    y = array_ops.transpose(y, perm)
+    return array_ops.reshape(y, (batch * math.prod(block),) + tuple(pshape[1 + i] // b for i, b in enumerate(block))
+                             + rest)
+
+
+def space_to_batch(input: Any, block_shape: Any, paddings: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    """`tf.space_to_batch` (TF 2's is `space_to_batch_nd`)."""
+    return space_to_batch_nd(input, block_shape, paddings)
+
+
+def batch_to_space(input: Any, block_shape: Any, crops: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    """The inverse of `space_to_batch_nd`: batch blocks moved back into space, then `crops`
+    removed (`tf.batch_to_space`)."""
+    x = conversion.tensor(input)
+    block, crop = _block_args(block_shape, crops)
+    m = len(block)
+    shape = static_shape(x)
+    prod = math.prod(block)
+    if shape[0] % prod:
+        raise invalid(f"Input batch dimension ({shape[0]}) is not divisible by product of block sizes ({prod})")
+    batch, spatial, rest = shape[0] // prod, shape[1:1 + m], shape[1 + m:]
+    y = array_ops.reshape(x, tuple(block) + (batch,) + spatial + rest)
+    # (b1, ..., bm, batch, s1, ..., sm, rest) -> (batch, s1, b1, s2, b2, ..., rest)
+    perm = [m]
+    for i in range(m):
+        perm += [m + 1 + i, i]
+    perm += list(range(1 + 2 * m, 1 + 2 * m + len(rest)))
+    y = array_ops.transpose(y, perm)
+    full = tuple(s * b for s, b in zip(spatial, block))
+    y = array_ops.reshape(y, (batch,) + full + rest)
+    begin = [0] + [int(c[0]) for c in crop] + [0] * len(rest)
+    size = [batch] + [f - int(c[0]) - int(c[1]) for f, c in zip(full, crop)] + list(rest)
+    return indexing_ops.slice(y, begin, size)
+
+
+def required_space_to_batch_paddings(input_shape: Any, block_shape: Any, base_paddings: Any = None,
+                                     name: str | None = None) -> tuple:
+    """(paddings, crops) making `input_shape` divisible by `block_shape` after `base_paddings`
+    (`tf.required_space_to_batch_paddings`)."""
+    shape = np.asarray(conversion.tensor(input_shape).numpy()).reshape(-1)
+    block = np.asarray(conversion.tensor(block_shape).numpy()).reshape(-1)
+    base = np.zeros((block.size, 2), shape.dtype) if base_paddings is None else \
+        np.asarray(conversion.tensor(base_paddings).numpy()).reshape(block.size, 2)
+    padded = shape + base[:, 0] + base[:, 1]
+    extra = (block - padded % block) % block
+    pads = np.stack([base[:, 0], base[:, 1] + extra], axis=1).astype(shape.dtype)
+    crops = np.stack([np.zeros_like(extra), extra], axis=1).astype(shape.dtype)
+    return conversion.tensor(pads), conversion.tensor(crops)
