@@ -199,6 +199,15 @@ CASES = {
     "isotonic_increasing_axis": lambda tf: list(tf.nn.isotonic_regression(X4, decreasing=False, axis=1)),
     "isotonic_int": lambda tf: list(tf.nn.isotonic_regression(np.array([[3, 1, 2, 5]], np.int32))),
     "isotonic_grad": lambda tf: grad(tf, lambda x: tf.nn.isotonic_regression(x)[0], L),
+    "space_to_batch": lambda tf: grad(tf, lambda x: tf.space_to_batch(x, [2, 3], [[1, 0], [0, 1]]), X4, second=False),
+    "nn_space_to_batch": lambda tf: [tf.nn.space_to_batch(X3, [2], [[1, 0]])],
+    "batch_to_space": lambda tf: grad(tf, lambda x: tf.batch_to_space(x, [2, 1], [[0, 1], [1, 0]]), X4,
+                                      second=False),
+    "required_paddings": lambda tf: list(tf.required_space_to_batch_paddings([5, 6], [2, 4], [[1, 1], [0, 2]])),
+    "with_space_to_batch_same": lambda tf: [tf.nn.with_space_to_batch(
+        X4, [2, 2], "SAME", lambda x, n, p: tf.nn.conv2d(x, W4, 1, p), filter_shape=[3, 3])],
+    "with_space_to_batch_valid": lambda tf: [tf.nn.with_space_to_batch(
+        X4, [2, 1], "VALID", lambda x, n, p: tf.nn.conv2d(x, W4, 1, p))],
 }
 
 

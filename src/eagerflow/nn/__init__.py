@@ -5,8 +5,10 @@ from eagerflow._src.ops.candidate_sampling_ops import (  # noqa: F401
 )
 from eagerflow._src.ops.conv_ops import (  # noqa: F401
     atrous_conv2d, atrous_conv2d_transpose, conv1d, conv1d_transpose, conv2d, conv2d_transpose, conv3d,
-    conv3d_transpose, conv_transpose, convolution, depthwise_conv2d, depthwise_conv2d_backprop_filter,
-    depthwise_conv2d_backprop_input, separable_conv2d,
+    conv3d_transpose, conv_transpose, convolution,
+)
+from eagerflow._src.ops.depthwise_conv_ops import (  # noqa: F401
+    depthwise_conv2d, depthwise_conv2d_backprop_filter, depthwise_conv2d_backprop_input, separable_conv2d,
 )
 from eagerflow._src.ops.ctc_ops import (  # noqa: F401
     collapse_repeated, ctc_beam_search_decoder, ctc_greedy_decoder, ctc_loss, ctc_unique_labels,
@@ -31,5 +33,6 @@ from eagerflow._src.ops.pooling_ops import (  # noqa: F401
     avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, dilation2d, erosion2d, max_pool, max_pool1d, max_pool2d, max_pool3d,
     max_pool_with_argmax, pool,
 )
+from eagerflow._src.ops.space_batch_ops import space_to_batch, with_space_to_batch  # noqa: F401
 from eagerflow._src.ops.sort_ops import approx_max_k, approx_min_k, in_top_k, top_k  # noqa: F401
 from eagerflow.nn import experimental  # noqa: F401

@@ -8,6 +8,7 @@ import itertools
 import numpy as np
 
 from eagerflow._src.ops import conv_ops as C
+from eagerflow._src.ops import depthwise_conv_ops as D
 from eagerflow._src.ops import pooling_ops as P
 from tests.ops.specs import OpSpec
 
@@ -130,10 +131,10 @@ SPECS = [
     OpSpec("conv3d", lambda x, w: C.conv3d(x, w, [1, 2, 1, 1, 1], "SAME"),
            lambda x, w: conv_ref(x, w, [2, 1, 1], "SAME"), arrays((1, 4, 3, 4, 2), (2, 2, 3, 2, 3)),
            ("float32", "float64"), differentiable=True, grad_args=(0, 1), rtol=1e-4, atol=1e-5),
-    OpSpec("depthwise_conv2d", lambda x, w: C.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME"),
+    OpSpec("depthwise_conv2d", lambda x, w: D.depthwise_conv2d(x, w, [1, 2, 2, 1], "SAME"),
            lambda x, w: conv_ref(x, w, [2, 2], "SAME", depthwise=True), arrays(X, (3, 3, 3, 2)),
            ("float32", "float64"), differentiable=True, grad_args=(0, 1), rtol=1e-4, atol=1e-5),
-    OpSpec("depthwise_conv2d_squared", _squared(lambda w, x: C.depthwise_conv2d(x, w, [1, 1, 1, 1], "VALID",
+    OpSpec("depthwise_conv2d_squared", _squared(lambda w, x: D.depthwise_conv2d(x, w, [1, 1, 1, 1], "VALID",
                                                                                 dilations=[2, 1])),
            _squared_ref(lambda w, x: conv_ref(x, w, [1, 1], "VALID", [2, 1], depthwise=True)),
            arrays((3, 3, 3, 2), X), ("float64",), differentiable=True, grad_args=(0, 1), rtol=1e-4, atol=1e-5),

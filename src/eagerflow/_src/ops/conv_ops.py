@@ -1,16 +1,17 @@
-"""Convolutions (`tf.nn.conv*`, depthwise, transposed), through one GEMM each.
+"""Convolutions (`tf.nn.conv1d/2d/3d`, `convolution`, the transposes), through BLAS GEMMs.
 
-Every kernel works channels-last: "NC..." inputs are moved to "N...C" first. A forward gathers
-the input's patches with `as_strided` (a view: padding, strides and dilations are only strides)
-and copies them once into a [pixels, window * channels] matrix that one BLAS matmul multiplies
-by the filter (im2col). Backprop to the input is the reverse (col2im): one matmul gives every
-patch's gradient, and a loop over the window's offsets (9 for 3x3, never over pixels) adds them
-back. Backprop to the filter multiplies the patch matrix by the output gradient; the forward
-keeps its patch matrix for it while a tape records, so a training step builds it once.
+Every kernel works channels-last: "NC..." inputs are moved to "N...C" first. A forward views the
+padded input's patches with `as_strided` (padding, strides and dilations are only strides), copies
+them a chunk at a time into a [pixels, window * channels] matrix and multiplies each chunk by the
+filter with one BLAS matmul (im2col). Backprop to the filter multiplies the same patch chunks by
+the output gradient. Backprop to the input is, at stride 1, a correlation of the padded output
+gradient with the flipped filter (the same im2col path); at larger strides one matmul gives each
+patch's gradient and a loop over the window's offsets (9 for 3x3, never over pixels) adds them
+back (col2im). Grouped filters (input depth a multiple of the filter's) are batched matmuls.
 
 TF's op structure is kept so gradients of gradients are TF's: Conv2D's gradient is
 Conv2DBackpropInput and Conv2DBackpropFilter, and each of those differentiates into the other
-two (the same for Conv3D and DepthwiseConv2dNative).
+two (the same for Conv3D, and DepthwiseConv2dNative in depthwise_conv_ops).
 """
 from __future__ import annotations
 
@@ -76,20 +77,20 @@ def geometry(in_sizes: Any, k_sizes: Any, strides: Any, dilations: Any, padding:
     return outs, pads
 
 
-def _to_last(xp: Any, x: Any, data_format: str) -> Any:
+def to_last(xp: Any, x: Any, data_format: str) -> Any:
     return xp.moveaxis(x, 1, -1) if channels_first(data_format) else x
 
 
-def _from_last(xp: Any, y: Any, data_format: str) -> Any:
+def from_last(xp: Any, y: Any, data_format: str) -> Any:
     return xp.ascontiguousarray(xp.moveaxis(y, -1, 1)) if channels_first(data_format) else y
 
 
-def _work_dtype(dtype: Any) -> Any:
+def work_dtype(dtype: Any) -> Any:
     # float16/bfloat16 accumulate in float32 (as TF's CPU kernels do); NumPy's half GEMM is slow.
     return np.float32 if dtype.kind == "f" and dtype.itemsize < 4 or dtype.kind == "V" else dtype
 
 
-def _padded(xp: Any, x: Any, pads: list, outs: list, k_sizes: list, strides: list, dilations: list) -> Any:
+def padded(xp: Any, x: Any, pads: list, outs: list, k_sizes: list, strides: list, dilations: list) -> Any:
     """`x` (N, *spatial, C) with zero padding wide enough for every window."""
     widths = [(0, 0)]
     for n, (lo, hi), o, k, s, d in zip(x.shape[1:-1], pads, outs, k_sizes, strides, dilations):
@@ -101,7 +102,7 @@ def _padded(xp: Any, x: Any, pads: list, outs: list, k_sizes: list, strides: lis
     return xp.pad(x, widths)
 
 
-def _windows(xp: Any, xpad: Any, outs: list, k_sizes: list, strides: list, dilations: list) -> Any:
+def windows(xp: Any, xpad: Any, outs: list, k_sizes: list, strides: list, dilations: list) -> Any:
     """A view (N, *outs, *k_sizes, C) of every window of the padded input."""
     st = xpad.strides
     shape = (xpad.shape[0], *outs, *k_sizes, xpad.shape[-1])
@@ -110,34 +111,7 @@ def _windows(xp: Any, xpad: Any, outs: list, k_sizes: list, strides: list, dilat
     return xp.lib.stride_tricks.as_strided(xpad, shape, strides_)
 
 
-def _im2col(xp: Any, x: Any, outs: list, pads: list, k_sizes: list, strides: list, dilations: list) -> Any:
-    """The patch matrix (N * prod(outs), prod(k_sizes) * C) of channels-last `x`, contiguous."""
-    rows = x.shape[0] * math.prod(outs)
-    if all(k == 1 for k in k_sizes) and all(s == 1 for s in strides) and not any(lo or hi for lo, hi in pads):
-        return xp.ascontiguousarray(x).reshape(rows, x.shape[-1])
-    view = _windows(xp, _padded(xp, x, pads, outs, k_sizes, strides, dilations), outs, k_sizes, strides, dilations)
-    return xp.ascontiguousarray(view).reshape(rows, math.prod(k_sizes) * x.shape[-1])
-
-
-def _col2im(xp: Any, cols: Any, x_shape: tuple, outs: list, pads: list, k_sizes: list, strides: list,
-            dilations: list) -> Any:
-    """Adds patch gradients `cols` (N, *outs, *k_sizes, C) back into an input of `x_shape`."""
-    n, c = x_shape[0], x_shape[-1]
-    sizes = []
-    for size, (lo, hi), o, k, s, d in zip(x_shape[1:-1], pads, outs, k_sizes, strides, dilations):
-        need = (o - 1) * s + (k - 1) * d + 1 if o > 0 else 0
-        sizes.append(max(size + lo + max(hi, 0), need, lo + size))
-    out = xp.zeros((n, *sizes, c), cols.dtype)
-    if all(o > 0 for o in outs):
-        for offset in itertools.product(*(range(k) for k in k_sizes)):
-            index = (slice(None),) + tuple(slice(j * d, j * d + (o - 1) * s + 1, s)
-                                           for j, d, o, s in zip(offset, dilations, outs, strides))
-            out[index] += cols[(slice(None),) * (1 + len(outs)) + offset]
-    crop = (slice(None),) + tuple(slice(lo, lo + size) for (lo, _), size in zip(pads, x_shape[1:-1]))
-    return out[crop]
-
-
-class _Conv:
+class Conv:
     """One convolution call's settings, decoded from TF's attrs."""
 
     def __init__(self, x_shape: tuple, f_shape: tuple, strides: Any, padding: str, explicit_paddings: Any,
@@ -160,7 +134,7 @@ class _Conv:
         return self.outs, self.pads, self.k_sizes, self.strides, self.dilations
 
 
-def _channels(x_shape: tuple, data_format: str) -> int:
+def channels(x_shape: tuple, data_format: str) -> int:
     return x_shape[1] if channels_first(data_format) else x_shape[-1]
 
 
@@ -220,21 +194,21 @@ def _patch_rows(xp: Any, view: Any, chunk: tuple) -> Any:
     return xp.ascontiguousarray(part).reshape(math.prod(part.shape[:1 + nd]), math.prod(part.shape[1 + nd:]))
 
 
-def _setup(xp: Any, x_last: Any, spec: "_Conv") -> Any:
+def _setup(xp: Any, x_last: Any, spec: "Conv") -> Any:
     """The windows view (N, *outs, *k_sizes, C) of the zero-padded channels-last input."""
-    xpad = _padded(xp, x_last, spec.pads, spec.outs, spec.k_sizes, spec.strides, spec.dilations)
-    return _windows(xp, xpad, spec.outs, spec.k_sizes, spec.strides, spec.dilations)
+    xpad = padded(xp, x_last, spec.pads, spec.outs, spec.k_sizes, spec.strides, spec.dilations)
+    return windows(xp, xpad, spec.outs, spec.k_sizes, spec.strides, spec.dilations)
 
 
 def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_paddings: Any = (),
                   data_format: str = "NHWC", dilations: Any = None, op_name: str = "Conv2D") -> Any:
-    spec = _Conv(x.shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
-    in_depth = _channels(x.shape, data_format)
+    spec = Conv(x.shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
+    in_depth = channels(x.shape, data_format)
     if in_depth != f.shape[-2] and len(x.shape) == 5:
         raise _invalid(f"input and filter must have the same depth: {in_depth} vs {f.shape[-2]}")
     groups = _groups(in_depth, f.shape)
-    work = _work_dtype(x.dtype)
-    xl = _to_last(xp, x, data_format).astype(work, copy=False)
+    work = work_dtype(x.dtype)
+    xl = to_last(xp, x, data_format).astype(work, copy=False)
     k = math.prod(spec.k_sizes)
     f2 = f.astype(work, copy=False).reshape(k * f.shape[-2], -1)
     out = xp.empty((x.shape[0], *spec.outs, f.shape[-1]), work)
@@ -248,14 +222,14 @@ def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_
                 xp.matmul(cols, f2, out=target)
             else:
                 target[...] = _grouped_matmul(xp, cols, f2, groups, k)
-    return _from_last(xp, out, data_format).astype(x.dtype, copy=False)
+    return from_last(xp, out, data_format).astype(x.dtype, copy=False)
 
 
-def _sizes(values: Any) -> tuple:
+def int_values(values: Any) -> tuple:
     return tuple(int(v) for v in values.tolist())
 
 
-def _check_backprop(op_name: str, dyl: Any, spec: "_Conv", batch: int) -> None:
+def _check_backprop(op_name: str, dyl: Any, spec: "Conv", batch: int) -> None:
     if tuple(dyl.shape[1:-1]) != tuple(spec.outs) or dyl.shape[0] != batch:
         raise _invalid(f"{op_name}: Size of out_backprop doesn't match computed: actual = "
                        f"{list(dyl.shape[1:-1])}, computed = {spec.outs}")
@@ -264,13 +238,13 @@ def _check_backprop(op_name: str, dyl: Any, spec: "_Conv", batch: int) -> None:
 def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: Any, padding: str,
                          explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None,
                          op_name: str = "Conv2DBackpropInput") -> Any:
-    x_shape = _sizes(input_sizes)
-    spec = _Conv(x_shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
-    in_depth = _channels(x_shape, data_format)
+    x_shape = int_values(input_sizes)
+    spec = Conv(x_shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
+    in_depth = channels(x_shape, data_format)
     groups = _groups(in_depth, f.shape)
-    dyl = _to_last(xp, dy, data_format)
+    dyl = to_last(xp, dy, data_format)
     _check_backprop(op_name, dyl, spec, x_shape[0])
-    work = _work_dtype(dy.dtype)
+    work = work_dtype(dy.dtype)
     low = [(kk - 1) * d - lo for kk, d, (lo, _) in zip(spec.k_sizes, spec.dilations, spec.pads)]
     high = [size - o + lo for size, o, (lo, _) in zip(spec.in_sizes, spec.outs, spec.pads)]
     if groups == 1 and all(s == 1 for s in spec.strides) and min(low + high) >= 0 and dyl.size:
@@ -282,7 +256,7 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
         explicit = [0, 0] + [v for pair in zip(low, high) for v in pair] + [0, 0]
         fmt = "N" + "DHW"[3 - nd:] + "C"
         dx = _conv_forward(xp, dyl, f_t, [1] * (nd + 2), "EXPLICIT", explicit, fmt, [1, *spec.dilations, 1])
-        return _from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
+        return from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
     k = math.prod(spec.k_sizes)
     f2 = f.astype(work, copy=False).reshape(k * f.shape[-2], f.shape[-1])
     f2t = xp.ascontiguousarray(f2.T)
@@ -314,21 +288,21 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
                 dxpad[tuple(index)] += cols[(slice(None),) * (1 + nd) + offset]
     crop = (slice(None),) + tuple(slice(lo, lo + size) for (lo, _), size in zip(spec.pads, spec.in_sizes))
     dx = xp.ascontiguousarray(dxpad[crop])
-    return _from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
+    return from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
 
 
 def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: Any, padding: str,
                           explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None,
                           op_name: str = "Conv2DBackpropFilter") -> Any:
-    f_shape = _sizes(filter_sizes)
-    spec = _Conv(x.shape, f_shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
-    in_depth = _channels(x.shape, data_format)
+    f_shape = int_values(filter_sizes)
+    spec = Conv(x.shape, f_shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
+    in_depth = channels(x.shape, data_format)
     groups = _groups(in_depth, f_shape)
-    work = _work_dtype(x.dtype)
-    dyl = _to_last(xp, dy, data_format)
+    work = work_dtype(x.dtype)
+    dyl = to_last(xp, dy, data_format)
     _check_backprop(op_name, dyl, spec, x.shape[0])
     k = math.prod(spec.k_sizes)
-    xl = _to_last(xp, x, data_format).astype(work, copy=False)
+    xl = to_last(xp, x, data_format).astype(work, copy=False)
     g = dyl.astype(work, copy=False)
     df = xp.zeros((k * f_shape[-2], f_shape[-1]), work)
     if g.size:
@@ -347,7 +321,7 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
     return df.reshape(f_shape).astype(x.dtype, copy=False)
 
 
-def _conv_grad(ops: tuple) -> Any:
+def conv_grad(ops: tuple) -> Any:
     forward, backprop_input, backprop_filter = ops
 
     def grad(ctx: Any, dy: Tensor) -> tuple:
@@ -377,74 +351,18 @@ def _named(kernel: Any, name: str) -> Any:
     return run
 
 
-_g2 = _conv_grad((lambda: CONV2D, lambda: CONV2D_BACKPROP_INPUT, lambda: CONV2D_BACKPROP_FILTER))
+_g2 = conv_grad((lambda: CONV2D, lambda: CONV2D_BACKPROP_INPUT, lambda: CONV2D_BACKPROP_FILTER))
 CONV2D = Op("Conv2D", _named(_conv_forward, "Conv2D"), dtypes=_CONV_DTYPES, grad=_g2[0])
 CONV2D_BACKPROP_INPUT = Op("Conv2DBackpropInput", _named(_conv_backprop_input, "Conv2DBackpropInput"),
                            grad=_g2[1])
 CONV2D_BACKPROP_FILTER = Op("Conv2DBackpropFilter", _named(_conv_backprop_filter, "Conv2DBackpropFilter"),
                             dtypes=_CONV_DTYPES, grad=_g2[2])
-_g3 = _conv_grad((lambda: CONV3D, lambda: CONV3D_BACKPROP_INPUT, lambda: CONV3D_BACKPROP_FILTER))
+_g3 = conv_grad((lambda: CONV3D, lambda: CONV3D_BACKPROP_INPUT, lambda: CONV3D_BACKPROP_FILTER))
 CONV3D = Op("Conv3D", _named(_conv_forward, "Conv3D"), dtypes=FLOAT, grad=_g3[0])
 CONV3D_BACKPROP_INPUT = Op("Conv3DBackpropInputV2", _named(_conv_backprop_input, "Conv3DBackpropInputV2"),
                            grad=_g3[1])
 CONV3D_BACKPROP_FILTER = Op("Conv3DBackpropFilterV2", _named(_conv_backprop_filter, "Conv3DBackpropFilterV2"),
                             dtypes=FLOAT, grad=_g3[2])
-
-
-# --- depthwise ---------------------------------------------------------------------------------
-def _depthwise_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_paddings: Any = (),
-                       data_format: str = "NHWC", dilations: Any = None) -> Any:
-    spec = _Conv(x.shape, f.shape, strides, padding, explicit_paddings, data_format, dilations,
-                 "DepthwiseConv2dNative")
-    c = _channels(x.shape, data_format)
-    if c != f.shape[2]:
-        raise _invalid(f"input and filter must have the same depth: {c} vs {f.shape[2]}")
-    work = _work_dtype(x.dtype)
-    cols = _im2col(xp, _to_last(xp, x, data_format).astype(work, copy=False), *spec.args())
-    k = math.prod(spec.k_sizes)
-    a = cols.reshape(-1, k, c).transpose(2, 0, 1)  # (C, M, k)
-    b = f.astype(work, copy=False).reshape(k, c, -1).transpose(1, 0, 2)  # (C, k, mult)
-    out = (a @ b).transpose(1, 0, 2).reshape(x.shape[0], *spec.outs, c * f.shape[3])
-    return _from_last(xp, out, data_format).astype(x.dtype, copy=False)
-
-
-def _depthwise_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: Any, padding: str,
-                              explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None) -> Any:
-    x_shape = _sizes(input_sizes)
-    spec = _Conv(x_shape, f.shape, strides, padding, explicit_paddings, data_format, dilations,
-                 "DepthwiseConv2dNativeBackpropInput")
-    c, mult = f.shape[2], f.shape[3]
-    work = _work_dtype(dy.dtype)
-    k = math.prod(spec.k_sizes)
-    g = _to_last(xp, dy, data_format).astype(work, copy=False).reshape(-1, c, mult).transpose(1, 0, 2)
-    b = f.astype(work, copy=False).reshape(k, c, mult).transpose(1, 2, 0)  # (C, mult, k)
-    cols = (g @ b).transpose(1, 2, 0)  # (M, k, C)
-    cols = cols.reshape(x_shape[0], *spec.outs, *spec.k_sizes, c)
-    dx = _col2im(xp, cols, (x_shape[0], *spec.in_sizes, c), *spec.args())
-    return _from_last(xp, xp.ascontiguousarray(dx), data_format).astype(dy.dtype, copy=False)
-
-
-def _depthwise_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: Any, padding: str,
-                               explicit_paddings: Any = (), data_format: str = "NHWC",
-                               dilations: Any = None) -> Any:
-    f_shape = _sizes(filter_sizes)
-    spec = _Conv(x.shape, f_shape, strides, padding, explicit_paddings, data_format, dilations,
-                 "DepthwiseConv2dNativeBackpropFilter")
-    c, mult = f_shape[2], f_shape[3]
-    work = _work_dtype(x.dtype)
-    k = math.prod(spec.k_sizes)
-    cols = _im2col(xp, _to_last(xp, x, data_format).astype(work, copy=False), *spec.args())
-    a = cols.reshape(-1, k, c).transpose(2, 1, 0)  # (C, k, M)
-    g = _to_last(xp, dy, data_format).astype(work, copy=False).reshape(-1, c, mult).transpose(1, 0, 2)
-    df = (a @ g).transpose(1, 0, 2)  # (k, C, mult)
-    return df.reshape(f_shape).astype(x.dtype, copy=False)
-
-
-_gd = _conv_grad((lambda: DEPTHWISE, lambda: DEPTHWISE_BACKPROP_INPUT, lambda: DEPTHWISE_BACKPROP_FILTER))
-DEPTHWISE = Op("DepthwiseConv2dNative", _depthwise_forward, dtypes=FLOAT, grad=_gd[0])
-DEPTHWISE_BACKPROP_INPUT = Op("DepthwiseConv2dNativeBackpropInput", _depthwise_backprop_input, grad=_gd[1])
-DEPTHWISE_BACKPROP_FILTER = Op("DepthwiseConv2dNativeBackpropFilter", _depthwise_backprop_filter,
-                               dtypes=FLOAT, grad=_gd[2])
 
 
 # --- argument handling (TF's nn_ops helpers) ---------------------------------------------------
@@ -488,7 +406,7 @@ def padding_attrs(padding: Any, n: int, data_format: str) -> dict:
     return {"padding": "EXPLICIT", "explicit_paddings": [int(v) for p in pairs for v in p]}
 
 
-def _convert_pair(input: Any, filters: Any, op: Op) -> tuple:  # noqa: A002
+def convert_pair(input: Any, filters: Any, op: Op) -> tuple:  # noqa: A002
     try:
         return conversion.binary(op, input, filters)
     except errors.OpError as e:
@@ -497,7 +415,7 @@ def _convert_pair(input: Any, filters: Any, op: Op) -> tuple:  # noqa: A002
 
 def _conv_nd(op: Op, input: Any, filters: Any, strides: Any, padding: Any, data_format: str,  # noqa: A002
              dilations: Any, n: int) -> Tensor:
-    x, f = _convert_pair(input, filters, op)
+    x, f = convert_pair(input, filters, op)
     cidx = 1 if channels_first(data_format) else n + 1
     attrs = {"strides": sequence(strides, n, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, n, cidx, "dilations")}
@@ -528,7 +446,7 @@ def conv3d(input: Any, filters: Any, strides: Any, padding: Any, data_format: st
     _check_format(data_format, ("NDHWC", "NCDHW"))
     if isinstance(strides, (list, tuple)) and len(strides) != 5:
         raise ValueError(f"strides must have 5 elements. Received: strides={strides}")
-    x, f = _convert_pair(input, filters, CONV3D)
+    x, f = convert_pair(input, filters, CONV3D)
     attrs = {"strides": sequence(strides, 3, 1 if channels_first(data_format) else 4, "strides"),
              "data_format": data_format,
              "dilations": sequence(dilations, 3, 1 if channels_first(data_format) else 4, "dilations")}
@@ -544,7 +462,7 @@ def conv1d(input: Any, filters: Any, stride: Any, padding: Any, data_format: str
     if data_format not in ("NWC", "NCW", "NHWC", "NCHW", None):
         raise ValueError(f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}")
     first = data_format in ("NCW", "NCHW")
-    x, f = _convert_pair(input, filters, CONV2D)
+    x, f = convert_pair(input, filters, CONV2D)
     spatial_axis = 2 if first else 1
     x4 = array_ops.expand_dims(x, spatial_axis)
     f4 = array_ops.expand_dims(f, 0)
@@ -583,7 +501,7 @@ def convolution(input: Any, filters: Any, strides: Any = None, padding: str = "V
     return conv3d(x, filters, sequence(strides, 3, 1 if first else 4, "strides"), padding, fmt, dilations)
 
 
-def _shape_input(value: Any) -> Tensor:
+def shape_input(value: Any) -> Tensor:
     t = conversion.tensor(value) if not isinstance(value, Tensor) else value
     if t.dtype not in (_dtypes.int32, _dtypes.int64):
         t = conversion.tensor(np.asarray(t.numpy(), np.int32))
@@ -597,24 +515,24 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
     `filters` is [h, w, output_channels, input_channels]; `output_shape` the full 4-D result shape.
     """
     _check_format(data_format, ("NHWC", "NCHW"))
-    x, f = _convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
+    x, f = convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
     cidx = 1 if channels_first(data_format) else 3
     attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, 2, cidx, "dilations")}
     attrs.update(padding_attrs(padding, 2, data_format))
-    return execute(CONV2D_BACKPROP_INPUT, (_shape_input(output_shape), f, x), attrs)
+    return execute(CONV2D_BACKPROP_INPUT, (shape_input(output_shape), f, x), attrs)
 
 
 def conv3d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: Any = "SAME",  # noqa: A002
                      data_format: str = "NDHWC", dilations: Any = None, name: str | None = None) -> Tensor:
     """The gradient of conv3d with respect to its input (`tf.nn.conv3d_transpose`)."""
     _check_format(data_format, ("NDHWC", "NCDHW"))
-    x, f = _convert_pair(input, filters, CONV3D_BACKPROP_INPUT)
+    x, f = convert_pair(input, filters, CONV3D_BACKPROP_INPUT)
     cidx = 1 if channels_first(data_format) else 4
     attrs = {"strides": sequence(strides, 3, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, 3, cidx, "dilations")}
     attrs.update(padding_attrs(padding, 3, data_format))
-    return execute(CONV3D_BACKPROP_INPUT, (_shape_input(output_shape), f, x), attrs)
+    return execute(CONV3D_BACKPROP_INPUT, (shape_input(output_shape), f, x), attrs)
 
 
 def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: str = "SAME",  # noqa: A002
@@ -624,7 +542,7 @@ def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
         raise ValueError(f"`data_format` must be 'NWC' or 'NCW'. Received: data_format={data_format}")
     first = data_format == "NCW"
     axis = 2 if first else 1
-    x, f = _convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
+    x, f = convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
     shape = [int(v) for v in (output_shape.numpy().tolist() if isinstance(output_shape, Tensor) else output_shape)]
     shape4 = shape[:axis] + [1] + shape[axis:]
     s = sequence(strides, 1, 1 if first else 2, "strides")
@@ -660,59 +578,12 @@ def conv2d_backprop_input(input_sizes: Any, filters: Any, out_backprop: Any, str
 def conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any, strides: Any, padding: Any,  # noqa: A002
                            data_format: str = "NHWC", dilations: Any = None, name: str | None = None) -> Tensor:
     """Conv2DBackpropFilter."""
-    x, dy = _convert_pair(input, out_backprop, CONV2D_BACKPROP_FILTER)
+    x, dy = convert_pair(input, out_backprop, CONV2D_BACKPROP_FILTER)
     cidx = 1 if channels_first(data_format) else 3
     attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, 2, cidx, "dilations")}
     attrs.update(padding_attrs(padding, 2, data_format))
-    return execute(CONV2D_BACKPROP_FILTER, (x, _shape_input(filter_sizes), dy), attrs)
-
-
-def _depthwise_attrs(strides: Any, padding: Any, data_format: str | None, dilations: Any) -> dict:
-    fmt = data_format or "NHWC"
-    cidx = 1 if channels_first(fmt) else 3
-    attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": fmt,
-             "dilations": sequence(dilations, 2, cidx, "dilations")}
-    attrs.update(padding_attrs(padding, 2, fmt))
-    return attrs
-
-
-def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any, data_format: str | None = None,  # noqa: A002
-                     dilations: Any = None, name: str | None = None) -> Tensor:
-    """Each input channel convolved with its own `channel_multiplier` filters (`tf.nn.depthwise_conv2d`).
-
-    `filter` is [h, w, in_channels, channel_multiplier]; the output has in * multiplier channels.
-    `strides` is a list of 4; `dilations` (TF's `rate`) a list of 2.
-    """
-    if isinstance(strides, (list, tuple)) and len(strides) != 4:
-        raise ValueError(f"`strides` must be of length 4. Received: strides={strides}")
-    x, f = _convert_pair(input, filter, DEPTHWISE)
-    return execute(DEPTHWISE, (x, f), _depthwise_attrs(strides, padding, data_format, dilations))
-
-
-def depthwise_conv2d_backprop_input(input_sizes: Any, filter: Any, out_backprop: Any, strides: Any,  # noqa: A002
-                                    padding: Any, data_format: str = "NHWC", dilations: Any = None,
-                                    name: str | None = None) -> Tensor:
-    """The gradient of depthwise_conv2d with respect to its input."""
-    f, dy = _convert_pair(filter, out_backprop, DEPTHWISE_BACKPROP_INPUT)
-    return execute(DEPTHWISE_BACKPROP_INPUT, (_shape_input(input_sizes), f, dy),
-                   _depthwise_attrs(strides, padding, data_format, dilations))
-
-
-def depthwise_conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any, strides: Any,  # noqa: A002
-                                     padding: Any, data_format: str = "NHWC", dilations: Any = None,
-                                     name: str | None = None) -> Tensor:
-    """The gradient of depthwise_conv2d with respect to its filter."""
-    x, dy = _convert_pair(input, out_backprop, DEPTHWISE_BACKPROP_FILTER)
-    return execute(DEPTHWISE_BACKPROP_FILTER, (x, _shape_input(filter_sizes), dy),
-                   _depthwise_attrs(strides, padding, data_format, dilations))
-
-
-def separable_conv2d(input: Any, depthwise_filter: Any, pointwise_filter: Any, strides: Any, padding: Any,  # noqa: A002
-                     data_format: str | None = None, dilations: Any = None, name: str | None = None) -> Tensor:
-    """A depthwise convolution followed by a 1x1 convolution mixing channels (`tf.nn.separable_conv2d`)."""
-    depthwise = depthwise_conv2d(input, depthwise_filter, strides, padding, data_format, dilations)
-    return conv2d(depthwise, pointwise_filter, [1, 1, 1, 1], "VALID", data_format or "NHWC")
+    return execute(CONV2D_BACKPROP_FILTER, (x, shape_input(filter_sizes), dy), attrs)
 
 
 def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str, name: str | None = None) -> Tensor:

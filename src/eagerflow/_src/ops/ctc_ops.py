@@ -247,8 +247,10 @@ def _beam_search(xp: Any, inputs: Any, sequence_length: Any, beam_width: int = 1
     apart from CTC's own collapsing. Outputs per path: indices, values, shape; then log probs."""
     t_max, batch, classes = inputs.shape
     blank = classes - 1
-    logp = _log_softmax(np, np.asarray(inputs, np.float64))
-    seq = np.asarray(sequence_length).astype(np.int64)
+    host = inputs.get() if hasattr(inputs, "get") else inputs  # the search runs on the host
+    logp = _log_softmax(np, np.asarray(host, np.float64))
+    lengths = sequence_length.get() if hasattr(sequence_length, "get") else sequence_length
+    seq = np.asarray(lengths).astype(np.int64)
     paths: list = [[] for _ in range(top_paths)]
     scores = np.full((batch, top_paths), -np.inf)
     for b in range(batch):

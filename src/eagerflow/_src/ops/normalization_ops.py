@@ -138,8 +138,8 @@ def _window_sum(xp: Any, a: Any, radius: int) -> Any:
     c = a.shape[-1]
     cs = xp.cumsum(a, axis=-1)
     cs = xp.concatenate([xp.zeros(a.shape[:-1] + (1,), a.dtype), cs], axis=-1)
-    hi = np.minimum(np.arange(c) + radius + 1, c)
-    lo = np.maximum(np.arange(c) - radius, 0)
+    hi = xp.asarray(np.minimum(np.arange(c) + radius + 1, c))
+    lo = xp.asarray(np.maximum(np.arange(c) - radius, 0))
     return cs[..., hi] - cs[..., lo]
 
 
@@ -187,7 +187,7 @@ lrn = local_response_normalization
 # --- isotonic regression -------------------------------------------------------------------------
 def _isotonic(xp: Any, x: Any, output_dtype: Any) -> list:
     """Pool-adjacent-violators per row: the closest non-increasing sequence, and its segments."""
-    values = np.asarray(x, np.float64)
+    values = np.asarray(x.get() if hasattr(x, "get") else x, np.float64)  # CuPy arrays come to the host
     out = np.empty(values.shape, output_dtype)
     segments = np.empty(values.shape, np.int32)
     for r, row in enumerate(values):
