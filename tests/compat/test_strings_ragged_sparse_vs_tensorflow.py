@@ -99,6 +99,7 @@ RAGGED = [
     "rt = tf.ragged.constant([[1, 2], [3]]); print(tf.nest.flatten(rt, expand_composites=True))",
     "rt = tf.ragged.constant([[1, 2], [3]]); print(len(rt), [r for r in rt])",
     "rt = tf.ragged.constant([[1, 2], [3]]); print(rt.to_sparse())",
+    "print(tf.convert_to_tensor(tf.ragged.constant([[1, 2], [3]])))",
     "st = tf.sparse.SparseTensor([[0, 0], [1, 2], [1, 3]], [1, 2, 3], [2, 4]); print(tf.RaggedTensor.from_sparse(st))",
 ]
 
@@ -164,6 +165,11 @@ SPARSE_OPS = [
     "print(tf.sparse.fill_empty_rows(tf.SparseTensor([[1, 0]], [5], [3, 2]), 0))",
     _ST + "print(tf.sparse.sparse_dense_matmul(st, tf.ones([3, 2])))",
     _ST + "print(tf.sparse.sparse_dense_matmul(st, tf.ones([3, 2]), adjoint_a=True))",
+    _ST + "print(tf.sparse.sparse_dense_matmul(st, tf.ones([2, 3]), adjoint_b=True))",
+    _ST + "print(tf.sparse.sparse_dense_matmul(st, tf.ones([2, 2])))",
+    "print(tf.sparse.sparse_dense_matmul(tf.SparseTensor([[0, 5]], [1.], [3, 3]), tf.ones([3, 2])))",
+    "print(tf.sparse.sparse_dense_matmul(tf.SparseTensor([[0, 1]], [2], [3, 3]), tf.ones([3, 2], tf.int32)))",
+    "print(tf.sparse.sparse_dense_matmul(tf.ones([2, 3]), tf.SparseTensor([[0, 1], [2, 0]], [1., 2.], [3, 2])))",
     _ST + "print(tf.sparse.reduce_sum(st), tf.sparse.reduce_sum(st, axis=1), tf.sparse.reduce_sum(st, axis=0))",
     _ST + "print(tf.sparse.reduce_sum(st, axis=1, keepdims=True))",
     _ST + "print(tf.sparse.reduce_sum(st, axis=1, output_is_sparse=True))",
@@ -193,6 +199,18 @@ st = tf.SparseTensor([[0, 1], [1, 0], [1, 2]], [1., 1., 1.], [3, 3])
 with tf.GradientTape() as g:
     y = tf.reduce_sum(tf.sparse.reduce_sum(st.with_values(v), axis=1))
 print(g.gradient(y, v))""",
+    """v = tf.Variable([1., 2., 3.])
+b = tf.Variable(tf.reshape(tf.range(6.), [3, 2]))
+st = tf.SparseTensor([[0, 1], [1, 0], [1, 2]], [1., 1., 1.], [3, 3])
+with tf.GradientTape() as g:
+    y = tf.reduce_sum(tf.sparse.sparse_dense_matmul(st.with_values(v), b, adjoint_a=True) ** 2)
+print(g.gradient(y, [v, b]))""",
+    """v = tf.Variable([1., 2., 3.])
+b = tf.Variable(tf.reshape(tf.range(6.), [2, 3]))
+st = tf.SparseTensor([[0, 1], [1, 0], [1, 2]], [1., 1., 1.], [3, 3])
+with tf.GradientTape() as g:
+    y = tf.reduce_sum(tf.sparse.sparse_dense_matmul(st.with_values(v), b, adjoint_b=True) ** 2)
+print(g.gradient(y, [v, b]))""",
 ]
 
 

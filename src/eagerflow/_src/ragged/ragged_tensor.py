@@ -565,6 +565,11 @@ class RaggedTensor(CompositeTensor):
     def consumers(self) -> list:
         return []
 
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        # TF's conversion error for a RaggedTensor; raised before anything prints the value, so an
+        # op handed a RaggedTensor reaches dispatch (see ops/dispatch.py) without that cost.
+        raise ValueError("TypeError: object of type 'RaggedTensor' has no len()\n")
+
     def _overloaded_operator(self, name: str) -> Any:  # for tools that look up TF's operators
         return getattr(type(self), name)
 

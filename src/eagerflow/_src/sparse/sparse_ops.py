@@ -382,29 +382,78 @@ def minimum(sp_a: Any, sp_b: Any, name: str | None = None) -> SparseTensor:
     return _extreme(sp_a, sp_b, math_ops.minimum)
 
 
-def sparse_dense_matmul(sp_a: Any, b: Any, adjoint_a: bool = False, adjoint_b: bool = False,
-                        name: str | None = None) -> Tensor:
-    """Sparse matrix times dense matrix (`tf.sparse.sparse_dense_matmul`), as a segment sum."""
-    if not isinstance(sp_a, SparseTensor):
-        # dense a times sparse b: (b^T a^T)^T
-        return array_ops.transpose(sparse_dense_matmul(b, array_ops.transpose(convert_to_tensor(sp_a)),
-                                                       adjoint_a=not adjoint_b, adjoint_b=not adjoint_a))
-    a = sp_a
-    b = convert_to_tensor(b, a.dtype)
-    if adjoint_b:
-        b = array_ops.transpose(math_ops.conj(b) if b.dtype.is_complex else b)
-    idx = _host(a.indices)
-    shape = _host(a.dense_shape)
-    values = math_ops.conj(a.values) if adjoint_a and a.dtype.is_complex else a.values
+def _sparse_matmul(xp: Any, indices: Any, values: Any, shape: Any, b: Any, adjoint_a: bool = False,
+                   adjoint_b: bool = False) -> Any:
+    idx = _on_host(indices)
+    rows_n, cols_n = (int(d) for d in _on_host(shape))
     rows, cols = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
-    nrows, inner = (int(shape[1]), int(shape[0])) if adjoint_a else (int(shape[0]), int(shape[1]))
+    out_rows, inner = (cols_n, rows_n) if adjoint_a else (rows_n, cols_n)
+    if adjoint_a and values.dtype.kind == "c":
+        values = xp.conj(values)
+    if adjoint_b:
+        b = xp.conj(b.T) if b.dtype.kind == "c" else b.T
     if b.shape[0] != inner:
         raise _invalid(f"Cannot multiply A and B because inner dimension does not match: {inner} vs. {b.shape[0]}.  "
-                       "Did you forget a transpose?  Dimensions of A: [" + f"{nrows}, {inner}) " +
-                       f"Dimensions of B: {b.shape}")
-    picked = gather_scatter_ops.gather(b, constant(cols.astype(np.int64)))
-    products = math_ops.multiply(array_ops.expand_dims(values, 1), picked)
-    return gather_scatter_ops.unsorted_segment_sum(products, constant(rows.astype(np.int64)), nrows)
+                       f"Did you forget a transpose?  Dimensions of A: [{out_rows}, {inner}).  Dimensions of B: "
+                       f"[{b.shape[0]},{b.shape[1]}]")
+    bad = np.nonzero((rows < 0) | (rows >= out_rows))[0]
+    if bad.size:
+        i = int(bad[0])
+        raise _invalid(f"m ({int(rows[i])}) from index[{i},{1 if adjoint_a else 0}] out of bounds (>={out_rows})")
+    bad = np.nonzero((cols < 0) | (cols >= inner))[0]
+    if bad.size:
+        i = int(bad[0])
+        raise _invalid(f"k ({int(cols[i])}) from index[{i},{0 if adjoint_a else 1}] out of bounds (>={inner})")
+    if xp is np and values.dtype.kind in "fc":
+        import scipy.sparse  # first use only: `import eagerflow` does not load SciPy
+
+        matrix = scipy.sparse.csr_matrix((values, (rows, cols)), shape=(out_rows, inner))
+        return np.asarray(matrix @ b).astype(b.dtype, copy=False)
+    out = xp.zeros((out_rows, b.shape[1]), dtype=b.dtype)
+    products = b[xp.asarray(cols)] * values[:, None]
+    if xp is np:
+        np.add.at(out, rows, products)
+    else:
+        import cupyx  # GPU only
+
+        cupyx.scatter_add(out, xp.asarray(rows), products)
+    return out
+
+
+def _sparse_matmul_grad(ctx: Any, dy: Tensor) -> tuple:
+    """TF's gradient: for b, A^T (or A) times dy; for the values, the dot product of dy's row and
+    b's row each entry links."""
+    indices, values, shape, b = ctx.inputs
+    adjoint_a, adjoint_b = ctx.attrs.get("adjoint_a", False), ctx.attrs.get("adjoint_b", False)
+    grad_b = None
+    if ctx.needs[3]:
+        grad_b = execute(SPARSE_MATMUL, (indices, values, shape, dy), {"adjoint_a": not adjoint_a})
+        if adjoint_b:
+            grad_b = array_ops.transpose(grad_b)
+    grad_values = None
+    if ctx.needs[1]:
+        idx = _host(indices)
+        rows, cols = (idx[:, 1], idx[:, 0]) if adjoint_a else (idx[:, 0], idx[:, 1])
+        dense_b = array_ops.transpose(b) if adjoint_b else b
+        parts = math_ops.multiply(_take(dy, rows), _take(dense_b, cols))
+        grad_values = reduce_ops.reduce_sum(parts, axis=1)
+    return None, grad_values, None, grad_b
+
+
+SPARSE_MATMUL = Op("SparseTensorDenseMatMul", _sparse_matmul, grad=_sparse_matmul_grad)
+
+
+def sparse_dense_matmul(sp_a: Any, b: Any, adjoint_a: bool = False, adjoint_b: bool = False,
+                        name: str | None = None) -> Tensor:
+    """Sparse matrix times dense matrix (`tf.sparse.sparse_dense_matmul`); a dense `sp_a` with a
+    sparse `b` works too."""
+    if not isinstance(sp_a, SparseTensor):
+        # dense a times sparse b: (b^T a^T)^T
+        return array_ops.transpose(sparse_dense_matmul(b, convert_to_tensor(sp_a), adjoint_a=not adjoint_b,
+                                                       adjoint_b=not adjoint_a))
+    b = convert_to_tensor(b, sp_a.dtype)
+    return execute(SPARSE_MATMUL, (sp_a.indices, sp_a.values, sp_a.dense_shape, b),
+                   {"adjoint_a": bool(adjoint_a), "adjoint_b": bool(adjoint_b)})
 
 
 def _groups(sp: SparseTensor, axis: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int]]:
