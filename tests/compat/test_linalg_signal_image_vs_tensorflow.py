@@ -23,6 +23,7 @@ SPD = np.swapaxes(A, -1, -2) @ A + np.diag([1.0, 2.0, 3.0])
 RHS = RNG.normal(size=(2, 3, 2))
 TALL_RHS = RNG.normal(size=(2, 4, 2))
 TRIDIAGONAL = np.array([[1.0, 2, 0], [5, 6, 7], [0, 1, 2]])
+BANDS = np.array([[4.0, 5.0, 6.0], [0.5, -1.0, 2.0]])
 
 
 def _flatten(value):
@@ -118,6 +119,15 @@ LINALG_VALUES = {
     "tridiagonal_solve_sequence_vector": lambda tf: tf.linalg.tridiagonal_solve(
         [tf.constant(d) for d in TRIDIAGONAL], tf.constant([1.0, 2, 3], tf.float64),
         diagonals_format="sequence"),
+    "banded_triangular_solve_lower": lambda tf: _grad(
+        tf, lambda tf, b, r: tf.linalg.banded_triangular_solve(b, r), BANDS, RHS[0]),
+    "banded_triangular_solve_upper_adjoint": lambda tf: tf.linalg.banded_triangular_solve(
+        BANDS, RHS[0], lower=False, adjoint=True),
+    "eigh_tridiagonal": lambda tf: tf.linalg.eigh_tridiagonal(TRIDIAGONAL[1], TRIDIAGONAL[0, :2]),
+    "eigh_tridiagonal_select_v": lambda tf: tf.linalg.eigh_tridiagonal(
+        TRIDIAGONAL[1], TRIDIAGONAL[0, :2], select="v", select_range=[5.5, 9.0]),
+    "eigh_tridiagonal_select_i": lambda tf: tf.linalg.eigh_tridiagonal(
+        TRIDIAGONAL[1], TRIDIAGONAL[0, :2], select="i", select_range=[1, 2]),
     "tridiagonal_matmul": lambda tf: tf.linalg.tridiagonal_matmul(
         np.array([[1.0, 2, 0], [5, 6, 7], [0, 1, 2]]), np.ones((3, 2))),
     "global_norm": lambda tf: tf.linalg.global_norm([tf.constant([3.0, 4.0]), tf.constant([[1.0]])]),
@@ -135,7 +145,8 @@ def test_linalg_matches_tensorflow(name):
 
 
 def test_svd_and_eigh_vectors_match_up_to_sign():
-    for fn in (lambda tf: tf.linalg.svd(A)[1], lambda tf: tf.linalg.svd(A)[2], lambda tf: tf.linalg.eigh(SPD)[1]):
+    for fn in (lambda tf: tf.linalg.eigh_tridiagonal(TRIDIAGONAL[1], TRIDIAGONAL[0, :2], eigvals_only=False)[1],
+               lambda tf: tf.linalg.svd(A)[1], lambda tf: tf.linalg.svd(A)[2], lambda tf: tf.linalg.eigh(SPD)[1]):
         np.testing.assert_allclose(_abs_columns(fn(eagerflow)), _abs_columns(fn(tensorflow)), atol=1e-6)
 
 
@@ -411,4 +422,80 @@ IMAGE_TRANSCRIPTS = [
 
 @pytest.mark.parametrize("code", IMAGE_TRANSCRIPTS)
 def test_image_transcript_matches_tensorflow(code):
+    assert _transcript(eagerflow, code) == _transcript(tensorflow, code)
+
+
+# --- tf.linalg.LinearOperator ------------------------------------------------------------------
+def _operators(tf):
+    lo = tf.linalg
+    full = lo.LinearOperatorFullMatrix(SQUARE)
+    diag = lo.LinearOperatorDiag(np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]))
+    tril = lo.LinearOperatorLowerTriangular(SQUARE)
+    return {
+        "full": full, "diag": diag, "tril": tril,
+        "identity": lo.LinearOperatorIdentity(3, batch_shape=[2], dtype=tf.float64),
+        "scaled_identity": lo.LinearOperatorScaledIdentity(3, np.array([2.0, -1.5])),
+        "zeros": lo.LinearOperatorZeros(3, batch_shape=[2], dtype=tf.float64),
+        "adjoint": lo.LinearOperatorAdjoint(full),
+        "inversion": lo.LinearOperatorInversion(full),
+        "composition": lo.LinearOperatorComposition([full, diag]),
+        "block_diag": lo.LinearOperatorBlockDiag([diag, lo.LinearOperatorFullMatrix(SQUARE[:, :2, :2])]),
+        "block_lower": lo.LinearOperatorBlockLowerTriangular(
+            [[lo.LinearOperatorFullMatrix(SQUARE[0])],
+             [lo.LinearOperatorFullMatrix(SQUARE[1]), lo.LinearOperatorFullMatrix(SQUARE[1].T + 2 * np.eye(3))]]),
+        "kronecker": lo.LinearOperatorKronecker([lo.LinearOperatorFullMatrix(SQUARE[0, :2, :2]),
+                                                 lo.LinearOperatorFullMatrix(SQUARE[1])]),
+        "permutation": lo.LinearOperatorPermutation([2, 0, 1], dtype=tf.float64),
+        "householder": lo.LinearOperatorHouseholder(np.array([1.0, 2.0, -1.0])),
+        "low_rank_update": lo.LinearOperatorLowRankUpdate(diag, np.ones((2, 3, 1)), diag_update=np.array([[0.5], [1.0]])),
+        "toeplitz": lo.LinearOperatorToeplitz(np.array([3.0, 1.0, 0.5]), np.array([9.0, 0.2, 0.1])),
+        "circulant": lo.LinearOperatorCirculant(np.array([4.0, 1.0 + 1j, 2.0, 1.0 - 1j]).astype(np.complex128),
+                                                input_output_dtype=tf.complex128),
+        "circulant2d": lo.LinearOperatorCirculant2D(np.array([[4.0, 1.0], [2.0, 3.0]]).astype(np.complex128),
+                                                    input_output_dtype=tf.complex128),
+        "tridiag": lo.LinearOperatorTridiag(np.array([[1.0, 2, 0], [5, 6, 7], [0, 1, 2]])),
+    }
+
+
+def _operator_program(name):
+    def program(tf):
+        op = _operators(tf)[name]
+        dim = op.shape[-1]
+        rhs = np.ones(tuple(op.batch_shape) + (dim, 2))
+        rhs = rhs.astype(op.dtype.as_numpy_dtype) if op.dtype.is_complex else rhs
+        out = [op.to_dense(), op.matmul(rhs), op.matmul(rhs, adjoint=True), op.diag_part(), op.trace(),
+               op.shape_tensor(), op.matvec(rhs[..., 0])]
+        if name not in ("zeros",):
+            out += [op.solve(rhs), op.determinant(), op.log_abs_determinant()]
+        return out
+    return program
+
+
+def test_conjugate_gradient_matches_tensorflow():
+    def program(tf):
+        op = tf.linalg.LinearOperatorFullMatrix(SPD, is_self_adjoint=True, is_positive_definite=True)
+        state = tf.linalg.experimental.conjugate_gradient(op, tf.ones((2, 3), tf.float64), max_iter=2)
+        full = tf.linalg.experimental.conjugate_gradient(op, tf.ones((2, 3), tf.float64), tol=1e-10)
+        return [state.i, state.x, state.r, state.p, state.gamma, full.x]
+    _compare(program, rtol=1e-6, atol=1e-9)
+
+
+@pytest.mark.parametrize("name", sorted(_operators(eagerflow)))
+def test_linear_operator_matches_tensorflow(name):
+    _compare(_operator_program(name), rtol=1e-6, atol=1e-8)
+
+
+LINEAR_OPERATOR_TRANSCRIPTS = [
+    "op = tf.linalg.LinearOperatorDiag([1., 2.]); print(op.shape, op.batch_shape, op.is_self_adjoint, op.is_square,"
+    " op.domain_dimension, op.range_dimension, op.tensor_rank)",
+    "op = tf.linalg.LinearOperatorFullMatrix(np.ones((2, 3))); print(op.is_square, op.shape)",
+    "op = tf.linalg.LinearOperatorFullMatrix([[1., 2.], [3., 4.]]); print(type(op.adjoint()).__name__,"
+    " type(op.inverse()).__name__, type(op @ op).__name__)",
+    "tf.linalg.LinearOperatorFullMatrix([1., 2.])",
+    "tf.linalg.LinearOperatorDiag([1., 2.], is_positive_definite=True, is_non_singular=False)",
+]
+
+
+@pytest.mark.parametrize("code", LINEAR_OPERATOR_TRANSCRIPTS)
+def test_linear_operator_transcript_matches_tensorflow(code):
     assert _transcript(eagerflow, code) == _transcript(tensorflow, code)

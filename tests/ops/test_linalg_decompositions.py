@@ -167,3 +167,22 @@ def test_importing_linalg_does_not_load_scipy():
 
     code = "import sys, eagerflow as tf; tf.linalg.qr([[1.0]]); print(any(m.startswith('scipy') for m in sys.modules))"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_banded_triangular_solve_matches_dense_solve():
+    bands = np.array([[4.0, 5.0, 6.0], [0.5, -1.0, 2.0]])  # diagonal, then the first subdiagonal
+    dense = np.diag(bands[0]) + np.diag(bands[1, 1:], -1)
+    rhs = np.arange(6.0).reshape(3, 2)
+    np.testing.assert_allclose(tf.linalg.banded_triangular_solve(bands, rhs).numpy(), np.linalg.solve(dense, rhs))
+
+
+def test_eigh_tridiagonal_matches_dense_eigenvalues():
+    alpha, beta = np.array([1.0, 2.0, 3.0]), np.array([0.5, -0.25])
+    dense = np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1)
+    np.testing.assert_allclose(tf.linalg.eigh_tridiagonal(alpha, beta).numpy(), np.linalg.eigvalsh(dense))
+
+
+def test_conjugate_gradient_solves_positive_definite_system():
+    op = tf.linalg.LinearOperatorFullMatrix(_spd(), is_self_adjoint=True, is_positive_definite=True)
+    state = tf.linalg.experimental.conjugate_gradient(op, np.ones(3), tol=1e-12, max_iter=10)
+    np.testing.assert_allclose(state.x.numpy(), np.linalg.solve(_spd(), np.ones(3)), rtol=1e-8)

@@ -166,3 +166,55 @@ def tridiagonal_matmul(diagonals: Any, rhs: Any, diagonals_format: str = "compac
     """`A @ rhs` for tridiagonal A given by `diagonals` (`tf.linalg.tridiagonal_matmul`)."""
     dense = _tridiagonal_dense(diagonals, diagonals_format)
     return matmul(dense, conversion.like(rhs, dense))
+
+
+def banded_triangular_solve(bands: Any, rhs: Any, lower: bool = True, adjoint: bool = False,
+                            name: str | None = None) -> Tensor:
+    """X with `A @ X = rhs` for triangular A given by its `[..., K, M]` bands: the diagonal first
+    (lower) or last (upper), 'LEFT_RIGHT' aligned (`tf.linalg.banded_triangular_solve`)."""
+    bands = conversion.tensor(bands)
+    k, m = tuple(bands.shape)[-2:]
+    band = (-(k - 1), 0) if lower else (0, k - 1)
+    dense = diag(bands, k=band, num_rows=m, num_cols=m, align="LEFT_RIGHT")
+    return triangular_solve(dense, conversion.like(rhs, bands), lower=lower, adjoint=adjoint)
+
+
+def eigh_tridiagonal(alpha: Any, beta: Any, eigvals_only: bool = True, select: str = "a", select_range: Any = None,
+                     tol: Any = None, name: str | None = None) -> Any:
+    """Eigenvalues (ascending), and eigenvectors unless `eigvals_only`, of the Hermitian tridiagonal
+    matrix with diagonal `alpha` and superdiagonal `beta`; `select` 'a' (all), 'v' (values in
+    `(lo, hi]`) or 'i' (indices `lo..hi`) (`tf.linalg.eigh_tridiagonal`; solved densely).
+
+    Raises:
+      ValueError: an unknown `select`.
+    """
+    from eagerflow._src.ops.linalg_decompositions import eigh, eigvalsh
+
+    if select not in ("a", "v", "i"):
+        raise ValueError("'select' must have a value in {'a', 'i', 'v'}.")
+    alpha = conversion.tensor(alpha)
+    beta = conversion.tensor(beta)
+    dtype = beta.dtype if beta.dtype.is_complex else alpha.dtype
+    n = tuple(alpha.shape)[-1]
+    dense = diag(math_ops.cast(alpha, dtype))
+    if n > 1:
+        dense = math_ops.add(dense, diag(math_ops.conj(beta), k=-1, num_rows=n, num_cols=n))
+        dense = math_ops.add(dense, diag(beta, k=1, num_rows=n, num_cols=n))
+    if eigvals_only:
+        values, vectors = math_ops.cast(eigvalsh(dense), alpha.dtype), None
+    else:
+        values, vectors = eigh(dense)
+        values = math_ops.cast(values, alpha.dtype)
+    if select != "a":
+        lo, hi = (float(v) for v in np.reshape(np.asarray(select_range), -1)[:2])
+        host = values.numpy()
+        if select == "v":
+            keep = np.nonzero((host > lo) & (host <= hi))[0]
+        else:
+            keep = np.arange(int(lo), int(hi) + 1)
+        from eagerflow._src.ops.gather_scatter_ops import gather
+
+        values = gather(values, keep.astype(np.int32), axis=0)
+        if vectors is not None:
+            vectors = gather(vectors, keep.astype(np.int32), axis=1)
+    return values if eigvals_only else (values, vectors)
