@@ -50,9 +50,6 @@ from eagerflow._src.ops.arith_ops import truncatemod
 from eagerflow._src.ops.sort_ops import argsort, searchsorted, sort, unique, unique_with_counts
 from eagerflow._src.ops.stats_ops import histogram_fixed_width, histogram_fixed_width_bins
 from eagerflow._src.ops.trig_ops import acos, acosh, asin, asinh, atan, atanh, cosh, sinh
-from eagerflow._src.ops.space_batch_ops import (
-    batch_to_space, required_space_to_batch_paddings, space_to_batch, space_to_batch_nd,
-)
 from eagerflow._src.ops.math_ops import atan2, scalar_mul
 from eagerflow._src.ops.sequence_ops import (
     boolean_mask, meshgrid, repeat, reverse_sequence, roll, sequence_mask, unravel_index,

@@ -33,6 +33,7 @@ from eagerflow._src.ops.pooling_ops import (  # noqa: F401
     avg_pool, avg_pool1d, avg_pool2d, avg_pool3d, dilation2d, erosion2d, max_pool, max_pool1d, max_pool2d, max_pool3d,
     max_pool_with_argmax, pool,
 )
-from eagerflow._src.ops.space_batch_ops import space_to_batch, with_space_to_batch  # noqa: F401
+from eagerflow._src.ops.partition_ops import space_to_batch  # noqa: F401
+from eagerflow._src.ops.space_batch_ops import with_space_to_batch  # noqa: F401
 from eagerflow._src.ops.sort_ops import approx_max_k, approx_min_k, in_top_k, top_k  # noqa: F401
 from eagerflow.nn import experimental  # noqa: F401
