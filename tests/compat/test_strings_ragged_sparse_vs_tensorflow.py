@@ -184,6 +184,11 @@ SPARSE_OPS = [
     _ST + "print(tf.sparse.map_values(tf.math.abs, st))",
     _ST + "print(st * 2., st * tf.ones([3, 3]) * 3., tf.abs(st), st / 2., tf.math.square(st))",
     "print(tf.sparse.segment_sum(tf.constant([[1., 2], [3, 4], [5, 6]]), [0, 2], [0, 1]))",
+    "print(tf.sparse.bincount([[1, 1, 3], [2, 2, 2]])); print(tf.sparse.bincount([[1, 1, 3], [2, 2, 2]], axis=-1))",
+    "print(tf.sparse.bincount([[1, 1, 3], [2, 2, 2]], axis=-1, binary_output=True, minlength=2, maxlength=3))",
+    "print(tf.sparse.bincount(tf.ragged.constant([[1, 1], [3]]), axis=-1, weights=tf.ragged.constant([[.5, 1.], [2.]])))",
+    "print(tf.sparse.bincount(tf.SparseTensor([[0, 0], [1, 1]], [4, 4], [2, 2]), axis=-1)); print(tf.sparse.bincount([1, 5, 1]))",
+    "print(tf.sparse.bincount(tf.constant([1, 5, 1], tf.int64), minlength=8))",
     "print(tf.sparse.segment_mean(tf.constant([[1., 2], [3, 4], [5, 6]]), [0, 1, 2], [0, 0, 1]))",
 ]
 

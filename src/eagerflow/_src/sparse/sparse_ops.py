@@ -569,6 +569,51 @@ def segment_sqrt_n(data: Any, indices: Any, segment_ids: Any, num_segments: Any 
     return _segment(data, indices, segment_ids, num_segments, "sqrt_n")
 
 
+def bincount(values: Any, weights: Any = None, axis: int = 0, minlength: Any = None, maxlength: Any = None,
+             binary_output: bool = False, name: str | None = None) -> SparseTensor:
+    """Counts (or summed `weights`) of each value, over everything (`axis=0`) or per row
+    (`axis=-1`), as a SparseTensor (`tf.sparse.bincount`). `values` may be dense, ragged or sparse."""
+    def parts(v: Any) -> tuple[np.ndarray | None, np.ndarray, Any]:
+        if isinstance(v, SparseTensor):
+            idx = _host(v.indices)
+            return (idx[:, 0] if idx.shape[1] > 1 else None), _host(v.values), v.dtype
+        if hasattr(v, "flat_values"):  # a RaggedTensor
+            return _host(v.value_rowids()), _host(v.flat_values), v.dtype
+        t = convert_to_tensor(v)
+        array = _host(t)
+        if array.ndim > 1:
+            return np.repeat(np.arange(array.shape[0]), array.shape[1]), array.reshape(-1), t.dtype
+        return None, array.reshape(-1), t.dtype
+
+    rows, items, dtype = parts(values)
+    nrows = (int(_host(values.dense_shape)[0]) if isinstance(values, SparseTensor) else
+             values.nrows_int() if hasattr(values, "flat_values") else
+             (convert_to_tensor(values).shape[0] if convert_to_tensor(values).shape.rank > 1 else None))
+    if weights is not None:
+        _, w, out_dtype = parts(weights)
+    else:
+        w, out_dtype = np.ones(items.shape[0]), dtype
+    items = items.astype(np.int64)
+    keep = items >= 0
+    if maxlength is not None:
+        keep &= items < int(maxlength)
+    size = int(items[keep].max()) + 1 if keep.any() else 0
+    if minlength is not None:
+        size = max(size, int(minlength))
+    if maxlength is not None:
+        size = min(size, int(maxlength))
+    per_row = axis in (-1, 1) and rows is not None
+    keys = np.stack([rows[keep], items[keep]], 1) if per_row else items[keep][:, None]
+    unique, inverse = np.unique(keys, axis=0, return_inverse=True) if keys.size else \
+        (np.zeros((0, keys.shape[1]), np.int64), np.zeros(0, np.int64))
+    sums = np.zeros(unique.shape[0])
+    np.add.at(sums, inverse.reshape(-1), w[keep] if not binary_output else 1)
+    if binary_output:
+        sums = np.ones_like(sums)
+    shape = [nrows, size] if per_row else [size]
+    return _sparse(unique, constant(sums.astype(out_dtype.as_numpy_dtype)), shape)
+
+
 # --- dispatch: elementwise ops on a SparseTensor --------------------------------------------------
 def elementwise(apply: Callable[..., Any], args: tuple) -> Any:
     """Unary ops and products/quotients with scalars or dense tensors act on the stored values
