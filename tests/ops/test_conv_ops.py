@@ -157,3 +157,20 @@ def test_large_inputs_are_convolved_in_chunks(monkeypatch):
     np.testing.assert_allclose(y.numpy(), conv_ref(x, W, [2, 1], "SAME"), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(dx.numpy(), dx_whole.numpy(), rtol=1e-5, atol=1e-5)
     np.testing.assert_allclose(dw.numpy(), dw_whole.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_conv_and_pool_gradients_trace_in_tf_function():
+    w = tf.Variable(W)
+
+    def step(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.nn.avg_pool2d(tf.nn.max_pool2d(tf.nn.conv2d(x, w, 2, "SAME"), 2, 1, "SAME"), 2, 2, "SAME")
+            loss = tf.reduce_sum(y * y)
+        return tape.gradient(loss, [x, w])
+
+    x = tf.constant(X)
+    eager = step(x)
+    traced = tf.function(step)(x)
+    for a, b in zip(traced, eager):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-5)

@@ -25,7 +25,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
-from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import array_ops, conversion
 from eagerflow._src.ops.dtype_sets import FLOAT
 
@@ -321,24 +321,46 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
     return df.reshape(f_shape).astype(x.dtype, copy=False)
 
 
+def static_shape(t: Tensor) -> Tensor:
+    """t's shape as an int32 tensor: a constant when fully known (so graphs built by tf.function
+    know the backprop ops' output shapes), else the Shape op."""
+    dims = t.shape
+    if dims.rank is not None and all(d is not None for d in dims.as_list()):
+        return conversion.tensor(np.asarray(dims.as_list(), np.int32))
+    return array_ops.shape(t)
+
+
+def sized_output(size_index: int, dtype_index: int) -> Any:
+    """A shape rule for tracing: the output shape is the value of the int input `size_index` (a
+    constant) and the dtype that of input `dtype_index`."""
+    def rule(inputs: Any, attrs: dict) -> list:
+        sizes = inputs[size_index]
+        dtype = inputs[dtype_index]._array.dtype
+        if type(sizes) is EagerTensor:
+            return [(dtype, tuple(int(v) for v in sizes._array.tolist()))]
+        rank = sizes._array.shape
+        return [(dtype, None if rank is None or rank[0] is None else (None,) * rank[0])]
+    return rule
+
+
 def conv_grad(ops: tuple) -> Any:
     forward, backprop_input, backprop_filter = ops
 
     def grad(ctx: Any, dy: Tensor) -> tuple:
         x, f = ctx.inputs
-        dx = execute(backprop_input(), (array_ops.shape(x), f, dy), ctx.attrs) if ctx.needs[0] else None
-        df = execute(backprop_filter(), (x, array_ops.shape(f), dy), ctx.attrs) if ctx.needs[1] else None
+        dx = execute(backprop_input(), (static_shape(x), f, dy), ctx.attrs) if ctx.needs[0] else None
+        df = execute(backprop_filter(), (x, static_shape(f), dy), ctx.attrs) if ctx.needs[1] else None
         return (dx, df)
 
     def grad_input(ctx: Any, g: Tensor) -> tuple:
         _, f, dy = ctx.inputs
-        d_f = execute(backprop_filter(), (g, array_ops.shape(f), dy), ctx.attrs) if ctx.needs[1] else None
+        d_f = execute(backprop_filter(), (g, static_shape(f), dy), ctx.attrs) if ctx.needs[1] else None
         d_dy = execute(forward(), (g, f), ctx.attrs) if ctx.needs[2] else None
         return (None, d_f, d_dy)
 
     def grad_filter(ctx: Any, g: Tensor) -> tuple:
         x, _, dy = ctx.inputs
-        d_x = execute(backprop_input(), (array_ops.shape(x), g, dy), ctx.attrs) if ctx.needs[0] else None
+        d_x = execute(backprop_input(), (static_shape(x), g, dy), ctx.attrs) if ctx.needs[0] else None
         d_dy = execute(forward(), (x, g), ctx.attrs) if ctx.needs[2] else None
         return (d_x, None, d_dy)
 
@@ -354,15 +376,15 @@ def _named(kernel: Any, name: str) -> Any:
 _g2 = conv_grad((lambda: CONV2D, lambda: CONV2D_BACKPROP_INPUT, lambda: CONV2D_BACKPROP_FILTER))
 CONV2D = Op("Conv2D", _named(_conv_forward, "Conv2D"), dtypes=_CONV_DTYPES, grad=_g2[0])
 CONV2D_BACKPROP_INPUT = Op("Conv2DBackpropInput", _named(_conv_backprop_input, "Conv2DBackpropInput"),
-                           grad=_g2[1])
+                           grad=_g2[1], shape_fn=sized_output(0, 2))
 CONV2D_BACKPROP_FILTER = Op("Conv2DBackpropFilter", _named(_conv_backprop_filter, "Conv2DBackpropFilter"),
-                            dtypes=_CONV_DTYPES, grad=_g2[2])
+                            dtypes=_CONV_DTYPES, grad=_g2[2], shape_fn=sized_output(1, 0))
 _g3 = conv_grad((lambda: CONV3D, lambda: CONV3D_BACKPROP_INPUT, lambda: CONV3D_BACKPROP_FILTER))
 CONV3D = Op("Conv3D", _named(_conv_forward, "Conv3D"), dtypes=FLOAT, grad=_g3[0])
 CONV3D_BACKPROP_INPUT = Op("Conv3DBackpropInputV2", _named(_conv_backprop_input, "Conv3DBackpropInputV2"),
-                           grad=_g3[1])
+                           grad=_g3[1], shape_fn=sized_output(0, 2))
 CONV3D_BACKPROP_FILTER = Op("Conv3DBackpropFilterV2", _named(_conv_backprop_filter, "Conv3DBackpropFilterV2"),
-                            dtypes=FLOAT, grad=_g3[2])
+                            dtypes=FLOAT, grad=_g3[2], shape_fn=sized_output(1, 0))
 
 
 # --- argument handling (TF's nn_ops helpers) ---------------------------------------------------

@@ -17,7 +17,7 @@ from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops.conv_ops import (
     Conv, channels, channels_first, conv2d, conv_grad, convert_pair, from_last, padded, padding_attrs, sequence,
-    int_values, shape_input, to_last, windows, work_dtype,
+    int_values, shape_input, sized_output, to_last, windows, work_dtype,
 )
 from eagerflow._src.ops.dtype_sets import FLOAT
 
@@ -104,9 +104,10 @@ def _depthwise_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, stri
 
 _gd = conv_grad((lambda: DEPTHWISE, lambda: DEPTHWISE_BACKPROP_INPUT, lambda: DEPTHWISE_BACKPROP_FILTER))
 DEPTHWISE = Op("DepthwiseConv2dNative", _depthwise_forward, dtypes=FLOAT, grad=_gd[0])
-DEPTHWISE_BACKPROP_INPUT = Op("DepthwiseConv2dNativeBackpropInput", _depthwise_backprop_input, grad=_gd[1])
+DEPTHWISE_BACKPROP_INPUT = Op("DepthwiseConv2dNativeBackpropInput", _depthwise_backprop_input, grad=_gd[1],
+                              shape_fn=sized_output(0, 2))
 DEPTHWISE_BACKPROP_FILTER = Op("DepthwiseConv2dNativeBackpropFilter", _depthwise_backprop_filter,
-                               dtypes=FLOAT, grad=_gd[2])
+                               dtypes=FLOAT, grad=_gd[2], shape_fn=sized_output(1, 0))
 
 
 def _depthwise_attrs(strides: Any, padding: Any, data_format: str | None, dilations: Any) -> dict:

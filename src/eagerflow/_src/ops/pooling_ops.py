@@ -18,7 +18,10 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops
-from eagerflow._src.ops.conv_ops import channels_first, geometry, padding_attrs, sequence, spatial
+from eagerflow._src.framework.shape_inference import same_as_first
+from eagerflow._src.ops.conv_ops import (
+    channels_first, geometry, padding_attrs, sequence, sized_output, spatial, static_shape,
+)
 from eagerflow._src.ops.dtype_sets import FLOAT, REAL
 
 _MAX_DTYPES = REAL
@@ -166,6 +169,11 @@ def _avg_pool_grad(xp: Any, orig_input_shape: Any, grad: Any, ksize: Any, stride
     return _from_last(xp, xp.ascontiguousarray(dx[spec.crop()]), data_format).astype(grad.dtype, copy=False)
 
 
+def _like_second(inputs: Any, attrs: dict) -> list:
+    """Shape rule of MaxPoolGradGrad: the original output's shape, the gradient's dtype."""
+    return [(inputs[2]._array.dtype, inputs[1]._array.shape)]
+
+
 def _pool_family(names: tuple) -> tuple:
     """MaxPool, MaxPoolGrad, MaxPoolGradGrad, AvgPool, AvgPoolGrad ops (2-D or 3-D names)."""
     ops: dict = {}
@@ -184,16 +192,17 @@ def _pool_family(names: tuple) -> tuple:
                 execute(ops["grad"], (x, y, g), ctx.attrs))
 
     def avg_grad(ctx: Any, dy: Tensor) -> tuple:
-        return (execute(ops["avggrad"], (array_ops.shape(ctx.inputs[0]), dy), ctx.attrs),)
+        return (execute(ops["avggrad"], (static_shape(ctx.inputs[0]), dy), ctx.attrs),)
 
     def avg_grad_grad(ctx: Any, g: Tensor) -> tuple:
         return (None, execute(ops["avg"], (g,), ctx.attrs))
 
     ops["max"] = Op(names[0], _max_pool, dtypes=_MAX_DTYPES, grad=max_grad)
-    ops["grad"] = Op(names[1], _max_pool_grad, dtypes=_MAX_DTYPES, grad=max_grad_grad)
-    ops["gradgrad"] = Op(names[2], _max_pool_grad_grad, dtypes=_MAX_DTYPES, grad=max_grad_grad_grad)
+    ops["grad"] = Op(names[1], _max_pool_grad, dtypes=_MAX_DTYPES, grad=max_grad_grad, shape_fn=same_as_first)
+    ops["gradgrad"] = Op(names[2], _max_pool_grad_grad, dtypes=_MAX_DTYPES, grad=max_grad_grad_grad,
+                         shape_fn=_like_second)
     ops["avg"] = Op(names[3], _avg_pool, dtypes=_AVG_DTYPES, grad=avg_grad)
-    ops["avggrad"] = Op(names[4], _avg_pool_grad, grad=avg_grad_grad)
+    ops["avggrad"] = Op(names[4], _avg_pool_grad, grad=avg_grad_grad, shape_fn=sized_output(0, 1))
     return ops["max"], ops["grad"], ops["gradgrad"], ops["avg"], ops["avggrad"]
 
 
