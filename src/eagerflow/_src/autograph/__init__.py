@@ -19,10 +19,17 @@ Layout: `transformer.py` (the `ast` passes), `operators.py` (what converted code
 `if_stmt`, `while_stmt`, `for_stmt`, `and_`, `or_`, `not_`, `converted_call`, `ld`),
 `conversion.py` (source in, function out, over the original globals and closure cells).
 
-Iterables that run their own loops in graphs (tf.data datasets) may define
-`_autograph_for_loop(extra_test, body, state) -> final state` (or return NotImplemented to be
-iterated in Python); `body(item, *state)` returns the new state, `extra_test(*state)` (or
-None) is checked before each element.
+`for` over a dataset (anything with `element_spec` and `__iter__`, e.g. `tf.data.Dataset`)
+in a trace is one `While` over an iterator made each time the graph runs (elements are read
+at run time, not frozen while tracing). Other iterables may run their own graph loops by
+defining `_autograph_for_loop(extra_test, body, state) -> final state` (or return
+NotImplemented to be iterated in Python); `body(item, *state)` returns the new state,
+`extra_test(*state)` (or None) is checked before each element. Everything else is iterated in
+Python (the loop unrolls into the graph).
+
+`tf.autograph.experimental.set_loop_options(...)` in a loop body is taken out of the body by
+the transformer and applied when the loop becomes a graph `While` (shape_invariants,
+maximum_iterations).
 """
 from __future__ import annotations
 
