@@ -61,7 +61,7 @@ def _substr(xp: Any, x: Any, pos: Any, length: Any, unit: str = "BYTE") -> Any:
         if p > len(seq) or p < -len(seq):
             raise invalid(f"pos {p} out of range for string {s!r} at index {i}")
         start = p if p >= 0 else len(seq) + p
-        piece = seq[start:start + max(n, 0)]
+        piece = seq[start:] if n < 0 else seq[start:start + n]  # TF: a negative len is size_t's npos
         out.ravel()[i] = piece.encode("utf-8") if chars else piece
     return out
 
@@ -431,14 +431,17 @@ def format(template: str, inputs: Any, placeholder: str = "{}", summarize: int =
 
 def _scalar_text(v: Any) -> str:
     if isinstance(v, bytes):
-        return v.decode(errors="replace")
+        return '"' + v.decode(errors="replace") + '"'  # TF's SummarizeValue quotes strings
     if isinstance(v, (np.floating, float)):
         if np.isnan(v):
             return "nan"
         if np.isinf(v):
             return "inf" if v > 0 else "-inf"
-        digits = 6 if np.asarray(v).dtype.itemsize <= 4 else 15
-        return f"{float(v):.{digits}g}"
+        # TF's FloatToBuffer: FLT_DIG/DBL_DIG digits when they read back exactly, else 3 or 2 more.
+        kind = np.float64 if np.asarray(v).dtype.itemsize == 8 else np.float32
+        short, full = (15, 17) if kind is np.float64 else (6, 9)
+        text = f"{float(v):.{short}g}"
+        return text if kind(text) == kind(v) else f"{float(v):.{full}g}"
     if isinstance(v, (np.bool_, bool)):
         return "1" if v else "0"
     return str(v)

@@ -68,7 +68,7 @@ def constant(pylist: Any, dtype: Any = None, ragged_rank: int | None = None, inn
         try:
             values = _dense_constant(level, dtype)
         except ValueError as e:
-            if "non-rectangular" in str(e) or "Can't convert non-rectangular" in str(e):
+            if ragged_rank and "non-rectangular" in str(e):
                 raise ValueError(f"inner values have inconsistent shape") from None
             raise
         if inner_shape is not None and tuple(values.shape.as_list()[1 if ragged_rank else 0:]) != tuple(inner_shape):
