@@ -23,7 +23,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-OUTPUT = ROOT / "src" / "eagerflow" / "framework" / "op_signatures.py"
+OUTPUT = ROOT / "src" / "eagerflow" / "_src" / "framework" / "op_signatures.py"
 COMMAND = "TF_CPP_MIN_LOG_LEVEL=3 .venv-compat/bin/python tools/gen_op_signatures.py"
 sys.path.insert(0, str(ROOT / "src"))
 

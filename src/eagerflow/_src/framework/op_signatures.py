@@ -10,6 +10,12 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "Abs": ("T", {
         "T": "bfloat16, half, float, double, int8, int16, int32, int64",
     }, "Op<name=Abs; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT8, DT_INT16, DT_INT32, DT_INT64]>"),
+    "Acos": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Acos; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Acosh": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Acosh; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
     "AddN": ("T", {
         "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64, variant",
     }, "Op<name=AddN; signature=inputs:N*T -> sum:T; attr=N:int,min=1; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64, DT_VARIANT]; is_commutative=true; is_aggregate=true>"),
@@ -19,6 +25,10 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "All": ("", {
         "Tidx": "int32, int64",
     }, "Op<name=All; signature=input:bool, reduction_indices:Tidx -> output:bool; attr=keep_dims:bool,default=false; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "Angle": ("T", {
+        "T": "complex64, complex128",
+        "Tout": "float, double",
+    }, "Op<name=Angle; signature=input:T -> output:Tout; attr=T:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]; attr=Tout:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]>"),
     "Any": ("", {
         "Tidx": "int32, int64",
     }, "Op<name=Any; signature=input:bool, reduction_indices:Tidx -> output:bool; attr=keep_dims:bool,default=false; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
@@ -32,12 +42,63 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
         "Tidx": "int32, int64",
         "output_type": "int32, int64",
     }, "Op<name=ArgMin; signature=input:T, dimension:Tidx -> output:output_type; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_QINT16, DT_QUINT16, DT_BOOL]; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; attr=output_type:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]>"),
+    "Asin": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Asin; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Asinh": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Asinh; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Atan": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Atan; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
     "Atan2": ("T", {
         "T": "bfloat16, half, float, double",
     }, "Op<name=Atan2; signature=y:T, x:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "Atanh": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Atanh; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
     "BatchMatMulV2": ("T", {
         "T": "bfloat16, half, float, double, int16, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128",
     }, "Op<name=BatchMatMulV2; signature=x:T, y:T -> output:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64, DT_COMPLEX64, DT_COMPLEX128]; attr=adj_x:bool,default=false; attr=adj_y:bool,default=false; attr=grad_x:bool,default=false; attr=grad_y:bool,default=false>"),
+    "BesselI0": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselI0; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselI0e": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselI0e; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselI1": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselI1; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselI1e": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselI1e; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselJ0": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselJ0; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselJ1": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselJ1; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselK0": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselK0; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselK0e": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselK0e; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselK1": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselK1; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselK1e": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselK1e; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselY0": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselY0; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "BesselY1": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=BesselY1; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "Betainc": ("T", {
+        "T": "float, double",
+    }, "Op<name=Betainc; signature=a:T, b:T, x:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]>"),
     "BiasAdd": ("T", {
         "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
     }, "Op<name=BiasAdd; signature=value:T, bias:T -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=data_format:string,default=\"NHWC\",allowed=[\"NHWC\", \"NCHW\"]>"),
@@ -50,6 +111,9 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "BitwiseXor": ("T", {
         "T": "int8, int16, int32, int64, uint8, uint16, uint32, uint64",
     }, "Op<name=BitwiseXor; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64]; is_commutative=true>"),
+    "BroadcastArgs": ("T", {
+        "T": "int32, int64",
+    }, "Op<name=BroadcastArgs; signature=s0:T, s1:T -> r0:T; attr=T:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "BroadcastTo": ("", {
         "Tidx": "int32, int64",
     }, "Op<name=BroadcastTo; signature=input:T, shape:Tidx -> output:T; attr=T:type; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
@@ -76,6 +140,9 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "Cos": ("T", {
         "T": "bfloat16, half, float, double, complex64, complex128",
     }, "Op<name=Cos; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Cosh": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Cosh; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
     "Cumprod": ("T", {
         "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
         "Tidx": "int32, int64",
@@ -84,6 +151,16 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
         "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
         "Tidx": "int32, int64",
     }, "Op<name=Cumsum; signature=x:T, axis:Tidx -> out:T; attr=exclusive:bool,default=false; attr=reverse:bool,default=false; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "Dawsn": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Dawsn; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "DenseBincount": ("Tidx", {
+        "Tidx": "int32, int64",
+        "T": "int32, int64, float, double",
+    }, "Op<name=DenseBincount; signature=input:Tidx, size:Tidx, weights:T -> output:T; attr=Tidx:type,allowed=[DT_INT32, DT_INT64]; attr=T:type,allowed=[DT_INT32, DT_INT64, DT_FLOAT, DT_DOUBLE]; attr=binary_output:bool,default=false>"),
+    "Digamma": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Digamma; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "DivNoNan": ("T", {
         "T": "half, float, bfloat16, double, complex64, complex128",
     }, "Op<name=DivNoNan; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_HALF, DT_FLOAT, DT_BFLOAT16, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
@@ -93,12 +170,25 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "Erf": ("T", {
         "T": "bfloat16, half, float, double",
     }, "Op<name=Erf; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "Erfc": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Erfc; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "Erfinv": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Erfinv; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "EuclideanNorm": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
+        "Tidx": "int32, int64",
+    }, "Op<name=EuclideanNorm; signature=input:T, reduction_indices:Tidx -> output:T; attr=keep_dims:bool,default=false; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "Exp": ("T", {
         "T": "bfloat16, half, float, double, complex64, complex128",
     }, "Op<name=Exp; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
     "ExpandDims": ("", {
         "Tdim": "int32, int64",
     }, "Op<name=ExpandDims; signature=input:T, dim:Tdim -> output:T; attr=T:type; attr=Tdim:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "Expint": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Expint; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "Expm1": ("T", {
         "T": "bfloat16, half, float, double, complex64, complex128",
     }, "Op<name=Expm1; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
@@ -114,6 +204,12 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "FloorMod": ("T", {
         "T": "int8, int16, int32, int64, uint8, uint16, uint32, uint64, bfloat16, half, float, double",
     }, "Op<name=FloorMod; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "FresnelCos": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=FresnelCos; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "FresnelSin": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=FresnelSin; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "GatherNd": ("", {
         "Tindices": "int16, int32, int64",
     }, "Op<name=GatherNd; signature=params:Tparams, indices:Tindices -> output:Tparams; attr=Tparams:type; attr=Tindices:type,allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=bad_indices_policy:string,default=\"\">"),
@@ -127,13 +223,28 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "GreaterEqual": ("T", {
         "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
     }, "Op<name=GreaterEqual; signature=x:T, y:T -> z:bool; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]>"),
+    "Igamma": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Igamma; signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "IgammaGradA": ("T", {
+        "T": "float, double",
+    }, "Op<name=IgammaGradA; signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]>"),
+    "Igammac": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Igammac; signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "Imag": ("T", {
         "T": "complex64, complex128",
         "Tout": "float, double",
     }, "Op<name=Imag; signature=input:T -> output:Tout; attr=T:type,default=DT_COMPLEX64,allowed=[DT_COMPLEX64, DT_COMPLEX128]; attr=Tout:type,default=DT_FLOAT,allowed=[DT_FLOAT, DT_DOUBLE]>"),
+    "InTopKV2": ("", {
+        "T": "int32, int64",
+    }, "Op<name=InTopKV2; signature=predictions:float, targets:T, k:T -> precision:bool; attr=T:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "Invert": ("T", {
         "T": "int8, int16, int32, int64, uint8, uint16, uint32, uint64",
     }, "Op<name=Invert; signature=x:T -> y:T; attr=T:type,allowed=[DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64]>"),
+    "InvertPermutation": ("T", {
+        "T": "int32, int64",
+    }, "Op<name=InvertPermutation; signature=x:T -> y:T; attr=T:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "IsFinite": ("T", {
         "T": "bfloat16, half, float, double",
     }, "Op<name=IsFinite; signature=x:T -> y:bool; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
@@ -158,6 +269,9 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "LessEqual": ("T", {
         "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
     }, "Op<name=LessEqual; signature=x:T, y:T -> z:bool; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]>"),
+    "Lgamma": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Lgamma; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "LinSpace": ("T", {
         "T": "bfloat16, half, float, double",
         "Tidx": "int32, int64",
@@ -171,6 +285,9 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "LogSoftmax": ("T", {
         "T": "half, bfloat16, float, double",
     }, "Op<name=LogSoftmax; signature=logits:T -> logsoftmax:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]>"),
+    "LowerBound": ("", {
+        "out_type": "int32, int64",
+    }, "Op<name=LowerBound; signature=sorted_inputs:T, values:T -> output:out_type; attr=T:type; attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "MatMul": ("T", {
         "T": "bfloat16, half, float, double, int32, int64, uint8, uint16, uint32, uint64, complex64, complex128",
     }, "Op<name=MatMul; signature=a:T, b:T -> product:T; attr=transpose_a:bool,default=false; attr=transpose_b:bool,default=false; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64, DT_UINT8, DT_UINT16, DT_UINT32, DT_UINT64, DT_COMPLEX64, DT_COMPLEX128]; attr=grad_a:bool,default=false; attr=grad_b:bool,default=false>"),
@@ -210,13 +327,22 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "Mul": ("T", {
         "T": "bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64, complex64, complex128",
     }, "Op<name=Mul; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_UINT8, DT_INT8, DT_UINT16, DT_INT16, DT_INT32, DT_UINT32, DT_UINT64, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]; is_commutative=true>"),
+    "MulNoNan": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=MulNoNan; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
     "Multinomial": ("T", {
         "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
         "output_dtype": "int32, int64",
     }, "Op<name=Multinomial; signature=logits:T, num_samples:int32 -> output:output_dtype; attr=seed:int,default=0; attr=seed2:int,default=0; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=output_dtype:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; is_stateful=true>"),
+    "Ndtri": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Ndtri; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "Neg": ("T", {
         "T": "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128",
     }, "Op<name=Neg; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "NextAfter": ("T", {
+        "T": "double, float",
+    }, "Op<name=NextAfter; signature=x1:T, x2:T -> output:T; attr=T:type,default=DT_FLOAT,allowed=[DT_DOUBLE, DT_FLOAT]>"),
     "OneHot": ("TI", {
         "TI": "uint8, int8, int32, int64",
     }, "Op<name=OneHot; signature=indices:TI, depth:int32, on_value:T, off_value:T -> output:T; attr=axis:int,default=-1; attr=T:type; attr=TI:type,default=DT_INT64,allowed=[DT_UINT8, DT_INT8, DT_INT32, DT_INT64]>"),
@@ -229,6 +355,9 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "PadV2": ("", {
         "Tpaddings": "int32, int64",
     }, "Op<name=PadV2; signature=input:T, paddings:Tpaddings, constant_values:T -> output:T; attr=T:type; attr=Tpaddings:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "Polygamma": ("T", {
+        "T": "float, double",
+    }, "Op<name=Polygamma; signature=a:T, x:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]>"),
     "Pow": ("T", {
         "T": "bfloat16, float, half, double, int8, int16, int32, int64, complex64, complex128",
     }, "Op<name=Pow; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_FLOAT, DT_HALF, DT_DOUBLE, DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]>"),
@@ -315,10 +444,20 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "ResourceStridedSliceAssign": ("", {
         "Index": "int32, int64",
     }, "Op<name=ResourceStridedSliceAssign; signature=ref:resource, begin:Index, end:Index, strides:Index, value:T -> ; attr=T:type; attr=Index:type,allowed=[DT_INT32, DT_INT64]; attr=begin_mask:int,default=0; attr=end_mask:int,default=0; attr=ellipsis_mask:int,default=0; attr=new_axis_mask:int,default=0; attr=shrink_axis_mask:int,default=0; is_stateful=true>"),
+    "ReverseSequence": ("", {
+        "Tlen": "int32, int64",
+    }, "Op<name=ReverseSequence; signature=input:T, seq_lengths:Tlen -> output:T; attr=seq_dim:int; attr=batch_dim:int,default=0; attr=T:type; attr=Tlen:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]>"),
     "ReverseV2": ("T", {
         "Tidx": "int32, int64",
         "T": "uint8, int8, uint16, int16, int32, uint32, int64, uint64, bool, bfloat16, half, float, double, complex64, complex128, string",
     }, "Op<name=ReverseV2; signature=tensor:T, axis:Tidx -> output:T; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]; attr=T:type,allowed=[DT_UINT8, DT_INT8, DT_UINT16, DT_INT16, DT_INT32, DT_UINT32, DT_INT64, DT_UINT64, DT_BOOL, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128, DT_STRING]>"),
+    "Rint": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Rint; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
+    "Roll": ("", {
+        "Tshift": "int32, int64",
+        "Taxis": "int32, int64",
+    }, "Op<name=Roll; signature=input:T, shift:Tshift, axis:Taxis -> output:T; attr=T:type; attr=Tshift:type,allowed=[DT_INT32, DT_INT64]; attr=Taxis:type,allowed=[DT_INT32, DT_INT64]>"),
     "Round": ("T", {
         "T": "bfloat16, half, float, double, int8, int16, int32, int64, complex64, complex128",
     }, "Op<name=Round; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT8, DT_INT16, DT_INT32, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]>"),
@@ -328,6 +467,26 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "ScatterNd": ("Tindices", {
         "Tindices": "int16, int32, int64",
     }, "Op<name=ScatterNd; signature=indices:Tindices, updates:T, shape:Tindices -> output:T; attr=T:type; attr=Tindices:type,allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=bad_indices_policy:string,default=\"\">"),
+    "SegmentMax": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
+        "Tindices": "int32, int64",
+    }, "Op<name=SegmentMax; signature=data:T, segment_ids:Tindices -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]>"),
+    "SegmentMean": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
+        "Tindices": "int32, int64",
+    }, "Op<name=SegmentMean; signature=data:T, segment_ids:Tindices -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]>"),
+    "SegmentMin": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
+        "Tindices": "int32, int64",
+    }, "Op<name=SegmentMin; signature=data:T, segment_ids:Tindices -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]>"),
+    "SegmentProd": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
+        "Tindices": "int32, int64",
+    }, "Op<name=SegmentProd; signature=data:T, segment_ids:Tindices -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]>"),
+    "SegmentSum": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
+        "Tindices": "int32, int64",
+    }, "Op<name=SegmentSum; signature=data:T, segment_ids:Tindices -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]>"),
     "Selu": ("T", {
         "T": "half, bfloat16, float, double",
     }, "Op<name=Selu; signature=features:T -> activations:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]>"),
@@ -349,6 +508,9 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "Sin": ("T", {
         "T": "bfloat16, half, float, double, complex64, complex128",
     }, "Op<name=Sin; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Sinh": ("T", {
+        "T": "bfloat16, half, float, double, complex64, complex128",
+    }, "Op<name=Sinh; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
     "Size": ("", {
         "out_type": "int32, int64",
     }, "Op<name=Size; signature=input:T -> output:out_type; attr=T:type; attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
@@ -371,6 +533,9 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
         "T": "half, bfloat16, float, double",
         "Tlabels": "int32, int64",
     }, "Op<name=SparseSoftmaxCrossEntropyWithLogits; signature=features:T, labels:Tlabels -> loss:T, backprop:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=Tlabels:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]>"),
+    "Spence": ("T", {
+        "T": "bfloat16, half, float, double",
+    }, "Op<name=Spence; signature=x:T -> y:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "SplitV": ("", {
         "Tlen": "int8, int32, int64",
     }, "Op<name=SplitV; signature=value:T, size_splits:Tlen, split_dim:int32 -> output:num_split*T; attr=num_split:int,min=1; attr=T:type; attr=Tlen:type,default=DT_INT64,allowed=[DT_INT8, DT_INT32, DT_INT64]>"),
@@ -465,24 +630,71 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
     "Tile": ("", {
         "Tmultiples": "int32, int64",
     }, "Op<name=Tile; signature=input:T, multiples:Tmultiples -> output:T; attr=T:type; attr=Tmultiples:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "TopKV2": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
+        "Tk": "int16, int32, int64",
+        "index_type": "int16, int32, int64",
+    }, "Op<name=TopKV2; signature=input:T, k:Tk -> values:T, indices:index_type; attr=sorted:bool,default=true; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tk:type,default=DT_INT32,allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=index_type:type,default=DT_INT32,allowed=[DT_INT16, DT_INT32, DT_INT64]>"),
     "Transpose": ("", {
         "Tperm": "int32, int64",
     }, "Op<name=Transpose; signature=x:T, perm:Tperm -> y:T; attr=T:type; attr=Tperm:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "TruncateDiv": ("T", {
         "T": "bfloat16, half, float, double, uint8, int8, uint16, int16, int32, uint32, uint64, int64, complex64, complex128",
     }, "Op<name=TruncateDiv; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE, DT_UINT8, DT_INT8, DT_UINT16, DT_INT16, DT_INT32, DT_UINT32, DT_UINT64, DT_INT64, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "TruncateMod": ("T", {
+        "T": "int32, int64, bfloat16, half, float, double",
+    }, "Op<name=TruncateMod; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_INT32, DT_INT64, DT_BFLOAT16, DT_HALF, DT_FLOAT, DT_DOUBLE]>"),
     "TruncatedNormal": ("T", {
         "dtype": "half, bfloat16, float, double",
         "T": "int32, int64",
     }, "Op<name=TruncatedNormal; signature=shape:T -> output:dtype; attr=seed:int,default=0; attr=seed2:int,default=0; attr=dtype:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE]; attr=T:type,allowed=[DT_INT32, DT_INT64]; is_stateful=true>"),
+    "Unique": ("", {
+        "out_idx": "int32, int64",
+    }, "Op<name=Unique; signature=x:T -> y:T, idx:out_idx; attr=T:type; attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "UniqueWithCounts": ("", {
+        "out_idx": "int32, int64",
+    }, "Op<name=UniqueWithCounts; signature=x:T -> y:T, idx:out_idx, count:out_idx; attr=T:type; attr=out_idx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "UnravelIndex": ("Tidx", {
+        "Tidx": "int32, int64",
+    }, "Op<name=UnravelIndex; signature=indices:Tidx, dims:Tidx -> output:Tidx; attr=Tidx:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "UnsortedSegmentMax": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
+        "Tindices": "int32, int64",
+        "Tnumsegments": "int32, int64",
+    }, "Op<name=UnsortedSegmentMax; signature=data:T, segment_ids:Tindices, num_segments:Tnumsegments -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "UnsortedSegmentMin": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, int64, bfloat16, uint16, half, uint32, uint64",
+        "Tindices": "int32, int64",
+        "Tnumsegments": "int32, int64",
+    }, "Op<name=UnsortedSegmentMin; signature=data:T, segment_ids:Tindices, num_segments:Tnumsegments -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_INT64, DT_BFLOAT16, DT_UINT16, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "UnsortedSegmentProd": ("T", {
+        "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
+        "Tindices": "int32, int64",
+        "Tnumsegments": "int32, int64",
+    }, "Op<name=UnsortedSegmentProd; signature=data:T, segment_ids:Tindices, num_segments:Tnumsegments -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT32, DT_INT64]; attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "UnsortedSegmentSum": ("T", {
         "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64",
         "Tindices": "int16, int32, int64",
         "Tnumsegments": "int32, int64",
     }, "Op<name=UnsortedSegmentSum; signature=data:T, segment_ids:Tindices, num_segments:Tnumsegments -> output:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64]; attr=Tindices:type,allowed=[DT_INT16, DT_INT32, DT_INT64]; attr=Tnumsegments:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
+    "UpperBound": ("", {
+        "out_type": "int32, int64",
+    }, "Op<name=UpperBound; signature=sorted_inputs:T, values:T -> output:out_type; attr=T:type; attr=out_type:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "Where": ("T", {
         "T": "float, double, int32, uint8, int16, int8, complex64, int64, qint8, quint8, qint32, bfloat16, qint16, quint16, uint16, complex128, half, uint32, uint64, bool",
     }, "Op<name=Where; signature=input:T -> index:int64; attr=T:type,default=DT_BOOL,allowed=[DT_FLOAT, DT_DOUBLE, DT_INT32, DT_UINT8, DT_INT16, DT_INT8, DT_COMPLEX64, DT_INT64, DT_QINT8, DT_QUINT8, DT_QINT32, DT_BFLOAT16, DT_QINT16, DT_QUINT16, DT_UINT16, DT_COMPLEX128, DT_HALF, DT_UINT32, DT_UINT64, DT_BOOL]>"),
+    "Xdivy": ("T", {
+        "T": "half, bfloat16, float, double, complex64, complex128",
+    }, "Op<name=Xdivy; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Xlog1py": ("T", {
+        "T": "half, bfloat16, float, double, complex64, complex128",
+    }, "Op<name=Xlog1py; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Xlogy": ("T", {
+        "T": "half, bfloat16, float, double, complex64, complex128",
+    }, "Op<name=Xlogy; signature=x:T, y:T -> z:T; attr=T:type,allowed=[DT_HALF, DT_BFLOAT16, DT_FLOAT, DT_DOUBLE, DT_COMPLEX64, DT_COMPLEX128]>"),
+    "Zeta": ("T", {
+        "T": "float, double",
+    }, "Op<name=Zeta; signature=x:T, q:T -> z:T; attr=T:type,allowed=[DT_FLOAT, DT_DOUBLE]>"),
 }
 KERNELS: dict[str, str] = {
     "Einsum": (
