@@ -232,3 +232,29 @@ def test_calls_without_tracing_count_in_the_retracing_history(caplog):
     for i in range(1, 5):
         f(tf.constant([0] * i))
     assert caplog.records == []
+
+
+def test_a_failed_trace_leaves_eager_execution_intact():
+    @tf.function
+    def broken(x):
+        y = x + 1
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError, match="boom"):
+        broken(tf.constant(1))
+    assert tf.executing_eagerly() and not tf.inside_function()
+    assert int(tf.constant(1) + 1) == 2
+
+
+def test_calling_a_function_from_a_function_inlines_its_ops():
+    @tf.function
+    def inner(x):
+        return x * 2
+
+    @tf.function
+    def outer(x):
+        return inner(x) + 1
+
+    assert int(outer(tf.constant(3))) == 7
+    types = [op.type for op in outer.get_concrete_function(tf.TensorSpec([], tf.int32)).graph.get_operations()]
+    assert "Mul" in types and "AddV2" in types
