@@ -4,6 +4,8 @@ Each case runs with `tf` bound to eagerflow and to TensorFlow on the same inputs
 `grad` cases the first- and second-order gradients of sum(y * cos(y))) must agree in shape, dtype
 and value.
 """
+import re
+
 import numpy as np
 import pytest
 
@@ -224,3 +226,48 @@ def test_nn_matches_tensorflow(case):
     for a, b in zip(ours, theirs):
         assert a.shape == b.shape and a.dtype == b.dtype, case
         np.testing.assert_allclose(a, b, rtol=2e-4, atol=2e-4, err_msg=case)
+
+# --- argument errors: class and first line of the message (oneDNN's kernel names normalised) ----
+ERRORS = [
+    "tf.nn.dropout(tf.ones([2]), 1.0)",
+    "tf.nn.dropout(tf.ones([2]), -0.5)",
+    "tf.nn.dropout(tf.constant([1, 2]), 0.5)",
+    "tf.nn.dropout(tf.ones([2]), 'a')",
+    "tf.nn.conv2d(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1, 1]), [1, 1, 1], 'SAME')",
+    "tf.nn.conv2d(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1, 1]), 1, 'FULL')",
+    "tf.nn.conv2d(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1, 1]), 1, 'SAME', data_format='NWHC')",
+    "tf.nn.conv2d(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1, 1]), 1, [[0, 0], [0, 0], [0, 0]])",
+    "tf.nn.conv1d(tf.ones([1, 3, 1]), tf.ones([1, 1, 1]), 1, 'SAME', data_format='NCHW')",
+    "tf.nn.max_pool2d(tf.ones([1, 3, 3, 1]), 2, 2, 'SAME', data_format='NWHC')",
+    "tf.nn.max_pool(tf.ones([1, 3]), 2, 2, 'SAME')",
+    "tf.nn.avg_pool2d(tf.ones([1, 3, 3, 1]), 2, 2, [[0, 0], [1, 1], [1, 1], [0, 0]])",
+    "tf.nn.pool(tf.ones([1, 4, 4, 1]), [2, 2], 'MAX', padding='SAME', dilations=[2, 2])",
+    "tf.nn.pool(tf.ones([1, 4, 4, 1]), [2, 2], 'MIN')",
+    "tf.nn.pool(tf.ones([1, 4, 4, 1]), [2, 2], 'MAX', strides=[2, 2], dilations=[2, 2])",
+    "tf.nn.depthwise_conv2d(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1, 1]), [1, 1], 'SAME')",
+    "tf.nn.atrous_conv2d(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1, 1]), 0, 'SAME')",
+    "tf.nn.max_pool_with_argmax(tf.ones([1, 4, 4, 1]), 2, 2, 'SAME', data_format='NCHW')",
+    "tf.nn.ctc_loss(tf.sparse.from_dense([[1]]), tf.ones([2, 1, 3]), None, [2])",
+    "tf.nn.compute_average_loss(1.0)",
+    "tf.nn.l2_normalize(tf.ones([2]), axis=0, dim=0)",
+    "tf.nn.weighted_cross_entropy_with_logits(tf.ones([2]), tf.ones([3]), 1.0)",
+    "tf.nn.log_poisson_loss(tf.ones([2]), tf.ones([3]))",
+    "tf.nn.embedding_lookup_sparse(tf.ones([3, 2]), tf.sparse.from_dense([[1]]), None, combiner='max')",
+    "tf.nn.dilation2d(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1]), [1, 1, 1, 1], 'SAME', 'NCHW', [1, 1, 1, 1])",
+    "tf.nn.conv3d(tf.ones([1, 3, 3, 3, 1]), tf.ones([1, 1, 1, 1, 1]), [1, 1, 1], 'SAME')",
+    "tf.nn.conv_transpose(tf.ones([1, 3, 3, 1]), tf.ones([1, 1, 1, 1]), [1, 3], 1)",
+]
+
+
+def _error(module, code):
+    try:
+        eval(code, {"tf": module, "np": np})  # noqa: S307 - fixed snippets from this file
+    except Exception as error:  # noqa: BLE001 - the error itself is compared
+        text = re.sub(r"\{\{function_node [^}]*\}\} ", "", str(error)).replace("_MklNative", "")
+        return f"{type(error).__name__}: {text.splitlines()[0]}"
+    return "no error"
+
+
+@pytest.mark.parametrize("code", ERRORS)
+def test_nn_errors_match_tensorflow(code):
+    assert _error(eagerflow, code) == _error(tensorflow, code)

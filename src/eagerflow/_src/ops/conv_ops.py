@@ -49,6 +49,9 @@ def spatial(values: Any, data_format: str) -> list:
 
 def _explicit_pairs(explicit: Any, data_format: str, ndim: int) -> list:
     pairs = [(int(explicit[2 * i]), int(explicit[2 * i + 1])) for i in range(ndim + 2)]
+    batch_channel = (pairs[0], pairs[1]) if channels_first(data_format) else (pairs[0], pairs[-1])
+    if any(batch_channel[0] + batch_channel[1]):  # TF's reference kernel (oneDNN's ignores them)
+        raise _invalid("Nonzero explicit padding in the batch or depth dimensions is not supported")
     return spatial(pairs, data_format)
 
 
@@ -121,6 +124,8 @@ class Conv:
             raise _invalid(f"filter must be {nd + 2}-dimensional: [{','.join(map(str, f_shape))}]")
         if len(x_shape) != nd + 2:
             raise _invalid(f"input must be {nd + 2}-dimensional")
+        if len(strides) != nd + 2:
+            raise _invalid("Sliding window strides field must specify 4 or 5 dimensions")
         self.fmt = data_format
         self.strides = [int(s) for s in spatial(strides, data_format)]
         self.dilations = [int(d) for d in spatial(dilations or [1] * (nd + 2), data_format)]
@@ -410,21 +415,24 @@ def sequence(value: Any, n: int, channel_index: int, name: str) -> list:
     return full
 
 
-def padding_attrs(padding: Any, n: int, data_format: str) -> dict:
+def attr_error(attr: str, value: Any, allowed: tuple, op_name: str) -> errors.InvalidArgumentError:
+    """TF's error for a string attr outside its OpDef's list (first line and NodeDef)."""
+    listed = ", ".join(f'"{a}"' for a in allowed)
+    return _invalid(f'Value for attr \'{attr}\' of "{value}" is not in the list of allowed values: {listed}\n'
+                    f"\t; NodeDef: {{{{node {op_name}}}}}")
+
+
+def padding_attrs(padding: Any, n: int, data_format: str, op_name: str = "Conv2D") -> dict:
     """{'padding': ..., 'explicit_paddings': ...} from a string or a list of (low, high) pairs."""
     if isinstance(padding, str):
         upper = padding.upper()
         if upper not in ("SAME", "VALID"):
-            raise ValueError(f"`padding` must be one of 'SAME', 'VALID' or an explicit list. Received: "
-                             f"padding={padding}")
+            raise attr_error("padding", padding, ("SAME", "VALID", "EXPLICIT"), op_name)
         return {"padding": upper}
     pairs = [list(p) for p in padding]
     if len(pairs) != n + 2:
-        raise ValueError(f"When padding is explicit, the explicit paddings must be a list of size "
-                         f"{(n + 2) * 2}. Received: padding={padding} of size {len(pairs)}")
-    batch_channel = (pairs[0], pairs[1]) if channels_first(data_format) else (pairs[0], pairs[-1])
-    if any(v != 0 for pair in batch_channel for v in pair):
-        raise ValueError(f"The padding of the batch and channel dimensions must be 0. Received: padding={padding}")
+        raise ValueError(f"When padding is a list, it must be of size {n + 2}. Received: padding={padding} of "
+                         f"size {len(pairs)}")
     return {"padding": "EXPLICIT", "explicit_paddings": [int(v) for p in pairs for v in p]}
 
 
@@ -441,13 +449,13 @@ def _conv_nd(op: Op, input: Any, filters: Any, strides: Any, padding: Any, data_
     cidx = 1 if channels_first(data_format) else n + 1
     attrs = {"strides": sequence(strides, n, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, n, cidx, "dilations")}
-    attrs.update(padding_attrs(padding, n, data_format))
+    attrs.update(padding_attrs(padding, n, data_format, op.name))
     return execute(op, (x, f), attrs)
 
 
-def _check_format(data_format: str, allowed: tuple) -> None:
+def _check_format(data_format: str, allowed: tuple, op_name: str) -> None:
     if data_format not in allowed:
-        raise ValueError(f"`data_format` must be {' or '.join(allowed)}. Received: data_format={data_format}")
+        raise attr_error("data_format", data_format, allowed, op_name)
 
 
 # --- public functions --------------------------------------------------------------------------
@@ -458,21 +466,22 @@ def conv2d(input: Any, filters: Any, strides: Any, padding: Any, data_format: st
     `padding` is "SAME", "VALID" or explicit [[0, 0], [top, bottom], [left, right], [0, 0]];
     `data_format` "NHWC" or "NCHW"; strides and dilations an int or a list of 1, 2 or 4.
     """
-    _check_format(data_format, ("NHWC", "NCHW"))
+    _check_format(data_format, ("NHWC", "NCHW"), "Conv2D")
     return _conv_nd(CONV2D, input, filters, strides, padding, data_format, dilations, 2)
 
 
 def conv3d(input: Any, filters: Any, strides: Any, padding: Any, data_format: str = "NDHWC",  # noqa: A002
            dilations: Any = None, name: str | None = None) -> Tensor:
     """3-D convolution (`tf.nn.conv3d`): `filters` [d, h, w, in, out]; "NDHWC" or "NCDHW"."""
-    _check_format(data_format, ("NDHWC", "NCDHW"))
-    if isinstance(strides, (list, tuple)) and len(strides) != 5:
-        raise ValueError(f"strides must have 5 elements. Received: strides={strides}")
+    _check_format(data_format, ("NDHWC", "NCDHW"), "Conv3D")
+    if isinstance(strides, (list, tuple)) and len(strides) < 5:
+        raise _invalid(f"Length for attr 'strides' of {len(strides)} must be at least minimum 5\n"
+                       "\t; NodeDef: {{node Conv3D}}")
     x, f = convert_pair(input, filters, CONV3D)
     attrs = {"strides": sequence(strides, 3, 1 if channels_first(data_format) else 4, "strides"),
              "data_format": data_format,
              "dilations": sequence(dilations, 3, 1 if channels_first(data_format) else 4, "dilations")}
-    attrs.update(padding_attrs(padding, 3, data_format))
+    attrs.update(padding_attrs(padding, 3, data_format, "Conv3D"))
     if attrs["padding"] == "EXPLICIT":
         raise ValueError("Conv3D does not support explicit padding.")
     return execute(CONV3D, (x, f), attrs)
@@ -508,7 +517,7 @@ def convolution(input: Any, filters: Any, strides: Any = None, padding: str = "V
     x = conversion.tensor(input)
     n = x.ndim - 2
     if n not in (1, 2, 3):
-        raise ValueError(f"`input.shape.rank` must be 3, 4 or 5. Received: input.shape={x.shape} with rank {x.ndim}")
+        raise ValueError(f"`input.shape.rank` must be 3, 4 or 5. Received: input.shape={x.shape} of rank {x.ndim}.")
     first = data_format is not None and data_format.startswith("NC")
     fmt = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}[n][int(first)]
     strides = 1 if strides is None else strides
@@ -536,24 +545,24 @@ def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
 
     `filters` is [h, w, output_channels, input_channels]; `output_shape` the full 4-D result shape.
     """
-    _check_format(data_format, ("NHWC", "NCHW"))
+    _check_format(data_format, ("NHWC", "NCHW"), "Conv2DBackpropInput")
     x, f = convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
     cidx = 1 if channels_first(data_format) else 3
     attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, 2, cidx, "dilations")}
-    attrs.update(padding_attrs(padding, 2, data_format))
+    attrs.update(padding_attrs(padding, 2, data_format, "Conv2DBackpropInput"))
     return execute(CONV2D_BACKPROP_INPUT, (shape_input(output_shape), f, x), attrs)
 
 
 def conv3d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, padding: Any = "SAME",  # noqa: A002
                      data_format: str = "NDHWC", dilations: Any = None, name: str | None = None) -> Tensor:
     """The gradient of conv3d with respect to its input (`tf.nn.conv3d_transpose`)."""
-    _check_format(data_format, ("NDHWC", "NCDHW"))
+    _check_format(data_format, ("NDHWC", "NCDHW"), "Conv3DBackpropInputV2")
     x, f = convert_pair(input, filters, CONV3D_BACKPROP_INPUT)
     cidx = 1 if channels_first(data_format) else 4
     attrs = {"strides": sequence(strides, 3, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, 3, cidx, "dilations")}
-    attrs.update(padding_attrs(padding, 3, data_format))
+    attrs.update(padding_attrs(padding, 3, data_format, "Conv3DBackpropInputV2"))
     return execute(CONV3D_BACKPROP_INPUT, (shape_input(output_shape), f, x), attrs)
 
 
@@ -588,7 +597,8 @@ def conv_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, pa
     if n == 3:
         return conv3d_transpose(input, filters, output_shape, strides, padding, "NCDHW" if first else "NDHWC",
                                 dilations)
-    raise ValueError(f"`output_shape` must be of length 3, 4 or 5. Received: output_shape of length {n + 2}.")
+    shape = output_shape.numpy().tolist() if isinstance(output_shape, Tensor) else list(output_shape)
+    raise ValueError(f"`output_shape` must be of length 3, 4 or 5. Received: output_shape={shape} of length {n + 2}.")
 
 
 def conv2d_backprop_input(input_sizes: Any, filters: Any, out_backprop: Any, strides: Any, padding: Any,
@@ -604,14 +614,14 @@ def conv2d_backprop_filter(input: Any, filter_sizes: Any, out_backprop: Any, str
     cidx = 1 if channels_first(data_format) else 3
     attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": data_format,
              "dilations": sequence(dilations, 2, cidx, "dilations")}
-    attrs.update(padding_attrs(padding, 2, data_format))
+    attrs.update(padding_attrs(padding, 2, data_format, "Conv2DBackpropFilter"))
     return execute(CONV2D_BACKPROP_FILTER, (x, shape_input(filter_sizes), dy), attrs)
 
 
 def atrous_conv2d(value: Any, filters: Any, rate: int, padding: str, name: str | None = None) -> Tensor:
     """conv2d with dilation `rate` (`tf.nn.atrous_conv2d`)."""
     if rate < 1:
-        raise ValueError(f"rate {rate} cannot be less than one")
+        raise ValueError(f"all values of `dilation_rate` must be positive. Received: dilation_rate={np.array([rate] * 2)}")
     return conv2d(value, filters, 1, padding, "NHWC", [1, rate, rate, 1])
 
 

@@ -113,9 +113,11 @@ DEPTHWISE_BACKPROP_FILTER = Op("DepthwiseConv2dNativeBackpropFilter", _depthwise
 def _depthwise_attrs(strides: Any, padding: Any, data_format: str | None, dilations: Any) -> dict:
     fmt = data_format or "NHWC"
     cidx = 1 if channels_first(fmt) else 3
-    attrs = {"strides": sequence(strides, 2, cidx, "strides"), "data_format": fmt,
+    # A list of strides goes to the kernel as given (TF's wrapper does not expand it).
+    strides = [int(v) for v in strides] if isinstance(strides, (list, tuple)) else sequence(strides, 2, cidx, "strides")
+    attrs = {"strides": strides, "data_format": fmt,
              "dilations": sequence(dilations, 2, cidx, "dilations")}
-    attrs.update(padding_attrs(padding, 2, fmt))
+    attrs.update(padding_attrs(padding, 2, fmt, "DepthwiseConv2dNative"))
     return attrs
 
 
@@ -126,8 +128,6 @@ def depthwise_conv2d(input: Any, filter: Any, strides: Any, padding: Any, data_f
     `filter` is [h, w, in_channels, channel_multiplier]; the output has in * multiplier channels.
     `strides` is a list of 4; `dilations` (TF's `rate`) a list of 2.
     """
-    if isinstance(strides, (list, tuple)) and len(strides) != 4:
-        raise ValueError(f"`strides` must be of length 4. Received: strides={strides}")
     x, f = convert_pair(input, filter, DEPTHWISE)
     return execute(DEPTHWISE, (x, f), _depthwise_attrs(strides, padding, data_format, dilations))
 

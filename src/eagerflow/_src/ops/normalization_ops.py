@@ -111,7 +111,7 @@ def l2_normalize(x: Any, axis: Any = None, epsilon: float = 1e-12, name: str | N
     """x / sqrt(max(sum(x ** 2, axis), epsilon)) (`tf.nn.l2_normalize`); complex x by its modulus."""
     if dim is not None:
         if axis is not None:
-            raise ValueError("Cannot specify both 'axis' and 'dim'")
+            raise ValueError("Cannot specify both 'dim' and 'axis'.")
         axis = dim
     x = conversion.tensor(x)
     if x.dtype.is_complex:

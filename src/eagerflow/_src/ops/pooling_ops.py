@@ -20,7 +20,7 @@ from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops
 from eagerflow._src.framework.shape_inference import same_as_first
 from eagerflow._src.ops.conv_ops import (
-    channels_first, geometry, padding_attrs, sequence, sized_output, spatial, static_shape,
+    attr_error, channels_first, geometry, padding_attrs, sequence, sized_output, spatial, static_shape,
 )
 from eagerflow._src.ops.dtype_sets import FLOAT, REAL
 
@@ -289,11 +289,11 @@ MAX_POOL_GRAD_GRAD_WITH_ARGMAX = Op("MaxPoolGradGradWithArgmax", _max_pool_grad_
 _FORMATS = {1: ("NWC", "NCW"), 2: ("NHWC", "NCHW"), 3: ("NDHWC", "NCDHW")}
 
 
-def _attrs(ksize: Any, strides: Any, padding: Any, data_format: str, n: int) -> dict:
+def _attrs(ksize: Any, strides: Any, padding: Any, data_format: str, n: int, op: Op) -> dict:
     cidx = 1 if channels_first(data_format) else n + 1
     attrs = {"ksize": sequence(ksize, n, cidx, "ksize"), "strides": sequence(strides, n, cidx, "strides"),
              "data_format": data_format}
-    attrs.update(padding_attrs(padding, n, data_format))
+    attrs.update(padding_attrs(padding, n, data_format, op.name))
     return attrs
 
 
@@ -301,7 +301,8 @@ def _pool_call(op: Op, input: Any, ksize: Any, strides: Any, padding: Any, data_
                n: int) -> Tensor:
     x = conversion.tensor(input)
     if data_format not in _FORMATS[n]:
-        raise ValueError(f"`data_format` must be {' or '.join(_FORMATS[n])}. Received: data_format={data_format}")
+        allowed = _FORMATS[n] + (("NCHW_VECT_C",) if n == 2 and op is MAX_POOL else ())
+        raise attr_error("data_format", data_format, allowed, op.name)
     if x.ndim != n + 2:
         raise ValueError(f"`input` must have rank {n + 2}. Received: input.shape={x.shape} of rank {x.ndim}")
     if n == 1:  # TF runs 1-D pooling as 2-D over a height of 1
@@ -315,9 +316,9 @@ def _pool_call(op: Op, input: Any, ksize: Any, strides: Any, padding: Any, data_
         y = _pool_call(op, array_ops.expand_dims(x, axis), k[:axis] + [1] + k[axis:], s[:axis] + [1] + s[axis:],
                        pad, "NCHW" if first else "NHWC", 2)
         return array_ops.squeeze(y, [axis])
-    attrs = _attrs(ksize, strides, padding, data_format, n)
+    attrs = _attrs(ksize, strides, padding, data_format, n, op)
     if op in (AVG_POOL, AVG_POOL3D) and attrs["padding"] == "EXPLICIT":
-        raise ValueError("`padding` cannot be explicit for average pooling.")
+        raise TypeError(f"Expected string for argument 'padding' not {padding}.")
     return execute(op, (x,), attrs)
 
 
@@ -368,7 +369,7 @@ def _rank_dispatch(kind: str, input: Any, ksize: Any, strides: Any, padding: Any
     x = conversion.tensor(input)
     n = x.ndim - 2
     if n not in (1, 2, 3):
-        raise ValueError(f"`input.shape.rank` must be 3, 4 or 5. Received: input.shape={x.shape} of rank {x.ndim}")
+        raise ValueError(f"`input.shape.rank` must be 3, 4 or 5. Received: input.shape={x.shape} of rank {x.ndim}.")
     if data_format is None:
         data_format = _FORMATS[n][0]
     return _pool_call(_ops_for(n, kind), x, ksize, strides, padding, data_format, n)
@@ -394,12 +395,12 @@ def pool(input: Any, window_shape: Any, pooling_type: str, strides: Any = None, 
     if x.ndim != n + 2:
         raise ValueError(f"`input` must have rank {n + 2}. Received: input.shape={x.shape} of rank {x.ndim}")
     if pooling_type not in ("MAX", "AVG"):
-        raise ValueError(f"Invalid pooling_type: {pooling_type}")
+        raise ValueError(f"{n}-D {pooling_type} pooling is not supported.")
     strides = [1] * n if strides is None else list(strides)
     dilations = [1] * n if dilations is None else list(dilations)
     if any(s != 1 for s in strides) and any(d != 1 for d in dilations):
-        raise ValueError(f"strides > 1 not supported in conjunction with dilation_rate > 1. "
-                         f"Received: strides={strides} and dilation_rate={dilations}")
+        raise ValueError("`strides > 1` not supported in conjunction with `dilation_rate > 1`. "
+                         f"Received: strides={np.array(strides)} and dilation_rate={np.array(dilations)}")
     if padding == "SAME" and any(d != 1 for d in dilations):
         raise ValueError(f"pooling with 'SAME' padding is not implemented for `dilation_rate` > 1. Received: "
                          f"padding={padding} and dilation_rate={np.array(dilations)}")
@@ -411,7 +412,7 @@ def pool(input: Any, window_shape: Any, pooling_type: str, strides: Any = None, 
     cidx = 1 if first else n + 1
     attrs = {"ksize": sequence(list(window_shape), n, cidx, "ksize"), "strides": sequence(strides, n, cidx, "strides"),
              "data_format": fmt, "dilations": sequence(dilations, n, cidx, "dilations")}
-    attrs.update(padding_attrs(padding, n, fmt))
+    attrs.update(padding_attrs(padding, n, fmt, "MaxPool" if kind == "max" else "AvgPool"))
     return execute(MAX_POOL_ND if kind == "max" else AVG_POOL_ND, (x,), attrs)
 
 
@@ -503,7 +504,7 @@ def dilation2d(input: Any, filters: Any, strides: Any, padding: str, data_format
     `filters` is [height, width, depth]; `strides` and `dilations` are lists of 4.
     """
     if data_format != "NHWC":
-        raise ValueError("`data_format` values other than 'NHWC' are not supported. Received: "
+        raise ValueError("`data_format` values other  than 'NHWC' are not supported. Received: "
                          f"data_format={data_format}")
     x, f = conversion.binary(DILATION2D, input, filters)
     return execute(DILATION2D, (x, f), {"strides": [int(s) for s in strides], "rates": [int(r) for r in dilations],
@@ -515,7 +516,7 @@ def erosion2d(value: Any, filters: Any, strides: Any, padding: str, data_format:
     """Grayscale erosion: min over the window of value - filter (`tf.nn.erosion2d`), i.e.
     -dilation2d(-value, filters reversed in height and width)."""
     if data_format != "NHWC":
-        raise ValueError("`data_format` values other than 'NHWC' are not supported. Received: "
+        raise ValueError("`data_format` values other  than 'NHWC' are not supported. Received: "
                          f"data_format={data_format}")
     x, f = conversion.binary(DILATION2D, value, filters)
     flipped = array_ops.reverse(f, [0, 1])
