@@ -272,7 +272,54 @@ def autograph_errors(tf, out):
         print(fn.__name__, show(attempt(lambda: tf.function(fn)(tf.constant(1)))))
 
 
-PROGRAMS = [eager_cond_case_switch, eager_while, eager_tensor_array, eager_functional, graph_cond_while,
+def guide_examples(tf, out):
+    """Cells of TF's "Better performance with tf.function" guide (autograph section)."""
+    @tf.function
+    def fizzbuzz(n):
+        for i in tf.range(1, n + 1):
+            print("Tracing for loop")
+            if i % 15 == 0:
+                print("Tracing fizzbuzz branch")
+                tf.print("fizzbuzz")
+            elif i % 3 == 0:
+                print("Tracing fizz branch")
+                tf.print("fizz")
+            elif i % 5 == 0:
+                print("Tracing buzz branch")
+                tf.print("buzz")
+            else:
+                print("Tracing default branch")
+                tf.print(i)
+    fizzbuzz(tf.constant(5))
+    fizzbuzz(tf.constant(20))
+
+    def rnn_step(inp, state):
+        return inp + state
+
+    @tf.function
+    def dynamic_rnn(rnn_step, input_data, initial_state):
+        input_data = tf.transpose(input_data, [1, 0, 2])
+        max_seq_len = input_data.shape[0]
+        states = tf.TensorArray(tf.float32, size=max_seq_len)
+        state = initial_state
+        for i in tf.range(max_seq_len):
+            state = rnn_step(input_data[i], state)
+            states = states.write(i, state)
+        return tf.transpose(states.stack(), [1, 0, 2])
+    print(show(dynamic_rnn(rnn_step, tf.constant(np.arange(24, dtype=np.float32).reshape(2, 3, 4)), tf.zeros([2, 4]))))
+
+    @tf.function
+    def sum_even(items):
+        s = 0
+        for c in items:
+            if c % 2 > 0:
+                continue
+            s += c
+        return s
+    print(show(sum_even(tf.constant([10, 12, 15, 20]))))
+
+
+PROGRAMS = [guide_examples, eager_cond_case_switch, eager_while, eager_tensor_array, eager_functional, graph_cond_while,
             graph_gradients, autograph_programs, autograph_errors]
 
 
