@@ -80,7 +80,6 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
     for k, v in enumerate(variable_params):
         var_names[id(v)] = f"V{k}"
         params.append(f"V{k}")
-    input_ids = set(slot)
 
     def global_name(prefix: str, value: Any) -> str:
         key = f"{prefix}{len(env)}"
@@ -219,7 +218,6 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
     entry.extend(body)
     wrapped = [f"_E({r}, {global_name('d', d)})" for r, d in zip(result_names, output_devices)]
     entry.append(f"    return [{', '.join(wrapped)}]")
-    del input_ids
     source = "\n".join(lines) + "\n"
     code = compile(source + "\n".join(entry) + "\n", f"<tf.function plan {name}>", "exec")
     exec(code, env)  # noqa: S102 - our own generated code (see the module docstring)

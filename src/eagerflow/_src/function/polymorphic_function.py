@@ -130,8 +130,6 @@ def _covers(general: Any, key: Any) -> bool:
 
 def _specs_from_key(value: Any, key: Any) -> Any:
     """`value` with its tensor leaves replaced by TensorSpecs of the (relaxed) key's shapes."""
-    specs = []
-
     def walk(x: Any, k: Any) -> Any:
         if isinstance(x, Tensor) and not isinstance(x, SymbolicTensor) or is_spec(x):
             return tensor_spec(k[1], _dtypes.from_numpy(k[0]))
@@ -143,7 +141,6 @@ def _specs_from_key(value: Any, key: Any) -> Any:
             return type(x)({kk: walk(x[kk], sub[kk]) for kk in x})
         return x
 
-    del specs
     return walk(value, key)
 
 
@@ -155,8 +152,6 @@ class Function:
                  experimental_relax_shapes: Any = None, **unused: Any) -> None:
         self._python_function = python_function
         self._name = name or getattr(python_function, "__name__", "function")
-        if self._name == "<lambda>":
-            self._name = "<lambda>"
         self._input_signature = None if input_signature is None else _normalize_signature(input_signature)
         self._autograph = autograph
         self._jit_compile = jit_compile
