@@ -538,3 +538,10 @@ def test_set_loop_options_maximum_iterations():
             s += i
         return s
     assert int(f(tf.constant(10))) == 3
+
+
+def test_conditional_expression_on_tensor():
+    @tf.function
+    def f(x):
+        return x if x > 0 else -x
+    assert int(f(tf.constant(3))) == 3 and int(f(tf.constant(-4))) == 4

@@ -82,6 +82,14 @@ def or_(left: Callable[[], Any], right: Callable[[], Any]) -> Any:
     return value or right()
 
 
+def if_exp(test: Any, true_value: Callable[[], Any], false_value: Callable[[], Any]) -> Any:
+    """`a if test else b`: `tf.cond` for a tensor of the trace, Python's otherwise."""
+    if _symbolic(test):
+        from eagerflow._src.ops.control_flow_ops import cond
+        return cond(test, true_value, false_value)
+    return true_value() if test else false_value()
+
+
 # --- calls --------------------------------------------------------------------------------------
 def converted_call(f: Any, args: tuple, kwargs: dict | None) -> Any:
     """Calls `f`, converted first when it is user code (see conversion.py)."""

@@ -7,7 +7,8 @@ Passes, in order, on one function definition (nested definitions get their own):
 2. `break`/`continue` become flag assignments; later statements run under `if not flag:`;
    a loop with a break gets the flag as an extra test (`while not flag and test`), its
    `else:` runs under `if not flag:`.
-3. `and`/`or`/`not` become `ag__.and_`/`or_`/`not_` (lazy operands), calls become
+3. `and`/`or`/`not` become `ag__.and_`/`or_`/`not_` (lazy operands), `a if c else b`
+   becomes `ag__.if_exp`, calls become
    `ag__.converted_call(f, args, kwargs)` (so called functions are converted too).
 4. `if`/`while`/`for` become local functions over the variables they assign plus one call
    of `ag__.if_stmt`/`while_stmt`/`for_stmt`, which picks Python or graph control flow by
@@ -240,6 +241,11 @@ class _ExpressionConversion(ast.NodeTransformer):
         for value in reversed(node.values[:-1]):
             result = ast.Call(func=_attr(fn), args=[_thunk(value), _thunk(result)], keywords=[])
         return result
+
+    def visit_IfExp(self, node: ast.IfExp) -> ast.AST:
+        self.generic_visit(node)
+        return ast.Call(func=_attr("if_exp"), args=[node.test, _thunk(node.body), _thunk(node.orelse)],
+                        keywords=[])
 
     def visit_UnaryOp(self, node: ast.UnaryOp) -> ast.AST:
         self.generic_visit(node)
