@@ -68,6 +68,11 @@ from eagerflow._src.framework.tensor_util import (
     get_static_value, make_ndarray, make_tensor_proto, register_tensor_conversion_function,
 )
 from eagerflow._src.util.tf_logging import get_logger
+from eagerflow._src.ops.fingerprint_ops import fingerprint
+from eagerflow._src.ops.init_ops import (
+    Constant as constant_initializer, Ones as ones_initializer, RandomNormal as random_normal_initializer,
+    RandomUniform as random_uniform_initializer, Zeros as zeros_initializer,
+)
 from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow._src.autodiff.custom_gradient import custom_gradient, stop_gradient
 from eagerflow._src.autodiff.gradient_utils import (

@@ -72,6 +72,16 @@ SNIPPETS = [
      "tf.register_tensor_conversion_function(P, lambda v, dtype=None, name=None, as_ref=False: tf.constant(v.v, dtype=dtype))\n"
      "print(tf.convert_to_tensor(P([1., 2.])), tf.add(P([1., 2.]), 1.))"),
     "tf.register_tensor_conversion_function(int, lambda v, dtype=None, name=None, as_ref=False: v)",
+    "print(tf.fingerprint(tf.constant(['hello', 'x']))); print(tf.fingerprint(tf.constant([[1, 2], [3, 4]])))",
+    "print(tf.fingerprint(tf.constant([['a', 'b'], ['c', 'd']]))); print(tf.fingerprint(tf.constant([1.5])))",
+    "tf.fingerprint(tf.constant(1))",
+    "tf.fingerprint(tf.constant([1]), method='x')",
+    "print(tf.zeros_initializer()(shape=[2, 3]), tf.ones_initializer()([2], tf.float64), tf.constant_initializer(2)([2], dtype=tf.int32))",
+    "print(tf.random_normal_initializer(seed=1)([2]), tf.random_uniform_initializer(-1., 1., seed=1)([2]))",
+    "print(tf.random_normal_initializer(seed=1).get_config(), tf.constant_initializer([1, 2]).get_config())",
+    "tf.zeros_initializer()([2], tf.string)",
+    "tf.random_normal_initializer()([2], tf.int32)",
+    "tf.ones_initializer()(shape=[2, 2], partition_info=None)",
     ("x = tf.Variable([[1., 2.], [3., 4.]])\n"
      "with tf.GradientTape() as g:\n"
      "    y = tf.reduce_sum(tf.boolean_mask(x, [False, True]) * 2.)\n"

@@ -148,3 +148,27 @@ def test_boolean_mask_gradient_is_dense_as_tfs():
 def test_parallel_stack_is_graph_only():
     with pytest.raises(RuntimeError, match="tf.parallel_stack\\(\\) is not compatible with eager execution."):
         tf.parallel_stack([tf.constant(1)])
+
+
+def test_fingerprint_of_strings_is_farmhash64_little_endian():
+    assert tf.fingerprint(tf.constant(["hello"])).numpy().tolist() == [[232, 12, 56, 49, 169, 229, 139, 180]]
+
+
+def test_fingerprint_of_numbers_hashes_row_bytes():
+    assert tf.fingerprint(tf.constant([[1, 2]])).numpy().tolist() == [[76, 18, 253, 133, 168, 204, 240, 10]]
+
+
+def test_seeded_initializer_draws_tfs_numbers():
+    np.testing.assert_allclose(tf.random_normal_initializer(seed=1)([2]).numpy(), [0.00633252, -0.02465083],
+                               rtol=1e-6)
+
+
+def test_initializer_round_trips_through_config():
+    init = tf.random_uniform_initializer(-1.0, 1.0, seed=3)
+    again = tf.random_uniform_initializer.from_config(init.get_config())
+    np.testing.assert_array_equal(init([3]).numpy(), again([3]).numpy())
+
+
+def test_integer_random_normal_initializer_is_rejected():
+    with pytest.raises(ValueError, match="Argument `dtype` is expected to be floating point. Received: "):
+        tf.random_normal_initializer()([2], tf.int32)
