@@ -3,23 +3,26 @@
 Every method but nearest-neighbour is separable and linear: an output pixel is a weighted sum
 over a row span and a column span of the input. The weights are built once per call as two
 small matrices (TF's rules: half-pixel centres for bilinear and bicubic, box overlaps for area,
-`ScaleAndTranslate`'s kernels and antialiasing for the others) and applied with one einsum, so
-the gradient is the transposed map, as TF's resize gradients are, to every order.
+`ScaleAndTranslate`'s kernels and antialiasing for the others, cached per size) and applied as
+one sparse weighted sum per axis, whose gradient is the transposed map, as TF's resize gradients
+are, to every order.
 Nearest-neighbour is a gather along each axis (its gradient scatters back, as TF's).
 """
 from __future__ import annotations
 
 import enum
+import functools
 import math
 from typing import Any
 
 import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
-from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops
 from eagerflow._src.ops.gather_scatter_ops import gather
-from eagerflow._src.ops.linalg_ops import einsum
 
 _F32 = np.float32
 
@@ -163,7 +166,14 @@ def _nearest_indices(in_size: int, out_size: int) -> np.ndarray:
     return np.minimum(idx, in_size - 1).astype(np.int32)
 
 
+@functools.lru_cache(maxsize=256)
 def _weights(method: str, in_size: int, out_size: int, antialias: bool) -> np.ndarray:
+    w = _build_weights(method, in_size, out_size, antialias)
+    w.flags.writeable = False  # cached and shared: tensors never write their arrays
+    return w
+
+
+def _build_weights(method: str, in_size: int, out_size: int, antialias: bool) -> np.ndarray:
     if method == "bilinear":
         return (_scale_translate_weights(in_size, out_size, "triangle", True) if antialias
                 else _bilinear_weights(in_size, out_size))
@@ -175,12 +185,63 @@ def _weights(method: str, in_size: int, out_size: int, antialias: bool) -> np.nd
     return _scale_translate_weights(in_size, out_size, method, antialias)
 
 
-def _separable(images: Tensor, rows: np.ndarray, cols: np.ndarray) -> Tensor:
-    """out[b, i, j, c] = sum rows[i, y] cols[j, x] images[b, y, x, c], in float32."""
-    device = images._device if type(images) is EagerTensor else None
-    wy = EagerTensor(rows, device) if device is not None else conversion.tensor(rows)
-    wx = EagerTensor(cols, device) if device is not None else conversion.tensor(cols)
-    return einsum("iy,jx,byxc->bijc", wy, wx, images)
+def _sparse(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A weight matrix `[out, in]` as `(index, value)`, each `[out, taps]`: row o of the map is
+    the sum over t of value[o, t] * input[index[o, t]] (unused taps: weight 0 on index 0)."""
+    taps = max(1, int((weights != 0).sum(axis=1).max())) if weights.size else 1
+    index = np.zeros((weights.shape[0], taps), np.intp)
+    value = np.zeros((weights.shape[0], taps), weights.dtype)
+    for o, row in enumerate(weights):
+        nonzero = np.flatnonzero(row)
+        index[o, :len(nonzero)] = nonzero
+        value[o, :len(nonzero)] = row[nonzero]
+    index.flags.writeable = False
+    value.flags.writeable = False
+    return index, value
+
+
+def _resample(xp: Any, x: Any, axis: int, index: Any, value: Any, transposed: Any) -> Any:
+    shape = [1] * x.ndim
+    shape[axis] = index.shape[0]
+    out = xp.take(x, xp.asarray(index[:, 0]), axis=axis)
+    out *= xp.asarray(value[:, 0].astype(x.dtype, copy=False)).reshape(shape)
+    for t in range(1, index.shape[1]):
+        term = xp.take(x, xp.asarray(index[:, t]), axis=axis)
+        term *= xp.asarray(value[:, t].astype(x.dtype, copy=False)).reshape(shape)
+        out += term
+    return out
+
+
+def _resample_grad(ctx: Any, dy: Tensor) -> tuple:
+    # The transpose of the map: the same op with the transposed weights (kept in `transposed`).
+    index, value, back = ctx.attrs["transposed"]
+    attrs = {"axis": ctx.attrs["axis"], "index": index, "value": value, "transposed": (ctx.attrs["index"],
+                                                                                       ctx.attrs["value"], back)}
+    return (execute(RESAMPLE, (dy,), attrs),)
+
+
+# One axis of a separable resize: a sparse weighted sum of input rows (TF's resize kernels do the
+# same per pixel). Not a TF op; its gradient is itself with the transposed weights.
+RESAMPLE = Op("ResizeAlongAxis", _resample, dtypes=(_dtypes.float32, _dtypes.float64), grad=_resample_grad)
+
+
+def _axis_attrs(weights: np.ndarray, axis: int) -> dict:
+    index, value = _sparse(weights)
+    t_index, t_value = _sparse(np.ascontiguousarray(weights.T))
+    return {"axis": axis, "index": index, "value": value, "transposed": (t_index, t_value, None)}
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_axis_attrs(method: str, in_size: int, out_size: int, antialias: bool, axis: int) -> dict:
+    return _axis_attrs(_weights(method, in_size, out_size, antialias), axis)
+
+
+def _separable(images: Tensor, rows: Any, cols: Any) -> Tensor:
+    """out[b, i, j, c] = sum rows[i, y] cols[j, x] images[b, y, x, c]: one sparse pass per axis.
+    `rows`/`cols` are weight matrices, or their prepared attrs."""
+    row_attrs = rows if isinstance(rows, dict) else _axis_attrs(rows, 1)
+    col_attrs = cols if isinstance(cols, dict) else _axis_attrs(cols, 2)
+    return execute(RESAMPLE, (execute(RESAMPLE, (images,), row_attrs),), col_attrs)
 
 
 _METHODS = {m.value for m in ResizeMethod}
@@ -222,7 +283,8 @@ def _resize_batch(x: Tensor, height: int, width: int, method: str, antialias: bo
         return gather(out, _nearest_indices(in_w, width), axis=2)
     if x.dtype != _dtypes.float32:
         x = math_ops.cast(x, _dtypes.float32)
-    return _separable(x, _weights(method, in_h, height, antialias), _weights(method, in_w, width, antialias))
+    return _separable(x, _cached_axis_attrs(method, in_h, height, antialias, 1),
+                      _cached_axis_attrs(method, in_w, width, antialias, 2))
 
 
 def resize(images: Any, size: Any, method: Any = ResizeMethod.BILINEAR, preserve_aspect_ratio: bool = False,
