@@ -545,3 +545,27 @@ def test_conditional_expression_on_tensor():
     def f(x):
         return x if x > 0 else -x
     assert int(f(tf.constant(3))) == 3 and int(f(tf.constant(-4))) == 4
+
+
+def test_branches_with_different_structures_raise_type_error():
+    @tf.function
+    def f(x):
+        if x > 0:
+            y = [1]
+        else:
+            y = [1, 2]
+        return y
+    with pytest.raises(TypeError, match="'y' must have the same nested structure in the main and else branches"):
+        f(tf.constant(1))
+
+
+def test_none_before_tensor_loop_takes_the_body_type():
+    @tf.function
+    def f(n):
+        x = None
+        i = 0
+        while i < n:
+            x = i
+            i += 1
+        return x
+    assert int(f(tf.constant(3))) == 2

@@ -268,7 +268,29 @@ def autograph_errors(tf, out):
             i += 1
         return x
 
-    for fn in (one_branch, else_only, dtypes, none_branch, loop_dtype, loop_shape):
+    def structures(x):
+        if x > 0:
+            y = [1]
+        else:
+            y = [1, 2]
+        return y
+
+    def scalar_loop(x):
+        s = 0
+        for v in x:
+            s += v
+        return s
+
+    def none_before_loop(n):
+        x = None
+        i = 0
+        while i < n:
+            x = i
+            i += 1
+        return x
+
+    for fn in (one_branch, else_only, dtypes, none_branch, loop_dtype, loop_shape, structures, scalar_loop,
+               none_before_loop):
         print(fn.__name__, show(attempt(lambda: tf.function(fn)(tf.constant(1)))))
 
 

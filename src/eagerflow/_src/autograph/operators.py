@@ -157,6 +157,7 @@ def _tf_if(test: Any, true_fn: Callable, false_fn: Callable, state: tuple, names
                     continue
                 raise ValueError(f"'{name}' must also be initialized in the "
                                  f"{'main' if a_undef else 'else'} branch")
+            _same_structure(name, a, b, "in the main and else branches")
             if a is None and b is not None:
                 raise ValueError(f"'{name}' is None at the end of the main branch.")
             if b is None and a is not None:
@@ -178,6 +179,16 @@ def _zeros_from_spec(like: Any) -> Any:
         like = _tensorize(like)
     dims = like.shape.as_list() if like.shape.rank is not None else []
     return zeros([0 if d is None else d for d in dims], like.dtype)
+
+
+def _same_structure(name: str, a: Any, b: Any, where: str) -> None:
+    from eagerflow._src.ops import control_flow_ops as cf
+
+    if (cf.is_nested(a) or cf.is_nested(b)) and not cf.same_structure(a, b, False):
+        try:
+            cf.assert_same_structure(a, b, check_types=False)
+        except (TypeError, ValueError) as e:
+            raise TypeError(f"'{name}' must have the same nested structure {where}:\n\n{e}") from None
 
 
 def _dtype_of(x: Any) -> Any:
@@ -239,6 +250,10 @@ def _loop_state(state: tuple, names: tuple, live: tuple, body: Callable, extra: 
     carried, initial = [], []
     missing = []
     for i, (name, value) in enumerate(zip(names, state)):
+        if value is None and live[i] & 1 and not live[i] & 2:
+            # None before the loop and assigned in it (TF: a placeholder of the body's type).
+            missing.append(i)
+            continue
         if isinstance(value, (Undefined, UndefinedReturnValue)):
             if live[i] & 2:
                 raise ValueError(f"'{name}' must be defined before the loop.")
@@ -254,6 +269,8 @@ def _loop_state(state: tuple, names: tuple, live: tuple, body: Callable, extra: 
         for i in missing:
             spec = specs[i]
             if spec is None:
+                if state[i] is None:
+                    continue  # stays None: not a loop variable
                 raise ValueError(f"'{names[i]}' must be defined before the loop.")
             carried.append(i)
             initial.append(zeros(spec[1], spec[0]))
@@ -271,6 +288,7 @@ def _tensorize(value: Any) -> Any:
 
 
 def _check_loop_value(name: str, before: Any, after: Any, relaxed: bool = False) -> None:
+    _same_structure(name, before, after, "before and after the loop")
     b, a = _dtype_of(before), _dtype_of(after)
     if b is not None and a is not None and a != b:
         raise TypeError(f"'{name}' has dtype {b.name} before the loop, but dtype {a.name} after one iteration")
@@ -343,6 +361,8 @@ def _tf_for(iterable: Any, extra_test: Callable | None, body: Callable, state: t
         def in_range(i: Any) -> Any:
             return _loops().range_test(i, limit, delta)
     else:
+        if iterable.shape.rank == 0:
+            raise ValueError(f"len requires a non-scalar tensor, got one of shape {tf_shape(iterable)}")
         index0 = 0
         count = tf_shape(iterable, out_type=_int32())[0]
 
