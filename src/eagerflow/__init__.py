@@ -8,7 +8,7 @@ no logic lives here.
 import importlib as _importlib
 import typing as _typing
 
-from eagerflow._src.framework.convert import constant, convert_to_tensor
+from eagerflow._src.framework.convert import constant, convert_to_tensor, is_tensor
 from eagerflow._src.framework.device_spec import DeviceSpec
 from eagerflow._src.framework.dtypes import (
     DType, as_dtype, bfloat16, bool, complex64, complex128, double, float8_e4m3b11fnuz,
@@ -73,6 +73,7 @@ from eagerflow._src.ops.init_ops import (
     Constant as constant_initializer, Ones as ones_initializer, RandomNormal as random_normal_initializer,
     RandomUniform as random_uniform_initializer, Zeros as zeros_initializer,
 )
+from eagerflow._src.ops.bitcast_ops import bitcast
 from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
 from eagerflow._src.autodiff.custom_gradient import custom_gradient, stop_gradient
 from eagerflow._src.autodiff.gradient_utils import (
@@ -109,6 +110,7 @@ _LAZY_NAMESPACES = frozenset({
     "ragged", "sparse", "strings",
     "compat",
     "signal", "image",
+    "keras", "__internal__",
 })
 
 

@@ -80,6 +80,12 @@ SNIPPETS = [
     "print(tf.random_normal_initializer(seed=1)([2]), tf.random_uniform_initializer(-1., 1., seed=1)([2]))",
     "print(tf.random_normal_initializer(seed=1).get_config(), tf.constant_initializer([1, 2]).get_config())",
     "tf.zeros_initializer()([2], tf.string)",
+    ("with tf.name_scope('a'):\n"
+     "    with tf.name_scope('b'):\n"
+     "        print(repr(tf.get_current_name_scope()))\n"
+     "print(repr(tf.get_current_name_scope()), tf.is_symbolic_tensor(tf.constant(1)))"),
+    "print(tf.approx_top_k(tf.constant([[1., 3., 2.]]), 2)); print(tf.matrix_square_root(tf.constant([[4., 0.], [0., 9.]])))",
+    "print(tf.math.l2_normalize([3., 4.]), tf.math.zero_fraction(tf.constant([0, 1, 0, 2])))",
     "tf.random_normal_initializer()([2], tf.int32)",
     "tf.ones_initializer()(shape=[2, 2], partition_info=None)",
     ("x = tf.Variable([[1., 2.], [3., 4.]])\n"

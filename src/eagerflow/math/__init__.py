@@ -12,6 +12,7 @@ from eagerflow._src.ops.math_ops import (  # noqa: F401
     square, squared_difference, subtract, tan, tanh, truediv,
 )
 from eagerflow._src.ops.nn_ops import log_softmax, softmax, softplus, softsign  # noqa: F401
+from eagerflow._src.ops.normalization_ops import l2_normalize, zero_fraction  # noqa: F401
 from eagerflow._src.ops.reduce_ops import (  # noqa: F401
     argmax, argmin, count_nonzero, cumprod, cumsum, reduce_all, reduce_any, reduce_logsumexp,
     reduce_max, reduce_mean, reduce_min, reduce_prod, reduce_sum,

@@ -103,8 +103,7 @@ class GradientTape:
     def watch(self, tensor: Any) -> None:
         """Tracks a tensor or variable (or a nested structure of them)."""
         for t in _flatten(tensor):
-            if isinstance(t, UnreadVariable):
-                t = t._variable
+            t = _source(t)
             if isinstance(t, Variable):
                 self._watch_variable(t)
                 continue
@@ -183,7 +182,7 @@ class GradientTape:
         if type(sources) is EagerTensor or type(sources) is ResourceVariable:
             flat_sources = [sources]  # the common single-source call, without the structure walk
         else:
-            flat_sources = [s._variable if isinstance(s, UnreadVariable) else s for s in _flatten(sources)]
+            flat_sources = [_source(s) for s in _flatten(sources)]
             for s in flat_sources:
                 if not isinstance(s, (Tensor, Variable)):
                     raise ValueError(f"Argument `sources` must be a tensor or a variable, got {s!r}")
@@ -267,7 +266,7 @@ class GradientTape:
         if self._used and not self._persistent:
             raise RuntimeError("A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)")
         unconnected = UnconnectedGradients(unconnected_gradients)
-        flat_sources = [s._variable if isinstance(s, UnreadVariable) else s for s in _flatten(sources)]
+        flat_sources = [_source(s) for s in _flatten(sources)]
         target = target.read_value() if isinstance(target, Variable) else target
         n = int(target._array.size)
         rows: list[list] = [[] for _ in flat_sources]
@@ -364,6 +363,17 @@ def _ones_like(t: Tensor) -> Tensor:
 def _zeros_like(s: Any) -> Tensor:
     value = s.read_value() if isinstance(s, Variable) else s
     return math_ops.zeros_like_same(value)
+
+
+def _source(s: Any) -> Any:
+    """What the tape tracks for a source: an unread variable's variable; for an object acting as
+    a resource variable (TF's `_should_act_as_resource_variable`, e.g. Keras's variable) its
+    handle, which for eagerflow's variables is the variable itself; else the object."""
+    if isinstance(s, UnreadVariable):
+        return s._variable
+    if getattr(s, "_should_act_as_resource_variable", False) and not isinstance(s, (Tensor, Variable)):
+        return s.handle
+    return s
 
 
 def _flatten(structure: Any) -> list:

@@ -296,3 +296,11 @@ def invert_permutation(x: Any, name: str | None = None) -> Tensor:
     """The inverse permutation: y[x[i]] = i (`tf.math.invert_permutation`)."""
     fallback = conversion.takes_fallback(x)
     return conversion.run(INVERT_PERMUTATION, (conversion.tensor(x),), {}, fallback)
+
+
+def approx_top_k(input: Any, k: int, reduction_dimension: int = -1, recall_target: float = 0.95,  # noqa: A002
+                 is_max_k: bool = True, reduction_input_size_override: int = -1, aggregate_to_topk: bool = True,
+                 name: str | None = None) -> ApproxTopK:
+    """The ApproxTopK op itself (`tf.approx_top_k`): exact here, the largest (`is_max_k`) or
+    smallest `k` along `reduction_dimension` (TF's CPU kernels take only the largest)."""
+    return _approx(input, k, reduction_dimension, bool(is_max_k))
