@@ -20,7 +20,7 @@ from eagerflow._src.framework.convert import is_tensor_like
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op, cpp_name
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import conversion, dynamic_shape_ops
+from eagerflow._src.ops import conversion, dispatch, dynamic_shape_ops
 from eagerflow._src.ops.array_args import (
     dims_text, index_operands, int_list, int_tuple, ints_of, invalid, matching, scalar_int, shape_arg, shape_tensor,
     static_shape, vector_attr, zeros_like_array,
@@ -112,13 +112,23 @@ def _int_list_input(op: Op, attr: str, value: Any, operand: Any, x: Tensor) -> t
 
 def identity(input: Any, name: str | None = None) -> Tensor:  # noqa: A002 - TF's name
     """The same values as a new tensor (`tf.identity`)."""
-    return execute(IDENTITY, (conversion.tensor(input),))
+    try:
+        return execute(IDENTITY, (conversion.tensor(input),))
+    except (TypeError, ValueError):
+        if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("identity", input)
+        raise
 
 
 def expand_dims(input: Any, axis: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """`input` with a dimension of size 1 inserted at `axis` (`tf.expand_dims`); `axis` is an
     int32/int64 value of one element, of any rank (TF's InvalidArgumentError otherwise)."""
-    x = conversion.tensor(input)
+    try:
+        x = conversion.tensor(input)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("expand_dims", input, axis)
+        raise
     if type(axis) is int:
         dim = axis
     else:
@@ -208,7 +218,12 @@ def ones(shape: Any, dtype: Any = _dtypes.float32, name: str | None = None, layo
 
 def zeros_like(input: Any, dtype: Any = None, name: str | None = None, layout: Any = None) -> Tensor:  # noqa: A002
     """Zeros with the shape of `input` and its dtype, or `dtype` (`tf.zeros_like`)."""
-    x = conversion.tensor(input)
+    try:
+        x = conversion.tensor(input)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("zeros_like", input, dtype=dtype)
+        raise
     if dtype is not None and _dtypes.as_dtype(dtype) != x.dtype:
         return zeros(static_shape(x), dtype)
     return execute(ZEROS_LIKE, (x,))
@@ -216,7 +231,12 @@ def zeros_like(input: Any, dtype: Any = None, name: str | None = None, layout: A
 
 def ones_like(input: Any, dtype: Any = None, name: str | None = None, layout: Any = None) -> Tensor:  # noqa: A002
     """Ones with the shape of `input` and its dtype, or `dtype` (`tf.ones_like`)."""
-    x = conversion.tensor(input)
+    try:
+        x = conversion.tensor(input)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("ones_like", input, dtype=dtype)
+        raise
     if dtype is not None and _dtypes.as_dtype(dtype) != x.dtype:
         return ones(static_shape(x), dtype)
     return execute(ONES_LIKE, (x,))
@@ -498,6 +518,8 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
             raise conversion.worded(e, condition) from None
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
+    if dispatch.composite_in(condition, x, y):  # RaggedTensor operands (TF's dispatch)
+        return dispatch.call("where", condition, x, y)
     c = conversion.tensor(condition, _dtypes.bool) if not is_tensor_like(condition) else conversion.tensor(condition)
     if c._array.dtype != np.bool_:
         if conversion.takes_fallback(condition, x, y):
@@ -577,9 +599,19 @@ def shape_n(input: Any, out_type: Any = _dtypes.int32, name: str | None = None) 
 
 def rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """The number of dimensions of `input` as an int32 scalar (`tf.rank`)."""
-    return execute(RANK, (conversion.tensor(input),))
+    try:
+        return execute(RANK, (conversion.tensor(input),))
+    except (TypeError, ValueError):
+        if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("rank", input)
+        raise
 
 
 def size(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
     """The number of elements of `input` as an int32 (or `out_type`) scalar (`tf.size`)."""
-    return execute(SIZE, (conversion.tensor(input),), {"out_type": _out_type(out_type)})
+    try:
+        return execute(SIZE, (conversion.tensor(input),), {"out_type": _out_type(out_type)})
+    except (TypeError, ValueError):
+        if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("size", input, out_type or _dtypes.int32)
+        raise

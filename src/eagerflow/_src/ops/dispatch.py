@@ -7,6 +7,8 @@ Tables are keyed by the composite's class:
   ELEMENTWISE[cls](apply, args): `apply(*tensors)` run on the components of `args`.
   REDUCE[cls](kind, value, axis, keepdims): a reduction ("sum", "mean", "max", ...).
   CONCAT[cls](values, axis): `tf.concat` of a list holding composites.
+  API[(cls, name)](*args, **kwargs): any other public op by TF's name ("ones_like", "gather", ...);
+  a wrapper hooks in with `except (TypeError, ValueError): if composite_in(x): return call(...)`.
 """
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from eagerflow._src.framework.composite_tensor import CompositeTensor
 ELEMENTWISE: dict[type, Callable[..., Any]] = {}
 REDUCE: dict[type, Callable[..., Any]] = {}
 CONCAT: dict[type, Callable[..., Any]] = {}
+API: dict[tuple[type, str], Callable[..., Any]] = {}
 
 
 def composite_in(*values: Any) -> type | None:
@@ -52,3 +55,12 @@ def concat(values: Any, axis: Any) -> Any:
     if handler is None:
         raise TypeError(f"{cls.__name__} is not supported by concat")
     return handler(values, axis)
+
+
+def call(name: str, *args: Any, **kwargs: Any) -> Any:
+    """The composite handler of the op TF calls `name`, on these arguments."""
+    cls = composite_in(*args)
+    handler = API.get((cls, name))
+    if handler is None:
+        raise TypeError(f"{cls.__name__} is not supported by {name}")
+    return handler(*args, **kwargs)

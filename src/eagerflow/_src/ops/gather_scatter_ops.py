@@ -16,7 +16,7 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import array_ops, conversion, join_split_ops, math_ops
+from eagerflow._src.ops import array_ops, conversion, dispatch, join_split_ops, math_ops
 from eagerflow._src.ops.array_args import (
     INDEX_TYPES, INT32_64, check_index_dtype, dims_text, index_tensor, invalid, matching, scalar_int,
     static_shape, zeros_like_array,
@@ -97,7 +97,12 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
            name: str | None = None) -> Tensor:
     """Slices of `params` along `axis` at `indices` (`tf.gather`)."""
     fallback = conversion.takes_fallback(params, indices, 0 if axis is None else axis)
-    p = conversion.tensor(params)
+    try:
+        p = conversion.tensor(params)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(params):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("gather", params, indices, axis=axis, batch_dims=batch_dims)
+        raise
     idx = index_tensor(indices)
     check_index_dtype(GATHER, idx, fallback=fallback)
     batch_dims = int(batch_dims)

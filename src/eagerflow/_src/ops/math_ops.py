@@ -762,6 +762,8 @@ def reciprocal(x: Any, name: str | None = None) -> Tensor:
 def round(x: Any, name: str | None = None) -> Tensor:  # noqa: A001 - TF's name
     """Rounds half to even (`tf.math.round`); integers come back unchanged, as TF's wrapper
     returns them without running Round."""
+    if type(x) is not EagerTensor and dispatch.composite_in(x):
+        return dispatch.call("round", x)
     t = x if type(x) is EagerTensor else conversion.tensor(x)
     return t if t.dtype.is_integer else execute(ROUND, (t,))
 
@@ -891,7 +893,12 @@ def add_n(inputs: list, name: str | None = None) -> Tensor:
     """Sum of a list of same-shape, same-dtype tensors (`tf.math.add_n`)."""
     if not inputs:
         raise ValueError("Inputs must be an iterable of at least one Tensor/IndexedSlices with the same dtype and shape.")
-    tensors = conversion.same_dtype(ADD_N, list(inputs))
+    try:
+        tensors = conversion.same_dtype(ADD_N, list(inputs))
+    except (TypeError, ValueError):
+        if dispatch.composite_in(inputs):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("add_n", inputs)
+        raise
     first = tensors[0]._array.shape
     for i, t in enumerate(tensors[1:], 1):
         if t._array.shape != first:
@@ -922,7 +929,12 @@ ADD_N = Op("AddN", _add_n, grad=_add_n_grad, dtypes=NUMBER)
 
 def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: str | None = None) -> Tensor:
     """Clips values elementwise to [min, max] (`tf.clip_by_value`)."""
-    t = conversion.tensor(t)
+    try:
+        t = conversion.tensor(t)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(t):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("clip_by_value", t, clip_value_min, clip_value_max)
+        raise
     # TF applies the maximum bound first, then the minimum, and refuses to grow `t` by broadcasting.
     t_min = minimum(t, clip_value_max)
     _assert_same_shape(t, t_min)

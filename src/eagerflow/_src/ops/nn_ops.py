@@ -14,7 +14,7 @@ from eagerflow._src.framework import context, errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
-from eagerflow._src.ops import array_ops, conversion, math_ops, reduce_ops
+from eagerflow._src.ops import array_ops, conversion, dispatch, math_ops, reduce_ops
 from eagerflow._src.ops.dtype_sets import COMPLEX, FLOAT, REAL
 
 _sigmoid = math_ops.sigmoid
@@ -354,7 +354,12 @@ def gelu(features: Any, approximate: bool = False, name: str | None = None) -> T
 
 def softmax(logits: Any, axis: Any = None, name: str | None = None) -> Tensor:
     """exp(logits) / sum(exp(logits), axis), computed stably (`tf.nn.softmax`, default last axis)."""
-    x = conversion.tensor(logits)
+    try:
+        x = conversion.tensor(logits)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(logits):  # RaggedTensor (TF's dispatch)
+            return dispatch.call("softmax", logits, axis)
+        raise
     return execute(SOFTMAX, (x,), _softmax_axis(x, axis))
 
 

@@ -379,7 +379,12 @@ def reduce_logsumexp(input_tensor: Any, axis: Any = None, keepdims: bool = False
       InvalidArgumentError: as TF's composition raises it: its first step, Max, rejects a bad axis
         and strings, bools and complex numbers; the IsFinite step after it rejects integers.
     """
-    x = conversion.tensor(input_tensor)
+    try:
+        x = conversion.tensor(input_tensor)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(input_tensor):  # RaggedTensor (TF's dispatch)
+            return dispatch.reduce("logsumexp", input_tensor, axis, keepdims)
+        raise
     if not x.dtype.is_floating:
         reduce_max(input_tensor, axis, keepdims=True)
         raise errors.op_error(errors.InvalidArgumentError, math_ops.IS_FINITE.unsupported_dtype_message(x.dtype),

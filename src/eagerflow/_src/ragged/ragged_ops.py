@@ -125,7 +125,7 @@ def _from_masked(dense: Tensor, masks: list[np.ndarray], splits_dtype: _dtypes.D
 _DENSE_REDUCE = {
     "sum": reduce_ops.reduce_sum, "prod": reduce_ops.reduce_prod, "max": reduce_ops.reduce_max,
     "min": reduce_ops.reduce_min, "any": reduce_ops.reduce_any, "all": reduce_ops.reduce_all,
-    "mean": reduce_ops.reduce_mean,
+    "mean": reduce_ops.reduce_mean, "logsumexp": reduce_ops.reduce_logsumexp,
 }
 
 
@@ -138,6 +138,8 @@ def _identity(kind: str, dtype: _dtypes.DType) -> Any:
         return False
     if kind == "all":
         return True
+    if kind == "logsumexp":
+        return -np.inf
     np_dtype = dtype.as_numpy_dtype
     info = np.finfo(np_dtype) if dtype.is_floating else np.iinfo(np_dtype)
     return info.min if kind == "max" else info.max
@@ -428,7 +430,89 @@ def _install_operators() -> None:
     cls.__invert__ = lambda x: math_ops.logical_not(x)
 
 
+def _flat_api(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """An op on a RaggedTensor as the same op on its flat values (ones_like, identity, ...)."""
+    def handler(rt: Any, *args: Any, **kwargs: Any) -> Any:
+        return rt.with_flat_values(fn(rt.flat_values, *args, **kwargs))
+
+    return handler
+
+
+def _size(rt: RaggedTensor, out_type: Any = _dtypes.int32, name: str | None = None) -> Tensor:
+    return math_ops.cast(array_ops.size(rt.flat_values, out_type=_dtypes.int64), out_type)
+
+
+def _rank(rt: RaggedTensor, name: str | None = None) -> Tensor:
+    return constant(np.int32(rt.shape.rank))
+
+
+def _expand_dims(rt: RaggedTensor, axis: int, name: str | None = None) -> Any:
+    return _expand(rt, axis % (rt.shape.rank + 1))
+
+
+def _gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
+            name: str | None = None) -> Any:
+    if not isinstance(params, RaggedTensor) or isinstance(indices, RaggedTensor) or axis not in (None, 0) \
+            or batch_dims:
+        raise NotImplementedError("tf.gather of a RaggedTensor supports dense indices on axis 0 here")
+    idx = _host(convert_to_tensor(indices)).astype(np.int64)
+    n = params.nrows_int()
+    bad = np.nonzero((idx < 0) | (idx >= n))[0] if idx.ndim else np.nonzero([not 0 <= int(idx) < n])[0]
+    if bad.size:
+        raise errors.InvalidArgumentError(None, None, f"indices[{int(bad[0])}] = {int(idx.ravel()[bad[0]])} is not "
+                                          f"in [0, {n})")
+    if idx.ndim == 0:
+        return params[int(idx)]
+    rows = gather_rows(params, idx.ravel())
+    for d in reversed(idx.shape[1:]):
+        rows = RaggedTensor._from_splits(rows, _splits_tensor(np.arange(rows.nrows_int() // d + 1) * d,
+                                                              params.row_splits_dtype))
+    return rows
+
+
+def _where(condition: Any, x: Any = None, y: Any = None, name: str | None = None) -> Any:
+    if x is None and y is None:
+        raise NotImplementedError("tf.where(ragged_condition) with one argument is not supported here")
+    return elementwise(lambda c, a, b: array_ops.where(c, a, b), (condition, x, y))
+
+
+def _softmax(rt: RaggedTensor, axis: Any = None, name: str | None = None) -> RaggedTensor:
+    """Softmax over the last axis: within each innermost ragged row (or the uniform last dim)."""
+    from eagerflow._src.ops import nn_ops
+
+    if axis not in (None, -1, rt.shape.rank - 1):
+        raise NotImplementedError("softmax of a RaggedTensor runs over its last axis here")
+    if rt.flat_values.shape.rank > 1:
+        return rt.with_flat_values(nn_ops.softmax(rt.flat_values))
+    inner = rt
+    while isinstance(inner.values, RaggedTensor):
+        inner = inner.values
+    ids = inner.value_rowids()
+    flat = inner.values
+    peak = reduce("max", inner, 1, False)
+    shifted = math_ops.exp(math_ops.subtract(flat, gather_scatter_ops.gather(peak, ids)))
+    totals = gather_scatter_ops.unsorted_segment_sum(shifted, ids, inner.nrows_int())
+    return rt.with_flat_values(math_ops.truediv(shifted, gather_scatter_ops.gather(totals, ids)))
+
+
+def _register_api() -> None:
+    for name, fn in (("ones_like", array_ops.ones_like), ("zeros_like", array_ops.zeros_like),
+                     ("identity", array_ops.identity), ("round", math_ops.round)):
+        dispatch.API[(RaggedTensor, name)] = _flat_api(fn)
+    dispatch.API[(RaggedTensor, "softmax")] = _softmax
+    dispatch.API[(RaggedTensor, "size")] = _size
+    dispatch.API[(RaggedTensor, "rank")] = _rank
+    dispatch.API[(RaggedTensor, "expand_dims")] = _expand_dims
+    dispatch.API[(RaggedTensor, "gather")] = _gather
+    dispatch.API[(RaggedTensor, "where")] = _where
+    dispatch.API[(RaggedTensor, "clip_by_value")] = lambda t, lo, hi, name=None: elementwise(
+        lambda a, b, c: math_ops.clip_by_value(a, b, c), (t, lo, hi))
+    dispatch.API[(RaggedTensor, "add_n")] = lambda inputs, name=None: elementwise(
+        lambda *flat: math_ops.add_n(list(flat)), tuple(inputs))
+
+
 _install_operators()
+_register_api()
 dispatch.ELEMENTWISE[RaggedTensor] = elementwise
 dispatch.REDUCE[RaggedTensor] = reduce
 dispatch.CONCAT[RaggedTensor] = concat
