@@ -17,6 +17,7 @@ from eagerflow._src.distribute.multi_worker import (
     CommunicationImplementation, CommunicationOptions, MultiWorkerMirroredStrategy,
 )
 from eagerflow._src.distribute.one_device import OneDeviceStrategy
+from eagerflow._src.distribute.tpu import TPUStrategy
 from eagerflow._src.distribute.reduce_util import ReduceOp
 from eagerflow._src.distribute.strategy import ReplicaContext, Strategy, StrategyExtended
 from eagerflow._src.distribute.values import DistributedValues, Mirrored, PerReplica
@@ -36,6 +37,6 @@ __all__ = [
     "AggregatingVariable", "CentralStorageStrategy", "DistributedValues", "DistributedVariable",
     "Mirrored", "MirroredStrategy", "MirroredVariable", "MultiWorkerMirroredStrategy",
     "OneDeviceStrategy", "PerReplica", "ReduceOp", "ReplicaContext", "Strategy",
-    "StrategyExtended", "SyncOnReadVariable", "experimental", "get_cross_replica_context",
+    "StrategyExtended", "SyncOnReadVariable", "TPUStrategy", "experimental", "get_cross_replica_context",
     "get_replica_context", "get_strategy", "has_strategy", "in_cross_replica_context",
 ]

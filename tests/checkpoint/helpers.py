@@ -22,7 +22,9 @@ def _load(name: str):
 make_fixtures = _load("make_tf_train_checkpoints")
 
 # `import eagerflow as tf` plus `tf.train`, until the package exports it.
-ef = types.SimpleNamespace(**{k: getattr(eagerflow, k) for k in dir(eagerflow) if not k.startswith("__")})
+# (`keras` is left out: touching tf.keras loads Keras and aliases `tensorflow` in this process.)
+ef = types.SimpleNamespace(**{k: getattr(eagerflow, k) for k in dir(eagerflow)
+                              if not k.startswith("__") and k != "keras"})
 ef.train = getattr(eagerflow, "train", train)
 
 

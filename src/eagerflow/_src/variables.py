@@ -19,6 +19,7 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.formatting import numpy_text
 from eagerflow._src.framework.tensor import Reference, EagerTensor, Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape, as_shape
+from eagerflow._src.framework import types_core
 from eagerflow._src.ops import indexing_ops, operators, state_ops
 
 _thread = context.thread
@@ -47,7 +48,7 @@ class VariableAggregation(enum.Enum):
     ONLY_FIRST_REPLICA = 3
 
 
-class Variable:
+class Variable(types_core.Tensor):
     """A mutable tensor-valued state (`tf.Variable`).
 
     Args:
@@ -185,6 +186,16 @@ class Variable:
     @property
     def handle(self) -> "Variable":
         return self
+
+    @property
+    def _shared_name(self) -> str:
+        return self._name.rsplit(":", 1)[0]
+
+    @property
+    def _unique_id(self) -> str:
+        """A key unique among live variables (TF's `{name}_{uid}`; libraries such as Keras's
+        optimizers key per-variable state by it)."""
+        return f"{self._shared_name}_{id(self)}"
 
     # --- reads --------------------------------------------------------------------------------
     def read_value(self) -> Tensor:

@@ -3,6 +3,7 @@ from eagerflow._src.framework.graph import (
     Graph, control_dependencies, executing_eagerly, get_default_graph, init_scope,
 )
 from eagerflow._src.function.func_graph import placeholder
+from eagerflow._src.framework.eager_context import reset_default_graph
 
 __all__ = ["Graph", "control_dependencies", "executing_eagerly", "get_default_graph", "init_scope",
-           "placeholder"]
+           "placeholder", "reset_default_graph"]

@@ -11,3 +11,5 @@ from eagerflow._src.eager_async import (
     async_clear_error, async_scope, enable_strict_mode, function_executor_type,
 )
 from eagerflow.experimental import dlpack, numpy
+from eagerflow._src.data.iterator import Optional
+from eagerflow.experimental import dtensor

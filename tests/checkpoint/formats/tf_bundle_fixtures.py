@@ -34,8 +34,9 @@ def copy_fixture(name: str, directory: str) -> str:
 
 def tensorflow_python() -> str | None:
     """A Python that can import tensorflow: this one, $EAGERFLOW_TF_PYTHON, or .venv-compat."""
-    if importlib.util.find_spec("tensorflow") is not None:
-        return sys.executable
+    spec = importlib.util.find_spec("tensorflow")
+    if spec is not None and spec.origin is not None and "eagerflow" not in spec.origin:
+        return sys.executable  # the real TensorFlow (not eagerflow's `tensorflow` alias)
     candidates = [os.environ.get("EAGERFLOW_TF_PYTHON"),
                   os.path.join(DATA, os.pardir, os.pardir, ".venv-compat", "bin", "python")]
     for candidate in candidates:

@@ -14,6 +14,9 @@ from eagerflow._src.data.options import INFINITE_CARDINALITY, UNKNOWN_CARDINALIT
 class DatasetV2:
     """Represents a potentially large set of elements (`tf.data.Dataset`)."""
 
+    # TF's module for the class, by which libraries (Keras's data adapters) recognize a tf.data
+    # dataset; under the `tensorflow` alias it is eagerflow/python/data/ops/dataset_ops.py.
+    __module__ = "tensorflow.python.data.ops.dataset_ops"
     _inputs: tuple = ()
     _tf_name = "DatasetV2"  # the class name TF's repr shows (e.g. `_MapDataset`)
 

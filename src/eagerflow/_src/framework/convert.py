@@ -17,6 +17,7 @@ from eagerflow._src.framework.execute import creation_device, log_placement
 from eagerflow._src.framework.op import cpp_name
 from eagerflow._src.framework import tensor_util as _tensor_util
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.framework import types_core
 
 _flags = context.flags
 _thread = context.thread
@@ -452,6 +453,10 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
     as_tensor = getattr(value, "_as_tensor", None)
     if as_tensor is not None:
         return as_tensor(None if dtype is None else _dtypes.as_dtype(dtype))
+    tf_tensor = getattr(value, "__tf_tensor__", None)
+    if tf_tensor is not None:  # TF's conversion protocol for tensor-like classes (Keras's variable)
+        return convert_to_tensor(tf_tensor(None if dtype is None else _dtypes.as_dtype(dtype), name),
+                                 dtype)
     if _tensor_util.CONVERSION_FUNCTIONS:  # tf.register_tensor_conversion_function's, when any
         converted = _tensor_util.registered_conversion(value, None if dtype is None else _dtypes.as_dtype(dtype))
         if converted is not None:
@@ -486,3 +491,11 @@ def scalar_or_constant(value: Any, dtype: _dtypes.DType | None) -> Tensor:
 
 def is_tensor_like(value: Any) -> bool:
     return type(value) is EagerTensor or hasattr(value, "_as_tensor")
+
+
+def is_tensor(x: Any) -> bool:
+    """Whether `x` is a tensor, a variable, a composite tensor (sparse, ragged) or declares itself
+    tensor-like (`is_tensor_like`), as `tf.is_tensor`; NumPy arrays and Python values are not."""
+    from eagerflow._src.framework.composite_tensor import CompositeTensor
+
+    return isinstance(x, (types_core.Tensor, CompositeTensor)) or bool(getattr(x, "is_tensor_like", False))

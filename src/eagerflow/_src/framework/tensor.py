@@ -16,9 +16,10 @@ from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.formatting import numpy_text
 from eagerflow._src.framework.tensor_shape import TensorShape
+from eagerflow._src.framework import types_core
 
 
-class Tensor:
+class Tensor(types_core.Tensor):
     """`tf.Tensor`: the base of eager tensors and of the symbolic tensors of traced graphs.
 
     `isinstance(x, tf.Tensor)` holds for both; operators are installed here.

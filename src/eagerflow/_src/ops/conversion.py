@@ -71,6 +71,8 @@ def _like(value: Any, other: Tensor, strict: bool = True) -> Tensor:
     as_tensor = getattr(value, "_as_tensor", None)
     if as_tensor is not None:
         return as_tensor(None)
+    if hasattr(value, "__tf_tensor__"):  # a tensor-like class (Keras's variable): its own tensor
+        return convert_to_tensor(value)
     try:
         return scalar_or_constant(value, other.dtype)
     except (TypeError, ValueError):

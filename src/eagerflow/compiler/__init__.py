@@ -1,0 +1,1 @@
+"""TF's `tensorflow.compiler.*` module paths that libraries import: re-exports only."""

@@ -1,0 +1,1 @@
+"""`tensorflow.python.trackable`: TF's tracking base classes and tracked containers."""
