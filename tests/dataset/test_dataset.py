@@ -76,9 +76,8 @@ def test_parallel_map_keeps_order():
 
 
 def test_parallel_map_error_reaches_consumer_with_its_class():
-    def boom(x):
-        if int(x) == 3:
-            raise tf.errors.InvalidArgumentError(None, None, "bad element")
+    def boom(x):  # traced, as TF traces map functions: the check runs per element
+        tf.debugging.assert_none_equal(x, tf.constant(3, tf.int64), message="bad element")
         return x
     ds = tf.data.Dataset.range(10).map(boom, num_parallel_calls=4)
     with pytest.raises(tf.errors.InvalidArgumentError, match="bad element"):
@@ -145,10 +144,22 @@ def test_from_generator_with_signature():
 
 
 def test_cache_in_memory_runs_input_once():
-    calls = []
-    ds = tf.data.Dataset.range(3).map(lambda x: (calls.append(1), x)[1]).cache()
+    calls = tf.Variable(0, dtype=tf.int64)  # a stateful map: runs per element, in the graph
+    ds = tf.data.Dataset.range(3).map(lambda x: x + 0 * calls.assign_add(1)).cache()
     assert _values(ds) == _values(ds) == [0, 1, 2]
-    assert len(calls) == 3
+    assert int(calls.numpy()) == 3
+
+
+def test_map_function_is_traced_once_and_not_eager():
+    traces, eager = [], []
+
+    def f(x):
+        traces.append(1)  # Python side effects happen while tracing only, as in TF
+        eager.append(tf.executing_eagerly())
+        return x * 2
+
+    assert _values(tf.data.Dataset.range(5).map(f)) == [0, 2, 4, 6, 8]
+    assert len(traces) == 1 and eager == [False]
 
 
 def test_cache_to_file(tmp_path):
@@ -177,8 +188,7 @@ def test_choose_from_datasets():
 
 def test_ignore_errors_skips_failing_elements():
     def check(x):
-        if int(x) == 2:
-            raise tf.errors.InvalidArgumentError(None, None, "bad")
+        tf.debugging.assert_none_equal(x, tf.constant(2, tf.int64), message="bad")
         return x
     assert _values(tf.data.Dataset.range(4).map(check).ignore_errors()) == [0, 1, 3]
 

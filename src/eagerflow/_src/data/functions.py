@@ -1,8 +1,11 @@
 """The seam between datasets and the functions users give them (map, filter, flat_map, ...).
 
-TF traces each function once into a graph and runs the graph per element. Here the function
-runs eagerly per element; its output spec comes from one call on a stand-in element built from
-the input spec. Swapping in `tf.function` tracing happens in `DatasetFunction` only.
+As TF does, each function is traced by `tf.function` (autograph on) and the traced graph runs
+per element: Python side effects happen once per trace, `tf.print` on every element, and
+`tf.executing_eagerly()` is False inside. A trace is keyed by the element's dtypes and shapes
+(TF traces once against the element spec; a dataset whose elements change shape, such as a last
+smaller batch, traces once more here). The output spec comes from one call on a stand-in
+element built from the input spec.
 """
 from __future__ import annotations
 
@@ -18,6 +21,12 @@ def _call(fn: Callable, element: Any) -> Any:
     if type(element) is tuple:
         return fn(*element)
     return fn(element)
+
+
+def _traced(fn: Callable) -> Callable:
+    from eagerflow._src.function.polymorphic_function import Function, function
+
+    return fn if isinstance(fn, Function) else function(fn, autograph=True)
 
 
 def _stand_in(spec: Any) -> Any:
@@ -46,7 +55,8 @@ class DatasetFunction:
     def __init__(self, fn: Callable, input_spec: Any, transformation: str) -> None:
         if not callable(fn):
             raise TypeError(f"`{transformation}` expected a callable, got {type(fn).__name__}.")
-        self._fn = fn
+        self._python_fn = fn
+        self._fn = _traced(fn)
         self._input_spec = input_spec
         self._transformation = transformation
         self._output_spec: Any = None
@@ -55,8 +65,9 @@ class DatasetFunction:
         return structure.normalize(_call(self._fn, element))
 
     def call_raw(self, element: Any) -> Any:
-        """The function's result before conversion (for flat_map/interleave datasets)."""
-        return _call(self._fn, element)
+        """The function's result before conversion (for flat_map/interleave datasets, whose
+        functions return datasets: those run as Python, as TF's build a dataset graph)."""
+        return _call(self._python_fn, element)
 
     @property
     def output_spec(self) -> Any:
@@ -67,4 +78,4 @@ class DatasetFunction:
         return self._output_spec
 
     def raw_output(self) -> Any:
-        return _call(self._fn, _stand_in(self._input_spec))
+        return _call(self._python_fn, _stand_in(self._input_spec))

@@ -13,7 +13,7 @@ from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import is_tensor_like
 from eagerflow._src.framework.op import Op, cpp_name
-from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
 from eagerflow._src.ops import conversion
 
@@ -115,9 +115,12 @@ def _packed(value: Any, dtype: _dtypes.DType | None) -> Any:
     dtype: each tensor cast to it, each Python value converted to it."""
     if dtype is None or type(value) not in (list, tuple) or not any(is_tensor_like(v) for v in value):
         return value
-    items = [conversion.tensor(v).numpy() if is_tensor_like(v) else conversion.tensor(v, dtype).numpy()
-             for v in value]
-    return np.array(items).astype(dtype._np)
+    tensors = [conversion.tensor(v) if is_tensor_like(v) else conversion.tensor(v, dtype) for v in value]
+    if any(type(t) is not EagerTensor for t in tensors):  # graph tensors: TF's auto-packing
+        from eagerflow._src.ops import dynamic_shape_ops
+
+        return dynamic_shape_ops.packed(tensors, dtype)
+    return np.array([t.numpy() for t in tensors]).astype(dtype._np)
 
 
 def int_list(value: Any) -> list[int]:

@@ -92,6 +92,7 @@ def reshape(tensor: Any, shape: Any, name: str | None = None) -> Tensor:
       TypeError: a Python float shape (TF converts it to its int32 default).
     """
     x = conversion.tensor(tensor)
+    shape = dynamic_shape_ops.packed(shape)
     if dynamic_shape_ops.run_time_shape(shape):  # in a graph, a shape known when the plan runs
         return execute(dynamic_shape_ops.RESHAPE_TO, (x, shape))
     shape = dynamic_shape_ops.folded(shape)
@@ -183,6 +184,7 @@ def fill(dims: Any, value: Any, name: str | None = None, layout: Any = None) -> 
     """A tensor of shape `dims` filled with the scalar `value` (`tf.fill`); `dims` must be
     int32/int64 (TF's InvalidArgumentError otherwise)."""
     v = conversion.tensor(value)
+    dims = dynamic_shape_ops.packed(dims)
     if dynamic_shape_ops.run_time_shape(dims):  # in a graph, a shape known when the plan runs
         return execute(dynamic_shape_ops.FILL_TO, (dims, v))
     dims = dynamic_shape_ops.folded(dims)
@@ -475,6 +477,7 @@ def broadcast_to(input: Any, shape: Any, name: str | None = None) -> Tensor:  # 
     """`input` broadcast to `shape` (`tf.broadcast_to`); `shape` must be an int32/int64 vector
     (TF's InvalidArgumentError otherwise)."""
     x = conversion.tensor(input)
+    shape = dynamic_shape_ops.packed(shape)
     if dynamic_shape_ops.run_time_shape(shape):  # in a graph, a shape known when the plan runs
         return execute(dynamic_shape_ops.BROADCAST_TO_SHAPE, (x, shape))
     shape = dynamic_shape_ops.folded(shape)

@@ -82,6 +82,14 @@ def _shape_of_value(shape_input: Any, size: Any = None) -> Any:
                 rest *= d if d != -1 else 1
             dims[dims.index(-1)] = size // rest if size is not None and rest else None
         return tuple(dims)
+    node = getattr(shape_input, "_op", None)
+    if node is not None and node.type == "Shape":  # tf.shape(y): y's static shape, partly known
+        return node._inputs[0]._array.shape
+    if node is not None and node.type == "Pack" and all(
+            x._array.shape == () for x in node._inputs):  # [n, 2]: each item known or not (TF's
+        items = [constant_value(x) for x in node._inputs]  # partial constant value)
+        dims = [None if v is None else int(v) for v in items]
+        return None if -1 in dims else tuple(dims)
     length = shape_input._array.shape
     if length is None or len(length) != 1 or length[0] is None:
         return None
@@ -133,6 +141,25 @@ FILL_TO = _tf_named(Op("DynamicFill", lambda xp, dims, value: xp.full(_dims(dims
 BROADCAST_TO_SHAPE = _tf_named(Op("DynamicBroadcastTo",
                                   lambda xp, x, shape: xp.broadcast_to(x, _dims(shape)).copy(),
                                   grad=_broadcast_to_grad, shape_fn=_broadcast_rule), "BroadcastTo")
+
+
+def packed(value: Any, dtype: Any = None) -> Any:
+    """A shape list holding graph tensors (`[n, 3]` with `n` traced) as one int tensor, as TF
+    auto-packs it: a Pack of the items, each cast to `dtype` (default: the first graph tensor's
+    int type); anything else unchanged."""
+    from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+
+    if type(value) not in (list, tuple) or not any(type(v) is SymbolicTensor for v in value):
+        return value
+    from eagerflow._src.framework import dtypes
+    from eagerflow._src.ops import conversion, join_split_ops, math_ops
+
+    if dtype is None:
+        dtype = next(v.dtype for v in value if type(v) is SymbolicTensor)
+    dtype = dtypes.as_dtype(dtype)
+    items = [conversion.tensor(v) if isinstance(v, SymbolicTensor) or hasattr(v, "_as_tensor")
+             else conversion.tensor(v, dtype) for v in value]
+    return join_split_ops.stack([t if t.dtype == dtype else math_ops.cast(t, dtype) for t in items])
 
 
 def run_time_shape(value: Any) -> bool:
