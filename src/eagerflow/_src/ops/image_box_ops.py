@@ -12,7 +12,7 @@ from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
-from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops
 from eagerflow._src.ops.gather_scatter_ops import gather
 from eagerflow._src.ops.indexing_ops import pad
@@ -283,11 +283,11 @@ def crop_and_resize(image: Any, boxes: Any, box_indices: Any, crop_size: Any, me
     wy, vy = _crop_axis(b[:, 0], b[:, 2], height, ch, method)
     wx, vx = _crop_axis(b[:, 1], b[:, 3], width, cw, method)
     picked = gather(flt, idx.astype(np.int32), axis=0)
-    out = einsum("niy,njx,nyxc->nijc", EagerTensor(wy, flt._device), EagerTensor(wx, flt._device), picked)
+    out = einsum("niy,njx,nyxc->nijc", conversion.tensor(wy), conversion.tensor(wx), picked)
     outside = 1.0 - vy[:, :, None] * vx[:, None, :]
     if extrapolation_value != 0 and outside.any():
         fill = (outside * np.float32(extrapolation_value))[..., None].astype(np.float32)
-        out = math_ops.add(out, EagerTensor(fill, flt._device))
+        out = math_ops.add(out, conversion.tensor(fill))
     return out
 
 

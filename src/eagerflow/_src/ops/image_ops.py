@@ -15,7 +15,7 @@ import numpy as np
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
-from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops, reduce_ops
 from eagerflow._src.ops.image_resize_ops import _separable
 from eagerflow._src.ops.indexing_ops import pad
@@ -40,7 +40,7 @@ def _check_at_least_3d(x: Tensor, what: str = "image") -> None:
 
 
 def _constant(x: Tensor, value: Any) -> Tensor:
-    return EagerTensor(np.asarray(value, x.dtype.as_numpy_dtype), x._device)
+    return conversion.tensor(np.asarray(value, x.dtype.as_numpy_dtype), x.dtype)
 
 
 # --- dtype conversion --------------------------------------------------------------------------

@@ -15,7 +15,7 @@ from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
-from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops
 from eagerflow._src.ops.dtype_sets import COMPLEX
 from eagerflow._src.ops.gather_scatter_ops import gather
@@ -197,7 +197,7 @@ def _irfft_grad(ctx: Any, dy: Tensor) -> tuple:
     mask = mask / float(np.prod(lengths, dtype=np.int64))
     shape = [1] * spectrum.ndim
     shape[axes[-1]] = bins
-    scale = EagerTensor(mask.reshape(shape).astype(spectrum.dtype.as_numpy_dtype), spectrum._device)
+    scale = conversion.tensor(mask.reshape(shape).astype(spectrum.dtype.as_numpy_dtype), spectrum.dtype)
     return (math_ops.multiply(spectrum, scale),)
 
 
@@ -578,7 +578,7 @@ def dct(input: Any, type: int = 2, n: Any = None, axis: int = -1, norm: Any = No
         x = _fit(x, (int(n),), (-1,))
     length = tuple(x.shape)[-1]
     _check_dct(type, None, axis, norm, length)
-    basis = EagerTensor(_dct_matrix(length, type, norm, x.dtype.as_numpy_dtype), x._device)
+    basis = conversion.tensor(_dct_matrix(length, type, norm, x.dtype.as_numpy_dtype), x.dtype)
     flat = array_ops.reshape(x, (-1, length))
     return array_ops.reshape(matmul(flat, basis), tuple(x.shape))
 
