@@ -108,3 +108,14 @@ def test_save_and_load_weights_round_trip(keras, tmp_path):
     model.save_weights(path)
     other.load_weights(path)
     np.testing.assert_allclose(other.predict(x, verbose=0), model.predict(x, verbose=0), rtol=1e-6)
+
+
+def _fit_losses(keras, run_eagerly):
+    x, y = _data()
+    model = _mlp(keras)
+    model.compile(optimizer="adam", loss="mse", run_eagerly=run_eagerly)
+    return model.fit(x, y, epochs=2, batch_size=32, shuffle=False, verbose=0).history["loss"]
+
+
+def test_fit_in_tf_function_matches_run_eagerly(keras):
+    np.testing.assert_allclose(_fit_losses(keras, False), _fit_losses(keras, True), rtol=1e-5)

@@ -46,6 +46,12 @@ class OwnedIterator:
 
     def get_next(self, name: Any = None) -> Any:
         """The next element; `OutOfRangeError` at the end of the dataset."""
+        from eagerflow._src.framework.graph import executing_eagerly
+
+        if not executing_eagerly():  # traced: an op taking the next element each time the graph runs
+            from eagerflow._src.data.iterator_ops import graph_get_next
+
+            return graph_get_next(self.get_next, self.element_spec)
         try:
             return self.__next__()
         except StopIteration:

@@ -192,6 +192,12 @@ class DistributedIterator:
 
     def get_next(self) -> Any:
         """The next per-replica element; TF's `OutOfRangeError` at the end."""
+        from eagerflow._src.framework.graph import executing_eagerly
+
+        if not executing_eagerly():  # traced: an op taking the next element each time the graph runs
+            from eagerflow._src.data.iterator_ops import graph_get_next
+
+            return graph_get_next(self.get_next, self._element_spec)
         try:
             return next(self._batches)
         except StopIteration:
