@@ -569,3 +569,23 @@ def test_none_before_tensor_loop_takes_the_body_type():
             i += 1
         return x
     assert int(f(tf.constant(3))) == 2
+
+
+def test_training_loop_over_dataset_with_tape_in_loop_body():
+    w = tf.Variable(0.0)
+    b = tf.Variable(0.0)
+    xs = np.linspace(-1, 1, 32).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices((xs, 3 * xs + 1)).batch(8)
+
+    @tf.function
+    def train_epoch(lr):
+        for x, y in ds:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((w * x + b - y) ** 2)
+            gw, gb = tape.gradient(loss, [w, b])
+            w.assign_sub(lr * gw)
+            b.assign_sub(lr * gb)
+    for _ in range(30):
+        train_epoch(tf.constant(0.1))
+    assert abs(float(w.numpy()) - 3.0) < 0.01 and abs(float(b.numpy()) - 1.0) < 0.01
+    assert train_epoch.experimental_get_tracing_count() == 1

@@ -341,7 +341,29 @@ def guide_examples(tf, out):
     print(show(sum_even(tf.constant([10, 12, 15, 20]))))
 
 
-PROGRAMS = [guide_examples, eager_cond_case_switch, eager_while, eager_tensor_array, eager_functional, graph_cond_while,
+def training_loop_over_dataset(tf, out):
+    w = tf.Variable(0.0)
+    b = tf.Variable(0.0)
+    xs = np.linspace(-1, 1, 32).astype(np.float32)
+    ds = tf.data.Dataset.from_tensor_slices((xs, 3 * xs + 1)).batch(8)
+
+    @tf.function
+    def train_epoch(lr):
+        total = tf.constant(0.0)
+        for x, y in ds:
+            with tf.GradientTape() as tape:
+                loss = tf.reduce_mean((w * x + b - y) ** 2)
+            gw, gb = tape.gradient(loss, [w, b])
+            w.assign_sub(lr * gw)
+            b.assign_sub(lr * gb)
+            total += loss
+        return total
+    losses = [float(train_epoch(tf.constant(0.1))) for _ in range(20)]
+    print(round(losses[0], 3), round(losses[-1], 4), round(float(w.numpy()), 4), round(float(b.numpy()), 4))
+    print(train_epoch.experimental_get_tracing_count())
+
+
+PROGRAMS = [training_loop_over_dataset, guide_examples, eager_cond_case_switch, eager_while, eager_tensor_array, eager_functional, graph_cond_while,
             graph_gradients, autograph_programs, autograph_errors]
 
 

@@ -459,13 +459,28 @@ def _read_first(name: str, stmts: list) -> bool:
             if isinstance(n, ast.Name) and n.id == name:
                 if isinstance(n.ctx, ast.Load) and not assigned_yet:
                     return True
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else [getattr(stmt, "target", None)]
-        if isinstance(stmt, (ast.Assign, ast.AnnAssign)) and any(
-                isinstance(t, ast.Name) and t.id == name for t in targets):
-            assigned_yet = True
-        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
+        if isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == name:
             return True
+        if _assigns(stmt, name):
+            assigned_yet = True
     return False
+
+
+def _assigns(stmt: ast.stmt, name: str) -> bool:
+    """Whether `stmt` surely binds `name` (both branches of an `if`; a `with` or `try` body)."""
+    if isinstance(stmt, ast.If):
+        return _assigns_all(stmt.body, name) and _assigns_all(stmt.orelse, name)
+    if isinstance(stmt, (ast.With, ast.AsyncWith)):
+        bound = assigned_names([ast.Assign(targets=[item.optional_vars], value=ast.Constant(None))
+                                for item in stmt.items if item.optional_vars is not None])
+        return name in bound or _assigns_all(stmt.body, name)
+    if isinstance(stmt, (ast.While, ast.For, ast.Try)):
+        return False
+    return name in assigned_names([stmt])
+
+
+def _assigns_all(stmts: list, name: str) -> bool:
+    return any(_assigns(stmt, name) for stmt in stmts)
 
 
 def transform(fn: ast.FunctionDef) -> ast.FunctionDef:
