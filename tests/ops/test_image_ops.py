@@ -207,3 +207,18 @@ def test_combined_non_max_suppression_pads_and_counts_per_image():
     np.testing.assert_allclose(result.nmsed_scores.numpy(), [[0.9, 0.7, 0.0, 0.0]])
     np.testing.assert_array_equal(result.nmsed_classes.numpy(), [[0, 1, 0, 0]])
     assert int(result.valid_detections.numpy()[0]) == 2
+
+
+def test_image_signal_and_linalg_ops_trace_in_tf_function():
+    x = tf.constant(_images())
+    spd = tf.constant(np.eye(3) * 2.0)
+
+    @tf.function
+    def run(x, spd):
+        return (tf.image.resize(x, (7, 4), method="lanczos3", antialias=True), tf.image.rgb_to_grayscale(x),
+                tf.signal.dct(x), tf.linalg.cholesky(spd), tf.image.ssim(x, x * 0.5, 1.0, filter_size=3))
+
+    for traced, eager in zip(run(x, spd), (tf.image.resize(x, (7, 4), method="lanczos3", antialias=True),
+                                           tf.image.rgb_to_grayscale(x), tf.signal.dct(x), tf.linalg.cholesky(spd),
+                                           tf.image.ssim(x, x * 0.5, 1.0, filter_size=3))):
+        np.testing.assert_allclose(traced.numpy(), eager.numpy(), rtol=1e-6)
