@@ -521,9 +521,12 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
             raise conversion.worded(e, condition) from None
     if x is None or y is None:
         raise ValueError("x and y must both be non-None or both be None.")
-    if dispatch.composite_in(condition, x, y):  # RaggedTensor operands (TF's dispatch)
-        return dispatch.call("where", condition, x, y)
-    c = conversion.tensor(condition, _dtypes.bool) if not is_tensor_like(condition) else conversion.tensor(condition)
+    try:
+        c = conversion.tensor(condition, _dtypes.bool) if not is_tensor_like(condition) else conversion.tensor(condition)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(condition):  # a RaggedTensor condition (TF's dispatch)
+            return dispatch.call("where", condition, x, y)
+        raise
     if c._array.dtype != np.bool_:
         if conversion.takes_fallback(condition, x, y):
             conversion.tensor(c, _dtypes.bool)  # TF's fallback converts the condition to bool: its ValueError
@@ -535,6 +538,10 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
         return execute(SELECT_V2, (c, xt, yt))
     except errors.OpError as e:
         raise conversion.worded(e, condition, x, y) from None
+    except (TypeError, ValueError):
+        if dispatch.composite_in(x, y):  # RaggedTensor operands (TF's dispatch)
+            return dispatch.call("where", condition, x, y)
+        raise
 
 
 def _one_hot(xp: Any, indices: Any, on_value: Any, off_value: Any, depth: int, axis: int) -> Any:
