@@ -87,17 +87,28 @@ def _lowest(dtype: Any) -> Any:
     return -np.inf if dtype.kind == "f" or dtype.kind == "V" else np.iinfo(dtype).min
 
 
+def _separable(xp: Any, full: Any, spec: _Pool, combine: Any) -> Any:
+    """The window reduction one spatial axis at a time (sum(k) passes instead of prod(k)): max and
+    sum over a box are separable."""
+    arr = full
+    for axis, (k, s, d, o) in enumerate(zip(spec.k, spec.s, spec.d, spec.outs)):
+        def part(j: int, arr: Any = arr, axis: int = axis, s: int = s, d: int = d, o: int = o) -> Any:
+            index = [slice(None)] * arr.ndim
+            index[1 + axis] = slice(j * d, j * d + (o - 1) * s + 1, s) if o > 0 else slice(0, 0)
+            return arr[tuple(index)]
+        acc = part(0).copy()
+        for j in range(1, k):
+            combine(acc, part(j), out=acc)
+        arr = acc
+    return arr
+
+
 def _max_pool(xp: Any, x: Any, ksize: Any, strides: Any, padding: str, data_format: str = "NHWC",
               explicit_paddings: Any = (), dilations: Any = None) -> Any:
     spec = _Pool(x.shape, ksize, strides, padding, data_format, explicit_paddings, dilations)
     xl = _to_last(xp, x, data_format)
-    full = spec.pad(xp, xl, _lowest(x.dtype))
-    out = None
-    for index in spec.slices():
-        out = full[index].copy() if out is None else xp.maximum(out, full[index], out=out)
-    if out is None or any(o == 0 for o in spec.outs):
-        out = xp.zeros((x.shape[0], *spec.outs, xl.shape[-1]), x.dtype)
-    return _from_last(xp, out, data_format)
+    out = _separable(xp, spec.pad(xp, xl, _lowest(x.dtype)), spec, xp.maximum)
+    return _from_last(xp, xp.ascontiguousarray(out), data_format)
 
 
 def _argmax_mask_walk(xp: Any, spec: _Pool, xl: Any, yl: Any) -> Any:
@@ -134,12 +145,17 @@ def _max_pool_grad_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, k
 
 
 def _counts(xp: Any, spec: _Pool, dtype: Any) -> Any:
-    """How many real (unpadded) inputs each window covers, broadcastable over (N, *outs, C)."""
-    ones = xp.zeros((1, *spec.padded_sizes(), 1), dtype)
-    ones[spec.crop()] = 1
-    counts = xp.zeros((1, *spec.outs, 1), dtype)
-    for index in spec.slices():
-        counts += ones[index]
+    """How many real (unpadded) inputs each window covers, broadcastable over (N, *outs, C): the
+    outer product of the per-axis counts."""
+    counts = xp.ones((1,) * (len(spec.outs) + 2), dtype)
+    for axis, (n, (lo, _), size, k, s, d, o) in enumerate(zip(spec.in_sizes, spec.pads, spec.padded_sizes(), spec.k,
+                                                              spec.s, spec.d, spec.outs)):
+        real = np.zeros(size)
+        real[lo:lo + n] = 1
+        per_axis = sum(real[j * d:j * d + (o - 1) * s + 1:s] for j in range(k)) if o > 0 else np.zeros(0)
+        shape = [1] * (len(spec.outs) + 2)
+        shape[1 + axis] = o
+        counts = counts * xp.asarray(np.asarray(per_axis, dtype).reshape(shape))
     return counts
 
 
@@ -148,11 +164,10 @@ def _avg_pool(xp: Any, x: Any, ksize: Any, strides: Any, padding: str, data_form
     spec = _Pool(x.shape, ksize, strides, padding, data_format, explicit_paddings, dilations)
     xl = _to_last(xp, x, data_format)
     work = np.float32 if x.dtype.itemsize < 4 else x.dtype
-    full = spec.pad(xp, xl.astype(work, copy=False), 0)
-    total = xp.zeros((x.shape[0], *spec.outs, xl.shape[-1]), work)
-    for index in spec.slices():
-        total += full[index]
-    out = total / _counts(xp, spec, work)
+    total = _separable(xp, spec.pad(xp, xl.astype(work, copy=False), 0), spec, xp.add)
+    # 1 / count laid out like one image (channels innermost): the multiply then runs contiguously.
+    inverse = xp.ascontiguousarray(xp.broadcast_to(1 / _counts(xp, spec, work), (1, *total.shape[1:])))
+    out = xp.multiply(total, inverse, out=total)
     return _from_last(xp, out.astype(x.dtype, copy=False), data_format)
 
 
