@@ -40,7 +40,8 @@ def broadcast_error(exc: Exception, arrays: list) -> str:
 
 
 def _check_int_divisor(xp: Any, y: Any) -> None:
-    if y.dtype.kind in "iu" and not xp.all(y):
+    # A scalar divisor (loop counters: `i % 2` in a While body) is tested without a reduction.
+    if y.dtype.kind in "iu" and (not y if y.ndim == 0 else not xp.all(y)):
         raise errors.InvalidArgumentError(None, None, "Integer division by zero")
 
 
