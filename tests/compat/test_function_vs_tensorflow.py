@@ -212,6 +212,56 @@ except Exception as e:
 finally:
     tf.config.run_functions_eagerly(False)
 """,
+    # static shapes inferred for ops traced with an unknown batch dimension
+    """
+CASES = {
+    "reshape_to_run_time_shape": lambda x: tf.reshape(x, tf.shape(x)),
+    "reshape_list": lambda x: tf.reshape(x, [-1, 2]),
+    "zeros_of_run_time_shape": lambda x: tf.zeros(tf.shape(x)),
+    "fill_run_time_shape": lambda x: tf.fill(tf.shape(x), 2.0),
+    "range_of_run_time_length": lambda x: tf.range(tf.shape(x)[0]),
+    "column": lambda x: x[:, 1],
+    "row": lambda x: x[1],
+    "concat": lambda x: tf.concat([x, x], axis=1),
+    "concat0": lambda x: tf.concat([x, x], axis=0),
+    "stack": lambda x: tf.stack([x, x]),
+    "unstack": lambda x: tf.unstack(x, axis=1)[0],
+    "transpose": lambda x: tf.transpose(x),
+    "tile": lambda x: tf.tile(x, [2, 1]),
+    "gather": lambda x: tf.gather(x, [0, 1], axis=1),
+    "where_coordinates": lambda x: tf.where(x > 0),
+    "reduce_mean": lambda x: tf.reduce_mean(x, axis=0),
+    "reduce_keep": lambda x: tf.reduce_sum(x, axis=1, keepdims=True),
+    "argmax": lambda x: tf.argmax(x, axis=1),
+    "softmax": lambda x: tf.nn.softmax(x),
+    "one_hot": lambda x: tf.one_hot(tf.cast(x[:, 0], tf.int32), 3),
+    "matmul_transposed": lambda x: tf.matmul(x, x, transpose_b=True),
+    "einsum": lambda x: tf.einsum("ij,kj->ik", x, x),
+    "pad": lambda x: tf.pad(x, [[1, 1], [0, 0]]),
+    "split": lambda x: tf.split(x, 2, axis=1)[0],
+    "sort": lambda x: tf.sort(x, axis=1),
+    "top_k": lambda x: tf.math.top_k(x, 2).values,
+    "cumsum": lambda x: tf.cumsum(x, axis=0),
+    "size": lambda x: tf.size(x),
+    "shape": lambda x: tf.shape(x),
+    "unique": lambda x: tf.unique(tf.reshape(x, [-1]))[0],
+    "conv2d": lambda x: tf.nn.conv2d(tf.reshape(x, [-1, 2, 2, 1]), tf.ones([1, 1, 1, 2]), 1, "SAME"),
+    "expand": lambda x: tf.expand_dims(x, -1),
+    "squeeze": lambda x: tf.squeeze(x[:, :1], axis=1),
+    "cast": lambda x: tf.cast(x, tf.int64),
+    "equal": lambda x: tf.equal(x, 0.0),
+    "broadcast_bias": lambda x: x + tf.ones([4]),
+    "outer": lambda x: x[:, :, None] * x[:, None, :],
+    "slice_strided": lambda x: x[::2, 1:3],
+    "diag": lambda x: tf.linalg.diag(x),
+    "reverse": lambda x: tf.reverse(x, [0]),
+    "segment_sum": lambda x: tf.math.segment_sum(x, tf.zeros(tf.shape(x)[:1], tf.int32)),
+}
+for name, fn in CASES.items():
+    f = tf.function(fn, input_signature=[tf.TensorSpec([None, 4], tf.float32)], autograph=False)
+    y = f.get_concrete_function().structured_outputs
+    print(name, y.shape, y.dtype.name)
+""",
 ]
 
 

@@ -9,9 +9,10 @@ defer to the generic default.
 The default runs the op's forward on small dummy arrays: constants keep their real values,
 symbolic inputs become ones (then zeros, then identity matrices, for kernels that reject
 some values) of their static shape. Unknown dimensions are filled with two different sizes in
-two runs: output dimensions that agree are static, the others None. When no run succeeds the
-outputs get unknown shapes (and the first input's dtype), unless every input shape was fully
-known: then the kernel's error is the graph-construction error TF raises (a ValueError).
+two runs (with different values too): output dimensions that agree are static, the others None.
+Graph tensors folded from constants (`constant_value`) take their real values. When no run
+succeeds the outputs get unknown shapes (and the first input's dtype); the kernel's error then
+comes when the graph runs.
 Ops whose output shape depends on input values (unique, where, boolean_mask...) must declare
 a rule (`value_dependent` below marks their outputs unknown-sized).
 """
@@ -23,6 +24,9 @@ from typing import Any
 import numpy as np
 
 _SIZES = ((2, 3), (12, 24))
+
+
+NOT_FOLDED = object()  # a symbolic tensor whose constant value was not looked for yet
 
 
 class AbstractArrayLike:
@@ -155,7 +159,7 @@ def _abstract(x: Any) -> bool:
     return isinstance(x._array, AbstractArrayLike)
 
 
-def _dummy(array: Any, fill: str, size: int, xp: Any) -> Any:
+def _dummy(array: Any, fill: str, size: int, xp: Any, offset: int = 0) -> Any:
     shape = tuple(size if d is None else d for d in array.shape)
     dtype = array.dtype
     if dtype == object:
@@ -166,6 +170,10 @@ def _dummy(array: Any, fill: str, size: int, xp: Any) -> Any:
         return np.ones(shape, dtype)
     if fill == "zeros":
         return np.zeros(shape, dtype)
+    if fill == "arange":  # values unlike ones (2, 3, 4...; alternating for bool)
+        count = int(np.prod(shape)) if shape else 1
+        values = np.arange(2 + offset, count + 2 + offset).reshape(shape)
+        return (values % 2 == 0) if dtype == np.bool_ else values.astype(dtype)
     out = np.zeros(shape, dtype)  # identity matrices in the last two dims (linear algebra)
     if len(shape) >= 2:
         n = min(shape[-1], shape[-2])
@@ -178,44 +186,55 @@ def _dummy(array: Any, fill: str, size: int, xp: Any) -> Any:
 def run_dummies(inputs: Any, attrs: dict, op: Any) -> list | None:
     """The default rule (see the module docstring); None when the kernel ran on no dummies."""
     symbolic = [i for i, x in enumerate(inputs) if not (op.resource and i == 0) and _abstract(x)]
+    known = {}
+    for i in symbolic:
+        value = constant_value(inputs[i])  # a graph tensor folded from constants: its real value
+        if value is not None:
+            known[i] = value
+    symbolic = [i for i in symbolic if i not in known]
     if any(inputs[i]._array.shape is None for i in symbolic):
         return None  # unknown rank: nothing to run on
     has_unknown = any(None in inputs[i]._array.shape for i in symbolic)
     variable = inputs[0] if op.resource else None
     if variable is not None and variable._array is None:
         return None
-    errors: list = []
-
-    def attempt(size: int) -> list | None:
-        for fill in ("ones", "zeros", "eye"):
+    def attempt(size: int, skip: str | None = None) -> tuple[str, list] | None:
+        for fill in _FILLS:
+            if fill == skip:
+                continue
             try:
-                return _run(op, inputs, attrs, symbolic, fill, size, variable)
-            except Exception as e:  # noqa: BLE001 - any kernel failure: try other values
-                errors.append(e)
+                return fill, _run(op, inputs, attrs, symbolic, fill, size, variable, known)
+            except Exception:  # noqa: BLE001 - any kernel failure: try other values
+                continue
         return None
 
-    if not has_unknown:
-        found = attempt(1)
-        if found is not None:
-            return found
-        if not op.resource:
-            raise ValueError(f"Shape inference for {op.name} failed: {errors[0]}") from None
-        return None
-    for small, large in _SIZES:
+    # Two runs with different values (and, for unknown dims, different sizes): output dims that
+    # differ depend on values or unknown sizes and are None (tf.range(n), unique, ...).
+    small, large = (1, 1) if not has_unknown else _SIZES[0]
+    first = attempt(small)
+    if first is None and has_unknown:
+        small, large = _SIZES[1]
         first = attempt(small)
-        second = attempt(large) if first is not None else None
-        if second is not None:
-            return _merge([first, second])
-    return None
+    if first is None:  # the kernel refuses every dummy (a value check): shapes left unknown
+        return None
+    second = attempt(large, skip=first[0]) or (attempt(large) if has_unknown else None)
+    return _merge([first[1], second[1]]) if second is not None else first[1]
 
 
-def _run(op: Any, inputs: Any, attrs: dict, symbolic: list, fill: str, size: int, variable: Any) -> list:
+_FILLS = ("ones", "arange", "zeros", "eye")
+
+
+def _run(op: Any, inputs: Any, attrs: dict, symbolic: list, fill: str, size: int, variable: Any,
+         known: dict | None = None) -> list:
     arrays = [x._array for x in inputs]
-    for i in symbolic:
-        arrays[i] = _dummy(arrays[i], fill, size, np)
+    for k, i in enumerate(symbolic):
+        arrays[i] = _dummy(arrays[i], fill, size, np, offset=3 * k)
+    for i, value in (known or {}).items():
+        arrays[i] = value
     # Constants on an accelerator come to the host: the dummy run is NumPy.
     for i, x in enumerate(inputs):
-        if i not in symbolic and not (op.resource and i == 0) and not isinstance(arrays[i], np.ndarray):
+        if i not in symbolic and i not in (known or {}) and not (op.resource and i == 0) \
+                and not isinstance(arrays[i], np.ndarray):
             arrays[i] = np.asarray(x._device.backend.to_host(arrays[i]))
     if variable is not None:
         value = variable._array
@@ -248,6 +267,16 @@ def constant_value(t: Any) -> Any:
         return None
     if not isinstance(array, AbstractArrayLike):
         return np.asarray(t._device.backend.to_host(array)) if hasattr(t, "_device") else np.asarray(array)
+    memo = getattr(t, "_folded", None)
+    if memo is not NOT_FOLDED:
+        return memo
+    value = _fold(t)
+    t._folded = value
+    return value
+
+
+def _fold(t: Any) -> Any:
+    array = t._array
     node = getattr(t, "_op", None)
     if node is None:
         return None

@@ -14,7 +14,7 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
-from eagerflow._src.framework.shape_inference import AbstractArrayLike
+from eagerflow._src.framework.shape_inference import NOT_FOLDED, AbstractArrayLike
 from eagerflow._src.framework.tensor import Reference, Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
 
@@ -88,7 +88,7 @@ class SymbolicTensor(Tensor):
     OperatorNotAllowedInGraphError.
     """
 
-    __slots__ = ("_array", "_device", "_op", "_value_index")
+    __slots__ = ("_array", "_device", "_op", "_value_index", "_folded")
     __array_priority__ = 100
 
     def __init__(self, op: Any, value_index: int, dtype: Any, shape: tuple | None) -> None:
@@ -96,6 +96,7 @@ class SymbolicTensor(Tensor):
         self._device = GRAPH_DEVICE
         self._op = op
         self._value_index = value_index
+        self._folded: Any = NOT_FOLDED  # shape_inference.constant_value's memo
 
     # --- description -------------------------------------------------------------------------
     @property
