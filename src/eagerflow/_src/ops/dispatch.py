@@ -38,14 +38,14 @@ def elementwise(apply: Callable[..., Any], *args: Any) -> Any:
     cls = composite_in(*args)
     handler = ELEMENTWISE.get(cls)
     if handler is None:
-        raise TypeError(f"{cls.__name__} is not supported by this op")
+        _not_convertible(args)
     return handler(apply, args)
 
 
 def reduce(kind: str, value: Any, axis: Any, keepdims: bool) -> Any:
     handler = REDUCE.get(type(value))
     if handler is None:
-        raise TypeError(f"{type(value).__name__} is not supported by reduce_{kind}")
+        _not_convertible((value,))
     return handler(kind, value, axis, keepdims)
 
 
@@ -53,7 +53,7 @@ def concat(values: Any, axis: Any) -> Any:
     cls = composite_in(values)
     handler = CONCAT.get(cls)
     if handler is None:
-        raise TypeError(f"{cls.__name__} is not supported by concat")
+        _not_convertible(values)
     return handler(values, axis)
 
 
@@ -62,5 +62,15 @@ def call(name: str, *args: Any, **kwargs: Any) -> Any:
     cls = composite_in(*args)
     handler = API.get((cls, name))
     if handler is None:
-        raise TypeError(f"{cls.__name__} is not supported by {name}")
+        _not_convertible(args)
     return handler(*args, **kwargs)
+
+
+def _not_convertible(values: Any) -> None:
+    """A composite no handler takes: TF's error is the one converting it to a tensor raises."""
+    from eagerflow._src.framework.convert import convert_to_tensor
+
+    for v in values:
+        if isinstance(v, CompositeTensor):
+            convert_to_tensor(v)  # raises TF's ValueError
+    raise TypeError("no composite handler")  # unreachable: a composite is always among `values`
