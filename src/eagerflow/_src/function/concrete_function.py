@@ -41,6 +41,7 @@ class ConcreteFunction:
         self._plan: Any = None
         self._live: Any = None
         self._single = type(graph.structured_outputs) is SymbolicTensor
+        self._has_captures = bool(graph.captures)
         self._number = next(_function_ids)
         self._n_args = len(graph.inputs) - len(graph.captures)
         self._literals = literals or {}
@@ -160,7 +161,7 @@ class ConcreteFunction:
     def _call_eager_tensors(self, args: tuple) -> Any:
         """The call of `tf.function`'s fast path: `args` are exactly the eager tensors of the
         inputs (no captures, no variable parameters); the plan's entry converts and wraps."""
-        if _flags.special or _flags.taping or self.graph.captures:
+        if _flags.special or _flags.taping or self._has_captures:
             return self._call_flat(args, ())
         plan = self._plan or self._compiled()
         try:

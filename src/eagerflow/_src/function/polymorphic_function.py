@@ -220,15 +220,22 @@ class Function:
             return self._python_function(*args, **kwargs)
         if not kwargs and self._input_signature is None and not _flags.scoped:
             # The common call: tensors only, traced before; keyed by dtype and shape.
-            key = []
-            for a in args:
-                if type(a) is not EagerTensor:
-                    break
-                array = a._array
-                key.append(array.dtype)
-                key.append(array.shape)
+            if len(args) == 1:
+                a = args[0]
+                key: Any = (a._array.dtype, a._array.shape) if type(a) is EagerTensor else None
             else:
-                concrete = self._fast.get(tuple(key))
+                key = []
+                for a in args:
+                    if type(a) is not EagerTensor:
+                        key = None
+                        break
+                    array = a._array
+                    key.append(array.dtype)
+                    key.append(array.shape)
+                else:
+                    key = tuple(key)
+            if key is not None:
+                concrete = self._fast.get(key)
                 if concrete is not None:
                     self._quiet_calls += 1  # for the retracing warning's call history
                     return concrete._call_eager_tensors(args)
