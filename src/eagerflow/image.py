@@ -2,10 +2,10 @@
 
 Not provided (no image codec dependency): decode_*/encode_*, is_jpeg, extract_jpeg_shape,
 adjust_jpeg_quality and its random variants, sample_distorted_bounding_box (stateless too),
-extract_glimpse, generate_bounding_box_proposals.
+generate_bounding_box_proposals.
 """
 from eagerflow._src.ops.image_box_ops import (  # noqa: F401
-    combined_non_max_suppression, crop_and_resize, draw_bounding_boxes, extract_patches,
+    combined_non_max_suppression, crop_and_resize, draw_bounding_boxes, extract_glimpse, extract_patches,
     non_max_suppression, non_max_suppression_overlaps, non_max_suppression_padded,
     non_max_suppression_with_scores,
 )

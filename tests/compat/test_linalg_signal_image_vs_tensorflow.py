@@ -371,6 +371,16 @@ IMAGE_VALUES = {
     "combined_non_max_suppression_per_class_boxes": lambda tf: list(tf.image.combined_non_max_suppression(
         np.repeat(COMBINED_BOXES, 3, axis=2) * 1.2, COMBINED_SCORES, 2, 10, 0.3, pad_per_class=True,
         clip_boxes=False)),
+    "extract_glimpse": lambda tf: [
+        tf.image.extract_glimpse(IMAGES, [3, 4], [[0.0, 0.0], [0.3, -0.2]], noise="zero"),
+        tf.image.extract_glimpse(IMAGES, [3, 4], [[-1.5, -0.5], [2.5, 3.5]], centered=False, normalized=False,
+                                 noise="zero"),
+        tf.image.extract_glimpse(IMAGES, [3, 4], [[-1.5, -0.5], [-0.7, 1.0]], centered=True, normalized=False,
+                                 noise="zero"),
+        tf.image.extract_glimpse(IMAGES, [2, 5], [[0.1, 0.9], [0.45, 0.55]], centered=False, normalized=True,
+                                 noise="zero"),
+        tf.image.extract_glimpse(IMAGES, [3, 3], [[-0.9, -0.95], [0.7, 1.0]], noise="zero"),
+        tf.image.extract_glimpse(IMAGES, [2, 2], [[0.0, 0.0], [0.1, 0.1]])],
     "crop_and_resize": lambda tf: tf.image.crop_and_resize(
         IMAGES, [[0.1, 0.2, 0.8, 0.9], [-0.2, 0.0, 1.3, 0.5], [0.5, 0.5, 0.5, 0.5]], [1, 0, 1], (4, 5)),
     "crop_and_resize_nearest_extrapolate": lambda tf: tf.image.crop_and_resize(

@@ -222,3 +222,11 @@ def test_image_signal_and_linalg_ops_trace_in_tf_function():
                                            tf.image.rgb_to_grayscale(x), tf.signal.dct(x), tf.linalg.cholesky(spd),
                                            tf.image.ssim(x, x * 0.5, 1.0, filter_size=3))):
         np.testing.assert_allclose(traced.numpy(), eager.numpy(), rtol=1e-6)
+
+
+def test_extract_glimpse_zero_noise_pads_outside_pixels_with_zeros():
+    img = np.arange(2 * 6 * 7, dtype=np.float32).reshape(2, 6, 7, 1)
+    out = tf.image.extract_glimpse(img, [3, 4], [[-1.5, -0.5], [-0.7, 1.0]], centered=False, normalized=False,
+                                   noise="zero").numpy()[..., 0]
+    np.testing.assert_array_equal(out[0, 0], 0)
+    np.testing.assert_array_equal(out[0, 1], img[0, 0, 0:4, 0])

@@ -370,3 +370,63 @@ def draw_bounding_boxes(images: Any, boxes: Any, colors: Any, name: str | None =
     x = conversion.tensor(images)
     return execute(DRAW_BOUNDING_BOXES, (x, conversion.tensor(boxes, _dtypes.float32),
                                          conversion.tensor(colors, _dtypes.float32)))
+
+
+# --- extract_glimpse ---------------------------------------------------------------------------
+def _glimpse_corner(offset: float, size: int, glimpse: int, centered: bool, normalized: bool) -> int:
+    """Top (or left) index of a glimpse, as TF 2.21's ExtractGlimpseV2 places it (truncated)."""
+    if normalized and centered:
+        position = (offset + 1.0) * size / 2.0 - glimpse / 2.0
+    elif normalized:
+        position = offset * size
+    elif centered:
+        position = offset + size / 2.0
+    else:
+        position = offset
+    return int(np.float32(position))
+
+
+def _extract_glimpse(xp: Any, images: Any, size: Any, offsets: Any, centered: bool = True, normalized: bool = True,
+                     noise: str = "uniform") -> Any:
+    host = _host(images)
+    if host.ndim != 4:
+        raise _invalid(f"input must be 4-dimensional[{','.join(map(str, host.shape))}]")
+    gh, gw = (int(v) for v in np.reshape(_host(size), -1))
+    corners = _host(offsets).astype(np.float32)
+    batch, height, width, depth = host.shape
+    if corners.shape != (batch, 2):
+        raise _invalid("offsets must be a matrix with shape [batch_size, 2]")
+    out = np.zeros((batch, gh, gw, depth), host.dtype)
+    rng = np.random.default_rng()
+    for b in range(batch):
+        if noise == "uniform":
+            out[b] = rng.uniform(host[b].min(), host[b].max(), size=(gh, gw, depth))
+        elif noise == "gaussian":
+            out[b] = rng.normal(host[b].mean(axis=(0, 1)), host[b].std(axis=(0, 1)) + 0.0, size=(gh, gw, depth))
+        top = _glimpse_corner(float(corners[b, 0]), height, gh, centered, normalized)
+        left = _glimpse_corner(float(corners[b, 1]), width, gw, centered, normalized)
+        r0, r1 = max(top, 0), min(top + gh, height)
+        c0, c1 = max(left, 0), min(left + gw, width)
+        if r0 < r1 and c0 < c1:
+            out[b, r0 - top:r1 - top, c0 - left:c1 - left] = host[b, r0:r1, c0:c1]
+    return xp.asarray(out)
+
+
+EXTRACT_GLIMPSE = Op("ExtractGlimpseV2", _extract_glimpse, dtypes=(_dtypes.float32,))
+
+
+def extract_glimpse(input: Any, size: Any, offsets: Any, centered: bool = True, normalized: bool = True,  # noqa: A002
+                    noise: str = "uniform", name: str | None = None) -> Tensor:
+    """Windows of `size` at `offsets` (`[batch, 2]`, y then x; centred and/or normalised as TF's
+    ExtractGlimpseV2 reads them), outside pixels filled per `noise`: 'zero', or random 'uniform'/
+    'gaussian' draws from the image's range (not TF's random values) (`tf.image.extract_glimpse`).
+
+    Raises:
+      ValueError: an unknown `noise`.
+    """
+    if noise not in ("uniform", "gaussian", "zero"):
+        raise ValueError(f"Invalid noise: {noise}")
+    x = conversion.tensor(input, _dtypes.float32) if not isinstance(input, Tensor) else input
+    return execute(EXTRACT_GLIMPSE, (x, conversion.tensor(size, _dtypes.int32),
+                                     conversion.tensor(offsets, _dtypes.float32)),
+                   {"centered": bool(centered), "normalized": bool(normalized), "noise": noise})
