@@ -190,6 +190,11 @@ SPARSE_OPS = [
     "print(tf.sparse.eye(2)); print(tf.sparse.eye(2, 3, dtype=tf.int32))",
     _ST + "print(tf.sparse.map_values(tf.math.abs, st))",
     _ST + "print(st * 2., st * tf.ones([3, 3]) * 3., tf.abs(st), st / 2., tf.math.square(st))",
+    "st = tf.sparse.from_dense([['a', '', ''], ['b', 'c', '']]); d = tf.constant([['d'], ['e']]); "
+    "print(tf.sparse.cross([st, d])); print(tf.sparse.cross([st, d], separator='-'))",
+    "print(tf.sparse.cross([tf.constant([[1, 2]]), tf.constant([['x']])]))",
+    "rt = tf.ragged.constant([['a'], ['b', 'c']]); print(tf.ragged.cross([rt, tf.constant([['d'], ['e']])]), "
+    "tf.ragged.cross([rt, tf.constant([[1, 2], [3, 4]])]))",
     "print(tf.sparse.segment_sum(tf.constant([[1., 2], [3, 4], [5, 6]]), [0, 2], [0, 1]))",
     "print(tf.sparse.bincount([[1, 1, 3], [2, 2, 2]])); print(tf.sparse.bincount([[1, 1, 3], [2, 2, 2]], axis=-1))",
     "print(tf.sparse.bincount([[1, 1, 3], [2, 2, 2]], axis=-1, binary_output=True, minlength=2, maxlength=3))",
