@@ -85,3 +85,21 @@ def test_segment_ids_and_splits_round_trip():
 def test_map_flat_values():
     rt = tf.ragged.constant([[1, 2], [3]])
     assert tf.ragged.map_flat_values(tf.ones_like, rt).to_list() == [[1, 1], [1]]
+
+
+def test_ones_like_keeps_rows():
+    assert tf.ones_like(tf.ragged.constant([[1, 2], [3]])).to_list() == [[1, 1], [1]]
+
+
+def test_gather_rows():
+    assert tf.gather(tf.ragged.constant([[1, 2], [3]]), [1, 0]).to_list() == [[3], [1, 2]]
+
+
+def test_softmax_within_rows():
+    out = tf.nn.softmax(tf.ragged.constant([[0., 0.], [5.]]))
+    assert out.to_list() == [[0.5, 0.5], [1.0]]
+
+
+def test_where_with_ragged_condition():
+    rt = tf.ragged.constant([[1., 2.], [3.]])
+    assert tf.where(rt > 1.5, rt, 0.).to_list() == [[0., 2.], [3.]]

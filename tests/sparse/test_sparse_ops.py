@@ -76,3 +76,15 @@ def test_gradient_reaches_values():
     with tf.GradientTape() as g:
         y = tf.reduce_sum(tf.sparse.sparse_dense_matmul(st.with_values(v * v), tf.ones([3, 2])))
     assert g.gradient(y, v).numpy().tolist() == [4., 8., 12.]
+
+
+def test_cross_joins_every_combination_per_row():
+    st = tf.sparse.from_dense([["a", "", ""], ["b", "c", ""]])
+    out = tf.sparse.cross([st, tf.constant([["d"], ["e"]])])
+    assert out.values.numpy().tolist() == [b"a_X_d", b"b_X_e", b"c_X_e"]
+    assert out.indices.numpy().tolist() == [[0, 0], [1, 0], [1, 1]]
+
+
+def test_bincount_per_row():
+    out = tf.sparse.bincount([[1, 1, 3], [2, 2, 2]], axis=-1)
+    assert out.indices.numpy().tolist() == [[0, 1], [0, 3], [1, 2]] and out.values.numpy().tolist() == [2, 1, 3]
