@@ -4,7 +4,7 @@ Run: ``.venv/bin/python bench/bench_conv.py`` (TensorFlow runs from ``.venv-comp
 subprocess on the same data shapes). Case: NHWC, batch 32, 32x32x64 -> 64, 3x3, stride 1,
 SAME, float32. "backward" is one GradientTape step: the forward plus both gradients
 (Conv2DBackpropInput and Conv2DBackpropFilter). Best of REPEATS after a warm-up; the
-target is <= 1.5x TensorFlow's time. Both run in fresh processes, alternating, three rounds.
+target is <= 1.5x TensorFlow's time. Both run in fresh processes, alternating, five rounds.
 """
 import json
 import os
@@ -15,8 +15,8 @@ from pathlib import Path
 
 import numpy as np
 
-REPEATS = 7
-ROUNDS = 3
+REPEATS = 10
+ROUNDS = 5
 SHAPE_X = (32, 32, 32, 64)
 SHAPE_W = (3, 3, 64, 64)
 
