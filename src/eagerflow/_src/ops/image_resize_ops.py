@@ -10,7 +10,6 @@ Nearest-neighbour is a gather along each axis (its gradient scatters back, as TF
 """
 from __future__ import annotations
 
-import enum
 import functools
 import math
 from typing import Any
@@ -27,8 +26,8 @@ from eagerflow._src.ops.gather_scatter_ops import gather
 _F32 = np.float32
 
 
-class ResizeMethod(str, enum.Enum):
-    """TF's `tf.image.ResizeMethod` names."""
+class ResizeMethod:
+    """TF's `tf.image.ResizeMethod`: the method names, as plain strings."""
 
     BILINEAR = "bilinear"
     NEAREST_NEIGHBOR = "nearest"
@@ -38,9 +37,6 @@ class ResizeMethod(str, enum.Enum):
     LANCZOS5 = "lanczos5"
     GAUSSIAN = "gaussian"
     MITCHELLCUBIC = "mitchellcubic"
-
-    def __str__(self) -> str:
-        return self.value
 
 
 # --- per-axis weight matrices ------------------------------------------------------------------
@@ -244,11 +240,11 @@ def _separable(images: Tensor, rows: Any, cols: Any) -> Tensor:
     return execute(RESAMPLE, (execute(RESAMPLE, (images,), row_attrs),), col_attrs)
 
 
-_METHODS = {m.value for m in ResizeMethod}
+_METHODS = {value for key, value in vars(ResizeMethod).items() if key.isupper()}
 
 
 def _method_name(method: Any) -> str:
-    name = method.value if isinstance(method, ResizeMethod) else str(method)
+    name = str(method)
     if name not in _METHODS:
         raise ValueError(f"Resize method is not implemented: {method}")
     return name
