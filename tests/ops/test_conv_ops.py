@@ -174,3 +174,15 @@ def test_conv_and_pool_gradients_trace_in_tf_function():
     traced = tf.function(step)(x)
     for a, b in zip(traced, eager):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-5)
+
+
+def test_traced_layers_keep_static_shapes():
+    spec = tf.TensorSpec([None, 7, 8, 3], tf.float32)
+    cases = {
+        (None, 7, 8, 4): lambda x: tf.nn.conv2d(x, W, 1, "SAME"),
+        (None, 4, 4, 3): lambda x: tf.nn.max_pool2d(x, 2, 2, "SAME"),
+        (2, 14, 16, 3): lambda x: tf.nn.conv2d_transpose(tf.ones([2, 7, 8, 4]), W, [2, 14, 16, 3], 2, "SAME"),
+        (None, 7, 8, 3): lambda x: tf.nn.dropout(x, 0.5),
+    }
+    for shape, fn in cases.items():
+        assert tuple(tf.function(fn).get_concrete_function(spec).structured_outputs.shape) == shape

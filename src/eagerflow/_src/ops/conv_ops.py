@@ -25,7 +25,8 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
-from eagerflow._src.framework.tensor import EagerTensor, Tensor
+from eagerflow._src.framework.shape_inference import constant_value
+from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion
 from eagerflow._src.ops.dtype_sets import FLOAT
 
@@ -341,8 +342,9 @@ def sized_output(size_index: int, dtype_index: int) -> Any:
     def rule(inputs: Any, attrs: dict) -> list:
         sizes = inputs[size_index]
         dtype = inputs[dtype_index]._array.dtype
-        if type(sizes) is EagerTensor:
-            return [(dtype, tuple(int(v) for v in sizes._array.tolist()))]
+        value = constant_value(sizes)
+        if value is not None:
+            return [(dtype, tuple(int(v) for v in value.tolist()))]
         rank = sizes._array.shape
         return [(dtype, None if rank is None or rank[0] is None else (None,) * rank[0])]
     return rule

@@ -566,7 +566,10 @@ def _dropout(x: Any, rate: Any, noise_shape: Any, sampler: Any, dummy_step: Any)
         raise ValueError(f"`rate` must be a scalar or scalar tensor. Received: rate={rate}")
     noise = sampler(_noise_shape(x, noise_shape), x.dtype)
     keep = math_ops.greater_equal(noise, conversion.like(rate, noise) if is_number else rate)
-    return array_ops.where(keep, scaled, math_ops.zeros_like_same(x))
+    result = array_ops.where(keep, scaled, math_ops.zeros_like_same(x))
+    if type(result) is not EagerTensor:  # a graph: the noise shape may be dynamic (TF's set_shape)
+        result.set_shape(x.shape)
+    return result
 
 
 def dropout(x: Any, rate: Any, noise_shape: Any = None, seed: Any = None, name: str | None = None) -> Tensor:
