@@ -41,6 +41,9 @@ def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: boo
         index, ndims = (0, a.ndim) if a.ndim < 2 else (1, b.ndim)
         batched = f": {ndims}" if a.ndim > 2 or b.ndim > 2 else ""
         raise _invalid(f"In[{index}] ndims must be >= 2{batched}")
+    if (a.ndim > 2 or b.ndim > 2) and not _batches_broadcast(a.shape[:-2], b.shape[:-2]):
+        raise _invalid(f"In[0] and In[1] must have compatible batch dimensions: "
+                       f"{_dims(a.shape)} vs. {_dims(b.shape)}")
     if transpose_a or adjoint_a:
         a = xp.swapaxes(a, -1, -2)
         if adjoint_a and a.dtype.kind == "c":  # conj of a real array would only copy it
@@ -52,6 +55,10 @@ def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: boo
     if a.shape[-1] != b.shape[-2]:
         raise _invalid(f"Matrix size-incompatible: In[0]: {_dims(a.shape)}, In[1]: {_dims(b.shape)}")
     return xp.matmul(a, b)
+
+
+def _batches_broadcast(a: tuple, b: tuple) -> bool:
+    return all(x == y or x == 1 or y == 1 for x, y in zip(reversed(a), reversed(b)))
 
 
 # Gradients of C = op(A) @ op(B), keyed by (op(A) is an adjoint, op(B) is an adjoint): TF's
