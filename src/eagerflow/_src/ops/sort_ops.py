@@ -39,13 +39,32 @@ def _top_k(xp: Any, x: Any, k: int, sorted: bool = True, index_type: Any = np.in
     if x.shape[-1] < k:
         raise invalid(f"input must have at least k columns. Had {x.shape[-1]}, needed {k}")
     if x.dtype.kind == "f" or x.dtype.kind == "V":
-        # NaN sorts above everything in TF's top_k (it compares with `>` and NaN-aware order).
+        # NaN ranks highest, as in TF's top_k for k < n (its k == n sort path orders NaN otherwise).
         keys = x.astype(np.float64) if x.dtype.kind == "V" else x
-        order = _descending_order(xp, xp.where(xp.isnan(keys), xp.inf, keys))
+        keys = xp.where(xp.isnan(keys), xp.inf, keys)
     else:
-        order = _descending_order(xp, x)
-    indices = order[..., :k]
+        keys = x
+    n = x.shape[-1]
+    if 0 < k and 4 * k < n:
+        indices = _largest_k(xp, keys, k)
+    else:
+        indices = _descending_order(xp, keys)[..., :k]
     return [xp.take_along_axis(x, indices, axis=-1), indices.astype(index_type)]
+
+
+def _largest_k(xp: Any, keys: Any, k: int) -> Any:
+    """Indices of the `k` largest keys of the last axis in decreasing order, ties by lower index:
+    a partition (linear time) picks them, then only those `k` are sorted."""
+    n = keys.shape[-1]
+    kth = xp.partition(keys, n - k, axis=-1)[..., n - k:n - k + 1]  # the k-th largest value
+    greater = keys > kth
+    equal = keys == kth
+    room = k - xp.sum(greater, axis=-1, keepdims=True)  # how many ties at the boundary to keep
+    take = greater | (equal & (xp.cumsum(equal, axis=-1) <= room))  # the lowest-index ties
+    chosen = xp.nonzero(take.reshape(-1, n))[1].reshape(keys.shape[:-1] + (k,))  # ascending index
+    values = xp.take_along_axis(keys, chosen, axis=-1)
+    order = _descending_order(xp, values)  # stable: equal values keep index order
+    return xp.take_along_axis(chosen, order, axis=-1)
 
 
 def _top_k_grad(ctx: Any, dys: list) -> tuple:
