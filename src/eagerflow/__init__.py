@@ -109,7 +109,7 @@ _LAZY_NAMESPACES = frozenset({
     "data", "distribute", "io", "random", "train",
     "ragged", "sparse", "strings",
     "compat",
-    "signal", "image",
+    "signal", "image", "lookup", "summary",
     "keras", "__internal__",
 })
 
