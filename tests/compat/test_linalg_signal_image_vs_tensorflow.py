@@ -509,3 +509,14 @@ LINEAR_OPERATOR_TRANSCRIPTS = [
 @pytest.mark.parametrize("code", LINEAR_OPERATOR_TRANSCRIPTS)
 def test_linear_operator_transcript_matches_tensorflow(code):
     assert _transcript(eagerflow, code) == _transcript(tensorflow, code)
+
+
+def test_rgb_to_hsv_gradient_matches_tensorflow():
+    def program(tf):
+        x = tf.constant(IMAGES.astype(np.float64))
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            hsv = tf.image.rgb_to_hsv(x)
+            loss = tf.reduce_sum(hsv * tf.constant([0.7, 1.3, -0.4], tf.float64))
+        return [hsv, tape.gradient(loss, x)]
+    _compare(program, rtol=1e-6, atol=1e-8)

@@ -440,8 +440,54 @@ def _adjust_saturation(xp: Any, x: Any, factor: Any) -> Any:
     return _hsv_to_rgb(xp, hsv).astype(x.dtype, copy=False)
 
 
+def _rgb_to_hsv_grad(ctx: Any, dy: Tensor) -> tuple:
+    # v = max, s = (max - min) / max, h = (k + N / C) / 6 with C = max - min and N the difference
+    # of the other two channels (k, N set by which channel is largest), differentiated by parts.
+    rgb = ctx.inputs[0]
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    largest = reduce_ops.reduce_max(rgb, -1)
+    smallest = reduce_ops.reduce_min(rgb, -1)
+    one = _constant(largest, 1.0)
+
+    def mask(condition: Tensor) -> Tensor:
+        return math_ops.cast(condition, rgb.dtype)
+
+    max_r = mask(math_ops.equal(largest, r))
+    max_g = math_ops.multiply(mask(math_ops.equal(largest, g)), math_ops.subtract(one, max_r))
+    max_b = math_ops.subtract(math_ops.subtract(one, max_r), max_g)
+    min_r = mask(math_ops.equal(smallest, r))
+    min_g = math_ops.multiply(mask(math_ops.equal(smallest, g)), math_ops.subtract(one, min_r))
+    min_b = math_ops.subtract(math_ops.subtract(one, min_r), min_g)
+    onehot_max = stack([max_r, max_g, max_b], -1)
+    onehot_min = stack([min_r, min_g, min_b], -1)
+    chroma = math_ops.subtract(largest, smallest)
+    dh, ds, dv = dy[..., 0], dy[..., 1], dy[..., 2]
+    grad = math_ops.multiply(array_ops.expand_dims(dv, -1), onehot_max)
+    # Saturation: d/dmax = min / max^2, d/dmin = -1 / max (zero where max is 0).
+    ds_dmax = math_ops.divide_no_nan(smallest, math_ops.square(largest))
+    ds_dmin = math_ops.negative(math_ops.divide_no_nan(one, largest))
+    grad = math_ops.add(grad, math_ops.multiply(array_ops.expand_dims(math_ops.multiply(ds, ds_dmax), -1), onehot_max))
+    grad = math_ops.add(grad, math_ops.multiply(array_ops.expand_dims(math_ops.multiply(ds, ds_dmin), -1), onehot_min))
+    # Hue (zero where the chroma is 0).
+    zero = math_ops.zeros_like_same(r)
+    numerator = math_ops.add(math_ops.add(math_ops.multiply(max_r, math_ops.subtract(g, b)),
+                                          math_ops.multiply(max_g, math_ops.subtract(b, r))),
+                             math_ops.multiply(max_b, math_ops.subtract(r, g)))
+    d_numerator = stack([math_ops.subtract(max_b, max_g), math_ops.subtract(max_r, max_b),
+                         math_ops.subtract(max_g, max_r)], -1)
+    six_chroma = math_ops.multiply(chroma, _constant(chroma, 6.0))
+    dh_dn = math_ops.divide_no_nan(dh, six_chroma)
+    dh_dc = math_ops.negative(math_ops.divide_no_nan(math_ops.multiply(dh, numerator),
+                                                     math_ops.multiply(six_chroma, chroma)))
+    dh_dc = math_ops.select(math_ops.greater(chroma, zero), dh_dc, zero)
+    grad = math_ops.add(grad, math_ops.multiply(array_ops.expand_dims(dh_dn, -1), d_numerator))
+    grad = math_ops.add(grad, math_ops.multiply(array_ops.expand_dims(dh_dc, -1),
+                                                math_ops.subtract(onehot_max, onehot_min)))
+    return (grad,)
+
+
 _HSV_DTYPES = (_dtypes.float16, _dtypes.bfloat16, _dtypes.float32, _dtypes.float64)
-RGB_TO_HSV = Op("RGBToHSV", _rgb_to_hsv_kernel, dtypes=_HSV_DTYPES)
+RGB_TO_HSV = Op("RGBToHSV", _rgb_to_hsv_kernel, dtypes=_HSV_DTYPES, grad=_rgb_to_hsv_grad)
 HSV_TO_RGB = Op("HSVToRGB", _hsv_to_rgb_kernel, dtypes=_HSV_DTYPES)
 ADJUST_HUE = Op("AdjustHue", _adjust_hue, dtypes=_FLOAT_IMAGE)
 ADJUST_SATURATION = Op("AdjustSaturation", _adjust_saturation, dtypes=_FLOAT_IMAGE)
