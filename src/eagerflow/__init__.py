@@ -109,7 +109,7 @@ _LAZY_NAMESPACES = frozenset({
     "data", "distribute", "io", "random", "train",
     "ragged", "sparse", "strings",
     "compat",
-    "signal", "image", "lookup", "summary",
+    "signal", "image",
     "keras", "__internal__",
 })
 

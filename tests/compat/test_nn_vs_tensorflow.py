@@ -271,3 +271,25 @@ def _error(module, code):
 @pytest.mark.parametrize("code", ERRORS)
 def test_nn_errors_match_tensorflow(code):
     assert _error(eagerflow, code) == _error(tensorflow, code)
+
+
+# --- a Keras 3 CNN (conv, depthwise, separable, transposed, pooling, batch norm) trained on both ---
+def _run_script(*args):
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=600, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_keras_cnn_trains_as_with_tensorflow():
+    import pathlib
+
+    script = str(pathlib.Path(__file__).parent / "scripts" / "keras_cnn.py")
+    theirs = _run_script(script)
+    ours = _run_script("-m", "eagerflow", "run", script)
+    np.testing.assert_allclose(ours["loss"], theirs["loss"], rtol=1e-4)
+    np.testing.assert_allclose(ours["prediction"], theirs["prediction"], rtol=1e-3, atol=1e-5)
