@@ -69,6 +69,10 @@ from eagerflow._src.framework.tensor_util import (
 )
 from eagerflow._src.util.tf_logging import get_logger
 from eagerflow._src.ops.fingerprint_ops import fingerprint
+from eagerflow._src.ops.sort_ops import approx_top_k
+from eagerflow._src.ops.linalg_decompositions import sqrtm as matrix_square_root
+from eagerflow._src.framework.name_scopes import get_current_name_scope, is_symbolic_tensor
+from eagerflow._src.ops.edit_distance_ops import edit_distance
 from eagerflow._src.ops.init_ops import (
     Constant as constant_initializer, Ones as ones_initializer, RandomNormal as random_normal_initializer,
     RandomUniform as random_uniform_initializer, Zeros as zeros_initializer,

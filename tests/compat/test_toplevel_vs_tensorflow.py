@@ -80,6 +80,10 @@ SNIPPETS = [
     "print(tf.random_normal_initializer(seed=1)([2]), tf.random_uniform_initializer(-1., 1., seed=1)([2]))",
     "print(tf.random_normal_initializer(seed=1).get_config(), tf.constant_initializer([1, 2]).get_config())",
     "tf.zeros_initializer()([2], tf.string)",
+    ("h = tf.SparseTensor([[0, 0, 0], [1, 0, 0]], ['a', 'b'], [2, 1, 1])\n"
+     "t = tf.SparseTensor([[0, 1, 0], [1, 0, 0], [1, 0, 1], [1, 0, 2]], ['a', 'b', 'c', 'a'], [2, 2, 3])\n"
+     "print(tf.edit_distance(h, t)); print(tf.edit_distance(h, t, normalize=False))"),
+    "tf.edit_distance(tf.SparseTensor([[0, 0]], [1], [1, 1]), tf.SparseTensor([[0, 0]], [1.], [1, 1]))",
     ("with tf.name_scope('a'):\n"
      "    with tf.name_scope('b'):\n"
      "        print(repr(tf.get_current_name_scope()))\n"

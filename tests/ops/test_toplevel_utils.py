@@ -172,3 +172,10 @@ def test_initializer_round_trips_through_config():
 def test_integer_random_normal_initializer_is_rejected():
     with pytest.raises(ValueError, match="Argument `dtype` is expected to be floating point. Received: "):
         tf.random_normal_initializer()([2], tf.int32)
+
+
+def test_edit_distance_normalizes_by_truth_length():
+    hyp = tf.SparseTensor([[0, 0, 0], [1, 0, 0]], ["a", "b"], [2, 1, 1])
+    truth = tf.SparseTensor([[0, 1, 0], [1, 0, 0], [1, 0, 1], [1, 0, 2]], ["a", "b", "c", "a"], [2, 2, 3])
+    np.testing.assert_allclose(tf.edit_distance(hyp, truth).numpy(), [[np.inf, 1.0], [2 / 3, 0.0]], rtol=1e-6)
+    assert tf.edit_distance(hyp, truth, normalize=False).numpy().tolist() == [[1.0, 1.0], [2.0, 0.0]]
