@@ -21,12 +21,12 @@ import eagerflow as ef  # noqa: E402
 pytestmark = pytest.mark.tensorflow
 
 _ADDRESS = re.compile(r"0x[0-9a-f]+")
-# TF built with oneDNN runs MatMul as its _MklMatMul kernel and names it so in messages.
-_MKL = re.compile(r"_+MklMatMul")
+# TF built with oneDNN runs (Batch)MatMul as its _Mkl kernels and names them so in messages.
+_MKL = re.compile(r"_+Mkl(MatMul|BatchMatMulV2)")
 
 
 def _normalise(text):
-    text = _MKL.sub(lambda m: "__MatMul" if m.group(0).startswith("__") else "MatMul", text)
+    text = _MKL.sub(lambda m: ("__" if m.group(0).startswith("__") else "") + m.group(1), text)
     return _ADDRESS.sub("0x...", text)
 
 
