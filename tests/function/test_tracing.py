@@ -258,3 +258,15 @@ def test_calling_a_function_from_a_function_inlines_its_ops():
     assert int(outer(tf.constant(3))) == 7
     types = [op.type for op in outer.get_concrete_function(tf.TensorSpec([], tf.int32)).graph.get_operations()]
     assert "Mul" in types and "AddV2" in types
+
+
+def test_defaults_filled_in_keep_calls_on_the_cached_trace():
+    @tf.function
+    def f(x, training=False):
+        return x * 2 if training else x + 1
+
+    assert int(f(tf.constant(1))) == 2
+    assert int(f(tf.constant(1), True)) == 2
+    assert int(f(tf.constant(5))) == 6
+    assert f.experimental_get_tracing_count() == 2
+    assert len(f._fast) == 1  # the tensor-only call is served by the fast path

@@ -245,6 +245,7 @@ class Function:
     def _concrete_for_call(self, args: tuple, kwargs: dict) -> tuple[ConcreteFunction, _Leaves]:
         if self._input_signature is not None:
             return self._signature_call(args, kwargs)
+        call_args, call_kwargs = args, kwargs
         args, kwargs, names, kinds = self._canonicalize(args, kwargs)
         leaves = _Leaves()
         key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
@@ -253,11 +254,13 @@ class Function:
             concrete = self._trace_for(args, kwargs, key, names, kinds)
         else:
             self._note_call(False)
-        if not kwargs and not leaves.variables and _thread.device_name is None and len(leaves.tensors) == len(args) and all(
-                type(a) is EagerTensor for a in args):
+        # Calls of tensors only (defaults filled in are Python values) take __call__'s fast path.
+        if not call_kwargs and not leaves.variables and _thread.device_name is None \
+                and len(leaves.tensors) == len(call_args) and all(type(a) is EagerTensor for a in call_args):
             if len(self._fast) > 256:  # many shapes through one relaxed trace: keep it bounded
                 self._fast.clear()
-            self._fast[tuple(x for a in args for x in (a._array.dtype, a._array.shape))] = concrete
+            key = tuple(x for a in call_args for x in (a._array.dtype, a._array.shape))
+            self._fast[key] = concrete
         # Tensors and variables as the concrete function takes them (placeholders' order).
         return concrete, leaves
 
