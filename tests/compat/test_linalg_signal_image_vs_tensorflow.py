@@ -520,3 +520,16 @@ def test_rgb_to_hsv_gradient_matches_tensorflow():
             loss = tf.reduce_sum(hsv * tf.constant([0.7, 1.3, -0.4], tf.float64))
         return [hsv, tape.gradient(loss, x)]
     _compare(program, rtol=1e-6, atol=1e-8)
+
+
+def test_crop_and_resize_gradients_match_tensorflow():
+    def program(tf):
+        image = tf.constant(IMAGES)
+        boxes = tf.constant([[0.1, 0.2, 0.8, 0.9], [0.05, 0.1, 0.6, 0.35], [0.3, 0.6, 0.3, 0.95]], tf.float32)
+        weights = tf.constant(np.sin(np.arange(3 * 4 * 5 * 3)).reshape(3, 4, 5, 3).astype(np.float32))
+        with tf.GradientTape(persistent=True) as tape:
+            tape.watch([image, boxes])
+            out = tf.image.crop_and_resize(image, boxes, [1, 0, 1], (4, 5))
+            loss = tf.reduce_sum(out * weights)
+        return [out] + tape.gradient(loss, [image, boxes])
+    _compare(program, rtol=1e-4, atol=1e-4)

@@ -14,9 +14,8 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops
-from eagerflow._src.ops.gather_scatter_ops import gather
+from eagerflow._src.ops.gather_scatter_ops import gather, gather_nd
 from eagerflow._src.ops.indexing_ops import pad
-from eagerflow._src.ops.linalg_ops import einsum
 
 
 def _invalid(message: str) -> errors.InvalidArgumentError:
@@ -232,62 +231,80 @@ def combined_non_max_suppression(boxes: Any, scores: Any, max_output_size_per_cl
 
 
 # --- crop_and_resize ---------------------------------------------------------------------------
-def _crop_axis(box_lo: np.ndarray, box_hi: np.ndarray, size: int, crop: int, method: str) -> tuple:
-    """Per box: sampling weights `[n, crop, size]` and a validity mask `[n, crop]` (TF's rule:
-    positions outside [0, size - 1] take the extrapolation value)."""
-    n = box_lo.shape[0]
-    weights = np.zeros((n, crop, size), np.float32)
-    valid = np.zeros((n, crop), np.float32)
-    for b in range(n):
-        lo, hi = np.float32(box_lo[b]), np.float32(box_hi[b])
-        for i in range(crop):
-            if crop > 1:
-                pos = lo * (size - 1) + i * ((hi - lo) * (size - 1) / np.float32(crop - 1))
-            else:
-                pos = np.float32(0.5) * (lo + hi) * (size - 1)
-            if pos < 0 or pos > size - 1:
-                continue
-            valid[b, i] = 1.0
-            if method == "nearest":
-                weights[b, i, int(np.round(pos))] = 1.0
-            else:
-                top, bottom = int(math.floor(pos)), int(math.ceil(pos))
-                frac = np.float32(pos - top)
-                weights[b, i, top] += 1 - frac
-                weights[b, i, bottom] += frac
-    return weights, valid
+def _sample_positions(lo: Any, hi: Any, size: int, crop: int, ops: bool) -> Any:
+    """`[n, crop]` source positions of each box's samples along one axis, in TF's float32 order
+    (`lo * (size - 1) + i * scale`): as tensors (`ops`, differentiable) or host arrays."""
+    f32 = np.float32
+    steps = np.arange(crop, dtype=f32)[None, :]
+    if not ops:
+        lo, hi = lo.astype(f32)[:, None], hi.astype(f32)[:, None]
+        if crop > 1:
+            return lo * f32(size - 1) + steps * ((hi - lo) * f32(size - 1) / f32(crop - 1))
+        return f32(0.5) * (lo + hi) * f32(size - 1)
+    lo, hi = array_ops.expand_dims(lo, -1), array_ops.expand_dims(hi, -1)
+    edge = conversion.tensor(f32(size - 1))
+    if crop > 1:
+        scale = math_ops.truediv(math_ops.multiply(math_ops.subtract(hi, lo), edge), conversion.tensor(f32(crop - 1)))
+        return math_ops.add(math_ops.multiply(lo, edge), math_ops.multiply(conversion.tensor(steps), scale))
+    return math_ops.multiply(math_ops.multiply(conversion.tensor(f32(0.5)), math_ops.add(lo, hi)), edge)
 
 
 def crop_and_resize(image: Any, boxes: Any, box_indices: Any, crop_size: Any, method: str = "bilinear",
                     extrapolation_value: float = 0.0, name: str | None = None) -> Tensor:
     """Crops normalised boxes `[y1, x1, y2, x2]` from the batch images `box_indices` and resizes
-    each to `crop_size` (bilinear or nearest), float32 (`tf.image.crop_and_resize`). The gradient
-    reaches the image (not the boxes)."""
+    each to `crop_size` (bilinear or nearest), float32 (`tf.image.crop_and_resize`). Built from
+    gathers and lerps, so the gradient reaches the image and (bilinear) the boxes, as TF's."""
     x = conversion.tensor(image)
     if x.ndim != 4:
         raise _invalid(f"input image must be 4-D{x.shape}")
     if method not in ("bilinear", "nearest"):
         raise ValueError(f"method must be 'bilinear' or 'nearest', got {method}")
-    b = _host(conversion.tensor(boxes).numpy()).astype(np.float32)
+    b = math_ops.cast(conversion.tensor(boxes), _dtypes.float32)
     idx = _host(conversion.tensor(box_indices).numpy()).astype(np.int64)
     ch, cw = (int(v) for v in np.reshape(np.asarray(crop_size.numpy() if isinstance(crop_size, Tensor)
                                                     else crop_size), -1))
     if ch <= 0 or cw <= 0:
         raise _invalid("crop dimensions must be positive")
-    if b.ndim != 2 or b.shape[-1] != 4:
+    if b.ndim != 2 or tuple(b.shape)[-1] != 4:
         raise _invalid(f"boxes must be 2-D[{','.join(map(str, b.shape))}]")
     batch, height, width, _ = tuple(x.shape)
     if np.any((idx < 0) | (idx >= batch)):
-        raise _invalid(f"box_index has values outside [0, batch_size)")
+        raise _invalid("box_index has values outside [0, batch_size)")
     flt = math_ops.cast(x, _dtypes.float32)
-    wy, vy = _crop_axis(b[:, 0], b[:, 2], height, ch, method)
-    wx, vx = _crop_axis(b[:, 1], b[:, 3], width, cw, method)
-    picked = gather(flt, idx.astype(np.int32), axis=0)
-    out = einsum("niy,njx,nyxc->nijc", conversion.tensor(wy), conversion.tensor(wx), picked)
-    outside = 1.0 - vy[:, :, None] * vx[:, None, :]
-    if extrapolation_value != 0 and outside.any():
-        fill = (outside * np.float32(extrapolation_value))[..., None].astype(np.float32)
-        out = math_ops.add(out, conversion.tensor(fill))
+    # gather_nd, not gather: TF's image gradient here is dense, not IndexedSlices.
+    picked = gather_nd(flt, idx.astype(np.int32)[:, None])  # [n, H, W, C]
+    b_host = _host(conversion.tensor(boxes).numpy()).astype(np.float32)
+    ys = _sample_positions(b[:, 0], b[:, 2], height, ch, ops=True)  # [n, ch]
+    xs = _sample_positions(b[:, 1], b[:, 3], width, cw, ops=True)  # [n, cw]
+    y_host = _sample_positions(b_host[:, 0], b_host[:, 2], height, ch, ops=False)
+    x_host = _sample_positions(b_host[:, 1], b_host[:, 3], width, cw, ops=False)
+    y_ok = (y_host >= 0) & (y_host <= height - 1)
+    x_ok = (x_host >= 0) & (x_host <= width - 1)
+
+    def rows(index: np.ndarray) -> Tensor:
+        return gather(picked, np.clip(index, 0, height - 1).astype(np.int32), axis=1, batch_dims=1)
+
+    def cols(t: Tensor, index: np.ndarray) -> Tensor:  # t: [n, ch, W, C]
+        tiled = np.broadcast_to(np.clip(index, 0, width - 1).astype(np.int32)[:, None, :], (len(idx), ch, cw))
+        return gather(t, np.ascontiguousarray(tiled), axis=2, batch_dims=2)
+
+    if method == "nearest":
+        out = cols(rows(np.round(y_host).astype(np.int64)), np.round(x_host).astype(np.int64))
+    else:
+        top, left = np.floor(y_host), np.floor(x_host)
+        y_lerp = array_ops.reshape(math_ops.subtract(ys, conversion.tensor(top.astype(np.float32))), (-1, ch, 1, 1))
+        x_lerp = array_ops.reshape(math_ops.subtract(xs, conversion.tensor(left.astype(np.float32))), (-1, 1, cw, 1))
+        upper, lower = rows(top.astype(np.int64)), rows(np.ceil(y_host).astype(np.int64))
+        top_left, top_right = cols(upper, left.astype(np.int64)), cols(upper, np.ceil(x_host).astype(np.int64))
+        bottom_left, bottom_right = cols(lower, left.astype(np.int64)), cols(lower, np.ceil(x_host).astype(np.int64))
+        top_row = math_ops.add(top_left, math_ops.multiply(math_ops.subtract(top_right, top_left), x_lerp))
+        bottom_row = math_ops.add(bottom_left, math_ops.multiply(math_ops.subtract(bottom_right, bottom_left), x_lerp))
+        out = math_ops.add(top_row, math_ops.multiply(math_ops.subtract(bottom_row, top_row), y_lerp))
+    inside = (y_ok[:, :, None] & x_ok[:, None, :])[..., None]
+    if not inside.all():
+        fill = conversion.tensor(np.full((1, 1, 1, 1), extrapolation_value, np.float32))
+        out = array_ops.where(conversion.tensor(np.broadcast_to(inside, tuple(out.shape)).copy()), out,
+                              math_ops.add(math_ops.zeros_like_same(out), fill))
     return out
 
 
