@@ -111,9 +111,9 @@ _LAZY_NAMESPACES = frozenset({
     "experimental", "sysconfig", "test", "types",
     "autograph",
     "data", "distribute", "io", "random", "train",
-    "ragged", "sparse", "strings",
+    "ragged", "sparse", "strings", "sets",
     "compat",
-    "signal", "image",
+    "signal", "image", "lookup", "summary",
     "keras", "__internal__",
 })
 
