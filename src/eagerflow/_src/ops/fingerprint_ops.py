@@ -9,10 +9,11 @@ from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import conversion
 from eagerflow._src.ops.array_args import invalid
-from eagerflow._src.ops.string_hash import fingerprint64
 
 
 def _row_bytes(row: Any) -> bytes:
+    from eagerflow._src.ops.string_hash import fingerprint64  # first use only
+
     if isinstance(row, (bytes, str)):  # one string per row
         return row if isinstance(row, bytes) else row.encode()
     if row.dtype == object:  # strings: each string's fingerprint, then the fingerprint of those bytes
@@ -28,6 +29,8 @@ def _fingerprint(xp: Any, data: Any, method: str) -> Any:
         raise invalid(f"Unsupported fingerprint method: {method}")
     if data.ndim < 1:
         raise invalid(f"`data` should have at least one dimension: {list(data.shape)}")
+    from eagerflow._src.ops.string_hash import fingerprint64  # first use only
+
     host = np.asarray(data) if xp is np else data.get()
     out = np.empty((host.shape[0], 8), np.uint8)
     for i in range(host.shape[0]):

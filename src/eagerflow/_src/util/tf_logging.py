@@ -1,9 +1,11 @@
 """`tf.get_logger`: the Python logger TensorFlow writes its warnings to."""
 from __future__ import annotations
 
-import logging
+from typing import Any
 
 
-def get_logger() -> logging.Logger:
-    """The logger named 'tensorflow' (`tf.get_logger`)."""
+def get_logger() -> Any:
+    """The `logging.Logger` named 'tensorflow' (`tf.get_logger`)."""
+    import logging  # first use only: `import eagerflow` stays light
+
     return logging.getLogger("tensorflow")
