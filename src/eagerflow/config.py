@@ -1,6 +1,7 @@
 """`tf.config` and `tf.config.experimental`: re-exports only."""
 from types import SimpleNamespace as _Namespace
 
+from eagerflow._src.framework import config as _config
 from eagerflow._src.framework.config import get_soft_device_placement, set_soft_device_placement
 from eagerflow._src.function.polymorphic_function import functions_run_eagerly, run_functions_eagerly
 from eagerflow._src.framework import device_types as _device_types
@@ -27,10 +28,18 @@ experimental = _Namespace(
     set_visible_devices=set_visible_devices,
 )
 
+# TF's `tf.config.threading`.
+threading = _Namespace(
+    get_inter_op_parallelism_threads=_config.get_inter_op_parallelism_threads,
+    get_intra_op_parallelism_threads=_config.get_intra_op_parallelism_threads,
+    set_inter_op_parallelism_threads=_config.set_inter_op_parallelism_threads,
+    set_intra_op_parallelism_threads=_config.set_intra_op_parallelism_threads,
+)
+
 __all__ = [
     "LogicalDevice", "LogicalDeviceConfiguration", "PhysicalDevice", "experimental",
     "functions_run_eagerly", "run_functions_eagerly",
     "get_logical_device_configuration", "get_soft_device_placement", "get_visible_devices",
     "list_logical_devices", "list_physical_devices", "set_logical_device_configuration",
-    "set_soft_device_placement", "set_visible_devices",
+    "set_soft_device_placement", "set_visible_devices", "threading",
 ]

@@ -186,6 +186,9 @@ class GradientTape:
             for s in flat_sources:
                 if not isinstance(s, (Tensor, Variable)):
                     raise ValueError(f"Argument `sources` must be a tensor or a variable, got {s!r}")
+        if target is None:
+            raise TypeError("Argument `target` should be a list or nested structure of Tensors, "
+                            "Variables or CompositeTensors to be differentiated, but received None.")
         targets = [target] if type(target) is EagerTensor else _flatten(target)
         seeds = _flatten(output_gradients) if output_gradients is not None else [None] * len(targets)
         grads = self._backward(targets, seeds, flat_sources)

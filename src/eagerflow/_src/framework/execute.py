@@ -39,7 +39,8 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
     if op.resource:
         arrays[0] = inputs[0]
     try:
-        out = op.forward(device.xp, *arrays, **attrs)
+        # (Splatting an empty dict costs a small op a tenth of its time: most ops have no attrs.)
+        out = op.forward(device.xp, *arrays, **attrs) if attrs else op.forward(device.xp, *arrays)
     except _KERNEL_FAILURES as e:
         raise _op_error(e, op, arrays, device) from None
     if op.num_outputs == 1:
@@ -278,7 +279,9 @@ def _op_error(e: Exception, op: Op, arrays: list, device: devices.Device) -> err
 
 
 def _decorate(e: errors.OpError, op: Op, device: devices.Device) -> errors.OpError:
-    return type(e)(e.node_def, e.op, f"{_prefix(op, device)}{e.message} [Op:{op.name}] name: ")
+    # TF: with no kernel registered for the attrs, no wrapped function ran (no function_node).
+    prefix = "" if e.message.startswith("No OpKernel was registered") else _prefix(op, device)
+    return type(e)(e.node_def, e.op, f"{prefix}{e.message} [Op:{op.name}] name: ")
 
 
 def _oom_error(op: Op, e: Exception, device: devices.Device) -> errors.OpError:
