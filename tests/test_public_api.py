@@ -35,11 +35,6 @@ INTERNAL_PACKAGES = {"tf.python", "tf.compiler", "tf.core", "tf.tsl"}
 # the test passes while their owners move them; no name may join this list. TF's path in
 # brackets where TF has one.
 PENDING_CLEANUP = {
-    "tf.float8_e4m3b11fnuz", "tf.float8_e4m3fn", "tf.float8_e4m3fnuz", "tf.float8_e5m2",
-    "tf.float8_e5m2fnuz",  # [tf.dtypes.experimental.*, tf.experimental.*]
-    "tf.dtypes.float4_e2m1fn", "tf.dtypes.float8_e4m3b11fnuz", "tf.dtypes.float8_e4m3fn",
-    "tf.dtypes.float8_e4m3fnuz", "tf.dtypes.float8_e5m2", "tf.dtypes.float8_e5m2fnuz",
-    "tf.dtypes.int2", "tf.dtypes.int4", "tf.dtypes.uint2", "tf.dtypes.uint4",  # [same]
     "tf.distribute.CentralStorageStrategy", "tf.distribute.CommunicationImplementation",
     "tf.distribute.CommunicationOptions", "tf.distribute.ValueContext",  # [distribute.experimental]
     "tf.distribute.Mirrored", "tf.distribute.PerReplica",  # [tf.types.experimental.distributed]
@@ -48,11 +43,6 @@ PENDING_CLEANUP = {
     "tf.distribute.get_cross_replica_context",  # [not public in TF]
     "tf.ragged.RaggedTensor", "tf.ragged.RaggedTensorSpec",  # [tf.RaggedTensor(Spec)]
     "tf.sparse.SparseTensorSpec",  # [tf.SparseTensorSpec]
-    "tf.random.stateless_fold_in", "tf.random.stateless_split",  # [tf.random.experimental]
-    "tf.random.stateless_random_binomial", "tf.random.stateless_random_normal",
-    "tf.random.stateless_random_uniform",  # [not public in TF]
-    "tf.train.CheckpointLoadStatus", "tf.train.CheckpointReader", "tf.train.CheckpointState",
-    "tf.train.update_checkpoint_state",  # [not public in TF]
     "tf.train.load_safetensors", "tf.train.read_safetensors",
     "tf.train.save_safetensors",  # eagerflow extensions: belong under an eagerflow-only path
 }

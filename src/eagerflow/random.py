@@ -8,20 +8,18 @@ from eagerflow._src.ops.candidate_sampling_ops import (  # noqa: F401
 from eagerflow._src.ops.random.random_ops import (  # noqa: F401
     categorical, gamma, normal, poisson, set_seed, shuffle, truncated_normal, uniform,
 )
+from eagerflow._src.ops.random.rng_state import create_rng_state  # noqa: F401
 from eagerflow._src.ops.random.stateless_random_ops import (  # noqa: F401
-    stateless_categorical, stateless_fold_in, stateless_random_binomial, stateless_random_normal,
-    stateless_random_uniform, stateless_split, stateless_truncated_normal,
+    stateless_categorical, stateless_fold_in as fold_in, stateless_random_binomial as stateless_binomial,
+    stateless_random_normal as stateless_normal, stateless_random_uniform as stateless_uniform,
+    stateless_split as split, stateless_truncated_normal,
 )
 from eagerflow._src.random_generator import (  # noqa: F401
     Algorithm, Generator, get_global_generator, set_global_generator,
 )
 
-stateless_binomial = stateless_random_binomial
-stateless_normal = stateless_random_normal
-stateless_uniform = stateless_random_uniform
-
 experimental = _Namespace(
-    Algorithm=Algorithm, Generator=Generator, get_global_generator=get_global_generator,
-    set_global_generator=set_global_generator, stateless_fold_in=stateless_fold_in,
-    stateless_split=stateless_split,
+    Algorithm=Algorithm, Generator=Generator, create_rng_state=create_rng_state,
+    get_global_generator=get_global_generator, set_global_generator=set_global_generator,
+    stateless_fold_in=fold_in, stateless_split=split,
 )

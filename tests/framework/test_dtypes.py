@@ -33,7 +33,7 @@ def test_ml_dtypes_back_bfloat16_and_float8():
 def test_narrow_types_are_not_numeric():
     # TF's C++ is_numeric leaves float8/int4 out.
     assert not dtypes.float8_e5m2.is_numeric and dtypes.float8_e5m2.is_floating
-    assert not tf.dtypes.int4.is_numeric and tf.dtypes.int4.is_integer
+    assert not tf.dtypes.experimental.int4.is_numeric and tf.dtypes.experimental.int4.is_integer
 
 
 def test_bool_is_not_unsigned():
@@ -42,7 +42,7 @@ def test_bool_is_not_unsigned():
 
 def test_min_max():
     assert (tf.int8.min, tf.int8.max) == (-128, 127)
-    assert (tf.dtypes.int4.min, tf.dtypes.int4.max) == (-8, 7)
+    assert (tf.dtypes.experimental.int4.min, tf.dtypes.experimental.int4.max) == (-8, 7)
     assert repr(tf.bfloat16.max) == "3.38953e+38"
     assert tf.float32.max == np.finfo(np.float32).max
 

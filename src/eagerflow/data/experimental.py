@@ -9,3 +9,9 @@ from eagerflow._src.data.options import (  # noqa: F401
     AutotuneOptions, DistributeOptions, ExternalStatePolicy, OptimizationOptions, ThreadingOptions,
 )
 from eagerflow._src.data.readers import CsvDataset, make_csv_dataset  # noqa: F401
+from eagerflow._src.data.experimental_transforms import (  # noqa: F401
+    SHARD_HINT, Counter, RandomDataset, TFRecordWriter, bucket_by_sequence_length, copy_to_device,
+    enumerate_dataset, get_next_as_optional, get_single_element, get_structure, group_by_window,
+    map_and_batch, parallel_interleave, prefetch_to_device, scan, shuffle_and_repeat, take_while, unbatch,
+    unique,
+)

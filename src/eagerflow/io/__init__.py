@@ -1,4 +1,5 @@
 """`tf.io`: TFRecord files, Example parsing, tensor serialization, file reads. Re-exports only."""
+from eagerflow._src.io.codec_ops import decode_base64, decode_compressed, encode_base64  # noqa: F401
 from eagerflow._src.io.io_ops import (  # noqa: F401
     decode_csv, decode_raw, matching_files, parse_tensor, read_file, serialize_tensor, write_file,
 )
