@@ -4,11 +4,11 @@ VENV := .venv
 COMPAT_VENV := .venv-compat
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test compat bench install clean
+.PHONY: demo test compat bench install clean keras-test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install $(PIP_FLAGS) -e '.[test,mpi]'
+	$(VENV)/bin/pip install $(PIP_FLAGS) -e '.[test,mpi,keras]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -33,6 +33,11 @@ $(COMPAT_VENV)/.installed: pyproject.toml
 compat: $(COMPAT_VENV)/.installed
 	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python -m pytest -m tensorflow tests
 	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python tools/api_coverage.py
+
+# Keras 3's own test suite (shipped in the keras wheel) on eagerflow, next to TF 2.21, per
+# directory (long: hours for every directory; `make test` runs a fast subset of it).
+keras-test: $(VENV)/.installed $(COMPAT_VENV)/.installed
+	$(VENV)/bin/python tools/keras_tests.py --all --tf
 
 bench: $(VENV)/.installed
 	$(VENV)/bin/python bench/bench_core.py

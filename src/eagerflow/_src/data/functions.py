@@ -73,9 +73,25 @@ class DatasetFunction:
     def output_spec(self) -> Any:
         """The spec of the function's output, found by one call on a stand-in element."""
         if self._output_spec is None:
+            self._output_spec = self._traced_output_spec()
+        if self._output_spec is None:
             out = self(_stand_in(self._input_spec))
             self._output_spec = structure.spec_of(out)
         return self._output_spec
+
+    def _traced_output_spec(self) -> Any:
+        """The output spec from tracing on the input spec, as TF finds it (unknown dimensions stay
+        unknown); None where the function cannot be traced on specs."""
+        spec = self._input_spec
+        leaves = structure.flatten(spec) if hasattr(structure, "flatten") else None
+        if not leaves or not all(type(s).__name__ == "TensorSpec" for s in leaves):
+            return None
+        try:
+            args = spec if type(spec) is tuple else (spec,)
+            outputs = self._fn.get_concrete_function(*args).structured_outputs
+            return structure.spec_of(structure.normalize(outputs))
+        except Exception:  # noqa: BLE001 - not traceable on specs: fall back to a stand-in call
+            return None
 
     def raw_output(self) -> Any:
         return _call(self._python_fn, _stand_in(self._input_spec))

@@ -453,6 +453,8 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
     as_tensor = getattr(value, "_as_tensor", None)
     if as_tensor is not None:
         return as_tensor(None if dtype is None else _dtypes.as_dtype(dtype))
+    if (t is list or t is tuple) and _thread.graph is not None and _holds_graph_tensor(value):
+        return _autopack(value, None if dtype is None else _dtypes.as_dtype(dtype))
     tf_tensor = getattr(value, "__tf_tensor__", None)
     if tf_tensor is not None:  # TF's conversion protocol for tensor-like classes (Keras's variable)
         return convert_to_tensor(tf_tensor(None if dtype is None else _dtypes.as_dtype(dtype), name),
@@ -468,6 +470,37 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         except (TypeError, ValueError):
             pass
     return scalar_or_constant(value, None if dtype is None else _dtypes.as_dtype(dtype))
+
+
+def _holds_graph_tensor(value: Any) -> bool:
+    for v in value:
+        if type(v) is list or type(v) is tuple:
+            if _holds_graph_tensor(v):
+                return True
+        elif isinstance(v, Tensor) and type(v) is not EagerTensor:
+            return True
+    return False
+
+
+def _first_graph_dtype(value: Any) -> Any:
+    for v in value:
+        if type(v) is list or type(v) is tuple:
+            found = _first_graph_dtype(v)
+            if found is not None:
+                return found
+        elif isinstance(v, Tensor):
+            return v.dtype
+    return None
+
+
+def _autopack(value: Any, dtype: _dtypes.DType | None) -> Tensor:
+    """A list or tuple holding graph tensors as one tensor (TF's autopacking conversion: a Pack
+    op of the items, each converted to the first tensor's dtype)."""
+    from eagerflow._src.ops.join_split_ops import stack  # ops sit a layer up
+
+    dtype = dtype or _first_graph_dtype(value)
+    return stack([_autopack(v, dtype) if type(v) is list or type(v) is tuple else convert_to_tensor(v, dtype)
+                  for v in value])
 
 
 def scalar_or_constant(value: Any, dtype: _dtypes.DType | None) -> Tensor:

@@ -74,6 +74,14 @@ class TensorShape:
         self.assert_is_compatible_with(other)
         return TensorShape([a if a is not None else b for a, b in zip(self._dims, other._dims)])
 
+    def most_specific_compatible_shape(self, other: Any) -> "TensorShape":
+        """The most specific shape compatible with both: unknown rank where the ranks differ,
+        else each dimension where both agree and None where they do not."""
+        other = as_shape(other)
+        if self._dims is None or other._dims is None or len(self._dims) != len(other._dims):
+            return TensorShape(None)
+        return TensorShape([a if a == b else None for a, b in zip(self._dims, other._dims)])
+
     def concatenate(self, other: Any) -> "TensorShape":
         other = as_shape(other)
         if self._dims is None or other._dims is None:

@@ -421,6 +421,12 @@ LOGICAL_NOT = _unary("LogicalNot", lambda xp, x: xp.logical_not(x), None)
 BITWISE_AND = _binary("BitwiseAnd", lambda xp, x, y: x & y, INT)
 BITWISE_OR = _binary("BitwiseOr", lambda xp, x, y: x | y, INT)
 BITWISE_XOR = _binary("BitwiseXor", lambda xp, x, y: x ^ y, INT)
+# TF's CPU kernels: a left shift by the width or more gives 0; a right shift clamps the amount to
+# width - 1 (the sign fill for signed types).
+LEFT_SHIFT = _binary("LeftShift", lambda xp, x, y: xp.where(
+    (y >= 0) & (y < x.dtype.itemsize * 8), x << xp.clip(y, 0, x.dtype.itemsize * 8 - 1), 0).astype(x.dtype), INT)
+RIGHT_SHIFT = _binary("RightShift", lambda xp, x, y: x >> xp.clip(y, 0, x.dtype.itemsize * 8 - 1).astype(y.dtype),
+                      INT)
 INVERT = _unary("Invert", _invert, INT)
 
 NEG = _unary("Neg", lambda xp, x: -x, SIGNED, _neg_grad)
@@ -674,6 +680,14 @@ def bitwise_or(x: Any, y: Any, name: str | None = None) -> Tensor:
 
 def bitwise_xor(x: Any, y: Any, name: str | None = None) -> Tensor:
     return _run_binary(BITWISE_XOR, x, y)
+
+
+def left_shift(x: Any, y: Any, name: str | None = None) -> Tensor:
+    return _run_binary(LEFT_SHIFT, x, y)
+
+
+def right_shift(x: Any, y: Any, name: str | None = None) -> Tensor:
+    return _run_binary(RIGHT_SHIFT, x, y)
 
 
 def invert(x: Any, name: str | None = None) -> Tensor:

@@ -217,9 +217,7 @@ def _softmax_xent(xp: Any, features: Any, labels: Any, axis: int = -1) -> list:
 
 
 def _expand_at(t: Tensor, axis: int, ndim: int) -> Tensor:
-    shape = list(t.shape)
-    shape.insert(axis % ndim, 1)
-    return array_ops.reshape(t, tuple(shape))
+    return array_ops.expand_dims(t, axis % ndim)  # (an op: graph shapes may be partly unknown)
 
 
 def _softmax_xent_grad(ctx: Any, dy: list) -> tuple:
