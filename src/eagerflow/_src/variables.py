@@ -283,6 +283,34 @@ class Variable(types_core.Tensor):
     def scatter_nd_min(self, indices: Any, updates: Any, name: str | None = None) -> "UnreadVariable":
         return self._scatter_nd(state_ops.SCATTER_ND_MIN, indices, updates)
 
+    def _scatter(self, op: Any, sparse_delta: Any) -> "UnreadVariable":
+        """`sparse_delta` (an IndexedSlices) applied at its rows (TF's ResourceScatter* ops, as
+        the ScatterNd op on indices of depth one)."""
+        from eagerflow._src.framework.dtypes import int32
+        from eagerflow._src.framework.indexed_slices import IndexedSlices
+        from eagerflow._src.ops import array_ops
+
+        if not isinstance(sparse_delta, IndexedSlices):
+            raise TypeError(f"Argument `sparse_delta` must be a `tf.IndexedSlices`. Received arg: {sparse_delta}")
+        idx = array_ops.expand_dims(convert_to_tensor(sparse_delta.indices, dtype_hint=int32), -1)
+        execute(op, (self, idx, self._converted(sparse_delta.values)))
+        return UnreadVariable(self)
+
+    def scatter_update(self, sparse_delta: Any, use_locking: bool = False, name: str | None = None) -> "UnreadVariable":
+        return self._scatter(state_ops.SCATTER_ND_UPDATE, sparse_delta)
+
+    def scatter_add(self, sparse_delta: Any, use_locking: bool = False, name: str | None = None) -> "UnreadVariable":
+        return self._scatter(state_ops.SCATTER_ND_ADD, sparse_delta)
+
+    def scatter_sub(self, sparse_delta: Any, use_locking: bool = False, name: str | None = None) -> "UnreadVariable":
+        return self._scatter(state_ops.SCATTER_ND_SUB, sparse_delta)
+
+    def scatter_max(self, sparse_delta: Any, use_locking: bool = False, name: str | None = None) -> "UnreadVariable":
+        return self._scatter(state_ops.SCATTER_ND_MAX, sparse_delta)
+
+    def scatter_min(self, sparse_delta: Any, use_locking: bool = False, name: str | None = None) -> "UnreadVariable":
+        return self._scatter(state_ops.SCATTER_ND_MIN, sparse_delta)
+
     def _assign_slice(self, index: Any, value: Any) -> "UnreadVariable":
         value = self._converted(value)
         execute(state_ops.STRIDED_SLICE_ASSIGN, (self, value), {"index": index})

@@ -20,6 +20,7 @@ from eagerflow._src.distribute.values import (
 from eagerflow._src.framework import devices as devices_lib
 from eagerflow._src.framework.convert import constant, convert_to_tensor
 from eagerflow._src.framework.dtypes import int32
+from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.scopes import device as device_scope
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import array_ops, math_ops, reduce_ops
@@ -228,6 +229,9 @@ class StrategyExtended:
             if single and type(v) is EagerTensor and v._device.name == destination:
                 local.append(v)  # one local replica, already in place: nothing to sum or copy
                 continue
+            if single and n == 1 and isinstance(v, IndexedSlices):
+                local.append(v)  # one replica: sparse gradients stay sparse, as in TF
+                continue
             parts = local_results(v) if isinstance(v, DistributedValues) else None
             if parts is None:
                 t = convert_to_tensor(v)
@@ -238,7 +242,8 @@ class StrategyExtended:
             local.append(cdo.sum_on_device(list(parts), destination))
         reduced = self._cross_worker(ReduceOp.SUM, local)
         if op is ReduceOp.MEAN:
-            reduced = [cdo.divide(t, n, destination) for t in reduced]
+            reduced = [t if n == 1 and isinstance(t, IndexedSlices) else cdo.divide(t, n, destination)
+                       for t in reduced]
         return reduced
 
     def _all_reduce(self, op: ReduceOp, values: list, plain_is_reduced: bool = False) -> list:

@@ -288,6 +288,9 @@ def _fold(t: Any) -> Any:
         if shape is None or None in shape:
             return None
         return np.asarray(shape, dtype=array.dtype)
+    if node.type == "Rank":
+        shape = node._inputs[0]._array.shape
+        return None if shape is None else np.asarray(len(shape), dtype=np.int32)
     op = node.op
     if op is None or op.stateful or op.resource or op.num_outputs == 0:
         return None

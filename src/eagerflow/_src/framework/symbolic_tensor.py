@@ -88,7 +88,7 @@ class SymbolicTensor(Tensor):
     OperatorNotAllowedInGraphError.
     """
 
-    __slots__ = ("_array", "_device", "_op", "_value_index", "_folded")
+    __slots__ = ("_array", "_device", "_op", "_value_index", "_folded", "__dict__")
     __array_priority__ = 100
 
     def __init__(self, op: Any, value_index: int, dtype: Any, shape: tuple | None) -> None:

@@ -31,7 +31,9 @@ class Tensor(types_core.Tensor):
 class EagerTensor(Tensor):
     """An immutable multidimensional array with a dtype, a shape and a device (TF's EagerTensor)."""
 
-    __slots__ = ("_array", "_device")
+    # `__dict__`: like TF's EagerTensor, an eager tensor takes arbitrary Python attributes
+    # (Keras sets `_keras_mask` and `_keras_logits` on op results).
+    __slots__ = ("_array", "_device", "__dict__")
     # Makes NumPy defer to our reflected operators (`ndarray + Tensor` -> Tensor).
     __array_priority__ = 100
 

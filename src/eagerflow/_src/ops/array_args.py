@@ -63,8 +63,16 @@ def index_operands(op: Op, attr: str, values: list, default: _dtypes.DType | Non
 
 
 def ints_of(t: Tensor) -> tuple[int, ...]:
-    """The values of an int tensor, flattened, as a tuple of Python ints (an op's attr)."""
-    return tuple(np.asarray(t.numpy()).ravel().tolist())
+    """The values of an int tensor, flattened, as a tuple of Python ints (an op's attr); a graph
+    tensor's value folded while tracing (`tf.range(rank)` in a tf.function)."""
+    if type(t) is EagerTensor:
+        return tuple(np.asarray(t.numpy()).ravel().tolist())
+    from eagerflow._src.framework.shape_inference import constant_value
+
+    value = constant_value(t)
+    if value is None:
+        raise NotImplementedError(f"the value of {t!r} is needed while tracing and is known at run time only")
+    return tuple(np.asarray(value).ravel().tolist())
 
 
 # TF's kernel check that a shape-like input is a vector, by op: its message (formatted with the

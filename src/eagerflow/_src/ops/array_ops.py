@@ -284,7 +284,8 @@ def _range(xp: Any, start: Any, limit: Any, delta: Any) -> Any:
     if start.dtype.kind in "iu":
         size = (builtins.abs(lim - s) + builtins.abs(d) - 1) // builtins.abs(d)
     else:
-        size = math.ceil(builtins.abs((lim - s) / d))
+        # In the input's dtype, as TF's kernel: range(0.1, 1.1, 0.1) in float32 has 10 elements.
+        size = math.ceil(builtins.abs(((limit - start) / delta).item()))
     # TF's kernel computes start + i * delta in the output type.
     return start + xp.arange(size).astype(start.dtype) * delta
 

@@ -345,6 +345,7 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any, name: s
 
 def indexed_slices_to_dense(values: Tensor, indices: Tensor, dense_shape: Tensor) -> Tensor:
     """The dense tensor an `IndexedSlices` stands for: its rows summed at their indices."""
-    shape = tuple(int(d) for d in dense_shape.numpy())
+    # (TF's IndexedSlices keeps its arguments as given: a tuple dense_shape is fine.)
+    shape = tuple(int(d) for d in np.asarray(dense_shape.numpy() if hasattr(dense_shape, "numpy") else dense_shape))
     summed = unsorted_segment_sum(values, indices, shape[0])
     return summed if static_shape(summed) == shape else array_ops.reshape(summed, shape)

@@ -1,0 +1,66 @@
+"""TF behaviours Keras's TensorFlow backend relies on, found by running Keras's own tests."""
+import numpy as np
+import pytest
+
+import eagerflow as tf
+
+
+def test_eager_tensor_takes_python_attributes():
+    t = tf.nn.sigmoid(tf.constant([0.0]))
+    t._keras_logits = "logits"
+    assert t._keras_logits == "logits"
+
+
+def test_graph_tensor_takes_python_attributes():
+    @tf.function
+    def f(x):
+        y = x + 1
+        y._keras_mask = x
+        return y._keras_mask
+
+    assert f(tf.constant([1.0])).numpy().tolist() == [1.0]
+
+
+def test_reverse_axis_from_range_of_rank_in_function():
+    @tf.function
+    def f(x):
+        return tf.reverse(x, tf.range(tf.rank(x)))
+
+    assert f(tf.constant([[1, 2], [3, 4]])).numpy().tolist() == [[4, 3], [2, 1]]
+
+
+def test_float_range_counts_elements_in_its_dtype():
+    # (1.1f - 0.1f) / 0.1f is exactly 10 in float32 (10.0000001 in float64).
+    assert tf.range(0.1, 1.1, delta=0.1, dtype="float32").shape == (10,)
+    assert tf.range(0.1, 2.3, delta=0.1, dtype="float16").shape == (23,)
+    np.testing.assert_allclose(tf.range(0.0, 1.0, 0.3).numpy(), [0.0, 0.3, 0.6, 0.9], rtol=1e-6)
+
+
+def test_indexed_slices_with_tuple_indices_and_shape_converts_to_dense():
+    slices = tf.IndexedSlices(tf.ones((2, 2)), (0, 2), (3, 2))
+    assert tf.convert_to_tensor(slices).numpy().tolist() == [[1, 1], [0, 0], [1, 1]]
+
+
+def test_cast_keeps_indexed_slices_sparse():
+    slices = tf.cast(tf.IndexedSlices(tf.ones((2, 2)), (0, 2), (3, 2)), tf.float64)
+    assert isinstance(slices, tf.IndexedSlices)
+    assert slices.values.dtype == tf.float64
+
+
+def test_variable_scatter_add_and_sub_take_indexed_slices():
+    v = tf.Variable(tf.ones((4, 2)))
+    v.scatter_sub(tf.IndexedSlices(tf.ones((2, 2)), (0, 2), (4, 2)))
+    v.scatter_add(tf.IndexedSlices(tf.ones((2, 2)) * 3, tf.constant([1, 1]), (4, 2)))
+    assert v.numpy().tolist() == [[0, 0], [7, 7], [0, 0], [1, 1]]
+
+
+def test_variable_scatter_rejects_dense_delta():
+    v = tf.Variable(tf.ones((2,)))
+    with pytest.raises(TypeError, match="must be a `tf.IndexedSlices`"):
+        v.scatter_add(tf.ones((2,)))
+
+
+def test_one_replica_all_reduce_keeps_indexed_slices():
+    slices = tf.IndexedSlices(tf.ones((1, 2)), (1,), (3, 2))
+    reduced = tf.distribute.get_replica_context().all_reduce("sum", [slices])
+    assert isinstance(reduced[0], tf.IndexedSlices)
