@@ -16,6 +16,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op, cpp_name
 from eagerflow._src.framework.shape_inference import elementwise
+from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import conversion, dispatch
 from eagerflow._src.ops.array_args import zeros_like_array
@@ -885,6 +886,8 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> Tensor:
     dt = _dtypes.as_dtype(dtype)
     if type(x) is not EagerTensor and dispatch.composite_in(x):
         return dispatch.elementwise(lambda a: cast(a, dt), x)
+    if isinstance(x, IndexedSlices):  # stays sparse: its values cast (TF's cast)
+        return IndexedSlices(cast(x.values, dt), x.indices, x.dense_shape)
     x = conversion.tensor(x)
     if x._array.dtype == dt._np:
         return x
