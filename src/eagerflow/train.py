@@ -14,4 +14,5 @@ from eagerflow._src.training.checkpoint_utils import (  # noqa: F401
     CheckpointOptions, checkpoints_iterator, load_variable,
 )
 from eagerflow._src.training.cluster_spec import ClusterSpec  # noqa: F401
+from eagerflow._src.training.coordinator import Coordinator  # noqa: F401
 from eagerflow._src.training.moving_averages import ExponentialMovingAverage  # noqa: F401

@@ -26,6 +26,11 @@ SNIPPETS = [
     "print(tf.train.ClusterSpec({'w': ['a']}) == tf.train.ClusterSpec({'w': {0: 'a'}}))",
     "tf.train.ClusterSpec({'ps': ['a']}).task_address('ps', 1)",
     "tf.train.ClusterSpec({'ps': ['a']}).num_tasks('worker')",
+    # tf.train.Coordinator
+    "import sys\nc = tf.train.Coordinator()\ntry:\n    raise ValueError('x')\nexcept ValueError:\n"
+    "    c.request_stop(sys.exc_info())\nprint(c.should_stop()); c.join([])",
+    "c = tf.train.Coordinator(); c.request_stop(tf.errors.OutOfRangeError(None, None, 'end')); c.join([])\n"
+    "print(c.joined, c.should_stop()); c.clear_stop(); print(c.should_stop(), c.wait_for_stop(0.01))",
     # tf.random
     "for s, a in [(5, 'philox'), (5, 'threefry'), (2**70 + 3, 1), (-1, 'auto_select'), ([1, 2], 'philox'), "
     "([1, 2, 3, 4], 2), (2**64 - 1, 1)]:\n    print(tf.random.create_rng_state(s, a))",
@@ -50,6 +55,20 @@ SNIPPETS = [
     "tf.data.experimental.get_single_element(tf.data.Dataset.range(0))",
     "tf.data.experimental.get_single_element(tf.data.Dataset.range(2).map(lambda x: (x, x)))",
     "tf.data.experimental.TFRecordWriter('x').write(tf.data.Dataset.range(2))",
+    # tf.data.experimental lookup tables
+    "E = tf.data.experimental\nkeys = tf.data.Dataset.range(100)\n"
+    "ds = tf.data.Dataset.zip((keys, keys.map(lambda x: tf.strings.as_string(x * 2))))\n"
+    "init = E.DatasetInitializer(ds); print(init.key_dtype, init.value_dtype)\n"
+    "print(tf.lookup.StaticHashTable(init, '').lookup(tf.constant([0, 1, 2, 500], dtype=tf.int64)))\n"
+    "ds2 = tf.data.Dataset.range(10).map(lambda x: tf.strings.as_string(x * 2))\n"
+    "t2 = E.index_table_from_dataset(ds2, key_dtype=tf.int64)\n"
+    "print(t2.lookup(tf.constant(['0', '2', '4', '7'])), t2.size())\n"
+    "t3 = E.index_table_from_dataset(ds2, num_oov_buckets=3)\n"
+    "print(t3.lookup(tf.constant(['0', '2', '7', 'zz'])), t3.size())\n"
+    "t4 = E.table_from_dataset(ds, vocab_size=5, default_value='?')\n"
+    "print(t4.lookup(tf.constant([0, 4, 5], tf.int64)), t4.size())",
+    "tf.data.experimental.DatasetInitializer(tf.data.Dataset.from_tensors(([1], 2)))",
+    "tf.data.experimental.table_from_dataset(tf.data.Dataset.from_tensors((1, 'a')))",
     # tf.io codecs
     "x = tf.constant([b'hello?>', b'', b'\\xff\\xfe'])\n"
     "print(tf.io.encode_base64(x), tf.io.encode_base64(x, pad=True))\n"

@@ -199,3 +199,24 @@ def test_keras_integer_lookup_adapts_through_mutable_table():
     layer = tf.keras.layers.IntegerLookup()
     layer.adapt(tf.constant([5, 5, 7, 9, 9, 9], tf.int64))
     assert [int(v) for v in layer.get_vocabulary()] == [-1, 9, 5, 7]
+
+
+def test_dataset_initializer_fills_a_static_table():
+    keys = tf.data.Dataset.range(5)
+    init = tf.data.experimental.DatasetInitializer(tf.data.Dataset.zip((keys, keys.map(lambda x: x * 10))))
+    table = tf.lookup.StaticHashTable(init, -1)
+    assert table.lookup(tf.constant([0, 4, 9], tf.int64)).numpy().tolist() == [0, 40, -1]
+
+
+def test_index_table_from_dataset_hashes_oov_keys_after_vocabulary():
+    words = tf.constant(["b", "zz"])
+    table = tf.data.experimental.index_table_from_dataset(
+        tf.data.Dataset.from_tensor_slices(["a", "b"]), num_oov_buckets=3)
+    expected = [1, int(tf.strings.to_hash_bucket_fast(words[1:], 3).numpy()[0]) + 2]
+    assert table.lookup(words).numpy().tolist() == expected
+    assert int(table.size()) == 5
+
+
+def test_dataset_initializer_needs_scalar_pairs():
+    with pytest.raises(ValueError, match="non-scalar key Tensors of rank 1"):
+        tf.data.experimental.DatasetInitializer(tf.data.Dataset.from_tensors(([1], 2)))

@@ -85,3 +85,36 @@ def test_create_rng_state_cuts_big_seed_into_words():
     state = tf.random.create_rng_state(2**70 + 3, "philox").numpy()
     assert state.tolist() == [3, 64, 0]
     assert tf.random.create_rng_state([7], "threefry").numpy().tolist() == [0, 7]
+
+
+def test_coordinator_join_reraises_first_thread_error():
+    import threading
+
+    coord = tf.train.Coordinator()
+
+    def work(fail):
+        with coord.stop_on_exception():
+            if fail:
+                raise ValueError("boom")
+            coord.wait_for_stop(5)
+
+    threads = [threading.Thread(target=work, args=(i == 0,)) for i in range(3)]
+    for t in threads:
+        t.start()
+    with pytest.raises(ValueError, match="boom"):
+        coord.join(threads, stop_grace_period_secs=5)
+    assert coord.should_stop() and coord.joined
+
+
+def test_coordinator_out_of_range_is_a_clean_stop():
+    coord = tf.train.Coordinator()
+    coord.request_stop(tf.errors.OutOfRangeError(None, None, "done"))
+    coord.join([])
+    assert coord.should_stop()
+
+
+def test_coordinator_clear_stop_resets():
+    coord = tf.train.Coordinator()
+    coord.request_stop()
+    coord.clear_stop()
+    assert not coord.should_stop() and not coord.wait_for_stop(0.01)

@@ -15,3 +15,6 @@ from eagerflow._src.data.experimental_transforms import (  # noqa: F401
     map_and_batch, parallel_interleave, prefetch_to_device, scan, shuffle_and_repeat, take_while, unbatch,
     unique,
 )
+from eagerflow._src.lookup.dataset_tables import (  # noqa: F401
+    DatasetInitializer, index_table_from_dataset, table_from_dataset,
+)
