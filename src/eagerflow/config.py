@@ -43,3 +43,24 @@ __all__ = [
     "list_logical_devices", "list_physical_devices", "set_logical_device_configuration",
     "set_soft_device_placement", "set_visible_devices", "threading",
 ]
+
+# TF's `tf.config.optimizer`, and the runtime switches of `tf.config.experimental` that
+# eagerflow records (see _src/framework/runtime_options.py).
+from eagerflow._src.framework import runtime_options as _runtime  # noqa: E402
+
+experimental_functions_run_eagerly = functions_run_eagerly
+experimental_run_functions_eagerly = run_functions_eagerly
+optimizer = _Namespace(
+    get_experimental_options=_runtime.get_experimental_options, get_jit=_runtime.get_jit,
+    set_experimental_options=_runtime.set_experimental_options, set_jit=_runtime.set_jit,
+)
+experimental.disable_mlir_bridge = _runtime.disable_mlir_bridge
+experimental.enable_mlir_bridge = _runtime.enable_mlir_bridge
+experimental.enable_op_determinism = _runtime.enable_op_determinism
+experimental.enable_tensor_float_32_execution = _runtime.enable_tensor_float_32_execution
+experimental.get_device_policy = _runtime.get_device_policy
+experimental.get_memory_usage = _runtime.get_memory_usage
+experimental.get_synchronous_execution = _runtime.get_synchronous_execution
+experimental.set_device_policy = _runtime.set_device_policy
+experimental.set_synchronous_execution = _runtime.set_synchronous_execution
+experimental.tensor_float_32_execution_enabled = _runtime.tensor_float_32_execution_enabled

@@ -69,6 +69,15 @@ SNIPPETS = [
     "print(t4.lookup(tf.constant([0, 4, 5], tf.int64)), t4.size())",
     "tf.data.experimental.DatasetInitializer(tf.data.Dataset.from_tensors(([1], 2)))",
     "tf.data.experimental.table_from_dataset(tf.data.Dataset.from_tensors((1, 'a')))",
+    # tf.config.optimizer and tf.config.experimental switches
+    "c = tf.config\nprint(repr(c.optimizer.get_jit()), sorted(c.optimizer.get_experimental_options().items()))\n"
+    "print(c.experimental.tensor_float_32_execution_enabled(), c.experimental.get_device_policy(), "
+    "c.experimental.get_synchronous_execution(), c.experimental_functions_run_eagerly())\n"
+    "c.optimizer.set_jit(True); print(repr(c.optimizer.get_jit())); c.optimizer.set_jit(False)\n"
+    "c.optimizer.set_experimental_options({'constant_folding': False})\n"
+    "print(sorted(c.optimizer.get_experimental_options().items()))\n"
+    "for p in ['warn', 'explicit', None]:\n    c.experimental.set_device_policy(p); print(c.experimental.get_device_policy())\n"
+    "c.experimental.set_device_policy('x')",
     # tf.io codecs
     "x = tf.constant([b'hello?>', b'', b'\\xff\\xfe'])\n"
     "print(tf.io.encode_base64(x), tf.io.encode_base64(x, pad=True))\n"
