@@ -265,7 +265,7 @@ class ConcreteFunction:
                 result = execute(op, ins, node.attrs)
             if op.num_outputs == 1:
                 env[id(node.outputs[0])] = result
-            elif op.num_outputs > 1:
+            elif op.num_outputs != 0:  # several outputs, or a count set by attrs (-1: Split, Unpack)
                 for out, value in zip(node.outputs, result):
                     env[id(out)] = value
         return [env[id(t)] for t in graph.outputs]
