@@ -64,3 +64,16 @@ def test_one_replica_all_reduce_keeps_indexed_slices():
     slices = tf.IndexedSlices(tf.ones((1, 2)), (1,), (3, 2))
     reduced = tf.distribute.get_replica_context().all_reduce("sum", [slices])
     assert isinstance(reduced[0], tf.IndexedSlices)
+
+
+def test_int8_matmul_with_int32_output_type_accumulates_in_int32():
+    a = tf.constant([[100, 2], [3, 4]], tf.int8)
+    b = tf.constant([[100, 1], [1, 1]], tf.int8)
+    out = tf.matmul(a, b, transpose_b=True, output_type=tf.int32)
+    assert out.dtype == tf.int32
+    assert out.numpy().tolist() == [[10002, 102], [304, 7]]
+
+
+def test_matmul_output_type_without_a_kernel_is_not_found():
+    with pytest.raises(tf.errors.NotFoundError, match="BatchMatMulV3"):
+        tf.matmul(tf.ones((2, 2)), tf.ones((2, 2)), output_type=tf.int32)

@@ -110,6 +110,41 @@ MATMUL = Op("MatMul", _matmul, dtypes=_MATMUL_DTYPES, grad=_matmul_grad)
 BATCH_MATMUL = Op("BatchMatMulV2", _matmul, dtypes=_BATCH_MATMUL_DTYPES, grad=_matmul_grad)
 
 
+def _matmul_v3(xp: Any, a: Any, b: Any, Tout: Any, adj_x: bool = False, adj_y: bool = False) -> Any:
+    # Products of (u)int8 accumulate in int32 (TF's quantized kernels); half types in float32.
+    work = np.float32 if np.dtype(Tout).itemsize < 4 and np.dtype(Tout).kind == "f" else Tout
+    out = _matmul(xp, a.astype(work), b.astype(work), adjoint_a=adj_x, adjoint_b=adj_y)
+    return out.astype(Tout, copy=False)
+
+
+# BatchMatMulV3: operand and output types apart (`matmul(..., output_type=)`). TF's CPU kernels:
+# each type with itself, and these mixed pairs.
+BATCH_MATMUL_V3 = Op("BatchMatMulV3", _matmul_v3)
+_V3_MIXED = {("int8", "int8"): "int32", ("uint8", "uint8"): "int32", ("int8", "uint8"): "int32",
+             ("uint8", "int8"): "int32", ("int8", "bfloat16"): "bfloat16", ("uint8", "bfloat16"): "bfloat16",
+             ("bfloat16", "int8"): "bfloat16", ("bfloat16", "uint8"): "bfloat16"}
+
+
+def _matmul_with_output_type(a: Tensor, b: Tensor, output_type: Any, transpose_a: bool, transpose_b: bool,
+                             adjoint_a: bool, adjoint_b: bool) -> Tensor:
+    out = _dtypes.as_dtype(output_type)
+    adjoint_a, adjoint_b = adjoint_a or transpose_a, adjoint_b or transpose_b  # real types only
+    ta, tb = a.dtype.name, b.dtype.name
+    if _V3_MIXED.get((ta, tb)) != out.name and not (ta == tb == out.name):
+        def attr(d: str) -> str:
+            return "DT_" + {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}.get(d, d.upper())
+        raise errors.NotFoundError(
+            None, None, f"Could not find device for node: {{{{node BatchMatMulV3}}}} = BatchMatMulV3[Ta={attr(ta)}, "
+            f"Tb={attr(tb)}, Tout={attr(out.name)}, adj_x={str(adjoint_a).lower()}, adj_y={str(adjoint_b).lower()}, "
+            f"grad_x=false, grad_y=false] [Op:BatchMatMulV3] name: ")
+    attrs = {"Tout": out._np}
+    if adjoint_a:
+        attrs["adj_x"] = True
+    if adjoint_b:
+        attrs["adj_y"] = True
+    return execute(BATCH_MATMUL_V3, (a, b), attrs)
+
+
 def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
            adjoint_a: bool = False, adjoint_b: bool = False, a_is_sparse: bool = False,
            b_is_sparse: bool = False, output_type: Any = None, grad_a: bool = False,
@@ -128,6 +163,8 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
         # TF converts a on its own, then b with a's dtype as a hint only: a mismatch is the op's error.
         a = conversion.tensor(a)
         b = conversion.like(b, a, strict=False)
+    if output_type is not None and (_dtypes.as_dtype(output_type) != a.dtype or _dtypes.as_dtype(output_type) != b.dtype):
+        return _matmul_with_output_type(a, b, output_type, transpose_a, transpose_b, adjoint_a, adjoint_b)
     # TF's dispatch: BatchMatMulV2 only when an operand has batch dimensions (rank-1 is MatMul's error).
     op = BATCH_MATMUL if a._array.ndim > 2 or b._array.ndim > 2 else MATMUL
     if a._array.dtype != b._array.dtype:
