@@ -13,7 +13,7 @@ import pytest
 
 from eagerflow._src.checkpoint.formats import protos, table
 from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader, data_filename, write_bundle
-from eagerflow._src.framework import errors
+from eagerflow._src.framework import errors, proto_pool
 from tf_bundle_fixtures import copy_fixture, fixture_prefix, fixtures
 
 VALUE = "/.ATTRIBUTES/VARIABLE_VALUE"
@@ -211,8 +211,8 @@ def _rewrite_entry(prefix: str, key: str, **fields) -> None:
     ({"shape": [1] * 70}, errors.UnimplementedError, "dimensions"),
     ({"shard_id": 3}, errors.DataLossError, "Invalid shard id"),
     ({"crc32c": 1}, errors.DataLossError, "Checksum does not match"),
-    ({"dtype": protos.DT_VARIANT}, errors.UnimplementedError, "DT_VARIANT"),
-    ({"dtype": protos.DT_INT64}, errors.DataLossError, "Invalid size"),
+    ({"dtype": proto_pool.DT_VARIANT}, errors.UnimplementedError, "DT_VARIANT"),
+    ({"dtype": proto_pool.DT_INT64}, errors.DataLossError, "Invalid size"),
 ])
 def test_corrupt_entry_is_refused(tmp_path, fields, error, message):
     prefix = copy_fixture("savev2", str(tmp_path))
@@ -456,9 +456,9 @@ def test_our_protos_match_tensorflows_field_numbers(tf_python):
     theirs = json.loads(result.stdout.strip().splitlines()[-1])
     for full_name, fields in theirs.items():
         if full_name == "DataType":
-            ours = sorted((name, number) for number, name in protos.DATA_TYPE_NAMES.items())
+            ours = sorted((name, number) for number, name in proto_pool.DATA_TYPE_NAMES.items())
             assert ours == [tuple(v) for v in fields if v[1] < 100]  # Not the *_REF types (101+).
             continue
-        descriptor = protos._POOL.FindMessageTypeByName(full_name)
+        descriptor = proto_pool.pool().FindMessageTypeByName(full_name)
         ours = sorted((f.name, f.number, f.type, f.is_repeated) for f in descriptor.fields)
         assert ours == [tuple(f) for f in fields], full_name

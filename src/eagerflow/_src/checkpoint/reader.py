@@ -9,7 +9,7 @@ import numpy as np
 from eagerflow._src.checkpoint import state as state_lib
 from eagerflow._src.checkpoint.formats import protos
 from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader, numpy_dtype
-from eagerflow._src.framework import dtypes
+from eagerflow._src.framework import dtypes, proto_pool
 
 
 class CheckpointReader:
@@ -49,7 +49,7 @@ class CheckpointReader:
         result = {}
         for key in self._reader.keys():
             data_type = self._reader.entry(key).dtype
-            result[key] = dtypes.string if data_type == protos.DT_STRING else dtypes.from_numpy(
+            result[key] = dtypes.string if data_type == proto_pool.DT_STRING else dtypes.from_numpy(
                 np.dtype(numpy_dtype(data_type, key)))
         return result
 

@@ -18,7 +18,7 @@ from eagerflow._src.checkpoint import graph as graph_lib
 from eagerflow._src.checkpoint.formats import protos
 from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader
 from eagerflow._src.checkpoint.progress import ProgressBar
-from eagerflow._src.framework import devices, errors
+from eagerflow._src.framework import devices, errors, proto_pool
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
@@ -162,7 +162,7 @@ def _variable_key(node: Any) -> str | None:
 
 def _check_compatible(variable: Variable, key: str, data_type: int, shape: tuple[int, ...]) -> None:
     if data_type != variable.dtype.as_datatype_enum:
-        stored = protos.DATA_TYPE_NAMES.get(data_type, f"DataType {data_type}")
+        stored = proto_pool.DATA_TYPE_NAMES.get(data_type, f"DataType {data_type}")
         # TF's RestoreV2 message for a dtype mismatch.
         raise errors.InvalidArgumentError(
             None, None, f"tensor_name = {key}; expected dtype {variable.dtype.name} does not equal original "

@@ -1,8 +1,8 @@
 """`Graph.as_graph_def()`: a graph as TensorFlow's `GraphDef` message.
 
-The messages (`GraphDef`, `NodeDef`, `AttrValue`, `TensorProto`, ...) are declared from
-descriptors with TF's names and field numbers, in a private pool, as checkpoint/formats/protos.py
-declares the checkpoint ones; protobuf loads only when a GraphDef is asked for.
+The messages (`GraphDef`, `NodeDef`, `AttrValue`, ...) are declared from descriptors with TF's
+names and field numbers in framework/proto_pool.py's shared pool (which holds `TensorProto`,
+`TensorShapeProto`, `VersionDef`); protobuf loads only when a GraphDef is asked for.
 
 Nodes carry TF's op type names and inputs ("name" for output 0, "name:1" after). Attrs: "T"
 (the first input's dtype) where the op is typed, "dtype"/"shape" for placeholders,
@@ -18,57 +18,20 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 
-# TF's DataType numbers (types.proto), by our dtype name.
-_DT = {"float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "string": 7,
-       "complex64": 8, "int64": 9, "bool": 10, "bfloat16": 14, "uint16": 17, "complex128": 18,
-       "float16": 19, "resource": 20, "variant": 21, "uint32": 22, "uint64": 23}
 _PRODUCER = 2129  # TF 2.21's GraphDef version
+_MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef",
+             "NameAttrList")
 
 
 @functools.lru_cache(maxsize=None)
 def messages() -> dict[str, type]:
-    """The message classes, built once on first use."""
-    from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
+    """The message classes, built once on first use (in framework/proto_pool.py's shared pool)."""
+    from eagerflow._src.framework import proto_pool
+    from eagerflow._src.framework.proto_pool import F, OPTIONAL as opt, REPEATED as rep, message
 
-    F = descriptor_pb2.FieldDescriptorProto
-    opt, rep = F.LABEL_OPTIONAL, F.LABEL_REPEATED
-    pool = descriptor_pool.DescriptorPool()
-    proto = descriptor_pb2.FileDescriptorProto(name="eagerflow/graph.proto", package="tensorflow",
-                                               syntax="proto3")
-    data_type = proto.enum_type.add(name="DataType")
-    data_type.value.add(name="DT_INVALID", number=0)
-    for name, number in sorted(_DT.items(), key=lambda kv: kv[1]):
-        data_type.value.add(name=f"DT_{_tf_type_name(name)}", number=number)
-
-    def message(parent: Any, name: str, fields: list) -> Any:
-        msg = parent.message_type.add() if hasattr(parent, "message_type") else parent.nested_type.add()
-        msg.name = name
-        for field_name, number, field_type, label, *rest in fields:
-            field = msg.field.add(name=field_name, number=number, type=field_type, label=label)
-            if rest:
-                field.type_name = rest[0]
-            if len(rest) > 1:
-                field.oneof_index = rest[1]
-        return msg
-
-    message(proto, "VersionDef", [("producer", 1, F.TYPE_INT32, opt),
-                                  ("min_consumer", 2, F.TYPE_INT32, opt),
-                                  ("bad_consumers", 3, F.TYPE_INT32, rep)])
-    shape = message(proto, "TensorShapeProto", [
-        ("dim", 2, F.TYPE_MESSAGE, rep, ".tensorflow.TensorShapeProto.Dim"),
-        ("unknown_rank", 3, F.TYPE_BOOL, opt)])
-    message(shape, "Dim", [("size", 1, F.TYPE_INT64, opt), ("name", 2, F.TYPE_STRING, opt)])
-    message(proto, "TensorProto", [
-        ("dtype", 1, F.TYPE_ENUM, opt, ".tensorflow.DataType"),
-        ("tensor_shape", 2, F.TYPE_MESSAGE, opt, ".tensorflow.TensorShapeProto"),
-        ("version_number", 3, F.TYPE_INT32, opt),
-        ("tensor_content", 4, F.TYPE_BYTES, opt),
-        ("float_val", 5, F.TYPE_FLOAT, rep),
-        ("double_val", 6, F.TYPE_DOUBLE, rep),
-        ("int_val", 7, F.TYPE_INT32, rep),
-        ("string_val", 8, F.TYPE_BYTES, rep),
-        ("int64_val", 10, F.TYPE_INT64, rep),
-        ("bool_val", 11, F.TYPE_BOOL, rep)])
+    proto = proto_pool.file("eagerflow/graph.proto", (
+        proto_pool.TYPES_FILE, proto_pool.TENSOR_SHAPE_FILE, proto_pool.TENSOR_FILE,
+        proto_pool.VERSIONS_FILE))
     message(proto, "NameAttrList", [("name", 1, F.TYPE_STRING, opt)])
     attr = message(proto, "AttrValue", [
         ("list", 1, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue.ListValue", 0),
@@ -81,9 +44,6 @@ def messages() -> dict[str, type]:
         ("tensor", 8, F.TYPE_MESSAGE, opt, ".tensorflow.TensorProto", 0),
         ("placeholder", 9, F.TYPE_STRING, opt, "", 0),
         ("func", 10, F.TYPE_MESSAGE, opt, ".tensorflow.NameAttrList", 0)])
-    for field in attr.field:
-        if not field.type_name:
-            field.ClearField("type_name")
     attr.oneof_decl.add(name="value")
     message(attr, "ListValue", [
         ("s", 2, F.TYPE_BYTES, rep), ("i", 3, F.TYPE_INT64, rep), ("f", 4, F.TYPE_FLOAT, rep),
@@ -91,26 +51,20 @@ def messages() -> dict[str, type]:
         ("shape", 7, F.TYPE_MESSAGE, rep, ".tensorflow.TensorShapeProto")])
     node = message(proto, "NodeDef", [
         ("name", 1, F.TYPE_STRING, opt), ("op", 2, F.TYPE_STRING, opt),
-        ("input", 3, F.TYPE_STRING, rep), ("device", 4, F.TYPE_STRING, opt),
-        ("attr", 5, F.TYPE_MESSAGE, rep, ".tensorflow.NodeDef.AttrEntry")])
-    entry = message(node, "AttrEntry", [("key", 1, F.TYPE_STRING, opt),
-                                        ("value", 2, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue")])
-    entry.options.map_entry = True
+        ("input", 3, F.TYPE_STRING, rep), ("device", 4, F.TYPE_STRING, opt)])
+    proto_pool.map_field(node, "attr", 5, ".tensorflow.AttrValue")
     message(proto, "GraphDef", [("node", 1, F.TYPE_MESSAGE, rep, ".tensorflow.NodeDef"),
                                 ("versions", 4, F.TYPE_MESSAGE, opt, ".tensorflow.VersionDef")])
-    pool.Add(proto)
-    names = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef",
-             "NameAttrList")
-    return {n: message_factory.GetMessageClass(pool.FindMessageTypeByName(f"tensorflow.{n}")) for n in names}
+    proto_pool.add_file(proto)
+    return {name: proto_pool.message_class(f"tensorflow.{name}") for name in _MESSAGES}
 
 
-def _tf_type_name(name: str) -> str:
-    return {"float32": "FLOAT", "float64": "DOUBLE", "float16": "HALF"}.get(name, name.upper())
-
-
-def _dtype_enum(np_dtype: Any) -> int:
+def _dtype_enum(dtype: Any) -> int:
+    """TF's DataType number of a NumPy dtype or DType (0, DT_INVALID, when it has none)."""
+    if isinstance(dtype, _dtypes.DType):
+        return dtype.as_datatype_enum
     try:
-        return _DT.get(_dtypes.from_numpy(np.dtype(np_dtype)).name, 0)
+        return _dtypes.from_numpy(np.dtype(dtype)).as_datatype_enum
     except (TypeError, KeyError, ValueError):
         return 0
 
@@ -137,7 +91,7 @@ def _set_attr(value_proto: Any, value: Any) -> bool:
         value_proto.s = value
     elif isinstance(value, np.dtype) or isinstance(value, _dtypes.DType) or isinstance(value, type):
         try:
-            value_proto.type = _dtype_enum(value._np if isinstance(value, _dtypes.DType) else value)
+            value_proto.type = _dtype_enum(value)
         except TypeError:
             return False
     elif isinstance(value, (tuple, list)) and all(isinstance(v, (int, np.integer)) and not isinstance(v, bool)
@@ -236,7 +190,7 @@ def graph_def(graph: Any, add_shapes: bool = False) -> Any:
         taken.add(name)
         variable_names[id(variable)] = name
         node = out.node.add(name=name, op="Placeholder")
-        node.attr["dtype"].type = _DT["resource"]
+        node.attr["dtype"].type = _dtypes.resource.as_datatype_enum
         node.attr["shape"].shape.SetInParent()
     for operation in graph.get_operations():
         node = node_def(operation, variable_names)

@@ -28,7 +28,7 @@ import numpy as np
 from eagerflow._src.checkpoint.formats import protos
 from eagerflow._src.checkpoint.formats.table import (
     TableReader, build_table, crc32c, get_varint, mask_crc, put_varint, unmask_crc)
-from eagerflow._src.framework import errors
+from eagerflow._src.framework import errors, proto_pool
 
 Progress = Callable[[int, int], None]
 
@@ -45,27 +45,27 @@ _UINT32_MAX = 0xFFFFFFFF
 
 # TF DataType -> the NumPy dtype holding it with the same bytes per element.
 NUMPY_DTYPES: dict[int, np.dtype] = {
-    protos.DT_FLOAT: np.dtype(np.float32),
-    protos.DT_DOUBLE: np.dtype(np.float64),
-    protos.DT_HALF: np.dtype(np.float16),
-    protos.DT_BFLOAT16: np.dtype(ml_dtypes.bfloat16),
-    protos.DT_INT8: np.dtype(np.int8),
-    protos.DT_INT16: np.dtype(np.int16),
-    protos.DT_INT32: np.dtype(np.int32),
-    protos.DT_INT64: np.dtype(np.int64),
-    protos.DT_UINT8: np.dtype(np.uint8),
-    protos.DT_UINT16: np.dtype(np.uint16),
-    protos.DT_UINT32: np.dtype(np.uint32),
-    protos.DT_UINT64: np.dtype(np.uint64),
-    protos.DT_COMPLEX64: np.dtype(np.complex64),
-    protos.DT_COMPLEX128: np.dtype(np.complex128),
-    protos.DT_BOOL: np.dtype(np.bool_),
-    protos.DT_STRING: np.dtype(object),
-    protos.DT_FLOAT8_E5M2: np.dtype(ml_dtypes.float8_e5m2),
-    protos.DT_FLOAT8_E4M3FN: np.dtype(ml_dtypes.float8_e4m3fn),
-    protos.DT_FLOAT8_E4M3FNUZ: np.dtype(ml_dtypes.float8_e4m3fnuz),
-    protos.DT_FLOAT8_E4M3B11FNUZ: np.dtype(ml_dtypes.float8_e4m3b11fnuz),
-    protos.DT_FLOAT8_E5M2FNUZ: np.dtype(ml_dtypes.float8_e5m2fnuz),
+    proto_pool.DT_FLOAT: np.dtype(np.float32),
+    proto_pool.DT_DOUBLE: np.dtype(np.float64),
+    proto_pool.DT_HALF: np.dtype(np.float16),
+    proto_pool.DT_BFLOAT16: np.dtype(ml_dtypes.bfloat16),
+    proto_pool.DT_INT8: np.dtype(np.int8),
+    proto_pool.DT_INT16: np.dtype(np.int16),
+    proto_pool.DT_INT32: np.dtype(np.int32),
+    proto_pool.DT_INT64: np.dtype(np.int64),
+    proto_pool.DT_UINT8: np.dtype(np.uint8),
+    proto_pool.DT_UINT16: np.dtype(np.uint16),
+    proto_pool.DT_UINT32: np.dtype(np.uint32),
+    proto_pool.DT_UINT64: np.dtype(np.uint64),
+    proto_pool.DT_COMPLEX64: np.dtype(np.complex64),
+    proto_pool.DT_COMPLEX128: np.dtype(np.complex128),
+    proto_pool.DT_BOOL: np.dtype(np.bool_),
+    proto_pool.DT_STRING: np.dtype(object),
+    proto_pool.DT_FLOAT8_E5M2: np.dtype(ml_dtypes.float8_e5m2),
+    proto_pool.DT_FLOAT8_E4M3FN: np.dtype(ml_dtypes.float8_e4m3fn),
+    proto_pool.DT_FLOAT8_E4M3FNUZ: np.dtype(ml_dtypes.float8_e4m3fnuz),
+    proto_pool.DT_FLOAT8_E4M3B11FNUZ: np.dtype(ml_dtypes.float8_e4m3b11fnuz),
+    proto_pool.DT_FLOAT8_E5M2FNUZ: np.dtype(ml_dtypes.float8_e5m2fnuz),
 }
 # NumPy dtype -> TF DataType; object arrays (of bytes) are TF strings.
 DATA_TYPES: dict[np.dtype, int] = {dtype: dt for dt, dtype in NUMPY_DTYPES.items()}
@@ -80,7 +80,7 @@ def numpy_dtype(data_type: int, key: str = "") -> np.dtype:
     """
     dtype = NUMPY_DTYPES.get(data_type)
     if dtype is None:
-        name = protos.DATA_TYPE_NAMES.get(data_type, f"DataType {data_type}")
+        name = proto_pool.DATA_TYPE_NAMES.get(data_type, f"DataType {data_type}")
         where = f" for key {key}" if key else ""
         raise errors.UnimplementedError(None, None, f"Checkpoint dtype {name}{where} is not supported by eagerflow")
     return dtype
@@ -90,7 +90,7 @@ def data_type(dtype: np.dtype) -> int:
     """The TF `DataType` number for a NumPy dtype; raises InvalidArgumentError if TF has none."""
     dtype = np.dtype(dtype)
     if dtype.kind in "SUO":
-        return protos.DT_STRING
+        return proto_pool.DT_STRING
     result = DATA_TYPES.get(dtype.newbyteorder("=") if dtype.byteorder == ">" else dtype)
     if result is None:
         raise errors.InvalidArgumentError(None, None, f"Cannot save a tensor of NumPy dtype {dtype} in a checkpoint")
@@ -133,7 +133,7 @@ def _prepare(key: str, value: Any) -> tuple[int, np.ndarray]:
         value = np.array(value, dtype=object)
     array = np.asarray(value)
     dt = data_type(array.dtype)
-    if dt == protos.DT_STRING:
+    if dt == proto_pool.DT_STRING:
         return dt, _as_string_array(array, key)
     if array.dtype.byteorder == ">":
         array = array.astype(array.dtype.newbyteorder("="))
@@ -247,7 +247,7 @@ def write_bundle(prefix: str | os.PathLike, tensors: Mapping[str, Any], progress
         dt, array = _prepare(key, value)
         prepared.append((key.encode("utf-8"), dt, array))
 
-    total = sum(_string_size(a) if dt == protos.DT_STRING else a.nbytes for _, dt, a in prepared)
+    total = sum(_string_size(a) if dt == proto_pool.DT_STRING else a.nbytes for _, dt, a in prepared)
     counter = _ProgressCounter(progress, total)
     directory = os.path.dirname(prefix)
     if directory:
@@ -263,7 +263,7 @@ def write_bundle(prefix: str | os.PathLike, tensors: Mapping[str, Any], progress
         with open(data_tmp, "wb") as f:
             offset = 0
             for key, dt, array in prepared:
-                writer = _write_string if dt == protos.DT_STRING else _write_numeric
+                writer = _write_string if dt == proto_pool.DT_STRING else _write_numeric
                 size, crc = writer(f, array, counter)
                 entry = protos.BundleEntryProto(dtype=dt, offset=offset, size=size, crc32c=mask_crc(crc))
                 _shape_proto(array.shape, entry.shape)
@@ -433,7 +433,7 @@ class BundleReader:
                 raise errors.DataLossError(
                     None, None, f"Entry for key {key} (offset {offset}, size {size}) lies outside "
                                 f"{path} ({file_size} bytes)")
-            if entry.dtype == protos.DT_STRING:
+            if entry.dtype == proto_pool.DT_STRING:
                 array, crc = self._read_strings(f, path, key, shape, offset, size)
             else:
                 array, crc = self._read_numeric(f, path, key, dtype, shape, offset, size)
