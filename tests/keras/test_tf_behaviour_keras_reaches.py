@@ -77,3 +77,23 @@ def test_int8_matmul_with_int32_output_type_accumulates_in_int32():
 def test_matmul_output_type_without_a_kernel_is_not_found():
     with pytest.raises(tf.errors.NotFoundError, match="BatchMatMulV3"):
         tf.matmul(tf.ones((2, 2)), tf.ones((2, 2)), output_type=tf.int32)
+
+
+def test_function_returns_optional_with_eager_value():
+    @tf.function
+    def f(x):
+        return tf.experimental.Optional.from_value({"loss": tf.reduce_mean(x)})
+
+    optional = f(tf.ones(3))
+    assert isinstance(optional, tf.experimental.Optional)
+    assert bool(optional.has_value())
+    assert type(optional.get_value()["loss"]) is type(tf.constant(1.0))
+    assert float(optional.get_value()["loss"]) == 1.0
+
+
+def test_function_returns_empty_optional():
+    @tf.function
+    def f(x):
+        return tf.experimental.Optional.empty(None)
+
+    assert not bool(f(tf.ones(3)).has_value())

@@ -15,6 +15,11 @@ def _is_distributed_values(x: Any) -> bool:
     return type(x).__module__ == "eagerflow._src.distribute.values" and hasattr(x, "_values")
 
 
+def _is_optional(x: Any) -> bool:
+    """`tf.experimental.Optional`: a structure of its value (whether it holds one is static here)."""
+    return type(x).__module__ == "eagerflow._src.data.iterator" and type(x).__name__ == "Optional"
+
+
 def flatten(structure: Any) -> list:
     out: list = []
     _flatten_into(structure, out)
@@ -35,6 +40,9 @@ def _flatten_into(x: Any, out: list) -> None:
     elif _is_distributed_values(x):
         for item in x._values:
             _flatten_into(item, out)
+    elif _is_optional(x):
+        if x._has:
+            _flatten_into(x._value, out)
     else:
         out.append(x)
 
@@ -61,6 +69,8 @@ def pack(structure: Any, flat: Iterator) -> Any:
         return t(pack(item, flat) for item in structure)
     if _is_distributed_values(structure):
         return t([pack(item, flat) for item in structure._values])
+    if _is_optional(structure):
+        return t(pack(structure._value, flat), True, structure._spec) if structure._has else structure
     return next(flat)
 
 
