@@ -41,8 +41,6 @@ PENDING_CLEANUP = {
     "tf.distribute.AggregatingVariable", "tf.distribute.DistributedVariable",
     "tf.distribute.MirroredVariable", "tf.distribute.SyncOnReadVariable",
     "tf.distribute.get_cross_replica_context",  # [not public in TF]
-    "tf.ragged.RaggedTensor", "tf.ragged.RaggedTensorSpec",  # [tf.RaggedTensor(Spec)]
-    "tf.sparse.SparseTensorSpec",  # [tf.SparseTensorSpec]
     "tf.train.load_safetensors", "tf.train.read_safetensors",
     "tf.train.save_safetensors",  # eagerflow extensions: belong under an eagerflow-only path
 }

@@ -5,5 +5,3 @@ from eagerflow._src.ragged.ragged_ops import (
     boolean_mask, map_flat_values, ragged_range as range, row_splits_to_segment_ids, segment_ids_to_row_splits,
     stack, stack_dynamic_partitions,
 )
-from eagerflow._src.ragged.ragged_tensor import RaggedTensor
-from eagerflow._src.ragged.ragged_tensor_spec import RaggedTensorSpec

@@ -8,4 +8,4 @@ from eagerflow._src.sparse.sparse_ops import (
     concat, expand_dims, eye, fill_empty_rows, from_dense, map_values, reorder, reset_shape, reshape, retain, slice,
     split, to_dense, to_indicator, transpose,
 )
-from eagerflow._src.sparse.sparse_tensor import SparseTensor, SparseTensorSpec
+from eagerflow._src.sparse.sparse_tensor import SparseTensor
