@@ -52,15 +52,17 @@ def test_directories(src: str) -> list[str]:
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed)")
 
 
-def run(python: str, target: str, on_eagerflow: bool, timeout: int, extra: list[str]) -> dict:
+def run(python: str, target: str | list[str], on_eagerflow: bool, timeout: int, extra: list[str]) -> dict:
     """pytest over keras/src/<target> (a directory's test files, not its subdirectories, or
-    one file); the summary counts, and the failing test ids."""
+    one file, or a list of files) in one process; the summary counts, and the failing test ids."""
     src = keras_src(python)
-    path = os.path.join(src, target)
-    if os.path.isdir(path):
-        files = sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith("_test.py"))
-    else:
-        files = [path]
+    files = []
+    for item in [target] if isinstance(target, str) else target:
+        path = os.path.join(src, item)
+        if os.path.isdir(path):
+            files += sorted(os.path.join(path, f) for f in os.listdir(path) if f.endswith("_test.py"))
+        else:
+            files.append(path)
     env = {**os.environ, "KERAS_BACKEND": "tensorflow", "TF_CPP_MIN_LOG_LEVEL": "3",
            "CUDA_VISIBLE_DEVICES": os.environ.get("CUDA_VISIBLE_DEVICES", "")}
     command = [python, "-m", "pytest", "-q", "-rfE", "-p", "no:cacheprovider", "--no-header",
