@@ -118,3 +118,26 @@ def test_coordinator_clear_stop_resets():
     coord.request_stop()
     coord.clear_stop()
     assert not coord.should_stop() and not coord.wait_for_stop(0.01)
+
+
+def test_python_state_needs_serialize_and_deserialize():
+    class Incomplete(tf.train.experimental.PythonState):
+        def serialize(self):
+            return ""
+
+    with pytest.raises(TypeError):
+        Incomplete()
+
+    class Counter(tf.train.experimental.PythonState):
+        def __init__(self):
+            self.n = 3
+
+        def serialize(self):
+            return str(self.n)
+
+        def deserialize(self, string_value):
+            self.n = int(string_value)
+
+    counter = Counter()
+    counter.deserialize(counter.serialize() + "1")
+    assert counter.n == 31
