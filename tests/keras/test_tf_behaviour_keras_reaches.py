@@ -97,3 +97,14 @@ def test_function_returns_empty_optional():
         return tf.experimental.Optional.empty(None)
 
     assert not bool(f(tf.ones(3)).has_value())
+
+
+def test_reshape_gradient_in_function_with_unknown_batch():
+    @tf.function(input_signature=[tf.TensorSpec([None, 4])])
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.reshape(x, [-1, 2, 2]) * 2.0)
+        return tape.gradient(y, x)
+
+    assert f(tf.ones((3, 4))).numpy().tolist() == [[2.0] * 4] * 3

@@ -55,7 +55,11 @@ def _reshape(xp: Any, x: Any, shape: tuple) -> Any:
 
 
 def _reshape_grad(ctx: Any, dy: Tensor) -> tuple:
-    return (reshape(dy, static_shape(ctx.inputs[0])),)
+    x = ctx.inputs[0]
+    dims = x._array.shape
+    if dims is None or None in dims:
+        return (reshape(dy, shape(x)),)  # a graph input of unknown dims: its run-time shape, as TF
+    return (reshape(dy, static_shape(x)),)
 
 
 def _expand_dims(xp: Any, x: Any, axis: int) -> Any:
