@@ -4,6 +4,8 @@ import pytest
 
 import eagerflow as tf
 from eagerflow import distribute
+from eagerflow._src.distribute.distributed_variables import MirroredVariable, SyncOnReadVariable
+from eagerflow._src.distribute.values import PerReplica
 
 ON_READ = tf.VariableSynchronization.ON_READ
 AGG = tf.VariableAggregation
@@ -25,7 +27,7 @@ def _copies(v):
 def test_variable_in_scope_is_mirrored_with_tf_names(strategy, three_cpus):
     with strategy.scope():
         v = tf.Variable(1.0, name="v")
-    assert isinstance(v, distribute.MirroredVariable) and isinstance(v, tf.Variable)
+    assert isinstance(v, MirroredVariable) and isinstance(v, tf.Variable)
     assert [c.name for c in v.values] == ["v:0", "v/replica_1:0", "v/replica_2:0"]
     assert [c.device for c in v.values] == three_cpus
     assert v.name == "v:0" and v.device == three_cpus[0]
@@ -77,7 +79,7 @@ def test_replica_assign_without_aggregation_updates_own_copy(strategy):
 def test_on_read_variable_aggregates_when_read(strategy, aggregation, read):
     with strategy.scope():
         v = tf.Variable(0.0, synchronization=ON_READ, aggregation=aggregation)
-    assert isinstance(v, distribute.SyncOnReadVariable) and not v.trainable
+    assert isinstance(v, SyncOnReadVariable) and not v.trainable
     strategy.run(lambda: v.assign_add(_replica_id() + 1.0))
     assert _copies(v) == [1.0, 2.0, 3.0]
     assert float(v.numpy()) == read
@@ -116,7 +118,7 @@ def test_synchronization_none_is_refused(strategy):
 
 def test_run_returns_per_replica_and_reduce(strategy):
     out = strategy.run(_replica_id)
-    assert isinstance(out, distribute.PerReplica)
+    assert isinstance(out, PerReplica)
     assert float(strategy.reduce(distribute.ReduceOp.SUM, out, axis=None)) == 3.0
     assert float(strategy.reduce("MEAN", out, axis=None)) == 1.0
 

@@ -6,6 +6,7 @@ import pytest
 
 import eagerflow as tf
 from eagerflow import distribute
+from eagerflow._src.distribute.distributed_variables import AggregatingVariable
 from eagerflow._src.framework.transfers import reset_transfer_stats, transfer_stats
 from tests.distribute import training
 
@@ -102,7 +103,7 @@ def test_central_storage_keeps_one_copy_and_counts_reads(three_cpus):
     strategy = _central()
     with strategy.scope():
         v = tf.Variable([1.0, 2.0], name="w")
-    assert isinstance(v, distribute.AggregatingVariable)
+    assert isinstance(v, AggregatingVariable)
     assert len(v.values) == 1 and v.device == three_cpus[0]
     reset_transfer_stats()
     strategy.run(lambda: v * 2.0)
