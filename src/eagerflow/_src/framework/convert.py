@@ -18,6 +18,7 @@ from eagerflow._src.framework.op import cpp_name
 from eagerflow._src.framework import tensor_util as _tensor_util
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.framework import types_core
+from eagerflow._src.framework.tensor_shape import TensorShape
 
 _flags = context.flags
 _thread = context.thread
@@ -455,6 +456,10 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         return as_tensor(None if dtype is None else _dtypes.as_dtype(dtype))
     if (t is list or t is tuple) and _thread.graph is not None and _holds_graph_tensor(value):
         return _autopack(value, None if dtype is None else _dtypes.as_dtype(dtype))
+    if t is TensorShape:  # TF's conversion of a fully known shape: its dims as an int32 vector
+        if not value.is_fully_defined():
+            raise ValueError(f"Cannot convert a partially known TensorShape {_shape_text(value)} to a Tensor.")
+        return scalar_or_constant(value.as_list(), _dtypes.as_dtype(dtype) if dtype is not None else _dtypes.int32)
     tf_tensor = getattr(value, "__tf_tensor__", None)
     if tf_tensor is not None:  # TF's conversion protocol for tensor-like classes (Keras's variable)
         return convert_to_tensor(tf_tensor(None if dtype is None else _dtypes.as_dtype(dtype), name),
@@ -470,6 +475,11 @@ def convert_to_tensor(value: Any, dtype: Any = None, dtype_hint: Any = None,
         except (TypeError, ValueError):
             pass
     return scalar_or_constant(value, None if dtype is None else _dtypes.as_dtype(dtype))
+
+
+def _shape_text(shape: Any) -> str:
+    dims = tuple(shape.as_list()) if shape.rank is not None else None
+    return "<unknown>" if dims is None else str(dims).replace(",)", ")")
 
 
 def _holds_graph_tensor(value: Any) -> bool:
