@@ -23,6 +23,9 @@ _MAX_STATE_BYTES = 64 << 20
 _LINE = re.compile(r'\s*([A-Za-z_]+)\s*:\s*(.*?)\s*')
 _ESCAPES = {"n": "\n", "r": "\r", "t": "\t", '"': '"', "'": "'", "\\": "\\", "a": "\a", "b": "\b",
             "f": "\f", "v": "\v", "?": "?"}
+# The bytes CEscape writes as a backslash escape (others outside printable ASCII become octal).
+_C_ESCAPES = {ord("\n"): "\\n", ord("\r"): "\\r", ord("\t"): "\\t", ord('"'): '\\"', ord("'"): "\\'",
+              ord("\\"): "\\\\"}
 
 
 @dataclasses.dataclass
@@ -49,23 +52,12 @@ def _quote(text: str) -> str:
     """protobuf's CEscape of the UTF-8 bytes (text_format's default, as_utf8=False)."""
     out = []
     for byte in text.encode("utf-8"):
-        char = chr(byte)
-        if char == "\n":
-            out.append("\\n")
-        elif char == "\r":
-            out.append("\\r")
-        elif char == "\t":
-            out.append("\\t")
-        elif char == '"':
-            out.append('\\"')
-        elif char == "'":
-            out.append("\\'")
-        elif char == "\\":
-            out.append("\\\\")
+        if byte in _C_ESCAPES:
+            out.append(_C_ESCAPES[byte])
         elif byte < 0x20 or byte >= 0x7F:
             out.append(f"\\{byte:03o}")
         else:
-            out.append(char)
+            out.append(chr(byte))
     return '"' + "".join(out) + '"'
 
 

@@ -325,6 +325,24 @@ class DatasetV2:
         return transforms.AssertCardinalityDataset(self, expected_cardinality)
 
 
+class UnaryDataset(DatasetV2):
+    """A dataset over one input whose element spec and cardinality it keeps (map, shuffle, ...)."""
+
+    def __init__(self, input_dataset: DatasetV2) -> None:
+        self._input = input_dataset
+        self._inputs = (input_dataset,)
+
+    @property
+    def element_spec(self) -> Any:
+        return self._input.element_spec
+
+    def _spec_is_cheap(self) -> bool:
+        return self._input._spec_is_cheap()
+
+    def _cardinality(self) -> int:
+        return self._input._cardinality()
+
+
 def _to_numpy(t: Any) -> Any:
     if hasattr(t, "to_list") and not hasattr(t, "numpy"):
         return t

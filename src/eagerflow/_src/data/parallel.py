@@ -12,7 +12,7 @@ import queue
 import threading
 from typing import Any, Callable, Iterator
 
-from eagerflow._src.data.dataset import DatasetV2
+from eagerflow._src.data.dataset import DatasetV2, UnaryDataset
 from eagerflow._src.data.options import AUTOTUNE
 
 
@@ -57,25 +57,14 @@ def parallel_map(inputs: Iterator, fn: Callable, num_parallel_calls: int, determ
 _END = object()
 
 
-class PrefetchDataset(DatasetV2):
+class PrefetchDataset(UnaryDataset):
     """`Dataset.prefetch`: a background thread keeps up to `buffer_size` elements ready."""
 
     _tf_name = "_PrefetchDataset"
 
     def __init__(self, input_dataset: DatasetV2, buffer_size: Any) -> None:
-        self._input = input_dataset
-        self._inputs = (input_dataset,)
+        super().__init__(input_dataset)
         self._size = int(buffer_size.numpy()) if hasattr(buffer_size, "numpy") else int(buffer_size)
-
-    @property
-    def element_spec(self) -> Any:
-        return self._input.element_spec
-
-    def _spec_is_cheap(self) -> bool:
-        return self._input._spec_is_cheap()
-
-    def _cardinality(self) -> int:
-        return self._input._cardinality()
 
     def _iterate(self) -> Iterator:
         if self._size == 0:

@@ -17,7 +17,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from eagerflow._src.data import structure
-from eagerflow._src.data.dataset import DatasetV2
+from eagerflow._src.data.dataset import DatasetV2, UnaryDataset
 from eagerflow._src.data.options import INFINITE_CARDINALITY
 from eagerflow._src.framework import errors
 from eagerflow._src.ops.random.philox import MASK32, MASK64, philox_blocks
@@ -78,30 +78,19 @@ class SeedGenerator:
         return self._stream(), self._stream()
 
 
-class ShuffleDataset(DatasetV2):
+class ShuffleDataset(UnaryDataset):
     """`Dataset.shuffle`."""
 
     _tf_name = "_ShuffleDataset"
 
     def __init__(self, input_dataset: DatasetV2, buffer_size: Any, seed: Any, reshuffle: bool) -> None:
-        self._input = input_dataset
-        self._inputs = (input_dataset,)
+        super().__init__(input_dataset)
         size = int(buffer_size.numpy()) if hasattr(buffer_size, "numpy") else int(buffer_size)
         if size <= 0 and size != -1:
             raise errors.InvalidArgumentError(None, None, (
                 f"buffer_size must be greater than zero or UNKNOWN_CARDINALITY"))
         self._size = size
         self._seeds = SeedGenerator(seed, reshuffle)
-
-    @property
-    def element_spec(self) -> Any:
-        return self._input.element_spec
-
-    def _spec_is_cheap(self) -> bool:
-        return self._input._spec_is_cheap()
-
-    def _cardinality(self) -> int:
-        return self._input._cardinality()
 
     def _iterate(self) -> Iterator:
         seed, seed2 = self._seeds.next_seeds()

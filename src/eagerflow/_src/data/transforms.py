@@ -7,7 +7,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from eagerflow._src.data import structure
-from eagerflow._src.data.dataset import DatasetV2
+from eagerflow._src.data.dataset import DatasetV2, UnaryDataset
 from eagerflow._src.data.functions import DatasetFunction
 from eagerflow._src.data.options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from eagerflow._src.framework import dtypes as _dtypes
@@ -30,23 +30,7 @@ def _truth(value: Any, transformation: str) -> bool:
                      f"but its return type was {type(value)}.")
 
 
-class _Unary(DatasetV2):
-    def __init__(self, input_dataset: DatasetV2) -> None:
-        self._input = input_dataset
-        self._inputs = (input_dataset,)
-
-    @property
-    def element_spec(self) -> Any:
-        return self._input.element_spec
-
-    def _spec_is_cheap(self) -> bool:
-        return self._input._spec_is_cheap()
-
-    def _cardinality(self) -> int:
-        return self._input._cardinality()
-
-
-class MapDataset(_Unary):
+class MapDataset(UnaryDataset):
     """`Dataset.map` (`_ParallelMapDataset` with `num_parallel_calls`)."""
 
     def __init__(self, input_dataset: DatasetV2, fn: Any, num_parallel_calls: Any, deterministic: Any) -> None:
@@ -89,7 +73,7 @@ class MapDataset(_Unary):
                 yield False, exc
 
 
-class FilterDataset(_Unary):
+class FilterDataset(UnaryDataset):
     """`Dataset.filter`."""
 
     _tf_name = "_FilterDataset"
@@ -123,7 +107,7 @@ class FilterDataset(_Unary):
                 yield True, element
 
 
-class InterleaveDataset(_Unary):
+class InterleaveDataset(UnaryDataset):
     """`Dataset.interleave` and `flat_map`: each element maps to a dataset; `cycle_length`
     of them are read `block_length` elements at a time, round robin."""
 
@@ -199,7 +183,7 @@ class InterleaveDataset(_Unary):
             inputs.close()
 
 
-class RepeatDataset(_Unary):
+class RepeatDataset(UnaryDataset):
     """`Dataset.repeat`."""
 
     _tf_name = "_RepeatDataset"
@@ -228,7 +212,7 @@ class RepeatDataset(_Unary):
             epoch += 1
 
 
-class TakeDataset(_Unary):
+class TakeDataset(UnaryDataset):
     """`Dataset.take`."""
 
     _tf_name = "_TakeDataset"
@@ -260,7 +244,7 @@ class TakeDataset(_Unary):
             it.close()
 
 
-class SkipDataset(_Unary):
+class SkipDataset(UnaryDataset):
     """`Dataset.skip`."""
 
     _tf_name = "_SkipDataset"
@@ -285,7 +269,7 @@ class SkipDataset(_Unary):
                 yield element
 
 
-class TakeWhileDataset(_Unary):
+class TakeWhileDataset(UnaryDataset):
     """`Dataset.take_while`."""
 
     _tf_name = "_TakeWhileDataset"
@@ -308,7 +292,7 @@ class TakeWhileDataset(_Unary):
             it.close()
 
 
-class CacheDataset(_Unary):
+class CacheDataset(UnaryDataset):
     """`Dataset.cache`: the first complete pass is stored (in memory, or in a file of
     TFRecords of serialized tensors) and later passes read it."""
 
@@ -367,7 +351,7 @@ class CacheDataset(_Unary):
                 os.remove(tmp)
 
 
-class ScanDataset(_Unary):
+class ScanDataset(UnaryDataset):
     """`Dataset.scan`."""
 
     _tf_name = "_ScanDataset"
@@ -400,7 +384,7 @@ class ScanDataset(_Unary):
             yield out
 
 
-class ShardDataset(_Unary):
+class ShardDataset(UnaryDataset):
     """`Dataset.shard`."""
 
     _tf_name = "_ShardDataset"
@@ -426,7 +410,7 @@ class ShardDataset(_Unary):
                 yield element
 
 
-class UniqueDataset(_Unary):
+class UniqueDataset(UnaryDataset):
     """`Dataset.unique`."""
 
     _tf_name = "_UniqueDataset"
@@ -451,7 +435,7 @@ class UniqueDataset(_Unary):
                 yield element
 
 
-class IgnoreErrorsDataset(_Unary):
+class IgnoreErrorsDataset(UnaryDataset):
     """`Dataset.ignore_errors`: an element whose production raised an OpError is dropped
     (a reader then moves on to its next file, as TF's)."""
 
@@ -466,7 +450,7 @@ class IgnoreErrorsDataset(_Unary):
                 yield element
 
 
-class OptionsDataset(_Unary):
+class OptionsDataset(UnaryDataset):
     """`Dataset.with_options`."""
 
     _tf_name = "_OptionsDataset"
@@ -479,7 +463,7 @@ class OptionsDataset(_Unary):
         return self._input._iterate()
 
 
-class AssertCardinalityDataset(_Unary):
+class AssertCardinalityDataset(UnaryDataset):
     """`tf.data.experimental.assert_cardinality`."""
 
     _tf_name = "_AssertCardinalityDataset"

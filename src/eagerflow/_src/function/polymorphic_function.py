@@ -246,14 +246,7 @@ class Function:
         if self._input_signature is not None:
             return self._signature_call(args, kwargs)
         call_args, call_kwargs = args, kwargs
-        args, kwargs, names, kinds = self._canonicalize(args, kwargs)
-        leaves = _Leaves()
-        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
-        concrete = self._lookup(key)
-        if concrete is None:
-            concrete = self._trace_for(args, kwargs, key, names, kinds)
-        else:
-            self._note_call(False)
+        concrete, leaves = self._traced(args, kwargs, count_call=True)
         # Calls of tensors only (defaults filled in are Python values) take __call__'s fast path.
         if not call_kwargs and not leaves.variables and _thread.device_name is None \
                 and len(leaves.tensors) == len(call_args) and all(type(a) is EagerTensor for a in call_args):
@@ -262,6 +255,19 @@ class Function:
             key = tuple(x for a in call_args for x in (a._array.dtype, a._array.shape))
             self._fast[key] = concrete
         # Tensors and variables as the concrete function takes them (placeholders' order).
+        return concrete, leaves
+
+    def _traced(self, args: tuple, kwargs: dict, count_call: bool) -> tuple[ConcreteFunction, _Leaves]:
+        """The trace for these arguments (no input_signature), traced when new, and their leaves;
+        `count_call` notes a cache hit in the retracing warning's call history."""
+        args, kwargs, names, kinds = self._canonicalize(args, kwargs)
+        leaves = _Leaves()
+        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
+        concrete = self._lookup(key)
+        if concrete is None:
+            concrete = self._trace_for(args, kwargs, key, names, kinds)
+        elif count_call:
+            self._note_call(False)
         return concrete, leaves
 
     def _lookup(self, key: Any) -> ConcreteFunction | None:
@@ -404,13 +410,7 @@ class Function:
                     self._signature_function = self._trace(tuple(self._input_signature), {})
                 return self._signature_function
             return self._signature_call(args, kwargs)[0]
-        args, kwargs, names, kinds = self._canonicalize(args, kwargs)
-        leaves = _Leaves()
-        key = (_key(args, leaves), _key(kwargs, leaves) if kwargs else None, _thread.device_name)
-        concrete = self._lookup(key)
-        if concrete is None:
-            concrete = self._trace_for(args, kwargs, key, names, kinds)
-        return concrete
+        return self._traced(args, kwargs, count_call=False)[0]
 
     def _list_all_concrete_functions(self) -> list[ConcreteFunction]:
         found = list(self._cache.values()) + [c for _, c in self._relaxed]

@@ -281,23 +281,22 @@ def parse_example(serialized: Any, features: dict, example_names: Any = None, na
     Raises:
       InvalidArgumentError: malformed bytes, a missing required feature, a wrong count or type.
     """
-    if not features:
-        raise ValueError("Missing: features was {}.")
-    _check_keys(features)
-    op = "ParseExampleV2"
-    parsed = [_decode(b, False, op) for b in _serialized_list(serialized, False)]
-    return _parse_features(parsed, features, True, op)
+    return _parse_examples(serialized, features, single=False)
 
 
 def parse_single_example(serialized: Any, features: dict, example_names: Any = None,
                          name: Any = None) -> dict:
     """Parses one serialized `Example` (`tf.io.parse_single_example`); no batch dimension."""
+    return _parse_examples(serialized, features, single=True)
+
+
+def _parse_examples(serialized: Any, features: dict, single: bool) -> dict:
     if not features:
         raise ValueError("Missing: features was {}.")
     _check_keys(features)
     op = "ParseExampleV2"
-    parsed = [_decode(b, False, op) for b in _serialized_list(serialized, True)]
-    return _parse_features(parsed, features, False, op)
+    parsed = [_decode(b, False, op) for b in _serialized_list(serialized, single)]
+    return _parse_features(parsed, features, not single, op)
 
 
 def _sequence_rows(steps: list, key: str, config: Any, op: str) -> list[np.ndarray]:

@@ -522,31 +522,47 @@ class LinearOperatorInversion(LinearOperator):
         return self._operator
 
 
-class LinearOperatorComposition(LinearOperator):
-    """`operators[0] @ operators[1] @ ...` (`tf.linalg.LinearOperatorComposition`)."""
+class _OperatorList(LinearOperator):
+    """An operator built from a non-empty list of operators; its default name joins theirs."""
 
-    def __init__(self, operators: list, is_non_singular: Any = None, is_self_adjoint: Any = None,
-                 is_positive_definite: Any = None, is_square: Any = None, name: str | None = None) -> None:
+    _joiner = "_"
+
+    def __init__(self, operators: list, is_non_singular: Any, is_self_adjoint: Any, is_positive_definite: Any,
+                 is_square: Any, name: str | None) -> None:
         operators = list(operators)
         if not operators:
             raise ValueError(f"Expected a non-empty list of operators. Found: {operators}")
-        dtypes = {op.dtype for op in operators}
-        if len(dtypes) > 1:
-            raise TypeError("Expected all operators to have the same dtype.")
         self._operators = operators
-        if is_non_singular is None and all(op.is_non_singular for op in operators):
-            is_non_singular = True
         super().__init__(operators[0].dtype, None, is_non_singular, is_self_adjoint, is_positive_definite,
-                         is_square, name or "_o_".join(op.name for op in operators), {"operators": operators})
+                         is_square, name or self._joiner.join(op.name for op in operators), {"operators": operators})
 
     @property
     def operators(self) -> list:
         return list(self._operators)
 
-    def _shape(self) -> tuple:
+    def _shapes(self) -> tuple[list, tuple]:
+        """The operators' shapes and their broadcast batch shape."""
         shapes = [op._shape() for op in self._operators]
-        batch = np.broadcast_shapes(*[s[:-2] for s in shapes])
-        return tuple(batch) + (shapes[0][-2], shapes[-1][-1])
+        return shapes, tuple(np.broadcast_shapes(*[s[:-2] for s in shapes]))
+
+
+class LinearOperatorComposition(_OperatorList):
+    """`operators[0] @ operators[1] @ ...` (`tf.linalg.LinearOperatorComposition`)."""
+
+    _joiner = "_o_"
+
+    def __init__(self, operators: list, is_non_singular: Any = None, is_self_adjoint: Any = None,
+                 is_positive_definite: Any = None, is_square: Any = None, name: str | None = None) -> None:
+        operators = list(operators)
+        if operators and len({op.dtype for op in operators}) > 1:
+            raise TypeError("Expected all operators to have the same dtype.")
+        if operators and is_non_singular is None and all(op.is_non_singular for op in operators):
+            is_non_singular = True
+        super().__init__(operators, is_non_singular, is_self_adjoint, is_positive_definite, is_square, name)
+
+    def _shape(self) -> tuple:
+        shapes, batch = self._shapes()
+        return batch + (shapes[0][-2], shapes[-1][-1])
 
     def _to_dense(self) -> Tensor:
         out = self._operators[-1].to_dense()
@@ -596,26 +612,18 @@ def _block_dense(rows: list, dtype: Any) -> Tensor:
     return concat(out_rows, -2)
 
 
-class LinearOperatorBlockDiag(LinearOperator):
+class LinearOperatorBlockDiag(_OperatorList):
     """Square operators on the diagonal of a block matrix (`tf.linalg.LinearOperatorBlockDiag`)."""
+
+    _joiner = "_ds_"
 
     def __init__(self, operators: list, is_non_singular: Any = None, is_self_adjoint: Any = None,
                  is_positive_definite: Any = None, is_square: Any = True, name: str | None = None) -> None:
-        operators = list(operators)
-        if not operators:
-            raise ValueError(f"Expected a non-empty list of operators. Found: {operators}")
-        self._operators = operators
-        super().__init__(operators[0].dtype, None, is_non_singular, is_self_adjoint, is_positive_definite,
-                         is_square, name or "_ds_".join(op.name for op in operators), {"operators": operators})
-
-    @property
-    def operators(self) -> list:
-        return list(self._operators)
+        super().__init__(operators, is_non_singular, is_self_adjoint, is_positive_definite, is_square, name)
 
     def _shape(self) -> tuple:
-        shapes = [op._shape() for op in self._operators]
-        batch = np.broadcast_shapes(*[s[:-2] for s in shapes])
-        return tuple(batch) + (sum(s[-2] for s in shapes), sum(s[-1] for s in shapes))
+        shapes, batch = self._shapes()
+        return batch + (sum(s[-2] for s in shapes), sum(s[-1] for s in shapes))
 
     def _to_dense(self) -> Tensor:
         n = len(self._operators)
@@ -658,26 +666,18 @@ class LinearOperatorBlockLowerTriangular(LinearOperator):
         return _block_dense(dense, self.dtype)
 
 
-class LinearOperatorKronecker(LinearOperator):
+class LinearOperatorKronecker(_OperatorList):
     """The Kronecker product of `operators` (`tf.linalg.LinearOperatorKronecker`)."""
+
+    _joiner = "_x_"
 
     def __init__(self, operators: list, is_non_singular: Any = None, is_self_adjoint: Any = None,
                  is_positive_definite: Any = None, is_square: Any = None, name: str | None = None) -> None:
-        operators = list(operators)
-        if not operators:
-            raise ValueError(f"Expected a non-empty list of operators. Found: {operators}")
-        self._operators = operators
-        super().__init__(operators[0].dtype, None, is_non_singular, is_self_adjoint, is_positive_definite,
-                         is_square, name or "_x_".join(op.name for op in operators), {"operators": operators})
-
-    @property
-    def operators(self) -> list:
-        return list(self._operators)
+        super().__init__(operators, is_non_singular, is_self_adjoint, is_positive_definite, is_square, name)
 
     def _shape(self) -> tuple:
-        shapes = [op._shape() for op in self._operators]
-        batch = np.broadcast_shapes(*[s[:-2] for s in shapes])
-        return tuple(batch) + (int(np.prod([s[-2] for s in shapes])), int(np.prod([s[-1] for s in shapes])))
+        shapes, batch = self._shapes()
+        return batch + (int(np.prod([s[-2] for s in shapes])), int(np.prod([s[-1] for s in shapes])))
 
     def _to_dense(self) -> Tensor:
         out = self._operators[0].to_dense()

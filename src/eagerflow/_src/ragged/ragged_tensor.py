@@ -7,7 +7,7 @@ ever go through ops, so gradients flow to them as they would through the dense o
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -320,14 +320,16 @@ class RaggedTensor(CompositeTensor):
             v = v._values
         return v
 
+    def _ragged_levels(self) -> Iterator["RaggedTensor"]:
+        """This tensor, then each ragged tensor nested in its values."""
+        rt: Any = self
+        while isinstance(rt, RaggedTensor):
+            yield rt
+            rt = rt._values
+
     @property
     def nested_row_splits(self) -> tuple:
-        out = [self._row_splits]
-        v = self._values
-        while isinstance(v, RaggedTensor):
-            out.append(v._row_splits)
-            v = v._values
-        return tuple(out)
+        return tuple(rt._row_splits for rt in self._ragged_levels())
 
     @property
     def ragged_rank(self) -> int:
@@ -398,20 +400,10 @@ class RaggedTensor(CompositeTensor):
         return constant(ids.astype(self.row_splits_dtype.as_numpy_dtype))
 
     def nested_row_lengths(self, name: str | None = None) -> tuple:
-        out = []
-        rt = self
-        while isinstance(rt, RaggedTensor):
-            out.append(rt.row_lengths())
-            rt = rt._values
-        return tuple(out)
+        return tuple(rt.row_lengths() for rt in self._ragged_levels())
 
     def nested_value_rowids(self, name: str | None = None) -> tuple:
-        out = []
-        rt = self
-        while isinstance(rt, RaggedTensor):
-            out.append(rt.value_rowids())
-            rt = rt._values
-        return tuple(out)
+        return tuple(rt.value_rowids() for rt in self._ragged_levels())
 
     def bounding_shape(self, axis: Any = None, name: str | None = None, out_type: Any = None) -> Tensor:
         dtype = self.row_splits_dtype if out_type is None else _dtypes.as_dtype(out_type)
