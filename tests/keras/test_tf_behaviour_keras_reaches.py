@@ -108,3 +108,10 @@ def test_reshape_gradient_in_function_with_unknown_batch():
         return tape.gradient(y, x)
 
     assert f(tf.ones((3, 4))).numpy().tolist() == [[2.0] * 4] * 3
+
+
+def test_shape_of_sparse_tensor_is_its_dense_shape():
+    sparse = tf.sparse.SparseTensor([[0, 0], [1, 2]], [1.0, 2.0], [2, 3])
+    assert tf.shape(sparse).dtype == tf.int32
+    assert tf.shape(sparse).numpy().tolist() == [2, 3]
+    assert tf.shape(sparse, out_type=tf.int64).dtype == tf.int64

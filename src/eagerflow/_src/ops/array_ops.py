@@ -604,6 +604,10 @@ def _out_type(out_type: Any) -> Any:
 
 def shape(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
     """The shape of `input` as a 1-D int32 (or `out_type`) tensor (`tf.shape`)."""
+    if not isinstance(input, Tensor) and dispatch.composite_in(input) is not None:
+        if hasattr(input, "dense_shape") and hasattr(input, "indices"):  # SparseTensor: TF casts dense_shape
+            return math_ops.cast(input.dense_shape, _out_type(out_type))
+        return dispatch.call("shape", input, out_type)
     return execute(SHAPE, (conversion.tensor(input),), {"out_type": _out_type(out_type)})
 
 
