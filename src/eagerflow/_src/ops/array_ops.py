@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import builtins
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -224,28 +224,24 @@ def ones(shape: Any, dtype: Any = _dtypes.float32, name: str | None = None, layo
 
 def zeros_like(input: Any, dtype: Any = None, name: str | None = None, layout: Any = None) -> Tensor:  # noqa: A002
     """Zeros with the shape of `input` and its dtype, or `dtype` (`tf.zeros_like`)."""
-    try:
-        x = conversion.tensor(input)
-    except (TypeError, ValueError):
-        if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
-            return dispatch.call("zeros_like", input, dtype=dtype)
-        raise
-    if dtype is not None and _dtypes.as_dtype(dtype) != x.dtype:
-        return zeros(static_shape(x), dtype)
-    return execute(ZEROS_LIKE, (x,))
+    return _filled_like(ZEROS_LIKE, zeros, "zeros_like", input, dtype)
 
 
 def ones_like(input: Any, dtype: Any = None, name: str | None = None, layout: Any = None) -> Tensor:  # noqa: A002
     """Ones with the shape of `input` and its dtype, or `dtype` (`tf.ones_like`)."""
+    return _filled_like(ONES_LIKE, ones, "ones_like", input, dtype)
+
+
+def _filled_like(op: Op, filled: Callable, tf_name: str, input: Any, dtype: Any) -> Tensor:  # noqa: A002
     try:
         x = conversion.tensor(input)
     except (TypeError, ValueError):
         if dispatch.composite_in(input):  # RaggedTensor (TF's dispatch)
-            return dispatch.call("ones_like", input, dtype=dtype)
+            return dispatch.call(tf_name, input, dtype=dtype)
         raise
     if dtype is not None and _dtypes.as_dtype(dtype) != x.dtype:
-        return ones(static_shape(x), dtype)
-    return execute(ONES_LIKE, (x,))
+        return filled(static_shape(x), dtype)
+    return execute(op, (x,))
 
 
 def _matrix_diag(xp: Any, diagonal: Any, num_rows: int, num_cols: int) -> Any:
