@@ -115,3 +115,13 @@ def test_shape_of_sparse_tensor_is_its_dense_shape():
     assert tf.shape(sparse).dtype == tf.int32
     assert tf.shape(sparse).numpy().tolist() == [2, 3]
     assert tf.shape(sparse, out_type=tf.int64).dtype == tf.int64
+
+
+def test_einsum_gradient_sums_ellipsis_dims_the_operand_lacks():
+    x = tf.reshape(tf.range(24, dtype=tf.float32), (2, 3, 4))
+    w = tf.ones((4, 5))
+    with tf.GradientTape() as tape:
+        tape.watch(w)
+        y = tf.einsum("...b,bc->...c", x, w)
+    expected = np.einsum("ijb,ijc->bc", x.numpy(), np.ones((2, 3, 5), np.float32))
+    np.testing.assert_allclose(tape.gradient(y, w).numpy(), expected)

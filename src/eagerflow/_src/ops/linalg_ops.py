@@ -280,6 +280,13 @@ def _einsum_operand_grad(tensors: tuple, subs: list, out: str, i: int, dy: Tenso
             terms.append(c)
             elsewhere += c
         target += c
+    if "..." not in target:
+        # Ellipsis dims of dy and the other operands that input i lacks: summed out (TF's grad).
+        k = max((len(t.shape) - len(term.replace("...", "")) for t, term in zip(operands, terms) if "..." in term),
+                default=0)
+        if k > 0:
+            full = execute(EINSUM, operands, {"equation": ",".join(terms) + "->..." + target})
+            return reduce_ops.reduce_sum(full, axis=list(range(k)))
     return execute(EINSUM, operands, {"equation": ",".join(terms) + "->" + target})
 
 
