@@ -11,8 +11,7 @@ import typing as _typing
 from eagerflow._src.framework.convert import constant, convert_to_tensor, is_tensor
 from eagerflow._src.framework.device_spec import DeviceSpec
 from eagerflow._src.framework.dtypes import (
-    DType, as_dtype, bfloat16, bool, complex64, complex128, double, float8_e4m3b11fnuz,
-    float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz, float16, float32, float64,
+    DType, as_dtype, bfloat16, bool, complex64, complex128, double, float16, float32, float64,
     half, int8, int16, int32, int64, qint8, qint16, qint32, quint8, quint16, resource, string,
     uint8, uint16, uint32, uint64, variant,
 )
