@@ -11,6 +11,7 @@ from __future__ import annotations
 import sys
 from typing import Any, Sequence
 
+from eagerflow._src.backends import host_threads
 from eagerflow._src.framework import context, devices, errors, transfers
 from eagerflow._src.framework.dtypes import from_numpy
 from eagerflow._src.framework.op import Op
@@ -19,6 +20,7 @@ from eagerflow._src.framework.tensor import EagerTensor, Tensor
 
 _flags = context.flags
 _thread = context.thread
+_PARALLEL_MIN = host_threads.THRESHOLD
 _EMPTY: dict = {}
 
 
@@ -38,9 +40,12 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
         raise _dtype_error(op, arrays[0])
     if op.resource:
         arrays[0] = inputs[0]
+    forward = op.forward
+    if op.small_forward is not None and arrays[0].size < _PARALLEL_MIN:
+        forward = op.small_forward  # a small elementwise op: no hand-off check for the pool
     try:
         # (Splatting an empty dict costs a small op a tenth of its time: most ops have no attrs.)
-        out = op.forward(device.xp, *arrays, **attrs) if attrs else op.forward(device.xp, *arrays)
+        out = forward(device.xp, *arrays, **attrs) if attrs else forward(device.xp, *arrays)
     except _KERNEL_FAILURES as e:
         raise _op_error(e, op, arrays, device) from None
     if op.num_outputs == 1:

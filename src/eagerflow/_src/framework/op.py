@@ -70,8 +70,12 @@ class Op:
     shape_fn: Callable[..., Any] | None = None
     stateful: bool = False
     np_dtypes: set = field(init=False, repr=False)
+    # The plain kernel under a parallel-when-large forward (backends/host_threads.py): the
+    # eager fast path calls it directly for small inputs, saving the wrapper's Python call.
+    small_forward: Callable[..., Any] | None = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.small_forward = getattr(self.forward, "__wrapped__", None)
         self.np_dtypes = set()
         if self.dtypes is not None:
             self.dtypes = tuple(self.dtypes)
