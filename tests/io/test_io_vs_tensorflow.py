@@ -40,6 +40,8 @@ def test_uncompressed_bytes_are_identical(tmp_path):
 
 
 def _feature(mod, v):
+    if not v:
+        return mod.train.Feature(float_list=mod.train.FloatList(value=[]))
     if isinstance(v[0], bytes):
         return mod.train.Feature(bytes_list=mod.train.BytesList(value=v))
     if isinstance(v[0], float):
@@ -95,3 +97,50 @@ def test_missing_feature_message_matches():
 def test_serialize_tensor_bytes_match(value):
     assert (tf.io.serialize_tensor(tf.constant(value)).numpy()
             == tf_real.io.serialize_tensor(tf_real.constant(value)).numpy())
+
+
+def _mixed_batch(seed):
+    """Examples mostly of one layout (the template path) with some of other layouts and lengths."""
+    rng = np.random.default_rng(seed)
+    blobs = []
+    for i in range(40):
+        a = rng.integers(2**35, 2**40, 3).tolist() if i % 7 else [-1, 2, 300]
+        if i % 4 == 1:  # one varint layout length, other continuation bits
+            a = rng.permutation([300, 1, int(rng.integers(0, 127))]).tolist()
+        features = {"a": a,
+                    "b": rng.random(int(rng.integers(0, 3)) if i % 5 == 0 else 2).astype(np.float32).tolist(),
+                    "c": [rng.bytes(4)] if i % 9 else [b"x", b"yz"], "s": [i, -i]}
+        if i % 11 == 3:
+            features["d"] = [0.5, -0.5]
+        blobs.append(_example(tf_real, **features).SerializeToString())
+    return blobs
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_parse_example_of_mixed_layouts_matches(seed):
+    blobs = _mixed_batch(seed)
+    ours = tf.io.parse_example(blobs, _spec(tf))
+    theirs = tf_real.io.parse_example(blobs, _spec(tf_real))
+    assert list(ours) == list(theirs)
+    for key in ("a", "d", "s"):
+        np.testing.assert_array_equal(ours[key].numpy(), theirs[key].numpy())
+        assert ours[key].dtype.name == theirs[key].dtype.name
+    for part in ("indices", "values", "dense_shape"):
+        np.testing.assert_array_equal(getattr(ours["b"], part).numpy(), getattr(theirs["b"], part).numpy())
+    assert ours["c"].to_list() == theirs["c"].to_list()
+
+
+def test_parse_example_of_one_layout_matches():
+    rng = np.random.default_rng(2)
+    blobs = [_example(tf_real, a=rng.integers(0, 100, 3).tolist(), b=rng.random(2).tolist(),
+                      c=[rng.bytes(3)], s=[int(rng.integers(0, 100))]).SerializeToString() for _ in range(16)]
+    ours = tf.io.parse_example(blobs, _spec(tf))
+    theirs = tf_real.io.parse_example(blobs, _spec(tf_real))
+    assert list(ours) == list(theirs)
+    for key in ("a", "d", "s"):
+        np.testing.assert_array_equal(ours[key].numpy(), theirs[key].numpy())
+        assert ours[key].dtype.name == theirs[key].dtype.name
+    for part in ("indices", "values", "dense_shape"):
+        np.testing.assert_array_equal(getattr(ours["b"], part).numpy(), getattr(theirs["b"], part).numpy())
+    assert ours["c"].to_list() == theirs["c"].to_list()
+    assert ours["c"].row_splits.dtype.name == theirs["c"].row_splits.dtype.name

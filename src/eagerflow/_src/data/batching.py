@@ -62,6 +62,10 @@ class BatchDataset(DatasetV2):
 
     def _iterate(self) -> Iterator:
         size, drop = self._size, self._drop
+        batches = getattr(self._input, "_iterate_batches", None)
+        if batches is not None:  # a source that builds whole batches itself (TFRecordDataset)
+            yield from batches(size, drop)
+            return
         batch: list = []
         template = None
         for element in self._input._iterate():

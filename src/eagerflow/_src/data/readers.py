@@ -28,6 +28,12 @@ def _string(value: bytes) -> Any:
     return structure.wrap(np.array(value, dtype=object))
 
 
+def _strings(values: list) -> Any:
+    array = np.empty(len(values), object)
+    array[:] = values
+    return structure.wrap(array)
+
+
 class _FileDataset(DatasetV2):
     def __init__(self, filenames: Any) -> None:
         self._files = _filenames(filenames)
@@ -57,6 +63,22 @@ class TFRecordDataset(_FileDataset):
                 raise value
             yield value
 
+    def _iterate_batches(self, size: int, drop: bool) -> Iterator:
+        """`batch(size, drop)` of this dataset: the records go straight into one string array
+        per batch (no tensor per record). Errors are raised as `_iterate` raises them."""
+        from eagerflow._src.io.tfrecord import RecordReader
+
+        batch: list = []
+        for name in self._files:
+            with RecordReader(name, self._compression) as reader:
+                for record in reader:
+                    batch.append(record)
+                    if len(batch) == size:
+                        yield _strings(batch)
+                        batch = []
+        if batch and not drop:
+            yield _strings(batch)
+
     def _iterate_safe(self) -> Iterator:
         # As TF: after an error other than the end of a file, the reader moves to the next file.
         from eagerflow._src.io.tfrecord import RecordReader
@@ -68,15 +90,11 @@ class TFRecordDataset(_FileDataset):
                 yield False, exc
                 continue
             try:
-                while True:
-                    try:
-                        record = reader.next_record()
-                    except errors.OpError as exc:
-                        yield False, exc
-                        break
-                    if record is None:
-                        break
-                    yield True, _string(record)
+                try:
+                    for record in reader:
+                        yield True, _string(record)
+                except errors.OpError as exc:
+                    yield False, exc
             finally:
                 reader.close()
 
@@ -191,25 +209,38 @@ def make_csv_dataset(file_pattern: Any, batch_size: int, column_names: Any = Non
         column_defaults = [_infer(col, na_value) for col in zip(*rows)] if rows else [""] * len(column_names)
     select = None
     if select_columns is not None:
-        select = [column_names.index(c) if isinstance(c, str) else c for c in select_columns]
+        # TF reads the selected columns in file order (sorted indices).
+        select = sorted({column_names.index(c) if isinstance(c, str) else c for c in select_columns})
         names = [column_names[i] for i in select]
         if len(column_defaults) == len(column_names):
             column_defaults = [column_defaults[i] for i in select]
     else:
         names = column_names
     defaults = [d if isinstance(d, (list, tuple)) or hasattr(d, "dtype") else [d] for d in column_defaults]
-    dataset: DatasetV2 = CsvDataset(files, defaults, compression_type, None, header, field_delim,
-                                    use_quote_delim, na_value, select)
-    if ignore_errors:
-        dataset = dataset.ignore_errors()
-    if num_epochs != 1:
-        dataset = dataset.repeat(num_epochs)
+
+    def file_dataset(name: Any) -> DatasetV2:
+        records: DatasetV2 = CsvDataset(name, defaults, compression_type, None, header, field_delim,
+                                        use_quote_delim, na_value, select)
+        return records.ignore_errors() if ignore_errors else records
+
+    # TF's order of seeds and steps: the file names shuffled, read num_parallel_reads at a
+    # time, records shuffled, then repeated, batched (whole batches only when repeating forever).
+    from eagerflow._src.data.sources import TensorSliceDataset
+
+    dataset: DatasetV2 = TensorSliceDataset(files)
+    if shuffle:
+        dataset = dataset.shuffle(len(files), shuffle_seed)
+    dataset = dataset.interleave(file_dataset, cycle_length=num_parallel_reads or 1, block_length=1)
     if shuffle:
         dataset = dataset.shuffle(shuffle_buffer_size, shuffle_seed)
-    dataset = dataset.batch(batch_size)
+    if num_epochs != 1:
+        dataset = dataset.repeat(num_epochs)
+    dataset = dataset.batch(batch_size, drop_remainder=num_epochs is None)
 
     def to_dict(*columns: Any) -> Any:
-        features = dict(zip(names, columns))
+        import collections
+
+        features = collections.OrderedDict(zip(names, columns))
         if label_name is not None:
             if label_name not in features:
                 raise ValueError(f"`label_name` provided must be one of the columns: {names}. Received: {label_name}")

@@ -74,6 +74,7 @@ def _fields(buf: bytes, pos: int, end: int):
 
 
 def _signed64(v: int) -> int:
+    v &= (1 << 64) - 1  # a 10-byte varint's bits past 64 are dropped, as protobuf does
     return v - (1 << 64) if v >= (1 << 63) else v
 
 

@@ -294,9 +294,146 @@ def _parse_examples(serialized: Any, features: dict, single: bool) -> dict:
     if not features:
         raise ValueError("Missing: features was {}.")
     _check_keys(features)
+    from eagerflow._src.framework.graph import inside_function
+
+    if inside_function():  # tf.function / tf.data map: one graph node parses when the graph runs
+        from eagerflow._src.io import parsing_graph
+
+        if parsing_graph.supported(features):
+            return parsing_graph.parse_in_graph(
+                serialized, features, single, lambda s: _parse_examples(s, features, single))
     op = "ParseExampleV2"
-    parsed = [_decode(b, False, op) for b in _serialized_list(serialized, single)]
+    blobs = _serialized_list(serialized, single)
+    if not single and len(blobs) >= _MIN_GROUP:
+        out = _parse_batch_by_template(blobs, features, op)
+        if out is not None:
+            return out
+    parsed = [_decode(b, False, op) for b in blobs]
     return _parse_features(parsed, features, not single, op)
+
+
+_MIN_GROUP = 4  # records of one length decoded together by a template
+
+
+def _parse_batch_by_template(blobs: list[bytes], features: dict, op: str) -> dict | None:
+    """`parse_example` over records that share a wire layout (see `example_template`).
+
+    Records are grouped by length; each group of `_MIN_GROUP` or more is matched against a
+    template built from its first record, and the matching rows are decoded together. When one
+    template covers the whole batch the outputs are assembled with NumPy; otherwise each matched
+    row gets the {name: (kind, chunks)} the generic decoder would give, the other rows are
+    decoded generically, and `_parse_features` does the rest. None: no template applies (or the
+    template record itself is not valid for `features`), so the caller decodes every record
+    generically and raises its errors.
+    """
+    from eagerflow._src.io import example_template
+
+    by_length: dict = {}
+    for i, blob in enumerate(blobs):
+        by_length.setdefault(len(blob), []).append(i)
+    names = {c.value_key or k if isinstance(c, RaggedFeature) else k for k, c in features.items()}
+    groups = []
+    for length, rows in by_length.items():
+        if len(rows) < _MIN_GROUP or length == 0:
+            continue
+        template = example_template.build(blobs[rows[0]])
+        if template is None:
+            continue
+        try:  # the template record must parse cleanly on the generic path
+            reference = _parse_features([template.parsed], features, True, op)
+        except Exception:  # noqa: BLE001 - the generic path raises it with its own wording
+            return None
+        group = blobs if len(rows) == len(blobs) else [blobs[i] for i in rows]
+        array = np.frombuffer(b"".join(group), np.uint8).reshape(len(rows), length)
+        ok = template.match(array)
+        if not ok.all():
+            keep = np.flatnonzero(ok)
+            rows = [rows[k] for k in keep.tolist()]
+            group = [group[k] for k in keep.tolist()]
+            array = array[keep]
+        if rows:
+            groups.append((template, rows, group, array, reference))
+    if not groups:
+        return None
+    if len(groups) == 1 and len(groups[0][1]) == len(blobs):
+        template, _, group, array, reference = groups[0]
+        return _assemble(template, array, group, reference, features, op)
+    parsed: list = [None] * len(blobs)
+    for template, rows, group, array, _ in groups:
+        columns = {}
+        for name in names:
+            entry = template.features.get(name)
+            if entry is None:
+                continue
+            kind = entry[0]
+            if template.count(name):
+                values = template.values(name, array, group)
+                columns[name] = (kind, [list(v) for v in values] if kind == example_wire.BYTES else
+                                 [[v] for v in values])
+            else:
+                columns[name] = (kind, [[]] * len(rows))
+        for k, row in enumerate(rows):
+            parsed[row] = {name: (kind, chunks[k]) for name, (kind, chunks) in columns.items()}
+    for i, p in enumerate(parsed):
+        if p is None:
+            parsed[i] = _decode(blobs[i], False, op)
+    return _parse_features(parsed, features, True, op)
+
+
+def _assemble(template: Any, array: np.ndarray, group: list, reference: dict, features: dict,
+              op: str) -> dict:
+    """The outputs for a batch whose every record matches `template`: `reference` holds the
+    template record's own outputs (batch of one), which fix every shape; values come from the
+    records' payload bytes, or are the reference's (defaults, empties) repeated."""
+    b = array.shape[0]
+    sparse, dense, ragged = _split_config(features, op)
+    out: dict = {}
+
+    def from_records(name: str) -> np.ndarray | None:
+        if not template.count(name):
+            return None
+        return template.values(name, array, group)
+
+    for key, config in sparse:
+        values = from_records(key)
+        if values is None:
+            empty = np.zeros(0, _NP[_dtypes.as_dtype(config.dtype).name])
+            out[key] = composites.sparse(np.zeros((0, 2), np.int64), empty, [b, 0])
+            continue
+        n = values.shape[1]
+        indices = np.empty((b * n, 2), np.int64)
+        indices[:, 0] = np.repeat(np.arange(b, dtype=np.int64), n)
+        indices[:, 1] = np.tile(np.arange(n, dtype=np.int64), b)
+        out[key] = composites.sparse(indices, values.reshape(-1), [b, n])
+    for key, config in dense:
+        values = from_records(key)
+        ref = _host(reference[key])
+        if values is None:
+            out[key] = constant(np.repeat(ref, b, axis=0))
+        else:
+            out[key] = _wrap(values.reshape((b,) + ref.shape[1:]))
+    for key, config in ragged:
+        values = from_records(config.value_key or key)
+        if values is None:
+            n, flat = 0, np.zeros(0, _NP[_dtypes.as_dtype(config.dtype).name])
+        else:
+            n, flat = values.shape[1], values.reshape(-1)
+        splits_dtype = _dtypes.as_dtype(config.row_splits_dtype).as_numpy_dtype
+        out[key] = composites.ragged(flat, np.arange(b + 1, dtype=splits_dtype) * n)
+    return out
+
+
+def _wrap(array: np.ndarray) -> Any:
+    """A tensor over an array this module built (bytes or numbers, owning its buffer)."""
+    from eagerflow._src.framework.execute import creation_device
+    from eagerflow._src.framework.tensor import EagerTensor
+
+    device = creation_device(array.dtype)
+    return EagerTensor(device.backend.from_host(array, device.backend_index), device)
+
+
+def _host(t: Any) -> np.ndarray:
+    return np.asarray(t.numpy())
 
 
 def _sequence_rows(steps: list, key: str, config: Any, op: str) -> list[np.ndarray]:

@@ -27,6 +27,12 @@ def _crc32c(data: Any) -> int:
     return google_crc32c.value(data)
 
 
+def _unmask(masked: int) -> int:
+    """The CRC32C that `masked_crc32c` masked (the inverse of TF's `Mask`)."""
+    rot = (masked - _MASK_DELTA) & 0xFFFFFFFF
+    return ((rot >> 17) | (rot << 15)) & 0xFFFFFFFF
+
+
 def masked_crc32c(data: Any) -> int:
     """TF's masked CRC32C (crc32c.h `Mask`): rotate right by 15 bits, add a constant."""
     crc = _crc32c(data)
@@ -228,6 +234,9 @@ class RecordReader:
         self._buf = b""
         self._pos = 0
         self.offset = 0  # the offset of the next record in the (uncompressed) stream
+        import google_crc32c  # loaded on first use, not at `import eagerflow`
+
+        self._crc = google_crc32c.value
 
     def close(self) -> None:
         if self._file is not None:
@@ -269,6 +278,22 @@ class RecordReader:
 
     def next_record(self) -> bytes | None:
         """The next record's bytes; None at the end. Raises `DataLossError` on corruption."""
+        buf, pos = self._buf, self._pos
+        if len(buf) - pos >= 16:  # fast path: the whole record lies in the buffer
+            length, length_crc = _HEADER.unpack_from(buf, pos)
+            end = pos + 12 + length
+            if end + 4 <= len(buf):
+                crc = self._crc
+                if crc(buf[pos:pos + 8]) == _unmask(length_crc):
+                    data = buf[pos + 12:end]
+                    if crc(data) == _unmask(_FOOTER.unpack_from(buf, end)[0]):
+                        self._pos = end + 4
+                        self.offset += 16 + length
+                        return data
+                # a bad checksum: the slow path below names the error
+        return self._next_record_slow()
+
+    def _next_record_slow(self) -> bytes | None:
         start = self.offset
         header = self._take(12)
         if len(header) < 12:
@@ -287,8 +312,31 @@ class RecordReader:
         return data
 
     def __iter__(self) -> Iterator[bytes]:
+        """The records; the same checks as `next_record`, with the common case (a whole record
+        in the buffer, good checksums) inlined."""
+        crc, header, footer = self._crc, _HEADER.unpack_from, _FOOTER.unpack_from
+        delta, mask = _MASK_DELTA, 0xFFFFFFFF
         while True:
-            record = self.next_record()
+            buf, pos = self._buf, self._pos
+            n = len(buf)
+            while n - pos >= 16:
+                length, length_crc = header(buf, pos)
+                end = pos + 12 + length
+                if end + 4 > n:
+                    break
+                c = crc(buf[pos:pos + 8])
+                if (((c >> 15) | (c << 17)) + delta) & mask != length_crc:
+                    break
+                data = buf[pos + 12:end]
+                c = crc(data)
+                if (((c >> 15) | (c << 17)) + delta) & mask != footer(buf, end)[0]:
+                    break
+                pos = end + 4
+                self._pos = pos
+                self.offset += 16 + length
+                yield data
+            self._pos = pos
+            record = self._next_record_slow()  # refills the buffer, or names the error
             if record is None:
                 return
             yield record
