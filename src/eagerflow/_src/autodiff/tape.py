@@ -232,7 +232,10 @@ class GradientTape:
                     upstream = [get(id(o)) for o in output]
                     if all(u is None for u in upstream):
                         continue
-                    dy = [math_ops.zeros_like_same(o) if u is None else _dense(u) for o, u in zip(output, upstream)]
+                    if type(op) is not Op and op.missing_as_none:  # a traced call: its backward is
+                        dy = [None if u is None else _dense(u) for u in upstream]  # keyed by these
+                    else:
+                        dy = [math_ops.zeros_like_same(o) if u is None else _dense(u) for o, u in zip(output, upstream)]
                 else:
                     dy = get(id(output))
                     if dy is None:

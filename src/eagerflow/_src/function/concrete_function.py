@@ -1,15 +1,19 @@
 """`ConcreteFunction`: one traced graph, called by replaying its compiled plan.
 
-Calls take one of two paths:
+Calls take one of three paths:
 - the plan (`plan.py`): straight-line kernel calls over arrays, nothing re-checked; used when
   no tape records on this thread, no graph is being built here and placement logging is off;
-- replay through `execute`, op by op: when a tape records (so the tape sees every primitive and
-  gradients, higher-order ones included, come from the ops' own gradient functions), inside
-  another trace (the call is inlined into the outer graph) and with placement logging on.
+- under tapes (`tape_functions.py`): a forward plan that also keeps the intermediates the
+  backward needs, and ONE op offered to the tapes whose gradient calls a traced backward
+  function (itself called the same way, so gradients of any order work);
+- replay through `execute`, op by op: inside another trace (the call is inlined into the outer
+  graph), with placement logging on, and under tapes when the backward cannot be traced or a
+  recorder other than a GradientTape listens (it sees every primitive).
 """
 from __future__ import annotations
 
 import itertools
+import logging
 from typing import Any
 
 from eagerflow._src.framework import context, errors
@@ -23,10 +27,12 @@ from eagerflow._src.framework import transfers
 from eagerflow._src.function import _structure
 from eagerflow._src.function.func_graph import FuncGraph, is_spec, is_variable, tensor_spec
 from eagerflow._src.function.plan import compile_plan, live_operations
+from eagerflow._src.function.tape_functions import TapeFunctions
 
 _flags = context.flags
 _thread = context.thread
 _function_ids = itertools.count(1)
+_log = logging.getLogger("eagerflow")
 
 
 class ConcreteFunction:
@@ -45,6 +51,7 @@ class ConcreteFunction:
         self._number = next(_function_ids)
         self._n_args = len(graph.inputs) - len(graph.captures)
         self._literals = literals or {}
+        self._tape_functions: dict | None = None  # first/higher order -> TapeFunctions (or False)
 
     # --- description -----------------------------------------------------------------------------
     @property
@@ -175,13 +182,44 @@ class ConcreteFunction:
     def _call_flat(self, tensors: list, variables: list) -> Any:
         """Runs on flat input tensors (and variable parameters); returns the packed outputs."""
         captured = [outer for outer, _ in self.graph.captures]
-        if (_flags.special or _flags.taping) and (
-                _thread.graph is not None or _thread.tapes or _flags.log_device_placement
-                or any(type(t) is SymbolicTensor for t in tensors)):
-            flat = self._replay(list(tensors) + captured, variables)
-        else:
-            flat = self._run_plan(list(tensors) + captured, variables)
-        return self._pack(flat)
+        return self._pack(self._call_inputs(list(tensors) + captured, variables))
+
+    def _call_inputs(self, inputs: list, variables: list) -> list:
+        """Runs on one tensor per graph input (captures included); returns the flat outputs."""
+        if _flags.special or _flags.taping:
+            if _thread.graph is not None or _flags.log_device_placement \
+                    or any(type(t) is SymbolicTensor for t in inputs):
+                return self._replay(inputs, variables)
+            if _thread.tapes:
+                return self._call_taped(inputs, variables)
+        return self._run_plan(inputs, variables)
+
+    def _call_taped(self, inputs: list, variables: list) -> list:
+        """A call while tapes record: one recorded op with a traced backward (tape_functions.py);
+        op by op when a recorder is not a GradientTape or the backward cannot be traced."""
+        from eagerflow._src.autodiff.tape import GradientTape
+
+        tapes = _thread.tapes
+        for tape in tapes:
+            if type(tape) is not GradientTape:
+                return self._replay(inputs, variables)
+        higher = len(tapes) > 1
+        pairs = self._tape_functions
+        if pairs is None:
+            pairs = self._tape_functions = {}
+        functions = pairs.get(higher)
+        if functions is None:
+            try:
+                functions = TapeFunctions(self, higher)
+            except Exception:  # noqa: BLE001 - a gradient that needs eager values: replay instead
+                _log.debug("tf.function %s: backward not traced, replaying under tapes", self.name,
+                           exc_info=True)
+                functions = False
+            pairs[higher] = functions
+        if functions is False:
+            return self._replay(inputs, variables)
+        tensors = [t if type(t) is EagerTensor else convert_to_tensor(t) for t in inputs]
+        return functions.call(tensors, variables)
 
     def _pack(self, flat: list) -> Any:
         structured = self.graph.structured_outputs

@@ -9,6 +9,7 @@ dimensions to None and traces once for the family; an `input_signature` fixes on
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 
 import numpy as np
@@ -25,6 +26,7 @@ from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.function import _structure
 from eagerflow._src.function.concrete_function import ConcreteFunction, _type_text
 from eagerflow._src.function.func_graph import is_spec, is_variable, tensor_spec, trace
+from eagerflow._src.function.tape_functions import tapes_paused
 
 _flags = context.flags
 _thread = context.thread
@@ -304,16 +306,18 @@ class Function:
             names, kinds = _positional_names(self._python_function, len(args))
         name = self._name.replace("<", "_").replace(">", "_") if self._name == "<lambda>" else self._name
         python_function = _autograph(self._python_function) if self._autograph else self._python_function
-        graph = trace(python_function, args, kwargs, name,
-                      allow_variable_creation=not self._created_variables, arg_names=names)
-        self._tracing_count += 1
-        if graph.created_variables:
-            # As TF: a trace that made variables is traced again, now with them existing; a
-            # function that makes variables on every call fails here, on its first call.
-            self._created_variables = True
-            graph = trace(python_function, args, kwargs, name, allow_variable_creation=False,
-                          arg_names=names)
+        # Tapes recording around the first call see the call (one op), not the tracing.
+        with tapes_paused() if _thread.graph is None else contextlib.nullcontext():
+            graph = trace(python_function, args, kwargs, name,
+                          allow_variable_creation=not self._created_variables, arg_names=names)
             self._tracing_count += 1
+            if graph.created_variables:
+                # As TF: a trace that made variables is traced again, now with them existing; a
+                # function that makes variables on every call fails here, on its first call.
+                self._created_variables = True
+                graph = trace(python_function, args, kwargs, name, allow_variable_creation=False,
+                              arg_names=names)
+                self._tracing_count += 1
         self._note_call(True)
         return ConcreteFunction(graph, self._python_function, names, kinds)
 
