@@ -91,3 +91,64 @@ def test_small_ops_never_create_the_pool(monkeypatch):
             "import threading\nprint(any(t.name.startswith('eagerflow-intra-op') for t in threading.enumerate()))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("address", [0, 16, (1 << 21) - 8176])
+def test_tasks_cover_every_element_once_split_on_2mb_boundaries(two_threads, address):
+    import threading
+
+    seen, lock = [], threading.Lock()
+
+    def work(lo, hi):
+        with lock:
+            seen.append((lo, hi))
+
+    size = 3 * (host_threads._TASK_BYTES // 4) + 17
+    host_threads._parallel_chunks(work, size, 2, 4, address)
+    seen.sort()
+    assert seen[0][0] == 0 and seen[-1][1] == size
+    assert all(a[1] == b[0] for a, b in zip(seen, seen[1:]))
+    assert all((address + lo * 4) % (1 << 21) == 0 for lo, _ in seen[1:])
+
+
+def test_a_failing_task_raises_after_every_task_finished(two_threads):
+    import threading
+    import time
+
+    done, lock = [], threading.Lock()
+
+    def work(lo, hi):
+        if lo == 0:
+            raise ZeroDivisionError("task 0")
+        time.sleep(0.01)
+        with lock:
+            done.append(lo)
+
+    step = host_threads._TASK_BYTES // 4
+    with pytest.raises(ZeroDivisionError, match="task 0"):
+        host_threads._parallel_chunks(work, 6 * step, 2, 4)
+    finished = len(done)
+    time.sleep(0.05)
+    assert len(done) == finished  # nothing was still writing when the error came out
+
+
+def test_direct_ufunc_kernel_matches_numpy_bit_for_bit(two_threads):
+    x = _data()[:N - N % 5]
+    kernel = host_threads.elementwise(lambda xp, a: xp.tanh(a), "tanh")
+    out = kernel(np, x.reshape(-1, 5))
+    assert out.shape == (N // 5, 5) and out.flags.c_contiguous
+    np.testing.assert_array_equal(out.reshape(-1), np.tanh(x))
+
+
+def test_large_copy_is_equal_independent_and_c_ordered(two_threads):
+    x = _data(np.float64)[:N - N % 5].reshape(-1, 5)
+    y = host_threads.copy(x)
+    assert y.flags.c_contiguous and y.flags.writeable and not np.shares_memory(x, y)
+    np.testing.assert_array_equal(y, x)
+
+
+def test_large_copy_of_a_strided_array_is_c_ordered(two_threads):
+    x = _data()[:N - N % 5].reshape(-1, 5)[:, ::2]
+    y = host_threads.copy(x)
+    assert y.flags.c_contiguous
+    np.testing.assert_array_equal(y, x)

@@ -12,6 +12,7 @@ The pool size is `EAGERFLOW_NUM_THREADS`, else TF's
 """
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 from typing import Any, Callable
@@ -21,7 +22,11 @@ import numpy as np
 # Measured on the 2-core development machine: below ~1M float32 elements (4 MB) the hand-off
 # to the pool costs more than the second core saves.
 THRESHOLD = 1 << 20
-_CHUNK = 1 << 17  # elements per task: cache-resident temporaries, enough tasks to balance
+# Each task covers 2 MB of output: one transparent huge page, so the threads first-touch (page
+# in) different pages of a fresh output in parallel instead of queueing on the same one. Tasks
+# are taken in turn from a shared counter, so a thread that gets less CPU simply does fewer.
+_TASK_BYTES = 1 << 21
+_CHUNK = 1 << 17  # elements a kernel computes per call inside a task: cache-resident temporaries
 
 _lock = threading.Lock()
 _pool: Any = None
@@ -69,18 +74,30 @@ def _get_pool(n: int) -> Any:
         return _pool
 
 
-def _parallel_chunks(work: Callable[[int, int], None], size: int, threads: int) -> None:
-    starts = range(0, size, _CHUNK)
+def _parallel_chunks(work: Callable[[int, int], None], size: int, threads: int, itemsize: int,
+                     address: int = 0) -> None:
+    """`work(lo, hi)` over [0, size) in tasks of `_TASK_BYTES`, on `threads` threads (this one
+    included). Returns when every task is done; the first failure is raised after that.
+    `address`: where element 0 of the array being written lies; task boundaries then fall on
+    2 MB boundaries of memory, so no two tasks share a huge page."""
+    step = max(1, _TASK_BYTES // max(1, itemsize))
+    first = (-address % _TASK_BYTES) // max(1, itemsize) or step  # the first task ends on a boundary
+    tasks = itertools.count()  # next() is atomic: each task index is taken by one thread
+
+    def run() -> None:
+        for i in tasks:
+            lo = first + (i - 1) * step if i else 0
+            if lo >= size:
+                return
+            work(lo, min(lo + step if i else first, size))
+
     pool = _get_pool(threads)
-    # Each thread takes an interleaved share of the chunks; the caller's thread does one share.
-    shares = [starts[i::threads] for i in range(threads)]
-
-    def run(share: range) -> None:
-        for start in share:
-            work(start, min(start + _CHUNK, size))
-
-    futures = [pool.submit(run, share) for share in shares[1:]]
-    run(shares[0])
+    futures = [pool.submit(run) for _ in range(threads - 1)]
+    try:
+        run()
+    finally:  # never return (or raise) while a helper still writes the output
+        for f in futures:
+            f.exception()
     for f in futures:
         f.result()
 
@@ -89,9 +106,16 @@ def _flat(array: Any) -> Any:
     return array.reshape(-1)
 
 
-def elementwise(kernel: Callable) -> Callable:
+def _address(array: np.ndarray) -> int:
+    return array.__array_interface__["data"][0]
+
+
+def elementwise(kernel: Callable, ufunc: str | None = None) -> Callable:
     """`kernel(xp, *arrays, **attrs)` computed chunk-parallel when it is large, NumPy, and every
-    input has the output's shape (no broadcasting) and is C-contiguous; else called as is."""
+    input has the output's shape (no broadcasting) and is C-contiguous; else called as is.
+
+    `ufunc` names the NumPy ufunc the kernel is (`"tanh"` for `xp.tanh(x)`), when it is exactly
+    one ufunc call without attrs: the chunks then write straight into the output (`out=`)."""
 
     def parallel_kernel(xp: Any, *arrays: Any, **attrs: Any) -> Any:
         first = arrays[0]
@@ -107,15 +131,40 @@ def elementwise(kernel: Callable) -> Callable:
         if type(probe) is not np.ndarray or probe.shape != (1,):
             return kernel(xp, *arrays, **attrs)
         out = np.empty(first.size, probe.dtype)
+        direct = getattr(np, ufunc) if ufunc is not None and not attrs else None
 
-        def work(lo: int, hi: int) -> None:
-            out[lo:hi] = kernel(xp, *(f[lo:hi] for f in flats), **attrs)
+        if direct is not None:
+            def work(lo: int, hi: int) -> None:
+                direct(*(f[lo:hi] for f in flats), out=out[lo:hi])
+        else:
+            def work(lo: int, hi: int) -> None:
+                for start in range(lo, hi, _CHUNK):
+                    end = min(start + _CHUNK, hi)
+                    out[start:end] = kernel(xp, *(f[start:end] for f in flats), **attrs)
 
-        _parallel_chunks(work, first.size, threads)
+        _parallel_chunks(work, first.size, threads, out.itemsize, _address(out))
         return out.reshape(shape)
 
     parallel_kernel.__wrapped__ = kernel  # type: ignore[attr-defined]
     return parallel_kernel
+
+
+def copy(array: np.ndarray) -> np.ndarray:
+    """`array.copy()` (C order), chunk-parallel when it is large and C-contiguous: each thread
+    pages in and fills its own parts of the new array."""
+    if array.size < THRESHOLD or not array.flags.c_contiguous or array.dtype.hasobject:
+        return array.copy()
+    threads = num_threads()
+    if threads < 2:
+        return array.copy()
+    out = np.empty(array.shape, array.dtype)
+    src, dst = _flat(array), _flat(out)
+
+    def work(lo: int, hi: int) -> None:
+        np.copyto(dst[lo:hi], src[lo:hi])
+
+    _parallel_chunks(work, array.size, threads, array.itemsize, _address(out))
+    return out
 
 
 def update_in_place(ufunc: Any, target: np.ndarray, value: np.ndarray) -> bool:
@@ -131,5 +180,5 @@ def update_in_place(ufunc: Any, target: np.ndarray, value: np.ndarray) -> bool:
     def work(lo: int, hi: int) -> None:
         ufunc(t[lo:hi], v[lo:hi], out=t[lo:hi])
 
-    _parallel_chunks(work, target.size, threads)
+    _parallel_chunks(work, target.size, threads, target.itemsize, _address(target))
     return True

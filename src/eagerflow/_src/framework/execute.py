@@ -22,6 +22,7 @@ _flags = context.flags
 _thread = context.thread
 _PARALLEL_MIN = host_threads.THRESHOLD
 _EMPTY: dict = {}
+_new = object.__new__  # EagerTensor(out, device) without the __init__ call (slots set directly)
 
 
 def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
@@ -49,7 +50,9 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
     except _KERNEL_FAILURES as e:
         raise _op_error(e, op, arrays, device) from None
     if op.num_outputs == 1:
-        result = EagerTensor(out, device)
+        result = _new(EagerTensor)
+        result._array = out
+        result._device = device
     elif op.num_outputs == 0:
         return None
     else:
@@ -57,6 +60,36 @@ def execute(op: Op, inputs: Sequence[Any], attrs: dict = _EMPTY) -> Any:
     if _flags.taping:  # step 6, inlined on this path: offer the op to this thread's tapes
         for tape in _thread.tapes:
             tape.record(op, inputs, attrs, result)
+    return result
+
+
+def execute_binary(op: Op, x: EagerTensor, y: EagerTensor) -> Any:
+    """`execute(op, (x, y))` for a one-output, non-resource op without attrs on two eager
+    tensors (`a + b`): the same steps with no tuple, list or argument splatting on the fast path.
+    Anything off the fast path (a scope resolving elsewhere, another device, logging, tracing)
+    goes through `execute` itself."""
+    device = _flags.fast_device
+    if _flags.scoped:
+        device = _thread.device
+    if _flags.special or device is None or x._device is not device or y._device is not device:
+        return execute(op, (x, y))
+    a = x._array
+    if op.np_dtypes and a.dtype not in op.np_dtypes:
+        raise _dtype_error(op, a)
+    forward = op.small_forward
+    if forward is None or a.size >= _PARALLEL_MIN:
+        forward = op.forward
+    b = y._array
+    try:
+        out = forward(device.xp, a, b)
+    except _KERNEL_FAILURES as e:
+        raise _op_error(e, op, [a, b], device) from None
+    result = _new(EagerTensor)
+    result._array = out
+    result._device = device
+    if _flags.taping:
+        for tape in _thread.tapes:
+            tape.record(op, (x, y), _EMPTY, result)
     return result
 
 

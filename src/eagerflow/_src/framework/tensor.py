@@ -8,10 +8,13 @@ in the layer above this one.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Iterator
+from weakref import getweakrefcount as _weakrefs
 
 import numpy as np
 
+from eagerflow._src.backends import host_threads
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.formatting import numpy_text
@@ -86,7 +89,20 @@ class EagerTensor(Tensor):
         return array
 
     def numpy(self) -> Any:
-        """A copy of the value as a NumPy array (a NumPy scalar for rank 0)."""
+        """A copy of the value as a NumPy array (a NumPy scalar for rank 0).
+
+        A tensor that dies with this call (`tf.tanh(x).numpy()`) hands over its array instead,
+        when nothing else can reach it (see `_handed_over_count`): the caller gets the only
+        reference to a buffer no tensor will read again, which is all a copy would give."""
+        array = self._array
+        if type(array) is np.ndarray:
+            if array.ndim == 0:
+                return array[()]
+            # (the array's 3: this tensor's slot, the local `array`, getrefcount's argument)
+            if _getrefcount(self) == _TEMPORARY and _getrefcount(array) == 3 and array.base is None \
+                    and not _weakrefs(self) and _flags_allow_handover(array.flags):
+                return array
+            return host_threads.copy(array)
         value = self._host()
         return value.copy() if isinstance(value, np.ndarray) else value
 
@@ -164,6 +180,35 @@ class EagerTensor(Tensor):
     def __format__(self, spec: str) -> str:
         # TF formats the NumPy value: f"{t}" is "[1 2]", not str(t).
         return format(self._host(), spec)
+
+
+_getrefcount = sys.getrefcount
+
+
+def _flags_allow_handover(flags: Any) -> bool:
+    return flags.owndata and flags.writeable and flags.c_contiguous  # what a fresh copy would be
+
+
+class _Probe:
+    __slots__ = ("__weakref__",)
+
+    def count(self) -> int:
+        return _getrefcount(self)
+
+
+def _handed_over_count() -> int:
+    """`sys.getrefcount(self)` inside a method called on a temporary (`f().numpy()`), the one
+    case where `numpy()` may hand its array over; -1 (never) unless this interpreter counts a
+    reference for a named object that a temporary lacks (CPython with its GIL does; a build
+    that borrows references from the frame or runs without the GIL gets the copy every time)."""
+    if sys.implementation.name != "cpython" or not getattr(sys, "_is_gil_enabled", lambda: True)():
+        return -1
+    temporary = _Probe().count()
+    named = _Probe()
+    return temporary if named.count() > temporary else -1
+
+
+_TEMPORARY = _handed_over_count()
 
 
 def _rebuild_tensor(value: np.ndarray) -> EagerTensor:

@@ -13,7 +13,7 @@ import numpy as np
 from eagerflow._src.backends import host_threads
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
-from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.execute import execute, execute_binary
 from eagerflow._src.framework.op import Op, cpp_name
 from eagerflow._src.framework.shape_inference import elementwise
 from eagerflow._src.framework.indexed_slices import IndexedSlices
@@ -170,9 +170,10 @@ def _binary(name: str, fn: Any, dtypes: Any, grad: Any = None) -> Op:
               shape_fn=elementwise)
 
 
-def _unary(name: str, fn: Any, dtypes: Any, grad: Any = None) -> Op:
-    # Large arrays are computed on every core (bit-identical; see backends/host_threads.py).
-    return Op(name, host_threads.elementwise(fn), grad=grad, dtypes=dtypes, shape_fn=elementwise)
+def _unary(name: str, fn: Any, dtypes: Any, grad: Any = None, ufunc: str | None = None) -> Op:
+    # Large arrays are computed on every core (bit-identical; see backends/host_threads.py);
+    # `ufunc`: fn is exactly that NumPy ufunc, so the chunks write straight into the output.
+    return Op(name, host_threads.elementwise(fn, ufunc), grad=grad, dtypes=dtypes, shape_fn=elementwise)
 
 
 # --- gradients ------------------------------------------------------------------------------
@@ -435,22 +436,22 @@ ABS = _unary("Abs", _abs, FLOAT + SIGNED_INT, _abs_grad)
 COMPLEX_ABS = _unary("ComplexAbs", _abs, COMPLEX_TYPES, _complex_abs_grad)
 SIGN = _unary("Sign", _sign, SIGNED, _sign_grad)
 SQUARE = _unary("Square", lambda xp, x: x * x, SIGNED, _square_grad)
-SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), INEXACT, _sqrt_grad)
+SQRT = _unary("Sqrt", lambda xp, x: xp.sqrt(x), INEXACT, _sqrt_grad, ufunc="sqrt")
 RSQRT = _unary("Rsqrt", _rsqrt, INEXACT, _rsqrt_grad)
-EXP = _unary("Exp", lambda xp, x: xp.exp(x), INEXACT, _exp_grad)
-EXPM1 = _unary("Expm1", lambda xp, x: xp.expm1(x), INEXACT, _expm1_grad)
-LOG = _unary("Log", lambda xp, x: xp.log(x), INEXACT, _log_grad)
-LOG1P = _unary("Log1p", lambda xp, x: xp.log1p(x), INEXACT, _log1p_grad)
-SIN = _unary("Sin", lambda xp, x: xp.sin(x), INEXACT, _sin_grad)
-COS = _unary("Cos", lambda xp, x: xp.cos(x), INEXACT, _cos_grad)
-TAN = _unary("Tan", lambda xp, x: xp.tan(x), INEXACT, _tan_grad)
-TANH = _unary("Tanh", lambda xp, x: xp.tanh(x), INEXACT, _tanh_grad)
+EXP = _unary("Exp", lambda xp, x: xp.exp(x), INEXACT, _exp_grad, ufunc="exp")
+EXPM1 = _unary("Expm1", lambda xp, x: xp.expm1(x), INEXACT, _expm1_grad, ufunc="expm1")
+LOG = _unary("Log", lambda xp, x: xp.log(x), INEXACT, _log_grad, ufunc="log")
+LOG1P = _unary("Log1p", lambda xp, x: xp.log1p(x), INEXACT, _log1p_grad, ufunc="log1p")
+SIN = _unary("Sin", lambda xp, x: xp.sin(x), INEXACT, _sin_grad, ufunc="sin")
+COS = _unary("Cos", lambda xp, x: xp.cos(x), INEXACT, _cos_grad, ufunc="cos")
+TAN = _unary("Tan", lambda xp, x: xp.tan(x), INEXACT, _tan_grad, ufunc="tan")
+TANH = _unary("Tanh", lambda xp, x: xp.tanh(x), INEXACT, _tanh_grad, ufunc="tanh")
 SIGMOID = _unary("Sigmoid", _sigmoid, INEXACT, _sigmoid_grad)
 ERF = _unary("Erf", _erf, FLOAT, _erf_grad)
 RECIPROCAL = _unary("Reciprocal", lambda xp, x: (1 / x).astype(x.dtype), INEXACT, _reciprocal_grad)
 ROUND = _unary("Round", _round, SIGNED, _no_grad)  # TF: no unsigned ints
-FLOOR = _unary("Floor", lambda xp, x: xp.floor(x), FLOAT, _no_grad)
-CEIL = _unary("Ceil", lambda xp, x: xp.ceil(x), FLOAT, _no_grad)
+FLOOR = _unary("Floor", lambda xp, x: xp.floor(x), FLOAT, _no_grad, ufunc="floor")
+CEIL = _unary("Ceil", lambda xp, x: xp.ceil(x), FLOAT, _no_grad, ufunc="ceil")
 IS_FINITE = _unary("IsFinite", lambda xp, x: xp.isfinite(x), FLOAT)
 IS_NAN = _unary("IsNan", lambda xp, x: xp.isnan(x), FLOAT)
 IS_INF = _unary("IsInf", lambda xp, x: xp.isinf(x), FLOAT)
@@ -464,6 +465,8 @@ CAST = Op("Cast", host_threads.elementwise(_cast), grad=_cast_grad, shape_fn=ele
 def add(x: Any, y: Any, name: str | None = None) -> Tensor:
     """x + y elementwise, with broadcasting (`tf.math.add`)."""
     # TF converts y with x's dtype as a hint only: a mismatch is the op's InvalidArgumentError.
+    if type(x) is EagerTensor and type(y) is EagerTensor and x._array.dtype is y._array.dtype:
+        return execute_binary(ADD, x, y)  # `a + b`: nothing to convert
     try:
         return execute(ADD, conversion.binary(ADD, x, y, strict=False))
     except (TypeError, ValueError):
@@ -476,6 +479,8 @@ def _run_binary(op: Op, x: Any, y: Any) -> Tensor:
     """`op(x, y)` through TF's wrapper conversion; errors worded as on the path TF took (a list
     argument drops ` name: `)."""
     try:
+        if type(x) is EagerTensor and type(y) is EagerTensor and x._array.dtype is y._array.dtype:
+            return execute_binary(op, x, y)  # nothing to convert
         return execute(op, conversion.binary(op, x, y))
     except errors.OpError as e:
         raise conversion.worded(e, x, y) from None

@@ -11,7 +11,7 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
-from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.execute import execute, execute_binary
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import conversion, indexing_ops, linalg_ops, math_ops
 from eagerflow._src.ops.math_ops import MUL
@@ -38,6 +38,8 @@ def _mul(x: Any, y: Any) -> Tensor:
     """x * y. Where tf.multiply rejects bool, TF's operator gives a logical and: with a bool tensor
     on either side it casts both operands to int32, multiplies and casts the product to bool."""
     try:
+        if type(x) is EagerTensor and type(y) is EagerTensor and x._array.dtype is y._array.dtype:
+            return execute_binary(MUL, x, y)  # nothing to convert
         return execute(MUL, conversion.binary(MUL, x, y))
     except (errors.InvalidArgumentError, TypeError, ValueError) as e:
         if not (_is_bool(x) or (type(y) is EagerTensor and y._array.dtype == np.bool_)):
