@@ -46,6 +46,12 @@ S = r(8)
 T = np.abs(r(3, 4)) * 3
 L = r(3, 4)
 Z = (r(3, 4) > 0).astype(np.float32)
+# Large enough for several chunk tasks on the host threads (1 MiB of patches each).
+XL = r(4, 12, 12, 64)
+WL = r(3, 3, 64, 64) * 0.05
+XN = r(16, 12, 12, 32)
+WN = r(3, 3, 32, 64) * 0.05
+XIL = np.maximum(np.round(r(16, 26, 26, 32) * 2), 0).astype(np.float32)  # ties and zeros, as after relu
 
 
 def grad(tf, f, *xs, second=True):
@@ -125,6 +131,10 @@ CASES = {
     "max_same_s2": lambda tf: grad(tf, lambda x: tf.nn.max_pool2d(x, 3, 2, "SAME"), X4),
     "max_valid": lambda tf: grad(tf, lambda x: tf.nn.max_pool2d(x, 2, 2, "VALID"), X4),
     "max_ties": lambda tf: grad(tf, lambda x: tf.nn.max_pool2d(x, 3, 1, "SAME"), XI),
+    "max_ties_disjoint": lambda tf: grad(tf, lambda x: tf.nn.max_pool2d(x, 2, 2, "VALID"), XI),
+    "max_ties_large": lambda tf: grad(tf, lambda x: tf.nn.max_pool2d(x, 2, 2, "VALID"), XIL, second=False),
+    "conv_grad_large": lambda tf: grad(tf, lambda x, w: tf.nn.conv2d(x, w, 1, "SAME"), XL, WL, second=False),
+    "conv_grad_narrow": lambda tf: grad(tf, lambda x, w: tf.nn.conv2d(x, w, 1, "VALID"), XN, WN, second=False),
     "max_explicit": lambda tf: [tf.nn.max_pool2d(X4, 3, 2, [[0, 0], [1, 1], [0, 2], [0, 0]])],
     "avg_same": lambda tf: grad(tf, lambda x: tf.nn.avg_pool2d(x, 3, 2, "SAME"), X4),
     "avg_nchw": lambda tf: grad(tf, lambda x: tf.nn.avg_pool2d(x, [2, 3], [1, 2], "SAME", data_format="NCHW"), X4c),

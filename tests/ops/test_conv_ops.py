@@ -186,3 +186,66 @@ def test_traced_layers_keep_static_shapes():
     }
     for shape, fn in cases.items():
         assert tuple(tf.function(fn).get_concrete_function(spec).structured_outputs.shape) == shape
+
+
+def _conv_step(x, w, strides, padding, g):
+    x_t, w_t = tf.constant(x), tf.constant(w)
+    with tf.GradientTape() as tape:
+        tape.watch([x_t, w_t])
+        y = tf.nn.conv2d(x_t, w_t, strides, padding)
+    return [v.numpy() for v in (y, *tape.gradient(y, [x_t, w_t], output_gradients=tf.constant(g)))]
+
+
+# in_depth 8 < 16 out: dx by scatter-add; 16 >= 16: dx as a correlation; stride 2: scatter-add.
+@pytest.mark.parametrize("c_in, c_out, strides", [(8, 16, 1), (16, 16, 1), (8, 4, 2)])
+def test_chunked_conv_on_two_host_threads_equals_one_thread(monkeypatch, c_in, c_out, strides):
+    monkeypatch.setattr(conv_ops, "_CHUNK_BYTES", 4096)  # many chunk tasks
+    x = RNG.standard_normal((5, 11, 9, c_in)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, c_in, c_out)).astype(np.float32)
+    g = RNG.standard_normal((5, -(-11 // strides), -(-9 // strides), c_out)).astype(np.float32)
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "2")
+    two = _conv_step(x, w, strides, "SAME", g)
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "1")
+    one = _conv_step(x, w, strides, "SAME", g)
+    for a, b in zip(two, one):
+        np.testing.assert_array_equal(a, b)
+
+
+@pytest.mark.parametrize("c_in, c_out, strides", [(8, 16, 1), (16, 16, 1), (8, 4, 2)])
+def test_chunked_conv_gradients_are_the_adjoints_of_the_forward(monkeypatch, c_in, c_out, strides):
+    # conv is linear in x and in w: sum(conv(x, w) * g) == sum(x * dx) == sum(w * dw).
+    monkeypatch.setattr(conv_ops, "_CHUNK_BYTES", 4096)
+    x = RNG.standard_normal((5, 11, 9, c_in)).astype(np.float32)
+    w = RNG.standard_normal((3, 3, c_in, c_out)).astype(np.float32)
+    g = RNG.standard_normal((5, -(-11 // strides), -(-9 // strides), c_out)).astype(np.float32)
+    y, dx, dw = _conv_step(x, w, strides, "SAME", g)
+    np.testing.assert_allclose(y, conv_ref(x, w, [strides] * 2, "SAME"), rtol=1e-4, atol=1e-4)
+    total = np.sum(y.astype(np.float64) * g)
+    np.testing.assert_allclose(np.sum(x.astype(np.float64) * dx), total, rtol=1e-4)
+    np.testing.assert_allclose(np.sum(w.astype(np.float64) * dw), total, rtol=1e-4)
+
+
+@pytest.mark.parametrize("ksize, strides, padding", [(2, 2, "VALID"), (2, 2, "SAME"), (3, 2, "SAME")])
+def test_max_pool_gradient_with_ties_goes_to_each_windows_first_maximum(monkeypatch, ksize, strides, padding):
+    from eagerflow._src.ops import pooling_ops
+
+    monkeypatch.setattr(pooling_ops, "_TASK_BYTES", 1024)  # several batch tasks
+    x = np.maximum(np.round(RNG.standard_normal((6, 9, 7, 5)) * 2), 0).astype(np.float32)  # ties, zeros
+    g = RNG.standard_normal((6, -(-9 // strides) if padding == "SAME" else 4,
+                             -(-7 // strides) if padding == "SAME" else 3, 5)).astype(np.float32)
+    x_t = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(x_t)
+        y = tf.nn.max_pool2d(x_t, ksize, strides, padding)
+    dx = tape.gradient(y, x_t, output_gradients=tf.constant(g)).numpy()
+    want = np.zeros_like(x)
+    top = 0 if padding == "VALID" else max((g.shape[1] - 1) * strides + ksize - 9, 0) // 2
+    left = 0 if padding == "VALID" else max((g.shape[2] - 1) * strides + ksize - 7, 0) // 2
+    for n, i, j, c in np.ndindex(*g.shape):
+        rows = range(max(i * strides - top, 0), min(i * strides - top + ksize, 9))
+        cols = range(max(j * strides - left, 0), min(j * strides - left + ksize, 7))
+        window = [(r, q) for r in rows for q in cols]
+        r, q = max(window, key=lambda p: (x[n, p[0], p[1], c], -window.index(p)))
+        np.testing.assert_equal(y.numpy()[n, i, j, c], x[n, r, q, c])
+        want[n, r, q, c] += g[n, i, j, c]
+    np.testing.assert_allclose(dx, want, rtol=1e-6, atol=1e-6)

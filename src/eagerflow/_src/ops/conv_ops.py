@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import threading
 from typing import Any
 
 import numpy as np
@@ -167,37 +168,158 @@ def _grouped_matmul(xp: Any, cols: Any, f2: Any, groups: int, k: int) -> Any:
 
 
 # --- kernels -----------------------------------------------------------------------------------
-# Patch matrices are built and multiplied 16 MiB at a time: memory stays bounded and the chunk is
-# still warm when the GEMM reads it. Smaller chunks were faster on an idle machine but each GEMM
-# call is a sync point for OpenBLAS's threads, which costs far more when other processes compete
-# for the cores; 16 MiB was the best of both in measurements.
-_CHUNK_BYTES = 1 << 24
+# Patch matrices are built and multiplied a few MiB at a time: memory stays bounded, the chunk is
+# still in cache when the GEMM reads it, and the chunks are independent tasks spread over the host
+# threads (see `_run`), each building its patches and calling a single-threaded GEMM.
+_CHUNK_BYTES = 1 << 20
 
 
-def _chunks(n: int, outs: list, row_bytes: int) -> Any:
-    """(n0, n1, h0, h1): batch and first-spatial-dimension ranges of about _CHUNK_BYTES of patches."""
+def _chunks(n: int, outs: list, row_bytes: int) -> list:
+    """[(n0, n1, h0, h1)]: batch and first-spatial-dimension ranges of about _CHUNK_BYTES of patches."""
     if not outs:
-        yield 0, n, 0, 0
-        return
+        return [(0, n, 0, 0)]
     rest = math.prod(outs[1:]) * row_bytes
     per_image = outs[0] * rest
     if per_image and per_image < _CHUNK_BYTES:
         step = max(1, _CHUNK_BYTES // per_image)
-        for i in range(0, n, step):
-            yield i, min(i + step, n), 0, outs[0]
-        return
+        return [(i, min(i + step, n), 0, outs[0]) for i in range(0, n, step)]
     step = max(1, _CHUNK_BYTES // max(rest, 1))
-    for i in range(n):
-        for h in range(0, outs[0], step):
-            yield i, i + 1, h, min(h + step, outs[0])
+    return [(i, i + 1, h, min(h + step, outs[0])) for i in range(n) for h in range(0, outs[0], step)]
+
+
+# --- host threads ------------------------------------------------------------------------------
+# A convolution is many independent chunk tasks (patches + GEMM). They run on the host threads,
+# each GEMM single-threaded meanwhile: NumPy's OpenBLAS would otherwise split every chunk's GEMM
+# over the same cores and meet at a barrier several times per call, which is slow for these
+# narrow GEMMs (N = output channels) and stalls whenever another process holds a core; tasks
+# handed out one at a time keep both cores busy and balance themselves under load. The results
+# do not depend on the thread count: chunks are fixed by sizes, and partial sums are added in
+# chunk order.
+_blas: Any = None  # (get, set) of NumPy's OpenBLAS thread count, or () when not found
+_blas_lock = threading.Lock()
+_blas_users = 0
+_blas_saved = 1
+_pool: Any = None
+_local = threading.local()
+
+
+def _find_blas() -> tuple:
+    import ctypes
+    import glob
+    import os
+
+    base = os.path.dirname(np.__file__)
+    names = (("scipy_openblas_get_num_threads64_", "scipy_openblas_set_num_threads64_"),
+             ("scipy_openblas_get_num_threads", "scipy_openblas_set_num_threads"),
+             ("openblas_get_num_threads64_", "openblas_set_num_threads64_"),
+             ("openblas_get_num_threads", "openblas_set_num_threads"))
+    for path in sorted(glob.glob(os.path.join(base + ".libs", "*openblas*"))
+                       + glob.glob(os.path.join(base, ".dylibs", "*openblas*"))):
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for get_name, set_name in names:
+            getter, setter = getattr(lib, get_name, None), getattr(lib, set_name, None)
+            if getter is not None and setter is not None:
+                getter.restype, setter.argtypes, setter.restype = ctypes.c_int, [ctypes.c_int], None
+                return getter, setter
+    return ()
+
+
+def _blas_control() -> tuple:
+    global _blas
+    if _blas is None:
+        try:
+            _blas = _find_blas()
+        except Exception:  # noqa: BLE001 - no control: chunks then run on one thread
+            _blas = ()
+    return _blas
+
+
+def _blas_single(enter: bool) -> None:
+    global _blas_users, _blas_saved
+    get, set_ = _blas
+    with _blas_lock:
+        if enter:
+            if _blas_users == 0:
+                _blas_saved = get()
+                if _blas_saved != 1:
+                    set_(1)
+            _blas_users += 1
+        else:
+            _blas_users -= 1
+            if _blas_users == 0 and _blas_saved != 1:
+                set_(_blas_saved)
+
+
+def _threads(xp: Any, tasks: int) -> int:
+    if xp is not np or tasks < 2:
+        return 1
+    from eagerflow._src.backends import host_threads
+
+    threads = min(host_threads.num_threads(), tasks)
+    return threads if threads > 1 and _blas_control() else 1
+
+
+def _run(xp: Any, task: Any, items: list) -> list:
+    """[task(item) for item in items], the items handed out one at a time to the host threads."""
+    threads = _threads(xp, len(items))
+    if threads == 1:
+        return [task(item) for item in items]
+    global _pool
+    with _blas_lock:
+        if _pool is None or _pool._max_workers < threads - 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            _pool = ThreadPoolExecutor(threads - 1, thread_name_prefix="eagerflow-conv")
+    results: list = [None] * len(items)
+    order = iter(range(len(items)))
+    take = threading.Lock()
+
+    def work() -> None:
+        while True:
+            with take:
+                i = next(order, None)
+            if i is None:
+                return
+            results[i] = task(items[i])
+
+    _blas_single(True)
+    try:
+        futures = [_pool.submit(work) for _ in range(threads - 1)]
+        try:
+            work()
+        finally:
+            for f in futures:
+                f.result()
+    finally:
+        _blas_single(False)
+    return results
+
+
+def _scratch(xp: Any, shape: tuple, dtype: Any) -> Any:
+    """An uninitialised array for this thread's patches, reused between calls: a fresh multi-MiB
+    array is fresh pages, and the page faults cost about as much as filling it."""
+    if xp is not np:
+        return xp.empty(shape, dtype)
+    size = math.prod(shape)
+    dtype = np.dtype(dtype)
+    buf = getattr(_local, "buf", None)
+    nbytes = size * dtype.itemsize
+    if buf is None or buf.nbytes < nbytes:
+        buf = _local.buf = np.empty(max(nbytes, _CHUNK_BYTES), np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
 
 
 def _patch_rows(xp: Any, view: Any, chunk: tuple) -> Any:
-    """The chunk's rows of the patch matrix, (rows, window * C), as one contiguous copy."""
+    """The chunk's rows of the patch matrix, (rows, window * C), copied into this thread's scratch."""
     n0, n1, h0, h1 = chunk
     part = view[n0:n1, h0:h1]
     nd = (view.ndim - 2) // 2
-    return xp.ascontiguousarray(part).reshape(math.prod(part.shape[:1 + nd]), math.prod(part.shape[1 + nd:]))
+    cols = _scratch(xp, part.shape, part.dtype)
+    xp.copyto(cols, part)
+    return cols.reshape(math.prod(part.shape[:1 + nd]), math.prod(part.shape[1 + nd:]))
 
 
 def _setup(xp: Any, x_last: Any, spec: "Conv") -> Any:
@@ -220,7 +342,8 @@ def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_
     out = xp.empty((x.shape[0], *spec.outs, f.shape[-1]), work)
     if out.size:
         view = _setup(xp, xl, spec)
-        for chunk in _chunks(x.shape[0], spec.outs, k * in_depth * xl.itemsize):
+
+        def task(chunk: tuple) -> None:
             n0, n1, h0, h1 = chunk
             target = out[n0:n1, h0:h1].reshape(-1, f.shape[-1])
             cols = _patch_rows(xp, view, chunk)
@@ -228,6 +351,8 @@ def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_
                 xp.matmul(cols, f2, out=target)
             else:
                 target[...] = _grouped_matmul(xp, cols, f2, groups, k)
+
+        _run(xp, task, _chunks(x.shape[0], spec.outs, k * in_depth * xl.itemsize))
     return from_last(xp, out, data_format).astype(x.dtype, copy=False)
 
 
@@ -253,9 +378,12 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
     work = work_dtype(dy.dtype)
     low = [(kk - 1) * d - lo for kk, d, (lo, _) in zip(spec.k_sizes, spec.dilations, spec.pads)]
     high = [size - o + lo for size, o, (lo, _) in zip(spec.in_sizes, spec.outs, spec.pads)]
-    if groups == 1 and all(s == 1 for s in spec.strides) and min(low + high) >= 0 and dyl.size:
+    if (groups == 1 and all(s == 1 for s in spec.strides) and min(low + high) >= 0 and dyl.size
+            and in_depth >= min(64, f.shape[-1])):
         # Stride 1: the input gradient is a correlation of the padded output gradient with the
-        # flipped, transposed filter: im2col + GEMM like a forward, no scatter-add.
+        # flipped, transposed filter: im2col + GEMM like a forward, no scatter-add. (Its GEMM is
+        # `in_depth` wide: with fewer input than output channels, below 64, the scatter-add
+        # below, whose GEMM is window * in_depth wide, is faster.)
         nd = len(spec.outs)
         flipped = f[(slice(None, None, -1),) * nd]
         f_t = xp.ascontiguousarray(xp.swapaxes(flipped, -1, -2))
@@ -276,10 +404,12 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
     dxpad = xp.zeros((x_shape[0], *sizes, in_depth), work)
     if g.size:
         offsets = list(itertools.product(*(range(kk) for kk in spec.k_sizes)))
-        for n0, n1, h0, h1 in _chunks(x_shape[0], spec.outs, k * in_depth * dxpad.itemsize):
+
+        def add_back(chunk: tuple) -> None:
+            n0, n1, h0, h1 = chunk
             rows = g[n0:n1, h0:h1].reshape(-1, f.shape[-1])
             if groups == 1:
-                cols = rows @ f2t
+                cols = xp.matmul(rows, f2t, out=_scratch(xp, (rows.shape[0], f2t.shape[1]), work))
             else:
                 m, cg, og = rows.shape[0], f.shape[-2], f.shape[-1] // groups
                 a = rows.reshape(m, groups, og).transpose(1, 0, 2)
@@ -292,6 +422,13 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
                     first, last = (h0, h1 - 1) if axis == 0 else (0, o - 1)
                     index.append(slice(j * d + first * s, j * d + last * s + 1, s))
                 dxpad[tuple(index)] += cols[(slice(None),) * (1 + nd) + offset]
+
+        # Windows of neighbouring rows of one image overlap in dx: a task is whole images.
+        chunks = _chunks(x_shape[0], spec.outs, k * in_depth * dxpad.itemsize)
+        images: dict = {}
+        for chunk in chunks:
+            images.setdefault(chunk[:2], []).append(chunk)
+        _run(xp, lambda parts: [add_back(part) for part in parts], list(images.values()))
     crop = (slice(None),) + tuple(slice(lo, lo + size) for (lo, _), size in zip(spec.pads, spec.in_sizes))
     dx = xp.ascontiguousarray(dxpad[crop])
     return from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
@@ -313,17 +450,20 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
     df = xp.zeros((k * f_shape[-2], f_shape[-1]), work)
     if g.size:
         view = _setup(xp, xl, spec)
-        for chunk in _chunks(x.shape[0], spec.outs, k * in_depth * xl.itemsize):
+
+        def part(chunk: tuple) -> Any:
             n0, n1, h0, h1 = chunk
             cols = _patch_rows(xp, view, chunk)
             rows = g[n0:n1, h0:h1].reshape(-1, f_shape[-1])
             if groups == 1:
-                df += cols.T @ rows
-            else:
-                m, cg, og = rows.shape[0], f_shape[-2], f_shape[-1] // groups
-                a = cols.reshape(m, k, groups, cg).transpose(2, 1, 3, 0).reshape(groups, k * cg, m)
-                b = rows.reshape(m, groups, og).transpose(1, 0, 2)
-                df += (a @ b).transpose(1, 0, 2).reshape(k * cg, groups * og)
+                return cols.T @ rows
+            m, cg, og = rows.shape[0], f_shape[-2], f_shape[-1] // groups
+            a = cols.reshape(m, k, groups, cg).transpose(2, 1, 3, 0).reshape(groups, k * cg, m)
+            b = rows.reshape(m, groups, og).transpose(1, 0, 2)
+            return (a @ b).transpose(1, 0, 2).reshape(k * cg, groups * og)
+
+        for p in _run(xp, part, _chunks(x.shape[0], spec.outs, k * in_depth * xl.itemsize)):
+            df += p
     return df.reshape(f_shape).astype(x.dtype, copy=False)
 
 

@@ -22,6 +22,7 @@ from eagerflow._src.framework.shape_inference import same_as_first
 from eagerflow._src.ops.conv_ops import (
     attr_error, channels_first, geometry, padding_attrs, sequence, sized_output, spatial, static_shape,
 )
+from eagerflow._src.ops.conv_ops import _run as run_tasks
 from eagerflow._src.ops.dtype_sets import FLOAT, REAL
 
 _MAX_DTYPES = REAL
@@ -69,10 +70,32 @@ class _Pool:
     def crop(self) -> tuple:
         return (slice(None),) + tuple(slice(lo, lo + n) for (lo, _), n in zip(self.pads, self.in_sizes))
 
+    def unpadded(self) -> bool:
+        """Whether every window lies inside the input (no padding to add)."""
+        return all(lo == 0 for lo, _ in self.pads) and self.padded_sizes() == self.in_sizes
+
+    def disjoint(self) -> bool:
+        """Whether windows never overlap (window no wider than its stride, no dilation)."""
+        return all(k <= s and d == 1 for k, s, d in zip(self.k, self.s, self.d))
+
     def pad(self, xp: Any, x: Any, value: Any) -> Any:
+        if self.unpadded():
+            return x
         full = xp.full((x.shape[0], *self.padded_sizes(), x.shape[-1]), value, x.dtype)
         full[self.crop()] = x
         return full
+
+
+# Pooling kernels run a batch slice of about this many input bytes per task on the host threads.
+_TASK_BYTES = 1 << 20
+
+
+def _by_batch(xp: Any, work: Any, x: Any) -> None:
+    """work(n0, n1) over batch slices, spread over the host threads when `x` is large."""
+    n = x.shape[0]
+    per_image = max(x.nbytes // max(n, 1), 1)
+    step = max(1, _TASK_BYTES // per_image)
+    run_tasks(xp, lambda r: work(*r), [(i, min(i + step, n)) for i in range(0, n, step)])
 
 
 def _to_last(xp: Any, x: Any, fmt: str) -> Any:
@@ -107,17 +130,30 @@ def _max_pool(xp: Any, x: Any, ksize: Any, strides: Any, padding: str, data_form
               explicit_paddings: Any = (), dilations: Any = None) -> Any:
     spec = _Pool(x.shape, ksize, strides, padding, data_format, explicit_paddings, dilations)
     xl = _to_last(xp, x, data_format)
-    out = _separable(xp, spec.pad(xp, xl, _lowest(x.dtype)), spec, xp.maximum)
-    return _from_last(xp, xp.ascontiguousarray(out), data_format)
+    full = spec.pad(xp, xl, _lowest(x.dtype))
+    out = xp.empty((x.shape[0], *spec.outs, xl.shape[-1]), x.dtype)
+
+    def work(n0: int, n1: int) -> None:
+        out[n0:n1] = _separable(xp, full[n0:n1], spec, xp.maximum)
+
+    if out.size:
+        _by_batch(xp, work, full)
+    return _from_last(xp, out, data_format)
 
 
-def _argmax_mask_walk(xp: Any, spec: _Pool, xl: Any, yl: Any) -> Any:
-    """Yields (slice index, mask): the first window position holding each output's maximum."""
-    full = spec.pad(xp, xl, _lowest(xl.dtype))
-    taken = xp.zeros(yl.shape, bool)
-    for index in spec.slices():
-        hit = (full[index] == yl) & ~taken
-        taken |= hit
+def _argmax_mask_walk(xp: Any, spec: _Pool, full: Any, yl: Any) -> Any:
+    """Yields (slice index, mask): the first window position holding each output's maximum, from
+    the padded input `full`."""
+    taken = None
+    slices = list(spec.slices())
+    for i, index in enumerate(slices):
+        hit = full[index] == yl
+        if taken is None:
+            taken = hit if len(slices) == 1 else hit.copy()
+        else:
+            xp.greater(hit, taken, out=hit)  # hit and not taken
+            if i + 1 < len(slices):
+                taken |= hit
         yield index, hit
 
 
@@ -126,10 +162,23 @@ def _max_pool_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, ksize:
     spec = _Pool(orig_input.shape, ksize, strides, padding, data_format, explicit_paddings, dilations)
     xl, yl = _to_last(xp, orig_input, data_format), _to_last(xp, orig_output, data_format)
     gl = _to_last(xp, grad, data_format)
+    full = spec.pad(xp, xl, _lowest(xl.dtype))
     dx = xp.zeros((xl.shape[0], *spec.padded_sizes(), xl.shape[-1]), grad.dtype)
-    for index, hit in _argmax_mask_walk(xp, spec, xl, yl):
-        dx[index] += gl * hit
-    return _from_last(xp, xp.ascontiguousarray(dx[spec.crop()]), data_format)
+    disjoint = spec.disjoint()
+
+    def work(n0: int, n1: int) -> None:
+        part, g = dx[n0:n1], gl[n0:n1]
+        for index, hit in _argmax_mask_walk(xp, spec, full[n0:n1], yl[n0:n1]):
+            if disjoint:  # each input is in one window at most: write, no add
+                xp.multiply(g, hit, out=part[index])
+            else:
+                part[index] += g * hit
+
+    if yl.size:
+        _by_batch(xp, work, full)
+    if not spec.unpadded():
+        dx = xp.ascontiguousarray(dx[spec.crop()])
+    return _from_last(xp, dx, data_format)
 
 
 def _max_pool_grad_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, ksize: Any, strides: Any,
@@ -139,7 +188,7 @@ def _max_pool_grad_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, k
     xl, yl = _to_last(xp, orig_input, data_format), _to_last(xp, orig_output, data_format)
     gfull = spec.pad(xp, _to_last(xp, grad, data_format), 0)
     out = xp.zeros(yl.shape, grad.dtype)
-    for index, hit in _argmax_mask_walk(xp, spec, xl, yl):
+    for index, hit in _argmax_mask_walk(xp, spec, spec.pad(xp, xl, _lowest(xl.dtype)), yl):
         out += gfull[index] * hit
     return _from_last(xp, out, data_format)
 
