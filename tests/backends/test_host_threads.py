@@ -152,3 +152,11 @@ def test_large_copy_of_a_strided_array_is_c_ordered(two_threads):
     y = host_threads.copy(x)
     assert y.flags.c_contiguous
     np.testing.assert_array_equal(y, x)
+
+
+@pytest.mark.parametrize("ufunc", [None, "tanh"])
+def test_large_elementwise_result_owns_its_memory(two_threads, ufunc):
+    x = _data()[:N - N % 5].reshape(-1, 5)
+    out = host_threads.elementwise(lambda xp, a: xp.tanh(a), ufunc)(np, x)
+    assert out.base is None and out.flags.owndata  # numpy() may hand it over
+    np.testing.assert_array_equal(out, np.tanh(x))

@@ -121,3 +121,20 @@ def test_numpy_of_a_large_named_tensor_is_an_equal_copy(monkeypatch):
     np.testing.assert_array_equal(a, x)
     a[:] = 0.0
     np.testing.assert_array_equal(t.numpy(), x)
+
+
+def test_numpy_of_a_large_temporary_result_hands_its_array_over(monkeypatch):
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "2")
+    from eagerflow._src.backends import host_threads
+
+    x = tf.constant(np.linspace(-3, 3, host_threads.THRESHOLD + 4321, dtype=np.float32))
+    seen = []
+
+    def result():
+        t = tf.tanh(x)
+        seen.append(_address(t._array))
+        return t
+
+    a = result().numpy()
+    assert _address(a) == seen[0]
+    np.testing.assert_array_equal(a, np.tanh(x.numpy()))

@@ -130,7 +130,8 @@ def elementwise(kernel: Callable, ufunc: str | None = None) -> Callable:
         probe = kernel(xp, *(f[:1] for f in flats), **attrs)  # the output dtype, from one element
         if type(probe) is not np.ndarray or probe.shape != (1,):
             return kernel(xp, *arrays, **attrs)
-        out = np.empty(first.size, probe.dtype)
+        result = np.empty(shape, probe.dtype)  # owns its memory, as the one-call result would
+        out = _flat(result)
         direct = getattr(np, ufunc) if ufunc is not None and not attrs else None
 
         if direct is not None:
@@ -143,7 +144,7 @@ def elementwise(kernel: Callable, ufunc: str | None = None) -> Callable:
                     out[start:end] = kernel(xp, *(f[start:end] for f in flats), **attrs)
 
         _parallel_chunks(work, first.size, threads, out.itemsize, _address(out))
-        return out.reshape(shape)
+        return result
 
     parallel_kernel.__wrapped__ = kernel  # type: ignore[attr-defined]
     return parallel_kernel
