@@ -59,6 +59,12 @@ class OwnedIterator:
 
     def get_next_as_optional(self) -> "Optional":
         """The next element as an `Optional` (empty at the end of the dataset)."""
+        from eagerflow._src.framework.graph import executing_eagerly
+
+        if not executing_eagerly():  # traced: the element is taken each time the graph runs
+            from eagerflow._src.data import optional_ops
+
+            return Optional(None, False, self.element_spec, optional_ops.graph_get_next_as_optional(self.__next__))
         try:
             return Optional.from_value(self.__next__())
         except StopIteration:
@@ -77,10 +83,20 @@ class OwnedIterator:
 
 
 class Optional:
-    """A value that may be absent (`tf.experimental.Optional`)."""
+    """A value that may be absent (`tf.experimental.Optional`).
 
-    def __init__(self, value: Any, has: bool, spec: Any) -> None:
-        self._value, self._has, self._spec = value, has, spec
+    Eagerly (and when made by `from_value`/`empty` while tracing) it holds its value in Python;
+    an optional whose content is only known when a graph runs (read from an iterator, carried
+    through `tf.while_loop`/`tf.cond`) is one variant tensor instead (`data/optional_ops.py`).
+    """
+
+    def __init__(self, value: Any, has: bool, spec: Any, variant: Any = None) -> None:
+        self._value, self._has, self._element_spec = value, has, spec
+        self._variant = variant
+
+    @property
+    def _spec(self) -> Any:
+        return self._element_spec
 
     @staticmethod
     def from_value(value: Any) -> "Optional":
@@ -94,11 +110,19 @@ class Optional:
         return Optional(None, False, element_spec)
 
     def has_value(self, name: Any = None) -> Any:
+        if self._variant is not None:
+            from eagerflow._src.data import optional_ops
+
+            return optional_ops.has_value(self._variant)
         from eagerflow._src.framework.convert import constant
 
         return constant(self._has)
 
     def get_value(self, name: Any = None) -> Any:
+        if self._variant is not None:
+            from eagerflow._src.data import optional_ops
+
+            return optional_ops.get_value(self._variant, self._element_spec)
         if not self._has:
             raise errors.InvalidArgumentError(
                 None, None, "The optional does not have a value [Op:OptionalGetValue]")
@@ -106,4 +130,25 @@ class Optional:
 
     @property
     def element_spec(self) -> Any:
-        return self._spec
+        return self._element_spec
+
+    # --- as one tensor: graph loops and conds carry it, functions return it --------------------
+    def _as_loop_value(self) -> Any:
+        """The variant tensor standing for this optional in a graph."""
+        if self._variant is None:
+            from eagerflow._src.data import optional_ops
+
+            self._variant = optional_ops.from_value(self._value) if self._has else optional_ops.none()
+        return self._variant
+
+    def _from_loop_value(self, variant: Any) -> "Optional":
+        """An optional like this one over `variant` (a loop's placeholder or output); an eager
+        variant (what a function returns) becomes an eager optional again."""
+        from eagerflow._src.framework.tensor import EagerTensor
+
+        if type(variant) is EagerTensor:
+            from eagerflow._src.data import optional_ops
+
+            has, value = optional_ops.eager_content(variant, self._element_spec)
+            return Optional(value, has, self._element_spec)
+        return Optional(None, False, self._element_spec, variant)

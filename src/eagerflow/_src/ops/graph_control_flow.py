@@ -41,8 +41,9 @@ def _function_api() -> tuple:
 
 
 def _is_tensor_array(x: Any) -> bool:
-    from eagerflow._src.ops.tensor_array_ops import TensorArray
-    return isinstance(x, TensorArray)
+    """A TensorArray, or another value a graph carries as one tensor (`_as_loop_value` and
+    `_from_loop_value`: an Optional's variant)."""
+    return hasattr(type(x), "_as_loop_value")
 
 
 def _tensorize(value: Any, dtype: Any = None) -> Any:
