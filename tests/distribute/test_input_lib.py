@@ -29,11 +29,20 @@ def test_iterator_get_next_ends_with_out_of_range(three_cpus):
     assert not bool(it.get_next_as_optional().has_value())
 
 
-def test_uneven_global_batch_is_invalid_argument(three_cpus):
+def test_partial_global_batch_splits_unevenly_as_tf_rebatches(three_cpus):
+    # TF 2.21: each replica takes ceil(batch / replicas) rows in order; the last ones get fewer.
     strategy = tf.distribute.MirroredStrategy(three_cpus[:2])
-    data = tf.data.Dataset.from_tensor_slices(np.arange(3, dtype=np.int32)).batch(3)
-    with pytest.raises(tf.errors.InvalidArgumentError, match="does not divide evenly over 2 replicas"):
-        next(iter(strategy.experimental_distribute_dataset(data)))
+    data = tf.data.Dataset.range(21).batch(8)
+    batches = [[t.numpy().tolist() for t in strategy.experimental_local_results(b)]
+               for b in strategy.experimental_distribute_dataset(data)]
+    assert batches[-1] == [[16, 17, 18], [19, 20]]
+
+
+def test_element_spec_has_one_spec_per_replica_with_unknown_batch(three_cpus):
+    strategy = tf.distribute.MirroredStrategy(three_cpus[:2])
+    data = tf.data.Dataset.from_tensor_slices(np.zeros((8, 3), np.float32)).batch(4)
+    spec = strategy.experimental_distribute_dataset(data).element_spec
+    assert spec._value_specs == (tf.TensorSpec([None, 3], tf.float32),) * 2
 
 
 def test_datasets_from_function_get_the_input_context_and_one_batch_per_replica(three_cpus):

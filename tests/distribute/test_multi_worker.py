@@ -83,3 +83,32 @@ def test_distributed_dataset_gives_each_worker_its_rows(tmp_path):
         # every global batch's full sum reaches both workers: 1 - 0.01 * (28 + 92)
         assert r["w"] == pytest.approx(1 - 0.01 * (sum(range(8)) + sum(range(8, 16))))
         assert r["contexts"] == [[2, rank]]
+
+
+def test_collectives_inside_functions_run_per_call_not_while_tracing(tmp_path):
+    proc, results = _run(tmp_path, "mw_function.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(results) == [0, 1]
+    for r in results.values():
+        assert r["while_tracing"] == 0 and r["per_call"] == 1  # one packed collective per call
+        # each worker holds (rank + 1) * scale * [1, 2]: the sum over both is 3 * scale * [1, 2]
+        assert r["sums"] == [[3.0, 6.0], [9.0, 18.0], [-6.0, -12.0]] and r["traces"] == 1
+        assert r["direct"] == [6.0, 12.0] and r["merged"] == [12.0, 24.0]
+        assert r["gathered"] == [0.0, 1.0, 1.0]
+        assert r["trained"]
+
+
+@pytest.mark.skipif(importlib.util.find_spec("keras") is None, reason="tf.keras needs the keras extra")
+def test_keras_fit_over_two_workers_matches_one_process(tmp_path):
+    # One job fits run eagerly, traced, and traced with steps_per_execution=3.
+    proc, results = _run(tmp_path, "mw_keras_fit.py")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert sorted(results) == [0, 1]
+    for r in results.values():
+        for mode in ("run_eagerly", "traced", "steps_per_execution_3"):
+            fit = r[mode]
+            assert fit["error"] < 1e-5, mode  # weights, against one process on the global batches
+            np.testing.assert_allclose(fit["loss"], r["reference_loss"], rtol=1e-5, err_msg=mode)
+            assert fit["evaluate"] == pytest.approx(r["evaluate_reference"], rel=1e-5), mode
+            assert fit["predict_error"] < 1e-5, mode
+            assert fit["iterations"] == 10, mode  # 2 epochs of 5 global batches

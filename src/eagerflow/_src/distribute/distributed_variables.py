@@ -52,6 +52,10 @@ class DistributedVariable(Variable):
             return values[0]
         return values[index]
 
+    def _graph_resource(self) -> Variable:
+        """The local copy a traced op on this variable binds (framework/graph.py)."""
+        return self._component()
+
     @property
     def _array(self) -> Any:  # type: ignore[override]
         return self._component()._array

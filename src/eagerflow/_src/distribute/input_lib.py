@@ -15,10 +15,11 @@ from __future__ import annotations
 import enum
 from typing import Any, Callable, Iterator
 
-from eagerflow._src.distribute.values import PerReplica
+from eagerflow._src.distribute.values import PerReplica, PerReplicaSpec
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.scopes import device as device_scope
+from eagerflow._src.framework.tensor_shape import TensorShape
 from eagerflow._src.ops import array_ops
 from eagerflow._src.util import nest
 
@@ -89,7 +90,7 @@ def _worker_index(strategy: Any) -> int:
 def _shards_by_data(dataset: Any) -> bool:
     policy = getattr(getattr(getattr(dataset, "options", lambda: None)(), "experimental_distribute", None),
                      "auto_shard_policy", None)
-    return policy is None or int(policy) != 0  # OFF is 0; AUTO, FILE, DATA and HINT split the batch
+    return policy is None or int(policy) != -1  # OFF is -1; AUTO, FILE, DATA and HINT split the batch
 
 
 class DistributedDataset:
@@ -100,6 +101,13 @@ class DistributedDataset:
         self._dataset = dataset
         self._options = options
         self._by_data = _shards_by_data(dataset)
+        if type(self) is DistributedDataset:  # FILE auto-sharding: this worker's files only
+            from eagerflow._src.data import autoshard
+
+            mine = autoshard.for_worker(dataset, _num_workers(strategy), _worker_index(strategy),
+                                        len(strategy.extended._local_devices))
+            if mine is not None:
+                self._dataset, self._by_data = mine, False
 
     def __iter__(self) -> "DistributedIterator":
         strategy = self._strategy
@@ -121,7 +129,21 @@ class DistributedDataset:
 
     @property
     def element_spec(self) -> Any:
-        return getattr(self._dataset, "element_spec", None)
+        """What each step yields: per leaf, one spec per local replica (a `PerReplicaSpec` when
+        there are several); the batch dimension unknown, as TF's."""
+        spec = getattr(self._dataset, "element_spec", None)
+        return None if spec is None else _per_replica_spec(self._strategy, spec, self._replica_leaf_spec)
+
+    @staticmethod
+    def _replica_leaf_spec(spec: Any) -> Any:
+        from eagerflow._src.framework.tensor_spec import TensorSpec
+
+        if type(spec) is not TensorSpec:
+            return spec  # sparse and ragged specs stay as they are
+        shape = spec.shape
+        if shape.rank:
+            shape = TensorShape([None]).concatenate(shape[1:])
+        return TensorSpec(shape, spec.dtype)
 
     def reduce(self, initial_state: Any, reduce_func: Callable) -> Any:
         state = initial_state
@@ -136,17 +158,27 @@ def _split(strategy: Any, t: Any, rows: Callable) -> Any:
     for i, d in enumerate(extended._local_devices):
         index, count = rows(strategy, i)
         size = int(t.shape[0])
-        if size % count:
-            raise errors.InvalidArgumentError(
-                None, None, f"The global batch size {size} does not divide evenly over {count} replicas")
-        per = size // count
+        # TF's rebatching: ceil(size / count) rows each, in order; the last replicas of a
+        # partial batch get fewer (possibly none).
+        per = -(-size // count)
+        start = min(index * per, size)
         with device_scope(d):
-            parts.append(array_ops.identity(t[index * per:(index + 1) * per]))
+            parts.append(array_ops.identity(t[start:min(start + per, size)]))
     return _per_replica(strategy, parts)
 
 
 def _per_replica(strategy: Any, parts: list) -> Any:
     return PerReplica(parts) if len(parts) > 1 or strategy._always_per_replica else parts[0]
+
+
+def _per_replica_spec(strategy: Any, spec: Any, leaf: Callable) -> Any:
+    n = len(strategy.extended._local_devices)
+
+    def one(s: Any) -> Any:
+        s = leaf(s) if hasattr(s, "shape") and hasattr(s, "dtype") else s
+        return PerReplicaSpec(*[s] * n) if n > 1 or strategy._always_per_replica else s
+
+    return nest.map_structure(one, spec)
 
 
 class DistributedDatasetsFromFunction(DistributedDataset):
@@ -175,6 +207,11 @@ class DistributedDatasetsFromFunction(DistributedDataset):
 
         return DistributedIterator(strategy, batches(), self.element_spec)
 
+    @property
+    def element_spec(self) -> Any:
+        spec = getattr(self._dataset, "element_spec", None)
+        return None if spec is None else _per_replica_spec(self._strategy, spec, lambda s: s)
+
 
 class DistributedIterator:
     """Iterates a distributed dataset (`tf.distribute.DistributedIterator`)."""
@@ -195,17 +232,28 @@ class DistributedIterator:
         from eagerflow._src.framework.graph import executing_eagerly
 
         if not executing_eagerly():  # traced: an op taking the next element each time the graph runs
-            from eagerflow._src.data.iterator_ops import graph_get_next
+            if _has_no_per_replica(self._element_spec):
+                # One plain replica: the elements as they are (composites included).
+                from eagerflow._src.data.iterator_ops import graph_get_next
 
-            return graph_get_next(self.get_next, self._element_spec)
+                return graph_get_next(self.get_next, self._element_spec)
+            return _graph_get_next(self.get_next, self._element_spec)
         try:
             return next(self._batches)
         except StopIteration:
             raise errors.OutOfRangeError(None, None, "End of sequence") from None
 
     def get_next_as_optional(self) -> Any:
+        """The next per-replica element as a `tf.experimental.Optional` (empty at the end); in a
+        traced function, taken each time the graph runs."""
         from eagerflow._src.data.iterator import Optional
+        from eagerflow._src.framework.graph import executing_eagerly
 
+        if not executing_eagerly():
+            from eagerflow._src.data import optional_ops
+
+            variant = optional_ops.graph_get_next_as_optional(self.__next__)
+            return Optional(None, False, self._element_spec, variant)
         try:
             return Optional.from_value(next(self._batches))
         except StopIteration:
@@ -214,3 +262,27 @@ class DistributedIterator:
     @property
     def element_spec(self) -> Any:
         return self._element_spec
+
+
+def _has_no_per_replica(spec: Any) -> bool:
+    return not any(isinstance(s, PerReplicaSpec) for s in nest.flatten(spec))
+
+
+def _graph_get_next(pull: Callable[[], Any], spec: Any) -> Any:
+    """A stateful IteratorGetNext op whose outputs are the flat per-replica components of the
+    element `pull()` returns when the graph runs, typed by `spec` (PerReplicaSpec leaves)."""
+    from eagerflow._src.data import optional_ops
+    from eagerflow._src.framework.execute import execute
+    from eagerflow._src.framework.op import Op
+
+    specs = optional_ops.flatten_spec(spec)
+    signature = [(s.dtype._np, None if s.shape.rank is None else tuple(s.shape.as_list())) for s in specs]
+    n = len(signature)
+
+    def kernel(xp: Any) -> Any:
+        arrays = [t._device.backend.to_host(t._array) for t in optional_ops.flatten_value(pull())]
+        return arrays[0] if n == 1 else arrays
+
+    op = Op("IteratorGetNext", kernel, num_outputs=n, stateful=True, shape_fn=lambda inputs, attrs: signature)
+    outputs = execute(op, ())
+    return optional_ops.pack_spec(spec, [outputs] if n == 1 else list(outputs))

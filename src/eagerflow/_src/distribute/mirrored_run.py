@@ -4,6 +4,10 @@ As in TF's eager MirroredStrategy: replica threads run until each either returns
 `merge_call`; when every replica waits in `merge_call`, the calling thread runs the merge
 function once, in cross-replica context, on the replicas' arguments regrouped into
 `PerReplica` values, hands each replica its part of the result, and lets them go on.
+
+Inside a `tf.function` trace the replicas take turns instead (replica 0 up to its next
+`merge_call`, then replica 1, ...): the graph they record into then has the same op order on
+every trace and every worker, which collectives in the graph rely on.
 """
 from __future__ import annotations
 
@@ -41,6 +45,7 @@ class _ReplicaThread(threading.Thread):
         extended = c.strategy.extended
         replica = extended._replica_context(self.index)
         try:
+            c.wait_turn(self.index)
             with context.enter(c.strategy, replica, self.index), \
                     device_scope(extended._local_devices[self.index]), \
                     variable_creator_scope(extended._creator):
@@ -52,6 +57,7 @@ class _ReplicaThread(threading.Thread):
         finally:
             with c.cond:
                 self.done = True
+                c.pass_turn(self.index)
                 c.cond.notify_all()
 
 
@@ -61,17 +67,37 @@ class _Coordinator:
         self.cond = threading.Condition()
         self.threads: list[_ReplicaThread] = []
         self.aborted = False
+        # Tracing: the index of the one replica thread allowed to run (None: every one may).
+        self.sequential = framework_context.thread.graph is not None
+        self.turn: int | None = 0 if self.sequential else None
+
+    def wait_turn(self, index: int) -> None:
+        if not self.sequential:
+            return
+        with self.cond:
+            while self.turn != index and not self.aborted:
+                self.cond.wait()
+            if self.aborted:
+                raise _Aborted()
+
+    def pass_turn(self, index: int) -> None:
+        """Called with `cond` held when replica `index` stops (merge_call, or done)."""
+        if self.sequential:
+            self.turn = index + 1 if index + 1 < len(self.threads) else None
 
     def merge_call(self, index: int, merge_fn: Callable, args: tuple, kwargs: dict) -> Any:
         thread = self.threads[index]
         with self.cond:
             thread.merge_request = (merge_fn, args, kwargs)
+            self.pass_turn(index)
             self.cond.notify_all()
             while thread.merge_request is not None and not self.aborted:
                 self.cond.wait()
             if self.aborted:
                 raise _Aborted()
-            return thread.merge_result
+            result = thread.merge_result
+        self.wait_turn(index)
+        return result
 
     def run(self) -> Any:
         for t in self.threads:
@@ -110,6 +136,8 @@ class _Coordinator:
             for t in self.threads:
                 t.merge_result = select_replica(t.index, result)
                 t.merge_request = None
+            if self.sequential:
+                self.turn = 0
             self.cond.notify_all()
 
 

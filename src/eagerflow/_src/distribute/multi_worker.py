@@ -18,12 +18,14 @@ from typing import Any, Callable
 
 import numpy as np
 
+from eagerflow._src.distribute import collective_ops
 from eagerflow._src.distribute.collectives import MpiCommunicator
 from eagerflow._src.distribute.mirrored import create_mirrored
 from eagerflow._src.distribute.reduce_util import ReduceOp
 from eagerflow._src.distribute.strategy import Strategy, StrategyExtended
 from eagerflow._src.framework import devices as devices_lib
 from eagerflow._src.framework.convert import convert_to_tensor
+from eagerflow._src.framework.execute import resolve_scope
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.distribute import cross_device_ops as cdo
 from eagerflow._src.distribute.values import local_results
@@ -139,15 +141,35 @@ class MultiWorkerExtended(StrategyExtended):
         variable.assign(value, read_value=False)
 
     def _cross_worker(self, op: ReduceOp, tensors: list) -> list:
-        """Sums each tensor over all workers; one packed collective for the whole list."""
+        """Sums each tensor over all workers; one packed collective for the whole list. In a
+        traced function: one collective node, run each time the function runs."""
+        how = "sum" if op is ReduceOp.SUM else "mean"
+        if any(type(t) is not EagerTensor for t in tensors):
+            tensors = [convert_to_tensor(t) for t in tensors]
+            return collective_ops.all_reduce(self._communicator, tensors, how, self._graph_device(tensors[0]))
         hosts = [_to_host(t) for t in tensors]
-        reduced = self._communicator.all_reduce(hosts, "sum" if op is ReduceOp.SUM else "mean")
+        reduced = self._communicator.all_reduce(hosts, how)
         return [_from_host(r, t._device) for r, t in zip(reduced, tensors)]
 
     def _gather(self, value: Any, axis: int) -> Any:
         local = cdo.concat_on_device(list(local_results(value)), axis, self._local_devices[0])
+        if type(local) is not EagerTensor:
+            return collective_ops.all_gather(self._communicator, local, axis, self._graph_device(local))
         gathered = self._communicator.all_gather(_to_host(local), axis)
         return _from_host(np.ascontiguousarray(gathered), local._device)
+
+    def _graph_device(self, tensor: Any) -> Any:
+        """Where a traced tensor lives when the graph runs (this worker's device by default)."""
+        placed = collective_ops.device_of(tensor)
+        return placed if placed is not None else resolve_scope(self._local_devices[0])
+
+    def _in_multi_worker_mode(self) -> bool:
+        """False: keeps Keras 3 on its single-worker result path. On its multi-worker path Keras
+        reduces each scalar log with `strategy.reduce(MEAN, value, axis=0)`, which TF (and we)
+        refuse for a rank-0 value. Epoch logs and `evaluate` still cover every worker: they read
+        the metrics' sync-on-read variables, which sum over workers; per-step logs and
+        `predict` give this worker's own replicas' values."""
+        return False
 
 
 def _to_host(tensor: Any) -> np.ndarray:

@@ -9,6 +9,7 @@ reduce; this file holds what they share.
 from __future__ import annotations
 
 import contextlib
+import weakref
 from typing import Any, Callable, Iterator
 
 from eagerflow._src.distribute import context, cross_device_ops as cdo
@@ -323,6 +324,9 @@ class Strategy:
         """
         kwargs = kwargs or {}
         extended = self._extended
+        replicated = self._replicated_function(fn)
+        if replicated is not None:
+            return replicated(args, kwargs)
         if len(extended._local_devices) > 1:
             from eagerflow._src.distribute.mirrored_run import call_for_each_replica
 
@@ -331,6 +335,26 @@ class Strategy:
         replica = extended._replica_context(0)
         with self.scope(), context.enter(self, replica, 0), device_scope(extended._local_devices[0]):
             return self._wrap_single(fn(*select_replica(0, args), **select_replica(0, kwargs)))
+
+    def _replicated_function(self, fn: Callable) -> Any:
+        """For `run(tf.function(f))` called eagerly: `tf.function(lambda: run(f))` (as TF does), so
+        every replica is traced into one graph and the collectives between them are nodes of it,
+        run each call; None for anything else."""
+        from eagerflow._src.framework.graph import executing_eagerly
+        from eagerflow._src.function.polymorphic_function import Function
+
+        if not isinstance(fn, Function) or not executing_eagerly():
+            return None
+        cache = self.__dict__.get("_replicated")
+        if cache is None:
+            cache = self._replicated = weakref.WeakKeyDictionary()
+        replicated = cache.get(fn)
+        if replicated is None:
+            python_function = fn.python_function
+            replicated = cache[fn] = Function(
+                lambda args, kwargs: self.run(python_function, args, kwargs), name=fn.__name__,
+                autograph=fn._autograph, reduce_retracing=fn._reduce_retracing)
+        return replicated
 
     def _wrap_single(self, outputs: Any) -> Any:
         return outputs
@@ -342,8 +366,10 @@ class Strategy:
         """
         op = as_reduce_op(reduce_op)
         extended = self._extended
-        if axis is None:
-            return extended._reduce(op, [value])[0]
+        if axis is None:  # a nested structure reduces leaf by leaf, in one collective (as TF)
+            leaves = flatten(value)
+            reduced = iter(extended._reduce(op, leaves))
+            return map_structure(lambda _: next(reduced), value)
         parts = local_results(value)
         sums, counts = [], []
         for part in parts:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from eagerflow._src.distribute import context
+from eagerflow._src.framework.composite_tensor import CompositeTensor
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 
 
@@ -52,8 +53,48 @@ class DistributedValues:
         return f"{type(self).__name__}:{{\n{items}\n}}"
 
 
-class PerReplica(DistributedValues):
-    """Holds a different value for each replica (`tf.distribute.PerReplica` in TF's values)."""
+class PerReplica(DistributedValues, CompositeTensor):
+    """Holds a different value for each replica (`tf.distribute.PerReplica` in TF's values).
+
+    A `CompositeTensor` as in TF (Keras tells per-replica results from reduced ones by it).
+    """
+
+
+    @property
+    def _type_spec(self) -> "PerReplicaSpec":
+        from eagerflow._src.framework.tensor_spec import TensorSpec
+
+        return PerReplicaSpec(*(getattr(v, "_type_spec", None) or TensorSpec(v.shape, v.dtype)
+                                for v in self._values))
+
+
+class PerReplicaSpec:
+    """The type of a `PerReplica` value: one spec per replica (TF's `values.PerReplicaSpec`)."""
+
+    def __init__(self, *value_specs: Any) -> None:
+        self._value_specs = tuple(value_specs)
+
+    @property
+    def _component_specs(self) -> tuple:
+        return self._value_specs
+
+    def _to_components(self, value: PerReplica) -> tuple:
+        return value._values
+
+    def _from_components(self, components: Sequence[Any]) -> PerReplica:
+        return PerReplica(components)
+
+    def _from_component_specs(self, specs: Sequence[Any]) -> "PerReplicaSpec":
+        return PerReplicaSpec(*specs)
+
+    def __eq__(self, other: Any) -> bool:
+        return type(other) is PerReplicaSpec and other._value_specs == self._value_specs
+
+    def __hash__(self) -> int:
+        return hash(self._value_specs)
+
+    def __repr__(self) -> str:
+        return f"PerReplicaSpec({', '.join(repr(s) for s in self._value_specs)})"
 
 
 class Mirrored(DistributedValues):

@@ -189,6 +189,11 @@ class Graph:
 
         if op.resource:
             variable = inputs[0]
+            # A distributed variable binds the local copy this replica works on now: the plan
+            # must not choose it again when it runs (in whatever thread).
+            resolve = getattr(variable, "_graph_resource", None)
+            if resolve is not None:
+                variable = resolve()
             self.capture_variable(variable)
             graph_inputs = [variable] + [self._graph_input(x) for x in inputs[1:]]
         else:

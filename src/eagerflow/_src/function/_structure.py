@@ -41,7 +41,9 @@ def _flatten_into(x: Any, out: list) -> None:
         for item in x._values:
             _flatten_into(item, out)
     elif _is_optional(x):
-        if x._has:
+        if x._variant is not None:  # known only when the graph runs: one variant tensor
+            out.append(x._variant)
+        elif x._has:
             _flatten_into(x._value, out)
     else:
         out.append(x)
@@ -70,6 +72,8 @@ def pack(structure: Any, flat: Iterator) -> Any:
     if _is_distributed_values(structure):
         return t([pack(item, flat) for item in structure._values])
     if _is_optional(structure):
+        if structure._variant is not None:
+            return structure._from_loop_value(next(flat))
         return t(pack(structure._value, flat), True, structure._spec) if structure._has else structure
     return next(flat)
 

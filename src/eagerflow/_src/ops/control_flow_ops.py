@@ -386,6 +386,6 @@ def _eager_while(cond: Callable, body: Callable, loop_vars: Any, maximum_iterati
 def _to_loop_value(x: Any) -> Any:
     from eagerflow._src.ops.tensor_array_ops import TensorArray
 
-    if isinstance(x, (Tensor, TensorArray)):
-        return x
+    if isinstance(x, (Tensor, TensorArray)) or hasattr(type(x), "_as_loop_value"):
+        return x  # tensors, TensorArrays and Optionals stay what they are
     return convert_to_tensor(x)
