@@ -262,3 +262,12 @@ def test_shuffle_is_a_permutation_and_reshuffles():
     assert sorted(first) == list(range(20)) and first != second
     fixed = tf.data.Dataset.range(20).shuffle(5, seed=3, reshuffle_each_iteration=False)
     assert _values(fixed) == _values(fixed)
+
+
+def test_map_random_ops_start_afresh_for_each_iterator():
+    # TF instantiates the map function per iterator: its unseeded random op repeats each epoch
+    # (Keras's array adapter shuffles this way, so every epoch of `fit` sees one order).
+    tf.random.set_seed(0)
+    ds = tf.data.Dataset.range(1).map(lambda _: tf.random.shuffle(tf.range(10, dtype=tf.int64)))
+    assert _plain(list(ds)) == [[2, 0, 5, 8, 7, 1, 9, 6, 3, 4]]
+    assert _plain(list(ds)) == [[2, 0, 5, 8, 7, 1, 9, 6, 3, 4]]

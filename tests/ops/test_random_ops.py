@@ -436,3 +436,19 @@ def test_shuffle_is_a_uniform_permutation():
     chi2 = float(((counts - 1000) ** 2 / 1000).sum())
     assert chi2 < 11.34  # chi2(3 dof), alpha = 1%
     assert sorted(tf_random.shuffle(np.arange(1000), seed=3).numpy()) == list(range(1000))
+
+
+def test_traced_random_op_without_seed_takes_the_graph_op_count():
+    # TF 2.21: in a graph an unseeded op's op seed is the graph's count of such ops (0 first),
+    # and the function's kernel goes on from call to call.
+    import eagerflow as tf
+
+    @tf.function
+    def f():
+        return tf.random.shuffle(tf.range(10)), tf.random.shuffle(tf.range(10))
+
+    tf.random.set_seed(0)
+    first, second = f()
+    assert first.numpy().tolist() == [2, 0, 5, 8, 7, 1, 9, 6, 3, 4]  # seeds (0, 2**31 - 1)
+    assert second.numpy().tolist() == [7, 2, 5, 8, 3, 4, 6, 0, 9, 1]  # seeds (0, 1)
+    assert f()[0].numpy().tolist() == [2, 9, 4, 7, 1, 8, 5, 6, 0, 3]

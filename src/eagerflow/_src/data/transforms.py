@@ -30,6 +30,15 @@ def _truth(value: Any, transformation: str) -> bool:
                      f"but its return type was {type(value)}.")
 
 
+def _instantiate(fn: Any) -> Any:
+    """`fn` as one iterator runs it: its random ops get their own kernels (TF instantiates a
+    map function per iterator, so each epoch's random draws start afresh)."""
+    from eagerflow._src.ops.random.seeds import FunctionInstance
+
+    instance = FunctionInstance()
+    return lambda element: instance.call(fn, element)
+
+
 class MapDataset(UnaryDataset):
     """`Dataset.map` (`_ParallelMapDataset` with `num_parallel_calls`)."""
 
@@ -48,7 +57,7 @@ class MapDataset(UnaryDataset):
         return False
 
     def _iterate(self) -> Iterator:
-        fn = self._fn
+        fn = _instantiate(self._fn)
         if self._parallel is None or self._parallel == 1:
             for element in self._input._iterate():
                 yield fn(element)
@@ -62,7 +71,7 @@ class MapDataset(UnaryDataset):
                                          deterministic is not False)
 
     def _iterate_safe(self) -> Iterator:
-        fn = self._fn
+        fn = _instantiate(self._fn)
         for ok, element in self._input._iterate_safe():
             if not ok:
                 yield ok, element
@@ -296,7 +305,7 @@ class CacheDataset(UnaryDataset):
     """`Dataset.cache`: the first complete pass is stored (in memory, or in a file of
     TFRecords of serialized tensors) and later passes read it."""
 
-    _tf_name = "_CacheDataset"
+    _tf_name = "CacheDataset"  # TF 2.21 names this class without the underscore
 
     def __init__(self, input_dataset: DatasetV2, filename: Any) -> None:
         super().__init__(input_dataset)

@@ -19,6 +19,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import is_tensor_like
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op, cpp_name
+from eagerflow._src.framework.shape_inference import elementwise
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import conversion, dispatch, dynamic_shape_ops
 from eagerflow._src.ops.array_args import (
@@ -509,7 +510,7 @@ def _select_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 WHERE = Op("Where", _where_coords, grad=lambda ctx, dy: (None,))
-SELECT_V2 = Op("SelectV2", _select, grad=_select_grad)
+SELECT_V2 = Op("SelectV2", _select, grad=_select_grad, shape_fn=elementwise)  # broadcast shape
 
 
 def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None) -> Tensor:

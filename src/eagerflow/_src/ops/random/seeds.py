@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import random as _pyrandom
 import threading
+import weakref
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -49,6 +50,16 @@ def _truncate_seed(seed: int) -> int:
     return seed % _MAXINT32
 
 
+# Graph -> how many random ops without a seed it holds (TF's random_seed._graph_to_seed_dict).
+_GRAPH_OP_SEEDS: "weakref.WeakKeyDictionary[Any, int]" = weakref.WeakKeyDictionary()
+
+
+def _default_graph() -> Any:
+    from eagerflow._src.framework.graph import get_default_graph
+
+    return get_default_graph()
+
+
 @dataclass
 class SeedState:
     """The eager context's seed bookkeeping (``context.global_seed`` etc.)."""
@@ -66,10 +77,17 @@ class SeedState:
         return self._op_rng.randint(0, _MAXINT32)
 
     def get_seed(self, op_seed: int | None) -> tuple[int | None, int | None]:
-        """``random_seed.get_seed`` in eager mode: ``(seed, seed2)`` op attrs."""
+        """``random_seed.get_seed``: ``(seed, seed2)`` op attrs. Eagerly an op without a seed
+        draws the next internal op seed; while a graph is built it takes that graph's count of
+        such ops so far (0, 1, ...), so a traced function's random ops repeat run to run."""
         if self.global_seed is not None:
             if op_seed is None:
-                op_seed = self.internal_operation_seed()
+                graph = _default_graph()
+                if graph is None:
+                    op_seed = self.internal_operation_seed()
+                else:
+                    op_seed = _GRAPH_OP_SEEDS.get(graph, 0)
+                    _GRAPH_OP_SEEDS[graph] = op_seed + 1
             seeds: tuple[int | None, int | None] = (
                 _truncate_seed(self.global_seed), _truncate_seed(int(op_seed)))
         elif op_seed is not None:
@@ -134,10 +152,13 @@ class KernelStreams:
                seed2: int | None) -> PhiloxStream:
         s, s2 = (0 if seed is None else seed), (0 if seed2 is None else seed2)
         cache_key = (op_name, attrs, s, s2)
+        streams = getattr(_instance, "streams", None)
+        if streams is None:
+            streams = self._streams
         with self._lock:
-            found = self._streams.get(cache_key)
+            found = streams.get(cache_key)
             if found is None:
-                found = self._streams[cache_key] = PhiloxStream(s, s2)
+                found = streams[cache_key] = PhiloxStream(s, s2)
         return found
 
     def reserve(self, op_name: str, attrs: tuple[Any, ...], op_seed: int | None,
@@ -149,6 +170,24 @@ class KernelStreams:
 
 
 _CONTEXT_STREAMS = KernelStreams()
+_instance = threading.local()
+
+
+class FunctionInstance:
+    """One instantiation of a traced function with its own random kernels: TF instantiates a
+    dataset's map function anew for each iterator, so its random ops start their Philox
+    streams afresh each epoch instead of going on from the last one."""
+
+    def __init__(self) -> None:
+        self.streams: dict[tuple[Any, ...], PhiloxStream] = {}
+
+    def call(self, fn: Any, *args: Any) -> Any:
+        saved = getattr(_instance, "streams", None)
+        _instance.streams = self.streams
+        try:
+            return fn(*args)
+        finally:
+            _instance.streams = saved
 
 
 def kernel_streams() -> KernelStreams:
