@@ -111,8 +111,26 @@ def test_backward_is_traced_once_per_set_of_outputs_with_gradients():
         _close(tape.gradient(a, x), 2 * X)
         _close(tape.gradient(b, x), np.exp(X))
         _close(tape.gradient([a, b], x), 2 * X + np.exp(X))
-    functions = f.get_concrete_function(x)._tape_functions[False]
+    functions, = f.get_concrete_function(x)._tape_calls.pairs.values()
     assert sorted(functions._backwards) == [(0,), (0, 1), (1,)]
+
+
+def test_closed_over_eager_tensor_gets_its_gradient():
+    c = tf.constant(X)
+    f = tf.function(lambda x: tf.reduce_sum(x * c))
+    x = tf.constant(X * 2)
+    with tf.GradientTape() as tape:
+        tape.watch(c)
+        y = f(x)
+    assert _ops(tape) == ["PartitionedCall"]
+    _close(tape.gradient(y, c), X * 2)
+
+
+def test_call_with_nothing_watched_records_nothing():
+    f = tf.function(lambda x: tf.reduce_sum(x * x))
+    with tf.GradientTape() as tape:
+        f(tf.constant(X))
+    assert _ops(tape) == []
 
 
 def test_unwatched_input_has_no_gradient():

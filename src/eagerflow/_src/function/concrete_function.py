@@ -13,7 +13,6 @@ Calls take one of three paths:
 from __future__ import annotations
 
 import itertools
-import logging
 from typing import Any
 
 from eagerflow._src.framework import context, errors
@@ -27,12 +26,11 @@ from eagerflow._src.framework import transfers
 from eagerflow._src.function import _structure
 from eagerflow._src.function.func_graph import FuncGraph, is_spec, is_variable, tensor_spec
 from eagerflow._src.function.plan import compile_plan, live_operations
-from eagerflow._src.function.tape_functions import TapeFunctions
+from eagerflow._src.function.tape_functions import TapeCalls
 
 _flags = context.flags
 _thread = context.thread
 _function_ids = itertools.count(1)
-_log = logging.getLogger("eagerflow")
 
 
 class ConcreteFunction:
@@ -51,7 +49,7 @@ class ConcreteFunction:
         self._number = next(_function_ids)
         self._n_args = len(graph.inputs) - len(graph.captures)
         self._literals = literals or {}
-        self._tape_functions: dict | None = None  # first/higher order -> TapeFunctions (or False)
+        self._tape_calls: TapeCalls | None = None  # how tapes see its calls (tape_functions.py)
 
     # --- description -----------------------------------------------------------------------------
     @property
@@ -203,23 +201,12 @@ class ConcreteFunction:
         for tape in tapes:
             if type(tape) is not GradientTape:
                 return self._replay(inputs, variables)
-        higher = len(tapes) > 1
-        pairs = self._tape_functions
-        if pairs is None:
-            pairs = self._tape_functions = {}
-        functions = pairs.get(higher)
-        if functions is None:
-            try:
-                functions = TapeFunctions(self, higher)
-            except Exception:  # noqa: BLE001 - a gradient that needs eager values: replay instead
-                _log.debug("tf.function %s: backward not traced, replaying under tapes", self.name,
-                           exc_info=True)
-                functions = False
-            pairs[higher] = functions
-        if functions is False:
-            return self._replay(inputs, variables)
+        calls = self._tape_calls
+        if calls is None:
+            calls = self._tape_calls = TapeCalls(self)
         tensors = [t if type(t) is EagerTensor else convert_to_tensor(t) for t in inputs]
-        return functions.call(tensors, variables)
+        flat = calls.call(tensors, variables)
+        return self._replay(inputs, variables) if flat is None else flat
 
     def _pack(self, flat: list) -> Any:
         structured = self.graph.structured_outputs

@@ -24,6 +24,7 @@ outputs, the intermediates that backward reads. Here:
 from __future__ import annotations
 
 import contextlib
+import logging
 from typing import Any, Iterator
 
 from eagerflow._src.framework import context, transfers
@@ -36,6 +37,7 @@ from eagerflow._src.function.plan import compile_plan, live_operations
 _thread = context.thread
 _EMPTY: dict = {}
 _MAX_ROUNDS = 50
+_log = logging.getLogger("eagerflow")
 
 
 class CallOp:
@@ -114,22 +116,76 @@ class _Backward:
         self.seeded = seeded  # indices of the forward outputs it takes a gradient for
 
 
+class TapeCalls:
+    """What one `ConcreteFunction` offers tapes: the candidate sources of its calls (inputs,
+    eager tensors it holds as constants, variables it reads) and a `TapeFunctions` per (order,
+    which candidates some tape tracks); False for a function whose backward cannot be traced."""
+
+    def __init__(self, concrete: Any) -> None:
+        graph = concrete.graph
+        self.concrete = concrete
+        self.live = live_operations(graph, graph.outputs)
+        consts = [node for node in graph.get_operations()
+                  if node.type == "Const" and id(node) in self.live and _differentiable_dtype(node.outputs[0])]
+        self.const_outputs = [node.outputs[0] for node in consts]
+        # TF captures a closed-over eager tensor as an input: a tape watching it gets its gradient.
+        self.const_values = [node.attrs["value"] for node in consts]
+        self.variables = _read_variables(graph, self.live)
+        self.pairs: dict[tuple, Any] = {}
+
+    def call(self, inputs: list, variables: list) -> list | None:
+        """The call's flat outputs, recorded as one op; None when it must be replayed."""
+        tapes = _thread.tapes
+        if variables:
+            mapping = {id(p): v for p, v in zip(self.concrete.graph.variable_params, variables)}
+            read = [mapping.get(id(v), v) for v in self.variables]
+        else:
+            read = self.variables
+        recorded = (*inputs, *self.const_values, *read)
+        mask = []
+        n_variables_from = len(recorded) - len(read)
+        for k, t in enumerate(recorded):
+            key = id(t)
+            wanted = False
+            if _differentiable_dtype(t):
+                for tape in tapes:
+                    if key in tape._tracked or (k >= n_variables_from and tape._watch_accessed and t._trainable):
+                        wanted = True
+                        break
+            mask.append(wanted)
+        if True not in mask:
+            return self.concrete._run_plan(inputs, variables)
+        key = (len(tapes) > 1, tuple(mask))
+        functions = self.pairs.get(key)
+        if functions is None:
+            try:
+                functions = TapeFunctions(self, key[0], key[1])
+            except Exception:  # noqa: BLE001 - a gradient that needs eager values: replay instead
+                _log.debug("tf.function %s: backward not traced, replaying under tapes",
+                           self.concrete.name, exc_info=True)
+                functions = False
+            self.pairs[key] = functions
+        if functions is False:
+            return None
+        return functions.call(inputs, variables, recorded)
+
+
 class TapeFunctions:
     """The forward/backward pair of one `ConcreteFunction` for tapes (see the module docstring)."""
 
-    def __init__(self, concrete: Any, higher: bool) -> None:
+    def __init__(self, calls: TapeCalls, higher: bool, mask: tuple) -> None:
         from eagerflow._src.function.concrete_function import ConcreteFunction
 
         self._concrete_type = ConcreteFunction
+        concrete = calls.concrete
         graph = concrete.graph
         self.concrete = concrete
         self.graph = graph
-        self.n_inputs = len(graph.inputs)
         self.n_user = len(graph.outputs)
-        live = live_operations(graph, graph.outputs)
-        self.live = live
-        self.variables = _read_variables(graph, live)
-        self.sources = [ph for ph in graph.inputs if _differentiable_dtype(ph)] + self.variables
+        self.live = calls.live
+        self.variables = calls.variables
+        self.candidates = [*graph.inputs, *calls.const_outputs, *calls.variables]
+        self.sources = [c for c, wanted in zip(self.candidates, mask) if wanted]
         self._backwards: dict[tuple, _Backward] = {}
         outputs = list(graph.outputs)
         with tapes_paused():
@@ -160,6 +216,7 @@ class TapeFunctions:
         graph = self.graph
         targets = [outputs[k] for k in seeded]
         sources = self.sources
+        candidates = self.candidates
         live = self.live
 
         def backward(*dys: Any) -> list:
@@ -176,12 +233,7 @@ class TapeFunctions:
                 output = node.outputs[0] if op.num_outputs == 1 else list(node.outputs)
                 tape.record(op, tuple(node._inputs), node.attrs, output)
             grads = tape._backward(targets, list(dys), sources)
-            result = []
-            for s in graph.inputs:
-                result.append(_dense(grads.get(id(s))))
-            for v in self.variables:
-                result.append(_dense(grads.get(id(v))))
-            return result
+            return [_dense(grads.get(id(c))) for c in candidates]
 
         specs = tuple(tensor_spec(t._array.shape, t.dtype) for t in targets)
         b_graph = _BackwardGraph(f"{graph.name}_backward", graph)
@@ -212,9 +264,9 @@ class TapeFunctions:
         return found
 
     # --- calling ---------------------------------------------------------------------------------
-    def call(self, inputs: list, variables: list) -> list:
-        """Runs the forward (outputs and kept intermediates), offers the tapes one op; returns
-        the function's own outputs."""
+    def call(self, inputs: list, variables: list, recorded: tuple) -> list:
+        """Runs the forward (outputs and kept intermediates), offers the tapes one op with
+        inputs `recorded`; returns the flat outputs of the function itself."""
         concrete = self.concrete
         arrays = []
         for t, device in zip(inputs, self.graph.input_devices):
@@ -225,12 +277,6 @@ class TapeFunctions:
         except _KERNEL_FAILURES as e:
             raise concrete._runtime_error(e, plan) from None
         outputs = [EagerTensor(a, d) for a, d in zip(outs, plan.output_devices)]
-        if variables:
-            mapping = {id(p): v for p, v in zip(self.graph.variable_params, variables)}
-            read = [mapping.get(id(v), v) for v in self.variables]
-        else:
-            read = self.variables
-        recorded = tuple(inputs) + tuple(read)
         for tape in _thread.tapes:
             tape._record_custom(self.op, recorded, _EMPTY, outputs)
         return outputs[:self.n_user]

@@ -11,8 +11,10 @@ and the functional ops (range, TensorArray and dataset loops) are in `graph_loop
 Gradients: `If`'s gradient is another `cond` whose branches replay the forward branch under
 a tape (recomputing it: the forward keeps nothing extra). `While`'s gradient is one
 `WhileGrad` node: its kernel reruns the loop keeping each step's loop variables, then walks
-the steps backwards through a traced vector-Jacobian plan of the body. Both work eagerly
-(a tape around a function call) and inside traces (a tape inside a `tf.function`).
+the steps backwards through a traced vector-Jacobian plan of the body; `WhileGrad`'s own
+gradient recomputes that under a tape (`autodiff/recompute.py`), so second and higher orders
+exist. All work eagerly (a tape around a function call) and inside traces (a tape inside a
+`tf.function`).
 """
 from __future__ import annotations
 
@@ -581,8 +583,49 @@ def _while_grad(ctx: Any, dys: Any) -> list:
     return grads
 
 
+def _while_grad_recomputed(attrs: dict) -> Callable:
+    """`WhileGrad`'s computation written with ops (each step's graph replayed through
+    `execute`), so a tape can differentiate it: the loop rerun keeping each step's state, then
+    the steps' vector-Jacobian products walked backwards."""
+    from eagerflow._src.ops.math_ops import add
+    from eagerflow._src.ops.array_ops import zeros_like
+
+    cond, body, vjp = attrs["cond"], attrs["body"], attrs["vjp"]
+    n_vars, n_cond, n_body = attrs["n_vars"], attrs["n_cond"], attrs["n_body"]
+
+    def run(*inputs: Any) -> list:
+        state = list(inputs[:n_vars])
+        cond_caps = list(inputs[n_vars:n_vars + n_cond])
+        body_caps = list(inputs[n_vars + n_cond:n_vars + n_cond + n_body])
+        dys = list(inputs[n_vars + n_cond + n_body:])
+        history = []
+        while bool(cond._replay(state + cond_caps, [])[0]._array):
+            history.append(state)
+            state = body._replay(state + body_caps, [])
+        n_float = len(dys)
+        dcaps = None
+        for saved in reversed(history):
+            out = vjp._replay(saved + body_caps + dys, [])
+            dys = out[:n_float]
+            dcaps = out[n_float:] if dcaps is None else [add(a, b) for a, b in zip(dcaps, out[n_float:])]
+        if dcaps is None:
+            dcaps = [zeros_like(body_caps[k]) for k in attrs["float_caps"]]
+        return [*dys, *dcaps]
+
+    return run
+
+
+def _while_grad_grad(ctx: Any, ddys: Any) -> list:
+    """Second-order gradients through a graph loop: the vector-Jacobian product of `WhileGrad`,
+    recomputed under a tape (`autodiff/recompute.py`)."""
+    from eagerflow._src.autodiff.recompute import recompute_gradient
+
+    ddys = ddys if isinstance(ddys, list) else [ddys]
+    return recompute_gradient(_while_grad_recomputed(ctx.attrs), list(ctx.inputs), ddys)
+
+
 _KINDS = {
     "If": (_if_forward, _if_grad),
     "While": (_while_forward, _while_grad),
-    "WhileGrad": (_while_grad_forward, None),
+    "WhileGrad": (_while_grad_forward, _while_grad_grad),
 }
