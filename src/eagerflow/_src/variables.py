@@ -197,6 +197,19 @@ class Variable(types_core.Tensor):
         optimizers key per-variable state by it)."""
         return f"{self._shared_name}_{id(self)}"
 
+    def _serialize_to_tensors(self) -> dict[str, Any]:
+        """What a checkpoint saves of this variable: its value (TF's trackable protocol;
+        Keras's variable delegates here)."""
+        return {"VARIABLE_VALUE": self}
+
+    def _restore_from_tensors(self, restored_tensors: dict[str, Any]) -> Any:
+        value = convert_to_tensor(restored_tensors["VARIABLE_VALUE"], dtype=self.dtype)
+        if not self._shape.is_compatible_with(value.shape):
+            # TF's ResourceVariable._restore_from_tensors message.
+            raise ValueError(f"Received incompatible tensor with shape {value.shape} when attempting to "
+                             f"restore variable with shape {self._shape} and name {self.name}.")
+        return self.assign(value, read_value=False)
+
     # --- reads --------------------------------------------------------------------------------
     def read_value(self) -> Tensor:
         """The current value as a tensor; later updates never change it."""

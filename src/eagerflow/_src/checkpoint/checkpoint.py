@@ -12,13 +12,16 @@ from eagerflow._src.checkpoint import state as state_lib
 from eagerflow._src.checkpoint.formats import protos
 from eagerflow._src.checkpoint.formats.tensor_bundle import write_bundle
 from eagerflow._src.checkpoint.progress import ProgressBar
+from eagerflow._src.checkpoint.trackable import run_deferred_restoration
 from eagerflow._src.framework import dtypes, errors
 from eagerflow._src.framework.scopes import device
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.module import DEFERRED_RESTORATIONS
 from eagerflow._src.variables import Variable
 
 # Attributes of Checkpoint itself, never dependencies.
-_OWN_ATTRIBUTES = frozenset(("_children", "_save_counter", DEFERRED_RESTORATIONS))
+_OWN_ATTRIBUTES = frozenset(("_children", "_save_counter", "_root", "_attached", DEFERRED_RESTORATIONS))
 
 
 class Checkpoint:
@@ -29,27 +32,40 @@ class Checkpoint:
     (`model/layer/w/.ATTRIBUTES/VARIABLE_VALUE`), with TF's `_CHECKPOINTABLE_OBJECT_GRAPH`,
     so TensorFlow can restore what this writes and the reverse.
 
+    With `root`, that object is the root of the saved graph (its own dependencies are
+    saved at the top level, `layer/kernel/...`); the keyword arguments, `root` itself (a
+    dependency of itself named "root") and `save_counter` are added to it for this
+    checkpoint only, after its own dependencies, as TF does.
+
     Args:
+      root: an optional trackable object to save as the root.
       **kwargs: trackable objects (variables, modules, optimizers, checkpoints, and
         lists, tuples or dicts of them), attached in sorted name order as TF does.
 
     Raises:
-      ValueError: a keyword value is not trackable (TF's message).
+      ValueError: a keyword value is not trackable, or `root` already has a different
+        dependency of a keyword's name (TF's messages).
     """
 
     def __init__(self, root: Any = None, **kwargs: Any) -> None:
         object.__setattr__(self, "_children", {})
         object.__setattr__(self, "_save_counter", None)
+        object.__setattr__(self, "_root", root)
+        object.__setattr__(self, "_attached", [] if root is not None else None)
         if root is not None:
-            raise NotImplementedError("tf.train.Checkpoint(root=...) is not supported by eagerflow yet; "
-                                      "pass the objects as keyword arguments")
+            _check_trackable("root", root)
+            kwargs["root"] = root
         for name, value in sorted(kwargs.items(), key=lambda item: item[0]):
-            if not graph_lib.is_trackable(value):
-                raise ValueError(
-                    f"`Checkpoint` was expecting {name} to be a trackable object (an object derived from "
-                    f"`Trackable`), got {value}. If you believe this object should be trackable (i.e. it is "
-                    "part of the TensorFlow Python API and manages state), please open an issue.")
+            _check_trackable(name, value)
             setattr(self, name, value)
+            if root is None:
+                continue
+            existing = dict(graph_lib.children(root)).get(name)
+            if existing is None:
+                self._attached.append((name, value))
+            elif existing is not value:
+                raise ValueError(f"Cannot create a Checkpoint with keyword argument {name} if root.{name} "
+                                 "already exists.")
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
@@ -66,6 +82,12 @@ class Checkpoint:
     def __delattr__(self, name: str) -> None:
         object.__delattr__(self, name)
         self._children.pop(name, None)
+
+    def _graph_root(self) -> tuple[Any, list[tuple[str, Any]] | None]:
+        """The root of the saved graph and the dependencies added to it for this checkpoint."""
+        if self._root is None:
+            return self, None
+        return self._root, self._attached
 
     def _checkpoint_children(self) -> list[tuple[str, Any]]:
         """Dependencies in TF's order: keyword arguments sorted, later attributes, save_counter."""
@@ -87,9 +109,11 @@ class Checkpoint:
             with device("CPU:0"):
                 counter = Variable(0, dtype=dtypes.int64, trainable=False, name="save_counter")
             object.__setattr__(self, "_save_counter", counter)
-            hooks = self.__dict__.get(DEFERRED_RESTORATIONS)
-            if hooks and "save_counter" in hooks:
-                hooks.pop("save_counter")(counter)
+            if self._root is not None:
+                self._attached.append(("save_counter", counter))
+                run_deferred_restoration(self._root, "save_counter", counter)
+            else:
+                run_deferred_restoration(self, "save_counter", counter)
 
     # -- saving
 
@@ -100,7 +124,7 @@ class Checkpoint:
         Returns the prefix.
         """
         file_prefix = os.fspath(file_prefix)
-        write_graph(self, file_prefix)
+        write_graph(*self._graph_root(), file_prefix=file_prefix)
         return file_prefix
 
     def save(self, file_prefix: str | os.PathLike, options: Any = None) -> str:
@@ -131,7 +155,8 @@ class Checkpoint:
           InvalidArgumentError: a dtype mismatch (nothing is changed).
           ValueError: a shape mismatch (nothing is changed).
         """
-        return restore_lib.restore(self, os.fspath(save_path))
+        root, attached = self._graph_root()
+        return restore_lib.restore(root, os.fspath(save_path), attached)
 
     def restore(self, save_path: str | os.PathLike | None, options: Any = None) -> Any:
         """Restores from `save_path` (a prefix such as `/tmp/ckpt-3`), like `read`, and
@@ -153,14 +178,35 @@ class Checkpoint:
         """Nothing to wait for: saves are synchronous."""
 
 
-def write_graph(root: Any, file_prefix: str) -> dict[str, Any]:
-    """Writes the object graph of `root` as a TF checkpoint; returns the saved key -> array."""
-    graph = graph_lib.ObjectGraph(root)
+def _check_trackable(name: str, value: Any) -> None:
+    if not graph_lib.is_trackable(value):
+        raise ValueError(
+            f"`Checkpoint` was expecting {name} to be a trackable object (an object derived from "
+            f"`Trackable`), got {value}. If you believe this object should be trackable (i.e. it is "
+            "part of the TensorFlow Python API and manages state), please open an issue.")
+
+
+def write_graph(root: Any, attached: list[tuple[str, Any]] | None = None, *, file_prefix: str) -> dict[str, Any]:
+    """Writes the object graph of `root` (plus `attached` dependencies of the root) as a TF
+    checkpoint; returns the saved key -> array."""
+    graph = graph_lib.ObjectGraph(root, attached or ())
     tensors: dict[str, Any] = {}
-    for _, key, variable in graph.variables():
-        # A read-only host view, no copy: a value read from a variable never changes later.
-        tensors[key] = np.asarray(variable.read_value())
+    for found in graph.attributes():
+        for _, _, values in found:
+            for key, value in values.items():
+                tensors[key] = _host_array(value)
     tensors[protos.OBJECT_GRAPH_PROTO_KEY] = graph.proto().SerializeToString()
     with ProgressBar("Saving checkpoint") as bar:
         write_bundle(file_prefix, tensors, progress=bar)
     return tensors
+
+
+def _host_array(value: Any) -> Any:
+    """A saved value (a variable, a tensor, anything convertible) as a host array."""
+    variable = graph_lib.as_variable(value)
+    if variable is not None:
+        # A read-only host view, no copy: a value read from a variable never changes later.
+        return np.asarray(variable.read_value())
+    if not isinstance(value, Tensor):
+        value = convert_to_tensor(value)
+    return np.asarray(value)

@@ -15,13 +15,18 @@ order. This module reproduces that walk for eagerflow's objects:
                   `_trainable_variables_indices`, `_iterations`, `_learning_rate`, then one
                   list per slot kind such as `_momentums`).
   anything with   `_checkpoint_children()` (e.g. `tf.train.Checkpoint`): the (name, child)
-                  pairs it returns.
+                  pairs it returns; a `Trackable` (Keras 3's layers, optimizers and
+                  variables) names its tracked dependencies through `_trackable_children`.
+
+An object that overrides `_serialize_to_tensors` (Keras's variable, a mutable hash table) is
+saved by it: one attribute per returned name, `<path>/.ATTRIBUTES/<name>`.
 """
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
+from eagerflow._src.checkpoint import trackable as trackable_lib
 from eagerflow._src.checkpoint.formats import protos
 from eagerflow._src.module import DEFERRED_RESTORATIONS, Module, camel_to_snake
 from eagerflow._src.optimizers.optimizer import Optimizer
@@ -69,6 +74,8 @@ def children(obj: Any, variables: "VariableSet | None" = None) -> list[tuple[str
     """
     if isinstance(obj, Variable):
         return []
+    if isinstance(obj, trackable_lib.Trackable):
+        return list(obj._trackable_children("checkpoint").items())
     if isinstance(obj, Module):
         return [(name, value) for name, value in vars(obj).items()
                 if name != DEFERRED_RESTORATIONS and is_trackable(value)]
@@ -141,16 +148,17 @@ def _optimizer_children(optimizer: Optimizer, variables: VariableSet | None) -> 
     return result
 
 
-def reachable_variables(root: Any) -> VariableSet:
+def reachable_variables(root: Any, attached: Iterable[tuple[str, Any]] = ()) -> VariableSet:
     """Every variable reachable from `root` (optimizers contribute their own variables)."""
     found = VariableSet()
     seen = {id(root)}
     stack = [root]
+    attached = list(attached)
     while stack:
         obj = stack.pop()
         if isinstance(obj, Variable):
             found.add(obj)
-        for _, child in children(obj, None):
+        for _, child in children(obj, None) + (attached if obj is root else []):
             if id(child) not in seen:
                 seen.add(id(child))
                 stack.append(child)
@@ -166,16 +174,20 @@ class ObjectGraph:
       edges: for each node, its (local name, child node id) pairs.
     """
 
-    def __init__(self, root: Any) -> None:
-        variables = reachable_variables(root)
+    def __init__(self, root: Any, attached: Iterable[tuple[str, Any]] = ()) -> None:
+        """`attached`: (name, object) dependencies the root gains for this checkpoint only
+        (`tf.train.Checkpoint(root=obj, **kwargs)`), after its own."""
+        attached = list(attached)
+        variables = reachable_variables(root, attached)
         self.nodes: list[Any] = [root]
         self.paths: list[tuple[str, ...]] = [()]
         self.edges: list[list[tuple[str, int]]] = []
+        self._attributes: list[list[tuple[str, str, Any]]] | None = None
         index = {id(root): 0}
         i = 0
         while i < len(self.nodes):
             refs = []
-            for name, child in children(self.nodes[i], variables):
+            for name, child in children(self.nodes[i], variables) + (attached if i == 0 else []):
                 child_id = index.get(id(child))
                 if child_id is None:
                     child_id = index[id(child)] = len(self.nodes)
@@ -186,13 +198,42 @@ class ObjectGraph:
             i += 1
 
     def variables(self) -> list[tuple[int, str, Variable]]:
-        """(node id, checkpoint key, variable) for every variable, in node order."""
-        return [(i, variable_key(self.paths[i]), obj) for i, obj in enumerate(self.nodes)
-                if isinstance(obj, Variable)]
+        """(node id, checkpoint key, variable) for every variable (a Keras variable gives the
+        eagerflow variable it holds), in node order."""
+        found = []
+        for i, obj in enumerate(self.nodes):
+            variable = as_variable(obj)
+            if variable is not None:
+                found.append((i, variable_key(self.paths[i]), variable))
+        return found
+
+    def attributes(self) -> list[list[tuple[str, str, dict[str, Any]]]]:
+        """For each node, the (attribute name, checkpoint key, {tensor key: value}) it saves
+        itself: a variable its `VARIABLE_VALUE`, others one attribute per name that
+        `_serialize_to_tensors` returns, or, for an object naming one attribute
+        `_checkpoint_saveable_name` (TF's legacy saveables: hash tables' "table"), that one
+        attribute holding `<key><name>` for each name. Computed once."""
+        if self._attributes is None:
+            self._attributes = []
+            for i, obj in enumerate(self.nodes):
+                prefix = f"{object_path_key(self.paths[i])}/.ATTRIBUTES/"
+                tensors = own_tensors(obj)
+                legacy = getattr(type(obj), "_checkpoint_saveable_name", None)
+                if legacy is not None and tensors:
+                    key = prefix + escape_local_name(legacy)
+                    found = [(legacy, key, {key + name: value for name, value in tensors.items()})]
+                else:
+                    found = []
+                    for name, value in tensors.items():
+                        key = prefix + escape_local_name(name)
+                        found.append((name, key, {key: value}))
+                self._attributes.append(found)
+        return self._attributes
 
     def proto(self) -> Any:
         """The `TrackableObjectGraph` TF writes for this graph."""
-        has_values = [isinstance(obj, Variable) for obj in self.nodes]
+        attributes = self.attributes()
+        has_values = [bool(found) for found in attributes]
         parents: list[list[int]] = [[] for _ in self.nodes]
         for parent, refs in enumerate(self.edges):
             for _, child in refs:
@@ -210,16 +251,45 @@ class ObjectGraph:
             node = graph.nodes.add()
             for name, child in self.edges[i]:
                 node.children.add(node_id=child, local_name=name)
-            if isinstance(obj, Variable):
-                node.attributes.add(name=VARIABLE_VALUE, full_name=full_name(obj, owners.get(id(obj))),
-                                    checkpoint_key=variable_key(self.paths[i]))
+            for name, key, _ in attributes[i]:
+                node.attributes.add(name=name, full_name=full_name(obj, owners.get(id(obj))), checkpoint_key=key)
             node.has_checkpoint_values.value = has_values[i]
         return graph
 
 
-def full_name(variable: Variable, owner: Optimizer | None = None) -> str:
+def as_variable(obj: Any) -> Variable | None:
+    """The eagerflow variable `obj` is or holds (Keras 3's variable holds one), else None."""
+    if isinstance(obj, Variable):
+        return obj
+    if getattr(type(obj), "_should_act_as_resource_variable", False):
+        value = obj.__dict__.get("_value")
+        if isinstance(value, Variable):
+            return value
+    return None
+
+
+def saves_tensors(obj: Any) -> bool:
+    """Whether `obj` saves values of its own (a variable, or a `_serialize_to_tensors` override)."""
+    return isinstance(obj, Variable) or trackable_lib.has_own_tensors(obj)
+
+
+def own_tensors(obj: Any) -> dict[str, Any]:
+    """The values `obj` saves itself, by attribute name (empty for most objects)."""
+    if isinstance(obj, Variable):
+        return {VARIABLE_VALUE: obj}
+    if trackable_lib.has_own_tensors(obj):
+        return dict(obj._serialize_to_tensors())
+    return {}
+
+
+def full_name(variable: Any, owner: Optimizer | None = None) -> str:
     """The `full_name` TF records: the variable's name without ":0"; Keras prefixes an
     optimizer's own variables with the optimizer's name in snake case (`sgd/iteration`
-    for the optimizer named "SGD")."""
+    for the optimizer named "SGD"). A Keras variable gives its `_shared_name` (its path);
+    an object that is no variable, "" (TF's `_get_full_name`)."""
+    if not isinstance(variable, Variable):
+        if getattr(type(variable), "_should_act_as_resource_variable", False):
+            return variable._shared_name
+        return ""
     name = variable.name[:-2] if variable.name.endswith(":0") else variable.name
     return f"{camel_to_snake(owner.name)}/{name}" if owner is not None else name

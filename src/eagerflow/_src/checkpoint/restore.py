@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any
 
 from eagerflow._src.checkpoint import graph as graph_lib
+from eagerflow._src.checkpoint import trackable as trackable_lib
 from eagerflow._src.checkpoint.formats import protos
 from eagerflow._src.checkpoint.formats.tensor_bundle import BundleReader
 from eagerflow._src.checkpoint.progress import ProgressBar
@@ -48,10 +49,13 @@ class Restoration:
 
     # -- matching
 
-    def match(self, live_root: Any, saved_root: int = 0) -> list[tuple[int, Any]]:
+    def match(self, live_root: Any, saved_root: int = 0,
+              attached: list[tuple[str, Any]] | None = None) -> list[tuple[int, Any]]:
         """Matches the live graph under `live_root` against the saved one under
-        `saved_root`; returns the new (saved id, live object) pairs, BFS order."""
-        live_variables = graph_lib.reachable_variables(live_root)
+        `saved_root`; returns the new (saved id, live object) pairs, BFS order.
+        `attached`: dependencies the root has for this checkpoint only (`Checkpoint(root=...)`)."""
+        attached = attached if attached is not None else []
+        live_variables = graph_lib.reachable_variables(live_root, attached)
         new: list[tuple[int, Any]] = []
         seen_live = {id(live_root)}
         queue = [(saved_root, live_root)]
@@ -60,7 +64,8 @@ class Restoration:
             new.append((saved_root, live_root))
         while queue:
             saved_id, live = queue.pop(0)
-            live_children = dict(graph_lib.children(live, live_variables))
+            live_children = dict(graph_lib.children(live, live_variables)
+                                 + (attached if live is live_root and saved_id == saved_root else []))
             for ref in self.saved.nodes[saved_id].children:
                 child = live_children.get(ref.local_name)
                 if child is None:
@@ -116,25 +121,36 @@ class Restoration:
     # -- values
 
     def restore_variables(self, pairs: list[tuple[int, Any]]) -> None:
-        """Checks, reads and assigns the values of the matched variables among `pairs`."""
-        plan = []
+        """Checks, reads and assigns the values of the matched objects among `pairs` that save
+        values: variables (Keras's too) and objects with `_restore_from_tensors`."""
+        plan = []  # (key, variable)
+        others = []  # (live, {attribute name: key})
         shapes = None
         for saved_id, live in pairs:
-            if not isinstance(live, Variable):
+            node = self.saved.nodes[saved_id]
+            if not node.attributes:
                 continue
-            key = _variable_key(self.saved.nodes[saved_id])
-            if key is None:
-                continue
-            if shapes is None:
-                shapes = self.reader.shape_map()
-            entry = self.reader.entry(key)  # NotFoundError when absent
-            _check_compatible(live, key, entry.dtype, shapes[key])
-            plan.append((key, live))
-        if not plan:
+            variable = graph_lib.as_variable(live)
+            if variable is not None:
+                key = _variable_key(node)
+                if key is None:
+                    continue
+                if shapes is None:
+                    shapes = self.reader.shape_map()
+                entry = self.reader.entry(key)  # NotFoundError when absent
+                _check_compatible(variable, key, entry.dtype, shapes[key])
+                plan.append((key, variable))
+            elif trackable_lib.has_own_tensors(live):
+                keys = _tensor_keys(live, node)
+                for key in keys.values():
+                    self.reader.entry(key)  # NotFoundError when absent
+                others.append((live, keys))
+        if not plan and not others:
             return
         with ProgressBar("Restoring checkpoint") as bar:
             reader = BundleReader(self.save_path, progress=bar)
-            values = reader.get_tensors([key for key, _ in plan])
+            values = reader.get_tensors([key for key, _ in plan]
+                                        + [key for _, keys in others for key in keys.values()])
         host = devices.cpu0()
         for key, live in plan:
             # The array was just read and belongs to nobody else: hand it over as a tensor
@@ -145,6 +161,17 @@ class Restoration:
                 execute(state_ops.ASSIGN, (live, value), _MOVE)
             else:
                 live.assign(value, read_value=False)
+        for live, keys in others:
+            live._restore_from_tensors({name: EagerTensor(values.pop(key), host) for name, key in keys.items()})
+
+
+def _tensor_keys(live: Any, node: Any) -> dict[str, str]:
+    """{name `_restore_from_tensors` takes: checkpoint key} for a saved node (see
+    `ObjectGraph.attributes` for the legacy one-attribute layout)."""
+    if getattr(type(live), "_checkpoint_saveable_name", None) is not None and len(node.attributes) == 1:
+        key = node.attributes[0].checkpoint_key
+        return {name: key + name for name in live._serialize_to_tensors()}
+    return {attribute.name: attribute.checkpoint_key for attribute in node.attributes}
 
 
 def _defers(obj: Any) -> bool:
@@ -209,9 +236,10 @@ def _saved_paths(saved: Any) -> list[str]:
 class CheckpointLoadStatus:
     """What `Checkpoint.restore` / `read` return (TF's `CheckpointLoadStatus`)."""
 
-    def __init__(self, restoration: Restoration, root: Any) -> None:
+    def __init__(self, restoration: Restoration, root: Any, attached: list[tuple[str, Any]] | None = None) -> None:
         self._restoration = restoration
         self._root = root
+        self._attached = attached if attached is not None else []
         self._expect_partial = False
 
     def assert_consumed(self) -> "CheckpointLoadStatus":
@@ -229,8 +257,8 @@ class CheckpointLoadStatus:
         """Raises AssertionError if a variable reachable from the root has no value in the
         checkpoint (objects created later are checked when they exist)."""
         matched = {id(obj) for obj in self._restoration.matched.values()}
-        unused = [v for v in graph_lib.ObjectGraph(self._root).nodes
-                  if isinstance(v, Variable) and id(v) not in matched]
+        unused = [v for v in graph_lib.ObjectGraph(self._root, self._attached).nodes
+                  if graph_lib.saves_tensors(v) and id(v) not in matched]
         if unused:
             shown = min(10, len(unused))
             raise AssertionError(
@@ -242,7 +270,7 @@ class CheckpointLoadStatus:
     def assert_nontrivial_match(self) -> "CheckpointLoadStatus":
         """Raises AssertionError if nothing but the root object matched."""
         if len(self._restoration.matched) <= 1:
-            live = [v for v in graph_lib.ObjectGraph(self._root).nodes if isinstance(v, Variable)]
+            live = [v for v in graph_lib.ObjectGraph(self._root, self._attached).nodes if graph_lib.saves_tensors(v)]
             if live:
                 raise AssertionError(
                     "Nothing except the root object matched a checkpointed value. Typically this means that the "
@@ -287,7 +315,7 @@ class InitializationOnlyStatus:
         """Nothing to run: eager variables are initialized at creation."""
 
 
-def restore(root: Any, save_path: str) -> CheckpointLoadStatus:
+def restore(root: Any, save_path: str, attached: list[tuple[str, Any]] | None = None) -> CheckpointLoadStatus:
     """Restores the object graph of `root` from the checkpoint at `save_path`.
 
     Raises:
@@ -297,8 +325,8 @@ def restore(root: Any, save_path: str) -> CheckpointLoadStatus:
       ValueError: a shape mismatch, with TF's message (nothing is changed).
     """
     restoration = Restoration(save_path)
-    pairs = restoration.match(root)
+    pairs = restoration.match(root, attached=attached)
     if restoration.build_optimizers():
-        pairs += restoration.match(root)
+        pairs += restoration.match(root, attached=attached)
     restoration.restore_variables(pairs)
-    return CheckpointLoadStatus(restoration, root)
+    return CheckpointLoadStatus(restoration, root, attached)

@@ -200,6 +200,9 @@ class MutableHashTable(LookupInterface):
     """A table whose contents change with `insert` and `remove`
     (`tf.lookup.experimental.MutableHashTable`); values may be tensors of the default's shape."""
 
+    # Checkpoints save the contents as TF does: one attribute "table", tensors `table-keys`/`-values`.
+    _checkpoint_saveable_name = "table"
+
     def __init__(self, key_dtype: Any, value_dtype: Any, default_value: Any,
                  name: str = "MutableHashTable", checkpoint: bool = True,
                  experimental_is_anonymous: bool = False) -> None:
