@@ -178,12 +178,14 @@ def _chunks(n: int, outs: list, row_bytes: int) -> list:
     """[(n0, n1, h0, h1)]: batch and first-spatial-dimension ranges of about _CHUNK_BYTES of patches."""
     if not outs:
         return [(0, n, 0, 0)]
+    # Without a handle on the BLAS's threads each GEMM is multi-threaded: fewer, larger calls.
+    target = _CHUNK_BYTES if _blas_control() else _CHUNK_BYTES * 16
     rest = math.prod(outs[1:]) * row_bytes
     per_image = outs[0] * rest
-    if per_image and per_image < _CHUNK_BYTES:
-        step = max(1, _CHUNK_BYTES // per_image)
+    if per_image and per_image < target:
+        step = max(1, target // per_image)
         return [(i, min(i + step, n), 0, outs[0]) for i in range(0, n, step)]
-    step = max(1, _CHUNK_BYTES // max(rest, 1))
+    step = max(1, target // max(rest, 1))
     return [(i, i + 1, h, min(h + step, outs[0])) for i in range(n) for h in range(0, outs[0], step)]
 
 
@@ -254,19 +256,25 @@ def _blas_single(enter: bool) -> None:
 
 
 def _threads(xp: Any, tasks: int) -> int:
-    if xp is not np or tasks < 2:
-        return 1
+    """How many host threads run `tasks` chunk tasks (0: the caller alone, BLAS threads as set)."""
+    if xp is not np or tasks < 2 or not _blas_control():
+        return 0
     from eagerflow._src.backends import host_threads
 
-    threads = min(host_threads.num_threads(), tasks)
-    return threads if threads > 1 and _blas_control() else 1
+    return min(host_threads.num_threads(), tasks)
 
 
 def _run(xp: Any, task: Any, items: list) -> list:
     """[task(item) for item in items], the items handed out one at a time to the host threads."""
     threads = _threads(xp, len(items))
-    if threads == 1:
-        return [task(item) for item in items]
+    if threads < 2:
+        if not threads:
+            return [task(item) for item in items]
+        _blas_single(True)  # one thread asked for: the small chunk GEMMs on one core too
+        try:
+            return [task(item) for item in items]
+        finally:
+            _blas_single(False)
     global _pool
     with _blas_lock:
         if _pool is None or _pool._max_workers < threads - 1:
