@@ -184,3 +184,16 @@ def test_mirrored_fit_matches_tensorflow(keras, strategy):
         np.testing.assert_allclose(history["loss"], theirs[name]["loss"], rtol=1e-4)
         np.testing.assert_allclose(model.predict(x, batch_size=BATCH, verbose=0), theirs[name]["predict"],
                                    rtol=1e-4, atol=1e-5)
+
+
+def test_keras_own_distribute_tests_pass_on_eagerflow():
+    # keras/src/backend/tensorflow/distribute_test.py: mirrored variables, strategy.run,
+    # aggregation and synchronization, the epoch iterator, fit with a regularizer (7 tests).
+    import importlib.util
+
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    spec = importlib.util.spec_from_file_location("keras_tests", os.path.join(root, "tools", "keras_tests.py"))
+    runner = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(runner)
+    result = runner.run(sys.executable, ["backend/tensorflow/distribute_test.py"], True, 600, [])
+    assert result["passed"] == 7, result["output"][-4000:]

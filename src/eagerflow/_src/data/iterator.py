@@ -124,8 +124,13 @@ class Optional:
 
             return optional_ops.get_value(self._variant, self._element_spec)
         if not self._has:
+            from eagerflow._src.util import nest
+
+            n = len(nest.flatten(self._element_spec, expand_composites=True))
             raise errors.InvalidArgumentError(
-                None, None, "The optional does not have a value [Op:OptionalGetValue]")
+                None, None, f"{{{{function_node __wrapped__OptionalGetValue_output_types_{n}_device_"
+                "/job:localhost/replica:0/task:0/device:CPU:0}} The given optional does not have a "
+                "value. [Op:OptionalGetValue] name: ")
         return self._value
 
     @property

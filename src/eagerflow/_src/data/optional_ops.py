@@ -123,7 +123,7 @@ def get_value(variant: Any, spec: Any) -> Any:
         content = _content(v)
         if content is None:
             raise errors.InvalidArgumentError(
-                None, None, "The optional does not have a value [Op:OptionalGetValue]")
+                None, None, "The given optional does not have a value.")
         return content[0] if n == 1 else list(content)
 
     op = Op("OptionalGetValue", kernel, num_outputs=n, shape_fn=lambda inputs, attrs: signature)

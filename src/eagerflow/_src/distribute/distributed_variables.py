@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 from eagerflow._src.distribute import context
 from eagerflow._src.distribute.reduce_util import ReduceOp
-from eagerflow._src.distribute.values import PerReplica
+from eagerflow._src.distribute.values import DistributedValues, PerReplica
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.variables import (
     UnreadVariable, Variable, VariableAggregation, VariableSynchronization,
@@ -22,8 +22,12 @@ _state = context.state
 _UPDATES = ("assign", "assign_add", "assign_sub")
 
 
-class DistributedVariable(Variable):
-    """A variable backed by several local variables (`values`), one per local replica."""
+class DistributedVariable(Variable, DistributedValues):
+    """A variable backed by several local variables (`values`), one per local replica.
+
+    A `DistributedValues` as in TF (Keras checks `variable.value` by it); unlike per-replica
+    values, `strategy.run` hands replicas the variable itself, not a copy.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # Python calls __init__ again on what a variable creator returns: already built.

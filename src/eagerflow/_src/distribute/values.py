@@ -103,8 +103,13 @@ class Mirrored(DistributedValues):
 
 def select_replica(index: int, structure: Any) -> Any:
     """`structure` with every distributed value replaced by its `index`-th component."""
-    return map_structure(lambda v: v._values[index] if isinstance(v, DistributedValues) else v,
-                         structure)
+    return map_structure(lambda v: v._values[index] if _splits(v) else v, structure)
+
+
+def _splits(value: Any) -> bool:
+    """Per-replica and mirrored values split into their components; distributed variables
+    (also `DistributedValues`) stay whole, as TF's `select_replica` keeps them."""
+    return isinstance(value, DistributedValues) and not hasattr(value, "_distribute")
 
 
 def regroup(per_replica: Sequence[Any], wrap: type = PerReplica) -> Any:

@@ -38,3 +38,11 @@ def reset_default_graph() -> None:
     if not executing_eagerly():
         raise AssertionError("Do not use tf.reset_default_graph() to clear nested graphs. If you need "
                              "a cleared graph, exit the nesting and create a new graph.")
+
+
+def _reset_context() -> None:
+    """Forgets the device configuration (TF's `context._reset_context`, which tests call before
+    splitting a CPU into logical devices again). Tensors made before keep their old devices."""
+    from eagerflow._src.framework import devices
+
+    devices.registry.reset_for_tests()
