@@ -1,8 +1,9 @@
 """The eager `Tensor`: an immutable array on one device.
 
 A tensor owns its array and never writes it; nothing hands out a writable reference to it
-(`numpy()` copies, `__array__` gives a read-only view). That is what lets a variable alias a
-tensor's buffer and copy only when it later updates in place.
+while the tensor can still be read (`numpy()` copies, unless the tensor dies with the call and
+nothing else reaches its array; `__array__` gives a read-only view). That is what lets a
+variable alias a tensor's buffer and copy only when it later updates in place.
 Operators (`+`, `@`, `[]`, ...) are installed by `eagerflow._src.ops.operators`, since ops sit
 in the layer above this one.
 """
