@@ -1,10 +1,11 @@
 """Keras models saved by one of eagerflow and TF 2.21 + Keras 3.15 and loaded by the other.
 
 `tf.train.Checkpoint` (TF's format and object graph), `Checkpoint(root=...)`,
-`CheckpointManager`, `.keras` and `.weights.h5`. Real TensorFlow runs in a subprocess
-(`tensorflow` in this process is eagerflow once tf.keras is loaded), one per direction:
-the `tf_saved` fixture saves everything TF-side, `ef_saved` saves ours and has TF load it.
-Tests marked `tensorflow` run under `make compat`; the others check our side alone.
+`CheckpointManager`, `.keras` and `.weights.h5`. Each side runs in its own subprocess (one
+process cannot hold both: once tf.keras is loaded `tensorflow` is eagerflow, and under
+`make compat` real TF + Keras may already be loaded here): TF saves everything, eagerflow
+loads that and saves its own, TF loads ours; the tests compare what each wrote down.
+Tests marked `tensorflow` run under `make compat`; the others check our side alone, in process.
 """
 from __future__ import annotations
 
@@ -71,9 +72,10 @@ MODELS = textwrap.dedent('''
         return found
 ''')
 
-# Run by real TF: saves every kind every way under OUT, with the state after saving.
+# Saves every kind every way under OUT (the last argument), with the state after saving; run by
+# real TF, and by eagerflow at the end of EF_SIDE.
 TF_SAVE = textwrap.dedent('''
-    out = sys.argv[1]
+    out = sys.argv[-1]
     for kind in KINDS:
         model, optimizer = trained(tf, keras, kind)
         tf.train.Checkpoint(model=model, optimizer=optimizer).save(f"{out}/{kind}/ckpt")
@@ -84,29 +86,55 @@ TF_SAVE = textwrap.dedent('''
         np.savez(f"{out}/{kind}_state.npz", **state(model, optimizer))
 ''')
 
-# Run by real TF: loads every kind every way from what eagerflow saved under OUT.
-TF_LOAD = textwrap.dedent('''
-    out = sys.argv[1]
+# eagerflow: loads everything TF saved under THEIRS (states to OUT/<...>_loaded.npz), then saves
+# every kind every way under OUT as TF_SAVE does, plus three CheckpointManager saves.
+EF_SIDE = textwrap.dedent('''
+    theirs, out = sys.argv[1], sys.argv[2]
     report = {}
     for kind in KINDS:
-        model, optimizer = make(tf, keras, kind, seed=2), keras.optimizers.Adam(0.01)
-        status = tf.train.Checkpoint(model=model, optimizer=optimizer).restore(f"{out}/{kind}/ckpt-1")
-        optimizer.build(model.trainable_variables)
-        status.assert_consumed()
-        np.savez(f"{out}/{kind}_tf_ckpt.npz", **state(model, optimizer))
+        for layout in ("", "_root"):
+            model, optimizer = make(tf, keras, kind, seed=2), keras.optimizers.Adam(0.01)
+            checkpoint = tf.train.Checkpoint(root=model, optimizer=optimizer) if layout else \\
+                tf.train.Checkpoint(model=model, optimizer=optimizer)
+            status = checkpoint.restore(f"{theirs}/{kind}{layout}/ckpt-1")
+            optimizer.build(model.trainable_variables)  # slots made after restore take saved values
+            status.assert_consumed()
+            report[f"{kind}{layout}_save_counter"] = int(checkpoint.save_counter.numpy())
+            np.savez(f"{out}/{kind}{layout}_loaded.npz", **state(model, optimizer))
+        model = make(tf, keras, kind, seed=2)
+        model.load_weights(f"{theirs}/{kind}.weights.h5")
+        np.savez(f"{out}/{kind}_h5_loaded.npz", **state(model))
+        if kind != "subclassed":
+            np.savez(f"{out}/{kind}_keras_loaded.npz", **state(keras.models.load_model(f"{theirs}/{kind}.keras")))
+    exec(TF_SAVE_CODE)
+    model, optimizer = make(tf, keras, "functional", seed=3), keras.optimizers.Adam(0.01)
+    manager = tf.train.CheckpointManager(tf.train.Checkpoint(model=model, optimizer=optimizer),
+                                         f"{out}/managed", max_to_keep=2)
+    for _ in range(3):
+        train_step(tf, model, optimizer)
+        manager.save()
+    np.savez(f"{out}/managed_state.npz", **state(model, optimizer))
+    print(json.dumps(report))
+''')
 
-        model, optimizer = make(tf, keras, kind, seed=2), keras.optimizers.Adam(0.01)
-        status = tf.train.Checkpoint(root=model, optimizer=optimizer).restore(f"{out}/{kind}_root/ckpt-1")
-        optimizer.build(model.trainable_variables)
-        status.assert_consumed()
-        np.savez(f"{out}/{kind}_tf_root.npz", **state(model, optimizer))
-
+# Real TF: loads everything eagerflow saved under OUT (states to OUT/<...>_tf.npz).
+TF_LOAD = textwrap.dedent('''
+    out = sys.argv[-1]
+    report = {}
+    for kind in KINDS:
+        for layout in ("", "_root"):
+            model, optimizer = make(tf, keras, kind, seed=2), keras.optimizers.Adam(0.01)
+            checkpoint = tf.train.Checkpoint(root=model, optimizer=optimizer) if layout else \\
+                tf.train.Checkpoint(model=model, optimizer=optimizer)
+            status = checkpoint.restore(f"{out}/{kind}{layout}/ckpt-1")
+            optimizer.build(model.trainable_variables)
+            status.assert_consumed()
+            np.savez(f"{out}/{kind}{layout}_tf.npz", **state(model, optimizer))
         model = make(tf, keras, kind, seed=2)
         model.load_weights(f"{out}/{kind}.weights.h5")
-        np.savez(f"{out}/{kind}_tf_h5.npz", **state(model))
+        np.savez(f"{out}/{kind}_h5_tf.npz", **state(model))
         if kind != "subclassed":
-            np.savez(f"{out}/{kind}_tf_keras.npz", **state(keras.models.load_model(f"{out}/{kind}.keras")))
-
+            np.savez(f"{out}/{kind}_keras_tf.npz", **state(keras.models.load_model(f"{out}/{kind}.keras")))
     model, optimizer = make(tf, keras, "functional", seed=2), keras.optimizers.Adam(0.01)
     latest = tf.train.latest_checkpoint(f"{out}/managed")
     tf.train.Checkpoint(model=model, optimizer=optimizer).restore(latest).expect_partial()
@@ -117,6 +145,7 @@ TF_LOAD = textwrap.dedent('''
 ''')
 
 KINDS = ("sequential", "functional", "subclassed")
+LAYOUTS = ("", "_root")  # Checkpoint(model=..., optimizer=...), Checkpoint(root=model, optimizer=...)
 
 
 @pytest.fixture(scope="module")
@@ -125,19 +154,25 @@ def keras():
 
 
 @pytest.fixture(scope="module")
-def models(keras):
+def models():
     namespace: dict = {}
     exec(MODELS, namespace)
     return namespace
 
 
-def _run_tensorflow(script: str, out: str) -> str:
-    code = "import json, os, sys\nimport numpy as np\nimport tensorflow as tf\nimport keras\n" + MODELS + script
+def _run(side: str, script: str, *args: str) -> dict:
+    """Runs `script` after MODELS in a fresh interpreter with real TF + Keras (`side="tf"`) or
+    eagerflow's tf.keras; returns the JSON report it prints last (or {})."""
+    imports = "import tensorflow as tf\nimport keras\n" if side == "tf" else \
+        "import eagerflow as tf\nkeras = tf.keras\n"
+    code = ("import json, os, sys\nimport numpy as np\n" + imports + MODELS
+            + f"TF_SAVE_CODE = {TF_SAVE!r}\n" + script)
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
-    result = subprocess.run([sys.executable, "-c", code, out], capture_output=True, text=True, timeout=600,
+    result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=600,
                             env=env)
     assert result.returncode == 0, result.stderr[-4000:]
-    return result.stdout
+    lines = result.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
 
 
 def _load(path: str) -> dict:
@@ -154,78 +189,49 @@ def _assert_same_state(ours: dict, theirs: dict) -> None:
 
 
 @pytest.fixture(scope="module")
-def tf_saved(tmp_path_factory):
-    out = str(tmp_path_factory.mktemp("tf_saved"))
-    _run_tensorflow(TF_SAVE, out)
-    return out
-
-
-@pytest.fixture(scope="module")
-def ef_saved(tmp_path_factory, keras, models):
-    """Everything saved by eagerflow, then loaded by TF: (dir, our states, TF's report)."""
-    out = str(tmp_path_factory.mktemp("ef_saved"))
-    states = {}
-    for kind in KINDS:
-        model, optimizer = models["trained"](tf, keras, kind)
-        tf.train.Checkpoint(model=model, optimizer=optimizer).save(f"{out}/{kind}/ckpt")
-        tf.train.Checkpoint(root=model, optimizer=optimizer).save(f"{out}/{kind}_root/ckpt")
-        model.save_weights(f"{out}/{kind}.weights.h5")
-        if kind != "subclassed":
-            model.save(f"{out}/{kind}.keras")
-        states[kind] = models["state"](model, optimizer)
-    model, optimizer = models["make"](tf, keras, "functional", 3), keras.optimizers.Adam(0.01)
-    manager = tf.train.CheckpointManager(tf.train.Checkpoint(model=model, optimizer=optimizer),
-                                         f"{out}/managed", max_to_keep=2)
-    for _ in range(3):
-        models["train_step"](tf, model, optimizer)
-        manager.save()
-    states["managed"] = models["state"](model, optimizer)
-    report = json.loads(_run_tensorflow(TF_LOAD, out).strip().splitlines()[-1])
-    return out, states, report
+def crossed(tmp_path_factory):
+    """(TF's directory, ours, our side's report, TF's load report)."""
+    theirs = str(tmp_path_factory.mktemp("tf_saved"))
+    ours = str(tmp_path_factory.mktemp("ef_saved"))
+    _run("tf", TF_SAVE, theirs)
+    ef_report = _run("eagerflow", EF_SIDE, theirs, ours)
+    tf_report = _run("tf", TF_LOAD, ours)
+    return theirs, ours, ef_report, tf_report
 
 
 # -- TF saves, eagerflow loads ------------------------------------------------------------------
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("layout", ["", "_root"])
-def test_tensorflow_checkpoint_restores_into_eagerflow(tf_saved, keras, models, kind, layout):
-    model, optimizer = models["make"](tf, keras, kind, 2), keras.optimizers.Adam(0.01)
-    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer) if not layout else \
-        tf.train.Checkpoint(root=model, optimizer=optimizer)
-    status = checkpoint.restore(f"{tf_saved}/{kind}{layout}/ckpt-1")
-    optimizer.build(model.trainable_variables)  # slots created after restore take their saved values
-    status.assert_consumed()
-    assert int(checkpoint.save_counter.numpy()) == 1
-    _assert_same_state(models["state"](model, optimizer), _load(f"{tf_saved}/{kind}_state.npz"))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_tensorflow_checkpoint_restores_into_eagerflow(crossed, kind, layout):
+    theirs, ours, report, _ = crossed
+    assert report[f"{kind}{layout}_save_counter"] == 1
+    _assert_same_state(_load(f"{ours}/{kind}{layout}_loaded.npz"), _load(f"{theirs}/{kind}_state.npz"))
 
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", KINDS)
-def test_tensorflow_weights_h5_loads_into_eagerflow(tf_saved, keras, models, kind):
-    model = models["make"](tf, keras, kind, 2)
-    model.load_weights(f"{tf_saved}/{kind}.weights.h5")
-    theirs = _load(f"{tf_saved}/{kind}_state.npz")
-    np.testing.assert_allclose(models["state"](model)["pred"], theirs["pred"], rtol=1e-5, atol=1e-6)
+def test_tensorflow_weights_h5_loads_into_eagerflow(crossed, kind):
+    theirs, ours, _, _ = crossed
+    np.testing.assert_allclose(_load(f"{ours}/{kind}_h5_loaded.npz")["pred"],
+                               _load(f"{theirs}/{kind}_state.npz")["pred"], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", ["sequential", "functional"])
-def test_tensorflow_keras_file_loads_into_eagerflow(tf_saved, keras, models, kind):
-    model = keras.models.load_model(f"{tf_saved}/{kind}.keras")
-    theirs = _load(f"{tf_saved}/{kind}_state.npz")
-    np.testing.assert_allclose(models["state"](model)["pred"], theirs["pred"], rtol=1e-5, atol=1e-6)
+def test_tensorflow_keras_file_loads_into_eagerflow(crossed, kind):
+    theirs, ours, _, _ = crossed
+    np.testing.assert_allclose(_load(f"{ours}/{kind}_keras_loaded.npz")["pred"],
+                               _load(f"{theirs}/{kind}_state.npz")["pred"], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("layout", ["", "_root"])
-def test_checkpoint_keys_and_object_graph_equal_tensorflows(tf_saved, tmp_path, keras, models, kind, layout):
-    model, optimizer = models["trained"](tf, keras, kind)
-    checkpoint = tf.train.Checkpoint(model=model, optimizer=optimizer) if not layout else \
-        tf.train.Checkpoint(root=model, optimizer=optimizer)
-    ours = checkpoint.save(str(tmp_path / "ckpt"))
-    theirs = f"{tf_saved}/{kind}{layout}/ckpt-1"
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_checkpoint_keys_and_object_graph_equal_tensorflows(crossed, kind, layout):
+    theirs, ours, _, _ = crossed
+    ours, theirs = f"{ours}/{kind}{layout}/ckpt-1", f"{theirs}/{kind}{layout}/ckpt-1"
     assert tf.train.list_variables(ours) == tf.train.list_variables(theirs)
     assert _graph_without_names(ours) == _graph_without_names(theirs)
 
@@ -246,35 +252,35 @@ def _graph_without_names(path):
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("layout", ["ckpt", "root"])
-def test_eagerflow_checkpoint_restores_into_tensorflow(ef_saved, kind, layout):
-    out, states, _ = ef_saved
-    _assert_same_state(states[kind], _load(f"{out}/{kind}_tf_{layout}.npz"))
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_eagerflow_checkpoint_restores_into_tensorflow(crossed, kind, layout):
+    _, ours, _, _ = crossed
+    _assert_same_state(_load(f"{ours}/{kind}_state.npz"), _load(f"{ours}/{kind}{layout}_tf.npz"))
 
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", KINDS)
-def test_eagerflow_weights_h5_loads_into_tensorflow(ef_saved, kind):
-    out, states, _ = ef_saved
-    theirs = _load(f"{out}/{kind}_tf_h5.npz")
-    np.testing.assert_allclose(states[kind]["pred"], theirs["pred"], rtol=1e-5, atol=1e-6)
+def test_eagerflow_weights_h5_loads_into_tensorflow(crossed, kind):
+    _, ours, _, _ = crossed
+    np.testing.assert_allclose(_load(f"{ours}/{kind}_state.npz")["pred"],
+                               _load(f"{ours}/{kind}_h5_tf.npz")["pred"], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", ["sequential", "functional"])
-def test_eagerflow_keras_file_loads_into_tensorflow(ef_saved, kind):
-    out, states, _ = ef_saved
-    theirs = _load(f"{out}/{kind}_tf_keras.npz")
-    np.testing.assert_allclose(states[kind]["pred"], theirs["pred"], rtol=1e-5, atol=1e-6)
+def test_eagerflow_keras_file_loads_into_tensorflow(crossed, kind):
+    _, ours, _, _ = crossed
+    np.testing.assert_allclose(_load(f"{ours}/{kind}_state.npz")["pred"],
+                               _load(f"{ours}/{kind}_keras_tf.npz")["pred"], rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.tensorflow
-def test_eagerflow_checkpoint_manager_latest_restores_into_tensorflow(ef_saved):
-    out, states, report = ef_saved
+def test_eagerflow_checkpoint_manager_latest_restores_into_tensorflow(crossed):
+    _, ours, _, report = crossed
     assert report["managed"] == "ckpt-3"
-    assert sorted(f for f in os.listdir(f"{out}/managed") if f.endswith(".index")) == ["ckpt-2.index",
-                                                                                       "ckpt-3.index"]
-    _assert_same_state(states["managed"], _load(f"{out}/managed_tf.npz"))
+    assert sorted(f for f in os.listdir(f"{ours}/managed") if f.endswith(".index")) == ["ckpt-2.index",
+                                                                                        "ckpt-3.index"]
+    _assert_same_state(_load(f"{ours}/managed_state.npz"), _load(f"{ours}/managed_tf.npz"))
 
 
 # -- eagerflow alone ----------------------------------------------------------------------------
