@@ -1,11 +1,12 @@
 """The seam between datasets and the functions users give them (map, filter, flat_map, ...).
 
-As TF does, each function is traced by `tf.function` (autograph on) and the traced graph runs
-per element: Python side effects happen once per trace, `tf.print` on every element, and
-`tf.executing_eagerly()` is False inside. A trace is keyed by the element's dtypes and shapes
-(TF traces once against the element spec; a dataset whose elements change shape, such as a last
-smaller batch, traces once more here). The output spec comes from one call on a stand-in
-element built from the input spec.
+As TF does, each function is traced by `tf.function` (autograph on) when the dataset is built,
+against the input's element spec, over the element's flattened components (placeholders
+`args_0`, `args_1`, ... as TF's `StructuredFunctionWrapper` names them); the traced graph runs
+per element. Python side effects happen once, at construction, `tf.print` on every element, and
+`tf.executing_eagerly()` is False inside. A function that cannot be traced on the spec (a
+composite component our tracer does not take) is traced per element shape instead; where no
+trace works the output spec comes from one call on a stand-in element.
 """
 from __future__ import annotations
 
@@ -23,14 +24,25 @@ def _call(fn: Callable, element: Any) -> Any:
     return fn(element)
 
 
-def _traced(fn: Callable) -> Callable:
-    from eagerflow._src.function.polymorphic_function import Function, function
+def _traced(fn: Callable, input_spec: Any) -> Callable:
+    """`tf.function` of `fn` taking the element's flattened components (`*args`)."""
+    from eagerflow._src.function.polymorphic_function import Function, _autograph, function
 
-    return fn if isinstance(fn, Function) else function(fn, autograph=True)
+    converted = fn if isinstance(fn, Function) else _autograph(fn)
+
+    def flat_fn(*args: Any) -> Any:
+        return _call(converted, structure.pack_as(input_spec, list(args)))
+
+    flat_fn.__name__ = getattr(fn, "__name__", "dataset_fn").replace("<", "_").replace(">", "_")
+    return function(flat_fn, autograph=False)
 
 
 def _stand_in(spec: Any) -> Any:
     def leaf(s: Any) -> Any:
+        from eagerflow._src.data.batching import _DatasetSpecStandIn, _ListDataset
+
+        if isinstance(s, _DatasetSpecStandIn):
+            return _ListDataset([], s._spec)
         if not hasattr(s, "shape") or not hasattr(s, "dtype"):
             raise TypeError(f"cannot build a stand-in for {s!r}")
         dims = [1 if d is None else d for d in (s.shape.as_list() if s.shape.rank is not None else [])]
@@ -50,19 +62,42 @@ class DatasetFunction:
       fn: the Python callable.
       input_spec: the element spec of its input.
       transformation: the dataset method's name (for error messages).
+      trace: trace now, as TF does when the dataset is built (False for functions that return
+        datasets: flat_map and interleave run them as Python).
     """
 
-    def __init__(self, fn: Callable, input_spec: Any, transformation: str) -> None:
+    def __init__(self, fn: Callable, input_spec: Any, transformation: str, trace: bool = True) -> None:
         if not callable(fn):
             raise TypeError(f"`{transformation}` expected a callable, got {type(fn).__name__}.")
         self._python_fn = fn
-        self._fn = _traced(fn)
         self._input_spec = input_spec
         self._transformation = transformation
         self._output_spec: Any = None
+        self._fn: Any = None
+        self._concrete: Any = None
+        if trace:
+            self._trace()
+
+    def _trace(self) -> None:
+        if self._fn is not None:
+            return
+        self._fn = _traced(self._python_fn, self._input_spec)
+        leaves = structure.flatten(self._input_spec)
+        if all(type(s).__name__ == "TensorSpec" for s in leaves):
+            try:
+                self._concrete = self._fn.get_concrete_function(*leaves)
+            except Exception:  # noqa: BLE001 - not traceable on specs: traced per element shape
+                self._concrete = None
+            else:
+                self._output_spec = structure.spec_of(structure.normalize(self._concrete.structured_outputs))
 
     def __call__(self, element: Any) -> Any:
-        return structure.normalize(_call(self._fn, element))
+        if self._fn is None:
+            self._trace()
+        flat = structure.flatten(element)
+        if self._concrete is not None:
+            return structure.normalize(self._concrete(*flat))
+        return structure.normalize(self._fn(*flat))
 
     def call_raw(self, element: Any) -> Any:
         """The function's result before conversion (for flat_map/interleave datasets, whose
@@ -71,27 +106,14 @@ class DatasetFunction:
 
     @property
     def output_spec(self) -> Any:
-        """The spec of the function's output, found by one call on a stand-in element."""
+        """The spec of the function's output: from the trace on the input spec, as TF finds it
+        (unknown dimensions stay unknown), else from one call on a stand-in element."""
         if self._output_spec is None:
-            self._output_spec = self._traced_output_spec()
+            self._trace()
         if self._output_spec is None:
             out = self(_stand_in(self._input_spec))
             self._output_spec = structure.spec_of(out)
         return self._output_spec
-
-    def _traced_output_spec(self) -> Any:
-        """The output spec from tracing on the input spec, as TF finds it (unknown dimensions stay
-        unknown); None where the function cannot be traced on specs."""
-        spec = self._input_spec
-        leaves = structure.flatten(spec) if hasattr(structure, "flatten") else None
-        if not leaves or not all(type(s).__name__ == "TensorSpec" for s in leaves):
-            return None
-        try:
-            args = spec if type(spec) is tuple else (spec,)
-            outputs = self._fn.get_concrete_function(*args).structured_outputs
-            return structure.spec_of(structure.normalize(outputs))
-        except Exception:  # noqa: BLE001 - not traceable on specs: fall back to a stand-in call
-            return None
 
     def raw_output(self) -> Any:
         return _call(self._python_fn, _stand_in(self._input_spec))

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from eagerflow._src.checkpoint.trackable import Trackable
 from eagerflow._src.framework import errors
 
 
@@ -10,17 +11,40 @@ def end_of_sequence() -> errors.OutOfRangeError:
     return errors.OutOfRangeError(None, None, "End of sequence")
 
 
-class OwnedIterator:
+class OwnedIterator(Trackable):
     """An iterator over a dataset's elements (TF's `OwnedIterator`).
 
     `next()` raises StopIteration at the end; `get_next()` raises `OutOfRangeError` as TF's.
     Errors raised by the pipeline reach the consumer with their TF class.
+
+    It is trackable: `tf.train.Checkpoint(iterator=it)` saves its position (as TF, under
+    `iterator/.ATTRIBUTES/_STATE`). Our pipelines are Python generators, so the state is the
+    number of elements taken, and a restore starts the pipeline again and skips that many: exact
+    for deterministic pipelines and fixed-seed shuffles; a shuffle reshuffling each iteration
+    restores into a new pass's order (TF restores its random state too).
     """
 
     def __init__(self, dataset: Any) -> None:
         self._dataset = dataset
         self._element_spec = dataset.element_spec if dataset._spec_is_cheap() else None
         self._gen: Iterator | None = dataset._iterate()
+        self._taken = 0
+
+    def _serialize_to_tensors(self) -> dict[str, Any]:
+        from eagerflow._src.framework.convert import constant
+
+        return {"_STATE": constant(self._taken, dtype="int64")}
+
+    def _restore_from_tensors(self, restored_tensors: dict[str, Any]) -> None:
+        taken = int(restored_tensors["_STATE"].numpy())
+        self._close()
+        self._gen = self._dataset._iterate()
+        self._taken = 0
+        for _ in range(taken):
+            try:
+                self.__next__()
+            except StopIteration:
+                break
 
     @property
     def element_spec(self) -> Any:
@@ -33,13 +57,15 @@ class OwnedIterator:
         if self._gen is None:
             raise StopIteration
         try:
-            return next(self._gen)
+            element = next(self._gen)
         except StopIteration:
             self._close()
             raise
         except BaseException:
             self._close()
             raise
+        self._taken += 1
+        return element
 
     def next(self) -> Any:
         return self.__next__()

@@ -62,9 +62,8 @@ class TensorSliceDataset(DatasetV2):
         if not leaves:
             raise ValueError("Invalid `element`. `element` should not be empty.")
         self._structure = element
-        self._sparse = [i for i, t in enumerate(leaves) if not hasattr(t, "_array")]
-        if self._sparse:
-            raise NotImplementedError("from_tensor_slices of composite tensors is not supported yet")
+        # Ragged and sparse components are sliced by their own rule (`_composite_slices`).
+        self._composite = [i for i, t in enumerate(leaves) if not hasattr(t, "_array")]
         for t in leaves:
             if t.shape.rank == 0:
                 raise ValueError(
@@ -74,9 +73,9 @@ class TensorSliceDataset(DatasetV2):
             if t.shape[0] != n:
                 raise ValueError(f"Dimensions {n} and {t.shape[0]} are not compatible")
         self._n = int(n)
-        self._arrays = [structure.host(t) for t in leaves]
-        self._element_spec = structure.map_structure(
-            lambda t: structure.tensor_spec(t.shape[1:], t.dtype), element)
+        self._leaves = leaves
+        self._arrays = [None if i in self._composite else structure.host(t) for i, t in enumerate(leaves)]
+        self._element_spec = structure.map_structure(_slice_spec, element)
 
     def _spec_is_cheap(self) -> bool:
         return True
@@ -86,7 +85,7 @@ class TensorSliceDataset(DatasetV2):
 
     def _iterate(self) -> Iterator:
         arrays = self._arrays
-        devices = [creation_device(a.dtype) for a in arrays]
+        devices = [None if a is None else creation_device(a.dtype) for a in arrays]
         if len(arrays) == 1 and type(self._structure) is EagerTensor:
             a, d = arrays[0], devices[0]
             on_host = d.backend.name == "numpy"
@@ -94,10 +93,44 @@ class TensorSliceDataset(DatasetV2):
                 yield EagerTensor(a[i, ...], d) if on_host else EagerTensor(d.backend.from_host(a[i, ...], d.backend_index), d)
             return
         structure_ = self._structure
+        if self._composite:
+            columns = [_composite_slices(t, self._n) if a is None else None
+                       for t, a in zip(self._leaves, arrays)]
+            for i in range(self._n):
+                flat = [c[i] if a is None else EagerTensor(d.backend.from_host(a[i, ...], d.backend_index), d)
+                        for a, d, c in zip(arrays, devices, columns)]
+                yield structure.pack_as(structure_, flat)
+            return
         pairs = list(zip(arrays, devices))
         for i in range(self._n):
             flat = [EagerTensor(d.backend.from_host(a[i, ...], d.backend_index), d) for a, d in pairs]
             yield structure.pack_as(structure_, flat)
+
+
+def _slice_spec(t: Any) -> Any:
+    """The spec of one slice of `t` along its first dimension (TF's `_unbatch` of its spec)."""
+    if hasattr(t, "_array"):
+        return structure.tensor_spec(t.shape[1:], t.dtype)
+    spec = t._type_spec
+    if type(spec).__name__ == "RaggedTensorSpec":
+        return type(spec)(spec.shape[1:], spec.dtype, spec.ragged_rank - 1, spec.row_splits_dtype)
+    return type(spec)(spec.shape[1:], spec.dtype)
+
+
+def _composite_slices(t: Any, n: int) -> list:
+    """The `n` slices of a RaggedTensor (`t[i]`) or SparseTensor along its first dimension."""
+    if not hasattr(t, "indices"):
+        return [t[i] for i in range(n)]
+    from eagerflow._src.sparse.sparse_tensor import SparseTensor
+
+    indices = np.asarray(t.indices.numpy())
+    values = np.asarray(t.values.numpy())
+    shape = np.asarray(t.dense_shape.numpy())[1:]
+    out = []
+    for i in range(n):
+        rows = indices[:, 0] == i
+        out.append(SparseTensor(indices[rows, 1:], values[rows], shape))
+    return out
 
 
 
@@ -374,8 +407,10 @@ def sample_from_datasets(datasets: list, weights: Any, seed: Any, stop_on_empty:
     def select(seeds: Any) -> Any:
         from eagerflow._src.ops.random.stateless_random_ops import stateless_categorical
 
+        from eagerflow._src.ops.array_ops import reshape
+
         out = stateless_categorical(constant(logits), 1, seed=seeds)
-        return structure.wrap(np.asarray(out.numpy()).reshape(()).astype(np.int64))
+        return reshape(out, [])
 
     from eagerflow._src.data.batching import BatchDataset
     from eagerflow._src.data.transforms import MapDataset

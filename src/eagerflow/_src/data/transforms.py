@@ -98,7 +98,7 @@ class FilterDataset(UnaryDataset):
     def _iterate(self) -> Iterator:
         pred = self._pred
         for element in self._input._iterate():
-            if _truth(pred.call_raw(element), "filter"):
+            if _truth(pred(element), "filter"):
                 yield element
 
     def _iterate_safe(self) -> Iterator:
@@ -108,7 +108,7 @@ class FilterDataset(UnaryDataset):
                 yield ok, element
                 continue
             try:
-                keep = _truth(pred.call_raw(element), "filter")
+                keep = _truth(pred(element), "filter")
             except errors.OpError as exc:
                 yield False, exc
                 continue
@@ -123,7 +123,8 @@ class InterleaveDataset(UnaryDataset):
     def __init__(self, input_dataset: DatasetV2, fn: Any, cycle_length: Any, block_length: Any,
                  num_parallel_calls: Any, deterministic: Any, flat: bool = False) -> None:
         super().__init__(input_dataset)
-        self._fn = DatasetFunction(fn, input_dataset.element_spec, "flat_map" if flat else "interleave")
+        self._fn = DatasetFunction(fn, input_dataset.element_spec, "flat_map" if flat else "interleave",
+                                   trace=False)
         cycle = None if cycle_length is None else _int(cycle_length)
         if cycle is None or cycle == -1:
             import os
@@ -294,7 +295,7 @@ class TakeWhileDataset(UnaryDataset):
         it = self._input._iterate()
         try:
             for element in it:
-                if not _truth(self._pred.call_raw(element), "take_while"):
+                if not _truth(self._pred(element), "take_while"):
                     return
                 yield element
         finally:

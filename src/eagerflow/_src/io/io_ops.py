@@ -10,6 +10,9 @@ import numpy as np
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import constant, convert_to_tensor
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.io import gfile
 
 
@@ -23,16 +26,33 @@ def _scalar_bytes(value: Any) -> bytes:
     return bytes(value)
 
 
-def read_file(filename: Any, name: Any = None) -> Any:
-    """Reads the contents of a file into a scalar string tensor (`tf.io.read_file`)."""
-    path = gfile.path_str(filename)
+def _read_file(xp: Any, filename: Any) -> Any:
+    path = gfile.path_str(filename.item() if isinstance(filename, np.ndarray) else filename)
     try:
         with open(path, "rb") as f:
             data = f.read()
     except OSError as exc:
-        err = gfile.os_error(exc, path)
-        raise type(err)(None, None, f"{err.message} [Op:ReadFile]") from None
-    return constant(data)
+        raise gfile.os_error(exc, path) from None
+    out = np.empty((), object)
+    out[()] = data
+    return out
+
+
+# An op (not Python around a constant) so that tf.data functions and tf.function graphs read
+# the file when they run, with the file name a graph tensor.
+READ_FILE = Op("ReadFile", _read_file, dtypes=(_dtypes.string,), stateful=True,
+               shape_fn=lambda inputs, attrs: [(np.dtype(object), ())])
+
+
+def read_file(filename: Any, name: Any = None) -> Any:
+    """Reads the contents of a file into a scalar string tensor (`tf.io.read_file`)."""
+    tensor = filename if isinstance(filename, Tensor) else convert_to_tensor(
+        gfile.path_str(filename), _dtypes.string)
+    try:
+        return execute(READ_FILE, (tensor,))
+    except errors.OpError as e:
+        # TF's generated wrapper words errors of non-tensor arguments without ` name: `.
+        raise (e if isinstance(filename, Tensor) else errors.fallback_error(e)) from None
 
 
 def write_file(filename: Any, contents: Any, name: Any = None) -> None:
