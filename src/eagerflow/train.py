@@ -2,6 +2,7 @@
 from types import SimpleNamespace as _Namespace
 
 from eagerflow._src.checkpoint.checkpoint import Checkpoint  # noqa: F401
+from eagerflow._src.checkpoint.graph import TrackableView  # noqa: F401
 from eagerflow._src.checkpoint.manager import CheckpointManager  # noqa: F401
 from eagerflow._src.checkpoint.reader import list_variables, load_checkpoint  # noqa: F401
 from eagerflow._src.checkpoint.safetensors_io import (  # noqa: F401

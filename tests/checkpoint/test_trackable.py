@@ -91,3 +91,13 @@ def test_mutable_hash_table_saved_under_tf_keys_and_restored(tmp_path):
     fresh.table = tf.lookup.experimental.MutableHashTable(tf.string, tf.int64, -1)
     tf.train.Checkpoint(a=fresh).read(path).assert_consumed()
     np.testing.assert_array_equal(fresh.table.lookup(tf.constant(["a", "b", "c"])).numpy(), [1, 2, -1])
+
+
+def test_trackable_view_lists_descendants_breadth_first():
+    obj = AutoTrackable()
+    obj.b = AutoTrackable()
+    obj.a = [tf.Variable(1.0)]
+    obj.b.v = tf.Variable(2.0)
+    view = tf.train.TrackableView(obj)
+    assert list(view.children(obj)) == ["b", "a"]
+    assert [id(x) for x in view.descendants()] == [id(x) for x in (obj, obj.b, obj.a, obj.b.v, obj.a[0])]

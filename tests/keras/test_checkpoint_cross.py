@@ -426,3 +426,12 @@ def test_checkpoint_manager_keeps_latest_keras_checkpoints(tmp_path, keras, mode
     fresh_optimizer.build(fresh.trainable_variables)
     _assert_same_state(models["state"](model, optimizer), models["state"](fresh, fresh_optimizer))
     assert int(fresh_optimizer.iterations.numpy()) == 4
+
+
+def test_trackable_view_walks_keras_dependencies(keras):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    view = tf.train.TrackableView(model)
+    # TF 2.21 + Keras 3.15.1 give the same for this model: one child, 14 descendants.
+    assert list(view.children(model)) == ["_functional"]
+    assert len(view.descendants()) == 14
+    assert view.descendants()[0] is model

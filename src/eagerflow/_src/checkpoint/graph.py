@@ -293,3 +293,38 @@ def full_name(variable: Any, owner: Optimizer | None = None) -> str:
         return ""
     name = variable.name[:-2] if variable.name.endswith(":0") else variable.name
     return f"{camel_to_snake(owner.name)}/{name}" if owner is not None else name
+
+
+class TrackableView:
+    """Walks the dependencies of a trackable object (`tf.train.TrackableView`).
+
+    Args:
+      root: the object whose descendants `descendants` lists.
+    """
+
+    def __init__(self, root: Any) -> None:
+        self._root = root
+
+    @classmethod
+    def children(cls, obj: Any, save_type: str = "checkpoint", **kwargs: Any) -> dict[str, Any]:
+        """The children of `obj` by local name (for a `Trackable`, its `_trackable_children`)."""
+        if isinstance(obj, trackable_lib.Trackable):
+            return dict(obj._trackable_children(save_type, **kwargs))
+        return dict(children(obj))
+
+    @property
+    def root(self) -> Any:
+        return self._root
+
+    def descendants(self) -> list[Any]:
+        """Every object reachable from the root, breadth first, the root first, each once."""
+        found = [self.root]
+        seen = {id(self.root)}
+        i = 0
+        while i < len(found):
+            for child in self.children(found[i]).values():
+                if id(child) not in seen:
+                    seen.add(id(child))
+                    found.append(child)
+            i += 1
+        return found
