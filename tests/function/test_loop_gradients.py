@@ -86,3 +86,57 @@ def test_second_order_reaches_a_tensor_the_loop_body_captures():
             y = f(x, c)
         dx = inner.gradient(y, x)  # 3 c^2 x^2
     np.testing.assert_allclose(outer.gradient(dx, c).numpy(), 6 * 2.0 * 1.5 ** 2, rtol=1e-6)
+
+
+def _accumulating_loop(u):
+    def loop(x):
+        def body(i, a):
+            u.assign_add(x)
+            return i + 1, a + u * x
+        return tf.while_loop(lambda i, a: i < 3, body, [tf.constant(0), tf.constant(0.0)])[1]
+    return loop
+
+
+@pytest.mark.parametrize("traced", [False, True], ids=["eager", "tf_function"])
+def test_variable_updated_in_a_loop_body_gets_the_gradients_of_its_reads(traced):
+    # u takes 3, 5, 7 (x = 2): r = 2 * (3 + 5 + 7); each read's gradient is x (TF 2.21's values).
+    u = tf.Variable(1.0)
+    fn = _accumulating_loop(u)
+    x = tf.constant(2.0)
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(x)
+        r = (tf.function(fn) if traced else fn)(x)
+    assert r.numpy() == 30.0
+    assert tape.gradient(r, x).numpy() == 15.0
+    assert tape.gradient(r, u).numpy() == 6.0
+
+
+def test_gradient_of_a_loop_updating_a_variable_does_not_rerun_the_updates():
+    u = tf.Variable(1.0)
+    f = tf.function(_accumulating_loop(u))
+    x = tf.constant(2.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        r = f(x)
+    tape.gradient(r, [x, u])
+    assert u.numpy() == 7.0
+
+
+def test_tape_inside_a_function_sees_reads_before_and_after_updates_in_a_loop():
+    u = tf.Variable([1.0, 2.0])
+
+    @tf.function
+    def step(x):
+        with tf.GradientTape() as tape:
+            def body(i, a):
+                a = a + tf.reduce_sum(u * u) * x
+                u.assign_add(x * [1.0, 0.5])
+                return i + 1, a
+            r = tf.while_loop(lambda i, a: i < 2, body, [0, tf.constant(0.0)])[1]
+        return r, tape.gradient(r, u)
+
+    r, g = step(tf.constant(1.5))
+    # reads u = [1, 2] then [2.5, 2.75]; d/du sum(u*u) * x = 2 u x per read.
+    np.testing.assert_allclose(r.numpy(), (5.0 + 6.25 + 7.5625) * 1.5)
+    np.testing.assert_allclose(g.numpy(), [2 * 1.5 * (1.0 + 2.5), 2 * 1.5 * (2.0 + 2.75)])
+    np.testing.assert_allclose(u.numpy(), [4.0, 3.5])
