@@ -270,3 +270,21 @@ def test_defaults_filled_in_keep_calls_on_the_cached_trace():
     assert int(f(tf.constant(5))) == 6
     assert f.experimental_get_tracing_count() == 2
     assert len(f._fast) == 1  # the tensor-only call is served by the fast path
+
+
+def test_numpy_arguments_trace_as_tensors():
+    # TF 2.21: NumPy arrays and scalars are traced as tensors (one trace per dtype and shape).
+    traced = []
+
+    @tf.function
+    def f(x, d):
+        traced.append((type(x).__name__, x.shape.as_list(), type(d["a"]).__name__))
+        return x * 2
+
+    for i in range(3):
+        out = f(np.ones((2, 2), np.float32) * i, {"a": np.arange(3) + i})
+    f(np.float32(3.0), {"a": np.arange(3)})
+    f(np.float32(4.0), {"a": np.arange(3)})
+    assert out.numpy().tolist() == [[4.0, 4.0], [4.0, 4.0]]
+    assert traced == [("SymbolicTensor", [2, 2], "SymbolicTensor"), ("SymbolicTensor", [], "SymbolicTensor")]
+    assert f.experimental_get_tracing_count() == 2

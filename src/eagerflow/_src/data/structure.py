@@ -131,7 +131,8 @@ def to_tensor(value: Any) -> Any:
         return value
     if isinstance(value, Tensor):
         return value
-    if hasattr(value, "_as_tensor") or hasattr(value, "read_value"):
+    if hasattr(value, "_as_tensor") or hasattr(value, "read_value") or hasattr(value, "__tf_tensor__"):
+        # variables (Keras's too: a Metric.result() may return one), read as TF's convert does
         return convert_to_tensor(value)
     return constant(value)
 

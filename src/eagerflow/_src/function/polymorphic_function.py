@@ -60,6 +60,22 @@ class _Leaves:
         self.variables: list = []
 
 
+def _numpy_to_tensors(x: Any) -> Any:
+    """NumPy arrays and scalars in a call's arguments become tensors, as TF 2.21 takes them: one
+    trace per dtype and shape, not one per array (a Python number stays a Python value)."""
+    t = type(x)
+    if isinstance(x, (np.ndarray, np.generic)):
+        try:
+            return convert_to_tensor(x)
+        except (TypeError, ValueError):
+            return x
+    if t is list or t is tuple:
+        return t(_numpy_to_tensors(v) for v in x) if x else x
+    if t is dict:
+        return {k: _numpy_to_tensors(v) for k, v in x.items()}
+    return x
+
+
 def _key(x: Any, leaves: _Leaves) -> Any:
     t = type(x)
     if t is EagerTensor or isinstance(x, Tensor):
@@ -241,6 +257,8 @@ class Function:
                 if concrete is not None:
                     self._quiet_calls += 1  # for the retracing warning's call history
                     return concrete._call_eager_tensors(args)
+        if self._input_signature is None:
+            args, kwargs = _numpy_to_tensors(args), _numpy_to_tensors(kwargs)
         concrete, leaves = self._concrete_for_call(args, kwargs)
         return concrete._call_flat(leaves.tensors, leaves.variables)
 
