@@ -48,13 +48,18 @@ def keras():
 
 
 @pytest.fixture
-def strategy():
-    """MirroredStrategy over two logical CPUs (a fresh device registry, restored afterwards)."""
+def two_cpus():
+    """Two logical CPUs (a fresh device registry, restored afterwards)."""
     devices_lib.registry.reset_for_tests()
     cpu = devices_lib.list_physical_devices("CPU")[0]
     devices_lib.set_logical_device_configuration(cpu, [LogicalDeviceConfiguration()] * 2)
-    yield tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
+    yield
     devices_lib.registry.reset_for_tests()
+
+
+@pytest.fixture
+def strategy(two_cpus):
+    return tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 
 
 def _fit(model, x, y, epochs=2):
@@ -140,6 +145,23 @@ def test_steps_per_execution_under_mirrored_strategy(keras, strategy, run_eagerl
     _assert_same_weights(model, reference)
     np.testing.assert_allclose(model.evaluate(x, y, batch_size=BATCH, verbose=0),
                                reference.evaluate(x, y, batch_size=BATCH, verbose=0), rtol=1e-5)
+
+
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda: tf.distribute.OneDeviceStrategy("/cpu:1"), id="one_device"),
+    pytest.param(lambda: tf.distribute.experimental.CentralStorageStrategy(["/cpu:0", "/cpu:1"]),
+                 id="central_storage")])
+@pytest.mark.parametrize("steps_per_execution", [1, 3])
+def test_other_strategies_fit_like_one_device(keras, two_cpus, make, steps_per_execution):
+    x, y = data()
+    reference = build(keras)
+    _fit(reference, x, y)
+    with make().scope():
+        model = build(keras, steps_per_execution=steps_per_execution)
+    _fit(model, x, y)
+    _assert_same_weights(model, reference)
+    np.testing.assert_allclose(model.predict(x, batch_size=BATCH, verbose=0),
+                               reference.predict(x, batch_size=BATCH, verbose=0), rtol=1e-5, atol=1e-6)
 
 
 # -- against TF 2.21 + Keras 3.15 (run by `make compat`) --------------------------------------------
