@@ -138,3 +138,47 @@ def test_numpy_of_a_large_temporary_result_hands_its_array_over(monkeypatch):
     a = result().numpy()
     assert _address(a) == seen[0]
     np.testing.assert_array_equal(a, np.tanh(x.numpy()))
+
+
+class _DeviceArray:
+    """A stand-in for another backend's array (CuPy's), for the host-transfer rule."""
+
+    def __init__(self, host):
+        self.host = host
+        self.ndim = host.ndim
+
+
+class _Backend:
+    def __init__(self):
+        self.transfers = []
+
+    def to_host(self, array):
+        self.transfers.append(array.host.copy(order="K"))  # fresh host memory, as cupy.asnumpy
+        return self.transfers[-1]
+
+
+class _Device:
+    name = "/job:localhost/replica:0/task:0/device:GPU:0"
+
+    def __init__(self):
+        self.backend = _Backend()
+
+
+def test_numpy_of_a_device_tensor_returns_the_fresh_host_transfer():
+    host = np.arange(6.0).reshape(2, 3)
+    device = _Device()
+    a = EagerTensor(_DeviceArray(host), device).numpy()
+    assert a is device.backend.transfers[0]  # no second copy
+    np.testing.assert_array_equal(a, host)
+
+
+def test_numpy_of_a_fortran_ordered_device_tensor_is_c_ordered():
+    host = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    a = EagerTensor(_DeviceArray(host), _Device()).numpy()
+    assert a.flags.c_contiguous
+    np.testing.assert_array_equal(a, host)
+
+
+def test_numpy_of_a_rank_0_device_tensor_is_a_numpy_scalar():
+    a = EagerTensor(_DeviceArray(np.array(2.5, np.float32)), _Device()).numpy()
+    assert type(a) is np.float32 and a == 2.5

@@ -37,6 +37,7 @@ def from_host(array: Any, device_index: int = 0) -> numpy.ndarray:
 
 
 def to_host(array: Any) -> numpy.ndarray:
+    """The array itself (the tensor's own: callers copy). Other backends return fresh memory."""
     return array
 
 

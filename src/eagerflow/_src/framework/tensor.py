@@ -104,8 +104,10 @@ class EagerTensor(Tensor):
                     and not _weakrefs(self) and _flags_allow_handover(array.flags):
                 return array
             return host_threads.copy(array)
-        value = self._host()
-        return value.copy() if isinstance(value, np.ndarray) else value
+        value = self._host()  # another backend's array: to_host made fresh host memory
+        if isinstance(value, np.ndarray) and (value is array or not value.flags.c_contiguous):
+            return value.copy()
+        return value
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         array = np.asarray(self._device.backend.to_host(self._array))
