@@ -23,15 +23,19 @@ def _np(dtype: Any) -> np.dtype:
     return np.dtype(object) if dt == _dtypes.string else np.dtype(dt.as_numpy_dtype)
 
 
+def _array(t: Any) -> np.ndarray:
+    # Strings stay object arrays of bytes (np.asarray would make a scalar np.bytes_ array).
+    return np.array(t.numpy(), dtype=object) if t.dtype == _dtypes.string else np.asarray(t.numpy())
+
+
 def _flat(parsed: dict, keys: list) -> list:
     out = []
     for key in keys:
         value = parsed[key]
         if hasattr(value, "indices"):
-            out += [np.asarray(value.indices.numpy()), np.asarray(value.values.numpy()),
-                    np.asarray(value.dense_shape.numpy())]
+            out += [_array(value.indices), _array(value.values), _array(value.dense_shape)]
         else:
-            out.append(np.asarray(value.numpy()))
+            out.append(_array(value))
     return out
 
 

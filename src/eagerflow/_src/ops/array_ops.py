@@ -83,7 +83,16 @@ def _squeeze(xp: Any, x: Any, squeeze_dims: tuple = ()) -> Any:
     return x.reshape(tuple(d for i, d in enumerate(x.shape) if i not in axes))
 
 
-RESHAPE = Op("Reshape", _reshape, grad=_reshape_grad)
+def _reshape_static_shape(inputs: Any, attrs: dict) -> Any:
+    """Reshape of an input whose shape is not fully known: the target's dims, -1 unknown (TF's
+    shape function); None (the default dummy runs, which check sizes) for a known input."""
+    dims = inputs[0]._array.shape
+    if dims is not None and None not in dims:
+        return None
+    return [(inputs[0]._array.dtype, tuple(None if d == -1 else d for d in attrs["shape"]))]
+
+
+RESHAPE = Op("Reshape", _reshape, grad=_reshape_grad, shape_fn=_reshape_static_shape)
 IDENTITY = Op("Identity", lambda xp, x: x, grad=lambda ctx, dy: (dy,))
 EXPAND_DIMS = Op("ExpandDims", _expand_dims, grad=_reshape_grad)
 SQUEEZE = Op("Squeeze", _squeeze, grad=_reshape_grad)
