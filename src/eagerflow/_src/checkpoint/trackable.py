@@ -105,10 +105,18 @@ def has_own_tensors(obj: Any) -> bool:
     return method is not None and method is not Trackable._serialize_to_tensors
 
 
-def _is_trackable(value: Any) -> bool:
-    from eagerflow._src.checkpoint.graph import is_trackable
+_graph_is_trackable: Callable[[Any], bool] | None = None
 
-    return isinstance(value, Trackable) or is_trackable(value)
+
+def _is_trackable(value: Any) -> bool:
+    global _graph_is_trackable
+    if isinstance(value, Trackable):
+        return True
+    if _graph_is_trackable is None:  # graph.py imports this module
+        from eagerflow._src.checkpoint.graph import is_trackable
+
+        _graph_is_trackable = is_trackable
+    return _graph_is_trackable(value)
 
 
 class NoDependency:

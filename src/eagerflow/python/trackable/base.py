@@ -1,2 +1,4 @@
 """`tensorflow.python.trackable.base`: re-exports only."""
-from eagerflow._src.checkpoint.trackable import Trackable, no_automatic_dependency_tracking
+from eagerflow._src.checkpoint.trackable import (  # noqa: F401
+    Trackable, TrackableReference, no_automatic_dependency_tracking,
+)
