@@ -27,11 +27,14 @@ MODEL = textwrap.dedent('''
         x = rng.randn(rows, 4).astype("float32")
         return x, (x @ rng.randn(4, 1)).astype("float32")
 
-    def build(keras, run_eagerly=False, steps_per_execution=1):
-        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"),
+    def build(keras, run_eagerly=False, steps_per_execution=1, batch_norm=False):
+        norm = [keras.layers.BatchNormalization()] if batch_norm else []
+        model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(8, activation="relu"), *norm,
                                   keras.layers.Dense(1)])
         rng = np.random.RandomState(7)
-        model.set_weights([rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in model.get_weights()])
+        for layer in model.layers:  # Dense layers; BatchNormalization keeps its initial state
+            if isinstance(layer, keras.layers.Dense):
+                layer.set_weights([rng.uniform(-0.5, 0.5, w.shape).astype("float32") for w in layer.get_weights()])
         model.compile(optimizer=keras.optimizers.Adam(0.01), loss="mse", metrics=["mae"],
                       run_eagerly=run_eagerly, steps_per_execution=steps_per_execution)
         return model
@@ -165,19 +168,21 @@ def test_other_strategies_fit_like_one_device(keras, two_cpus, make, steps_per_e
 
 
 # -- against TF 2.21 + Keras 3.15 (run by `make compat`) --------------------------------------------
-# (name, under MirroredStrategy, steps_per_execution, rows). TF 2.21 + Keras 3.15 cannot run
-# steps_per_execution > 1 under MirroredStrategy (its while loop's cond reads an unfed
-# placeholder): that combination is compared with one step per call above.
-RUNS = (("fit", True, 1, 72), ("partial_last_batch", True, 1, 67), ("steps_per_execution", False, 3, 72))
+# (name, under MirroredStrategy, steps_per_execution, rows, batch norm). TF 2.21 + Keras 3.15 cannot
+# run steps_per_execution > 1 under MirroredStrategy (its while loop's cond reads an unfed
+# placeholder): that combination is compared with one step per call above. BatchNormalization
+# normalizes each replica's rows with their own statistics, as TF's does.
+RUNS = (("fit", True, 1, 72, False), ("partial_last_batch", True, 1, 67, False),
+        ("steps_per_execution", False, 3, 72, False), ("batch_norm", True, 1, 72, True))
 TF_SCRIPT = '''
 cpu = tf.config.list_physical_devices("CPU")[0]
 tf.config.set_logical_device_configuration(cpu, [tf.config.LogicalDeviceConfiguration()] * 2)
 strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
 out = {}
-for name, mirrored, steps, rows in RUNS:
+for name, mirrored, steps, rows, batch_norm in RUNS:
     x, y = data(rows)
     with strategy.scope() if mirrored else contextlib.nullcontext():
-        model = build(keras, steps_per_execution=steps)
+        model = build(keras, steps_per_execution=steps, batch_norm=batch_norm)
     history = model.fit(x, y, batch_size=16, epochs=2, verbose=0, shuffle=False).history
     out[name] = {"weights": [w.tolist() for w in model.get_weights()], "loss": history["loss"],
                  "predict": model.predict(x, batch_size=16, verbose=0).tolist()}
@@ -196,10 +201,10 @@ def _tensorflow_results() -> dict:
 @pytest.mark.tensorflow
 def test_mirrored_fit_matches_tensorflow(keras, strategy):
     theirs = _tensorflow_results()
-    for name, mirrored, steps, rows in RUNS:
+    for name, mirrored, steps, rows, batch_norm in RUNS:
         x, y = data(rows)
         with strategy.scope() if mirrored else contextlib.nullcontext():
-            model = build(keras, steps_per_execution=steps)
+            model = build(keras, steps_per_execution=steps, batch_norm=batch_norm)
         history = _fit(model, x, y)
         for ours, expected in zip(model.get_weights(), theirs[name]["weights"]):
             np.testing.assert_allclose(ours, np.array(expected, np.float32), rtol=1e-4, atol=1e-5)
