@@ -283,16 +283,21 @@ def test_hessian_of_a_call_inside_a_traced_function():
     _close(hessian_diagonal(tf.constant([1.0, -2.0])), [6.0, -12.0])
 
 
-def test_function_without_traceable_backward_replays_under_the_tape():
-    # A reduction over an unknown rank has no static backward: ops are replayed one by one.
-    f = tf.function(lambda x: tf.reduce_sum(x * x),
-                    input_signature=[tf.TensorSpec(None, tf.float32)])
+def test_call_replays_op_by_op_when_a_recorder_other_than_a_tape_listens():
+    # tf.debugging.enable_check_numerics checks every op: the call is replayed for it.
+    f = tf.function(lambda x: tf.reduce_sum(x * x))
     x = tf.constant([1.0, 2.0])
-    with tf.GradientTape() as tape:
-        tape.watch(x)
-        y = f(x)
-    assert "PartitionedCall" not in _ops(tape)
-    _close(tape.gradient(y, x), [2.0, 4.0])
+    tf.debugging.enable_check_numerics()
+    try:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        ops = _ops(tape)
+        grad = tape.gradient(y, x)
+    finally:
+        tf.debugging.disable_check_numerics()
+    assert "PartitionedCall" not in ops and "Mul" in ops
+    _close(grad, [2.0, 4.0])
 
 
 def test_kernel_error_in_forward_under_tape_is_tf_worded():

@@ -195,11 +195,9 @@ class ConcreteFunction:
     def _call_taped(self, inputs: list, variables: list) -> list:
         """A call while tapes record: one recorded op with a traced backward (tape_functions.py);
         op by op when a recorder is not a GradientTape or the backward cannot be traced."""
-        from eagerflow._src.autodiff.tape import GradientTape
-
-        tapes = _thread.tapes
-        for tape in tapes:
-            if type(tape) is not GradientTape:
+        tape_type = _gradient_tape_type()
+        for tape in _thread.tapes:
+            if type(tape) is not tape_type:
                 return self._replay(inputs, variables)
         calls = self._tape_calls
         if calls is None:
@@ -294,6 +292,16 @@ class ConcreteFunction:
                 for out, value in zip(node.outputs, result):
                     env[id(out)] = value
         return [env[id(t)] for t in graph.outputs]
+
+
+def _gradient_tape_type() -> type:
+    global _GradientTape
+    if _GradientTape is None:
+        from eagerflow._src.autodiff.tape import GradientTape as _GradientTape
+    return _GradientTape
+
+
+_GradientTape: Any = None  # imported on first use (autodiff loads the ops)
 
 
 def _spec_structure(value: Any, name: str) -> Any:

@@ -108,12 +108,15 @@ def _read_variables(graph: Any, live: set) -> list:
 class _Backward:
     """One traced backward function and where its captured inputs come from at call time."""
 
-    __slots__ = ("function", "sources", "seeded")
+    __slots__ = ("function", "sources", "seeded", "slots")
 
     def __init__(self, function: Any, sources: list, seeded: tuple) -> None:
         self.function = function
         self.sources = sources  # per capture: (True, i) the call's input i; (False, j) output j
         self.seeded = seeded  # indices of the forward outputs it takes a gradient for
+        # Per candidate source: its gradient's index among the flat outputs, None for no gradient.
+        flat = iter(range(len(function.graph.outputs)))
+        self.slots = [None if g is None else next(flat) for g in function.graph.structured_outputs]
 
 
 class TapeCalls:
@@ -297,8 +300,8 @@ class TapeFunctions:
         inputs = ctx.inputs
         for from_input, i in backward.sources:
             seeds.append(inputs[i] if from_input else outputs[i])
-        function = backward.function
-        return function._pack(function._call_inputs(seeds, []))
+        flat = backward.function._call_inputs(seeds, [])
+        return [None if i is None else flat[i] for i in backward.slots]
 
 
 def _prune_captures(graph: FuncGraph) -> None:
