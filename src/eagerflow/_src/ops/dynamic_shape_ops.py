@@ -44,6 +44,7 @@ def _kept_dims_shape(inputs: Any, attrs: dict) -> list:
 
 
 def _kept_dims(xp: Any, dy: Any, x: Any, axes: tuple) -> Any:
+    axes = tuple(a % x.ndim for a in axes) if x.ndim else axes  # negative when the rank was unknown
     return dy.reshape(tuple(1 if i in axes else d for i, d in enumerate(x.shape)))
 
 

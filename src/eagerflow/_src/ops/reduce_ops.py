@@ -149,8 +149,12 @@ def _kept_dims(dy: Tensor, x: Tensor, axes: tuple, keepdims: bool) -> Tensor:
     return array_ops.reshape(dy, shape)
 
 
-def _axes(ctx: Any) -> tuple:
-    return normalize_axes(ctx.attrs.get("axis"), ctx.inputs[0]._array.ndim)
+def _axes(ctx: Any) -> tuple | None:
+    ndim = ctx.inputs[0]._array.ndim
+    if ndim is None:  # a graph input of unknown rank: None (all axes) or the axes as given,
+        axis = ctx.attrs.get("axis")  # resolved against the rank when the graph runs
+        return None if axis is None else tuple(int(a) for a in np.asarray(axis).ravel())
+    return normalize_axes(ctx.attrs.get("axis"), ndim)
 
 
 def _broadcast_like(dy: Tensor, x: Tensor) -> Tensor:
@@ -165,7 +169,7 @@ def _broadcast_like(dy: Tensor, x: Tensor) -> Tensor:
 
 def _sum_grad(ctx: Any, dy: Tensor) -> tuple:
     x = ctx.inputs[0]
-    if dy._array.size == 1 and dy._array.ndim <= x._array.ndim:
+    if dy._array.size == 1 and (x._array.ndim is None or dy._array.ndim <= x._array.ndim):
         return (_broadcast_like(dy, x),)  # one value (a full sum): no reshape needed first
     return (_broadcast_like(_kept_dims(dy, x, _axes(ctx), ctx.attrs.get("keepdims", False)), x),)
 
