@@ -104,3 +104,39 @@ def test_add_of_tensors_on_other_logical_cpus_runs_on_the_default_device():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.split() == [PREFIX + "CPU:0", "[4.0,", "6.0]", PREFIX + "CPU:2", "[3.0,", "8.0]"]
+
+
+def test_add_of_float32_and_float64_is_tfs_error():
+    with pytest.raises(tf.errors.InvalidArgumentError) as info:
+        tf.constant([1.0]) + tf.constant([1.0], tf.float64)
+    assert info.value.message == ("cannot compute AddV2 as input #1(zero-based) was expected to be a float tensor "
+                                  "but is a double tensor [Op:AddV2] name: ")
+
+
+def test_add_of_strings_concatenates():
+    np.testing.assert_array_equal((tf.constant(["a"]) + tf.constant(["b"])).numpy(), [b"ab"])
+
+
+def test_subtract_of_strings_is_tfs_dtype_error():
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"^Value for attr 'T' of string is not in the list"):
+        tf.constant(["a"]) - tf.constant(["b"])
+
+
+def test_operators_keep_the_wrappers_names():
+    t = tf.constant(1.0)
+    assert type(t).__add__.__name__ == "add"
+    assert type(t).__sub__.__name__ == "subtract"
+
+
+def test_add_under_a_device_scope_runs_there():
+    a = tf.constant([1.0, 2.0])
+    with tf.device("CPU:0"):
+        c = a + a
+    assert c.device == PREFIX + "CPU:0"
+    np.testing.assert_array_equal(c.numpy(), [2.0, 4.0])
+
+
+def test_add_of_large_tensors_matches_numpy():
+    x = np.random.default_rng(0).standard_normal(1 << 21).astype(np.float32)
+    np.testing.assert_array_equal((tf.constant(x) + tf.constant(x)).numpy(), x + x)
+    np.testing.assert_array_equal((tf.constant(x) * tf.constant(x)).numpy(), x * x)

@@ -93,6 +93,42 @@ def execute_binary(op: Op, x: EagerTensor, y: EagerTensor) -> Any:
     return result
 
 
+def binary_operator(op: Op, slow: Any) -> Any:
+    """A Python operator for `op` (`Tensor.__add__`): `execute_binary`'s fast path inlined in
+    front of `slow(x, y)`, the op's public wrapper. Only the plain case runs here: two eager
+    tensors of one dtype the op accepts, on this thread's fast device, outside scopes, tracing
+    and logging, the kernel succeeding. Everything else (conversion, TF's errors, placement,
+    graphs, composite operands) is `slow`'s, which redoes the op its own way."""
+    accepted = op.np_dtypes  # the op's set itself: ml_dtypes' types join it when they load
+    forward = op.forward
+    small = op.small_forward
+
+    def operator(x: Any, y: Any) -> Any:
+        if type(y) is EagerTensor and type(x) is EagerTensor:
+            a = x._array
+            b = y._array
+            device = _flags.fast_device
+            if a.dtype is b.dtype and x._device is device and y._device is device and device is not None \
+                    and not _flags.scoped and not _flags.special and a.dtype in accepted:
+                kernel = forward if small is None or a.size >= _PARALLEL_MIN else small
+                try:
+                    out = kernel(device.xp, a, b)
+                except _KERNEL_FAILURES:
+                    return slow(x, y)  # raises TF's error, worded as the wrapper words it
+                result = _new(EagerTensor)
+                result._array = out
+                result._device = device
+                if _flags.taping:
+                    for tape in _thread.tapes:
+                        tape.record(op, (x, y), _EMPTY, result)
+                return result
+        return slow(x, y)
+
+    operator.__name__ = getattr(slow, "__name__", op.name)
+    operator.__doc__ = getattr(slow, "__doc__", None)
+    return operator
+
+
 def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
     graph = _thread.graph
     if graph is not None:  # a tf.function traces on this thread: record the op, run nothing

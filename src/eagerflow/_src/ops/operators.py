@@ -11,7 +11,7 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
-from eagerflow._src.framework.execute import execute, execute_binary
+from eagerflow._src.framework.execute import binary_operator, execute, execute_binary
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.ops import conversion, indexing_ops, linalg_ops, math_ops
 from eagerflow._src.ops.math_ops import MUL
@@ -155,13 +155,18 @@ def _getitem(x: Any, key: Any) -> Tensor:
     return indexing_ops.getitem(x, key)
 
 
+_ADD = binary_operator(math_ops.ADD, math_ops.add)
+_SUB = binary_operator(math_ops.SUB, math_ops.subtract)
+_MUL = binary_operator(MUL, _mul)
+
+
 def install(cls: type) -> None:
     """Gives `cls` TF's operator overloads."""
-    cls.__add__ = math_ops.add  # x OP y: the op function itself, one call less
+    cls.__add__ = _ADD  # x OP y on two eager tensors: one Python call to the kernel
     cls.__radd__ = _radd
-    cls.__sub__ = math_ops.subtract  # x OP y: the op function itself, one call less
+    cls.__sub__ = _SUB
     cls.__rsub__ = _rsub
-    cls.__mul__ = _mul
+    cls.__mul__ = _MUL
     cls.__rmul__ = _rmul
     cls.__truediv__ = math_ops.truediv  # x OP y: the op function itself, one call less
     cls.__rtruediv__ = _rtruediv
