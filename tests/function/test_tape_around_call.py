@@ -307,3 +307,46 @@ def test_kernel_error_in_forward_under_tape_is_tf_worded():
         with tf.GradientTape() as tape:
             tape.watch(x)
             f(x, i)
+
+
+@tf.custom_gradient
+def _triple_gradient(x):
+    return tf.identity(x), lambda dy: dy * 3.0
+
+
+@pytest.mark.parametrize("tape_inside", [False, True], ids=["around_call", "inside"])
+def test_custom_gradient_inside_a_function_is_used(tape_inside):
+    x = tf.constant([1.0, 2.0])
+    fn = lambda x: tf.reduce_sum(_triple_gradient(x) * x)  # noqa: E731 - d/dx = 3x + x
+    if tape_inside:
+        @tf.function
+        def grad(x):
+            with tf.GradientTape() as tape:
+                tape.watch(x)
+                y = fn(x)
+            return tape.gradient(y, x)
+        got = grad(x)
+    else:
+        f = tf.function(fn)
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = f(x)
+        got = tape.gradient(y, x)
+    _close(got, [4.0, 8.0])
+
+
+def test_custom_gradient_with_variables_inside_a_function():
+    v = tf.Variable(2.0)
+
+    @tf.custom_gradient
+    def scale(x):
+        return x * v, lambda dy, variables=None: (dy * 10.0, [tf.reduce_sum(dy) * 100.0])
+
+    f = tf.function(lambda x: tf.reduce_sum(scale(x)))
+    x = tf.constant([1.0, 2.0])
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    gx, gv = tape.gradient(y, [x, v])
+    _close(gx, [10.0, 10.0])
+    _close(gv, 200.0)

@@ -72,13 +72,47 @@ def custom_gradient(f: Callable | None = None) -> Callable:
         # unchanged still routes the gradient through grad_fn only.
         outputs = [_fresh(conversion.tensor(o))
                    for o in (result if isinstance(result, (list, tuple)) else [result])]
-        recorded = outputs if len(outputs) > 1 else outputs[0]
-        attrs = {"grad_fn": grad_fn, "variables": variables}
-        for tape in tapes:
-            tape._record_custom(op, tuple(inputs + variables), attrs, recorded)
+        if _thread.graph is not None:
+            outputs = _graph_node(outputs, inputs, variables, grad_fn)
+        else:
+            recorded = outputs if len(outputs) > 1 else outputs[0]
+            attrs = {"grad_fn": grad_fn, "variables": variables}
+            for tape in tapes:
+                tape._record_custom(op, tuple(inputs + variables), attrs, recorded)
         return type(result)(outputs) if isinstance(result, (list, tuple)) else outputs[0]
 
     return wrapper
+
+
+def _graph_node(outputs: list, inputs: list, variables: list, grad_fn: Callable) -> list:
+    """In a trace, the outputs pass through one node carrying `grad_fn` (TF's IdentityN with
+    a gradient override): tapes inside the function and the function's traced backward both
+    use it. The node takes the inputs and the variables' reads too, so gradients reach them."""
+    from eagerflow._src.ops.state_ops import READ
+
+    reads = [execute(READ, [v]) for v in variables]
+    specs = tuple((o._array.dtype, o._array.shape) for o in outputs)
+    count = len(outputs)
+    op = _IDENTITY_N.get(count)
+    if op is None:
+        op = _IDENTITY_N[count] = Op("IdentityN", _identity_n, grad=_identity_n_grad, num_outputs=count,
+                                     shape_fn=lambda inputs, attrs: list(attrs["_output_specs"]))
+    result = execute(op, [*outputs, *inputs, *reads],
+                     {"grad_fn": grad_fn, "variables": variables, "n": count, "_output_specs": specs})
+    return result if isinstance(result, list) else [result]
+
+
+_IDENTITY_N: dict[int, Op] = {}
+
+
+def _identity_n(xp: Any, *arrays: Any, n: int, **_: Any) -> Any:
+    return arrays[0] if n == 1 else list(arrays[:n])
+
+
+def _identity_n_grad(ctx: GradContext, dys: Any) -> tuple:
+    n = ctx.attrs["n"]
+    dy = dys if n == 1 else list(dys)
+    return (None,) * n + _custom_grad(ctx, dy)
 
 
 def _is_input(value: Any) -> bool:
