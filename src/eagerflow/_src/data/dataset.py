@@ -159,6 +159,12 @@ class DatasetV2:
         from eagerflow._src.data import sources
         return sources.sample_from_datasets(datasets, weights, seed, stop_on_empty_dataset)
 
+    def rejection_resample(self, class_func: Callable, target_dist: Any, initial_dist: Any = None,
+                           seed: Any = None, name: Any = None) -> "DatasetV2":
+        """`(class, element)` pairs resampled so that classes follow `target_dist`."""
+        from eagerflow._src.data import resampling
+        return resampling.rejection_resample(self, class_func, target_dist, initial_dist, seed)
+
     @staticmethod
     def choose_from_datasets(datasets: Any, choice_dataset: Any, stop_on_empty_dataset: bool = True) -> "DatasetV2":
         """Elements of `datasets[i]` for each `i` of `choice_dataset`."""

@@ -34,7 +34,11 @@ def _traced(fn: Callable, input_spec: Any) -> Callable:
         return _call(converted, structure.pack_as(input_spec, list(args)))
 
     flat_fn.__name__ = getattr(fn, "__name__", "dataset_fn").replace("<", "_").replace(">", "_")
-    return function(flat_fn, autograph=False)
+    traced = function(flat_fn, autograph=False)
+    # The retracing warning counts traces per Python code: key these on the user's function,
+    # not on this shared wrapper (TF does not count dataset functions at all).
+    traced._method_of = fn
+    return traced
 
 
 def _stand_in(spec: Any) -> Any:

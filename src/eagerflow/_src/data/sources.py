@@ -395,6 +395,8 @@ def sample_from_datasets(datasets: list, weights: Any, seed: Any, stop_on_empty:
 
     datasets = list(datasets)
     n = len(datasets)
+    if isinstance(weights, DatasetV2):
+        return _sample_with_weights_dataset(datasets, weights, seed, stop_on_empty)
     if weights is None:
         w = np.full(n, 1.0 / n, np.float32)
     else:
@@ -417,3 +419,26 @@ def sample_from_datasets(datasets: list, weights: Any, seed: Any, stop_on_empty:
 
     selector = MapDataset(BatchDataset(RandomDataset(seed, False), 2, False), select, None, None)
     return ChooseDataset(datasets, selector, stop_on_empty)
+
+
+def _sample_with_weights_dataset(datasets: list, weights: DatasetV2, seed: Any, stop_on_empty: bool) -> DatasetV2:
+    """TF's construction for a dataset of weights: each weights element's log seeds a stateless
+    multinomial with the next pair of `Dataset.random(seed)` values."""
+    from eagerflow._src.data.batching import BatchDataset
+    from eagerflow._src.data.shuffle import RandomDataset
+    from eagerflow._src.data.transforms import MapDataset
+    from eagerflow._src.ops.array_ops import reshape
+    from eagerflow._src.ops.join_split_ops import stack
+    from eagerflow._src.ops.math_ops import log
+    from eagerflow._src.ops.random.stateless_random_ops import stateless_categorical
+
+    def to_logits(*p: Any) -> Any:
+        flat = structure.flatten(p)
+        return reshape(log(stack(flat)), [1, len(flat)])
+
+    def select(logits: Any, seeds: Any) -> Any:
+        return reshape(stateless_categorical(logits, 1, seed=seeds), [])
+
+    logits = MapDataset(weights, to_logits, None, None)
+    pairs = ZipDataset((logits, BatchDataset(RandomDataset(seed, False), 2, False)))
+    return ChooseDataset(datasets, MapDataset(pairs, select, None, None), stop_on_empty)
