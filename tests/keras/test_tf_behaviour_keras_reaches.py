@@ -125,3 +125,15 @@ def test_einsum_gradient_sums_ellipsis_dims_the_operand_lacks():
         y = tf.einsum("...b,bc->...c", x, w)
     expected = np.einsum("ijb,ijc->bc", x.numpy(), np.ones((2, 3, 5), np.float32))
     np.testing.assert_allclose(tape.gradient(y, w).numpy(), expected)
+
+
+def test_op_determinism_flag_reads_through_tf_internal_config_module():
+    # Keras's model_supports_jit imports it from tensorflow.python.framework.config.
+    import subprocess
+    import sys
+
+    code = ("from eagerflow.python.framework.config import is_op_determinism_enabled as f\n"
+            "import eagerflow as tf\n"
+            "before = f(); tf.config.experimental.enable_op_determinism(); print(before, f())")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.stdout.split() == ["False", "True"]  # TF 2.21 prints the same

@@ -45,6 +45,11 @@ def enable_op_determinism() -> None:
     _state["determinism"] = True
 
 
+def is_op_determinism_enabled() -> bool:
+    """Whether `enable_op_determinism` was called (TF's `config.is_op_determinism_enabled`)."""
+    return _state["determinism"]
+
+
 def enable_tensor_float_32_execution(enabled: bool) -> None:
     """Records whether TensorFloat-32 may be used (eagerflow computes float32 in float32)."""
     _state["tensor_float_32"] = bool(enabled)

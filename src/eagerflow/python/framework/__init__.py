@@ -1,0 +1,1 @@
+"""`tensorflow.python.framework`: the internal modules Keras 3 imports."""
