@@ -23,7 +23,9 @@ from typing import Any
 
 import numpy as np
 
-_SIZES = ((2, 3), (12, 24))
+# Two sizes for unknown dims that no usual stride or window maps to one output size (2 and 3
+# both pool to 1 under a 2x2 stride-2 window, so they made unknown dims look static).
+_SIZES = ((3, 11), (12, 24))
 
 
 NOT_FOLDED = object()  # a symbolic tensor whose constant value was not looked for yet
@@ -307,6 +309,28 @@ def _fold(t: Any) -> Any:
     return np.asarray(out if op.num_outputs == 1 else out[t._value_index])
 
 
+def shape_value(t: Any) -> tuple | None:
+    """A rank-1 int tensor read as a shape, dims known or None (TF's `constant_value_as_shape`):
+    its folded value when known, else per element for a `Pack` of scalars (tf.stack([batch,
+    8, 8, 4])) and the static dims of a `Shape`; None when not even its length is known."""
+    value = constant_value(t)
+    if value is not None:
+        return tuple(int(d) for d in value.reshape(-1))
+    node = getattr(t, "_op", None)
+    if node is not None and node.type == "Pack" and not node.attrs.get("axis", 0):
+        dims = []
+        for x in node._inputs:
+            v = constant_value(x)
+            dims.append(None if v is None or v.size != 1 else int(v.reshape(-1)[0]))
+        return tuple(dims)
+    if node is not None and node.type == "Shape" and node._inputs[0]._array.shape is not None:
+        return tuple(node._inputs[0]._array.shape)
+    length = t._array.shape
+    if length is None or len(length) != 1 or length[0] is None:
+        return None
+    return (None,) * length[0]
+
+
 def shape_from_input(dtype_attr: str | None = None, dtype_input: int | None = None,
                      suffix_input: int | None = None) -> Any:
     """Rule for ops whose first input is the output shape (random ops): the dtype from attr
@@ -319,12 +343,7 @@ def shape_from_input(dtype_attr: str | None = None, dtype_input: int | None = No
             dtype = np.dtype(getattr(dtype, "_np", dtype))
         else:
             dtype = inputs[dtype_input]._array.dtype
-        value = constant_value(inputs[0])
-        if value is not None:
-            shape: Any = tuple(int(d) for d in value.reshape(-1))
-        else:
-            length = inputs[0]._array.shape
-            shape = None if length is None or len(length) != 1 or length[0] is None else (None,) * length[0]
+        shape: Any = shape_value(inputs[0])
         if suffix_input is not None and shape is not None:
             suffix = inputs[suffix_input]._array.shape
             shape = None if suffix is None else shape + tuple(suffix)

@@ -26,7 +26,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
-from eagerflow._src.framework.shape_inference import constant_value
+from eagerflow._src.framework.shape_inference import shape_value
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion
 from eagerflow._src.ops.dtype_sets import FLOAT
@@ -485,16 +485,11 @@ def static_shape(t: Tensor) -> Tensor:
 
 
 def sized_output(size_index: int, dtype_index: int) -> Any:
-    """A shape rule for tracing: the output shape is the value of the int input `size_index` (a
-    constant) and the dtype that of input `dtype_index`."""
+    """A shape rule for tracing: the output shape is the value of the int input `size_index`
+    (dims known where it is a constant or a stack of constants and tensors) and the dtype that of
+    input `dtype_index`."""
     def rule(inputs: Any, attrs: dict) -> list:
-        sizes = inputs[size_index]
-        dtype = inputs[dtype_index]._array.dtype
-        value = constant_value(sizes)
-        if value is not None:
-            return [(dtype, tuple(int(v) for v in value.tolist()))]
-        rank = sizes._array.shape
-        return [(dtype, None if rank is None or rank[0] is None else (None,) * rank[0])]
+        return [(inputs[dtype_index]._array.dtype, shape_value(inputs[size_index]))]
     return rule
 
 
