@@ -52,10 +52,12 @@ def test_two_workers_train_like_one_process(tmp_path):
                          ids=["raise", "kill", "raise_in_traced_step"])
 def test_lost_worker_raises_unavailable_naming_it(tmp_path, how):
     proc, results = _run(tmp_path, "mw_failure.py", *how)
-    if 0 not in results:
-        # Rarely (about 1 run in 50 here) MPICH ends the survivor itself when the launcher
-        # reports the lost peer; the job still ends, never hangs. Try the job once more.
-        proc, results = _run(tmp_path / "again", "mw_failure.py", *how)
+    for attempt in range(2):
+        if 0 in results:
+            break
+        # Rarely (about 1 run in 50 here, more on a loaded machine) MPICH ends the survivor
+        # itself when the launcher reports the lost peer; the job still ends, never hangs.
+        proc, results = _run(tmp_path / f"again{attempt}", "mw_failure.py", *how)
     assert 0 in results, f"rank 0 reported nothing\n{proc.stdout}\n{proc.stderr}"
     assert "rank 1" in results[0]["error"] and "unavailable" in results[0]["error"]
     assert results[0]["seconds"] < DETECTION_LIMIT_S

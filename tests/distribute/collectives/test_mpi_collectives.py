@@ -68,9 +68,11 @@ def test_collectives_match_numpy_on_three_ranks():
 ])
 def test_lost_worker_raises_unavailable_naming_it(tmp_path, mode, cause):
     proc, wall = _run("failure.py", mode, tmp_path / "stamp")
-    if not _results(proc) or "BROKEN-OK" not in proc.stdout:
-        # Rarely MPICH ends the survivor itself shortly after the launcher reports the lost
-        # peer (the job still ends, never hangs); try the job once more.
+    for _ in range(2):
+        if _results(proc) and "BROKEN-OK" in proc.stdout:
+            break
+        # Rarely (more often on a loaded machine) MPICH ends the survivor itself shortly after
+        # the launcher reports the lost peer (the job still ends, never hangs): run it again.
         proc, wall = _run("failure.py", mode, tmp_path / "stamp")
     result = _rank0_result(proc)
     assert result["type"] == "UnavailableError"
