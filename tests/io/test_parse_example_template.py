@@ -195,15 +195,43 @@ def test_unpacked_float_and_int64_values_decode_as_packed_ones():
 def test_template_rejects_rows_whose_varint_boundaries_differ():
     a, b = _example(v=[300, 1]), _example(v=[1, 300])
     template = example_template.build(a)
-    rows = np.frombuffer(a + b + a, np.uint8).reshape(3, len(a))
-    assert template.match(rows).tolist() == [True, False, True]
+    assert template.match(template.rows([a, b, a])).tolist() == [True, False, True]
 
 
 def test_template_rejects_rows_whose_structure_differs():
     a, b = _example(k=[1.0]), _example(j=[1.0])
     template = example_template.build(a)
-    assert template.match(np.frombuffer(b, np.uint8).reshape(1, -1)).tolist() == [False]
+    assert template.match(template.rows([b])).tolist() == [False]
 
 
 def test_template_of_malformed_record_is_none():
     assert example_template.build(b"\x0a\x05ab") is None
+
+
+def test_template_rows_leave_bytes_values_out_but_values_read_them_from_the_records():
+    a, b = _example(img=[b"\x00" * 50], x=[1.5]), _example(img=[b"\xff" * 50], x=[-2.5])
+    template = example_template.build(a)
+    rows = template.rows([a, b])
+    assert rows.shape == (2, len(a) - 50)
+    assert template.match(rows).tolist() == [True, True]
+    assert template.values("x", rows, [a, b]).tolist() == [[1.5], [-2.5]]
+    assert template.values("img", rows, [a, b]).tolist() == [[b"\x00" * 50], [b"\xff" * 50]]
+
+
+def test_template_rejects_a_row_differing_in_a_byte_outside_the_values():
+    a = _example(img=[b"ab"], k=[1.0], z=[2.0])
+    b = a.replace(b"z", b"y")
+    template = example_template.build(a)
+    assert template.match(template.rows([a, b])).tolist() == [True, False]
+
+
+def test_a_later_batch_of_the_same_length_and_another_layout_gets_its_own_template(generic_decodes):
+    first = [_example(k=[float(i)]) for i in range(4)]
+    second = [_example(j=[float(i)]) for i in range(4)]
+    assert len(first[0]) == len(second[0])
+    spec = {"k": tf.io.FixedLenFeature([], tf.float32, default_value=-1.0),
+            "j": tf.io.FixedLenFeature([], tf.float32, default_value=-1.0)}
+    a, b = tf.io.parse_example(first, spec), tf.io.parse_example(second, spec)
+    assert a["k"].numpy().tolist() == [0.0, 1.0, 2.0, 3.0] and a["j"].numpy().tolist() == [-1.0] * 4
+    assert b["j"].numpy().tolist() == [0.0, 1.0, 2.0, 3.0] and b["k"].numpy().tolist() == [-1.0] * 4
+    assert generic_decodes == []

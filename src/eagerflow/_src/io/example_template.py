@@ -20,7 +20,7 @@ import numpy as np
 from eagerflow._src.io import example_wire as _wire
 from eagerflow._src.io.example_wire import BYTES, FLOAT, INT64, _fields, _varint
 
-_STRUCT, _FREE, _VARINT = 0, 1, 2
+_STRUCT, _FREE, _VARINT, _BYTES_PAYLOAD = 0, 1, 2, 3
 _F32 = np.dtype("<f4")
 
 
@@ -46,11 +46,37 @@ class Template:
                         self._map_entry(blob, s2, e2, flags)
         self.parsed = _wire.example(blob)  # the generic decoder's reading (the reference)
         mask = np.frombuffer(bytes(flags), np.uint8)
+        # The [G, width] arrays hold only the bytes that are looked at: bytes values (images...)
+        # are sliced from the records themselves, so they are left out of the copy.
+        keep = mask != _BYTES_PAYLOAD
+        if keep.all():
+            self._segments = None
+            compact = np.arange(len(blob))
+        else:
+            edges = np.flatnonzero(np.diff(np.concatenate(([0], keep.astype(np.int8), [0]))))
+            self._segments = list(zip(edges[0::2].tolist(), edges[1::2].tolist()))
+            compact = np.cumsum(keep) - 1
+        self.width = int(keep.sum())
         template = np.frombuffer(blob, np.uint8)
-        self._struct_idx = np.flatnonzero(mask == _STRUCT)
-        self._struct_vals = template[self._struct_idx]
-        self._cont_idx = np.flatnonzero(mask == _VARINT)
-        self._cont_vals = template[self._cont_idx] & 0x80
+        struct_idx = np.flatnonzero(mask == _STRUCT)
+        cont_idx = np.flatnonzero(mask == _VARINT)
+        self._struct_idx, self._struct_vals = compact[struct_idx], template[struct_idx]
+        self._cont_idx, self._cont_vals = compact[cont_idx], template[cont_idx] & 0x80
+        self._columns = {}  # numeric locators in the [G, width] coordinates
+        for name, (kind, locs) in self.features.items():
+            if kind == FLOAT:
+                self._columns[name] = [(int(compact[s]), int(compact[e - 1]) + 1) for s, e in locs]
+            elif kind == INT64:
+                self._columns[name] = [tuple(compact[list(p)].tolist()) for p in locs]
+
+    def rows(self, blobs: list) -> np.ndarray:
+        """The [G, width] uint8 array of records of the template's length (bytes values left out)."""
+        if self._segments is None:
+            joined = b"".join(blobs)
+        else:
+            segments = self._segments
+            joined = b"".join([b[s:e] for b in blobs for s, e in segments])
+        return np.frombuffer(joined, np.uint8).reshape(len(blobs), self.width)
 
     def _map_entry(self, blob: bytes, pos: int, end: int, flags: bytearray) -> None:
         key = ""
@@ -68,16 +94,18 @@ class Template:
         return 0 if entry is None else len(_positions(entry))
 
     def match(self, rows: np.ndarray) -> np.ndarray:
-        """A boolean [G] mask over a [G, length] uint8 array: the rows laid out as the template."""
+        """A boolean [G] mask over `rows(blobs)`: the records laid out as the template."""
         ok = (rows[:, self._struct_idx] == self._struct_vals).all(axis=1)
         if self._cont_idx.size:
             ok &= ((rows[:, self._cont_idx] & 0x80) == self._cont_vals).all(axis=1)
         return ok
 
     def values(self, name: str, rows: np.ndarray, blobs: list) -> np.ndarray:
-        """The feature's values in every row: [G, n] float32 / int64 / object (bytes)."""
+        """The feature's values in every row (`rows(blobs)`): [G, n] float32 / int64 / object."""
         kind, locs = self.features[name]
         g = rows.shape[0]
+        if kind != BYTES:
+            locs = self._columns[name]
         if kind == FLOAT:
             if len(locs) == 1:
                 start, stop = locs[0]
@@ -133,7 +161,7 @@ def _feature(blob: bytes, pos: int, end: int, flags: bytearray) -> tuple:
             if number == BYTES:
                 if vwire != 2:
                     raise ValueError("bad bytes_list")
-                flags[vs:ve] = b"\x01" * (ve - vs)
+                flags[vs:ve] = b"\x03" * (ve - vs)
                 locs.append((vs, ve))
             elif number == FLOAT:
                 if vwire == 2:

@@ -313,6 +313,7 @@ def _parse_examples(serialized: Any, features: dict, single: bool) -> dict:
 
 
 _MIN_GROUP = 4  # records of one length decoded together by a template
+_TEMPLATES: dict = {}  # record length -> the last template built for it (immutable; reused)
 
 
 def _parse_batch_by_template(blobs: list[bytes], features: dict, op: str) -> dict | None:
@@ -328,24 +329,36 @@ def _parse_batch_by_template(blobs: list[bytes], features: dict, op: str) -> dic
     """
     from eagerflow._src.io import example_template
 
-    by_length: dict = {}
-    for i, blob in enumerate(blobs):
-        by_length.setdefault(len(blob), []).append(i)
+    lengths = set(map(len, blobs))
+    if len(lengths) == 1:
+        by_length: dict = {lengths.pop(): list(range(len(blobs)))}
+    else:
+        by_length = {}
+        for i, blob in enumerate(blobs):
+            by_length.setdefault(len(blob), []).append(i)
     names = {c.value_key or k if isinstance(c, RaggedFeature) else k for k, c in features.items()}
     groups = []
     for length, rows in by_length.items():
         if len(rows) < _MIN_GROUP or length == 0:
             continue
-        template = example_template.build(blobs[rows[0]])
-        if template is None:
-            continue
+        group = blobs if len(rows) == len(blobs) else [blobs[i] for i in rows]
+        template = _TEMPLATES.get(length)  # the last layout of this length, if it still fits
+        if template is not None:
+            array = template.rows(group)
+            ok = template.match(array)
+        if template is None or not ok.all():
+            template = example_template.build(group[0])
+            if template is None:
+                continue
+            if len(_TEMPLATES) >= 64:
+                _TEMPLATES.clear()
+            _TEMPLATES[length] = template
+            array = template.rows(group)
+            ok = template.match(array)
         try:  # the template record must parse cleanly on the generic path
             reference = _parse_features([template.parsed], features, True, op)
         except Exception:  # noqa: BLE001 - the generic path raises it with its own wording
             return None
-        group = blobs if len(rows) == len(blobs) else [blobs[i] for i in rows]
-        array = np.frombuffer(b"".join(group), np.uint8).reshape(len(rows), length)
-        ok = template.match(array)
         if not ok.all():
             keep = np.flatnonzero(ok)
             rows = [rows[k] for k in keep.tolist()]
