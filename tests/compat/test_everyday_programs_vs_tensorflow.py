@@ -82,6 +82,26 @@ for nesterov in (False, True):
         opt.apply_gradients([(tf.constant([0.5, 1.0, -0.5]), a)])
     print([float(x).hex() for x in a.numpy()])
 """,
+    # Optimizers inside tf.function: the rate and step are read per call (rounded: traced pow).
+    """
+for make in (lambda: tf.optimizers.SGD(0.1), lambda: tf.optimizers.Adam(0.1),
+             lambda: tf.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+             lambda: tf.optimizers.Adam(0.05, clipnorm=1.0),
+             lambda: tf.optimizers.SGD(0.1, global_clipnorm=0.5)):
+    opt = make()
+    w = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+    def step(x):
+        with tf.GradientTape() as t:
+            loss = tf.reduce_sum(tf.matmul(x, w) ** 2)
+        opt.apply_gradients(zip(t.gradient(loss, [w]), [w]))
+        return loss
+    step = tf.function(step)
+    for _ in range(3):
+        step(tf.ones([1, 2]))
+    opt.learning_rate.assign(0.01)
+    step(tf.ones([1, 2]))
+    print(np.round(w.numpy(), 5).tolist(), int(opt.iterations.numpy()))
+""",
     # Errors TF raises where we crashed or were lenient.
     "print(tf.random.Generator.from_seed('abc'))",
     "print(tf.matmul(tf.ones([2, 3, 4]), tf.ones([3, 4, 5])))",

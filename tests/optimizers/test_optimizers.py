@@ -138,3 +138,52 @@ def test_gradient_of_wrong_shape_is_invalid_argument_and_changes_nothing(make):
 def test_learning_rate_string_is_tfs_value_error():
     with pytest.raises(ValueError, match="Argument `learning_rate` should be float"):
         tf.optimizers.SGD("fast")
+
+
+def _steps(make, traced, n=3):
+    opt = make()
+    w = tf.Variable([[1.0, 2.0], [3.0, 4.0]])
+
+    def step(x):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_sum(tf.matmul(x, w) ** 2)
+        opt.apply_gradients(zip(tape.gradient(loss, [w]), [w]))
+
+    if traced:
+        step = tf.function(step)
+    for _ in range(n):
+        step(tf.ones([1, 2]))
+    opt.learning_rate.assign(0.01)  # a traced step reads the new rate on its next call
+    step(tf.ones([1, 2]))
+    return w.numpy(), int(opt.iterations.numpy())
+
+
+@pytest.mark.parametrize("make", [
+    lambda: tf.optimizers.SGD(0.1),
+    lambda: tf.optimizers.SGD(0.1, momentum=0.9, nesterov=True),
+    lambda: tf.optimizers.Adam(0.1),
+    lambda: tf.optimizers.Adam(0.05, clipnorm=1.0),
+], ids=["sgd", "nesterov", "adam", "adam-clipnorm"])
+def test_apply_gradients_inside_tf_function_matches_eager_steps(make):
+    eager_w, eager_steps = _steps(make, traced=False)
+    traced_w, traced_steps = _steps(make, traced=True)
+    np.testing.assert_allclose(traced_w, eager_w, rtol=1e-6, atol=1e-6)
+    assert traced_steps == eager_steps == 4
+
+
+def test_clipnorm_scales_each_gradient_to_the_norm():
+    w = tf.Variable([3.0, 4.0])
+    tf.optimizers.SGD(1.0, clipnorm=1.0).apply_gradients([(tf.constant([3.0, 4.0]), w)])
+    np.testing.assert_allclose(w.numpy(), [3.0 - 0.6, 4.0 - 0.8], rtol=1e-6)
+
+
+def test_global_clipnorm_scales_all_gradients_together():
+    a, b = tf.Variable([0.0]), tf.Variable([0.0])
+    tf.optimizers.SGD(1.0, global_clipnorm=1.0).apply_gradients(
+        [(tf.constant([3.0]), a), (tf.constant([4.0]), b)])
+    np.testing.assert_allclose([a.numpy()[0], b.numpy()[0]], [-0.6, -0.8], rtol=1e-6)
+
+
+def test_only_one_clipping_argument_may_be_set():
+    with pytest.raises(ValueError, match="Only one of `clipnorm`, `clipvalue` and `global_clipnorm`"):
+        tf.optimizers.SGD(0.1, clipnorm=1.0, clipvalue=0.5)

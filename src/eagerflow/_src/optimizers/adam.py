@@ -5,7 +5,8 @@ from typing import Any
 
 import numpy as np
 
-from eagerflow._src.ops import training_ops
+from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.ops import math_ops, training_ops
 from eagerflow._src.optimizers import optimizer
 from eagerflow._src.optimizers.optimizer import Optimizer
 from eagerflow._src.variables import Variable
@@ -36,10 +37,20 @@ class Adam(Optimizer):
         # Keras 3 computes the bias correction in the variable's dtype, in this order.
         # (TF's float32 pow is Eigen's, within an ulp of the exact power; rounding the float64
         # power to float32 agrees with it more often than NumPy's float32 pow does.)
-        dt = variable.dtype.as_numpy_dtype
-        power_1 = dt(np.power(np.float64(dt(self.beta_1)), step))
-        power_2 = dt(np.power(np.float64(dt(self.beta_2)), step))
-        alpha = dt(learning_rate) * np.sqrt(dt(1) - power_2) / (dt(1) - power_1)
+        if isinstance(step, Tensor):  # traced: the same formula in ops, evaluated per call
+            t = math_ops.cast(step, variable.dtype)
+            power_1 = math_ops.pow(math_ops.cast(self.beta_1, variable.dtype), t)
+            power_2 = math_ops.pow(math_ops.cast(self.beta_2, variable.dtype), t)
+            lr = math_ops.cast(learning_rate, variable.dtype)
+            alpha: Any = lr * math_ops.sqrt(1.0 - power_2) / (1.0 - power_1)
+        else:
+            alpha = self._alpha(variable, learning_rate, step)
         self._apply(training_ops.APPLY_ADAM, variable, (gradient,),
                     {"lr": alpha, "beta1": self.beta_1, "beta2": self.beta_2, "epsilon": self.epsilon,
                      "slots": tuple(self.slots_for(variable))})
+
+    def _alpha(self, variable: Variable, learning_rate: float, step: int) -> Any:
+        dt = variable.dtype.as_numpy_dtype
+        power_1 = dt(np.power(np.float64(dt(self.beta_1)), step))
+        power_2 = dt(np.power(np.float64(dt(self.beta_2)), step))
+        return dt(learning_rate) * np.sqrt(dt(1) - power_2) / (dt(1) - power_1)

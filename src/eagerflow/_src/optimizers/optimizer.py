@@ -6,8 +6,12 @@ from typing import Any, Iterable
 from eagerflow._src.framework import dtypes, errors
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.graph import inside_function
+from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.scopes import device
 from eagerflow._src.ops import math_ops
+from eagerflow._src.ops.clip_ops import clip_by_global_norm
+from eagerflow._src.ops.linalg_ops import clip_by_norm
 from eagerflow._src.variables import Variable
 
 
@@ -33,6 +37,11 @@ class Optimizer:
         self.clipnorm = kwargs.get("clipnorm")
         self.clipvalue = kwargs.get("clipvalue")
         self.global_clipnorm = kwargs.get("global_clipnorm")
+        if sum(1 for c in (self.clipnorm, self.clipvalue, self.global_clipnorm) if c is not None) > 1:
+            raise ValueError(
+                "Only one of `clipnorm`, `clipvalue` and `global_clipnorm` can be set. Received: "
+                f"clipnorm={self.clipnorm}, clipvalue={self.clipvalue}, "
+                f"global_clipnorm={self.global_clipnorm}")
         with device("CPU:0"):
             self._iterations = Variable(0, name="iteration", dtype=dtypes.int64, trainable=False)
             self._learning_rate = Variable(learning_rate, name="learning_rate", dtype=dtypes.float32, trainable=False)
@@ -100,8 +109,12 @@ class Optimizer:
             self.build([v for _, v in pairs])
         grads = [convert_to_tensor(g) for g, _ in pairs]
         grads = self._clip(grads)
-        lr = float(self._learning_rate.numpy())
-        step = int(self._iterations.numpy()) + 1
+        if inside_function():  # traced: the rate and step are read when the graph runs
+            lr: Any = self._learning_rate.read_value()
+            step: Any = self._iterations.read_value() + 1
+        else:
+            lr = float(self._learning_rate.numpy())
+            step = int(self._iterations.numpy()) + 1
         for g, (_, variable) in zip(grads, pairs):  # checked first: a failed apply changes nothing
             if g.shape != variable.shape:
                 raise self.shape_mismatch(g, variable)
@@ -130,8 +143,13 @@ class Optimizer:
         return self.apply_gradients(zip(grads, var_list))
 
     def _clip(self, grads: list) -> list:
-        if self.clipvalue is not None:
-            grads = [math_ops.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
+        """Keras 3's order: clipnorm per gradient, else global_clipnorm, else clipvalue."""
+        if self.clipnorm:
+            return [clip_by_norm(g, self.clipnorm) for g in grads]
+        if self.global_clipnorm:
+            return list(clip_by_global_norm(grads, self.global_clipnorm)[0])
+        if self.clipvalue:
+            return [math_ops.clip_by_value(g, -self.clipvalue, self.clipvalue) for g in grads]
         return grads
 
     def update_step(self, gradient: Any, variable: Variable, learning_rate: float, step: int) -> None:
@@ -147,6 +165,11 @@ class Optimizer:
 
     @staticmethod
     def _apply(op: Any, variable: Variable, inputs: tuple, attrs: dict) -> None:
+        """Runs the fused update; a traced rate (a tensor) goes in as an input, after `inputs`."""
+        lr = attrs.get("lr")
+        if isinstance(lr, Tensor):
+            attrs = {k: v for k, v in attrs.items() if k != "lr"}
+            inputs = inputs + (math_ops.cast(lr, variable.dtype),)
         execute(op, (variable,) + inputs, attrs)
 
 
