@@ -15,6 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from eagerflow._src.data import structure
+from eagerflow._src.framework.tensor import EagerTensor
 
 
 def _call(fn: Callable, element: Any) -> Any:
@@ -99,8 +100,13 @@ class DatasetFunction:
         if self._fn is None:
             self._trace()
         flat = structure.flatten(element)
-        if self._concrete is not None:
-            return structure.normalize(self._concrete(*flat))
+        concrete = self._concrete
+        if concrete is not None:
+            for t in flat:
+                if type(t) is not EagerTensor:
+                    return structure.normalize(concrete(*flat))
+            # tf.function's own fast path: the plan's entry on the eager tensors
+            return structure.normalize(concrete._call_eager_tensors(tuple(flat)))
         return structure.normalize(self._fn(*flat))
 
     def call_raw(self, element: Any) -> Any:
