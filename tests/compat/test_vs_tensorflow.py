@@ -45,7 +45,9 @@ def run(module, code):
 def _case(code, reason=None):
     if reason is None:
         return pytest.param(code, id=code[:70])
-    return pytest.param(code, id=code[:70], marks=pytest.mark.xfail(strict=True, reason=reason))
+    # Not strict: whether a denormal result is flushed follows the calling thread's FP flags,
+    # which libraries loaded earlier in the same process may have set (then both sides agree).
+    return pytest.param(code, id=code[:70], marks=pytest.mark.xfail(strict=False, reason=reason))
 
 
 # --- printing tensors of many dtypes and shapes -----------------------------------------------
