@@ -182,3 +182,27 @@ def test_parsed_records_of_each_worker_cover_the_files_once(files):
         seen += _elements(autoshard.auto_shard_dataset(tf.data.TFRecordDataset(files), 2, i))
     assert sorted(seen) == sorted(_records(files))
     assert np.unique(seen).size == len(seen)
+
+
+def _hinted(dataset):
+    options = tf.data.Options()
+    options.experimental_distribute.auto_shard_policy = tf.data.experimental.AutoShardPolicy.HINT
+    return dataset.with_options(options)
+
+
+def test_hint_policy_makes_each_shard_hint_this_workers_shard():
+    hint = tf.data.experimental.SHARD_HINT
+    dataset = _hinted(tf.data.Dataset.range(10).shard(hint, hint).map(lambda x: x * 10))
+    parts = [[int(e) for e in autoshard.auto_shard_dataset(dataset, 3, i)] for i in range(3)]
+    assert parts == [[0, 30, 60, 90], [10, 40, 70], [20, 50, 80]]
+
+
+def test_hint_policy_leaves_a_dataset_without_hints_unchanged():
+    dataset = _hinted(tf.data.Dataset.range(4))
+    assert [int(e) for e in autoshard.auto_shard_dataset(dataset, 2, 1)] == [0, 1, 2, 3]
+
+
+def test_a_shard_hint_iterated_outside_hint_sharding_fails_precondition():
+    hint = tf.data.experimental.SHARD_HINT
+    with pytest.raises(tf.errors.FailedPreconditionError, match="AutoShardPolicy.HINT"):
+        [e for e in tf.data.Dataset.range(4).shard(hint, hint)]  # noqa: B018

@@ -73,3 +73,34 @@ def test_too_few_files_match(files, workers):
         ours = _run(lambda m: m.data.TFRecordDataset(files[:2]), "FILE", workers, index, True)
         theirs = _run(lambda m: m.data.TFRecordDataset(files[:2]), "FILE", workers, index, False)
         assert ours == theirs
+
+
+HINTED = {
+    "range": lambda m, f: m.data.Dataset.range(11).shard(m.data.experimental.SHARD_HINT,
+                                                         m.data.experimental.SHARD_HINT).batch(2),
+    "records": lambda m, f: m.data.TFRecordDataset(f).shard(m.data.experimental.SHARD_HINT,
+                                                            m.data.experimental.SHARD_HINT),
+    "no_hint": lambda m, f: m.data.Dataset.range(5),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HINTED))
+def test_hint_policy_fills_the_shard_placeholders_as_tensorflow(files, name):
+    make = HINTED[name]
+    for index in range(2):
+        ours = _run(lambda m: make(m, files), "HINT", 2, index, ours=True)
+        theirs = _run(lambda m: make(m, files), "HINT", 2, index, ours=False)
+        assert ours == theirs
+
+
+def test_a_shard_hint_outside_hint_sharding_is_tfs_error():
+    def message(mod):
+        try:
+            hinted = mod.data.Dataset.range(4).shard(mod.data.experimental.SHARD_HINT, mod.data.experimental.SHARD_HINT)
+            [e for e in hinted]  # noqa: B018 - iterating is what fails
+        except (tf.errors.OpError, tf_real.errors.OpError) as exc:
+            return type(exc).__name__, str(exc).split("}} ")[-1].split(" [Op:")[0]
+
+    assert message(tf) == message(tf_real)
+    assert int(tf.data.Dataset.range(10).shard(-1, -1).cardinality()) == \
+        int(tf_real.data.Dataset.range(10).shard(-1, -1).cardinality())

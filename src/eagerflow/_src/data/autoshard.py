@@ -11,6 +11,8 @@
   `InvalidArgumentError` on the workers that got a file, and leaves the others empty.
 * DATA: every `num_workers`-th element of the whole pipeline (`shard` at the end).
 * AUTO: FILE when the graph reads files, else DATA (with TF's warning).
+* HINT: every `shard(SHARD_HINT, SHARD_HINT)` placeholder in the graph becomes
+  `shard(num_workers, index)`; nothing else changes.
 * OFF: the dataset unchanged.
 
 `for_worker` is what `experimental_distribute_dataset` applies on a worker of several: under
@@ -25,6 +27,7 @@ from typing import Any, Iterator
 from eagerflow._src.data.dataset import DatasetV2, UnaryDataset
 from eagerflow._src.data.options import AutoShardPolicy
 from eagerflow._src.framework import errors
+from eagerflow._src.data.experimental_transforms import SHARD_HINT
 
 _TOO_FEW_FILES = (
     "Could not apply FILE based sharding: the dataset only has {count} file(s), which is not enough "
@@ -59,7 +62,7 @@ def auto_shard_dataset(dataset: DatasetV2, num_workers: int, index: int) -> Data
     if policy == AutoShardPolicy.DATA:
         return dataset.shard(num_workers, index)
     if policy == AutoShardPolicy.HINT:
-        raise NotImplementedError("AutoShardPolicy.HINT is not supported yet")
+        return fill_shard_hints(dataset, num_workers, index)
     try:
         return shard_by_files(dataset, num_workers, index)
     except errors.NotFoundError as exc:
@@ -67,6 +70,18 @@ def auto_shard_dataset(dataset: DatasetV2, num_workers: int, index: int) -> Data
             raise
         _warn_data_fallback(exc)
         return dataset.shard(num_workers, index)
+
+
+def fill_shard_hints(node: DatasetV2, num_workers: int, index: int) -> DatasetV2:
+    """`node` with each `shard(SHARD_HINT, SHARD_HINT)` made `shard(num_workers, index)` (HINT)."""
+    from eagerflow._src.data.transforms import ShardDataset
+
+    inputs = getattr(node, "_inputs", ())
+    new = _with_inputs(node, [fill_shard_hints(d, num_workers, index) for d in inputs]) if inputs else node
+    if isinstance(new, ShardDataset) and new._n == SHARD_HINT:
+        new = copy.copy(new)
+        new._n, new._i = num_workers, index
+    return new
 
 
 def _warn_data_fallback(exc: Exception) -> None:
@@ -212,6 +227,8 @@ def for_worker(dataset: DatasetV2, num_workers: int, index: int, num_local: int)
     if policy == AutoShardPolicy.AUTO:
         if not reads_files(dataset):
             return None
+    elif policy == AutoShardPolicy.HINT:  # the worker reads its own part, as under FILE
+        return _StepBatches(fill_shard_hints(dataset, num_workers, index), num_workers, index, num_local)
     elif policy != AutoShardPolicy.FILE:
         return None
     return _StepBatches(shard_by_files(dataset, num_workers, index), num_workers, index, num_local)

@@ -402,6 +402,8 @@ class ShardDataset(UnaryDataset):
     def __init__(self, input_dataset: DatasetV2, num_shards: Any, index: Any) -> None:
         super().__init__(input_dataset)
         self._n, self._i = _int(num_shards), _int(index)
+        if self._n == self._i == -1:  # SHARD_HINT: filled in by the HINT auto-shard policy
+            return
         if self._n <= 0:
             raise errors.InvalidArgumentError(None, None, "Number of shards must be greater than zero (currently num_shards = %d)." % self._n)
         if not 0 <= self._i < self._n:
@@ -415,6 +417,12 @@ class ShardDataset(UnaryDataset):
         return n // self._n + (1 if self._i < n % self._n else 0)
 
     def _iterate(self) -> Iterator:
+        if self._n == -1:
+            raise errors.FailedPreconditionError(None, None, (
+                "`tf.data.Dataset.shard(SHARD_HINT, ...)` can only be used in "
+                "`tf.distribute.Strategy.experimental_distribute_dataset()` with "
+                "`tf.data.experimental.AutoShardPolicy.HINT` policy, or tf.data service with "
+                "`tf.data.experimental.service.ShardingPolicy.HINT` processing mode."))
         for i, element in enumerate(self._input._iterate()):
             if i % self._n == self._i:
                 yield element
