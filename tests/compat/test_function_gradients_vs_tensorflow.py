@@ -142,6 +142,27 @@ def step(x):
 show(*step(tf.constant(1.5)))
 show(u)
 """,
+    # a cond branch that updates a variable it does not read: the gradient's replay of the
+    # branch does not update it again (tape inside the function, and around the call)
+    """
+u = tf.Variable(1.5)
+c = tf.Variable(0.0)
+@tf.function
+def step(x):
+    with tf.GradientTape() as tape:
+        def yes():
+            c.assign_add(1.0)
+            return u * x * x
+        y = tf.cond(x > 0, yes, lambda: u - x)
+    u.assign_sub(0.1 * tape.gradient(y, u))
+    return y
+for v in (2.0, -1.0, 3.0):
+    show(step(tf.constant(v)), u, c)
+f = tf.function(lambda x: tf.cond(x > 0, lambda: (c.assign_add(1.0), u * x)[1], lambda: x))
+with tf.GradientTape() as tape:
+    y = f(tf.constant(2.0))
+show(tape.gradient(y, u), c)
+""",
 ]
 
 

@@ -256,8 +256,9 @@ class ConcreteFunction:
         return type(error)(None, None, f"Graph execution error:\n\nDetected at node {node.name}\n"
                                        f"{message}\n\t [[{{{{node {node.name}}}}}]] [Op:{self.name}]")
 
-    def _replay(self, tensors: list, variables: list) -> list:
-        """Runs the graph op by op through `execute` (see the module docstring)."""
+    def _replay(self, tensors: list, variables: list, effects: bool = True) -> list:
+        """Runs the graph op by op through `execute` (see the module docstring). `effects=False`
+        (a gradient's replay of a branch that ran already) skips variable updates."""
         graph = self.graph
         env: dict[int, Any] = {}
         for ph, t in zip(graph.inputs, tensors):
@@ -273,7 +274,7 @@ class ConcreteFunction:
                 env[id(node.outputs[0])] = node.attrs["value"]
                 continue
             op = node.op
-            if op is None:
+            if op is None or not effects and op.resource and op.num_outputs == 0:
                 continue
             ins = []
             for k, x in enumerate(node._inputs):

@@ -166,7 +166,7 @@ def _replay_vjp(function: Any, inputs: list, outputs_dys: list) -> list:
     with GradientTape() as tape:
         for x in watched:
             tape.watch(x)
-        outs = function._replay(list(inputs), [])
+        outs = function._replay(list(inputs), [], effects=False)  # the forward updated already
     targets, seeds = [], []
     for o, dy in zip(outs, outputs_dys):
         if dy is not None and _differentiable(o):
@@ -182,6 +182,23 @@ def _replay_vjp(function: Any, inputs: list, outputs_dys: list) -> list:
     return [next(it) if _differentiable(x) else None for x in inputs]
 
 
+def _check_replayable(function: Any) -> None:
+    """A branch's gradient replays it without its updates; that reproduces its values unless it
+    reads a variable it also updates (the replay would read the updated value)."""
+    from eagerflow._src.ops.state_ops import READ
+
+    reads, updated = set(), set()
+    for node in function.graph.get_operations():
+        op = node.op
+        if op is not None and op.resource:
+            (reads if op is READ else updated).add(id(node._inputs[0]))
+    both = reads & updated
+    if both:
+        raise errors.UnimplementedError(
+            None, None, "Gradients through a tf.cond branch that reads a variable it also updates "
+            "are not supported yet (inside tf.function); update the variable outside the cond.")
+
+
 def _if_grad(ctx: Any, dys: Any) -> list:
     from eagerflow._src.ops.array_ops import zeros_like
     from eagerflow._src.ops.control_flow_ops import cond as tf_cond
@@ -190,6 +207,9 @@ def _if_grad(ctx: Any, dys: Any) -> list:
     attrs = ctx.attrs
     n = attrs["n_then"]
     pred, captures = ctx.inputs[0], list(ctx.inputs[1:])
+
+    for function in (attrs["then_branch"], attrs["else_branch"]):
+        _check_replayable(function)
 
     def branch(function: Any, start: int, stop: int) -> Callable:
         def grads() -> list:
