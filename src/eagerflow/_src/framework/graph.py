@@ -292,8 +292,21 @@ def init_scope() -> Iterator[None]:
     if graph is None:
         yield
         return
-    tapes = _thread.tapes
     _thread.graph = None
+    try:
+        with tapes_paused():
+            yield
+    finally:
+        _thread.graph = graph
+
+
+@contextlib.contextmanager
+def tapes_paused() -> Iterator[None]:
+    """No tape of this thread sees the ops run inside (init_scope, tracing a backward)."""
+    tapes = _thread.tapes
+    if not tapes:
+        yield
+        return
     _thread.tapes = []
     context.add_taping(-len(tapes))
     try:
@@ -301,7 +314,6 @@ def init_scope() -> Iterator[None]:
     finally:
         context.add_taping(len(tapes))
         _thread.tapes = tapes
-        _thread.graph = graph
 
 
 def control_dependencies(control_inputs: Any) -> Any:

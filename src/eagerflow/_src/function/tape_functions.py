@@ -23,12 +23,12 @@ outputs, the intermediates that backward reads. Here:
 """
 from __future__ import annotations
 
-import contextlib
 import logging
-from typing import Any, Iterator
+from typing import Any
 
 from eagerflow._src.framework import context, transfers
 from eagerflow._src.framework.execute import _KERNEL_FAILURES
+from eagerflow._src.framework.graph import tapes_paused
 from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.tensor import EagerTensor
 from eagerflow._src.function.func_graph import FuncGraph, tensor_spec, trace
@@ -70,22 +70,6 @@ class _BackwardGraph(FuncGraph):
         if node.type == "Const" and node.graph is self.outer_graph:
             return self.constant(node.attrs["value"])
         return super().capture(tensor)
-
-
-@contextlib.contextmanager
-def tapes_paused() -> Iterator[None]:
-    """No tape of this thread sees the ops run inside (tracing a backward function)."""
-    tapes = _thread.tapes
-    if not tapes:
-        yield
-        return
-    _thread.tapes = []
-    context.add_taping(-len(tapes))
-    try:
-        yield
-    finally:
-        context.add_taping(len(tapes))
-        _thread.tapes = tapes
 
 
 def _differentiable_dtype(t: Any) -> bool:
