@@ -68,6 +68,13 @@ def _statements(graph: Any, outputs: list, names: dict, prefix: str, env: dict, 
                 args.append(names[id(x)])
         kernel = f"f{len(env)}"
         env[kernel] = _small_kernel(op.forward, node)
+        infix = _infix(op, node, env[kernel])
+        if infix is not None:  # the kernel is exactly `x <op> y`: written inline, no call
+            target = f"{prefix}{count}"
+            names[id(node.outputs[0])] = target
+            lines.append(f"{target} = {args[0]} {infix} {args[1]}")
+            count += 1
+            continue
         call_args = ["xp"] + args
         for key, value in node.attrs.items():
             attr = f"a{len(env)}"
@@ -87,6 +94,24 @@ def _statements(graph: Any, outputs: list, names: dict, prefix: str, env: dict, 
             lines.append(f"{', '.join(targets)}, = {call}")
         count += 1
     return lines, [names[id(t)] for t in outputs]
+
+
+# Ops whose plain NumPy kernel is exactly one Python operator on its two arrays.
+_INFIX = {"Mul": "*", "Sub": "-", "Less": "<", "LessEqual": "<=", "Greater": ">",
+          "GreaterEqual": ">=", "AddV2": "+"}
+
+
+def _infix(op: Any, node: Any, kernel: Callable) -> str | None:
+    """The operator to write for `node` instead of a kernel call: only for the plain kernel (the
+    arrays proven small, or an op never split over threads) on numeric arrays, without attrs."""
+    symbol = _INFIX.get(op.name)
+    if symbol is None or node.attrs or len(node._inputs) != 2 or op.num_outputs != 1:
+        return None
+    if getattr(kernel, "__name__", "") == "parallel_kernel":
+        return None
+    if any(getattr(getattr(x, "_array", None), "dtype", None) in (None, object) for x in node._inputs):
+        return None  # string AddV2 concatenates through its kernel
+    return symbol
 
 
 def _small_kernel(forward: Callable, node: Any) -> Callable:
