@@ -20,8 +20,8 @@ def check_table_dtypes(table: Any, key_dtype: _dtypes.DType, value_dtype: _dtype
         raise TypeError(f"Invalid value dtype for table, expected {table.value_dtype} but got {value_dtype}.")
 
 
-class TableInitializerBase(Trackable):
-    """Base of table initializers: the key and value dtypes they fill a table with."""
+class KeyValueDtypes(Trackable):
+    """A key dtype and a value dtype (tables, and the initializers that fill them)."""
 
     def __init__(self, key_dtype: Any, value_dtype: Any) -> None:
         self._key_dtype = _dtypes.as_dtype(key_dtype)
@@ -29,13 +29,17 @@ class TableInitializerBase(Trackable):
 
     @property
     def key_dtype(self) -> _dtypes.DType:
-        """The expected table key dtype."""
+        """The table key dtype."""
         return self._key_dtype
 
     @property
     def value_dtype(self) -> _dtypes.DType:
-        """The expected table value dtype."""
+        """The table value dtype."""
         return self._value_dtype
+
+
+class TableInitializerBase(KeyValueDtypes):
+    """Base of table initializers: the key and value dtypes they fill a table with."""
 
     def initialize(self, table: Any) -> Any:
         """Fills `table`."""

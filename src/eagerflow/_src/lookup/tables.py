@@ -11,11 +11,11 @@ from typing import Any
 
 import numpy as np
 
-from eagerflow._src.checkpoint.trackable import Trackable
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.lookup import table_ops
+from eagerflow._src.lookup.initializers import KeyValueDtypes
 
 
 def _np_dtype(dtype: _dtypes.DType) -> Any:
@@ -51,22 +51,8 @@ def _check_key_dtype(keys: Any, key_dtype: _dtypes.DType) -> None:
         raise TypeError(f"Dtype of argument `keys` must be {key_dtype}, received: {keys.dtype}")
 
 
-class LookupInterface(Trackable):
+class LookupInterface(KeyValueDtypes):
     """What every table has: key and value dtypes, `size`, `lookup`, `[]`."""
-
-    def __init__(self, key_dtype: Any, value_dtype: Any) -> None:
-        self._key_dtype = _dtypes.as_dtype(key_dtype)
-        self._value_dtype = _dtypes.as_dtype(value_dtype)
-
-    @property
-    def key_dtype(self) -> _dtypes.DType:
-        """The table key dtype."""
-        return self._key_dtype
-
-    @property
-    def value_dtype(self) -> _dtypes.DType:
-        """The table value dtype."""
-        return self._value_dtype
 
     @property
     def name(self) -> str | None:

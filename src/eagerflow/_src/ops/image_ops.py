@@ -291,11 +291,14 @@ def _random_crop(x: Tensor, size: Any, draw: Any) -> Tensor:
 def adjust_brightness(image: Any, delta: Any) -> Tensor:
     """Adds `delta` to every channel (in [0, 1] float terms for integer images)
     (`tf.image.adjust_brightness`)."""
+    return _in_float(image, lambda flt: math_ops.add(flt, math_ops.cast(conversion.tensor(delta), flt.dtype)),
+                     saturate=True)
+
+
+def _in_float(image: Any, adjust: Any, saturate: bool = False) -> Tensor:
+    """`adjust` applied to `image` as floats in [0, 1], converted back to the image's dtype."""
     x = _image(image)
-    orig = x.dtype
-    flt = _to_float(x)
-    adjusted = math_ops.add(flt, math_ops.cast(conversion.tensor(delta), flt.dtype))
-    return convert_image_dtype(adjusted, orig, saturate=True)
+    return convert_image_dtype(adjust(_to_float(x)), x.dtype, saturate=saturate)
 
 
 def _adjust_contrast(xp: Any, x: Any, contrast_factor: Any) -> Any:
@@ -327,12 +330,10 @@ ADJUST_CONTRAST = Op("AdjustContrastv2", _adjust_contrast, dtypes=_FLOAT_IMAGE, 
 
 def adjust_contrast(images: Any, contrast_factor: Any) -> Tensor:
     """`(x - mean) * contrast_factor + mean` per image and channel (`tf.image.adjust_contrast`)."""
-    x = _image(images)
-    orig = x.dtype
-    flt = _to_float(x)
-    factor = math_ops.cast(conversion.tensor(contrast_factor), _dtypes.float32)
-    adjusted = execute(ADJUST_CONTRAST, (flt, factor))
-    return convert_image_dtype(adjusted, orig, saturate=True)
+    def adjust(flt: Tensor) -> Tensor:
+        return execute(ADJUST_CONTRAST, (flt, math_ops.cast(conversion.tensor(contrast_factor), _dtypes.float32)))
+
+    return _in_float(images, adjust, saturate=True)
 
 
 def adjust_gamma(image: Any, gamma: Any = 1, gain: Any = 1) -> Tensor:
@@ -505,20 +506,13 @@ def hsv_to_rgb(images: Any, name: str | None = None) -> Tensor:
 
 def adjust_hue(image: Any, delta: float, name: str | None = None) -> Tensor:
     """Rotates hue by `delta` (a fraction of the colour wheel, in [-1, 1]) (`tf.image.adjust_hue`)."""
-    x = _image(image)
-    orig = x.dtype
-    flt = _to_float(x)
-    adjusted = execute(ADJUST_HUE, (flt,), {"delta": float(np.asarray(delta))})
-    return convert_image_dtype(adjusted, orig)
+    return _in_float(image, lambda flt: execute(ADJUST_HUE, (flt,), {"delta": float(np.asarray(delta))}))
 
 
 def adjust_saturation(image: Any, saturation_factor: float, name: str | None = None) -> Tensor:
     """Scales saturation by `saturation_factor`, clipped to [0, 1] (`tf.image.adjust_saturation`)."""
-    x = _image(image)
-    orig = x.dtype
-    flt = _to_float(x)
-    adjusted = execute(ADJUST_SATURATION, (flt,), {"factor": float(np.asarray(saturation_factor))})
-    return convert_image_dtype(adjusted, orig)
+    return _in_float(image, lambda flt: execute(ADJUST_SATURATION, (flt,),
+                                                {"factor": float(np.asarray(saturation_factor))}))
 
 
 def _check_hue_delta(max_delta: float) -> None:
