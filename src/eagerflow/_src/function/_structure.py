@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Iterator
 
+from eagerflow._src.framework.composite_tensor import CompositeTensor
+from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec
+
 
 def _is_namedtuple(x: Any) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
@@ -18,6 +21,18 @@ def _is_distributed_values(x: Any) -> bool:
 def _is_optional(x: Any) -> bool:
     """`tf.experimental.Optional`: a structure of its value (whether it holds one is static here)."""
     return type(x).__module__ == "eagerflow._src.data.iterator" and type(x).__name__ == "Optional"
+
+
+def _composite_spec(x: Any) -> Any:
+    """The TypeSpec of a composite value (RaggedTensor, SparseTensor), or the composite TypeSpec
+    itself (RaggedTensorSpec): a structure of its component tensors or specs. None otherwise."""
+    if isinstance(x, CompositeTensor):
+        spec = x._type_spec
+        return spec if hasattr(spec, "_to_components") else None
+    if isinstance(x, TypeSpec) and not isinstance(x, TensorSpec) and hasattr(x, "_component_specs") \
+            and hasattr(x, "_from_components"):
+        return x
+    return None
 
 
 def flatten(structure: Any) -> list:
@@ -45,6 +60,9 @@ def _flatten_into(x: Any, out: list) -> None:
             out.append(x._variant)
         elif x._has:
             _flatten_into(x._value, out)
+    elif (spec := _composite_spec(x)) is not None:
+        for item in (spec._component_specs if spec is x else spec._to_components(x)):
+            _flatten_into(item, out)
     else:
         out.append(x)
 
@@ -75,6 +93,10 @@ def pack(structure: Any, flat: Iterator) -> Any:
         if structure._variant is not None:
             return structure._from_loop_value(next(flat))
         return t(pack(structure._value, flat), True, structure._spec) if structure._has else structure
+    spec = _composite_spec(structure)
+    if spec is not None:
+        parts = spec._component_specs if spec is structure else spec._to_components(structure)
+        return spec._from_components([pack(item, flat) for item in parts])
     return next(flat)
 
 

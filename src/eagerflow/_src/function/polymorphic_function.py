@@ -95,6 +95,9 @@ def _key(x: Any, leaves: _Leaves) -> Any:
     if is_variable(x):
         leaves.variables.append(x)
         return ("variable", x._array.dtype if x._array is not None else None, x.shape._dims)
+    if (spec := _structure._composite_spec(x)) is not None:  # RaggedTensor(Spec): its components
+        parts = spec._component_specs if spec is x else spec._to_components(x)
+        return (type(spec), tuple(_key(v, leaves) for v in parts))
     if is_spec(x):
         dtype = _dtypes.as_dtype(x.dtype)
         dims = x.shape.dims if hasattr(x.shape, "dims") else x.shape

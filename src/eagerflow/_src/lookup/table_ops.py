@@ -219,7 +219,14 @@ def _text_file_rows(xp: Any, filename: Any, key_index: int, value_index: int, vo
             _to_device(xp, np.asarray(values, dtype=value_dtype).reshape(len(values)))]
 
 
-FIND = Op("LookupTableFindV2", _find, stateful=True)
+def _find_shape(inputs: Any, attrs: dict) -> list:
+    """The keys' shape and the table's value shape, in the table's value dtype."""
+    table = attrs["table"]
+    keys = inputs[0]._array.shape
+    return [(np.dtype(table.np_dtype), None if keys is None else tuple(keys) + tuple(table.value_shape))]
+
+
+FIND = Op("LookupTableFindV2", _find, stateful=True, shape_fn=_find_shape)
 INSERT = Op("LookupTableInsertV2", _insert, num_outputs=0, stateful=True)
 IMPORT = Op("LookupTableImportV2", _import, num_outputs=0, stateful=True)
 REMOVE = Op("LookupTableRemoveV2", _remove, num_outputs=0, stateful=True)

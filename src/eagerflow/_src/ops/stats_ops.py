@@ -108,8 +108,65 @@ def _bincount(xp: Any, arr: Any, size: int, weights: Any, binary_output: bool = 
     return out if arr.ndim == 2 else out.reshape(size)
 
 
-DENSE_BINCOUNT = Op("DenseBincount", lambda xp, arr, weights, size, binary_output: _bincount(
-    xp, arr, size, weights, binary_output))
+def _static_size(x: Any) -> int | None:
+    from eagerflow._src.framework import shape_inference
+
+    value = shape_inference.constant_value(x) if isinstance(x._array, shape_inference.AbstractArrayLike) \
+        else x._array
+    return None if value is None else int(np.asarray(value))
+
+
+def _bincount_shape(inputs: Any, attrs: dict) -> list:
+    arr, size, weights = inputs[-3:]
+    n = _static_size(size)
+    dtype = weights._array.dtype if weights._array.shape != (0,) else np.dtype(attrs["dtype"])
+    if len(inputs) == 4:  # RaggedBincount: one row per ragged row
+        rows = inputs[0]._array.shape
+        return [(dtype, (None if rows is None or rows[0] is None else rows[0] - 1, n))]
+    shape = arr._array.shape
+    if shape is not None and len(shape) == 2:
+        return [(dtype, (shape[0], n))]
+    return [(dtype, (n,))]
+
+
+def _dense_bincount(xp: Any, arr: Any, size: Any, weights: Any, binary_output: bool, dtype: Any) -> Any:
+    out = _bincount(xp, arr, int(size), weights if weights.size else None, binary_output)
+    return out if weights.size else out.astype(dtype)
+
+
+def _ragged_bincount(xp: Any, splits: Any, values: Any, size: Any, weights: Any, binary_output: bool,
+                     dtype: Any) -> Any:
+    s = np.asarray(splits.get() if hasattr(splits, "get") else splits).astype(np.int64)
+    n = int(size)
+    if values.size and int(values.min()) < 0:
+        raise invalid("Input arr must be non-negative!")
+    rows = np.repeat(np.arange(s.shape[0] - 1), np.diff(s))
+    out = xp.zeros((s.shape[0] - 1, n), dtype=weights.dtype if weights.size else dtype)
+    keep = values < n
+    if binary_output:
+        out[rows[keep], values[keep]] = 1
+    else:
+        xp.add.at(out, (rows[keep], values[keep]), weights[keep] if weights.size else 1)
+    return out
+
+
+# TF's signatures: DenseBincount(input, size, weights), RaggedBincount(splits, values, size, weights).
+DENSE_BINCOUNT = Op("DenseBincount", _dense_bincount, shape_fn=_bincount_shape)
+RAGGED_BINCOUNT = Op("RaggedBincount", _ragged_bincount, shape_fn=_bincount_shape)
+
+
+def _symbolic_size(values: Tensor, minlength: Any, maxlength: Any) -> Tensor:
+    """The bincount size through ops: max value + 1, raised to minlength, cut to maxlength."""
+    from eagerflow._src.ops import join_split_ops
+
+    flat = join_split_ops.concat([array_ops.reshape(values, (-1,)),
+                                  conversion.tensor(np.asarray([-1], values.dtype.as_numpy_dtype))], axis=0)
+    size = math_ops.add(reduce_ops.reduce_max(flat), conversion.tensor(np.asarray(1, values.dtype.as_numpy_dtype)))
+    if minlength is not None:
+        size = math_ops.maximum(size, math_ops.cast(conversion.tensor(minlength), values.dtype))
+    if maxlength is not None:
+        size = math_ops.minimum(size, math_ops.cast(conversion.tensor(maxlength), values.dtype))
+    return size
 
 
 def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: Any = None,
@@ -117,27 +174,47 @@ def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: An
              binary_output: bool = False) -> Tensor:
     """Counts of each value in the non-negative ints `arr` (weighted sums with `weights`), over
     the whole tensor or (axis=-1) per row (`tf.math.bincount`)."""
-    arr = conversion.tensor(arr)
+    from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+
+    ragged = getattr(arr, "flat_values", None) is not None and hasattr(arr, "nested_row_splits")
+    if ragged and (axis is None or arr.ragged_rank != 1):
+        arr = arr.flat_values
+        weights = weights.flat_values if getattr(weights, "flat_values", None) is not None else weights
+        ragged = False
+    if ragged:
+        splits, values = arr.row_splits, arr.values
+        weights = weights.values if weights is not None else None
+    else:
+        values = arr = conversion.tensor(arr)
     if axis is None:
-        arr = array_ops.reshape(arr, (-1,))
+        arr = values = array_ops.reshape(values, (-1,))
         if weights is not None:
             weights = array_ops.reshape(conversion.tensor(weights), (-1,))
     elif axis not in (0, -1):
         raise ValueError(f"Unsupported axis value {axis}. Only 0 and -1 are currently supported.")
-    values = arr.numpy()
-    size = int(values.max()) + 1 if values.size else 0
-    size = max(size, 0)
-    if minlength is not None:
-        size = max(size, int(minlength))
-    if maxlength is not None:
-        size = min(size, int(maxlength))
     if weights is not None:
         weights = conversion.tensor(weights)
     else:
-        empty = np.zeros((0,), dtype=_dtypes.as_dtype(dtype).as_numpy_dtype)
-        weights = conversion.tensor(empty)
-    out = conversion.run(DENSE_BINCOUNT, (arr, weights), {"size": size, "binary_output": bool(binary_output)}, False)
-    return out
+        weights = conversion.tensor(np.zeros((0,), dtype=_dtypes.as_dtype(dtype).as_numpy_dtype))
+    static = None
+    if minlength is not None and maxlength is not None and not isinstance(minlength, SymbolicTensor) \
+            and not isinstance(maxlength, SymbolicTensor) and int(minlength) == int(maxlength):
+        static = max(int(minlength), 0)
+    elif not isinstance(values, SymbolicTensor):
+        host = values.numpy()
+        static = max(int(host.max()) + 1 if host.size else 0, 0)
+        if minlength is not None:
+            static = max(static, int(minlength))
+        if maxlength is not None:
+            static = min(static, int(maxlength))
+    if static is not None:
+        size = conversion.tensor(np.asarray(static, values.dtype.as_numpy_dtype))
+    else:
+        size = _symbolic_size(values, minlength, maxlength)
+    attrs = {"binary_output": bool(binary_output), "dtype": _dtypes.as_dtype(dtype).as_numpy_dtype}
+    if ragged:
+        return conversion.run(RAGGED_BINCOUNT, (splits, values, size, weights), attrs, False)
+    return conversion.run(DENSE_BINCOUNT, (arr, size, weights), attrs, False)
 
 
 def confusion_matrix(labels: Any, predictions: Any, num_classes: Any = None, weights: Any = None,

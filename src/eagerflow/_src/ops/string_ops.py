@@ -189,8 +189,13 @@ LOWER = Op("StringLower", _lower, dtypes=STRING)
 UPPER = Op("StringUpper", _upper, dtypes=STRING)
 STRIP = Op("StringStrip", _strip, dtypes=STRING)
 REDUCE_JOIN = Op("ReduceJoin", _reduce_join, dtypes=STRING)
-SPLIT = Op("StringSplitV2", _split, dtypes=STRING, num_outputs=2)
-BYTES_SPLIT = Op("StringBytesSplit", _bytes_split, dtypes=STRING, num_outputs=2)
+def _split_shape(inputs: Any, attrs: dict) -> list:
+    """Values and row splits of a split: both sized by the strings' contents (TF's static shapes)."""
+    return [(inputs[0]._array.dtype, (None,)), (np.dtype(np.int64), (None,))]
+
+
+SPLIT = Op("StringSplitV2", _split, dtypes=STRING, num_outputs=2, shape_fn=_split_shape)
+BYTES_SPLIT = Op("StringBytesSplit", _bytes_split, dtypes=STRING, num_outputs=2, shape_fn=_split_shape)
 HASH_BUCKET_FAST = Op("StringToHashBucketFast", _hash_bucket(string_hash.fingerprint64), dtypes=STRING)
 HASH_BUCKET = Op("StringToHashBucket", _hash_bucket(string_hash.hash64), dtypes=STRING)
 
@@ -240,10 +245,12 @@ def _ragged(values: Tensor, splits: Tensor, outer_shape: list) -> Any:
     """Rows split from elements of shape `outer_shape`: a RaggedTensor with the outer dims uniform."""
     from eagerflow._src.ragged.ragged_tensor import RaggedTensor
 
+    from eagerflow._src.ragged.ragged_tensor import _uniform_splits
+    from eagerflow._src.framework import dtypes as _dtypes_mod
+
     rt = RaggedTensor._from_splits(values, splits)
     for d in reversed(outer_shape[1:]):
-        n = rt.nrows_int() // d if d else 0
-        rt = RaggedTensor._from_splits(rt, constant(np.arange(n + 1, dtype=np.int64) * d))
+        rt = RaggedTensor._from_splits(rt, _uniform_splits(rt, d, _dtypes_mod.int64))
     return rt
 
 
@@ -498,29 +505,46 @@ def ngrams(data: Any, ngram_width: Any, separator: str = " ", pad_values: Any = 
         pads = (_bytes(pad_values), _bytes(pad_values))
     if pad_values is not None and padding_width is not None and padding_width == 0:
         pads = (None, None)
-    sep = _bytes(separator)
+    attrs = {"separator": _bytes(separator), "widths": tuple(widths), "pads": pads, "padding_width": padding_width,
+             "preserve_short": bool(preserve_short_sequences)}
     if isinstance(data, RaggedTensor):
         if isinstance(data.values, RaggedTensor):
             return data.with_values(ngrams(data.values, ngram_width, separator, pad_values, padding_width,
                                            preserve_short_sequences))
-        values = data.values.numpy()
-        s = data._splits_np()
-        rows = [_row_ngrams(values[s[i]:s[i + 1]], widths, sep, pads, padding_width, preserve_short_sequences)
-                for i in range(s.shape[0] - 1)]
-        flat = np.empty(sum(len(r) for r in rows), dtype=object)
-        flat[:] = [g for r in rows for g in r]
-        return RaggedTensor.from_row_lengths(constant(flat), constant(np.asarray([len(r) for r in rows], np.int64)))
+        grams, splits = execute(NGRAMS, (data.values, data.row_splits), attrs)
+        return RaggedTensor._from_splits(grams, splits)
     t = string_input(data)
     if t.shape.rank == 0:
         raise ValueError("Data must have rank>0")
-    array = t.numpy()
-    lead = array.reshape(-1, array.shape[-1])
-    rows = [_row_ngrams(r, widths, sep, pads, padding_width, preserve_short_sequences) for r in lead]
-    count = len(rows[0]) if rows else 0
-    out = np.empty((len(rows), count), dtype=object)
-    for i, r in enumerate(rows):
-        out[i, :] = r
-    return constant(out.reshape(array.shape[:-1] + (count,)))
+    from eagerflow._src.ops import array_ops, join_split_ops
+
+    dims = t.shape.as_list()
+    rows = array_ops.reshape(t, [-1, dims[-1] if dims[-1] is not None else array_ops.shape(t)[-1]])
+    rt = RaggedTensor.from_tensor(rows)
+    grams, splits = execute(NGRAMS, (rt.values, rt.row_splits), attrs)
+    dense = RaggedTensor._from_splits(grams, splits).to_tensor()
+    if None not in dims[:-1]:
+        return array_ops.reshape(dense, dims[:-1] + [-1])
+    lead = array_ops.shape(t)[:-1]
+    return array_ops.reshape(dense, join_split_ops.concat([lead, constant(np.asarray([-1], np.int32))], axis=0))
+
+
+def _ngrams_kernel(xp: Any, values: Any, splits: Any, separator: bytes, widths: tuple, pads: tuple,
+                   padding_width: Any, preserve_short: bool) -> list:
+    values, s = np.asarray(values), np.asarray(splits).astype(np.int64)
+    rows = [_row_ngrams(values[s[i]:s[i + 1]], list(widths), separator, pads, padding_width, preserve_short)
+            for i in range(s.shape[0] - 1)]
+    flat = np.empty(sum(len(r) for r in rows), dtype=object)
+    flat[:] = [g for r in rows for g in r]
+    out_splits = np.concatenate([[0], np.cumsum([len(r) for r in rows], dtype=np.int64)]).astype(s.dtype)
+    return [flat, out_splits.astype(np.asarray(splits).dtype)]
+
+
+def _ngrams_shape(inputs: Any, attrs: dict) -> list:
+    return [(np.dtype(object), (None,)), (inputs[1]._array.dtype, inputs[1]._array.shape)]
+
+
+NGRAMS = Op("StringNGrams", _ngrams_kernel, dtypes=STRING, num_outputs=2, shape_fn=_ngrams_shape)
 
 
 def _to_hash_bucket(op: Op, input: Any, num_buckets: Any) -> Any:  # noqa: A002

@@ -6,25 +6,34 @@ from typing import Any
 import numpy as np
 
 from eagerflow._src.framework.convert import constant
+from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import gather_scatter_ops
-from eagerflow._src.ragged.ragged_tensor import RaggedTensor, _splits_tensor
+from eagerflow._src.ragged import ragged_kernels as _kernels
+from eagerflow._src.ragged.ragged_tensor import RaggedTensor, _splits_tensor, _symbolic
 
 
-def gather_rows(value: Any, rows: np.ndarray) -> Any:
-    """Rows `rows` (host int64) of a tensor or RaggedTensor, nested rows included."""
+def gather_rows(value: Any, rows: Any) -> Any:
+    """Rows `rows` (host int64 array or int64 tensor) of a tensor or RaggedTensor, nested rows included."""
+    idx = rows if isinstance(rows, Tensor) else constant(np.asarray(rows, np.int64).reshape(-1))
     if not isinstance(value, RaggedTensor):
-        return gather_scatter_ops.gather(value, constant(rows.astype(np.int64)))
-    s = value._splits_np()
-    lengths = (s[1:] - s[:-1])[rows]
-    starts = s[:-1][rows]
-    inner = np.repeat(starts - np.concatenate([[0], np.cumsum(lengths)[:-1]]), lengths) + np.arange(lengths.sum())
-    splits = np.concatenate([[0], np.cumsum(lengths)])
-    return RaggedTensor._from_splits(gather_rows(value._values, inner.astype(np.int64)),
-                                     _splits_tensor(splits, value.row_splits_dtype))
+        return gather_scatter_ops.gather(value, idx)
+    *splits, value_indices = _kernels.gather(idx, value.nested_row_splits)
+    result: Any = gather_scatter_ops.gather(value.flat_values, value_indices)
+    for s in reversed(splits):
+        result = RaggedTensor._from_splits(result, s)
+    return result
 
 
-def _row_slice(rt: RaggedTensor, i: int) -> Any:
+def _row_slice(rt: RaggedTensor, i: Any) -> Any:
+    if _symbolic(rt.row_splits) or isinstance(i, Tensor):
+        from eagerflow._src.ops import array_ops, math_ops
+
+        start, stop = rt.row_splits[i], rt.row_splits[math_ops.add(i, 1) if isinstance(i, Tensor) else i + 1]
+        if isinstance(rt.values, RaggedTensor):
+            return gather_rows(rt.values, array_ops.range(math_ops.cast(start, "int64"),
+                                                          math_ops.cast(stop, "int64"), dtype="int64"))
+        return rt.values[start:stop]
     s = rt._splits_np()
     if isinstance(rt._values, RaggedTensor):
         return gather_rows(rt._values, np.arange(s[i], s[i + 1]))
@@ -33,6 +42,8 @@ def _row_slice(rt: RaggedTensor, i: int) -> Any:
 
 def _index(key: Any) -> Any:
     if isinstance(key, Tensor):
+        if _symbolic(key):
+            return key
         key = key.numpy()
         return int(key) if np.ndim(key) == 0 else key
     return key
@@ -51,13 +62,35 @@ def getitem(rt: RaggedTensor, key: Any) -> Any:
         raise ValueError("Too many indices for RaggedTensor")
     first, rest = keys[0], keys[1:]
     n = rt.nrows_int()
+    if isinstance(first, Tensor):  # a graph tensor: no bounds check before the graph runs
+        from eagerflow._src.ops import array_ops, math_ops
+
+        count = rt.nrows()
+        i = math_ops.floormod(math_ops.cast(first, count.dtype), count)
+        row = _row_slice(rt, i)
+        return row[tuple(rest)] if rest else row
     if isinstance(first, (int, np.integer)):
         i = int(first)
+        if n is None:
+            if i < 0:
+                from eagerflow._src.ops import math_ops
+
+                i = math_ops.add(rt.nrows(), constant(np.asarray(i, rt.row_splits_dtype.as_numpy_dtype)))
+            row = _row_slice(rt, i)
+            return row[tuple(rest)] if rest else row
         if not -n <= i < n:
             raise IndexError(f"Row key {first} out of bounds")
         row = _row_slice(rt, i % n if n else i)
         return row[tuple(rest)] if rest else row
     if isinstance(first, slice):
+        if n is None:
+            from eagerflow._src.ops import array_ops
+
+            if first == slice(None):
+                sliced = rt
+            else:
+                sliced = gather_rows(rt, array_ops.range(rt.nrows(out_type="int64"), dtype="int64")[first])
+            return _inner(sliced, rest) if rest else sliced
         rows = np.arange(n)[first]
         sliced = rt if rows.shape[0] == n and np.array_equal(rows, np.arange(n)) else gather_rows(rt, rows)
         return _inner(sliced, rest) if rest else sliced
@@ -71,16 +104,10 @@ def _inner(rt: RaggedTensor, keys: list) -> Any:
     key = keys[0]
     if not isinstance(key, slice):
         raise ValueError("Cannot index into an inner ragged dimension.")
-    s = rt._splits_np()
-    pieces, lengths = [], []
-    for i in range(s.shape[0] - 1):
-        take = np.arange(s[i], s[i + 1])[key]
-        pieces.append(take)
-        lengths.append(take.shape[0])
-    taken = np.concatenate(pieces).astype(np.int64) if pieces else np.zeros(0, np.int64)
+    splits, taken = execute(_kernels.SLICE_ROWS, (rt.row_splits,), {"start": key.start, "stop": key.stop,
+                                                                    "step": key.step})
     values = gather_rows(rt._values, taken)
     rest = keys[1:]
     if rest:
         values = _inner(values, rest) if isinstance(values, RaggedTensor) else values[(slice(None), *rest)]
-    splits = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
-    return RaggedTensor._from_splits(values, _splits_tensor(splits, rt.row_splits_dtype))
+    return RaggedTensor._from_splits(values, splits)

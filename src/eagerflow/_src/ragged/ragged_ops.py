@@ -17,7 +17,10 @@ from eagerflow._src.framework.convert import constant, convert_to_tensor
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, dispatch, gather_scatter_ops, join_split_ops, math_ops, reduce_ops
 from eagerflow._src.ragged.ragged_getitem import gather_rows
-from eagerflow._src.ragged.ragged_tensor import RaggedTensor, _host, _splits_tensor
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.ragged import ragged_kernels as _kernels
+from eagerflow._src.ragged.ragged_tensor import (RaggedTensor, _concat_splits, _host, _nrows_tensor, _splits_tensor,
+                                                 _symbolic)
 
 _PYTHON_SCALARS = (int, float, bool, complex, str, bytes, np.generic)
 
@@ -25,6 +28,8 @@ _PYTHON_SCALARS = (int, float, bool, complex, str, bytes, np.generic)
 # --- elementwise --------------------------------------------------------------------------------
 def _same_splits(a: RaggedTensor, b: RaggedTensor) -> bool:
     sa, sb = a.nested_row_splits, b.nested_row_splits
+    if len(sa) == len(sb) and _symbolic(*sa, *sb):  # compared when the graph runs (TF asserts there)
+        return all(x.shape.is_compatible_with(y.shape) for x, y in zip(sa, sb))
     return len(sa) == len(sb) and all(np.array_equal(_host(x), _host(y)) for x, y in zip(sa, sb))
 
 
@@ -52,10 +57,15 @@ def _broadcast_dense(rt: RaggedTensor, t: Tensor) -> Tensor:
     dims = [1] * (rank - t.shape.rank) + t.shape.as_list()
     t = array_ops.reshape(t, dims)
     nrows = rt.nrows_int()
-    if dims[0] != nrows:
+    if dims[0] != nrows and dims[0] is not None:
         if dims[0] != 1:
-            raise errors.InvalidArgumentError(None, None, f"Incompatible shapes: {rt.shape} vs. {t.shape}")
-        t = array_ops.broadcast_to(t, [nrows] + dims[1:])
+            if nrows is not None:
+                raise errors.InvalidArgumentError(None, None, f"Incompatible shapes: {rt.shape} vs. {t.shape}")
+        else:
+            rows = nrows if nrows is not None else array_ops.reshape(_nrows_tensor(rt, _dtypes.int32), [1])
+            target = [rows] + dims[1:] if nrows is not None else _concat_splits(
+                [rows, constant(np.asarray(dims[1:], np.int32))], _dtypes.int32)
+            t = array_ops.broadcast_to(t, target)
     level: Any = rt
     while isinstance(level, RaggedTensor):
         if t.shape[1] != 1:
@@ -89,36 +99,15 @@ def elementwise(apply: Callable[..., Any], args: tuple) -> Any:
 # --- reductions ---------------------------------------------------------------------------------
 def _level_masks(rt: RaggedTensor) -> list[np.ndarray]:
     """For level l (0 = rows), a bool array over the bounding box's first l+1 dims: which exist."""
-    _, dims = rt._dense_indices()
-    coords = np.arange(rt.nrows_int())[:, None]
-    masks = [np.ones(dims[:1], bool)]
-    level: Any = rt
-    depth = 1
-    while isinstance(level, RaggedTensor):
-        s = level._splits_np()
-        lengths = np.diff(s)
-        parent = np.repeat(np.arange(lengths.shape[0]), lengths)
-        within = np.arange(s[-1]) - np.repeat(s[:-1], lengths)
-        coords = np.concatenate([coords[parent], within[:, None]], axis=1)
-        mask = np.zeros(dims[:depth + 1], bool)
-        if coords.shape[0]:
-            mask[tuple(coords.T)] = True
-        masks.append(mask)
-        level = level.values
-        depth += 1
-    return masks
+    return _kernels.level_masks([_host(s) for s in rt.nested_row_splits])
 
 
 def _from_masked(dense: Tensor, masks: list[np.ndarray], splits_dtype: _dtypes.DType) -> Any:
     """The ragged tensor whose level masks are `masks` (masks[0]: all rows), values from `dense`."""
-    last = masks[-1]
-    coords = np.argwhere(last).astype(np.int64)
-    values = gather_scatter_ops.gather_nd(dense, constant(coords.reshape(-1, last.ndim)))
-    result: Any = values
-    for level in range(len(masks) - 1, 0, -1):
-        lengths = masks[level].sum(axis=-1)[masks[level - 1]]
-        splits = np.concatenate([[0], np.cumsum(lengths)])
-        result = RaggedTensor._from_splits(result, _splits_tensor(splits, splits_dtype))
+    splits, coords = _kernels.masked_layout(masks)
+    result: Any = gather_scatter_ops.gather_nd(dense, constant(coords))
+    for s in reversed(splits):
+        result = RaggedTensor._from_splits(result, _splits_tensor(s, splits_dtype))
     return result
 
 
@@ -155,7 +144,15 @@ def reduce(kind: str, rt: RaggedTensor, axis: Any, keepdims: bool) -> Any:
             return math_ops.truediv(reduce_ops.reduce_sum(flat), math_ops.cast(array_ops.size(flat), flat.dtype))
         return _DENSE_REDUCE[kind](flat)
     if isinstance(axis, Tensor):
-        axis = _host(axis).tolist()
+        if _symbolic(axis):
+            from eagerflow._src.framework import shape_inference
+
+            found = shape_inference.constant_value(axis)
+            if found is None:
+                raise ValueError("The axis of a ragged reduction must be known while tracing")
+            axis = np.asarray(found).tolist()
+        else:
+            axis = _host(axis).tolist()
     axes = sorted({a % rt.shape.rank if a < 0 else a for a in (axis if isinstance(axis, (list, tuple)) else [axis])},
                   reverse=True)
     result: Any = rt
@@ -174,10 +171,19 @@ def _expand(value: Any, axis: int) -> Any:
     if not isinstance(value, RaggedTensor):
         return array_ops.expand_dims(value, axis)
     n = value.nrows_int()
+    dtype = value.row_splits_dtype
+    if n is None:
+        count = value.nrows(out_type=dtype)
+        if axis == 0:
+            return RaggedTensor._from_splits(value, _concat_splits([constant(np.zeros(1, dtype.as_numpy_dtype)),
+                                                                    array_ops.reshape(count, [1])], dtype))
+        if axis == 1:
+            return RaggedTensor._from_splits(value, array_ops.range(
+                math_ops.add(count, constant(np.asarray(1, dtype.as_numpy_dtype))), dtype=dtype))
     if axis == 0:
-        return RaggedTensor._from_splits(value, _splits_tensor(np.asarray([0, n]), value.row_splits_dtype))
+        return RaggedTensor._from_splits(value, _splits_tensor(np.asarray([0, n]), dtype))
     if axis == 1:
-        return RaggedTensor._from_splits(value, _splits_tensor(np.arange(n + 1), value.row_splits_dtype))
+        return RaggedTensor._from_splits(value, _splits_tensor(np.arange(n + 1), dtype))
     return value.with_values(_expand(value.values, axis - 1))
 
 
@@ -197,6 +203,12 @@ def _reduce_one(kind: str, rt: RaggedTensor, axis: int) -> Any:
     reduced = _DENSE_REDUCE[kind](dense, axis=axis)
     if r == 1:
         return reduced
+    if _symbolic(*rt.nested_row_splits):
+        *splits, coords = execute(_kernels.REDUCE_LAYOUT, tuple(rt.nested_row_splits), {"axis": axis})
+        result: Any = gather_scatter_ops.gather_nd(reduced, coords)
+        for s in reversed(splits):
+            result = RaggedTensor._from_splits(result, s)
+        return result
     masks = _level_masks(rt)
     new_masks = masks[:axis] + [masks[level + 1].any(axis=axis) for level in range(axis, r)]
     return _from_masked(reduced, new_masks, rt.row_splits_dtype)
@@ -238,15 +250,8 @@ def ragged_range(starts: Any, limits: Any = None, deltas: Any = 1, dtype: Any = 
         order = [_dtypes.int32, _dtypes.int64, _dtypes.float32, _dtypes.float64]
         dtype = max((t.dtype for t in ts), key=lambda d: order.index(d) if d in order else 0)
         ts = [math_ops.cast(t, dtype) for t in ts]
-    s, lim, d = np.broadcast_arrays(*[_host(t) for t in ts])
-    if np.any(d == 0):
-        raise errors.InvalidArgumentError(None, None, "Requires delta != 0")
-    rows = [np.arange(a, b, c, dtype=dtype.as_numpy_dtype) for a, b, c in zip(s.ravel(), lim.ravel(), d.ravel())]
-    lengths = [r.shape[0] for r in rows]
-    values = np.concatenate(rows) if rows else np.zeros(0, dtype.as_numpy_dtype)
-    splits = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)])
-    return RaggedTensor._from_splits(constant(values.astype(dtype.as_numpy_dtype)),
-                                     _splits_tensor(splits, _dtypes.as_dtype(row_splits_dtype)))
+    splits, values = execute(_kernels.RANGE, tuple(ts), {"splits_dtype": _dtypes.as_dtype(row_splits_dtype).as_numpy_dtype})
+    return RaggedTensor._from_splits(values, splits)
 
 
 def _as_ragged(value: Any, ragged_rank: int, splits_dtype: _dtypes.DType) -> RaggedTensor:
@@ -259,6 +264,15 @@ def _concat_rows(values: list[Any]) -> Any:
     """Rows of each input one after another (axis 0), at every nested level."""
     if not isinstance(values[0], RaggedTensor):
         return join_split_ops.concat(values, axis=0)
+    if _symbolic(*(v.row_splits for v in values)):
+        dtype = values[0].row_splits_dtype
+        pieces, offset = [], None
+        for v in values:
+            s = math_ops.cast(v.row_splits, dtype)
+            pieces.append(s if offset is None else math_ops.add(s[1:], offset))
+            offset = s[-1] if offset is None else math_ops.add(s[-1], offset)
+        inner = _concat_rows([v.values for v in values])
+        return RaggedTensor._from_splits(inner, _concat_splits(pieces, dtype))
     offsets, parts = 0, []
     for v in values:
         s = v._splits_np()
@@ -295,6 +309,9 @@ def stack(values: Any, axis: int = 0, name: str | None = None) -> RaggedTensor:
     rank = inputs[0].shape.rank
     if axis < 0:
         axis += rank + 1
+    dtype = inputs[0].row_splits_dtype
+    if any(v.nrows_int() is None for v in inputs):
+        return _stack_ops(inputs, axis, dtype)
     if axis == 0:
         rows = _concat_rows(inputs)
         counts = np.asarray([0] + [v.nrows_int() for v in inputs]).cumsum()
@@ -310,6 +327,30 @@ def stack(values: Any, axis: int = 0, name: str | None = None) -> RaggedTensor:
         stacked = gather_rows(rows, order.astype(np.int64))
         return RaggedTensor._from_splits(stacked, _splits_tensor(np.arange(n + 1) * k, inputs[0].row_splits_dtype))
     raise NotImplementedError("tf.ragged.stack supports axis 0 and 1 here")
+
+
+def _stack_ops(inputs: list, axis: int, dtype: _dtypes.DType) -> RaggedTensor:
+    """`stack` when the row counts are known only when the graph runs."""
+    rows = _concat_rows(inputs)
+    counts = [array_ops.reshape(v.nrows(out_type=dtype), [1]) for v in inputs]
+    zero = constant(np.zeros(1, dtype.as_numpy_dtype))
+    if axis == 0:
+        from eagerflow._src.ops import reduce_ops
+
+        return RaggedTensor._from_splits(rows, _concat_splits([zero, reduce_ops.cumsum(_concat_splits(counts, dtype))],
+                                                              dtype))
+    if axis != 1:
+        raise NotImplementedError("tf.ragged.stack supports axis 0 and 1 here")
+    k = len(inputs)
+    n = counts[0][0]
+    order = array_ops.reshape(array_ops.transpose(array_ops.reshape(
+        array_ops.range(math_ops.multiply(n, constant(np.asarray(k, dtype.as_numpy_dtype))), dtype=dtype),
+        array_ops.stack([constant(np.asarray(k, dtype.as_numpy_dtype)), n]))), [-1])
+    stacked = gather_rows(rows, math_ops.cast(order, _dtypes.int64))
+    step = constant(np.asarray(k, dtype.as_numpy_dtype))
+    one = constant(np.asarray(1, dtype.as_numpy_dtype))
+    return RaggedTensor._from_splits(stacked, math_ops.multiply(array_ops.range(math_ops.add(n, one), dtype=dtype),
+                                                                step))
 
 
 def concat(values: Any, axis: Any) -> RaggedTensor:
@@ -333,6 +374,11 @@ def boolean_mask(data: Any, mask: Any, name: str | None = None) -> Any:
         mask = convert_to_tensor(mask)
         if mask.dtype != _dtypes.bool:
             raise ValueError(f"mask.dtype must be bool; got {mask.dtype!r}")
+        if mask.shape.rank == 1 and _symbolic(mask):
+            keep_t = array_ops.reshape(array_ops.where(mask), [-1])
+            if isinstance(data, RaggedTensor):
+                return gather_rows(data, keep_t)
+            return gather_scatter_ops.gather(convert_to_tensor(data), keep_t)
         if mask.shape.rank == 1:
             keep = np.nonzero(_host(mask))[0].astype(np.int64)
             if isinstance(data, RaggedTensor):
@@ -386,6 +432,10 @@ def segment_ids_to_row_splits(segment_ids: Any, num_segments: Any = None, out_ty
         raise ValueError(f"Shape {ids_t.shape} must have rank 1")
     if out_type is None:
         out_type = ids_t.dtype if ids_t.dtype in (_dtypes.int32, _dtypes.int64) else _dtypes.int64
+    if _symbolic(ids_t, num_segments):
+        n_t = constant(np.asarray(-1, np.int64)) if num_segments is None else convert_to_tensor(num_segments, _dtypes.int64)
+        splits = execute(_kernels.ROWIDS_TO_SPLITS, (math_ops.cast(ids_t, _dtypes.int64), n_t))
+        return math_ops.cast(splits, out_type)
     ids = _host(ids_t).astype(np.int64)
     n = int(_host(convert_to_tensor(num_segments))) if num_segments is not None else (int(ids.max()) + 1 if ids.size else 0)
     counts = np.bincount(ids, minlength=n)[:n] if ids.size else np.zeros(n, np.int64)
@@ -398,6 +448,8 @@ def row_splits_to_segment_ids(splits: Any, name: str | None = None, out_type: An
         raise ValueError(f"Shape {s_t.shape} must have rank 1")
     if out_type is None:
         out_type = s_t.dtype if s_t.dtype in (_dtypes.int32, _dtypes.int64) else _dtypes.int64
+    if _symbolic(s_t):
+        return math_ops.cast(execute(_kernels.VALUE_ROWIDS, (s_t,)), out_type)
     s = _host(s_t).astype(np.int64)
     ids = np.repeat(np.arange(max(s.shape[0] - 1, 0)), np.diff(s))
     return constant(ids.astype(_dtypes.as_dtype(out_type).as_numpy_dtype))
@@ -442,6 +494,12 @@ def _size(rt: RaggedTensor, out_type: Any = _dtypes.int32, name: str | None = No
     return math_ops.cast(array_ops.size(rt.flat_values, out_type=_dtypes.int64), out_type)
 
 
+def _shape(rt: RaggedTensor, out_type: Any = None, name: str | None = None) -> Any:
+    from eagerflow._src.ragged.dynamic_ragged_shape import DynamicRaggedShape
+
+    return DynamicRaggedShape(rt, out_type)
+
+
 def _rank(rt: RaggedTensor, name: str | None = None) -> Tensor:
     return constant(np.int32(rt.shape.rank))
 
@@ -455,7 +513,12 @@ def _gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any =
     if not isinstance(params, RaggedTensor) or isinstance(indices, RaggedTensor) or axis not in (None, 0) \
             or batch_dims:
         raise NotImplementedError("tf.gather of a RaggedTensor supports dense indices on axis 0 here")
-    idx = _host(convert_to_tensor(indices)).astype(np.int64)
+    idx_t = convert_to_tensor(indices)
+    if _symbolic(idx_t, params.row_splits):
+        if idx_t.shape.rank != 1:
+            raise NotImplementedError("tf.gather of a RaggedTensor in a graph supports 1-D indices here")
+        return gather_rows(params, math_ops.cast(idx_t, _dtypes.int64))
+    idx = _host(idx_t).astype(np.int64)
     n = params.nrows_int()
     bad = np.nonzero((idx < 0) | (idx >= n))[0] if idx.ndim else np.nonzero([not 0 <= int(idx) < n])[0]
     if bad.size:
@@ -491,7 +554,8 @@ def _softmax(rt: RaggedTensor, axis: Any = None, name: str | None = None) -> Rag
     flat = inner.values
     peak = reduce("max", inner, 1, False)
     shifted = math_ops.exp(math_ops.subtract(flat, gather_scatter_ops.gather(peak, ids)))
-    totals = gather_scatter_ops.unsorted_segment_sum(shifted, ids, inner.nrows_int())
+    totals = gather_scatter_ops.unsorted_segment_sum(shifted, ids, inner.nrows_int() if inner.nrows_int() is not None
+                                                     else inner.nrows())
     return rt.with_flat_values(math_ops.truediv(shifted, gather_scatter_ops.gather(totals, ids)))
 
 
@@ -502,6 +566,7 @@ def _register_api() -> None:
     dispatch.API[(RaggedTensor, "softmax")] = _softmax
     dispatch.API[(RaggedTensor, "size")] = _size
     dispatch.API[(RaggedTensor, "rank")] = _rank
+    dispatch.API[(RaggedTensor, "shape")] = _shape
     dispatch.API[(RaggedTensor, "expand_dims")] = _expand_dims
     dispatch.API[(RaggedTensor, "gather")] = _gather
     dispatch.API[(RaggedTensor, "where")] = _where

@@ -17,9 +17,11 @@ from eagerflow._src.framework.composite_tensor import CompositeTensor
 from eagerflow._src.framework.convert import constant, convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
 from eagerflow._src.ops import array_ops, gather_scatter_ops
+from eagerflow._src.ragged import ragged_kernels as _kernels
 from eagerflow._src.ragged.ragged_tensor_spec import RaggedTensorSpec
 
 _SPLITS_DTYPES = (_dtypes.int32, _dtypes.int64)
@@ -49,16 +51,20 @@ def _as_partition(value: Any, dtype: Any = None) -> Tensor:
     return convert_to_tensor(value, dtype or _dtypes.int64)
 
 
-def _nvals(values: Any) -> int:
-    return values.nrows_int() if isinstance(values, RaggedTensor) else int(values.shape[0])
+def _nvals(values: Any) -> int | None:
+    """How many rows `values` has, when that is known without running a graph."""
+    if isinstance(values, RaggedTensor):
+        return values.nrows_int()
+    dims = values.shape.dims
+    return None if dims is None or not dims else dims[0]
 
 
 def _splits_tensor(splits: np.ndarray, dtype: _dtypes.DType) -> Tensor:
     return constant(np.asarray(splits, dtype=dtype.as_numpy_dtype))
 
 
-def _check_condition_equal(what: str, x: int, y: int) -> None:
-    if x != y:
+def _check_condition_equal(what: str, x: int, y: int | None) -> None:
+    if y is not None and x != y:
         raise _invalid(f"Arguments to {what} do not form a valid RaggedTensor\nCondition x == y did not hold.\n"
                        f"First 1 elements of x:\n[{x}]\nFirst 1 elements of y:\n[{y}]")
 
@@ -70,37 +76,24 @@ def _check_nonnegative(what: str, kind: str, name: str, values: np.ndarray) -> N
                        f"element-wise:\n{name} (shape=({values.shape[0]},) dtype=int64) = \n{listed}")
 
 
-# --- the op that pads ragged values into a dense tensor -----------------------------------------
-def _to_dense(xp: Any, values: Any, default: Any, indices: Any, shape: tuple) -> Any:
-    out = xp.empty(shape, dtype=values.dtype)
-    out[...] = default
-    if indices.shape[0]:
-        out[tuple(indices.T)] = values
-    return out
+def _symbolic(*tensors: Any) -> bool:
+    """Whether any of `tensors` is a graph tensor (its values known only when the graph runs)."""
+    return any(isinstance(t, SymbolicTensor) for t in tensors)
 
 
-def _to_dense_grad(ctx: Any, dy: Tensor) -> tuple:
-    indices = ctx.inputs[2]
-    mask = execute(_FILLED_MASK, (dy, indices))
-    default_grad = None
-    if ctx.needs[1]:
-        from eagerflow._src.ops import math_ops, reduce_ops
+def _concat_splits(parts: list, dtype: _dtypes.DType) -> Tensor:
+    from eagerflow._src.ops import join_split_ops
 
-        unfilled = math_ops.multiply(dy, math_ops.cast(mask, dy.dtype))
-        default_grad = reduce_ops.reduce_sum(unfilled, axis=tuple(range(dy.shape.rank - ctx.inputs[1].shape.rank)))
-    return gather_scatter_ops.gather_nd(dy, indices), default_grad, None
+    return join_split_ops.concat([convert_to_tensor(p, dtype) if not isinstance(p, Tensor) else p
+                                  for p in parts], axis=0)
 
 
-def _filled_mask(xp: Any, like: Any, indices: Any) -> Any:
-    mask = xp.ones(like.shape, dtype=bool)
-    if indices.shape[0]:
-        mask[tuple(indices.T)] = False
-    return mask
+def _cumsum_splits(lengths: Tensor) -> Tensor:
+    """[0, cumsum(lengths)...] through ops (graph row partitions)."""
+    from eagerflow._src.ops import reduce_ops
 
-
-# TF's RaggedTensorToTensor; `indices` are the dense coordinates of each flat value's row.
-TO_TENSOR = Op("RaggedTensorToTensor", _to_dense, grad=_to_dense_grad)
-_FILLED_MASK = Op("RaggedUnfilledMask", _filled_mask)
+    return _concat_splits([constant(np.zeros(1, lengths.dtype.as_numpy_dtype)), reduce_ops.cumsum(lengths)],
+                          lengths.dtype)
 
 
 class RaggedTensor(CompositeTensor):
@@ -129,6 +122,10 @@ class RaggedTensor(CompositeTensor):
         splits = _as_partition(row_splits, _row_splits_dtype_of(values))
         if splits.shape.rank != 1:
             raise ValueError(f"Shape {splits.shape} must have rank 1")
+        if _symbolic(splits):  # checked when the graph runs (TF's asserts); here only the shape
+            if splits.shape[0] == 0:
+                raise ValueError("row_splits must be non-empty")
+            return cls._from_splits(values, splits)
         s = _host(splits)
         if s.shape[0] == 0:
             raise ValueError("row_splits must be non-empty" if validate else "row_splits must be non-empty")
@@ -152,6 +149,10 @@ class RaggedTensor(CompositeTensor):
         """Rows of the given lengths, taken in order from `values`."""
         values = _as_values(values)
         lengths = _as_partition(row_lengths, _row_splits_dtype_of(values))
+        if _symbolic(lengths):
+            rt = cls._from_splits(values, _cumsum_splits(lengths))
+            rt._cached_row_lengths = lengths
+            return rt
         n = _host(lengths)
         if validate:
             _check_nonnegative("from_row_lengths", "RowPartition", "x", n.astype(np.int64))
@@ -168,6 +169,10 @@ class RaggedTensor(CompositeTensor):
         """Value i goes to row `value_rowids[i]` (ids sorted); `nrows` rows (default: last id + 1)."""
         values = _as_values(values)
         ids_t = _as_partition(value_rowids, _row_splits_dtype_of(values))
+        if _symbolic(ids_t) or _symbolic(nrows):
+            n_t = constant(np.asarray(-1, ids_t.dtype.as_numpy_dtype)) if nrows is None else \
+                convert_to_tensor(nrows, ids_t.dtype)
+            return cls._from_splits(values, execute(_kernels.ROWIDS_TO_SPLITS, (ids_t, n_t)))
         ids = _host(ids_t).astype(np.int64)
         if validate:
             _check_nonnegative("from_value_rowids", "RowPartition", "x", np.diff(ids))
@@ -191,6 +196,11 @@ class RaggedTensor(CompositeTensor):
                         validate: bool = True) -> "RaggedTensor":
         values = _as_values(values)
         starts = _as_partition(row_starts, _row_splits_dtype_of(values))
+        if _symbolic(starts, values if not isinstance(values, RaggedTensor) else values.row_splits):
+            from eagerflow._src.ops import math_ops
+
+            total = math_ops.cast(_nrows_tensor(values), starts.dtype)
+            return cls._from_splits(values, _concat_splits([starts, array_ops.reshape(total, [1])], starts.dtype))
         s = np.concatenate([_host(starts), [_nvals(values)]]).astype(starts.dtype.as_numpy_dtype)
         return cls.from_row_splits(values, _splits_tensor(s, starts.dtype), validate=validate)
 
@@ -199,6 +209,9 @@ class RaggedTensor(CompositeTensor):
                         validate: bool = True) -> "RaggedTensor":
         values = _as_values(values)
         limits = _as_partition(row_limits, _row_splits_dtype_of(values))
+        if _symbolic(limits):
+            zero = constant(np.zeros(1, limits.dtype.as_numpy_dtype))
+            return cls._from_splits(values, _concat_splits([zero, limits], limits.dtype))
         s = np.concatenate([[0], _host(limits)]).astype(limits.dtype.as_numpy_dtype)
         return cls.from_row_splits(values, _splits_tensor(s, limits.dtype), validate=validate)
 
@@ -207,6 +220,8 @@ class RaggedTensor(CompositeTensor):
                                 validate: bool = True, name: str | None = None) -> "RaggedTensor":
         values = _as_values(values)
         length = int(_host(convert_to_tensor(uniform_row_length)))
+        if nrows is None and _nvals(values) is None:
+            return cls._from_splits(values, _uniform_splits(values, length, _dtypes.int64))
         n = int(nrows) if nrows is not None else (_nvals(values) // length if length else 0)
         return cls.from_row_splits(values, np.arange(n + 1, dtype=np.int64) * length, validate=validate)
 
@@ -258,35 +273,14 @@ class RaggedTensor(CompositeTensor):
             inner = cls.from_tensor(array_ops.reshape(t, [-1] + shape[ragged_rank:]), lengths, padding,
                                     1, row_splits_dtype=dtype)
             for d in reversed(shape[1:ragged_rank]):
-                n = _nvals(inner) // d if d else 0
-                inner = cls._from_splits(inner, _splits_tensor(np.arange(n + 1) * d, dtype))
+                inner = cls._from_splits(inner, _uniform_splits(inner, d, dtype))
             return inner
-        nrows, ncols = shape[0], shape[1]
-        if padding is not None:
-            pad = _host(convert_to_tensor(padding, t.dtype))
-            dense = _host(t)
-            same = dense == pad if pad.ndim == 0 else np.all(
-                (dense == pad).reshape(nrows, ncols, -1), axis=-1)
-            if same.ndim > 2:
-                same = same.reshape(nrows, ncols, -1).all(axis=-1)
-            keep = ~same
-            row_len = np.where(keep.any(axis=1), ncols - np.argmax(keep[:, ::-1], axis=1), 0) if ncols else \
-                np.zeros(nrows, np.int64)
-        elif lengths is not None:
-            row_len = _host(convert_to_tensor(lengths)).astype(np.int64)
-            if row_len.ndim == 0:
-                row_len = np.full(nrows, int(row_len))
-            row_len = np.minimum(row_len, ncols)
-        else:
-            row_len = np.full(nrows, ncols, np.int64)
-        rows = np.repeat(np.arange(nrows), row_len)
-        cols = np.arange(rows.shape[0]) - np.repeat(np.concatenate([[0], np.cumsum(row_len)[:-1]]), row_len) \
-            if rows.size else rows
-        values = gather_scatter_ops.gather_nd(t, constant(np.stack([rows, cols], axis=1).astype(np.int64)
-                                                           .reshape(-1, 2)))
-        splits = np.concatenate([[0], np.cumsum(row_len)])
-        rt = cls._from_splits(values, _splits_tensor(splits, dtype))
-        return rt
+        mode = "padding" if padding is not None else "lengths" if lengths is not None else "all"
+        pad = convert_to_tensor(padding, t.dtype) if padding is not None else constant(np.zeros((), np.int64))
+        lens = convert_to_tensor(lengths) if lengths is not None else constant(np.zeros((), np.int64))
+        splits, coords = execute(_kernels.FROM_DENSE, (t, lens, pad),
+                                 {"mode": mode, "splits_dtype": dtype.as_numpy_dtype})
+        return cls._from_splits(gather_scatter_ops.gather_nd(t, coords), splits)
 
     @classmethod
     def from_sparse(cls, st_input: Any, name: str | None = None, row_splits_dtype: Any = _dtypes.int64) -> "RaggedTensor":
@@ -349,7 +343,8 @@ class RaggedTensor(CompositeTensor):
 
     @property
     def shape(self) -> TensorShape:
-        inner = self.flat_values.shape.as_list()[1:]
+        dims = self.flat_values.shape.dims
+        inner = [] if dims is None else dims[1:]
         return TensorShape([self.nrows_int()] + [None] * self.ragged_rank + inner)
 
     def get_shape(self) -> TensorShape:
@@ -363,12 +358,20 @@ class RaggedTensor(CompositeTensor):
     def _type_spec(self) -> "RaggedTensorSpec":
         return RaggedTensorSpec(self.shape, self.dtype, self.ragged_rank, self.row_splits_dtype)
 
-    def nrows_int(self) -> int:
-        return int(self._row_splits.shape[0]) - 1
+    def nrows_int(self) -> int | None:
+        """The number of rows when it is known statically (None in a graph when it is not)."""
+        dims = self._row_splits.shape.dims
+        return None if dims is None or dims[0] is None else dims[0] - 1
 
     def nrows(self, out_type: Any = None, name: str | None = None) -> Tensor:
         dtype = self.row_splits_dtype if out_type is None else _dtypes.as_dtype(out_type)
-        return constant(np.asarray(self.nrows_int(), dtype.as_numpy_dtype))
+        n = self.nrows_int()
+        if n is not None:
+            return constant(np.asarray(n, dtype.as_numpy_dtype))
+        from eagerflow._src.ops import math_ops
+
+        return math_ops.subtract(array_ops.shape(self._row_splits, out_type=dtype)[0],
+                                 constant(np.asarray(1, dtype.as_numpy_dtype)))
 
     def _splits_np(self) -> np.ndarray:
         return _host(self._row_splits).astype(np.int64)
@@ -379,14 +382,20 @@ class RaggedTensor(CompositeTensor):
         if axis < 0:
             axis += self.shape.rank
         if axis == 1:
+            if self._cached_row_lengths is None and _symbolic(self._row_splits):
+                from eagerflow._src.ops import math_ops
+
+                self._cached_row_lengths = math_ops.subtract(self._row_splits[1:], self._row_splits[:-1])
             if self._cached_row_lengths is None:
                 s = self._splits_np()
                 self._cached_row_lengths = constant(np.diff(s).astype(self.row_splits_dtype.as_numpy_dtype))
             return self._cached_row_lengths
         if isinstance(self._values, RaggedTensor):
             return self.with_values(self._values.row_lengths(axis - 1))
-        ones = np.full(_host(self._row_splits)[-1], self._values.shape[axis - 1], dtype=np.int64)
-        return self.with_values(constant(ones.astype(self.row_splits_dtype.as_numpy_dtype)))
+        return self.with_values(array_ops.fill(array_ops.reshape(_nrows_tensor(self._values, self.row_splits_dtype),
+                                                                  [1]),
+                                               constant(np.asarray(self._values.shape[axis - 1],
+                                                                   self.row_splits_dtype.as_numpy_dtype))))
 
     def row_starts(self, name: str | None = None) -> Tensor:
         return self._row_splits[:-1]
@@ -395,9 +404,7 @@ class RaggedTensor(CompositeTensor):
         return self._row_splits[1:]
 
     def value_rowids(self, name: str | None = None) -> Tensor:
-        s = self._splits_np()
-        ids = np.repeat(np.arange(s.shape[0] - 1), np.diff(s))
-        return constant(ids.astype(self.row_splits_dtype.as_numpy_dtype))
+        return execute(_kernels.VALUE_ROWIDS, (self._row_splits,))
 
     def nested_row_lengths(self, name: str | None = None) -> tuple:
         return tuple(rt.row_lengths() for rt in self._ragged_levels())
@@ -407,6 +414,8 @@ class RaggedTensor(CompositeTensor):
 
     def bounding_shape(self, axis: Any = None, name: str | None = None, out_type: Any = None) -> Tensor:
         dtype = self.row_splits_dtype if out_type is None else _dtypes.as_dtype(out_type)
+        if any(_symbolic(s) for s in self.nested_row_splits):
+            return self._bounding_shape_ops(axis, dtype)
         dims = [self.nrows_int()]
         rt: Any = self
         while isinstance(rt, RaggedTensor):
@@ -418,6 +427,24 @@ class RaggedTensor(CompositeTensor):
         if axis is not None:
             out = out[axis]
         return constant(out)
+
+    def _bounding_shape_ops(self, axis: Any, dtype: _dtypes.DType) -> Tensor:
+        from eagerflow._src.ops import math_ops, reduce_ops
+
+        dims = [array_ops.reshape(self.nrows(out_type=dtype), [1])]
+        for rt in self._ragged_levels():
+            lengths = math_ops.cast(rt.row_lengths(), dtype)
+            longest = reduce_ops.reduce_max(_concat_splits([constant(np.zeros(1, dtype.as_numpy_dtype)), lengths],
+                                                           dtype))
+            dims.append(array_ops.reshape(longest, [1]))
+        inner = self.flat_values.shape.as_list()[1:]
+        if inner:
+            if None in inner:
+                dims.append(math_ops.cast(array_ops.shape(self.flat_values)[1:], dtype))
+            else:
+                dims.append(constant(np.asarray(inner, dtype.as_numpy_dtype)))
+        out = _concat_splits(dims, dtype)
+        return out if axis is None else out[axis]
 
     def with_values(self, new_values: Any) -> "RaggedTensor":
         new_values = _as_values(new_values)
@@ -431,6 +458,10 @@ class RaggedTensor(CompositeTensor):
     def with_row_splits_dtype(self, dtype: Any) -> "RaggedTensor":
         dtype = _dtypes.as_dtype(dtype)
         values = self._values.with_row_splits_dtype(dtype) if isinstance(self._values, RaggedTensor) else self._values
+        if _symbolic(self._row_splits):
+            from eagerflow._src.ops import math_ops
+
+            return RaggedTensor._from_splits(values, math_ops.cast(self._row_splits, dtype))
         return RaggedTensor._from_splits(values, _splits_tensor(self._splits_np(), dtype))
 
     def merge_dims(self, outer_axis: int, inner_axis: int) -> Any:
@@ -453,7 +484,21 @@ class RaggedTensor(CompositeTensor):
             return self.with_values(_merge(self._values, outer_axis - 1, inner_axis - 1))
         merged = self  # dims 1..inner_axis fold into the rows' values, one dimension at a time
         for _ in range(inner_axis - 1):
-            values, splits = merged._values, merged._splits_np()
+            values = merged._values
+            if _symbolic(merged._row_splits, *(values.nested_row_splits if isinstance(values, RaggedTensor)
+                                               else ())):
+                from eagerflow._src.ops import math_ops
+
+                splits_t = merged._row_splits
+                if isinstance(values, RaggedTensor):
+                    new_t, new_values = gather_scatter_ops.gather(values._row_splits, splits_t), values._values
+                else:
+                    shape = values.shape.as_list()
+                    new_t = math_ops.multiply(splits_t, constant(np.asarray(shape[1], splits_t.dtype.as_numpy_dtype)))
+                    new_values = array_ops.reshape(values, [-1] + shape[2:])
+                merged = RaggedTensor._from_splits(new_values, new_t)
+                continue
+            splits = merged._splits_np()
             if isinstance(values, RaggedTensor):
                 new_splits, new_values = values._splits_np()[splits], values._values
             else:
@@ -465,47 +510,32 @@ class RaggedTensor(CompositeTensor):
     # --- conversions ---------------------------------------------------------------------------
     def _dense_indices(self) -> tuple[np.ndarray, list[int]]:
         """For each flat value row, its coordinates in the bounding box; and the box's outer dims."""
-        coords = np.zeros((self.nrows_int(), 1), np.int64)
-        coords[:, 0] = np.arange(self.nrows_int())
-        dims = [self.nrows_int()]
-        rt: Any = self
-        while isinstance(rt, RaggedTensor):
-            s = rt._splits_np()
-            lengths = np.diff(s)
-            dims.append(int(lengths.max()) if lengths.size else 0)
-            parent = np.repeat(np.arange(lengths.shape[0]), lengths)
-            within = np.arange(s[-1]) - np.repeat(s[:-1], lengths)
-            coords = np.concatenate([coords[parent], within[:, None]], axis=1)
-            rt = rt._values
-        return coords, dims
+        return _kernels.dense_coords([_host(s) for s in self.nested_row_splits])
 
     def to_tensor(self, default_value: Any = None, name: str | None = None, shape: Any = None) -> Tensor:
         """A dense tensor, padding short rows with `default_value` (zero), cut or padded to `shape`."""
         flat = self.flat_values
-        coords, dims = self._dense_indices()
-        inner = flat.shape.as_list()[1:]
-        full = dims + inner
+        splits = self.nested_row_splits
+        inner = flat.shape.as_list()[1:] if flat.shape.rank is not None else []
+        rank = 1 + len(splits) + len(inner)
+        target = [-1] * rank
         if shape is not None:
-            want = TensorShape(shape)
+            want = shape if isinstance(shape, Tensor) else TensorShape(shape)
+            if isinstance(want, Tensor):
+                want = TensorShape(None) if _symbolic(want) else TensorShape(_host(want).tolist())
             if want.rank is not None:
-                if want.rank != len(full):
-                    raise ValueError(f"Shape {TensorShape(full)} must have rank {want.rank}")
-                target = [f if w is None else w for w, f in zip(want.as_list(), full)]
-                keep = np.all(coords < np.asarray(target[:coords.shape[1]]), axis=1) if coords.size else \
-                    np.zeros(0, bool)
-                if not keep.all():
-                    flat = gather_scatter_ops.gather(flat, constant(np.nonzero(keep)[0].astype(np.int64)))
-                    coords = coords[keep]
-                if inner and target[len(dims):] != inner:
-                    flat = _fit_inner(flat, target[len(dims):], default_value)
-                full = target
+                if want.rank != rank:
+                    raise ValueError(f"Shape {self.shape} must have rank {want.rank}")
+                target = [-1 if w is None else w for w in want.as_list()]
+                wanted_inner = [i if t < 0 else t for t, i in zip(target[1 + len(splits):], inner)]
+                if inner and wanted_inner != inner:
+                    flat = _fit_inner(flat, wanted_inner, default_value)
         if default_value is None:
             default = constant(np.zeros((), flat.dtype.as_numpy_dtype)) if flat.dtype != _dtypes.string \
                 else constant(b"")
         else:
             default = convert_to_tensor(default_value, flat.dtype)
-        return execute(TO_TENSOR, (flat, default, constant(coords.astype(np.int64).reshape(-1, len(dims)))),
-                       {"shape": tuple(full)})
+        return execute(_kernels.TO_TENSOR, (constant(np.asarray(target, np.int64)), flat, default, *splits))
 
     def to_list(self) -> list:
         values = self._values.to_list() if isinstance(self._values, RaggedTensor) else _host(self._values).tolist()
@@ -528,18 +558,15 @@ class RaggedTensor(CompositeTensor):
     def to_sparse(self, name: str | None = None) -> Any:
         from eagerflow._src.sparse.sparse_tensor import SparseTensor
 
-        coords, dims = self._dense_indices()
         flat = self.flat_values
-        inner = flat.shape.as_list()[1:]
-        values = flat
-        if inner:
-            grid = np.stack(np.meshgrid(*[np.arange(d) for d in inner], indexing="ij"), -1).reshape(-1, len(inner))
-            coords = np.concatenate([np.repeat(coords, grid.shape[0], axis=0), np.tile(grid, (coords.shape[0], 1))], 1)
-            values = array_ops.reshape(flat, [-1])
-        return SparseTensor(constant(coords.astype(np.int64)), values, constant(np.asarray(dims + inner, np.int64)))
+        indices, dense_shape = execute(_kernels.TO_SPARSE, (*self.nested_row_splits, flat))
+        values = array_ops.reshape(flat, [-1]) if flat.shape.rank != 1 else flat
+        return SparseTensor(indices, values, dense_shape)
 
     # --- Python protocol -----------------------------------------------------------------------
     def __repr__(self) -> str:
+        if _symbolic(self.flat_values, *self.nested_row_splits):
+            return f"tf.RaggedTensor(values={self._values}, row_splits={self._row_splits})"
         with np.printoptions(formatter={"all": _formatter}):
             text = _formatter(self.numpy())
         return f"<tf.RaggedTensor {text}>"
@@ -586,6 +613,32 @@ def _merge(rt: Any, outer: int, inner: int) -> Any:
     shape = rt.shape.as_list()
     merged = int(np.prod(shape[outer:inner + 1]))
     return array_ops.reshape(rt, shape[:outer] + [merged] + shape[inner + 1:])
+
+
+def _nrows_tensor(values: Any, dtype: Any = _dtypes.int64) -> Tensor:
+    """The number of rows of `values` (ragged or dense) as a scalar tensor."""
+    if isinstance(values, RaggedTensor):
+        return values.nrows(out_type=dtype)
+    n = _nvals(values)
+    if n is not None:
+        return constant(np.asarray(n, _dtypes.as_dtype(dtype).as_numpy_dtype))
+    return array_ops.shape(values, out_type=dtype)[0]
+
+
+def _uniform_splits(values: Any, d: int | None, dtype: _dtypes.DType) -> Tensor:
+    """Splits cutting `values`'s rows into rows of `d` (uniform outer dimensions)."""
+    n = _nvals(values)
+    if n is not None and d is not None:
+        return _splits_tensor(np.arange(n // d + 1 if d else 1) * d, dtype)
+    from eagerflow._src.ops import math_ops
+
+    total = _nrows_tensor(values, dtype)
+    step = constant(np.asarray(d, dtype.as_numpy_dtype)) if d is not None else None
+    if step is None:
+        raise ValueError("Cannot split rows into a dimension of unknown size")
+    count = math_ops.floordiv(total, step) if d else constant(np.asarray(0, dtype.as_numpy_dtype))
+    return math_ops.multiply(array_ops.range(math_ops.add(count, constant(np.asarray(1, dtype.as_numpy_dtype))),
+                                             dtype=dtype), step)
 
 
 def _row_splits_dtype_of(values: Any) -> _dtypes.DType | None:
