@@ -130,3 +130,88 @@ def test_gradient_through_tensor_arrays_in_graph_loop_matches_eager():
     with tf.GradientTape() as tape:
         loss = _rnn_loss(x, w)
     np.testing.assert_allclose(graph_grad(x).numpy(), tape.gradient(loss, w).numpy(), rtol=1e-5)
+
+
+def _loop_written(x, w, element_shape=None, dynamic_size=False):
+    # No element_shape (or a partial one): the elements' shape is learned from the first write.
+    ta = tf.TensorArray(tf.float32, size=0 if dynamic_size else 4, dynamic_size=dynamic_size,
+                        element_shape=element_shape)
+
+    def body(i, h, ta):
+        h = tf.tanh(tf.matmul(h, w))
+        return i + 1, h, ta.write(i, h)
+    _, _, ta = tf.while_loop(lambda i, h, ta: i < 4, body, [0, x, ta])
+    return tf.reduce_sum(ta.stack() * tf.reshape(tf.range(1.0, 5.0), [4, 1, 1]))
+
+
+def _eager_loop_grad(x, w):
+    with tf.GradientTape() as tape:
+        h, total = x, 0.0
+        for i in range(4):
+            h = tf.tanh(tf.matmul(h, w))
+            total += float(i + 1) * tf.reduce_sum(h)
+    return tape.gradient(total, w).numpy()
+
+
+@pytest.mark.parametrize("element_shape", [None, [None, 3], [2, 3]])
+@pytest.mark.parametrize("batch", [2, None])
+def test_gradient_through_loop_writes_without_a_static_element_shape(element_shape, batch):
+    w = tf.Variable(np.linspace(-0.5, 0.5, 9, dtype=np.float32).reshape(3, 3))
+    x = tf.constant(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3))
+    if element_shape == [2, 3] and batch is None:
+        element_shape = [None, 3]
+
+    @tf.function(input_signature=[tf.TensorSpec([batch, 3], tf.float32)])
+    def graph_grad(x):
+        with tf.GradientTape() as tape:
+            loss = _loop_written(x, w, element_shape)
+        return tape.gradient(loss, w)
+    np.testing.assert_allclose(graph_grad(x).numpy(), _eager_loop_grad(x, w), rtol=1e-5)
+
+
+def test_gradient_through_dynamic_size_tensor_array_writes():
+    w = tf.Variable(np.linspace(-0.5, 0.5, 9, dtype=np.float32).reshape(3, 3))
+    x = tf.constant(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3))
+
+    @tf.function
+    def graph_grad(x):
+        with tf.GradientTape() as tape:
+            loss = _loop_written(x, w, dynamic_size=True)
+        return tape.gradient(loss, w)
+    np.testing.assert_allclose(graph_grad(x).numpy(), _eager_loop_grad(x, w), rtol=1e-5)
+
+
+def test_stack_of_loop_writes_has_the_written_static_shape():
+    @tf.function
+    def f(x):
+        ta = tf.TensorArray(tf.float32, size=3)
+        _, ta = tf.while_loop(lambda i, ta: i < 3, lambda i, ta: (i + 1, ta.write(i, x * 2.0)), [0, ta])
+        out = ta.stack()
+        assert out.shape.as_list() == [3, 2, 5], out.shape
+        return out
+    np.testing.assert_array_equal(f(tf.ones([2, 5])).numpy(), np.full((3, 2, 5), 2.0, np.float32))
+
+
+def test_scatter_into_tensor_array_without_element_shape_is_differentiable():
+    x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            ta = tf.TensorArray(tf.float32, size=3).scatter([2, 0], x * x)
+            y = tf.reduce_sum(ta.stack() * tf.constant([[1.0], [10.0], [100.0]]))
+        return ta.stack(), tape.gradient(y, x)
+    stacked, grad = f(x)
+    np.testing.assert_array_equal(stacked.numpy(), [[9.0, 16.0], [0.0, 0.0], [1.0, 4.0]])
+    np.testing.assert_array_equal(grad.numpy(), [[200.0, 400.0], [6.0, 8.0]])
+
+
+def test_writes_of_another_shape_after_the_first_raise_at_run_time():
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([None], tf.float32)])
+    def f(a, b):
+        ta = tf.TensorArray(tf.float32, size=2)
+        return ta.write(0, a).write(1, b).stack()
+    np.testing.assert_array_equal(f(tf.ones([2]), tf.zeros([2])).numpy(), [[1.0, 1.0], [0.0, 0.0]])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="Incompatible shape"):
+        f(tf.ones([2]), tf.zeros([3]))

@@ -68,8 +68,12 @@ def _gather_grad(ctx: Any, dy: Tensor) -> tuple:
     pshape = static_shape(params)
     if axis == 0 and bd == 0:
         # TF's gradient of a row gather is sparse: the rows of dy at the gathered indices.
-        rows = array_ops.reshape(dy, (-1,) + pshape[1:])
-        dense_shape = conversion.tensor(np.asarray(pshape, dtype=np.int32))
+        if None in pshape:  # a traced gather over dimensions known only when the graph runs
+            dense_shape = array_ops.shape(params, out_type=_dtypes.int32)
+            rows = array_ops.reshape(dy, join_split_ops.concat([[-1], dense_shape[1:]], 0))
+        else:
+            rows = array_ops.reshape(dy, (-1,) + pshape[1:])
+            dense_shape = conversion.tensor(np.asarray(pshape, dtype=np.int32))
         return (IndexedSlices(rows, array_ops.reshape(indices, (-1,)), dense_shape), None)
     batch, outer, n, inner = pshape[:bd], pshape[bd:axis], pshape[axis], pshape[axis + 1:]
     ishape = static_shape(indices)[bd:]
@@ -346,6 +350,12 @@ def unsorted_segment_sum(data: Any, segment_ids: Any, num_segments: Any, name: s
 def indexed_slices_to_dense(values: Tensor, indices: Tensor, dense_shape: Tensor) -> Tensor:
     """The dense tensor an `IndexedSlices` stands for: its rows summed at their indices."""
     # (TF's IndexedSlices keeps its arguments as given: a tuple dense_shape is fine.)
+    if isinstance(dense_shape, Tensor) and type(dense_shape).__name__ != "EagerTensor":
+        from eagerflow._src.framework.shape_inference import constant_value
+
+        if constant_value(dense_shape) is None:  # known only when the traced graph runs
+            zeros = array_ops.zeros(dense_shape, values.dtype)
+            return tensor_scatter_nd_add(zeros, array_ops.reshape(indices, (-1, 1)), values)
     shape = tuple(int(d) for d in np.asarray(dense_shape.numpy() if hasattr(dense_shape, "numpy") else dense_shape))
     summed = unsorted_segment_sum(values, indices, shape[0])
     return summed if static_shape(summed) == shape else array_ops.reshape(summed, shape)

@@ -126,11 +126,32 @@ def _strided_slice_grad_kernel(xp: Any, dy: Any, shape: tuple, index: tuple) -> 
     return out
 
 
-STRIDED_SLICE = Op("StridedSlice", _strided_slice,
-                   grad=lambda ctx, dy: (execute(STRIDED_SLICE_GRAD, (dy,), {
-                       "shape": static_shape(ctx.inputs[0]), "index": ctx.attrs["index"]}),))
+def _strided_slice_grad(ctx: Any, dy: Tensor) -> tuple:
+    shape = static_shape(ctx.inputs[0])
+    if None in shape:  # traced with dimensions known only when the graph runs: the shape as an input
+        from eagerflow._src.ops.array_ops import shape as shape_of
+
+        return (execute(STRIDED_SLICE_GRAD_SHAPED, (dy, shape_of(ctx.inputs[0])), {"index": ctx.attrs["index"]}),)
+    return (execute(STRIDED_SLICE_GRAD, (dy,), {"shape": shape, "index": ctx.attrs["index"]}),)
+
+
+def _strided_slice_grad_shaped_kernel(xp: Any, dy: Any, shape: Any, index: tuple) -> Any:
+    return _strided_slice_grad_kernel(xp, dy, tuple(int(d) for d in shape), index)
+
+
+def _strided_slice_grad_shaped_shape(inputs: Any, attrs: dict) -> list:
+    from eagerflow._src.framework.shape_inference import shape_value
+
+    return [(inputs[0]._array.dtype, shape_value(inputs[1]))]
+
+
+STRIDED_SLICE = Op("StridedSlice", _strided_slice, grad=_strided_slice_grad)
 STRIDED_SLICE_GRAD = Op("StridedSliceGrad", _strided_slice_grad_kernel,
                         grad=lambda ctx, dy: (execute(STRIDED_SLICE, (dy,), {"index": ctx.attrs["index"]}),))
+STRIDED_SLICE_GRAD_SHAPED = Op("StridedSliceGradDynamic", _strided_slice_grad_shaped_kernel,
+                               shape_fn=_strided_slice_grad_shaped_shape,
+                               grad=lambda ctx, dy: (execute(STRIDED_SLICE, (dy,), {"index": ctx.attrs["index"]}),
+                                                     None))
 
 
 def getitem(tensor: Any, key: Any) -> Tensor:

@@ -71,21 +71,19 @@ class TensorArray:
         shape = TensorShape(None) if element_shape is None else as_shape(element_shape)
         self._flow = None
         self._dense = None
-        if flow is None and (_graph_active() or _symbolic(size)) and size is not None \
-                and not self._dynamic_size and shape.is_fully_defined():
-            # A fixed size and element shape: the elements are one dense tensor in the graph,
-            # written by scatter and read by gather, so gradients flow through loops over it.
-            from eagerflow._src.ops.array_ops import zeros
-            from eagerflow._src.ops.join_split_ops import stack as tf_stack
-
+        if flow is None and (_graph_active() or _symbolic(size)) and infer_shape \
+                and (size is not None or self._dynamic_size):
+            # In a graph, one dense tensor [size, *element_shape] holds the elements, written by
+            # `TensorArrayDenseWrite` and read by gather, so gradients flow through loops over
+            # it. Dimensions unknown here are learned from the first write (the kernel allocates
+            # then), so Keras's RNN loops with an unknown batch size differentiate too.
             self._clear_after_read = True if clear_after_read is None else bool(clear_after_read)
             self._graph = _GraphState(shape)
             self._storage = None
-            dims = shape.as_list()
-            if _symbolic(size):
-                self._dense = zeros(tf_stack([_int32(size), *[_int32(d) for d in dims]]), self._dtype)
-            else:
-                self._dense = zeros([_index(size), *dims], self._dtype)
+            self._static_size = None if self._dynamic_size or size is None or _symbolic(size) else _index(size)
+            self._dense = execute(TA_DENSE_RESERVE, [_int32(0 if size is None else size)],
+                                  {"dtype": self._dtype, "element_shape": _dims(shape),
+                                   "dynamic_size": self._dynamic_size})
             return
         if flow is not None or _graph_active() or _symbolic(size):
             # In a graph: the elements live in a variant "flow" value threaded through ops.
@@ -185,7 +183,7 @@ class TensorArray:
         """The element at `index` (zeros of the element shape if never written)."""
         if self._dense is not None:
             from eagerflow._src.ops.gather_scatter_ops import gather
-            return gather(self._dense, _int32(index))
+            return self._shaped(gather(self._dense, _int32(index)), [])
         if self._graph is not None:
             return execute(TA_READ, [self._flow, _int32(index)], self._read_attrs())
         index = _index(index)
@@ -210,7 +208,8 @@ class TensorArray:
         from eagerflow._src.ops.join_split_ops import stack
 
         if self._dense is not None:
-            return self._dense
+            from eagerflow._src.ops.array_ops import identity
+            return self._shaped(identity(self._dense), [getattr(self, "_static_size", None)])
         if self._graph is not None:
             return execute(TA_STACK, [self._flow], self._read_attrs())
         items = self._storage.items
@@ -224,7 +223,7 @@ class TensorArray:
         """The elements at `indices`, stacked."""
         if self._dense is not None:
             from eagerflow._src.ops.gather_scatter_ops import gather
-            return gather(self._dense, _int32(indices))
+            return self._shaped(gather(self._dense, _int32(indices)), [None])
         if self._graph is not None:
             return execute(TA_GATHER, [self._flow, _int32(indices)], self._read_attrs())
         from eagerflow._src.ops.join_split_ops import stack
@@ -286,11 +285,8 @@ class TensorArray:
     def write(self, index: Any, value: Any, name: Any = None) -> "TensorArray":
         """Writes `value` at `index`; returns the updated TensorArray."""
         if self._dense is not None:
-            from eagerflow._src.ops.array_ops import expand_dims, reshape
-            from eagerflow._src.ops.gather_scatter_ops import tensor_scatter_nd_update
             value = self._graph_value(value)
-            return self._with_dense(tensor_scatter_nd_update(
-                self._dense, reshape(_int32(index), [1, 1]), expand_dims(value, 0)))
+            return self._with_dense(self._dense_put(_int32(index), value, False))
         if self._graph is not None:
             value = self._graph_value(value)
             return self._with_flow(execute(TA_WRITE, [self._flow, _int32(index), value], {}))
@@ -322,11 +318,11 @@ class TensorArray:
     def scatter(self, indices: Any, value: Any, name: Any = None) -> "TensorArray":
         """Writes the slices of `value` at `indices`."""
         if self._dense is not None:
-            from eagerflow._src.ops.array_ops import expand_dims
-            from eagerflow._src.ops.gather_scatter_ops import tensor_scatter_nd_update
             value = _convert(value, self._dtype)
             self._check_dtype(value)
-            return self._with_dense(tensor_scatter_nd_update(self._dense, expand_dims(_int32(indices), 1), value))
+            if value.shape.rank:
+                self._merge_shape(value.shape[1:])
+            return self._with_dense(self._dense_put(_int32(indices), value, True))
         if self._graph is not None:
             value = _convert(value, self._dtype)
             self._check_dtype(value)
@@ -413,6 +409,18 @@ class TensorArray:
         other._graph = _GraphState(self._graph.element_shape)
         self._graph.element_shape = other._graph.element_shape
         return other
+
+    def _dense_put(self, index: Tensor, value: Tensor, scatter: bool) -> Tensor:
+        dense = execute(TA_DENSE_WRITE, [self._dense, index, value],
+                        {"dynamic_size": self._dynamic_size, "scatter": scatter})[0]
+        return dense
+
+    def _shaped(self, result: Tensor, prefix: list) -> Tensor:
+        """`result` with the static shape the writes traced so far proved (TF infers it so)."""
+        element = self._graph.element_shape
+        if element.rank is not None and hasattr(result, "set_shape"):
+            result.set_shape(TensorShape(prefix + element.as_list()))
+        return result
 
     def _with_dense(self, dense: Tensor) -> "TensorArray":
         other = self._sibling()
@@ -626,6 +634,92 @@ def _gather_shape(inputs: Any, attrs: dict) -> list:
     indices = inputs[1]._array.shape
     n = indices[0] if indices else None
     return [(dtype, None if dims is None else (n, *dims))]
+
+
+# --- dense elements (graphs): one tensor [size, *element_shape], rewritten by each write ----------
+def _reserve_kernel(xp: Any, size: Any, dtype: Any = None, element_shape: Any = None,
+                    dynamic_size: bool = False) -> Any:
+    # Unknown dimensions are 0 until the first write: a zero-size array holds nothing written.
+    dims = (0,) if element_shape is None else tuple(0 if d is None else d for d in element_shape)
+    return xp.zeros((int(size), *dims), _np_dtype(dtype))
+
+
+def _reserve_shape(inputs: Any, attrs: dict) -> list:
+    from eagerflow._src.framework.shape_inference import constant_value
+
+    dims = attrs.get("element_shape")
+    size = None if attrs.get("dynamic_size") else constant_value(inputs[0])
+    size = None if size is None else int(size)
+    return [(_np_dtype(attrs["dtype"]), None if dims is None else (size, *dims))]
+
+
+def _dense_write_kernel(xp: Any, dense: Any, index: Any, value: Any, dynamic_size: bool = False,
+                        scatter: bool = False) -> list:
+    where = [int(i) for i in np.asarray(index).reshape(-1)] if scatter else [int(index)]
+    element = tuple(value.shape[1:]) if scatter else tuple(value.shape)
+    n = dense.shape[0]
+    for i in where:
+        if i < 0:
+            raise errors.OutOfRangeError(None, None, f"Writing to negative indices (index {i}) is not allowed.")
+        if i >= n and not dynamic_size:
+            raise errors.OutOfRangeError(
+                None, None, f"Tried to write to index {i} but array is not resizeable and size is: {n} ")
+    empty = dense.size == 0
+    if not empty and tuple(dense.shape[1:]) != element:
+        raise errors.InvalidArgumentError(
+            None, None, f"Incompatible shape for value ({list(element)}), expected ({list(dense.shape[1:])})")
+    top = max(where, default=-1) + 1
+    if empty or top > n:
+        out = xp.zeros((max(n, top), *element), dense.dtype)
+        if not empty:
+            out[:n] = dense
+    else:
+        out = dense.copy()
+    if scatter:
+        out[where] = value
+    else:
+        out[where[0]] = value
+    return [out, np.asarray(dense.shape, np.int64)]
+
+
+def _dense_write_shape(inputs: Any, attrs: dict) -> list:
+    dense, value = inputs[0]._array, inputs[2]._array
+    element = value.shape
+    if attrs.get("scatter") and element is not None:
+        element = element[1:]
+    known = None if dense.shape is None else dense.shape[1:]
+    if element is not None and known is not None and len(known) == len(element):
+        element = tuple(e if e is not None else k for e, k in zip(element, known))
+    first = None if attrs.get("dynamic_size") or dense.shape is None else dense.shape[0]
+    return [(dense.dtype, None if element is None else (first, *element)), (np.dtype(np.int64), (None,))]
+
+
+def _dense_write_grad_kernel(xp: Any, dy: Any, shape_in: Any, index: Any, scatter: bool = False) -> Any:
+    shape_in = tuple(int(d) for d in np.asarray(shape_in).reshape(-1))
+    if 0 in shape_in or tuple(dy.shape[1:]) != shape_in[1:]:
+        return xp.zeros(shape_in, dy.dtype)  # nothing was written before: no gradient to pass on
+    out = dy[:shape_in[0]].copy()
+    where = [int(i) for i in np.asarray(index).reshape(-1)]
+    out[[i for i in where if i < shape_in[0]]] = 0
+    return out
+
+
+def _dense_write_grad(ctx: Any, dys: Any) -> tuple:
+    from eagerflow._src.ops.gather_scatter_ops import gather
+
+    dense, index, value = ctx.inputs
+    dy = dys[0]
+    d_dense = execute(TA_DENSE_WRITE_GRAD, [dy, ctx.output[1], index],
+                      {"scatter": ctx.attrs.get("scatter", False)}) if ctx.needs[0] else None
+    d_value = gather(dy, index) if ctx.needs[2] else None
+    return d_dense, None, d_value
+
+
+TA_DENSE_RESERVE = Op("TensorArrayDenseReserve", _reserve_kernel, shape_fn=_reserve_shape)
+TA_DENSE_WRITE = Op("TensorArrayDenseWrite", _dense_write_kernel, grad=_dense_write_grad, num_outputs=2,
+                    shape_fn=_dense_write_shape)
+TA_DENSE_WRITE_GRAD = Op("TensorArrayDenseWriteGrad", _dense_write_grad_kernel,
+                         shape_fn=lambda inputs, attrs: [(inputs[0]._array.dtype, None)])
 
 
 # Stateful: their kernels update the flow's elements in place, so they must never run at trace
