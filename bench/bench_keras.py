@@ -6,7 +6,11 @@
 Each model fits one epoch to trace and warm up, then the timed epoch (run_eagerly=False: a
 tf.function step, as Keras's default); the first epoch's time is printed too.
 
-Usage: .venv/bin/python bench/bench_keras.py   (TF runs from .venv-compat in a subprocess)
+The two run in fresh processes, alternating, ROUNDS rounds (default 3; `--rounds N`), and each
+keeps its best timed epoch: other load on the machine then weighs on both alike. The load
+average is printed with the figures.
+
+Usage: .venv/bin/python bench/bench_keras.py [--rounds N]   (TF runs from .venv-compat in a subprocess)
 """
 import json
 import os
@@ -61,9 +65,23 @@ def run(python: str, which: str) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def best(runs: list) -> dict:
+    """Per model: the run with the fastest timed epoch."""
+    return {name: min((r[name] for r in runs), key=lambda v: v[1]) for name in runs[0]}
+
+
 def main() -> None:
-    ours = run(sys.executable, "eagerflow")
-    theirs = run(TF_PYTHON, "tf") if os.path.exists(TF_PYTHON) else None
+    rounds = int(sys.argv[sys.argv.index("--rounds") + 1]) if "--rounds" in sys.argv else 3
+    has_tf = os.path.exists(TF_PYTHON)
+    ours_runs, theirs_runs = [], []
+    for _ in range(rounds):
+        ours_runs.append(run(sys.executable, "eagerflow"))
+        if has_tf:
+            theirs_runs.append(run(TF_PYTHON, "tf"))
+    ours = best(ours_runs)
+    theirs = best(theirs_runs) if has_tf else None
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"best of {rounds} alternating runs; load average {load}")
     print(f"{'one epoch of fit':34s} {'eagerflow':>10s} {'TF 2.21':>10s} {'ratio':>6s}   (first epoch: ef / TF)")
     for name, label in (("mlp", "MLP 20k x 64, Dense 256-256-10"), ("cnn", "CNN 10k x 28x28x1, Conv 32-64")):
         first, epoch, loss = ours[name]

@@ -196,8 +196,9 @@ def _conv_step(x, w, strides, padding, g):
     return [v.numpy() for v in (y, *tape.gradient(y, [x_t, w_t], output_gradients=tf.constant(g)))]
 
 
-# in_depth 8 < 16 out: dx by scatter-add; 16 >= 16: dx as a correlation; stride 2: scatter-add.
-@pytest.mark.parametrize("c_in, c_out, strides", [(8, 16, 1), (16, 16, 1), (8, 4, 2)])
+# in_depth 8 < 16 out: dx by scatter-add; 16 >= 16: dx as a correlation; stride 2: scatter-add;
+# in_depth 1 and 3: tap-major patches.
+@pytest.mark.parametrize("c_in, c_out, strides", [(8, 16, 1), (16, 16, 1), (8, 4, 2), (1, 8, 1), (3, 4, 2)])
 def test_chunked_conv_on_two_host_threads_equals_one_thread(monkeypatch, c_in, c_out, strides):
     monkeypatch.setattr(conv_ops, "_CHUNK_BYTES", 4096)  # many chunk tasks
     x = RNG.standard_normal((5, 11, 9, c_in)).astype(np.float32)
@@ -211,7 +212,7 @@ def test_chunked_conv_on_two_host_threads_equals_one_thread(monkeypatch, c_in, c
         np.testing.assert_array_equal(a, b)
 
 
-@pytest.mark.parametrize("c_in, c_out, strides", [(8, 16, 1), (16, 16, 1), (8, 4, 2)])
+@pytest.mark.parametrize("c_in, c_out, strides", [(8, 16, 1), (16, 16, 1), (8, 4, 2), (1, 8, 1), (3, 4, 2)])
 def test_chunked_conv_gradients_are_the_adjoints_of_the_forward(monkeypatch, c_in, c_out, strides):
     # conv is linear in x and in w: sum(conv(x, w) * g) == sum(x * dx) == sum(w * dw).
     monkeypatch.setattr(conv_ops, "_CHUNK_BYTES", 4096)

@@ -176,6 +176,33 @@ def test_bias_add_nchw_adds_along_axis_1():
     np.testing.assert_array_equal(out[0, :, 0], [2.0, 3.0, 4.0])
 
 
+@pytest.mark.parametrize("shape, data_format, axes", [((20000, 5), "NHWC", (0,)), ((3, 4, 5, 6), "NHWC", (0, 1, 2)),
+                                                     ((3, 4, 5, 6), "NCHW", (0, 2, 3))])
+def test_bias_add_gradient_sums_all_but_the_channel_axis(shape, data_format, axes):
+    rng = np.random.default_rng(0)
+    bias = tf.Variable(np.zeros(shape[1] if data_format == "NCHW" else shape[-1], np.float32))
+    g = rng.standard_normal(shape).astype(np.float32)
+    with tf.GradientTape() as tape:
+        y = N.bias_add(_c(np.zeros(shape)), bias, data_format=data_format)
+    got = tape.gradient(y, bias, output_gradients=_c(g)).numpy()
+    np.testing.assert_allclose(got, g.astype(np.float64).sum(axis=axes), rtol=1e-5, atol=1e-3)
+
+
+@pytest.mark.parametrize("data_format, tiled", [("NHWC", (1, 1, 3)), ("NCHW", (1, 3, 1))])
+def test_bias_gradient_differentiates_into_a_broadcast(data_format, tiled):
+    w = np.arange(3.0)
+    g = tf.constant(np.ones((2, 3, 3)))
+    with tf.GradientTape() as outer:
+        outer.watch(g)
+        bias = tf.Variable(np.zeros(3))
+        with tf.GradientTape() as inner:
+            y = N.bias_add(tf.constant(np.zeros((2, 3, 3))), bias, data_format=data_format)
+        db = inner.gradient(y, bias, output_gradients=g)
+        loss = tf.reduce_sum(db * w)
+    got = outer.gradient(loss, g).numpy()
+    np.testing.assert_array_equal(got, np.broadcast_to(w.reshape(tiled), (2, 3, 3)))
+
+
 # --- gradients where TF defines them specially --------------------------------------------------
 def _grad(fn, x):
     x = tf.constant(np.asarray(x, np.float64))

@@ -330,6 +330,25 @@ def _patch_rows(xp: Any, view: Any, chunk: tuple) -> Any:
     return cols.reshape(math.prod(part.shape[:1 + nd]), math.prod(part.shape[1 + nd:]))
 
 
+# Inputs this narrow (a grayscale or RGB first layer) build their patches tap-major instead:
+# (window * C, pixels), each tap's row a copy of whole output rows (a [pixels, 9] matrix copies
+# one float at a time), and the GEMMs read it transposed.
+_NARROW = 4
+
+
+def _patch_cols_t(xp: Any, view: Any, chunk: tuple) -> Any:
+    """The chunk's patch matrix transposed, (window * C, rows), in this thread's scratch."""
+    n0, n1, h0, h1 = chunk
+    part = view[n0:n1, h0:h1]
+    nd = (view.ndim - 2) // 2
+    # (n, *outs, *window, C) -> (*window, C, n, *outs): output positions innermost.
+    order = tuple(range(1 + nd, part.ndim)) + tuple(range(1 + nd))
+    moved = part.transpose(order)
+    cols = _scratch(xp, moved.shape, part.dtype)
+    xp.copyto(cols, moved)
+    return cols.reshape(math.prod(part.shape[1 + nd:]), math.prod(part.shape[:1 + nd]))
+
+
 def _setup(xp: Any, x_last: Any, spec: "Conv") -> Any:
     """The windows view (N, *outs, *k_sizes, C) of the zero-padded channels-last input."""
     xpad = padded(xp, x_last, spec.pads, spec.outs, spec.k_sizes, spec.strides, spec.dilations)
@@ -340,20 +359,23 @@ def _conv_forward(xp: Any, x: Any, f: Any, strides: Any, padding: str, explicit_
                   data_format: str = "NHWC", dilations: Any = None, op_name: str = "Conv2D") -> Any:
     spec = Conv(x.shape, f.shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
     in_depth = channels(x.shape, data_format)
-    if in_depth != f.shape[-2] and len(x.shape) == 5:
-        raise _invalid(f"input and filter must have the same depth: {in_depth} vs {f.shape[-2]}")
+    # Grouped Conv3D runs as TF's GPU and XLA kernels run it (TF's CPU kernel refuses it).
     groups = _groups(in_depth, f.shape)
     work = work_dtype(x.dtype)
     xl = to_last(xp, x, data_format).astype(work, copy=False)
     k = math.prod(spec.k_sizes)
     f2 = f.astype(work, copy=False).reshape(k * f.shape[-2], -1)
     out = xp.empty((x.shape[0], *spec.outs, f.shape[-1]), work)
+    narrow = groups == 1 and in_depth <= _NARROW
     if out.size:
         view = _setup(xp, xl, spec)
 
         def task(chunk: tuple) -> None:
             n0, n1, h0, h1 = chunk
             target = out[n0:n1, h0:h1].reshape(-1, f.shape[-1])
+            if narrow:
+                xp.matmul(_patch_cols_t(xp, view, chunk).T, f2, out=target)
+                return
             cols = _patch_rows(xp, view, chunk)
             if groups == 1:
                 xp.matmul(cols, f2, out=target)
@@ -401,7 +423,6 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
         return from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
     k = math.prod(spec.k_sizes)
     f2 = f.astype(work, copy=False).reshape(k * f.shape[-2], f.shape[-1])
-    f2t = xp.ascontiguousarray(f2.T)
     g = dyl.astype(work, copy=False)
     nd = len(spec.outs)
     sizes = []
@@ -412,12 +433,27 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
     dxpad = xp.zeros((x_shape[0], *sizes, in_depth), work)
     if g.size:
         offsets = list(itertools.product(*(range(kk) for kk in spec.k_sizes)))
+        f_taps = xp.ascontiguousarray(f2.reshape(k, in_depth, f.shape[-1]).transpose(0, 2, 1)) if groups == 1 else None
+
+        def place(offset: tuple, chunk: tuple) -> tuple:
+            """Where the chunk's patches at window `offset` land in the padded input gradient."""
+            n0, n1, h0, h1 = chunk
+            index = [slice(n0, n1)]
+            for axis, (j, d, o, s) in enumerate(zip(offset, spec.dilations, spec.outs, spec.strides)):
+                first, last = (h0, h1 - 1) if axis == 0 else (0, o - 1)
+                index.append(slice(j * d + first * s, j * d + last * s + 1, s))
+            return tuple(index)
 
         def add_back(chunk: tuple) -> None:
             n0, n1, h0, h1 = chunk
             rows = g[n0:n1, h0:h1].reshape(-1, f.shape[-1])
             if groups == 1:
-                cols = xp.matmul(rows, f2t, out=_scratch(xp, (rows.shape[0], f2t.shape[1]), work))
+                # Tap-major (window, rows, C): each offset's add below reads whole contiguous
+                # output rows (a [rows, window * C] product would be read C floats at a time).
+                taps = xp.matmul(rows[None], f_taps, out=_scratch(xp, (k, rows.shape[0], in_depth), work))
+                for t, offset in enumerate(offsets):
+                    dxpad[place(offset, chunk)] += taps[t].reshape(n1 - n0, h1 - h0, *spec.outs[1:], in_depth)
+                return
             else:
                 m, cg, og = rows.shape[0], f.shape[-2], f.shape[-1] // groups
                 a = rows.reshape(m, groups, og).transpose(1, 0, 2)
@@ -425,11 +461,7 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
                 cols = (a @ b).reshape(groups, m, k, cg).transpose(1, 2, 0, 3)
             cols = cols.reshape(n1 - n0, h1 - h0, *spec.outs[1:], *spec.k_sizes, in_depth)
             for offset in offsets:
-                index = [slice(n0, n1)]
-                for axis, (j, d, o, s) in enumerate(zip(offset, spec.dilations, spec.outs, spec.strides)):
-                    first, last = (h0, h1 - 1) if axis == 0 else (0, o - 1)
-                    index.append(slice(j * d + first * s, j * d + last * s + 1, s))
-                dxpad[tuple(index)] += cols[(slice(None),) * (1 + nd) + offset]
+                dxpad[place(offset, chunk)] += cols[(slice(None),) * (1 + nd) + offset]
 
         # Windows of neighbouring rows of one image overlap in dx: a task is whole images.
         chunks = _chunks(x_shape[0], spec.outs, k * in_depth * dxpad.itemsize)
@@ -461,8 +493,10 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
 
         def part(chunk: tuple) -> Any:
             n0, n1, h0, h1 = chunk
-            cols = _patch_rows(xp, view, chunk)
             rows = g[n0:n1, h0:h1].reshape(-1, f_shape[-1])
+            if groups == 1 and in_depth <= _NARROW:
+                return _patch_cols_t(xp, view, chunk) @ rows
+            cols = _patch_rows(xp, view, chunk)
             if groups == 1:
                 return cols.T @ rows
             m, cg, og = rows.shape[0], f_shape[-2], f_shape[-1] // groups
