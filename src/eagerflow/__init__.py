@@ -114,6 +114,7 @@ _LAZY_NAMESPACES = frozenset({
     "compat",
     "signal", "image", "lookup", "summary",
     "keras", "__internal__",
+    "saved_model",
 })
 
 

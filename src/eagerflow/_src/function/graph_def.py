@@ -20,7 +20,7 @@ from eagerflow._src.framework import dtypes as _dtypes
 
 _PRODUCER = 2129  # TF 2.21's GraphDef version
 _MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef",
-             "NameAttrList")
+             "NameAttrList", "FunctionDefLibrary", "FunctionDef", "OpDef", "OpList", "ResourceHandleProto")
 
 
 @functools.lru_cache(maxsize=None)
@@ -32,7 +32,8 @@ def messages() -> dict[str, type]:
     proto = proto_pool.file("eagerflow/graph.proto", (
         proto_pool.TYPES_FILE, proto_pool.TENSOR_SHAPE_FILE, proto_pool.TENSOR_FILE,
         proto_pool.VERSIONS_FILE))
-    message(proto, "NameAttrList", [("name", 1, F.TYPE_STRING, opt)])
+    name_attr_list = message(proto, "NameAttrList", [("name", 1, F.TYPE_STRING, opt)])
+    proto_pool.map_field(name_attr_list, "attr", 2, ".tensorflow.AttrValue")
     attr = message(proto, "AttrValue", [
         ("list", 1, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue.ListValue", 0),
         ("s", 2, F.TYPE_BYTES, opt, "", 0),
@@ -48,15 +49,86 @@ def messages() -> dict[str, type]:
     message(attr, "ListValue", [
         ("s", 2, F.TYPE_BYTES, rep), ("i", 3, F.TYPE_INT64, rep), ("f", 4, F.TYPE_FLOAT, rep),
         ("b", 5, F.TYPE_BOOL, rep), ("type", 6, F.TYPE_ENUM, rep, ".tensorflow.DataType"),
-        ("shape", 7, F.TYPE_MESSAGE, rep, ".tensorflow.TensorShapeProto")])
+        ("shape", 7, F.TYPE_MESSAGE, rep, ".tensorflow.TensorShapeProto"),
+        ("tensor", 8, F.TYPE_MESSAGE, rep, ".tensorflow.TensorProto"),
+        ("func", 9, F.TYPE_MESSAGE, rep, ".tensorflow.NameAttrList")])
     node = message(proto, "NodeDef", [
         ("name", 1, F.TYPE_STRING, opt), ("op", 2, F.TYPE_STRING, opt),
         ("input", 3, F.TYPE_STRING, rep), ("device", 4, F.TYPE_STRING, opt)])
     proto_pool.map_field(node, "attr", 5, ".tensorflow.AttrValue")
     message(proto, "GraphDef", [("node", 1, F.TYPE_MESSAGE, rep, ".tensorflow.NodeDef"),
+                                ("library", 2, F.TYPE_MESSAGE, opt, ".tensorflow.FunctionDefLibrary"),
+                                ("version", 3, F.TYPE_INT32, opt),
                                 ("versions", 4, F.TYPE_MESSAGE, opt, ".tensorflow.VersionDef")])
+    _function_messages(proto)
     proto_pool.add_file(proto)
     return {name: proto_pool.message_class(f"tensorflow.{name}") for name in _MESSAGES}
+
+
+def _function_messages(proto: Any) -> None:
+    """`FunctionDefLibrary`, `FunctionDef`, `OpDef` (function.proto, op_def.proto): the functions a
+    SavedModel's graph carries."""
+    from eagerflow._src.framework.proto_pool import F, OPTIONAL as opt, REPEATED as rep, message, map_field
+
+    handle = message(proto, "ResourceHandleProto", [])
+    message(handle, "DtypeAndShape", [
+        ("dtype", 1, F.TYPE_ENUM, opt, ".tensorflow.DataType"),
+        ("shape", 2, F.TYPE_MESSAGE, opt, ".tensorflow.TensorShapeProto")])
+    op_def = message(proto, "OpDef", [
+        ("name", 1, F.TYPE_STRING, opt),
+        ("input_arg", 2, F.TYPE_MESSAGE, rep, ".tensorflow.OpDef.ArgDef"),
+        ("output_arg", 3, F.TYPE_MESSAGE, rep, ".tensorflow.OpDef.ArgDef"),
+        ("attr", 4, F.TYPE_MESSAGE, rep, ".tensorflow.OpDef.AttrDef"),
+        ("summary", 5, F.TYPE_STRING, opt), ("description", 6, F.TYPE_STRING, opt),
+        ("is_aggregate", 16, F.TYPE_BOOL, opt), ("is_stateful", 17, F.TYPE_BOOL, opt),
+        ("is_commutative", 18, F.TYPE_BOOL, opt), ("allows_uninitialized_input", 19, F.TYPE_BOOL, opt),
+        ("control_output", 20, F.TYPE_STRING, rep)])
+    message(op_def, "ArgDef", [
+        ("name", 1, F.TYPE_STRING, opt), ("description", 2, F.TYPE_STRING, opt),
+        ("type", 3, F.TYPE_ENUM, opt, ".tensorflow.DataType"), ("type_attr", 4, F.TYPE_STRING, opt),
+        ("number_attr", 5, F.TYPE_STRING, opt), ("type_list_attr", 6, F.TYPE_STRING, opt),
+        ("handle_data", 7, F.TYPE_MESSAGE, rep, ".tensorflow.ResourceHandleProto.DtypeAndShape"),
+        ("is_ref", 16, F.TYPE_BOOL, opt)])
+    message(op_def, "AttrDef", [
+        ("name", 1, F.TYPE_STRING, opt), ("type", 2, F.TYPE_STRING, opt),
+        ("default_value", 3, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue"),
+        ("description", 4, F.TYPE_STRING, opt), ("has_minimum", 5, F.TYPE_BOOL, opt),
+        ("minimum", 6, F.TYPE_INT64, opt), ("allowed_values", 7, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue")])
+    message(proto, "OpList", [("op", 1, F.TYPE_MESSAGE, rep, ".tensorflow.OpDef")])
+    function = message(proto, "FunctionDef", [
+        ("signature", 1, F.TYPE_MESSAGE, opt, ".tensorflow.OpDef"),
+        ("node_def", 3, F.TYPE_MESSAGE, rep, ".tensorflow.NodeDef")])
+    map_field(function, "attr", 5, ".tensorflow.AttrValue")
+    _arg_attr_fields(function, message(function, "ArgAttrs", []))
+    for name, number in (("ret", 4), ("control_ret", 6)):
+        entry_name = "".join(part.capitalize() for part in name.split("_")) + "Entry"
+        entry = message(function, entry_name, [("key", 1, F.TYPE_STRING, opt), ("value", 2, F.TYPE_STRING, opt)])
+        entry.options.map_entry = True
+        function.field.add(name=name, number=number, type=F.TYPE_MESSAGE, label=rep,
+                           type_name=f".tensorflow.FunctionDef.{entry_name}")
+    entry = message(function, "ResourceArgUniqueIdEntry", [("key", 1, F.TYPE_UINT32, opt),
+                                                           ("value", 2, F.TYPE_UINT32, opt)])
+    entry.options.map_entry = True
+    function.field.add(name="resource_arg_unique_id", number=8, type=F.TYPE_MESSAGE, label=rep,
+                       type_name=".tensorflow.FunctionDef.ResourceArgUniqueIdEntry")
+    message(proto, "FunctionDefLibrary", [("function", 1, F.TYPE_MESSAGE, rep, ".tensorflow.FunctionDef")])
+
+
+def _arg_attr_fields(function: Any, arg_attrs: Any) -> None:
+    """`FunctionDef.ArgAttrs { map<string, AttrValue> attr = 1; }` and
+    `map<uint32, ArgAttrs> arg_attr = 7;`."""
+    from eagerflow._src.framework.proto_pool import F, OPTIONAL as opt, REPEATED as rep, message
+
+    entry = message(arg_attrs, "AttrEntry", [("key", 1, F.TYPE_STRING, opt),
+                                             ("value", 2, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue")])
+    entry.options.map_entry = True
+    arg_attrs.field.add(name="attr", number=1, type=F.TYPE_MESSAGE, label=rep,
+                        type_name=".tensorflow.FunctionDef.ArgAttrs.AttrEntry")
+    entry = message(function, "ArgAttrEntry", [("key", 1, F.TYPE_UINT32, opt),
+                                               ("value", 2, F.TYPE_MESSAGE, opt, ".tensorflow.FunctionDef.ArgAttrs")])
+    entry.options.map_entry = True
+    function.field.add(name="arg_attr", number=7, type=F.TYPE_MESSAGE, label=rep,
+                       type_name=".tensorflow.FunctionDef.ArgAttrEntry")
 
 
 def _dtype_enum(dtype: Any) -> int:

@@ -1,0 +1,295 @@
+"""A traced `ConcreteFunction` as TensorFlow's `FunctionDef` (what a SavedModel's library holds).
+
+Nodes take TF's form from TF's OpDefs (`op_defs.py`, generated): inputs are named
+`node:output_arg:index`, every type attr (`T`, `Tidx`, `N`, ...) is filled in from the input and
+output dtypes, and attrs our ops keep where TF takes a tensor input (a reduction's `axis`,
+`Reshape`'s `shape`) become `Const` nodes feeding that input (`ATTR_INPUTS`). Captured variables
+become `resource` arguments after the function's own; captured eager tensors become `Const`
+nodes.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.function import graph_def as _graph_def
+from eagerflow._src.saved_model.op_defs import OP_DEFS
+
+# TF input arg -> the attr of ours holding it, for ops whose TF input is an attr here.
+ATTR_INPUTS: dict[str, dict[str, str]] = {
+    **{name: {"reduction_indices": "axis"} for name in ("Sum", "Mean", "Max", "Min", "Prod", "All", "Any",
+                                                          "EuclideanNorm")},
+    "ArgMax": {"dimension": "axis"}, "ArgMin": {"dimension": "axis"},
+    "BroadcastTo": {"shape": "shape"}, "Reshape": {"shape": "shape"}, "Transpose": {"perm": "perm"},
+    "Tile": {"multiples": "multiples"}, "ExpandDims": {"dim": "axis"}, "Pad": {"paddings": "paddings"},
+    "PadV2": {"paddings": "paddings"}, "MirrorPad": {"paddings": "paddings"}, "ReverseV2": {"axis": "axis"},
+    "Slice": {"begin": "begin", "size": "size"}, "Cumsum": {"axis": "axis"}, "Cumprod": {"axis": "axis"},
+    "ConcatV2": {"axis": "axis"}, "GatherV2": {"axis": "axis"}, "OneHot": {"depth": "depth"},
+    "TopKV2": {"k": "k"}, "Fill": {"dims": "dims"}, "Split": {"split_dim": "axis"},
+    "SplitV": {"size_splits": "size_splits", "split_dim": "axis"},
+}
+# TF attr -> our attr of the same meaning under another name.
+ATTR_RENAMES: dict[str, dict[str, str]] = {
+    **{name: {"keep_dims": "keepdims"} for name in ("Sum", "Mean", "Max", "Min", "Prod", "All", "Any",
+                                                      "EuclideanNorm")},
+    "BatchMatMulV2": {"adj_x": "transpose_a", "adj_y": "transpose_b"},
+    "BatchMatMulV3": {"adj_x": "transpose_a", "adj_y": "transpose_b"},
+}
+_ARG_NAME = re.compile(r"[^a-z0-9_]")
+
+
+def arg_name(name: str, taken: set[str]) -> str:
+    """A valid, unused FunctionDef argument name (TF's `[a-z][a-z0-9_]*`) made from `name`."""
+    base = _ARG_NAME.sub("_", name.split(":")[0].lower()) or "arg"
+    if not base[0].isalpha():
+        base = "arg_" + base
+    candidate, k = base, 0
+    while candidate in taken:
+        k += 1
+        candidate = f"{base}_{k}"
+    taken.add(candidate)
+    return candidate
+
+
+def _enum(dtype: Any) -> int:
+    return _graph_def._dtype_enum(dtype)
+
+
+def _unsupported(op_type: str) -> Exception:
+    return errors.UnimplementedError(
+        None, None, f"Op type not registered '{op_type}': eagerflow cannot write it to a SavedModel "
+                    "(TensorFlow has no op of that name).")
+
+
+def _index_to_strided(index: tuple, rank: int | None) -> tuple[list, list, list, dict[str, int]]:
+    """Our StridedSlice `index` (slices, ints, None, Ellipsis) as TF's begin/end/strides and masks."""
+    begin, end, strides = [], [], []
+    masks = dict(begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0)
+    for i, item in enumerate(index):
+        bit = 1 << i
+        if item is Ellipsis:
+            masks["ellipsis_mask"] |= bit
+            begin.append(0), end.append(0), strides.append(1)
+        elif item is None:
+            masks["new_axis_mask"] |= bit
+            begin.append(0), end.append(0), strides.append(1)
+        elif isinstance(item, slice):
+            step = 1 if item.step is None else int(item.step)
+            if item.start is None:
+                masks["begin_mask"] |= bit
+            if item.stop is None:
+                masks["end_mask"] |= bit
+            begin.append(0 if item.start is None else int(item.start))
+            end.append(0 if item.stop is None else int(item.stop))
+            strides.append(step)
+        else:
+            masks["shrink_axis_mask"] |= bit
+            begin.append(int(item)), end.append(int(item) + 1), strides.append(1)
+    return begin, end, strides, masks
+
+
+class FunctionWriter:
+    """Builds one FunctionDef from a FuncGraph.
+
+    Args:
+      graph: the traced graph.
+      name: the FunctionDef's name (`__inference_<fn>_<n>`).
+      n_args: how many of the graph's inputs are the function's own (the rest are captures).
+    """
+
+    def __init__(self, graph: Any, name: str, n_args: int) -> None:
+        self.m = _graph_def.messages()
+        self.graph = graph
+        self.fdef = self.m["FunctionDef"]()
+        self.fdef.signature.name = name
+        self.refs: dict[int, str] = {}  # id(symbolic tensor or variable) -> reference string
+        self.taken: set[str] = {op.name for op in graph.get_operations()}
+        self.n_args = n_args
+        self.variables: list[Any] = []
+
+    def build(self) -> tuple[Any, list[Any]]:
+        """The FunctionDef and the variables its resource arguments bind, in argument order."""
+        sig = self.fdef.signature
+        graph = self.graph
+        args = graph.inputs[:self.n_args]
+        captured = {id(inner): outer for outer, inner in graph.captures}
+        for i, ph in enumerate(args):
+            name = arg_name(ph._op.name, self.taken)
+            sig.input_arg.add(name=name, type=_enum(ph._array.dtype))
+            self.refs[id(ph)] = name
+            self.fdef.arg_attr[i].attr["_user_specified_name"].s = ph._op.name.encode()
+        for variable in graph.variable_captures.values():
+            name = arg_name(getattr(variable, "name", "resource").split(":")[0] + "_resource", self.taken)
+            arg = sig.input_arg.add(name=name, type=_dtypes.resource.as_datatype_enum)
+            handle = arg.handle_data.add(dtype=_enum(variable.dtype))
+            _graph_def._set_shape(handle.shape, tuple(variable.shape))
+            self.refs[id(variable)] = name
+            self.variables.append(variable)
+        stateful = False
+        previous = None
+        for operation in graph.get_operations():
+            if operation.type == "Placeholder":
+                if id(operation.outputs[0]) in captured:
+                    outer = captured[id(operation.outputs[0])]
+                    self._const(operation.name, np.asarray(outer))
+                    self.refs[id(operation.outputs[0])] = f"{operation.name}:output:0"
+                continue
+            if operation.type == "Const":
+                value = operation.attrs["value"]
+                self._const(operation.name, np.asarray(value._device.backend.to_host(value._array)))
+                self.refs[id(operation.outputs[0])] = f"{operation.name}:output:0"
+                continue
+            node = self._node(operation)
+            if operation.op is not None and (operation.op.stateful or operation.op.resource):
+                # TF runs a function's nodes in dataflow order and prunes what no output needs:
+                # stateful ops are chained in trace order and kept as control outputs (TF's
+                # automatic control dependencies, made coarser: one chain for all resources).
+                if previous is not None:
+                    node.input.append(f"^{previous}")
+                previous = node.name
+                sig.control_output.append(node.name)
+                self.fdef.control_ret[node.name] = node.name
+                stateful = True
+        for i, t in enumerate(graph.outputs):
+            out_name = f"identity_{i}" if i else "identity"
+            sig.output_arg.add(name=out_name, type=_enum(t._array.dtype))
+            self.fdef.ret[out_name] = self.refs[id(t)]
+        sig.is_stateful = stateful
+        return self.fdef, self.variables
+
+    def _const(self, name: str, array: np.ndarray) -> str:
+        node = self.fdef.node_def.add(name=name, op="Const")
+        node.attr["dtype"].type = _enum(array.dtype)
+        _graph_def._tensor_proto(node.attr["value"].tensor, array)
+        return f"{name}:output:0"
+
+    def _input_ref(self, x: Any) -> str:
+        ref = self.refs.get(id(x))
+        if ref is None:
+            raise errors.InvalidArgumentError(None, None, f"Input {x!r} of the function is not in its graph.")
+        return ref
+
+    def _node(self, operation: Any) -> Any:
+        op_type = operation.type
+        op_def = OP_DEFS.get(op_type)
+        if op_def is None or operation.op is None:
+            raise _unsupported(op_type)
+        in_args, out_args, attr_defs = op_def
+        attrs = dict(operation.attrs)
+        inputs = list(operation._inputs)
+        node = self.fdef.node_def.add(name=operation.name, op=op_type)
+        if operation.device:
+            node.device = operation.device
+        if op_type == "StridedSlice":
+            x = inputs[0]
+            rank = None if x._array.shape is None else len(x._array.shape)
+            begin, end, strides, masks = _index_to_strided(attrs.pop("index"), rank)
+            attrs.pop("error", None)
+            attrs.update(begin=begin, end=end, strides=strides, **masks)
+            attr_inputs = {"begin": "begin", "end": "end", "strides": "strides"}
+        else:
+            attr_inputs = ATTR_INPUTS.get(op_type, {})
+        renames = ATTR_RENAMES.get(op_type, {})
+        tf_attrs: dict[str, Any] = {}
+        remaining = list(inputs)
+        for i, (arg, type_spec, number_attr, list_attr) in enumerate(in_args):
+            if arg in attr_inputs:
+                value = attrs.get(attr_inputs[arg])
+                if value is None and arg == "reduction_indices":
+                    x = inputs[0]
+                    value = list(range(len(x._array.shape)))
+                array = np.asarray(value)
+                if isinstance(type_spec, int):  # a fixed type (OneHot's depth is int32)
+                    array = array.astype(_dtypes.as_dtype(type_spec)._np)
+                elif array.dtype.kind in "iub" and (array.size == 0 or np.abs(array).max() < 2**31):
+                    array = array.astype(np.int32)  # TF's default index type
+                ref = self._const(f"{operation.name}/{arg}", array)
+                node.input.append(ref)
+                if isinstance(type_spec, str) and type_spec:
+                    tf_attrs.setdefault(type_spec, array.dtype)
+                continue
+            if number_attr or list_attr:
+                later = sum(1 for a in in_args[i + 1:] if a[0] not in attr_inputs)
+                take = len(remaining) - later
+                group, remaining = remaining[:take], remaining[take:]
+                for x in group:
+                    node.input.append(self._input_ref(x))
+                if number_attr:
+                    tf_attrs[number_attr] = len(group)
+                    if type_spec and isinstance(type_spec, str):
+                        tf_attrs[type_spec] = self._dtype_of(group[0]) if group else np.float32
+                else:
+                    tf_attrs[list_attr] = [self._dtype_of(x) for x in group]
+                continue
+            if not remaining:
+                raise _unsupported(op_type)
+            x = remaining.pop(0)
+            node.input.append(self._input_ref(x))
+            if isinstance(type_spec, str) and type_spec:
+                tf_attrs.setdefault(type_spec, self._dtype_of(x))
+        outputs = operation.outputs
+        k = 0
+        for arg, type_spec, number_attr, list_attr in out_args:
+            if number_attr:
+                count = int(tf_attrs.get(number_attr, attrs.get(number_attr, len(outputs) - k)))
+                tf_attrs.setdefault(number_attr, count)
+            elif list_attr:
+                count = len(outputs) - k
+                tf_attrs.setdefault(list_attr, [o._array.dtype for o in outputs[k:k + count]])
+            else:
+                count = 1
+            for j in range(count):
+                if k + j < len(outputs):
+                    self.refs[id(outputs[k + j])] = f"{operation.name}:{arg}:{j}"
+                    if isinstance(type_spec, str) and type_spec and type_spec not in tf_attrs:
+                        tf_attrs[type_spec] = outputs[k + j]._array.dtype
+            k += count
+        for name, _, _ in attr_defs:
+            if name in tf_attrs:
+                continue
+            ours = renames.get(name, name)
+            if ours in attrs and attrs[ours] is not None:
+                tf_attrs[name] = attrs[ours]
+        for name, kind, _ in attr_defs:
+            if name not in tf_attrs:
+                continue
+            value = tf_attrs[name]
+            target = node.attr[name]
+            if kind == "type":
+                target.type = _enum(value)
+            elif kind == "list(type)":
+                target.list.type.extend(_enum(v) for v in value)
+                target.list.SetInParent()
+            elif kind == "shape":
+                _graph_def._set_shape(target.shape, value)
+            elif kind == "list(int)":
+                target.list.i.extend(int(v) for v in np.ravel(value))
+                target.list.SetInParent()
+            elif kind == "list(float)":
+                target.list.f.extend(float(v) for v in np.ravel(value))
+                target.list.SetInParent()
+            elif kind == "int":
+                target.i = int(value)
+            elif kind == "float":
+                target.f = float(value)
+            elif kind == "bool":
+                target.b = bool(value)
+            elif kind == "string":
+                target.s = value if isinstance(value, bytes) else str(value).encode()
+            elif kind == "tensor":
+                _graph_def._tensor_proto(target.tensor, np.asarray(value))
+            elif not _graph_def._set_attr(target, value):
+                del node.attr[name]
+        for dep in operation.control_inputs:
+            node.input.append(f"^{dep.name}")
+        return node
+
+    def _dtype_of(self, x: Any) -> Any:
+        if any(x is v for v in self.variables):
+            return _dtypes.resource
+        array = getattr(x, "_array", None)
+        return array.dtype if array is not None else _dtypes.resource

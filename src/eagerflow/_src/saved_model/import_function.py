@@ -1,0 +1,294 @@
+"""Runs a TensorFlow `FunctionDef` with eagerflow's ops (the functions of a loaded SavedModel).
+
+`FunctionRunner.run(name, inputs)` walks the function's nodes in dependency order and runs each
+through `execute` (or, for the ops whose TF tensor inputs are attrs of ours, through the public
+function that takes them as tensors): eagerly it computes, inside a trace it builds our graph,
+which is how a loaded function becomes a `tf.function`. `(Stateful)PartitionedCall` nodes run
+the called function in place. Node inputs are resolved by TF's `node:output_arg:index` names
+through TF's OpDefs (`op_defs.py`). Nothing in the file is executed as code: an op eagerflow does
+not know raises TF's "Op type not registered" error.
+"""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Callable
+
+import numpy as np
+
+from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework import errors
+from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.op import REGISTRY
+from eagerflow._src.saved_model.op_defs import OP_DEFS
+
+
+def _not_registered(op_type: str) -> Exception:
+    return errors.NotFoundError(
+        None, None, f"Op type not registered '{op_type}' in binary running eagerflow. Make sure the Op and "
+                    "Kernel are registered in the binary running in this process.")
+
+
+def tensor_value(proto: Any) -> Any:
+    """A TensorProto as an eager tensor (the `Const` value)."""
+    from eagerflow._src.io.io_ops import parse_tensor
+
+    try:
+        dtype = _dtypes.as_dtype(proto.dtype)
+    except (TypeError, KeyError, ValueError):
+        raise errors.InvalidArgumentError(None, None, f"Unsupported TensorProto dtype {proto.dtype}") from None
+    return parse_tensor(proto.SerializeToString(), dtype)
+
+
+def attr_value(value: Any) -> Any:
+    """An AttrValue as the Python value our ops take (types as NumPy dtypes)."""
+    kind = value.WhichOneof("value")
+    if kind == "type":
+        return _np_dtype(value.type)
+    if kind == "s":
+        return value.s.decode("utf-8", "replace")
+    if kind in ("i", "f", "b"):
+        return getattr(value, kind)
+    if kind == "shape":
+        return None if value.shape.unknown_rank else tuple(None if d.size < 0 else d.size for d in value.shape.dim)
+    if kind == "tensor":
+        return tensor_value(value.tensor)
+    if kind == "func":
+        return value.func.name
+    if kind == "list":
+        lv = value.list
+        for field in ("i", "f", "b", "s", "type", "shape"):
+            items = list(getattr(lv, field))
+            if items:
+                if field == "type":
+                    return [_np_dtype(t) for t in items]
+                if field == "s":
+                    return [s.decode("utf-8", "replace") for s in items]
+                if field == "shape":
+                    return [None if s.unknown_rank else tuple(None if d.size < 0 else d.size for d in s.dim)
+                            for s in items]
+                return items
+        return []
+    return None
+
+
+def _np_dtype(enum: int) -> Any:
+    try:
+        dtype = _dtypes.as_dtype(enum)
+    except (TypeError, KeyError, ValueError):
+        raise errors.InvalidArgumentError(None, None, f"Unknown DataType {enum} in a SavedModel") from None
+    return dtype._np if dtype._np is not None else np.dtype(object)
+
+
+def _ints(t: Any) -> Any:
+    """A constant index input as Python ints (a scalar as an int, a vector as a list)."""
+    array = np.asarray(t)
+    return array.tolist()
+
+
+def _public() -> dict[str, Callable[..., Any]]:
+    """TF ops whose tensor inputs are attrs of ours, run through the public function taking them."""
+    import eagerflow as tf
+
+    def reduce(fn: Callable) -> Callable:
+        return lambda ins, at: fn(ins[0], ins[1], keepdims=bool(at.get("keep_dims", False)))
+
+    return {
+        "Sum": reduce(tf.reduce_sum), "Mean": reduce(tf.reduce_mean), "Max": reduce(tf.reduce_max),
+        "Min": reduce(tf.reduce_min), "Prod": reduce(tf.reduce_prod), "All": reduce(tf.reduce_all),
+        "Any": reduce(tf.reduce_any), "EuclideanNorm": reduce(tf.math.reduce_euclidean_norm),
+        "ArgMax": lambda ins, at: tf.argmax(ins[0], ins[1], output_type=at.get("output_type", np.int64)),
+        "ArgMin": lambda ins, at: tf.argmin(ins[0], ins[1], output_type=at.get("output_type", np.int64)),
+        "BroadcastTo": lambda ins, at: tf.broadcast_to(ins[0], ins[1]),
+        "Reshape": lambda ins, at: tf.reshape(ins[0], ins[1]),
+        "Transpose": lambda ins, at: tf.transpose(ins[0], ins[1]),
+        "Tile": lambda ins, at: tf.tile(ins[0], ins[1]),
+        "ExpandDims": lambda ins, at: tf.expand_dims(ins[0], _ints(ins[1])),
+        "Pad": lambda ins, at: tf.pad(ins[0], ins[1]),
+        "PadV2": lambda ins, at: tf.pad(ins[0], ins[1], constant_values=ins[2]),
+        "MirrorPad": lambda ins, at: tf.pad(ins[0], ins[1], mode=at.get("mode", "REFLECT")),
+        "ReverseV2": lambda ins, at: tf.reverse(ins[0], ins[1]),
+        "Slice": lambda ins, at: tf.slice(ins[0], ins[1], ins[2]),
+        "Cumsum": lambda ins, at: tf.math.cumsum(ins[0], _ints(ins[1]), exclusive=at.get("exclusive", False),
+                                                 reverse=at.get("reverse", False)),
+        "Cumprod": lambda ins, at: tf.math.cumprod(ins[0], _ints(ins[1]), exclusive=at.get("exclusive", False),
+                                                   reverse=at.get("reverse", False)),
+        "ConcatV2": lambda ins, at: tf.concat(list(ins[:-1]), _ints(ins[-1])),
+        "GatherV2": lambda ins, at: tf.gather(ins[0], ins[1], axis=_ints(ins[2]), batch_dims=at.get("batch_dims", 0)),
+        "OneHot": lambda ins, at: tf.one_hot(ins[0], _ints(ins[1]), ins[2], ins[3], axis=at.get("axis", -1)),
+        "TopKV2": lambda ins, at: list(tf.math.top_k(ins[0], _ints(ins[1]), sorted=at.get("sorted", True))),
+        "Fill": lambda ins, at: tf.fill(ins[0], ins[1]),
+        "Split": lambda ins, at: tf.split(ins[1], at["num_split"], axis=_ints(ins[0])),
+        "SplitV": lambda ins, at: tf.split(ins[0], ins[1], axis=_ints(ins[2])),
+        "StridedSlice": lambda ins, at: tf.strided_slice(
+            ins[0], ins[1], ins[2], ins[3], begin_mask=at.get("begin_mask", 0), end_mask=at.get("end_mask", 0),
+            ellipsis_mask=at.get("ellipsis_mask", 0), new_axis_mask=at.get("new_axis_mask", 0),
+            shrink_axis_mask=at.get("shrink_axis_mask", 0)),
+        "BatchMatMulV2": lambda ins, at: tf.linalg.matmul(ins[0], ins[1], adjoint_a=at.get("adj_x", False),
+                                                          adjoint_b=at.get("adj_y", False)),
+        "BatchMatMulV3": lambda ins, at: tf.linalg.matmul(ins[0], ins[1], adjoint_a=at.get("adj_x", False),
+                                                          adjoint_b=at.get("adj_y", False),
+                                                          output_type=at.get("Tout")),
+        "Shape": lambda ins, at: tf.shape(ins[0], out_type=at.get("out_type", np.int32)),
+        "Cast": lambda ins, at: tf.cast(ins[0], at["DstT"]),
+        "Pack": lambda ins, at: tf.stack(list(ins), axis=at.get("axis", 0)),
+        "Unpack": lambda ins, at: tf.unstack(ins[0], num=at.get("num"), axis=at.get("axis", 0)),
+        "Einsum": lambda ins, at: tf.einsum(at["equation"], *ins),
+        "AddN": lambda ins, at: tf.add_n(list(ins)),
+        "Range": lambda ins, at: tf.range(ins[0], ins[1], ins[2]),
+    }
+
+
+_PUBLIC: dict[str, Callable[..., Any]] | None = None
+
+
+def _attr_names(op: Any) -> set[str] | None:
+    """The keyword attrs an op's forward takes (None: it takes any)."""
+    forward = getattr(op.forward, "__wrapped__", op.forward)
+    try:
+        params = inspect.signature(forward).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return {p.name for p in params if p.kind is not p.VAR_POSITIONAL}
+
+
+class FunctionRunner:
+    """Runs the functions of one FunctionDefLibrary.
+
+    Args:
+      library: FunctionDef name -> FunctionDef.
+    """
+
+    def __init__(self, library: dict[str, Any]) -> None:
+        self.library = library
+        self._order: dict[str, list] = {}
+
+    def signature(self, name: str) -> Any:
+        return self._function(name).signature
+
+    def _function(self, name: str) -> Any:
+        fdef = self.library.get(name)
+        if fdef is None:
+            raise errors.NotFoundError(None, None, f"Function {name} is not in the SavedModel's library.")
+        return fdef
+
+    def _nodes_in_order(self, name: str) -> list:
+        order = self._order.get(name)
+        if order is not None:
+            return order
+        fdef = self._function(name)
+        nodes = {n.name: n for n in fdef.node_def}
+        if len(nodes) != len(fdef.node_def):
+            raise errors.InvalidArgumentError(None, None, f"Function {name} has duplicate node names.")
+        order, state = [], {}
+        for root in nodes:
+            stack = [(root, False)]
+            while stack:
+                node_name, done = stack.pop()
+                if done:
+                    state[node_name] = 2
+                    order.append(nodes[node_name])
+                    continue
+                if state.get(node_name) == 2:
+                    continue
+                if state.get(node_name) == 1:
+                    raise errors.InvalidArgumentError(None, None, f"Function {name} has a cycle at {node_name}.")
+                state[node_name] = 1
+                stack.append((node_name, True))
+                for ref in nodes[node_name].input:
+                    dep = ref.lstrip("^").split(":")[0]
+                    if dep in nodes and state.get(dep) != 2:
+                        stack.append((dep, False))
+        self._order[name] = order
+        return order
+
+    def run(self, name: str, inputs: list, depth: int = 0) -> list:
+        """Runs function `name` on `inputs` (tensors; variables for resource arguments)."""
+        if depth > 64:
+            raise errors.InvalidArgumentError(None, None, "Function calls nested too deeply in the SavedModel.")
+        fdef = self._function(name)
+        sig = fdef.signature
+        if len(inputs) != len(sig.input_arg):
+            raise errors.InvalidArgumentError(
+                None, None, f"Function {name} takes {len(sig.input_arg)} inputs, got {len(inputs)}.")
+        values: dict[str, Any] = {arg.name: x for arg, x in zip(sig.input_arg, inputs)}
+        outputs: dict[str, list] = {}
+        offsets: dict[str, dict[str, int]] = {}
+        for node in self._nodes_in_order(name):
+            ins = [self._resolve(ref, values, outputs, offsets, name) for ref in node.input if not ref.startswith("^")]
+            result = self._run_node(node, ins, depth)
+            outputs[node.name] = result
+            offsets[node.name] = self._output_offsets(node)
+        return [self._resolve(fdef.ret[arg.name], values, outputs, offsets, name) for arg in sig.output_arg]
+
+    def _resolve(self, ref: str, values: dict, outputs: dict, offsets: dict, fname: str) -> Any:
+        if ref in values:
+            return values[ref]
+        parts = ref.split(":")
+        node = parts[0]
+        if node not in outputs:
+            raise errors.InvalidArgumentError(None, None, f"Function {fname}: input '{ref}' names no node or argument.")
+        result = outputs[node]
+        if len(parts) == 2:  # "node:index" (GraphDef style)
+            index = int(parts[1])
+        elif len(parts) == 3:
+            base = offsets[node].get(parts[1])
+            if base is None:
+                raise errors.InvalidArgumentError(None, None, f"Function {fname}: '{ref}' names no output of {node}.")
+            index = base + int(parts[2])
+        else:
+            index = 0
+        if index >= len(result):
+            raise errors.InvalidArgumentError(None, None, f"Function {fname}: '{ref}' is out of range.")
+        return result[index]
+
+    def _output_offsets(self, node: Any) -> dict[str, int]:
+        op_def = OP_DEFS.get(node.op)
+        if op_def is None:
+            return {}
+        offsets, k = {}, 0
+        for arg, _, number_attr, list_attr in op_def[1]:
+            offsets[arg] = k
+            if number_attr:
+                k += node.attr[number_attr].i if number_attr in node.attr else 0
+            elif list_attr:
+                k += len(node.attr[list_attr].list.type) if list_attr in node.attr else 0
+            else:
+                k += 1
+        return offsets
+
+    def _run_node(self, node: Any, ins: list, depth: int) -> list:
+        global _PUBLIC
+        op_type = node.op
+        attrs = {k: attr_value(v) for k, v in node.attr.items() if not k.startswith("_")}
+        if op_type == "Const":
+            return [tensor_value(node.attr["value"].tensor)]
+        if op_type == "NoOp":
+            return []
+        if op_type in ("IdentityN",):
+            return list(ins)
+        if op_type in ("PartitionedCall", "StatefulPartitionedCall"):
+            return self.run(node.attr["f"].func.name, ins, depth + 1)
+        if _PUBLIC is None:
+            _PUBLIC = _public()
+        public = _PUBLIC.get(op_type)
+        if public is not None:
+            result = public(ins, attrs)
+            return list(result) if isinstance(result, (list, tuple)) else [result]
+        op = REGISTRY.get(op_type)
+        op_def = OP_DEFS.get(op_type)
+        if op is None or op_def is None:
+            raise _not_registered(op_type)
+        typing = {a[1] for a in op_def[0] if isinstance(a[1], str)} | {a[2] for a in op_def[0]} \
+            | {a[3] for a in op_def[0]}
+        accepted = _attr_names(op)
+        ours = {k: v for k, v in attrs.items() if k not in typing and (accepted is None or k in accepted)}
+        if accepted is not None:
+            for name, kind, default in op_def[2]:
+                if name in accepted and name not in ours and name not in typing and default != "<none>":
+                    ours[name] = _np_dtype(default) if kind == "type" else default
+        result = execute(op, ins, ours)
+        if result is None:
+            return []
+        return list(result) if isinstance(result, (list, tuple)) else [result]

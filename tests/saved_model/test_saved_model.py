@@ -1,0 +1,199 @@
+"""tf.saved_model.save / load round trips with eagerflow on both sides."""
+import os
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+
+
+class Dense(tf.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = tf.Variable([[1.0, 2.0], [3.0, 4.0]], name="w")
+        self.b = tf.Variable([0.5, -0.5], name="b")
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    def __call__(self, x):
+        return tf.nn.relu(tf.matmul(x, self.w) + self.b)
+
+
+X = np.array([[1.0, -2.0], [0.5, 0.5], [3.0, 1.0]], np.float32)
+
+
+@pytest.fixture
+def saved_dense(tmp_path):
+    module = Dense()
+    path = str(tmp_path / "dense")
+    tf.saved_model.save(module, path)
+    return module, path
+
+
+def test_save_writes_tensorflow_layout(saved_dense):
+    _, path = saved_dense
+    assert os.path.isfile(os.path.join(path, "saved_model.pb"))
+    assert os.path.isfile(os.path.join(path, "variables", "variables.index"))
+    assert os.path.isfile(os.path.join(path, "variables", "variables.data-00000-of-00001"))
+    assert os.path.isfile(os.path.join(path, "fingerprint.pb"))
+
+
+def test_contains_saved_model(saved_dense, tmp_path):
+    _, path = saved_dense
+    assert tf.saved_model.contains_saved_model(path)
+    assert not tf.saved_model.contains_saved_model(str(tmp_path / "nothing"))
+
+
+def test_loaded_call_matches_original(saved_dense):
+    module, path = saved_dense
+    loaded = tf.saved_model.load(path)
+    np.testing.assert_allclose(loaded(tf.constant(X)).numpy(), module(tf.constant(X)).numpy())
+
+
+def test_loaded_variables_keep_values(saved_dense):
+    _, path = saved_dense
+    loaded = tf.saved_model.load(path)
+    np.testing.assert_array_equal(loaded.w.numpy(), [[1.0, 2.0], [3.0, 4.0]])
+    np.testing.assert_array_equal(loaded.b.numpy(), [0.5, -0.5])
+
+
+def test_serving_signature_returns_dict(saved_dense):
+    module, path = saved_dense
+    out = tf.saved_model.load(path).signatures["serving_default"](x=tf.constant(X))
+    assert list(out) == ["output_0"]
+    np.testing.assert_allclose(out["output_0"].numpy(), module(tf.constant(X)).numpy())
+
+
+def test_signature_rejects_positional_arguments(saved_dense):
+    _, path = saved_dense
+    with pytest.raises(TypeError):
+        tf.saved_model.load(path).signatures["serving_default"](tf.constant(X))
+
+
+def test_loaded_function_uses_assigned_variable(saved_dense):
+    _, path = saved_dense
+    loaded = tf.saved_model.load(path)
+    loaded.b.assign([10.0, 10.0])
+    np.testing.assert_allclose(loaded(tf.constant([[0.0, 0.0]])).numpy(), [[10.0, 10.0]])
+
+
+def test_variables_saved_at_save_time_values(tmp_path):
+    module = Dense()
+    module.w.assign([[0.0, 1.0], [1.0, 0.0]])
+    tf.saved_model.save(module, str(tmp_path / "m"))
+    np.testing.assert_array_equal(tf.saved_model.load(str(tmp_path / "m")).w.numpy(), [[0.0, 1.0], [1.0, 0.0]])
+
+
+class Counter(tf.Module):
+    def __init__(self):
+        super().__init__()
+        self.count = tf.Variable(0, dtype=tf.int64)
+        self.child = Dense()
+
+    @tf.function(input_signature=[tf.TensorSpec([], tf.int64)])
+    def add(self, n):
+        self.count.assign_add(n)
+        return self.count.read_value()
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 2], tf.float32)])
+    def stats(self, x):
+        y = self.child(x)
+        return {"total": tf.reduce_sum(y, axis=1), "max": tf.reduce_max(y, axis=[0, 1]),
+                "flat": tf.reshape(tf.transpose(y), [-1])}
+
+
+def test_variable_updates_in_loaded_function(tmp_path):
+    tf.saved_model.save(Counter(), str(tmp_path / "c"))
+    loaded = tf.saved_model.load(str(tmp_path / "c"))
+    loaded.add(tf.constant(3, tf.int64))
+    assert int(loaded.add(tf.constant(4, tf.int64))) == 7
+    assert int(loaded.count.numpy()) == 7
+
+
+def test_submodule_and_dict_outputs(tmp_path):
+    module = Counter()
+    tf.saved_model.save(module, str(tmp_path / "c"))
+    loaded = tf.saved_model.load(str(tmp_path / "c"))
+    got, want = loaded.stats(tf.constant(X)), module.stats(tf.constant(X))
+    assert sorted(got) == ["flat", "max", "total"]
+    for key in want:
+        np.testing.assert_allclose(got[key].numpy(), want[key].numpy())
+    np.testing.assert_array_equal(loaded.child.w.numpy(), module.child.w.numpy())
+
+
+def test_explicit_signatures_dict(tmp_path):
+    module = Counter()
+    tf.saved_model.save(module, str(tmp_path / "c"), signatures={"stats": module.stats})
+    out = tf.saved_model.load(str(tmp_path / "c")).signatures["stats"](x=tf.constant(X))
+    np.testing.assert_allclose(out["total"].numpy(), module.stats(tf.constant(X))["total"].numpy())
+
+
+def test_traced_function_without_signature_is_saved(tmp_path):
+    module = tf.Module()
+    module.v = tf.Variable(2.0)
+    module.scale = tf.function(lambda x: x * module.v)
+    module.scale(tf.constant([1.0, 2.0]))
+    tf.saved_model.save(module, str(tmp_path / "s"))
+    loaded = tf.saved_model.load(str(tmp_path / "s"))
+    np.testing.assert_allclose(loaded.scale(tf.constant([3.0, 4.0])).numpy(), [6.0, 8.0])
+
+
+def test_loaded_function_differentiates(saved_dense):
+    module, path = saved_dense
+    loaded = tf.saved_model.load(path)
+    grads = []
+    for obj in (module, loaded):
+        with tf.GradientTape() as tape:
+            y = tf.reduce_sum(obj(tf.constant(X)))
+        grads.append(tape.gradient(y, [obj.w, obj.b]))
+    for got, want in zip(grads[1], grads[0]):
+        np.testing.assert_allclose(got.numpy(), want.numpy())
+
+
+def test_tags_mismatch_raises(saved_dense):
+    _, path = saved_dense
+    with pytest.raises(ValueError, match="tags"):
+        tf.saved_model.load(path, tags=["train"])
+
+
+def test_missing_directory_raises_oserror(tmp_path):
+    with pytest.raises(OSError, match="SavedModel file does not exist"):
+        tf.saved_model.load(str(tmp_path / "nothing"))
+
+
+def test_malformed_proto_raises_data_loss(saved_dense):
+    _, path = saved_dense
+    with open(os.path.join(path, "saved_model.pb"), "wb") as f:
+        f.write(b"\x12\xff\xff\xff\xff\x0f garbage")
+    with pytest.raises(tf.errors.DataLossError):
+        tf.saved_model.load(path)
+
+
+def test_unknown_op_raises_not_found(saved_dense):
+    from eagerflow._src.saved_model import protos
+
+    _, path = saved_dense
+    pb = os.path.join(path, "saved_model.pb")
+    model = protos.parse("SavedModel", open(pb, "rb").read(), "SavedModel")
+    for function in model.meta_graphs[0].graph_def.library.function:
+        for node in function.node_def:
+            if node.op == "Relu":
+                node.op = "NoSuchOpAnywhere"
+    with open(pb, "wb") as f:
+        f.write(model.SerializeToString())
+    loaded = tf.saved_model.load(path)
+    with pytest.raises(tf.errors.NotFoundError, match="NoSuchOpAnywhere"):
+        loaded(tf.constant(X))
+
+
+def test_untracked_variable_refused(tmp_path):
+    hidden = tf.Variable(1.0)
+    module = tf.Module()
+    module.f = tf.function(lambda x: x + hidden, input_signature=[tf.TensorSpec([], tf.float32)])
+    with pytest.raises(ValueError, match="untracked"):
+        tf.saved_model.save(module, str(tmp_path / "u"))
+
+
+def test_save_options_accepted(tmp_path):
+    tf.saved_model.save(Dense(), str(tmp_path / "o"), options=tf.saved_model.SaveOptions())
+    loaded = tf.saved_model.load(str(tmp_path / "o"), options=tf.saved_model.LoadOptions())
+    assert loaded.w.shape == (2, 2)
