@@ -10,7 +10,7 @@ from eagerflow._src.ops.random.random_ops import (  # noqa: F401
 )
 from eagerflow._src.ops.random.rng_state import create_rng_state  # noqa: F401
 from eagerflow._src.ops.random.stateless_random_ops import (  # noqa: F401
-    stateless_categorical, stateless_fold_in as fold_in, stateless_random_binomial as stateless_binomial,
+    stateless_categorical, stateless_fold_in as fold_in, stateless_random_gamma as stateless_gamma, stateless_random_binomial as stateless_binomial,
     stateless_random_normal as stateless_normal, stateless_random_uniform as stateless_uniform,
     stateless_split as split, stateless_truncated_normal,
 )

@@ -47,6 +47,11 @@ def custom_gradient(f: Callable | None = None) -> Callable:
 
     @functools.wraps(f)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if _thread.graph is not None:
+            # TF's graph mode converts the arguments first: a variable passed in is read here,
+            # outside `f`, so grad_fn answers for it among the inputs, not as a variable.
+            args = tuple(conversion.tensor(a) if _is_input(a) or hasattr(a, "__tf_tensor__") else a
+                         for a in args)
         tapes = list(_thread.tapes)
         reads = _VariableReads()
         for tape in tapes:
@@ -81,6 +86,9 @@ def custom_gradient(f: Callable | None = None) -> Callable:
                 tape._record_custom(op, tuple(inputs + variables), attrs, recorded)
         return type(result)(outputs) if isinstance(result, (list, tuple)) else outputs[0]
 
+    # Library code to autograph, as in TF: `f` runs as written (and the converter must not
+    # compile `f`'s source, which `functools.wraps` points at, in place of this wrapper).
+    wrapper.__ag_do_not_convert__ = True
     return wrapper
 
 
@@ -135,10 +143,12 @@ def _never_run(xp: Any, *arrays: Any) -> None:
 def _custom_grad(ctx: GradContext, dy: Any) -> tuple:
     grad_fn = ctx.attrs["grad_fn"]
     variables = ctx.attrs["variables"]
+    # TF hands grad_fn one upstream gradient per output, as separate arguments.
+    dys = dy if isinstance(dy, (list, tuple)) else [dy]
     if variables:
-        input_grads, variable_grads = grad_fn(dy, variables=variables)
+        input_grads, variable_grads = grad_fn(*dys, variables=variables)
     else:
-        input_grads, variable_grads = grad_fn(dy), []
+        input_grads, variable_grads = grad_fn(*dys), []
     if not isinstance(input_grads, (list, tuple)):
         input_grads = [input_grads]
     return tuple(input_grads) + tuple(variable_grads)

@@ -564,6 +564,10 @@ SIGNATURES: dict[str, tuple[str, dict[str, str], str]] = {
         "T": "half, float, double, int32, int64",
         "dtype": "half, float, double, int32, int64",
     }, "Op<name=StatelessRandomBinomial; signature=shape:S, seed:Tseed, counts:T, probs:T -> output:dtype; attr=S:type,allowed=[DT_INT32, DT_INT64]; attr=Tseed:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]; attr=T:type,default=DT_DOUBLE,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]; attr=dtype:type,default=DT_INT64,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE, DT_INT32, DT_INT64]>"),
+    "StatelessRandomGammaV3": ("shape_dtype", {
+        "dtype": "half, float, double",
+        "shape_dtype": "int32, int64",
+    }, "Op<name=StatelessRandomGammaV3; signature=shape:shape_dtype, key:uint64, counter:uint64, alg:int32, alpha:dtype -> output:dtype; attr=dtype:type,allowed=[DT_HALF, DT_FLOAT, DT_DOUBLE]; attr=shape_dtype:type,default=DT_INT32,allowed=[DT_INT32, DT_INT64]>"),
     "StatelessRandomGetKeyCounter": ("Tseed", {
         "Tseed": "int32, int64",
     }, "Op<name=StatelessRandomGetKeyCounter; signature=seed:Tseed -> key:uint64, counter:uint64; attr=Tseed:type,default=DT_INT64,allowed=[DT_INT32, DT_INT64]>"),

@@ -35,6 +35,7 @@ _INTS = (_dtypes.int32, _dtypes.int64, _dtypes.uint32, _dtypes.uint64)
 _UNIFORM_DTYPES = _FLOATS + _INTS
 _BINOMIAL_DTYPES = (_dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int32,
                     _dtypes.int64)
+_GAMMA_DTYPES = (_dtypes.float16, _dtypes.float32, _dtypes.float64)
 _CATEGORICAL_DTYPES = (_dtypes.int32, _dtypes.int64)
 _ALG_NAMES = {"philox": ALG_PHILOX, "threefry": ALG_THREEFRY, "auto_select": ALG_AUTO_SELECT}
 
@@ -135,6 +136,15 @@ def _stateless_binomial(xp: Any, shape: Any, seed: Any, counts: Any, probs: Any,
     return samplers.binomial_sample(dims, counts, probs, dtype, key, counter, xp)
 
 
+def _gamma_v3(xp: Any, shape: Any, key: Any, counter: Any, alpha: Any, alg: int) -> Any:
+    dims = shape_of(shape)
+    k, c = _key_counter(key, counter, alg)
+    a = samplers.host(alpha)
+    if a.ndim > len(dims) or tuple(dims[len(dims) - a.ndim:]) != a.shape:
+        raise errors.InvalidArgumentError(None, None, "Shape passed in must end with broadcasted shape.")
+    return samplers.gamma_sample((), np.broadcast_to(a, dims), alpha.dtype, k, c, xp)
+
+
 GET_KEY_COUNTER = Op("StatelessRandomGetKeyCounter", _get_key_counter, num_outputs=2)
 NORMAL_V2 = Op("StatelessRandomNormalV2", _normal_v2, dtypes=_SHAPE_DTYPES)
 UNIFORM_V2 = Op("StatelessRandomUniformV2", _uniform_v2, dtypes=_SHAPE_DTYPES)
@@ -143,6 +153,7 @@ UNIFORM_FULL_INT_V2 = Op("StatelessRandomUniformFullIntV2", _uniform_full_int_v2
                          dtypes=_SHAPE_DTYPES)
 TRUNCATED_NORMAL_V2 = Op("StatelessTruncatedNormalV2", _truncated_normal_v2, dtypes=_SHAPE_DTYPES)
 STATELESS_MULTINOMIAL = Op("StatelessMultinomial", _stateless_multinomial, dtypes=_FLOATS)
+STATELESS_GAMMA_V3 = Op("StatelessRandomGammaV3", _gamma_v3, dtypes=_SHAPE_DTYPES)
 STATELESS_BINOMIAL = Op("StatelessRandomBinomial", _stateless_binomial, dtypes=_SHAPE_DTYPES)
 
 
@@ -283,6 +294,25 @@ def stateless_random_binomial(shape: Any, seed: Any, counts: Any, probs: Any,
     conversion.typed_operands(STATELESS_BINOMIAL, "T", [counts_t, probs_t], _BINOMIAL_DTYPES, None, fallback,
                               positions=(2, 3))
     return conversion.run(STATELESS_BINOMIAL, (shape_t, seed_t, counts_t, probs_t), {"dtype": dt._np}, fallback)
+
+
+def stateless_random_gamma(shape: Any, seed: Any, alpha: Any, beta: Any = None,
+                           dtype: Any = _dtypes.float32, name: str | None = None) -> Tensor:
+    """Deterministic gamma draws of shape ``shape`` (``tf.random.stateless_gamma``; exact in
+    distribution, not bit-exact). ``alpha`` and ``beta`` broadcast against its trailing dims;
+    no gradient reaches ``alpha`` (TF's implicit reparameterization is not implemented)."""
+    dt = _dtypes.as_dtype(dtype)
+    shape_t = shape_tensor(shape)
+    alpha_t = convert_to_tensor(alpha, dtype=dt)
+    beta_t = convert_to_tensor(1 if beta is None else beta, dtype=dt)
+    check_attr("StatelessRandomGammaV3", "dtype", dt, _GAMMA_DTYPES, False)
+    broadcast = np.broadcast_shapes(tuple(alpha_t.shape.as_list()), tuple(beta_t.shape.as_list()))
+    from eagerflow._src.ops.array_ops import broadcast_to
+    alpha_b = alpha_t if tuple(alpha_t.shape.as_list()) == broadcast else broadcast_to(alpha_t, broadcast)
+    key, counter, alg_id = key_counter_alg(seed, "auto_select")
+    rnd = execute(STATELESS_GAMMA_V3, (shape_t, key, counter, alpha_b), {"alg": alg_id})
+    tiny = convert_to_tensor(np.finfo(dt._np).tiny, dtype=dt)
+    return math_ops.maximum(tiny, math_ops.realdiv(rnd, beta_t))
 
 
 def stateless_split(seed: Any, num: int = 2, alg: Any = "auto_select") -> Tensor:
