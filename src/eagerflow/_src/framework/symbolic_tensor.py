@@ -88,6 +88,7 @@ class SymbolicTensor(Tensor):
     OperatorNotAllowedInGraphError.
     """
 
+    __module__ = "tensorflow.python.framework.ops"  # TF's, as for eager tensors
     __slots__ = ("_array", "_device", "_op", "_value_index", "_folded", "__dict__")
     __array_priority__ = 100
 

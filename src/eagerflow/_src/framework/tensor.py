@@ -29,11 +29,15 @@ class Tensor(types_core.Tensor):
     `isinstance(x, tf.Tensor)` holds for both; operators are installed here.
     """
 
+    # TF's module names: Keras's data adapters tell TF tensors by "tensorflow.python." in them.
+    __module__ = "tensorflow.python.framework.tensor"
     __slots__ = ("__weakref__",)
 
 
 class EagerTensor(Tensor):
     """An immutable multidimensional array with a dtype, a shape and a device (TF's EagerTensor)."""
+
+    __module__ = "tensorflow.python.framework.ops"
 
     # `__dict__`: like TF's EagerTensor, an eager tensor takes arbitrary Python attributes
     # (Keras sets `_keras_mask` and `_keras_logits` on op results).

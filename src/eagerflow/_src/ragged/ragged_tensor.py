@@ -99,6 +99,8 @@ def _cumsum_splits(lengths: Tensor) -> Tensor:
 class RaggedTensor(CompositeTensor):
     """A tensor whose rows (at one or more dimensions) have different lengths (`tf.RaggedTensor`)."""
 
+    __module__ = "tensorflow.python.ops.ragged.ragged_tensor"  # TF's: Keras tells TF's ragged by it
+
     __slots__ = ("_values", "_row_splits", "_cached_row_lengths")
 
     def __init__(self, values: Any, row_partition: Any, internal: bool = False) -> None:

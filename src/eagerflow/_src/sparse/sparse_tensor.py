@@ -24,6 +24,8 @@ def _rank_error(t: Tensor, rank: int) -> ValueError:
 class SparseTensor(CompositeTensor):
     """A sparse tensor: `values[i]` sits at `indices[i]` of a tensor of shape `dense_shape` (`tf.sparse.SparseTensor`)."""
 
+    __module__ = "tensorflow.python.framework.sparse_tensor"  # TF's: Keras tells TF's sparse by it
+
     __slots__ = ("_indices", "_values", "_dense_shape")
 
     def __init__(self, indices: Any, values: Any, dense_shape: Any) -> None:
