@@ -21,14 +21,20 @@ def _float(t: Any) -> bool:
     return isinstance(t, Tensor) and (t.dtype.is_floating or t.dtype.is_complex)
 
 
-def vjp_function(fn: Callable, n_inputs: int) -> Callable:
-    """`g(*inputs, *dys)`: gradients of `fn(*inputs)` (weighted by `dys`) for the float inputs,
-    zeros where one does not reach the outputs."""
+def vjp_function(fn: Callable, n_inputs: int, seeded: tuple | None = None) -> Callable:
+    """`g(*inputs, *dys)`: gradients of `fn(*inputs)` (weighted by `dys`, the gradients of the
+    outputs at `seeded`, default all) for the float inputs, zeros where one does not reach the
+    outputs."""
     def vjp(*values: Any) -> list:
         from eagerflow._src.autodiff.tape import GradientTape, UnconnectedGradients
         from eagerflow._src.ops.array_ops import zeros_like
 
         inputs, dys = values[:n_inputs], values[n_inputs:]
+        if seeded is not None:
+            full: list = [None] * (max(seeded) + 1 if seeded else 0)
+            for k, dy in zip(seeded, dys):
+                full[k] = dy
+            dys = full
         watched = [x for x in inputs if _float(x)]
         with GradientTape() as tape:
             for x in watched:
@@ -89,9 +95,26 @@ def recompute_gradient(fn: Callable, inputs: list, dys: list) -> list:
         return result
     specs = tuple((x._array.dtype, None if x._array.shape is None else tuple(x._array.shape))
                   for x in (inputs[k] for k in floats))
-    out = execute(_op(len(floats)), [*inputs, *dys],
-                  {"fn": vjp_function(fn, len(inputs)), "_output_specs": specs})
+    seeded = tuple(k for k, dy in enumerate(dys) if dy is not None)  # None: no gradient there
+    out = execute(_op(len(floats)), [*inputs, *[dys[k] for k in seeded]],
+                  {"fn": vjp_function(fn, len(inputs), seeded), "_output_specs": specs})
     outs = out if isinstance(out, list) else [out]
     for k, g in zip(floats, outs):
         result[k] = g
     return result
+
+
+# --- A read that keeps the forward's value -----------------------------------------------------------
+def _recorded_read_grad(ctx: Any, dy: Any) -> list:
+    return [dy, None]
+
+
+_RECORDED_READ = Op("RecordedRead", lambda xp, carrier, value: value, grad=_recorded_read_grad,
+                    shape_fn=lambda inputs, attrs: [(inputs[1]._array.dtype, inputs[1]._array.shape)])
+
+
+def recorded_read(carrier: Any, value: Any) -> Any:
+    """`value` (what a variable read gave in a forward that already ran), with the gradient of a
+    read: it reaches `carrier` (a read of that variable the tapes saw), so a recomputation that
+    must not rerun updates still routes the read's gradient to the variable."""
+    return execute(_RECORDED_READ, [carrier, value], {})

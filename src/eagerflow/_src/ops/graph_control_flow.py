@@ -8,13 +8,17 @@ plan. `while_loop` traces `cond` and `body` over placeholders shaped like the lo
 or over one generated loop function (`fused_loop.py`). Loops built on `While` for autograph
 and the functional ops (range, TensorArray and dataset loops) are in `graph_loops.py`.
 
-Gradients: `If`'s gradient is another `cond` whose branches replay the forward branch under
-a tape (recomputing it: the forward keeps nothing extra). `While`'s gradients are in
-`while_gradients.py`. All work eagerly (a tape around a function call) and inside traces (a
-tape inside a `tf.function`).
+Gradients: `If`'s gradient is another `cond` whose branches call each branch's vector-Jacobian
+function, traced from the branch's nodes (`trace_vjp`); the values it reads are kept by the
+forward as extra `If` outputs, added when a gradient first needs them (TF's cond_v2), so a
+branch's updates never run again and reads of a variable it updates keep the values they saw.
+Variables a branch reads by reference get one "carrier" read before the `If` (an extra input)
+where the gradients of those reads arrive. `While`'s gradients are in `while_gradients.py`. All
+work eagerly (a tape around a function call) and inside traces (a tape inside a `tf.function`).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 import numpy as np
@@ -88,13 +92,21 @@ def _graph_shape_fn(inputs: Any, attrs: dict) -> list:
 _OPS: dict = {}
 
 
+@dataclass(eq=False)
+class _NodeOp(Op):
+    """A control-flow node's Op: outputs that got no gradient reach its gradient as None, not
+    zeros (an `If`'s kept intermediates get gradients only at higher orders)."""
+
+    missing_as_none: bool = True
+
+
 def _node_op(kind: str, count: int, stateful: bool) -> Op:
     """The `If`/`While` Op with `count` outputs (an Op's output count is part of its declaration)."""
     key = (kind, count, stateful)
     op = _OPS.get(key)
     if op is None:
         forward, grad = _kinds()[kind]
-        op = Op(kind, forward, grad=grad, num_outputs=count, shape_fn=_graph_shape_fn, stateful=stateful)
+        op = _NodeOp(kind, forward, grad=grad, num_outputs=count, shape_fn=_graph_shape_fn, stateful=stateful)
         _OPS[key] = op
     return op
 
@@ -147,7 +159,11 @@ def inline_variable_reads(graph: Any) -> None:
 
 # --- If -----------------------------------------------------------------------------------------
 def _if_forward(xp: Any, pred: Any, *arrays: Any, then_branch: Any, else_branch: Any, n_then: int,
-                **_: Any) -> Any:
+                n_carry: int = 0, _keep: Any = None, **_: Any) -> Any:
+    if n_carry:  # the carriers: only for gradients
+        arrays = arrays[:len(arrays) - n_carry]
+    if _keep is not None:  # a gradient reads the taken branch's intermediates
+        return _single(_keep.run(xp, pred, arrays, n_then))
     if pred:
         return _single(then_branch._compiled().run(*arrays[:n_then]))
     return _single(else_branch._compiled().run(*arrays[n_then:]))
@@ -155,6 +171,270 @@ def _if_forward(xp: Any, pred: Any, *arrays: Any, then_branch: Any, else_branch:
 
 def _differentiable(t: Any) -> bool:
     return isinstance(t, Tensor) and t.dtype.is_floating or (isinstance(t, Tensor) and t.dtype.is_complex)
+
+
+class Vjp:
+    """A vector-Jacobian product traced over a sub-graph's nodes (`trace_vjp`).
+
+    `function(*seeds, *values)`: `values` feed `captures`, the sub-graph tensors it reads
+    (placeholders of the sub-graph, or intermediates its forward must keep); its flat outputs
+    hold, for source k, the gradient at `slots[k]` (None: no gradient reaches that source)."""
+
+    __slots__ = ("function", "captures", "slots")
+
+    def __init__(self, function: Any, captures: list, slots: list) -> None:
+        self.function = function
+        self.captures = captures
+        self.slots = slots
+
+
+def trace_vjp(graph: Any, targets: list, sources: list, name: str) -> Vjp:
+    """The gradients of `targets` (tensors of `graph`, a branch or loop body) for `sources` (its
+    placeholders and variables it reads by reference), traced from `graph`'s nodes with the
+    tape's own backward pass, as TF's cond_v2/while_v2 gradients: the forward values it needs
+    are captured, never recomputed, so variable updates are not rerun and reads keep the
+    values the forward saw."""
+    from eagerflow._src.autodiff.tape import GradientTape
+    from eagerflow._src.framework.graph import tapes_paused
+    from eagerflow._src.function.plan import live_operations
+    from eagerflow._src.function.tape_functions import _BackwardGraph, _dense, _prune_captures
+
+    trace, ConcreteFunction, _, tensor_spec = _function_api()
+    live = live_operations(graph, targets)
+
+    def backward(*dys: Any) -> list:
+        tape = GradientTape(persistent=True)
+        tracked = tape._tracked
+        for s in sources:
+            tracked[id(s)] = s
+        for node in graph.get_operations():
+            op = node.op
+            if op is None or op.num_outputs == 0 or id(node) not in live:
+                continue
+            tape.record(op, tuple(node._inputs), node.attrs,
+                        node.outputs[0] if op.num_outputs == 1 else list(node.outputs))
+        grads = tape._backward(list(targets), list(dys), list(sources))
+        return [_dense(grads.get(id(s))) for s in sources]
+
+    specs = tuple(tensor_spec(t._array.shape, t.dtype) for t in targets)
+    b_graph = _BackwardGraph(name, graph)
+    with tapes_paused():
+        trace(backward, specs, {}, name, graph=b_graph, arg_names=[f"dy_{k}" for k in range(len(specs))])
+    _prune_captures(b_graph)
+    flat = iter(range(len(b_graph.outputs)))
+    slots = [None if g is None else next(flat) for g in b_graph.structured_outputs]
+    return Vjp(ConcreteFunction(b_graph), [outer for outer, _ in b_graph.captures], slots)
+
+
+def _dummy(xp: Any, spec: tuple) -> Any:
+    dtype, shape = spec
+    return xp.zeros(() if shape is None else tuple(0 if d is None else d for d in shape), dtype)
+
+
+class _IfKeep:
+    """An `If` node's intermediates for its gradient: after its outputs, the branch tensors
+    `kept` (branch index, tensor) in order; the branch that did not run gives zeros there.
+    Immutable: each extension makes a new one (plans compiled earlier keep theirs)."""
+
+    def __init__(self, functions: tuple, kept: tuple) -> None:
+        self.functions = functions
+        self.kept = kept
+        self.specs = [_spec_of(t) for _, t in kept]
+        self._plans: list = [None, None]
+
+    def _plan(self, b: int) -> Any:
+        plan = self._plans[b]
+        if plan is None:
+            from eagerflow._src.function.plan import compile_plan
+            graph = self.functions[b].graph
+            outputs = list(graph.outputs) + [t for kb, t in self.kept if kb == b]
+            plan = self._plans[b] = compile_plan(graph, graph.inputs, outputs, graph.variable_params,
+                                                 graph.input_devices, name="cond_branch_keep")
+        return plan
+
+    def run(self, xp: Any, pred: Any, arrays: tuple, n_then: int) -> list:
+        b = 0 if pred else 1
+        outs = self._plan(b).run(*(arrays[:n_then] if b == 0 else arrays[n_then:]))
+        n = len(self.functions[b].graph.outputs)
+        result = list(outs[:n])
+        own = iter(outs[n:])
+        for (kb, _), spec in zip(self.kept, self.specs):
+            result.append(next(own) if kb == b else _dummy(xp, spec))
+        return result
+
+
+class _IfGrad:
+    """What an `If` node's gradients built, shared by the node's successive attrs: the kept
+    intermediates (node outputs `n_out` on) and a traced vjp per (branch, seeds)."""
+
+    def __init__(self, n_out: int, carried: tuple) -> None:
+        self.n_out = n_out
+        self.carried = carried  # the variables of the carrier inputs, in order
+        self.kept: list = []
+        self.vjps: dict = {}
+
+    def vjp(self, node: Any, b: int, full: bool) -> tuple:
+        """(Vjp, node outputs it seeds, where each capture comes from, source positions).
+        `full`: the kept intermediates are seeded too (higher order)."""
+        key = (b, full)
+        found = self.vjps.get(key)
+        if found is not None:
+            return found
+        from eagerflow._src.ops.state_ops import READ
+
+        graph = node.attrs[("then_branch", "else_branch")[b]].graph
+        n = self.n_out
+        n_then = node.attrs["n_then"]
+        n_caps = len(node._inputs) - 1 - len(self.carried)
+        offset = 0 if b == 0 else n_then
+        placeholders = {id(ph): i for i, ph in enumerate(graph.inputs)}
+        sources, positions = [], []
+        for i, ph in enumerate(graph.inputs):
+            if _differentiable(ph):
+                sources.append(ph)
+                positions.append(offset + i)
+        read = {id(node_._inputs[0]) for node_ in graph.get_operations() if node_.op is READ}
+        for c, v in enumerate(self.carried):
+            if id(v) in read:
+                sources.append(v)
+                positions.append(n_caps + c)
+        for _ in range(50):
+            kept_at = {id(t): n + j for j, (kb, t) in enumerate(self.kept) if kb == b}
+            seeded = [k for k, o in enumerate(graph.outputs) if _differentiable(o)]
+            if full:
+                seeded += [n + j for j, (kb, t) in enumerate(self.kept) if kb == b and _differentiable(t)]
+            targets = [graph.outputs[k] if k < n else self.kept[k - n][1] for k in seeded]
+            vjp = trace_vjp(graph, targets, sources, f"{graph.name}_grad")
+            new = [c for c in vjp.captures if id(c) not in placeholders and id(c) not in kept_at]
+            if not new:
+                break
+            self._extend(node, b, new)
+            if not full:  # its captures are all kept now
+                break
+        else:
+            raise ValueError("no fixed point for the cond branch's intermediates")
+        kept_at = {id(t): n + j for j, (kb, t) in enumerate(self.kept) if kb == b}
+        where = [(True, offset + placeholders[id(c)]) if id(c) in placeholders else (False, kept_at[id(c)])
+                 for c in vjp.captures]
+        found = self.vjps[key] = (vjp, seeded, where, positions)
+        return found
+
+    def _extend(self, node: Any, b: int, tensors: list) -> None:
+        """Adds `tensors` (of branch `b`) to the node's outputs; tapes that recorded the node see
+        the new outputs (a higher-order gradient reaches the node through them)."""
+        from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+
+        first = len(node.outputs)
+        for t in tensors:
+            self.kept.append((b, t))
+            dtype, shape = _spec_of(t)
+            node.outputs.append(SymbolicTensor(node, len(node.outputs), dtype, shape))
+        attrs = node.attrs
+        node.op = _node_op("If", len(node.outputs), node.op.stateful)
+        keep = _IfKeep((attrs["then_branch"], attrs["else_branch"]), tuple(self.kept))
+        node.attrs = {**attrs, "_keep": keep,
+                      "_output_specs": tuple(attrs["_output_specs"]) + tuple(keep.specs[first - self.n_out:])}
+        out0 = node.outputs[0]
+        for tape in _thread.tapes:
+            entries = tape._entries
+            for i, entry in enumerate(entries):
+                out = entry[3]
+                if out is out0 or (type(out) is list and out and out[0] is out0):
+                    entries[i] = (node.op, entry[1], node.attrs, list(node.outputs))
+                    for o in node.outputs[first:]:
+                        if _differentiable(o):
+                            tape._tracked[id(o)] = o
+
+
+def _if_grad(ctx: Any, dys: Any) -> list:
+    """The gradient of a traced `If`: a `cond` on the same predicate whose branches run each
+    branch's traced vjp on the intermediates the forward kept (TF's cond_v2 gradient)."""
+    dys = dys if isinstance(dys, list) else [dys]
+    outputs = ctx.output if isinstance(ctx.output, list) else [ctx.output]
+    if isinstance(outputs[0], EagerTensor):  # an If run op by op: replay its branch
+        return _if_grad_replayed(ctx, dys)
+    node = outputs[0]._op
+    state = node.attrs["_grad"]
+    full = any(d is not None for d in dys[state.n_out:])
+    try:
+        vjps = [state.vjp(node, b, full) for b in (0, 1)]
+    except errors.UnimplementedError:
+        raise
+    except Exception:  # noqa: BLE001 - a gradient that needs eager values: replay the branch
+        if state.kept:
+            raise
+        return _if_grad_replayed(ctx, dys)
+    from eagerflow._src.ops.array_ops import zeros_like
+    from eagerflow._src.ops.control_flow_ops import cond as tf_cond
+    from eagerflow._src.function.tape_functions import _dense
+
+    pred, caps = ctx.inputs[0], list(ctx.inputs[1:])
+    outs = list(node.outputs)
+
+    def branch(b: int) -> Callable:
+        vjp, seeded, where, positions = vjps[b]
+
+        def grads() -> list:
+            seeds = [_dense(dys[k]) if k < len(dys) and dys[k] is not None else zeros_like(outs[k])
+                     for k in seeded]
+            values = [caps[i] if from_input else outs[i] for from_input, i in where]
+            flat = vjp.function._call_inputs(seeds + values, [])
+            result = [zeros_like(c) if _differentiable(c) else None for c in caps]
+            for position, slot in zip(positions, vjp.slots):
+                if slot is not None:
+                    result[position] = flat[slot]
+            return result
+        return grads
+
+    return [None, *tf_cond(pred, branch(0), branch(1))]
+
+
+def _recorded_if_forward(xp: Any, *arrays: Any, n_in: int, **_: Any) -> Any:
+    return _single(arrays[n_in:])
+
+
+def _recorded_if_grad(ctx: Any, dys: Any) -> list:
+    """The gradient of an `If` node's recorded run (`recorded_if`): its traced vjp for the branch
+    that ran, on the recorded intermediates."""
+    from eagerflow._src.ops.array_ops import zeros_like
+    from eagerflow._src.function.tape_functions import _dense
+
+    dys = dys if isinstance(dys, list) else [dys]
+    node, n_in = ctx.attrs["node"], ctx.attrs["n_in"]
+    ins = list(ctx.inputs[:n_in])
+    outs = ctx.output if isinstance(ctx.output, list) else [ctx.output]  # differentiable in turn
+    state = node.attrs["_grad"]
+    count = len(node.outputs)
+    b = 0 if bool(ins[0]._array) else 1
+    vjp, seeded, where, positions = state.vjp(node, b, any(d is not None for d in dys[state.n_out:]))
+    if len(node.outputs) != count:
+        raise errors.UnimplementedError(None, None, "This higher-order gradient through a tf.cond with "
+                                        "side effects needs intermediates its forward did not keep.")
+    caps = ins[1:]
+    seeds = [_dense(dys[k]) if dys[k] is not None else zeros_like(outs[k]) for k in seeded]
+    values = [caps[i] if from_input else outs[i] for from_input, i in where]
+    flat = vjp.function._call_inputs(seeds + values, [])
+    result: list = [None] * len(ctx.inputs)
+    for position, slot in zip(positions, vjp.slots):
+        if slot is not None:
+            result[1 + position] = flat[slot]
+    return result
+
+
+_RECORDED_IF: dict = {}
+
+
+def recorded_if(node: Any, inputs: list, outputs: list) -> list:
+    """The outputs of `If` node `node` from a run that already happened (`outputs`, its kept
+    intermediates included), as an op whose gradient is the node's for that run: a recomputation
+    (higher-order loop gradients) uses it instead of running the branch's effects again."""
+    op = _RECORDED_IF.get(len(outputs))
+    if op is None:
+        op = _RECORDED_IF[len(outputs)] = _NodeOp(
+            "RecordedIf", _recorded_if_forward, grad=_recorded_if_grad, num_outputs=len(outputs),
+            shape_fn=lambda ins, attrs: [_spec_of(o) for o in ins[attrs["n_in"]:]])
+    result = execute(op, [*inputs, *outputs], {"node": node, "n_in": len(inputs)})
+    return result if isinstance(result, list) else [result]
 
 
 def _replay_vjp(function: Any, inputs: list, outputs_dys: list) -> list:
@@ -183,8 +463,8 @@ def _replay_vjp(function: Any, inputs: list, outputs_dys: list) -> list:
 
 
 def _check_replayable(function: Any) -> None:
-    """A branch's gradient replays it without its updates; that reproduces its values unless it
-    reads a variable it also updates (the replay would read the updated value)."""
+    """A branch's replayed gradient reruns it without its updates; that reproduces its values
+    unless it reads a variable it also updates (the replay would read the updated value)."""
     from eagerflow._src.ops.state_ops import READ
 
     reads, updated = set(), set()
@@ -196,17 +476,19 @@ def _check_replayable(function: Any) -> None:
     if both:
         raise errors.UnimplementedError(
             None, None, "Gradients through a tf.cond branch that reads a variable it also updates "
-            "are not supported yet (inside tf.function); update the variable outside the cond.")
+            "are not supported when the cond runs op by op; update the variable outside the cond.")
 
 
-def _if_grad(ctx: Any, dys: Any) -> list:
+def _if_grad_replayed(ctx: Any, dys: list) -> list:
+    """The gradient of an `If` that ran op by op (its outputs are eager): a `cond` whose branches
+    replay the taken branch under a tape."""
     from eagerflow._src.ops.array_ops import zeros_like
     from eagerflow._src.ops.control_flow_ops import cond as tf_cond
 
-    dys = dys if isinstance(dys, list) else [dys]
     attrs = ctx.attrs
     n = attrs["n_then"]
-    pred, captures = ctx.inputs[0], list(ctx.inputs[1:])
+    n_carry = attrs.get("n_carry", 0)
+    pred, captures = ctx.inputs[0], list(ctx.inputs[1:len(ctx.inputs) - n_carry])
 
     for function in (attrs["then_branch"], attrs["else_branch"]):
         _check_replayable(function)
@@ -220,7 +502,7 @@ def _if_grad(ctx: Any, dys: Any) -> list:
         return grads
 
     result = tf_cond(pred, branch(attrs["then_branch"], 0, n), branch(attrs["else_branch"], n, len(captures)))
-    return [None, *result]
+    return [None, *result, *[None] * n_carry]
 
 
 def _branch_outputs_error(t_out: Any, f_out: Any, detail: str) -> TypeError:
@@ -293,16 +575,38 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
             slots.append(False)
     true_graph.outputs, false_graph.outputs = t_tensors, f_tensors
     inputs = [pred, *true_graph.external_captures, *false_graph.external_captures]
+    carried = _carried_variables(true_graph, false_graph)
+    if carried:  # read before the If: tapes route the gradients of the branches' reads there
+        from eagerflow._src.ops.state_ops import READ
+        inputs.extend(execute(READ, [v], {}) for v in carried)
     stateful = _stateful(true_graph) or _stateful(false_graph)
     op = _node_op("If", len(specs), stateful)
     attrs = {"then_branch": ConcreteFunction(true_graph), "else_branch": ConcreteFunction(false_graph),
-             "n_then": len(true_graph.external_captures), "_output_specs": tuple(specs)}
+             "n_then": len(true_graph.external_captures), "_output_specs": tuple(specs),
+             "_grad": _IfGrad(len(specs), tuple(carried))}
+    if carried:
+        attrs["n_carry"] = len(carried)
     result = execute(op, inputs, attrs)
     outs = [] if result is None else (result if isinstance(result, list) else [result])
     it = iter(outs)
     values = [next(it) if slot else leaf for slot, leaf in zip(slots, t_flat)]
     values = [arrays[k]._from_loop_value(v) if k in arrays else v for k, v in enumerate(values)]
     return pack_sequence_as(t_out, values)
+
+
+def _carried_variables(*graphs: Any) -> list:
+    """The trainable float variables the branches read by reference (those they update, or all
+    when they hold control flow with effects), each once: one "carrier" read of each before the
+    `If` takes the gradients of their reads inside (TF's values: each read's gradient reaches
+    the variable)."""
+    from eagerflow._src.ops.while_gradients import updated_variable_reads
+
+    carried: list = []
+    for graph in graphs:
+        for v in updated_variable_reads(graph)[1]:
+            if not any(v is c for c in carried):
+                carried.append(v)
+    return carried
 
 
 def _same_python_value(a: Any, b: Any) -> bool:
@@ -491,6 +795,7 @@ def while_loop(cond: Callable, body: Callable, loop_vars: Any, shape_invariants:
     if carried:
         attrs["n_carry"] = len(carried)
         attrs["_ref_reads"] = ref_reads
+        attrs["_carried"] = tuple(carried)
     device = _loop_device(flat)
     if device is not None:
         from eagerflow._src.ops.fused_loop import fuse
@@ -538,7 +843,7 @@ def _kinds() -> dict:
             "If": (_if_forward, _if_grad),
             "While": (_while_forward, wg.while_grad),
             "WhileGrad": (wg.while_grad_forward, wg.while_grad_grad),
-            "WhileGradHistory": (wg.while_grad_history_forward, None),
+            "WhileGradHistory": (wg.while_grad_history_forward, wg.while_grad_history_grad),
         }
     return _KINDS
 
