@@ -227,8 +227,12 @@ def trace_vjp(graph: Any, targets: list, sources: list, name: str) -> Vjp:
 
 
 def _dummy(xp: Any, spec: tuple) -> Any:
+    """A kept intermediate of the branch that did not run (never read): zeros, shared."""
     dtype, shape = spec
-    return xp.zeros(() if shape is None else tuple(0 if d is None else d for d in shape), dtype)
+    array = xp.zeros(() if shape is None else tuple(0 if d is None else d for d in shape), dtype)
+    if isinstance(array, np.ndarray):
+        array.setflags(write=False)
+    return array
 
 
 class _IfKeep:
@@ -241,6 +245,7 @@ class _IfKeep:
         self.kept = kept
         self.specs = [_spec_of(t) for _, t in kept]
         self._plans: list = [None, None]
+        self._fills: dict = {}
 
     def _plan(self, b: int) -> Any:
         plan = self._plans[b]
@@ -255,11 +260,19 @@ class _IfKeep:
     def run(self, xp: Any, pred: Any, arrays: tuple, n_then: int) -> list:
         b = 0 if pred else 1
         outs = self._plan(b).run(*(arrays[:n_then] if b == 0 else arrays[n_then:]))
-        n = len(self.functions[b].graph.outputs)
-        result = list(outs[:n])
-        own = iter(outs[n:])
-        for (kb, _), spec in zip(self.kept, self.specs):
-            result.append(next(own) if kb == b else _dummy(xp, spec))
+        fill = self._fills.get((b, id(xp)))
+        if fill is None:  # per kept output: its index in `outs`, or a zero array made once
+            n = len(self.functions[b].graph.outputs)
+            fill = self._fills[(b, id(xp))] = []
+            for (kb, _), spec in zip(self.kept, self.specs):
+                if kb == b:
+                    fill.append(n)
+                    n += 1
+                else:
+                    fill.append(_dummy(xp, spec))
+        result = list(outs[:len(outs) - sum(1 for kb, _ in self.kept if kb == b)])
+        for f in fill:
+            result.append(outs[f] if type(f) is int else f)
         return result
 
 
