@@ -56,8 +56,9 @@ def convert(python_function: Callable) -> Callable:
     import types
 
     if isinstance(python_function, types.FunctionType):
-        if getattr(python_function, "__ag_converted__", False) or python_function.__name__ == "<lambda>":
-            return python_function  # lambdas run as written
+        if getattr(python_function, "__ag_converted__", False) or python_function.__name__ == "<lambda>" \
+                or conversion.is_library(python_function):
+            return python_function  # lambdas and library functions (ds.map(tf.strings.split)) run as written
         converted = conversion.convert_function(python_function)
         return converted or python_function
     return conversion.converted_callable(python_function)

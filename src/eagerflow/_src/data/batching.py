@@ -39,20 +39,30 @@ class BatchDataset(DatasetV2):
 
     _tf_name = "_BatchDataset"
 
-    def __init__(self, input_dataset: DatasetV2, batch_size: Any, drop_remainder: bool) -> None:
+    def __init__(self, input_dataset: DatasetV2, batch_size: Any, drop_remainder: bool,
+                 ragged: bool = False, row_splits_dtype: Any = None) -> None:
         self._input = input_dataset
         self._inputs = (input_dataset,)
         self._size = _int(batch_size)
         if self._size <= 0:
             raise errors.InvalidArgumentError(None, None, "Batch size must be greater than zero.")
         self._drop = bool(drop_remainder)
+        self._ragged = (ragged, row_splits_dtype)  # ragged_batch: unknown dims become ragged
+
+    def _batched_spec(self, s: Any) -> Any:
+        known = self._size if self._drop else None
+        if type(s).__name__ == "RaggedTensorSpec" or self._ragged[0]:
+            from eagerflow._src.ragged import ragged_batch
+
+            found = ragged_batch.batched_spec(s, known, *self._ragged) if self._ragged[1] is not None else \
+                ragged_batch.batched_spec(s, known, self._ragged[0])
+            if found is not None:
+                return found
+        return structure.tensor_spec(TensorShape([known]).concatenate(s.shape), s.dtype)
 
     @property
     def element_spec(self) -> Any:
-        known = self._size if self._drop else None
-        return structure.map_structure(
-            lambda s: structure.tensor_spec(TensorShape([known]).concatenate(s.shape), s.dtype),
-            self._input.element_spec)
+        return structure.map_structure(self._batched_spec, self._input.element_spec)
 
     def _spec_is_cheap(self) -> bool:
         return self._input._spec_is_cheap()
@@ -68,6 +78,9 @@ class BatchDataset(DatasetV2):
             return
         batch: list = []
         template = None
+        specs = self.element_spec
+        if any(type(s).__name__ == "RaggedTensorSpec" for s in structure.flatten(specs)):
+            template = specs  # some components batch into RaggedTensors
         for element in self._input._iterate():
             batch.append(element)
             if len(batch) == size:
@@ -79,10 +92,17 @@ class BatchDataset(DatasetV2):
     @staticmethod
     def _emit(batch: list, template: Any) -> Any:
         first = batch[0]
-        if type(first) is not tuple and not isinstance(first, (dict, list)) and hasattr(first, "_array"):
+        if template is None and type(first) is not tuple and not isinstance(first, (dict, list)) \
+                and hasattr(first, "_array"):
             return _stack(batch)
         flats = [structure.flatten(e) for e in batch]
-        return structure.pack_as(first, [_stack(list(col)) for col in zip(*flats)])
+        if template is None:
+            return structure.pack_as(first, [_stack(list(col)) for col in zip(*flats)])
+        from eagerflow._src.ragged import ragged_batch
+
+        specs = structure.flatten(template)
+        return structure.pack_as(first, [ragged_batch.batch(list(col), spec) if type(spec).__name__ == "RaggedTensorSpec"
+                                         else _stack(list(col)) for col, spec in zip(zip(*flats), specs)])
 
 
 def _pad_value(spec: Any, value: Any) -> Any:

@@ -201,6 +201,15 @@ class DatasetV2:
         from eagerflow._src.data import batching
         return batching.BatchDataset(self, batch_size, drop_remainder)
 
+    def ragged_batch(self, batch_size: Any, drop_remainder: bool = False, row_splits_dtype: Any = None,
+                     name: Any = None) -> "DatasetV2":
+        """Batches elements whose unknown dimensions vary into RaggedTensors (`Dataset.ragged_batch`)."""
+        from eagerflow._src.data import batching
+        from eagerflow._src.framework import dtypes as _dtypes
+
+        return batching.BatchDataset(self, batch_size, drop_remainder, ragged=True,
+                                     row_splits_dtype=_dtypes.int64 if row_splits_dtype is None else row_splits_dtype)
+
     def padded_batch(self, batch_size: Any, padded_shapes: Any = None, padding_values: Any = None,
                      drop_remainder: bool = False, name: Any = None) -> "DatasetV2":
         """Batches elements, padding each component to `padded_shapes` (or the batch's maximum)."""

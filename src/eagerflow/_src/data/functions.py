@@ -88,7 +88,7 @@ class DatasetFunction:
             return
         self._fn = _traced(self._python_fn, self._input_spec)
         leaves = structure.flatten(self._input_spec)
-        if all(type(s).__name__ == "TensorSpec" for s in leaves):
+        if all(type(s).__name__ in ("TensorSpec", "RaggedTensorSpec") for s in leaves):
             try:
                 self._concrete = self._fn.get_concrete_function(*leaves)
             except Exception:  # noqa: BLE001 - not traceable on specs: traced per element shape

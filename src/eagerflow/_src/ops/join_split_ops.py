@@ -154,6 +154,8 @@ def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
     """Stacks rank-R tensors into one rank-(R+1) tensor along `axis` (`tf.stack`)."""
     if not values:
         return conversion.tensor(values)  # TF converts the (empty) list directly
+    if dispatch.composite_in(values):  # RaggedTensor inputs (TF's dispatch to tf.ragged.stack)
+        return dispatch.call("stack", list(values), axis)
     axis = scalar_int(axis)
     try:
         tensors = matching(PACK, list(values))

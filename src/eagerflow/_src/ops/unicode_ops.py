@@ -80,7 +80,23 @@ def _unicode_transcode(xp: Any, x: Any, input_encoding: str, output_encoding: st
     return map_strings(convert, x)
 
 
-UNICODE_DECODE = Op("UnicodeDecode", _unicode_decode, dtypes=STRING, num_outputs=2)
+def _decode_shape(inputs: Any, attrs: dict) -> list:
+    """Code points and row splits: sized by the strings' contents."""
+    return [(np.dtype(np.int32), (None,)), (np.dtype(np.int64), (None,))]
+
+
+def _chars(xp: Any, codes: Any, encoding: str) -> Any:
+    codec = _codec(encoding)
+    flat = np.asarray(codes.get() if hasattr(codes, "get") else codes)
+    chars = np.empty(flat.shape, dtype=object)
+    chars.reshape(-1)[:] = [chr(int(c)).encode(codec) for c in flat.reshape(-1)]
+    return chars
+
+
+UNICODE_DECODE = Op("UnicodeDecode", _unicode_decode, dtypes=STRING, num_outputs=2, shape_fn=_decode_shape)
+# One string per code point (unicode_split's characters), a kernel so that it traces.
+UNICODE_CHARS = Op("UnicodeCodepointsToChars", _chars,
+                   shape_fn=lambda inputs, attrs: [(np.dtype(object), inputs[0]._array.shape)])
 UNICODE_ENCODE = Op("UnicodeEncode", _unicode_encode)
 UNICODE_TRANSCODE = Op("UnicodeTranscode", _unicode_transcode, dtypes=STRING)
 
@@ -99,15 +115,10 @@ def unicode_split(input: Any, input_encoding: str, errors: str = "replace", repl
                   name: str | None = None) -> Any:  # noqa: A002
     """Each string split into its characters (`tf.strings.unicode_split`)."""
     codes = unicode_decode(input, input_encoding, errors, replacement_char)
+    _codec(input_encoding)
     if is_ragged(codes):
-        flat = codes.flat_values.numpy()
-        chars = np.empty(flat.shape[0], dtype=object)
-        chars[:] = [chr(int(c)).encode(_codec(input_encoding)) for c in flat]
-        return codes.with_flat_values(constant(chars))
-    flat = codes.numpy()
-    chars = np.empty(flat.shape[0], dtype=object)
-    chars[:] = [chr(int(c)).encode(_codec(input_encoding)) for c in flat]
-    return constant(chars)
+        return codes.with_flat_values(execute(UNICODE_CHARS, (codes.flat_values,), {"encoding": input_encoding}))
+    return execute(UNICODE_CHARS, (codes,), {"encoding": input_encoding})
 
 
 def unicode_encode(input: Any, output_encoding: str, errors: str = "replace", replacement_char: int = 65533,

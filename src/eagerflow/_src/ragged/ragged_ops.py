@@ -345,7 +345,7 @@ def _stack_ops(inputs: list, axis: int, dtype: _dtypes.DType) -> RaggedTensor:
     n = counts[0][0]
     order = array_ops.reshape(array_ops.transpose(array_ops.reshape(
         array_ops.range(math_ops.multiply(n, constant(np.asarray(k, dtype.as_numpy_dtype))), dtype=dtype),
-        array_ops.stack([constant(np.asarray(k, dtype.as_numpy_dtype)), n]))), [-1])
+        join_split_ops.stack([constant(np.asarray(k, dtype.as_numpy_dtype)), n]))), [-1])
     stacked = gather_rows(rows, math_ops.cast(order, _dtypes.int64))
     step = constant(np.asarray(k, dtype.as_numpy_dtype))
     one = constant(np.asarray(1, dtype.as_numpy_dtype))
@@ -567,6 +567,7 @@ def _register_api() -> None:
     dispatch.API[(RaggedTensor, "size")] = _size
     dispatch.API[(RaggedTensor, "rank")] = _rank
     dispatch.API[(RaggedTensor, "shape")] = _shape
+    dispatch.API[(RaggedTensor, "stack")] = lambda values, axis=0, name=None: stack(values, axis)
     dispatch.API[(RaggedTensor, "expand_dims")] = _expand_dims
     dispatch.API[(RaggedTensor, "gather")] = _gather
     dispatch.API[(RaggedTensor, "where")] = _where

@@ -539,12 +539,18 @@ class RaggedTensor(CompositeTensor):
             default = convert_to_tensor(default_value, flat.dtype)
         return execute(_kernels.TO_TENSOR, (constant(np.asarray(target, np.int64)), flat, default, *splits))
 
+    def _eager_only(self, message: str) -> None:
+        if _symbolic(self.flat_values, *self.nested_row_splits):
+            raise ValueError(message)
+
     def to_list(self) -> list:
+        self._eager_only("to_list can only be used in eager mode.")
         values = self._values.to_list() if isinstance(self._values, RaggedTensor) else _host(self._values).tolist()
         s = self._splits_np()
         return [values[s[i]:s[i + 1]] for i in range(s.shape[0] - 1)]
 
     def numpy(self) -> np.ndarray:
+        self._eager_only("RaggedTensor.numpy() is only supported in eager mode.")
         values = self._values.numpy() if isinstance(self._values, RaggedTensor) else _host(self._values)
         s = self._splits_np()
         rows = [values[s[i]:s[i + 1]] for i in range(s.shape[0] - 1)]
