@@ -226,14 +226,14 @@ def test_chunked_conv_gradients_are_the_adjoints_of_the_forward(monkeypatch, c_i
     np.testing.assert_allclose(np.sum(w.astype(np.float64) * dw), total, rtol=1e-4)
 
 
-@pytest.mark.parametrize("ksize, strides, padding", [(2, 2, "VALID"), (2, 2, "SAME"), (3, 2, "SAME")])
+@pytest.mark.parametrize("ksize, strides, padding", [(2, 2, "VALID"), (2, 2, "SAME"), (3, 2, "SAME"), (3, 3, "VALID")])
 def test_max_pool_gradient_with_ties_goes_to_each_windows_first_maximum(monkeypatch, ksize, strides, padding):
     from eagerflow._src.ops import pooling_ops
 
     monkeypatch.setattr(pooling_ops, "_TASK_BYTES", 1024)  # several batch tasks
     x = np.maximum(np.round(RNG.standard_normal((6, 9, 7, 5)) * 2), 0).astype(np.float32)  # ties, zeros
-    g = RNG.standard_normal((6, -(-9 // strides) if padding == "SAME" else 4,
-                             -(-7 // strides) if padding == "SAME" else 3, 5)).astype(np.float32)
+    g = RNG.standard_normal((6, -(-9 // strides) if padding == "SAME" else (9 - ksize) // strides + 1,
+                             -(-7 // strides) if padding == "SAME" else (7 - ksize) // strides + 1, 5)).astype(np.float32)
     x_t = tf.constant(x)
     with tf.GradientTape() as tape:
         tape.watch(x_t)
@@ -250,3 +250,18 @@ def test_max_pool_gradient_with_ties_goes_to_each_windows_first_maximum(monkeypa
         np.testing.assert_equal(y.numpy()[n, i, j, c], x[n, r, q, c])
         want[n, r, q, c] += g[n, i, j, c]
     np.testing.assert_allclose(dx, want, rtol=1e-6, atol=1e-6)
+
+
+def test_single_threaded_blas_holds_one_thread_and_restores_the_count():
+    control = conv_ops._blas_control()
+    if not control:
+        pytest.skip("no handle on this NumPy's OpenBLAS threads")
+    get, set_ = control
+    before = get()
+    set_(2)
+    try:
+        with conv_ops.single_threaded_blas():
+            assert get() == 1
+        assert get() == 2
+    finally:
+        set_(before)

@@ -255,6 +255,21 @@ def _blas_single(enter: bool) -> None:
                 set_(_blas_saved)
 
 
+class single_threaded_blas:
+    """`with single_threaded_blas():` NumPy's OpenBLAS on one thread meanwhile (refcounted with
+    the conv tasks). For small BLAS calls: a multi-threaded OpenBLAS call leaves its helper
+    threads spinning for a while afterwards, a whole core on a 2-core machine."""
+
+    def __enter__(self) -> None:
+        self.held = bool(_blas_control())
+        if self.held:
+            _blas_single(True)
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.held:
+            _blas_single(False)
+
+
 def _threads(xp: Any, tasks: int) -> int:
     """How many host threads run `tasks` chunk tasks (0: the caller alone, BLAS threads as set)."""
     if xp is not np or tasks < 2 or not _blas_control():

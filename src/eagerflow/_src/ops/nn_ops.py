@@ -164,7 +164,9 @@ LOG_SOFTMAX = Op("LogSoftmax", _log_softmax, dtypes=FLOAT, grad=_log_softmax_gra
 
 def _softmax_axis(x: Tensor, axis: Any) -> dict:
     axis = -1 if axis is None else int(axis)
-    ndim = x.ndim
+    ndim = x._array.ndim
+    if ndim is None:  # traced with unknown rank: the kernel resolves the axis when the graph runs
+        return {} if axis == -1 else {"axis": axis}
     if axis != -1 and not -ndim <= axis < ndim:
         raise errors.InvalidArgumentError(
             None, None, f"`dim` must be in the range [{-ndim}, {ndim}) where {ndim} is the number of "
@@ -220,7 +222,8 @@ def _softmax_xent(xp: Any, features: Any, labels: Any, axis: int = -1) -> list:
 
 
 def _expand_at(t: Tensor, axis: int, ndim: int) -> Tensor:
-    return array_ops.expand_dims(t, axis % ndim)  # (an op: graph shapes may be partly unknown)
+    # (an op: graph shapes may be partly unknown; unknown rank: a negative axis counts from the end)
+    return array_ops.expand_dims(t, axis if ndim is None else axis % ndim)
 
 
 def _softmax_xent_grad(ctx: Any, dy: list) -> tuple:
@@ -326,11 +329,15 @@ def _bias_add_grad_kernel(xp: Any, dy: Any, data_format: str = "NHWC") -> Any:
     # Blocks of rows, each one BLAS matrix-vector product with ones, the partial sums added in
     # order: 7x faster than NumPy's row-by-row add over axis 0, and blocked summation is more
     # accurate than its running sum.
+    # One BLAS thread: a threaded OpenBLAS call leaves its helpers spinning on the other cores.
+    from eagerflow._src.ops.conv_ops import single_threaded_blas
+
     ones = np.ones(_BIAS_GRAD_ROWS, dy.dtype)
     total = np.zeros(c, dy.dtype)
-    for lo in range(0, rows.shape[0], _BIAS_GRAD_ROWS):
-        part = rows[lo:lo + _BIAS_GRAD_ROWS]
-        total += ones[:part.shape[0]] @ part
+    with single_threaded_blas():
+        for lo in range(0, rows.shape[0], _BIAS_GRAD_ROWS):
+            part = rows[lo:lo + _BIAS_GRAD_ROWS]
+            total += ones[:part.shape[0]] @ part
     return total
 
 
@@ -435,7 +442,7 @@ def sigmoid_cross_entropy_with_logits(labels: Any = None, logits: Any = None, na
     """
     x = conversion.tensor(logits)
     z = conversion.tensor(labels)  # TF converts each on its own: a mismatch is Mul's error
-    if tuple(x.shape) != tuple(z.shape):
+    if x._array.shape != z._array.shape and not x.shape.is_compatible_with(z.shape):  # (traced: None dims)
         raise ValueError(f"`logits` and `labels` must have the same shape, received ({x.shape} vs {z.shape}).")
     if x.dtype != z.dtype:
         raise conversion.mismatch(math_ops.MUL, x, z)
@@ -454,7 +461,10 @@ def softmax_cross_entropy_with_logits(labels: Any, logits: Any, axis: int = -1, 
     if x.dtype in SOFTMAX_XENT.dtypes and z.dtype != x.dtype:
         z = math_ops.cast(z, x.dtype)
     attrs = {}
-    if axis not in (-1, x.ndim - 1):
+    if x._array.ndim is None:  # traced with unknown rank: the kernel resolves the axis
+        if axis != -1:
+            attrs["axis"] = int(axis)
+    elif axis not in (-1, x.ndim - 1):
         attrs["axis"] = int(axis) % max(x.ndim, 1)
     return execute(SOFTMAX_XENT, (x, z), attrs)[0]
 
@@ -469,10 +479,13 @@ def sparse_softmax_cross_entropy_with_logits(labels: Any = None, logits: Any = N
     x = conversion.tensor(logits)
     z = conversion.tensor(labels)
     x_shape, z_shape = x._array.shape, z._array.shape  # plain tuples: this runs every training step
-    if len(z_shape) != len(x_shape) - 1:
+    if x_shape is None or z_shape is None:  # traced with unknown rank: the kernel checks when it runs
+        pass
+    elif len(z_shape) != len(x_shape) - 1:
         raise ValueError(f"`labels.shape.rank` must equal `logits.shape.rank - 1`. Received: labels.shape={z.shape} "
                          f"of rank {z.ndim} and logits.shape={x.shape} of rank {x.ndim}")
-    if z_shape != x_shape[:-1]:
+    elif z_shape != x_shape[:-1] and any(a is not None and b is not None and a != b
+                                         for a, b in zip(z_shape, x_shape[:-1])):  # (None: unknown dims)
         raise ValueError("`labels.shape` must equal `logits.shape` except for the last dimension. "
                          f"Received: labels.shape={z.shape} and logits.shape={x.shape}")
     if z._array.dtype != np.int32 and z._array.dtype != np.int64:
@@ -498,11 +511,13 @@ def moments(x: Any, axes: Any, shift: Any = None, keepdims: bool = False, name: 
     mean = reduce_ops.reduce_mean(y, axes, keepdims=True)
     # TF stops the gradient through `mean` here; the gradient is the same without it (sum(y - mean) = 0).
     variance = reduce_ops.reduce_mean(math_ops.squared_difference(y, mean), axes, keepdims=True)
-    if not keepdims:
-        dropped = set(reduce_ops.normalize_axes(axes, x.ndim))
-        shape = tuple(d for k, d in enumerate(x.shape) if k not in dropped)
-        mean = array_ops.reshape(mean, shape)
-        variance = array_ops.reshape(variance, shape)
+    if not keepdims:  # (TF squeezes: dims known only at run time stay so)
+        dropped = [int(a) for a in np.asarray(axes).reshape(-1)]
+        if x._array.ndim is not None:
+            dropped = list(reduce_ops.normalize_axes(axes, x.ndim))
+        if dropped:  # (no axes: squeeze would drop every size-1 dim)
+            mean = array_ops.squeeze(mean, dropped)
+            variance = array_ops.squeeze(variance, dropped)
     if x.dtype == _dtypes.float16:
         return math_ops.cast(mean, x.dtype), math_ops.cast(variance, x.dtype)
     return mean, variance

@@ -157,17 +157,45 @@ def _argmax_mask_walk(xp: Any, spec: _Pool, full: Any, yl: Any) -> Any:
         yield index, hit
 
 
+def _tiled_max_grad(xp: Any, spec: _Pool, x: Any, y: Any, g: Any, dx: Any) -> None:
+    """MaxPoolGrad where the windows tile the input (window == stride, no padding; 2x2 pooling
+    by 2): the input seen as (n, oh, kh, ow, kw, C) blocks is compared with the output in one
+    broadcast, each window keeps its first maximum (offsets in row-major order, as
+    `_argmax_mask_walk`), and one broadcast multiply writes every covered input's gradient."""
+    (kh, kw), (oh, ow) = spec.k, spec.outs
+    n, c = x.shape[0], x.shape[-1]
+    hit = x[:, :oh * kh, :ow * kw].reshape(n, oh, kh, ow, kw, c) == y[:, :, None, :, None, :]
+    offsets = list(itertools.product(range(kh), range(kw)))
+    taken = hit[:, :, 0, :, 0].copy()
+    for i, (a, b) in enumerate(offsets[1:], 2):
+        cur = hit[:, :, a, :, b]
+        xp.greater(cur, taken, out=cur)  # a maximum here and none before
+        if i < len(offsets):
+            taken |= cur
+    xp.multiply(g[:, :, None, :, None, :], hit, out=dx[:, :oh * kh, :ow * kw].reshape(n, oh, kh, ow, kw, c))
+
+
 def _max_pool_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, ksize: Any, strides: Any, padding: str,
                    data_format: str = "NHWC", explicit_paddings: Any = (), dilations: Any = None) -> Any:
     spec = _Pool(orig_input.shape, ksize, strides, padding, data_format, explicit_paddings, dilations)
     xl, yl = _to_last(xp, orig_input, data_format), _to_last(xp, orig_output, data_format)
     gl = _to_last(xp, grad, data_format)
     full = spec.pad(xp, xl, _lowest(xl.dtype))
-    dx = xp.zeros((xl.shape[0], *spec.padded_sizes(), xl.shape[-1]), grad.dtype)
     disjoint = spec.disjoint()
+    tiled = disjoint and spec.k == spec.s and spec.unpadded() and len(spec.k) == 2
+    if tiled:  # every input but the rows and columns past the last window is written below
+        dx = xp.empty((xl.shape[0], *spec.in_sizes, xl.shape[-1]), grad.dtype)
+        (kh, kw), (oh, ow) = spec.k, spec.outs
+        dx[:, oh * kh:] = 0
+        dx[:, :oh * kh, ow * kw:] = 0
+    else:
+        dx = xp.zeros((xl.shape[0], *spec.padded_sizes(), xl.shape[-1]), grad.dtype)
 
     def work(n0: int, n1: int) -> None:
         part, g = dx[n0:n1], gl[n0:n1]
+        if tiled:
+            _tiled_max_grad(xp, spec, full[n0:n1], yl[n0:n1], g, part)
+            return
         for index, hit in _argmax_mask_walk(xp, spec, full[n0:n1], yl[n0:n1]):
             if disjoint:  # each input is in one window at most: write, no add
                 xp.multiply(g, hit, out=part[index])
