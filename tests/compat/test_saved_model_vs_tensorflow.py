@@ -73,3 +73,35 @@ def test_same_outputs_from_both_savers(tmp_path):
     _save(eagerflow, _module(eagerflow), str(tmp_path / "ef"))
     _compare(_outputs(tensorflow, tensorflow.saved_model.load(str(tmp_path / "ef"))),
              _outputs(tensorflow, tensorflow.saved_model.load(str(tmp_path / "tf"))))
+
+
+# --- Keras 3's model.export: a CNN exported on one side, served by the other ---
+def _export_keras_cnn(path, on_eagerflow):
+    import json
+    import os
+    import pathlib
+    import subprocess
+    import sys
+
+    script = str(pathlib.Path(__file__).parent / "scripts" / "keras_export.py")
+    args = ["-m", "eagerflow", "run", script, path] if on_eagerflow else [script, path]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=600, check=True)
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    return np.array(result["input"], np.float32), np.array(result["prediction"], np.float32)
+
+
+def test_tensorflow_serves_keras_model_exported_on_eagerflow(tmp_path):
+    data, prediction = _export_keras_cnn(str(tmp_path / "ef"), on_eagerflow=True)
+    loaded = tensorflow.saved_model.load(str(tmp_path / "ef"))
+    np.testing.assert_allclose(loaded.serve(tensorflow.constant(data)).numpy(), prediction, rtol=1e-5, atol=1e-6)
+    served = loaded.signatures["serving_default"](tensorflow.constant(data))
+    np.testing.assert_allclose(list(served.values())[0].numpy(), prediction, rtol=1e-5, atol=1e-6)
+
+
+def test_eagerflow_serves_keras_model_exported_on_tensorflow(tmp_path):
+    data, prediction = _export_keras_cnn(str(tmp_path / "tf"), on_eagerflow=False)
+    loaded = eagerflow.saved_model.load(str(tmp_path / "tf"))
+    np.testing.assert_allclose(loaded.serve(eagerflow.constant(data)).numpy(), prediction, rtol=1e-5, atol=1e-6)
+    served = loaded.signatures["serving_default"](eagerflow.constant(data))
+    np.testing.assert_allclose(list(served.values())[0].numpy(), prediction, rtol=1e-5, atol=1e-6)

@@ -63,10 +63,16 @@ def test_serving_signature_returns_dict(saved_dense):
     np.testing.assert_allclose(out["output_0"].numpy(), module(tf.constant(X)).numpy())
 
 
-def test_signature_rejects_positional_arguments(saved_dense):
+def test_signature_binds_positional_arguments_in_keyword_order(saved_dense):
+    module, path = saved_dense
+    out = tf.saved_model.load(path).signatures["serving_default"](tf.constant(X))
+    np.testing.assert_allclose(out["output_0"].numpy(), module(tf.constant(X)).numpy())
+
+
+def test_signature_rejects_extra_positional_arguments(saved_dense):
     _, path = saved_dense
-    with pytest.raises(TypeError):
-        tf.saved_model.load(path).signatures["serving_default"](tf.constant(X))
+    with pytest.raises(TypeError, match="too many positional arguments"):
+        tf.saved_model.load(path).signatures["serving_default"](tf.constant(X), tf.constant(X))
 
 
 def test_loaded_function_uses_assigned_variable(saved_dense):
@@ -197,3 +203,73 @@ def test_save_options_accepted(tmp_path):
     tf.saved_model.save(Dense(), str(tmp_path / "o"), options=tf.saved_model.SaveOptions())
     loaded = tf.saved_model.load(str(tmp_path / "o"), options=tf.saved_model.LoadOptions())
     assert loaded.w.shape == (2, 2)
+
+
+def _edit_functions(path, edit):
+    from eagerflow._src.saved_model import protos
+
+    pb = os.path.join(path, "saved_model.pb")
+    model = protos.parse("SavedModel", open(pb, "rb").read(), "SavedModel")
+    for function in model.meta_graphs[0].graph_def.library.function:
+        edit(function)
+    with open(pb, "wb") as f:
+        f.write(model.SerializeToString())
+
+
+def test_cyclic_function_raises_invalid_argument(saved_dense):
+    _, path = saved_dense
+
+    def make_cycle(function):
+        names = [n.name for n in function.node_def]
+        for a, b in zip(names, names[1:] + names[:1]):
+            node = next(n for n in function.node_def if n.name == a)
+            node.input.append(f"^{b}")
+
+    _edit_functions(path, make_cycle)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="cycle"):
+        tf.saved_model.load(path)(tf.constant(X))
+
+
+def test_huge_declared_constant_refused(saved_dense):
+    _, path = saved_dense
+
+    def add_const(function):
+        node = function.node_def.add(name="huge", op="Const")
+        node.attr["dtype"].type = 1
+        node.attr["value"].tensor.dtype = 1
+        for _ in range(3):
+            node.attr["value"].tensor.tensor_shape.dim.add(size=1 << 20)
+        node.attr["value"].tensor.float_val.append(1.0)
+
+    _edit_functions(path, add_const)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="too large"):
+        tf.saved_model.load(path)(tf.constant(X))
+
+
+def test_untraced_function_is_saved_without_traces(tmp_path):
+    class Adder(tf.Module):
+        @tf.function
+        def double(self, x):
+            return x + x
+
+    tf.saved_model.save(Adder(), str(tmp_path / "a"))
+    loaded = tf.saved_model.load(str(tmp_path / "a"))
+    with pytest.raises(ValueError, match="zero restored functions"):
+        loaded.double(tf.constant(1.0))
+
+
+def test_function_returning_nothing_is_no_default_signature(tmp_path):
+    class Setter(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = tf.Variable(1.0)
+
+        @tf.function(input_signature=[tf.TensorSpec([], tf.float32)])
+        def set(self, value):
+            self.v.assign(value)
+
+    tf.saved_model.save(Setter(), str(tmp_path / "s"))
+    loaded = tf.saved_model.load(str(tmp_path / "s"))
+    assert list(loaded.signatures) == []
+    loaded.set(tf.constant(4.0))
+    assert float(loaded.v.numpy()) == 4.0

@@ -31,6 +31,9 @@ ATTR_INPUTS: dict[str, dict[str, str]] = {
     "ConcatV2": {"axis": "axis"}, "GatherV2": {"axis": "axis"}, "OneHot": {"depth": "depth"},
     "TopKV2": {"k": "k"}, "Fill": {"dims": "dims"}, "Split": {"split_dim": "axis"},
     "SplitV": {"size_splits": "size_splits", "split_dim": "axis"},
+    **{name: {"alg": "alg"} for name in ("StatelessRandomUniformV2", "StatelessRandomNormalV2",
+                                         "StatelessTruncatedNormalV2", "StatelessRandomUniformIntV2",
+                                         "StatelessRandomUniformFullIntV2")},
 }
 # TF attr -> our attr of the same meaning under another name.
 ATTR_RENAMES: dict[str, dict[str, str]] = {
@@ -59,10 +62,10 @@ def _enum(dtype: Any) -> int:
     return _graph_def._dtype_enum(dtype)
 
 
-def _unsupported(op_type: str) -> Exception:
-    return errors.UnimplementedError(
-        None, None, f"Op type not registered '{op_type}': eagerflow cannot write it to a SavedModel "
-                    "(TensorFlow has no op of that name).")
+def _unsupported(op_type: str, known: bool = False) -> Exception:
+    why = ("its inputs in eagerflow differ from TensorFlow's OpDef" if known
+           else "TensorFlow has no op of that name")
+    return errors.UnimplementedError(None, None, f"eagerflow cannot write op '{op_type}' to a SavedModel: {why}.")
 
 
 def _index_to_strided(index: tuple, rank: int | None) -> tuple[list, list, list, dict[str, int]]:
@@ -226,7 +229,7 @@ class FunctionWriter:
                     tf_attrs[list_attr] = [self._dtype_of(x) for x in group]
                 continue
             if not remaining:
-                raise _unsupported(op_type)
+                raise _unsupported(op_type, known=True)
             x = remaining.pop(0)
             node.input.append(self._input_ref(x))
             if isinstance(type_spec, str) and type_spec:

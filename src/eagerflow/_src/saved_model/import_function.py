@@ -19,7 +19,11 @@ from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import REGISTRY
+from eagerflow._src.saved_model.export_function import ATTR_INPUTS
 from eagerflow._src.saved_model.op_defs import OP_DEFS
+
+
+_MAX_CONST_ELEMENTS = 1 << 31
 
 
 def _not_registered(op_type: str) -> Exception:
@@ -32,6 +36,11 @@ def tensor_value(proto: Any) -> Any:
     """A TensorProto as an eager tensor (the `Const` value)."""
     from eagerflow._src.io.io_ops import parse_tensor
 
+    count = 1
+    for dim in proto.tensor_shape.dim:
+        count *= max(dim.size, 0)
+        if count > _MAX_CONST_ELEMENTS:  # a hostile file must not make us allocate without bound
+            raise errors.InvalidArgumentError(None, None, "A SavedModel constant is too large to build.")
     try:
         dtype = _dtypes.as_dtype(proto.dtype)
     except (TypeError, KeyError, ValueError):
@@ -280,6 +289,15 @@ class FunctionRunner:
         op_def = OP_DEFS.get(op_type)
         if op is None or op_def is None:
             raise _not_registered(op_type)
+        attr_inputs = ATTR_INPUTS.get(op_type)
+        if attr_inputs:  # TF inputs that are attrs of ours: constants, read as Python values
+            kept = []
+            for (arg, *_), x in zip(op_def[0], ins):
+                if arg in attr_inputs:
+                    attrs[attr_inputs[arg]] = _ints(x)
+                else:
+                    kept.append(x)
+            ins = kept
         typing = {a[1] for a in op_def[0] if isinstance(a[1], str)} | {a[2] for a in op_def[0]} \
             | {a[3] for a in op_def[0]}
         accepted = _attr_names(op)

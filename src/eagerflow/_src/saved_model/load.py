@@ -103,7 +103,7 @@ class RestoredConcreteFunction:
         return self.get_concrete_function().variables
 
     def _call_flat(self, flat: list) -> Any:
-        return self._function(*flat)
+        return self.get_concrete_function()(*flat)
 
     def matches(self, args: tuple, kwargs: dict) -> list | None:
         """The flat tensors of a call when it fits this function's input signature, else None."""
@@ -150,15 +150,25 @@ class RestoredConcreteFunction:
         if tensors is None:
             raise TypeError(f"Could not find a saved concrete function {self.name} matching the arguments "
                             f"{args!r}, {kwargs!r}; its signature is {self._input_signature!r}.")
-        return self._function(*tensors)
+        return self.get_concrete_function()(*tensors)
 
 
 class RestoredSignature(RestoredConcreteFunction):
     """A signature function: keyword arguments only, returns a dict."""
 
+    keywords: list[str] = []
+    allowed_positional = 0
+
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if args:
-            raise TypeError(f"Signature {self.name} takes keyword arguments only; got {len(args)} positional.")
+        # TF binds up to `allowed_positional_arguments` positional arguments to the keywords in order
+        if len(args) > self.allowed_positional:
+            raise TypeError(f"Binding inputs to tf.function failed due to `too many positional arguments`. "
+                            f"signature_wrapper takes {self.allowed_positional} positional arguments, got "
+                            f"{len(args)}.")
+        for name, value in zip(self.keywords, args):
+            if name in kwargs:
+                raise TypeError(f"Binding inputs to tf.function failed: got multiple values for argument '{name}'.")
+            kwargs[name] = value
         return super().__call__(**kwargs)
 
 
@@ -170,10 +180,12 @@ class RestoredFunction:
         self.input_signature = input_signature
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if not self._concrete:
+            raise ValueError("Found zero restored functions for caller function.")
         for concrete in self._concrete:
             tensors = concrete.matches(args, kwargs)
             if tensors is not None:
-                return concrete._function(*tensors)
+                return concrete.get_concrete_function()(*tensors)
         raise ValueError(
             "Could not find matching concrete function to call loaded from the SavedModel. Got:\n"
             f"  Positional arguments ({len(args)} total): {args!r}\n  Keyword arguments: {kwargs!r}\n\n"
@@ -223,7 +235,19 @@ def load(export_dir: str | os.PathLike, tags: Any = None, options: Any = None) -
     if not graph.nodes:
         raise errors.UnimplementedError(None, None, "eagerflow loads TF2 SavedModels only (this one has no "
                                                     "object graph: a TF1 SavedModel).")
-    return _Loader(export_dir, meta).root
+    loader = _Loader(export_dir, meta)
+    root = loader.root
+    if getattr(options, "experimental_load_function_aliases", False) and isinstance(root, _UserObject):
+        aliases: dict[str, Any] = {}
+        for name, alias in meta.meta_info_def.function_aliases.items():
+            concrete = loader.concrete_by_name.get(name) or loader._concrete(name)
+            if alias in aliases:
+                found = aliases[alias]
+                aliases[alias] = (found if isinstance(found, list) else [found]) + [concrete]
+            else:
+                aliases[alias] = concrete
+        object.__setattr__(root, "function_aliases", aliases)
+    return root
 
 
 class _Loader:
@@ -233,6 +257,7 @@ class _Loader:
         self.graph = meta.object_graph_def
         library = {f.signature.name: f for f in meta.graph_def.library.function}
         self.runner = FunctionRunner(library)
+        self.concrete_by_name: dict[str, RestoredConcreteFunction] = {}
         nodes = self.graph.nodes
         n = len(nodes)
         self.objects: list[Any] = [None] * n
@@ -266,8 +291,12 @@ class _Loader:
                 signature = structure.decode(spec.input_signature) if spec.HasField("input_signature") else None
                 self.objects[i] = RestoredFunction(concretes, signature)
             elif kind == "bare_concrete_function":
-                self.objects[i] = self._concrete(node.bare_concrete_function.concrete_function_name,
-                                                 signature=i in sig_children)
+                bare = node.bare_concrete_function
+                restored = self._concrete(bare.concrete_function_name, signature=i in sig_children)
+                if isinstance(restored, RestoredSignature):
+                    restored.keywords = list(bare.argument_keywords)
+                    restored.allowed_positional = min(int(bare.allowed_positional_arguments), len(restored.keywords))
+                self.objects[i] = restored
         for i, node in enumerate(nodes):
             parent = self.objects[i]
             for ref in node.children:
@@ -306,7 +335,10 @@ class _Loader:
             in_sig = (tuple(in_sig) if isinstance(in_sig, (list, tuple)) else (), {})
         out_sig = structure.decode(entry.output_signature)
         cls = RestoredSignature if signature else RestoredConcreteFunction
-        return cls(name, self.runner, bound, (tuple(in_sig[0]), dict(in_sig[1] or {})), out_sig)
+        restored = cls(name, self.runner, bound, (tuple(in_sig[0]), dict(in_sig[1] or {})), out_sig)
+        if not signature:
+            self.concrete_by_name.setdefault(name, restored)
+        return restored
 
     def _restore_variables(self, export_dir: str) -> None:
         from eagerflow._src.checkpoint.reader import CheckpointReader

@@ -37,3 +37,11 @@ class LoadOptions:
         self.experimental_skip_checkpoint = experimental_skip_checkpoint
         self.experimental_variable_policy = experimental_variable_policy
         self.experimental_load_function_aliases = experimental_load_function_aliases
+
+
+class VariablePolicy:
+    """How variables' devices are saved (`tf.saved_model.experimental.VariablePolicy`)."""
+
+    NONE = None
+    SAVE_VARIABLE_DEVICES = "save_variable_devices"
+    EXPAND_DISTRIBUTED_VARIABLES = "expand_distributed_variables"

@@ -159,11 +159,15 @@ def _saved_model_file() -> Any:
         ("object_graph_def", 7, F.TYPE_MESSAGE, opt, ".tensorflow.SavedObjectGraph")])
     map_field(meta_graph, "collection_def", 4, ".tensorflow.CollectionDef")
     map_field(meta_graph, "signature_def", 5, ".tensorflow.SignatureDef")
-    message(meta_graph, "MetaInfoDef", [
+    info = message(meta_graph, "MetaInfoDef", [
         ("meta_graph_version", 1, F.TYPE_STRING, opt),
         ("stripped_op_list", 2, F.TYPE_MESSAGE, opt, ".tensorflow.OpList"),
         ("tags", 4, F.TYPE_STRING, rep), ("tensorflow_version", 5, F.TYPE_STRING, opt),
         ("tensorflow_git_version", 6, F.TYPE_STRING, opt), ("stripped_default_attrs", 7, F.TYPE_BOOL, opt)])
+    aliases = message(info, "FunctionAliasesEntry", [("key", 1, F.TYPE_STRING, opt), ("value", 2, F.TYPE_STRING, opt)])
+    aliases.options.map_entry = True
+    info.field.add(name="function_aliases", number=8, type=F.TYPE_MESSAGE, label=rep,
+                   type_name=".tensorflow.MetaGraphDef.MetaInfoDef.FunctionAliasesEntry")
     message(proto, "SavedModel", [("saved_model_schema_version", 1, F.TYPE_INT64, opt),
                                   ("meta_graphs", 2, F.TYPE_MESSAGE, rep, ".tensorflow.MetaGraphDef")])
     message(proto, "FingerprintDef", [

@@ -21,6 +21,7 @@ import numpy as np
 from eagerflow._src.checkpoint import graph as graph_lib
 from eagerflow._src.checkpoint.formats import protos as checkpoint_protos
 from eagerflow._src.checkpoint.formats.tensor_bundle import write_bundle
+from eagerflow._src.checkpoint.trackable import Trackable
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.function import graph_def as _graph_def
 from eagerflow._src.function.concrete_function import ConcreteFunction
@@ -56,11 +57,7 @@ def _function_children(obj: Any) -> list[tuple[str, Any]]:
         raw = vars(obj).get(name, getattr(type(obj), name, None))
         if not isinstance(raw, (Function, ConcreteFunction)):
             continue
-        value = getattr(obj, name)
-        if isinstance(value, Function) and not value._list_all_concrete_functions() \
-                and value.input_signature is None:
-            continue  # never traced: TF saves no concrete function for it either
-        found.append((name, value))
+        found.append((name, getattr(obj, name)))
     return found
 
 
@@ -69,7 +66,12 @@ def _children(obj: Any) -> list[tuple[str, Any]]:
         return list(obj.functions.items())
     if isinstance(obj, (Function, ConcreteFunction)):
         return []
-    children = graph_lib.children(obj)
+    if isinstance(obj, Trackable) and not isinstance(obj, (list, dict)):
+        # TF asks for the "savedmodel" children (Keras layers leave out their train functions)
+        children = [(k, v) for k, v in obj._trackable_children("savedmodel").items()
+                    if graph_lib.is_trackable(v) or isinstance(v, (Function, ConcreteFunction))]
+    else:
+        children = graph_lib.children(obj)
     if isinstance(obj, Module) or hasattr(obj, "__dict__") and not isinstance(obj, Variable):
         taken = {name for name, _ in children}
         children += [(n, f) for n, f in _function_children(obj) if n not in taken]
@@ -111,12 +113,17 @@ def _output_signature(concrete: ConcreteFunction) -> Any:
         concrete.structured_outputs)
 
 
-def _fullargspec(args: list[str], kwonly: list[str]) -> Any:
+def _fullargspec(args: list[str], kwonly: list[str], varargs: str | None = None, varkw: str | None = None,
+                 defaults: tuple | None = None) -> Any:
     import collections
 
     spec = collections.namedtuple("FullArgSpec", ["args", "varargs", "varkw", "defaults", "kwonlyargs",
                                                   "kwonlydefaults", "annotations"])
-    return spec(list(args), None, None, None, list(kwonly), None, {})
+    return spec(list(args), varargs, varkw, defaults, list(kwonly), None, {})
+
+
+def _encodable(value: Any) -> bool:
+    return value is None or isinstance(value, (bool, int, float, str))
 
 
 class _Saver:
@@ -137,6 +144,9 @@ class _Saver:
                 if child_id is None:
                     child_id = index[id(child)] = len(self.nodes)
                     self.nodes.append(child)
+                    inner = graph_lib.as_variable(child)
+                    if inner is not None and inner is not child:  # a Keras variable: functions capture
+                        index.setdefault(id(inner), child_id)     # the eagerflow variable it holds
                 refs.append((name, child_id))
             self.edges.append(refs)
             if i == 0:
@@ -201,6 +211,7 @@ class _Saver:
                 bare.concrete_function_name = self._function_name(obj, signature)
                 if signature:
                     bare.argument_keywords.extend(self._signature_arg_names(obj))
+                    bare.allowed_positional_arguments = len(bare.argument_keywords)
                 else:
                     bare.argument_keywords.extend(obj._arg_names)
                     bare.allowed_positional_arguments = len(obj._arg_names)
@@ -275,17 +286,31 @@ class _Saver:
         is_method = getattr(function, "_method_of", None) is not None
         if is_method and params:
             params = params[1:]
-        args = [p.name for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
         kwonly = [p.name for p in params if p.kind is p.KEYWORD_ONLY]
-        structure.encode(_fullargspec(args, kwonly), spec.fullargspec)
+        varargs = next((p.name for p in params if p.kind is p.VAR_POSITIONAL), None)
+        varkw = next((p.name for p in params if p.kind is p.VAR_KEYWORD), None)
+        defaults = tuple(p.default for p in positional if p.default is not p.empty)
+        if not all(_encodable(d) for d in defaults):
+            defaults = ()
+        structure.encode(_fullargspec([p.name for p in positional], kwonly, varargs, varkw, defaults or None),
+                         spec.fullargspec)
         if function.input_signature is not None:
             structure.encode(tuple(function.input_signature), spec.input_signature)
         else:
             spec.input_signature.none_value.SetInParent()
 
-    def meta_graph(self, saved_graph: Any) -> Any:
+    def meta_graph(self, saved_graph: Any, options: Any = None) -> Any:
         m = self.m
         meta = m["MetaGraphDef"]()
+        for alias, fn in (getattr(options, "function_aliases", None) or {}).items():
+            concretes = _concrete_functions(fn) if isinstance(fn, Function) else [fn]
+            for concrete in concretes:
+                entry = self.library.get((id(concrete), False))
+                if entry is None:
+                    raise ValueError(f"Function alias '{alias}' names a function that is not saved with the "
+                                     "object: make it an attribute of the saved object.")
+                meta.meta_info_def.function_aliases[entry[0]] = alias
         meta.meta_info_def.tags.append(SERVE_TAG)
         meta.meta_info_def.tensorflow_version = _TF_VERSION
         meta.meta_info_def.tensorflow_git_version = "eagerflow"
@@ -358,9 +383,21 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def _signatures(obj: Any, signatures: Any) -> dict[str, ConcreteFunction]:
     if signatures is None:
-        call = getattr(obj, "__call__", None)
-        if isinstance(call, Function) and call.input_signature is not None:
-            return {DEFAULT_SERVING_SIGNATURE_DEF_KEY: call.get_concrete_function()}
+        # TF's find_function_to_export: the root's `_default_save_signature`, else its one
+        # function with an input signature.
+        try:
+            default = getattr(obj, "_default_save_signature", None)
+        except Exception:  # TF ignores an attribute that fails (a Keras model never built)
+            default = None
+        if isinstance(default, Function) and default.input_signature is not None:
+            return {DEFAULT_SERVING_SIGNATURE_DEF_KEY: default.get_concrete_function()}
+        if isinstance(default, ConcreteFunction):
+            return {DEFAULT_SERVING_SIGNATURE_DEF_KEY: default}
+        found = [f.get_concrete_function() for _, f in _children(obj)
+                 if isinstance(f, Function) and f.input_signature is not None]
+        found = [c for c in found if c.outputs]  # TF's _valid_signature: it returns tensors
+        if len(found) == 1:
+            return {DEFAULT_SERVING_SIGNATURE_DEF_KEY: found[0]}
         return {}
     if not isinstance(signatures, dict):
         signatures = {DEFAULT_SERVING_SIGNATURE_DEF_KEY: signatures}
@@ -386,7 +423,7 @@ def save(obj: Any, export_dir: str | os.PathLike, signatures: Any = None, option
     export_dir = os.fspath(export_dir)
     saver = _Saver(obj, _signatures(obj, signatures))
     saved_graph, ckpt_graph = saver.object_graph()
-    meta = saver.meta_graph(saved_graph)
+    meta = saver.meta_graph(saved_graph, options)
     model = saver.m["SavedModel"](saved_model_schema_version=1)
     model.meta_graphs.append(meta)
     os.makedirs(os.path.join(export_dir, VARIABLES_DIRECTORY), exist_ok=True)

@@ -1,0 +1,3 @@
+"""`tf.saved_model.experimental`."""
+from eagerflow._src.saved_model.options import VariablePolicy
+from eagerflow._src.saved_model.resource import TrackableResource
