@@ -105,3 +105,61 @@ def test_eagerflow_serves_keras_model_exported_on_tensorflow(tmp_path):
     np.testing.assert_allclose(loaded.serve(eagerflow.constant(data)).numpy(), prediction, rtol=1e-5, atol=1e-6)
     served = loaded.signatures["serving_default"](eagerflow.constant(data))
     np.testing.assert_allclose(list(served.values())[0].numpy(), prediction, rtol=1e-5, atol=1e-6)
+
+
+# --- 77 ops of everyday models, saved by each side and run by the other ---
+def _many_ops(tf):
+    class M(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([2, 3, 4], tf.float32), tf.TensorSpec([2, 2], tf.int32)])
+        def f(self, x, i):
+            return [
+                tf.reduce_sum(x, 1), tf.reduce_mean(x, [0, 2], keepdims=True), tf.reduce_max(x),
+                tf.argmax(x, 1), tf.reshape(x, [6, 4]), tf.transpose(x, [2, 0, 1]), tf.expand_dims(x, 0),
+                tf.squeeze(tf.expand_dims(x,0), [0]), tf.concat([x, x], axis=1), tf.stack([x, x]),
+                tf.tile(x, [1, 2, 1]), tf.fill([2, 3], 1.0), tf.range(5), x[:, 1:, ::2], x[..., 0],
+                x[None, 1], tf.slice(x, [0,0,0], [1,2,3]), tf.pad(x, [[0,0],[1,1],[0,0]]),
+                tf.gather(x, i, axis=1), tf.one_hot(i, 4), tf.math.cumsum(x, axis=1),
+                *tf.split(x, 2, axis=2), *tf.split(x, [1, 3], axis=2), tf.broadcast_to(x[0,0], [5,4]),
+                tf.nn.softmax(x), tf.nn.bias_add(x, tf.ones([4])), tf.shape(x), tf.zeros_like(x),
+                tf.ones([3]), tf.where(x > 3, x, 0.), tf.maximum(x, 1.), tf.square(x), tf.sqrt(x), tf.exp(x),
+                tf.math.rsqrt(x+1), tf.matmul(x, x, transpose_b=True),
+                tf.nn.conv2d(x[None], tf.ones([2,2,4,3]), 1, "SAME"),
+                tf.nn.max_pool2d(x[None], 2, 2, "VALID"), tf.nn.avg_pool2d(x[None], 2, 1, "SAME"),
+                tf.math.top_k(x, 2).values, tf.clip_by_value(x, 0., 1.),
+                tf.linalg.einsum("ijk,ilk->ijl", x, x), tf.nn.sigmoid(x), tf.tanh(x), tf.math.log(x+1),
+                tf.cast(x, tf.int32), tf.nn.gelu(x), tf.nn.moments(x, [0])[0], tf.math.l2_normalize(x, 1),
+                tf.gather_nd(x, [[0,1]]), tf.math.floordiv(x, 2.0), tf.sort(x), tf.argsort(x),
+                tf.math.reduce_std(x), tf.abs(x), tf.sign(x), tf.pow(x, 2.), tf.nn.leaky_relu(x),
+                tf.nn.elu(x), tf.nn.selu(x), tf.nn.softplus(x), tf.math.erf(x), tf.nn.relu6(x),
+                tf.reverse(x, [1]), tf.cast(tf.math.logical_and(x>1, x<4), tf.float32),
+                tf.unstack(x, axis=1)[1], tf.math.reduce_prod(x, 0), tf.reduce_min(x, -1),
+                tf.math.squared_difference(x, 1.), tf.math.divide_no_nan(x, x - 2.), tf.math.floormod(x, 3.),
+                tf.nn.log_softmax(x), tf.math.cumprod(x, 2, exclusive=True),
+                tf.linalg.matmul(x[0], x[1], transpose_a=True), tf.identity_n([x, x])[1]]
+    return M()
+
+def _many_ops_outputs(fn, tf):
+    x = np.arange(24, dtype=np.float32).reshape(2, 3, 4) / 7.0
+    i = np.array([[0, 1], [1, 2]], np.int32)
+    return [np.asarray(v) for v in fn(tf.constant(x), tf.constant(i))]
+
+
+def _assert_all_close(got, want):
+    assert len(got) == len(want)
+    for k, (a, b) in enumerate(zip(got, want)):
+        assert a.shape == b.shape, k
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6, err_msg=str(k))
+
+
+def test_many_ops_saved_by_tensorflow_run_on_eagerflow(tmp_path):
+    module = _many_ops(tensorflow)
+    tensorflow.saved_model.save(module, str(tmp_path / "tf"))
+    loaded = eagerflow.saved_model.load(str(tmp_path / "tf"))
+    _assert_all_close(_many_ops_outputs(loaded.f, eagerflow), _many_ops_outputs(module.f, tensorflow))
+
+
+def test_many_ops_saved_by_eagerflow_run_on_tensorflow(tmp_path):
+    eagerflow.saved_model.save(_many_ops(eagerflow), str(tmp_path / "ef"))
+    loaded = tensorflow.saved_model.load(str(tmp_path / "ef"))
+    _assert_all_close(_many_ops_outputs(loaded.f, tensorflow),
+                      _many_ops_outputs(_many_ops(tensorflow).f, tensorflow))

@@ -42,6 +42,10 @@ ATTR_RENAMES: dict[str, dict[str, str]] = {
     "BatchMatMulV2": {"adj_x": "transpose_a", "adj_y": "transpose_b"},
     "BatchMatMulV3": {"adj_x": "transpose_a", "adj_y": "transpose_b"},
 }
+# Ops of ours that are TF ops under another name (same inputs and attrs).
+OP_RENAMES: dict[str, str] = {
+    "DynamicReshape": "Reshape", "DynamicBroadcastTo": "BroadcastTo", "DynamicFill": "Fill",
+}
 _ARG_NAME = re.compile(r"[^a-z0-9_]")
 
 
@@ -177,7 +181,7 @@ class FunctionWriter:
         return ref
 
     def _node(self, operation: Any) -> Any:
-        op_type = operation.type
+        op_type = OP_RENAMES.get(operation.type, operation.type)
         op_def = OP_DEFS.get(op_type)
         if op_def is None or operation.op is None:
             raise _unsupported(op_type)
@@ -195,7 +199,7 @@ class FunctionWriter:
             attrs.update(begin=begin, end=end, strides=strides, **masks)
             attr_inputs = {"begin": "begin", "end": "end", "strides": "strides"}
         else:
-            attr_inputs = ATTR_INPUTS.get(op_type, {})
+            attr_inputs = ATTR_INPUTS.get(operation.type, {})
         renames = ATTR_RENAMES.get(op_type, {})
         tf_attrs: dict[str, Any] = {}
         remaining = list(inputs)

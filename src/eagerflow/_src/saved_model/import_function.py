@@ -17,7 +17,10 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
+from eagerflow._src.framework.context import thread as _thread
 from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.graph import init_scope
+from eagerflow._src.framework.tensor import EagerTensor
 from eagerflow._src.framework.op import REGISTRY
 from eagerflow._src.saved_model.export_function import ATTR_INPUTS
 from eagerflow._src.saved_model.op_defs import OP_DEFS
@@ -89,9 +92,15 @@ def _np_dtype(enum: int) -> Any:
 
 
 def _ints(t: Any) -> Any:
-    """A constant index input as Python ints (a scalar as an int, a vector as a list)."""
-    array = np.asarray(t)
-    return array.tolist()
+    """A constant index input as Python ints (a scalar as an int, a vector as a list); inside a
+    trace, a value that folds from constants and static shapes (TF's `constant_value`)."""
+    import eagerflow as tf
+
+    value = tf.get_static_value(t)
+    if value is None:
+        raise errors.UnimplementedError(
+            None, None, f"eagerflow needs a constant here, where TensorFlow's graph computes {t!r} at run time.")
+    return np.asarray(value).tolist()
 
 
 def _public() -> dict[str, Callable[..., Any]]:
@@ -137,7 +146,7 @@ def _public() -> dict[str, Callable[..., Any]]:
         "BatchMatMulV3": lambda ins, at: tf.linalg.matmul(ins[0], ins[1], adjoint_a=at.get("adj_x", False),
                                                           adjoint_b=at.get("adj_y", False),
                                                           output_type=at.get("Tout")),
-        "Shape": lambda ins, at: tf.shape(ins[0], out_type=at.get("out_type", np.int32)),
+        "Shape": lambda ins, at: _shape(ins[0], at.get("out_type", np.int32)),
         "Cast": lambda ins, at: tf.cast(ins[0], at["DstT"]),
         "Pack": lambda ins, at: tf.stack(list(ins), axis=at.get("axis", 0)),
         "Unpack": lambda ins, at: tf.unstack(ins[0], num=at.get("num"), axis=at.get("axis", 0)),
@@ -148,6 +157,17 @@ def _public() -> dict[str, Callable[..., Any]]:
 
 
 _PUBLIC: dict[str, Callable[..., Any]] | None = None
+
+
+def _shape(x: Any, out_type: Any) -> Any:
+    """`Shape`: a constant when the static shape is fully known (so sizes computed from it,
+    such as a `top_k`'s k, stay constants in a trace, as TF's grappler folds them)."""
+    import eagerflow as tf
+
+    dims = x.shape.as_list() if x.shape.rank is not None else None
+    if dims is not None and all(d is not None for d in dims):
+        return tf.constant(dims, dtype=out_type)
+    return tf.shape(x, out_type=out_type)
 
 
 def _attr_names(op: Any) -> set[str] | None:
@@ -279,6 +299,17 @@ class FunctionRunner:
             return list(ins)
         if op_type in ("PartitionedCall", "StatefulPartitionedCall"):
             return self.run(node.attr["f"].func.name, ins, depth + 1)
+        op = REGISTRY.get(op_type)
+        if ins and _thread.graph is not None and all(type(x) is EagerTensor for x in ins) \
+                and not (op is not None and (op.stateful or op.resource)):
+            # Constant folding (TF's grappler does it): a stateless op of constants runs now,
+            # so values such as a top_k's k computed from static shapes stay constants.
+            with init_scope():
+                return self._compute(op_type, ins, attrs)
+        return self._compute(op_type, ins, attrs)
+
+    def _compute(self, op_type: str, ins: list, attrs: dict) -> list:
+        global _PUBLIC
         if _PUBLIC is None:
             _PUBLIC = _public()
         public = _PUBLIC.get(op_type)

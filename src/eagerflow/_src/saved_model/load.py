@@ -49,6 +49,27 @@ def _flat_specs(signature: Any) -> list:
     return [s for s in tf.nest.flatten(signature) if isinstance(s, tf.TensorSpec)]
 
 
+class _FunctionBody:
+    """The Python body of a restored function: runs the FunctionDef, packs the outputs. An object
+    per function (not a closure), so tf.function's retracing warning, which groups functions by
+    their code, counts each restored function apart, as TF's own restored functions are."""
+
+    def __init__(self, name: str, runner: FunctionRunner, bound: list, output_signature: Any,
+                 out_specs: list) -> None:
+        self.name, self.runner, self.bound = name, runner, bound
+        self.output_signature, self.out_specs = output_signature, out_specs
+
+    def __call__(self, *flat: Any) -> Any:
+        import eagerflow as tf
+
+        outputs = self.runner.run(self.name, list(flat) + list(self.bound))
+        if not self.out_specs:
+            return outputs
+        it = iter(outputs)
+        filled = [next(it) if isinstance(s, tf.TensorSpec) else s for s in self.out_specs]
+        return tf.nest.pack_sequence_as(self.output_signature, filled)
+
+
 class RestoredConcreteFunction:
     """One saved concrete function: a `tf.function` over its flat inputs (specs from the file)."""
 
@@ -63,12 +84,7 @@ class RestoredConcreteFunction:
         self._specs = specs
         out_specs = tf.nest.flatten(output_signature)
 
-        def body(*flat: Any) -> Any:
-            outputs = runner.run(name, list(flat) + list(bound))
-            it = iter(outputs)
-            filled = [next(it) if isinstance(s, tf.TensorSpec) else s for s in out_specs]
-            return tf.nest.pack_sequence_as(output_signature, filled) if out_specs else outputs
-
+        body = _FunctionBody(name, runner, bound, output_signature, out_specs)
         self._function = tf.function(body, input_signature=[
             tf.TensorSpec(s.shape, s.dtype, name=s.name) for s in specs], autograph=False)
         self._concrete = None
