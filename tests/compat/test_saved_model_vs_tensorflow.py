@@ -163,3 +163,33 @@ def test_many_ops_saved_by_eagerflow_run_on_tensorflow(tmp_path):
     loaded = tensorflow.saved_model.load(str(tmp_path / "ef"))
     _assert_all_close(_many_ops_outputs(loaded.f, tensorflow),
                       _many_ops_outputs(_many_ops(tensorflow).f, tensorflow))
+
+
+# --- autograph if/while saved by TensorFlow (functional If/While nodes) run on eagerflow ---
+def _control_flow(tf):
+    class M(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = tf.Variable(2.0)
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.int32)])
+        def f(self, x, n):
+            if tf.reduce_sum(x) > 0:
+                y = x * self.v
+            else:
+                y = x - self.v
+            i = tf.constant(0)
+            while i < n:
+                y = y * 0.5 + self.v
+                i += 1
+            return y, i
+    return M()
+
+@pytest.mark.parametrize("x, n", [([1.0, 2.0], 3), ([-1.0, -2.0], 0), ([0.5, -3.0], 5)])
+def test_tensorflow_control_flow_runs_on_eagerflow(tmp_path, x, n):
+    module = _control_flow(tensorflow)
+    tensorflow.saved_model.save(module, str(tmp_path / "tf"))
+    loaded = eagerflow.saved_model.load(str(tmp_path / "tf"))
+    got = loaded.f(eagerflow.constant(x), eagerflow.constant(n))
+    want = module.f(tensorflow.constant(x), tensorflow.constant(n))
+    for a, b in zip(got, want):
+        np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6)

@@ -299,6 +299,10 @@ class FunctionRunner:
             return list(ins)
         if op_type in ("PartitionedCall", "StatefulPartitionedCall"):
             return self.run(node.attr["f"].func.name, ins, depth + 1)
+        if op_type in ("If", "StatelessIf"):
+            return self._if(node, ins, depth)
+        if op_type in ("While", "StatelessWhile"):
+            return self._while(node, ins, depth)
         op = REGISTRY.get(op_type)
         if ins and _thread.graph is not None and all(type(x) is EagerTensor for x in ins) \
                 and not (op is not None and (op.stateful or op.resource)):
@@ -307,6 +311,43 @@ class FunctionRunner:
             with init_scope():
                 return self._compute(op_type, ins, attrs)
         return self._compute(op_type, ins, attrs)
+
+    def _if(self, node: Any, ins: list, depth: int) -> list:
+        """TF's functional `If`: `tf.cond` over the two branch functions."""
+        import eagerflow as tf
+
+        then_name, else_name = node.attr["then_branch"].func.name, node.attr["else_branch"].func.name
+        pred, args = ins[0], ins[1:]
+        pred = tf.cast(pred, tf.bool) if pred.dtype != tf.bool else pred
+        outputs = tf.cond(pred, lambda: self.run(then_name, list(args), depth + 1),
+                          lambda: self.run(else_name, list(args), depth + 1))
+        return list(outputs) if isinstance(outputs, (list, tuple)) else [outputs]
+
+    def _while(self, node: Any, ins: list, depth: int) -> list:
+        """TF's functional `While`: `tf.while_loop` over the cond and body functions; resource
+        loop variables (variables the body uses) pass through unchanged."""
+        import eagerflow as tf
+
+        cond_name, body_name = node.attr["cond"].func.name, node.attr["body"].func.name
+        is_tensor = [isinstance(x, tf.Tensor) for x in ins]
+        fixed = {k: x for k, x in enumerate(ins) if not is_tensor[k]}
+
+        def full(loop_vars: tuple) -> list:
+            it = iter(loop_vars)
+            return [fixed[k] if k in fixed else next(it) for k in range(len(ins))]
+
+        def cond(*loop_vars: Any) -> Any:
+            value = self.run(cond_name, full(loop_vars), depth + 1)[0]
+            return tf.cast(value, tf.bool) if value.dtype != tf.bool else value
+
+        def body(*loop_vars: Any) -> Any:
+            out = self.run(body_name, full(loop_vars), depth + 1)
+            return [x for k, x in enumerate(out) if is_tensor[k]]
+
+        loop_vars = [x for x in ins if isinstance(x, tf.Tensor)]
+        result = tf.while_loop(cond, body, loop_vars)
+        result = list(result) if isinstance(result, (list, tuple)) else [result]
+        return full(tuple(result))
 
     def _compute(self, op_type: str, ins: list, attrs: dict) -> list:
         global _PUBLIC
