@@ -43,6 +43,14 @@ def main() -> None:
             m.reduce_sum(r, axis=1))),
         ("ragged * 2 + 1, 2k rows", lambda m: (
             lambda r=m.RaggedTensor.from_row_lengths(m.constant(values), m.constant(lengths)): r * 2.0 + 1.0)),
+        ("tf.function: split + to_tensor(shape=[None, 8]), 10k", lambda m: (
+            lambda s=m.constant(sentences), f=m.function(
+                lambda x: m.strings.split(x).to_tensor(default_value="", shape=[None, 8]),
+                input_signature=[m.TensorSpec([None], m.string)]): f(s))),
+        ("tf.function: reduce_mean(ragged arg, axis=1), 2k rows", lambda m: (
+            lambda r=m.RaggedTensor.from_row_lengths(m.constant(values), m.constant(lengths)), f=m.function(
+                lambda x: m.reduce_mean(x, axis=1),
+                input_signature=[m.RaggedTensorSpec([None, None], m.float32)]): f(r))),
         ("sparse.from_dense + sparse_dense_matmul, 1k x 1k, 1%", lambda m: (
             lambda d=m.constant(dense), b=m.constant(rhs): m.sparse.sparse_dense_matmul(m.sparse.from_dense(d), b))),
     ):

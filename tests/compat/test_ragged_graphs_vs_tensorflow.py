@@ -146,6 +146,36 @@ def f(x):
     return rt * x, tf.reduce_sum(rt, axis=1)
 print(f(tf.constant(3.)))
 """,
+    f"""
+@tf.function(input_signature=[{RI}, tf.TensorSpec([None], tf.int64)])
+def f(r, d):
+    return (tf.ragged.boolean_mask(r, r > 1), r + tf.expand_dims(d, 1), tf.expand_dims(r, 0),
+            tf.reduce_sum(r, axis=1, keepdims=True), r.merge_dims(0, -1),
+            tf.ragged.stack_dynamic_partitions(r.flat_values, r.flat_values % 2, 2))
+print(f({RT_I}, tf.constant([10, 20, 30], tf.int64)))
+""",
+    """
+@tf.function(input_signature=[tf.RaggedTensorSpec([None, None], tf.string)])
+def f(r):
+    return tf.strings.reduce_join(r, axis=-1, separator='-'), tf.strings.split(r).merge_dims(1, 2)
+print(f(tf.ragged.constant([['a b', 'c'], [], ['d']])))
+""",
+    """
+@tf.function
+def f(d):
+    return {'n': d['r'].row_lengths(), 'r': d['r'] + 1}
+print(f({'r': tf.ragged.constant([[1], [2, 3]])}))
+""",
+    """
+v = tf.constant([1., 2., 3.])
+@tf.function
+def f(rt):
+    return tf.reduce_sum(rt * rt, axis=1)
+with tf.GradientTape() as tape:
+    tape.watch(v)
+    y = tf.reduce_sum(f(tf.RaggedTensor.from_row_splits(v, [0, 2, 3])))
+print(tape.gradient(y, v))
+""",
     # gradients flow to the values
     """
 @tf.function(input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([None], tf.int64)])

@@ -305,3 +305,44 @@ def test_to_list_of_traced_ragged_raises_tf_error():
 
     with pytest.raises(ValueError, match="to_list can only be used in eager mode"):
         f.get_concrete_function()
+
+
+def test_ragged_boolean_mask_in_function():
+    @tf.function(input_signature=[RAGGED_INT])
+    def f(rt):
+        return tf.ragged.boolean_mask(rt, rt > 1)
+
+    assert f(tf.ragged.constant([[1, 2], [3, 0]], dtype=tf.int64)).to_list() == [[2], [3]]
+
+
+def test_merge_dims_of_traced_split_flattens_tokens():
+    @tf.function(input_signature=[STRINGS])
+    def f(s):
+        return tf.strings.split(s).merge_dims(0, -1)
+
+    assert f(tf.constant(["a b", "c"])).numpy().tolist() == [b"a", b"b", b"c"]
+
+
+def test_stack_dynamic_partitions_in_function():
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.int32)])
+    def f(x):
+        return tf.ragged.stack_dynamic_partitions(x, x % 2, 2)
+
+    assert f(tf.constant([1, 2, 3, 4, 5])).to_list() == [[2, 4], [1, 3, 5]]
+
+
+def test_reduce_join_of_ragged_rows_in_function():
+    @tf.function(input_signature=[tf.RaggedTensorSpec([None, None], tf.string)])
+    def f(rt):
+        return tf.strings.reduce_join(rt, axis=-1, separator="-")
+
+    assert f(tf.ragged.constant([["a", "b"], ["c"]])).numpy().tolist() == [b"a-b", b"c"]
+
+
+def test_dense_column_broadcasts_into_traced_rows():
+    @tf.function(input_signature=[RAGGED_FLOAT, tf.TensorSpec([None], tf.float32)])
+    def f(rt, d):
+        return rt + tf.expand_dims(d, 1)
+
+    out = f(tf.ragged.constant([[1.0, 2.0], [3.0]]), tf.constant([10.0, 20.0]))
+    assert out.to_list() == [[11.0, 12.0], [23.0]]

@@ -411,12 +411,23 @@ def _ragged_rows_join(rt: Any, separator: str) -> Any:
 
     if isinstance(rt.values, RaggedTensor):
         return rt.with_values(_ragged_rows_join(rt.values, separator))
-    values = rt.values.numpy()
-    s = rt._splits_np()
-    sep = _bytes(separator)
+    return execute(RAGGED_ROWS_JOIN, (rt.values, rt.row_splits), {"separator": _bytes(separator)})
+
+
+def _rows_join(xp: Any, values: Any, splits: Any, separator: bytes) -> Any:
+    values, s = np.asarray(values), np.asarray(splits).astype(np.int64)
     out = np.empty(s.shape[0] - 1, dtype=object)
-    out[:] = [sep.join(values[s[i]:s[i + 1]]) for i in range(s.shape[0] - 1)]
-    return constant(out)
+    out[:] = [separator.join(values[s[i]:s[i + 1]]) for i in range(s.shape[0] - 1)]
+    return out
+
+
+def _rows_join_shape(inputs: Any, attrs: dict) -> list:
+    splits = inputs[1]._array.shape
+    return [(np.dtype(object), (None if splits is None or splits[0] is None else splits[0] - 1,))]
+
+
+# The rows of a ragged string tensor joined (reduce_join over its ragged axis).
+RAGGED_ROWS_JOIN = Op("RaggedReduceJoin", _rows_join, dtypes=STRING, shape_fn=_rows_join_shape)
 
 
 def format(template: str, inputs: Any, placeholder: str = "{}", summarize: int = 3,

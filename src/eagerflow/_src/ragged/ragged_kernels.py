@@ -361,3 +361,12 @@ def _slice_rows_shape(inputs: Any, attrs: dict) -> list:
 
 
 SLICE_ROWS = Op("RaggedSliceRows", _slice_rows, num_outputs=2, shape_fn=_slice_rows_shape)
+
+
+# --- stack_dynamic_partitions: the items in partition order (stable) ------------------------------
+def _partition_order(xp: Any, partitions: Any) -> Any:
+    return np.argsort(_np(partitions).reshape(-1), kind="stable").astype(np.int64)
+
+
+PARTITION_ORDER = Op("RaggedPartitionOrder", _partition_order,
+                     shape_fn=lambda inputs, attrs: [(np.dtype(np.int64), (None,))])

@@ -55,7 +55,10 @@ def _broadcast_dense(rt: RaggedTensor, t: Tensor) -> Tensor:
     if t.shape.rank > rank:
         raise ValueError(f"Shapes {rt.shape} and {t.shape} are incompatible")
     dims = [1] * (rank - t.shape.rank) + t.shape.as_list()
-    t = array_ops.reshape(t, dims)
+    if rank != t.shape.rank:
+        t = array_ops.reshape(t, dims if dims.count(None) == 0 else [-1 if d is None else d for d in dims]
+                              if dims.count(None) == 1 else _concat_splits(
+                                  [constant(np.ones(rank - t.shape.rank, np.int32)), array_ops.shape(t)], _dtypes.int32))
     nrows = rt.nrows_int()
     if dims[0] != nrows and dims[0] is not None:
         if dims[0] != 1:
@@ -393,6 +396,16 @@ def boolean_mask(data: Any, mask: Any, name: str | None = None) -> Any:
 
 
 def _mask_levels(data: RaggedTensor, mask: RaggedTensor) -> RaggedTensor:
+    if _symbolic(*data.nested_row_splits, *mask.nested_row_splits, mask.flat_values):
+        if isinstance(mask.values, RaggedTensor):
+            return data.with_values(_mask_levels(data.values, mask.values))
+        keep = array_ops.reshape(array_ops.where(mask.values), [-1])
+        dtype = data.row_splits_dtype
+        kept = RaggedTensor._from_splits(math_ops.cast(mask.values, dtype), data.row_splits)
+        counts = reduce("sum", kept, 1, False)
+        from eagerflow._src.ragged.ragged_tensor import _cumsum_splits
+
+        return RaggedTensor._from_splits(gather_rows(data.values, keep), _cumsum_splits(counts))
     s_data, s_mask = data._splits_np(), mask._splits_np()
     if not np.array_equal(s_data, s_mask):
         raise _splits_mismatch(data, mask)
@@ -415,7 +428,19 @@ def _partition_tensor(value: Any) -> Tensor:
 
 def stack_dynamic_partitions(data: Any, partitions: Any, num_partitions: int, name: str | None = None) -> RaggedTensor:
     """Row i holds the items of `data` whose partition is i, in order (`tf.ragged.stack_dynamic_partitions`)."""
-    parts = _host(convert_to_tensor(partitions)).astype(np.int64).ravel()
+    parts_t = convert_to_tensor(partitions)
+    data_t = data if isinstance(data, RaggedTensor) else convert_to_tensor(data)
+    if _symbolic(parts_t, *(data_t.nested_row_splits if isinstance(data_t, RaggedTensor) else (data_t,))):
+        from eagerflow._src.ops import stats_ops
+        from eagerflow._src.ragged.ragged_tensor import _cumsum_splits
+
+        flat_parts = math_ops.cast(array_ops.reshape(parts_t, [-1]), _dtypes.int64)
+        order = execute(_kernels.PARTITION_ORDER, (flat_parts,))
+
+        counts = stats_ops.bincount(flat_parts, minlength=int(num_partitions), maxlength=int(num_partitions),
+                                    dtype=_dtypes.int64)
+        return RaggedTensor._from_splits(gather_rows(data_t, order), _cumsum_splits(counts))
+    parts = _host(parts_t).astype(np.int64).ravel()
     n = int(num_partitions)
     if parts.size and (parts.min() < 0 or parts.max() >= n):
         raise errors.InvalidArgumentError(None, None, f"partitions must be in [0, {n})")
@@ -554,8 +579,9 @@ def _softmax(rt: RaggedTensor, axis: Any = None, name: str | None = None) -> Rag
     flat = inner.values
     peak = reduce("max", inner, 1, False)
     shifted = math_ops.exp(math_ops.subtract(flat, gather_scatter_ops.gather(peak, ids)))
-    totals = gather_scatter_ops.unsorted_segment_sum(shifted, ids, inner.nrows_int() if inner.nrows_int() is not None
-                                                     else inner.nrows())
+    n = inner.nrows_int()
+    totals = gather_scatter_ops.unsorted_segment_sum(shifted, ids, n) if n is not None else \
+        reduce("sum", inner.with_flat_values(shifted), 1, False)
     return rt.with_flat_values(math_ops.truediv(shifted, gather_scatter_ops.gather(totals, ids)))
 
 

@@ -619,8 +619,16 @@ def _merge(rt: Any, outer: int, inner: int) -> Any:
     if isinstance(rt, RaggedTensor):
         return rt.merge_dims(outer, inner)
     shape = rt.shape.as_list()
-    merged = int(np.prod(shape[outer:inner + 1]))
-    return array_ops.reshape(rt, shape[:outer] + [merged] + shape[inner + 1:])
+    part = shape[outer:inner + 1]
+    merged = int(np.prod(part)) if None not in part else -1
+    target = shape[:outer] + [merged] + shape[inner + 1:]
+    if target.count(None) + target.count(-1) > 1:  # sizes known only when the graph runs
+        from eagerflow._src.ops import reduce_ops
+
+        dims = array_ops.shape(rt)
+        pieces = [dims[:outer], array_ops.reshape(reduce_ops.reduce_prod(dims[outer:inner + 1]), [1]), dims[inner + 1:]]
+        target = _concat_splits(pieces, _dtypes.int32)
+    return array_ops.reshape(rt, target)
 
 
 def _nrows_tensor(values: Any, dtype: Any = _dtypes.int64) -> Tensor:
