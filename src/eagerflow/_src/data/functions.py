@@ -36,10 +36,14 @@ def _traced(fn: Callable, input_spec: Any) -> Callable:
 
     flat_fn.__name__ = getattr(fn, "__name__", "dataset_fn").replace("<", "_").replace(">", "_")
     traced = function(flat_fn, autograph=False)
-    # The retracing warning counts traces per Python code: key these on the user's function,
-    # not on this shared wrapper (TF does not count dataset functions at all).
-    traced._method_of = fn
+    # TF never warns about retracing dataset functions (Keras builds a dataset per fit/predict
+    # call with the same mapped functions, which would count as traces of one Python code).
+    traced._note_call = _no_retracing_count
     return traced
+
+
+def _no_retracing_count(traced: bool) -> None:
+    return None
 
 
 def _stand_in(spec: Any) -> Any:
