@@ -54,6 +54,10 @@ def _lowest(v):
 SPECS = [
     OpSpec("ragged_to_tensor", lambda v: _ragged(v).to_tensor(), lambda v: _padded(v, 0), sample((6,)), SOME,
            differentiable=True),
+    OpSpec("ragged_to_tensor_cut_to_shape", lambda v: _ragged(v).to_tensor(shape=[3, 2]),
+           lambda v: _padded(v, 0)[:3, :2], sample((6,)), SOME, differentiable=True),
+    OpSpec("ragged_gather_rows", lambda v: tf.gather(_ragged(v), [3, 0, 2]).flat_values,
+           lambda v: np.concatenate([_rows(v)[i] for i in (3, 0, 2)]), sample((6,)), SOME, differentiable=True),
     OpSpec("ragged_reduce_sum_rows", lambda v: tf.reduce_sum(_ragged(v), axis=1),
            lambda v: np.array([r.sum() for r in _rows(v)], v.dtype), sample((6,)), SOME, differentiable=True),
     OpSpec("ragged_reduce_max_rows", lambda v: tf.reduce_max(_ragged(v), axis=1),

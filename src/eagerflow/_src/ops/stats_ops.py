@@ -48,10 +48,11 @@ def _euclidean_norm_grad(ctx: Any, dy: Tensor) -> tuple:
     x = ctx.inputs[0]
     axis, keep = ctx.attrs["axis"], ctx.attrs["keep_dims"]
     norm = ctx.output
-    if not keep:
-        kept = tuple(1 if i in axis else d for i, d in enumerate(static_shape(x)))
-        norm = array_ops.reshape(norm, kept)
-        dy = array_ops.reshape(dy, kept)
+    if not keep:  # (reduce_ops' keepdims reshape: dims known only at run time too)
+        from eagerflow._src.ops.reduce_ops import _kept_dims
+
+        norm = _kept_dims(norm, x, axis, False)
+        dy = _kept_dims(dy, x, axis, False)
     return (math_ops.multiply(dy, math_ops.divide_no_nan(x, norm)),)
 
 
@@ -62,8 +63,10 @@ def reduce_euclidean_norm(input_tensor: Any, axis: Any = None, keepdims: bool = 
                           name: str | None = None) -> Tensor:
     """sqrt(sum(x**2)) over `axis` (`tf.math.reduce_euclidean_norm`)."""
     x = conversion.tensor(input_tensor)
-    rank = len(static_shape(x))
-    if axis is None:
+    rank = x._array.ndim
+    if rank is None:  # traced with unknown rank: the axes as given, resolved when the graph runs
+        axes = None if axis is None else tuple(int(a) for a in np.asarray(axis).reshape(-1))
+    elif axis is None:
         axes = tuple(range(rank))
     else:
         values = np.asarray(axis.numpy() if isinstance(axis, Tensor) else axis).reshape(-1)
@@ -140,7 +143,7 @@ def _ragged_bincount(xp: Any, splits: Any, values: Any, size: Any, weights: Any,
     n = int(size)
     if values.size and int(values.min()) < 0:
         raise invalid("Input arr must be non-negative!")
-    rows = np.repeat(np.arange(s.shape[0] - 1), np.diff(s))
+    rows = xp.asarray(np.repeat(np.arange(s.shape[0] - 1), np.diff(s)))
     out = xp.zeros((s.shape[0] - 1, n), dtype=weights.dtype if weights.size else dtype)
     keep = values < n
     if binary_output:

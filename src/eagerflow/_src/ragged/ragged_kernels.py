@@ -22,6 +22,13 @@ def _np(a: Any) -> np.ndarray:
     return np.asarray(a.get() if hasattr(a, "get") else a)
 
 
+def _dev(xp: Any, arrays: Any) -> Any:
+    """Host results moved to the kernel's device (a no-op on the host)."""
+    if xp is np:
+        return arrays
+    return [xp.asarray(a) for a in arrays] if isinstance(arrays, list) else xp.asarray(arrays)
+
+
 def _invalid(message: str) -> errors.InvalidArgumentError:
     return errors.InvalidArgumentError(None, None, message)
 
@@ -147,7 +154,7 @@ FROM_TENSOR = Op("RaggedTensorFromTensor", _from_tensor, grad=_from_tensor_grad,
 def _value_rowids(xp: Any, splits: Any) -> Any:
     s = _np(splits)
     lengths = np.diff(s.astype(np.int64))
-    return np.repeat(np.arange(lengths.shape[0], dtype=s.dtype), lengths)
+    return _dev(xp, np.repeat(np.arange(lengths.shape[0], dtype=s.dtype), lengths))
 
 
 def _unknown_vector_like_first(inputs: Any, attrs: dict) -> list:
@@ -162,7 +169,7 @@ def _rowids_to_splits(xp: Any, ids: Any, nrows: Any) -> Any:
     n = int(_np(nrows))
     if n < 0:
         n = int(ids[-1]) + 1 if ids.size else 0
-    return np.searchsorted(ids.astype(np.int64), np.arange(n + 1), side="left").astype(ids.dtype)
+    return _dev(xp, np.searchsorted(ids.astype(np.int64), np.arange(n + 1), side="left").astype(ids.dtype))
 
 
 def _rowids_to_splits_shape(inputs: Any, attrs: dict) -> list:
@@ -196,7 +203,7 @@ def _gather(xp: Any, indices: Any, *nested_splits: Any) -> list:
     if bad.size:
         raise _invalid(f"indices[{int(bad[0])}] = {int(idx[bad[0]])} is not in [0, {n})")
     new_splits, rows = gather_indices(idx, nested_splits)
-    return [s.astype(_np(o).dtype) for s, o in zip(new_splits, nested_splits)] + [rows]
+    return _dev(xp, [s.astype(_np(o).dtype) for s, o in zip(new_splits, nested_splits)] + [rows])
 
 
 def _gather_shape(inputs: Any, attrs: dict) -> list:
@@ -224,7 +231,7 @@ def _range(xp: Any, starts: Any, limits: Any, deltas: Any, splits_dtype: Any) ->
     rows = [np.arange(a, b, c, dtype=dtype) for a, b, c in zip(s.ravel(), lim.ravel(), d.ravel())]
     values = np.concatenate(rows) if rows else np.zeros(0, dtype)
     splits = np.concatenate([[0], np.cumsum([r.shape[0] for r in rows], dtype=np.int64)])
-    return [splits.astype(splits_dtype), values.astype(dtype)]
+    return _dev(xp, [splits.astype(splits_dtype), values.astype(dtype)])
 
 
 def _range_shape(inputs: Any, attrs: dict) -> list:
@@ -248,7 +255,7 @@ def _to_sparse(xp: Any, *args: Any) -> list:
     if inner:
         grid = np.stack(np.meshgrid(*[np.arange(d) for d in inner], indexing="ij"), -1).reshape(-1, len(inner))
         coords = np.concatenate([np.repeat(coords, grid.shape[0], axis=0), np.tile(grid, (coords.shape[0], 1))], 1)
-    return [coords.astype(np.int64).reshape(-1, len(dims) + len(inner)), np.asarray(dims + inner, np.int64)]
+    return _dev(xp, [coords.astype(np.int64).reshape(-1, len(dims) + len(inner)), np.asarray(dims + inner, np.int64)])
 
 
 def _to_sparse_shape(inputs: Any, attrs: dict) -> list:
@@ -282,7 +289,7 @@ def _from_dense(xp: Any, dense: Any, lengths: Any, padding: Any, mode: str, spli
     starts = np.concatenate([[0], np.cumsum(row_len)[:-1]]) if nrows else np.zeros(0, np.int64)
     cols = np.arange(rows.shape[0]) - np.repeat(starts, row_len)
     splits = np.concatenate([[0], np.cumsum(row_len)]).astype(splits_dtype)
-    return [splits, np.stack([rows, cols], axis=1).astype(np.int64).reshape(-1, 2)]
+    return _dev(xp, [splits, np.stack([rows, cols], axis=1).astype(np.int64).reshape(-1, 2)])
 
 
 def _from_dense_shape(inputs: Any, attrs: dict) -> list:
@@ -330,7 +337,7 @@ def _reduce_layout(xp: Any, *nested_splits: Any, axis: int) -> list:
     r = len(nested_splits)
     new_masks = masks[:axis] + [masks[level + 1].any(axis=axis) for level in range(axis, r)]
     splits, coords = masked_layout(new_masks)
-    return [s.astype(_np(nested_splits[0]).dtype) for s in splits] + [coords]
+    return _dev(xp, [s.astype(_np(nested_splits[0]).dtype) for s in splits] + [coords])
 
 
 def _reduce_layout_shape(inputs: Any, attrs: dict) -> list:
@@ -353,7 +360,7 @@ def _slice_rows(xp: Any, splits: Any, start: Any, stop: Any, step: Any) -> list:
         lengths.append(take.shape[0])
     taken = np.concatenate(pieces).astype(np.int64) if pieces else np.zeros(0, np.int64)
     new = np.concatenate([[0], np.cumsum(lengths, dtype=np.int64)]).astype(_np(splits).dtype)
-    return [new, taken]
+    return _dev(xp, [new, taken])
 
 
 def _slice_rows_shape(inputs: Any, attrs: dict) -> list:
@@ -365,7 +372,7 @@ SLICE_ROWS = Op("RaggedSliceRows", _slice_rows, num_outputs=2, shape_fn=_slice_r
 
 # --- stack_dynamic_partitions: the items in partition order (stable) ------------------------------
 def _partition_order(xp: Any, partitions: Any) -> Any:
-    return np.argsort(_np(partitions).reshape(-1), kind="stable").astype(np.int64)
+    return _dev(xp, np.argsort(_np(partitions).reshape(-1), kind="stable").astype(np.int64))
 
 
 PARTITION_ORDER = Op("RaggedPartitionOrder", _partition_order,
