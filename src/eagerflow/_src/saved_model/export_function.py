@@ -108,7 +108,8 @@ class FunctionWriter:
       n_args: how many of the graph's inputs are the function's own (the rest are captures).
     """
 
-    def __init__(self, graph: Any, name: str, n_args: int) -> None:
+    def __init__(self, graph: Any, name: str, n_args: int, layout: list | None = None,
+                 extra_rets: list[int] | None = None, library: list | None = None) -> None:
         self.m = _graph_def.messages()
         self.graph = graph
         self.fdef = self.m["FunctionDef"]()
@@ -117,18 +118,27 @@ class FunctionWriter:
         self.taken: set[str] = {op.name for op in graph.get_operations()}
         self.n_args = n_args
         self.variables: list[Any] = []
+        # Arguments: graph inputs (a placeholder) or unused ones (a NumPy dtype) where a TF
+        # functional op passes one input list to several functions; `extra_rets`: arguments
+        # returned unchanged after the outputs (a While body's loop-invariant inputs).
+        self.layout = layout if layout is not None else list(graph.inputs[:n_args])
+        self.extra_rets = extra_rets or []
+        self.library = library if library is not None else []  # FunctionDefs of nested If/While
 
     def build(self) -> tuple[Any, list[Any]]:
         """The FunctionDef and the variables its resource arguments bind, in argument order."""
         sig = self.fdef.signature
         graph = self.graph
-        args = graph.inputs[:self.n_args]
         captured = {id(inner): outer for outer, inner in graph.captures}
-        for i, ph in enumerate(args):
-            name = arg_name(ph._op.name, self.taken)
-            sig.input_arg.add(name=name, type=_enum(ph._array.dtype))
-            self.refs[id(ph)] = name
-            self.fdef.arg_attr[i].attr["_user_specified_name"].s = ph._op.name.encode()
+        arg_names = []
+        for i, ph in enumerate(self.layout):
+            is_input = hasattr(ph, "_op")
+            name = arg_name(ph._op.name if is_input else f"unused_{i}", self.taken)
+            sig.input_arg.add(name=name, type=_enum(ph._array.dtype if is_input else ph))
+            arg_names.append(name)
+            if is_input:
+                self.refs[id(ph)] = name
+                self.fdef.arg_attr[i].attr["_user_specified_name"].s = ph._op.name.encode()
         for variable in graph.variable_captures.values():
             name = arg_name(getattr(variable, "name", "resource").split(":")[0] + "_resource", self.taken)
             arg = sig.input_arg.add(name=name, type=_dtypes.resource.as_datatype_enum)
@@ -140,6 +150,8 @@ class FunctionWriter:
         previous = None
         for operation in graph.get_operations():
             if operation.type == "Placeholder":
+                if id(operation.outputs[0]) in self.refs:
+                    continue
                 if id(operation.outputs[0]) in captured:
                     outer = captured[id(operation.outputs[0])]
                     self._const(operation.name, np.asarray(outer))
@@ -165,6 +177,10 @@ class FunctionWriter:
             out_name = f"identity_{i}" if i else "identity"
             sig.output_arg.add(name=out_name, type=_enum(t._array.dtype))
             self.fdef.ret[out_name] = self.refs[id(t)]
+        for k, position in enumerate(self.extra_rets, start=len(graph.outputs)):
+            out_name = f"identity_{k}" if k else "identity"
+            sig.output_arg.add(name=out_name, type=sig.input_arg[position].type)
+            self.fdef.ret[out_name] = arg_names[position]
         sig.is_stateful = stateful
         return self.fdef, self.variables
 
@@ -180,7 +196,67 @@ class FunctionWriter:
             raise errors.InvalidArgumentError(None, None, f"Input {x!r} of the function is not in its graph.")
         return ref
 
+    def _function(self, graph: Any, kind: str, layout: list, extra_rets: list[int] | None = None) -> str:
+        """Writes a branch, condition or body graph as a library FunctionDef; returns its name."""
+        if graph.variable_captures:
+            raise errors.UnimplementedError(
+                None, None, "eagerflow cannot write a tf.cond/tf.while_loop whose branches use variables "
+                            "directly to a SavedModel yet.")
+        name = f"{self.fdef.signature.name}_{kind}_{len(self.library)}"
+        writer = FunctionWriter(graph, name, 0, layout, extra_rets, self.library)
+        fdef, _ = writer.build()
+        self.library.append(fdef)
+        return name
+
+    def _functional(self, operation: Any) -> Any:
+        """Our `If` / `While` node as TF's functional `If` / `While` (one input list for all the
+        functions it calls: each gets unused arguments for the inputs that are not its own)."""
+        attrs = operation.attrs
+        inputs = list(operation._inputs)
+        if operation.type == "If":
+            pred, args = inputs[0], inputs[1:]
+            n_then = attrs["n_then"]
+            dtypes_ = [x._array.dtype for x in args]
+            then_graph, else_graph = attrs["then_branch"].graph, attrs["else_branch"].graph
+            then_layout = list(then_graph.inputs) + dtypes_[n_then:]
+            else_layout = dtypes_[:n_then] + list(else_graph.inputs)
+            node = self.fdef.node_def.add(name=operation.name, op="StatelessIf" if not operation.op.stateful else "If")
+            node.input.extend([self._input_ref(pred)] + [self._input_ref(x) for x in args])
+            node.attr["Tcond"].type = _enum(pred._array.dtype)
+            node.attr["then_branch"].func.name = self._function(then_graph, "then", then_layout)
+            node.attr["else_branch"].func.name = self._function(else_graph, "else", else_layout)
+        else:
+            if attrs.get("n_carry"):
+                raise errors.UnimplementedError(None, None, "eagerflow cannot write this tf.while_loop (it updates "
+                                                            "variables it reads) to a SavedModel yet.")
+            n_vars, n_cond = attrs["n_vars"], attrs["n_cond"]
+            args = inputs
+            dtypes_ = [x._array.dtype for x in args]
+            cond_graph, body_graph = attrs["cond"].graph, attrs["body"].graph
+            cond_layout = list(cond_graph.inputs) + dtypes_[n_vars + n_cond:]
+            body_layout = list(body_graph.inputs[:n_vars]) + dtypes_[n_vars:n_vars + n_cond] \
+                + list(body_graph.inputs[n_vars:])
+            node = self.fdef.node_def.add(name=operation.name,
+                                          op="While" if operation.op.stateful else "StatelessWhile")
+            node.input.extend(self._input_ref(x) for x in args)
+            node.attr["cond"].func.name = self._function(cond_graph, "cond", cond_layout)
+            node.attr["body"].func.name = self._function(body_graph, "body", body_layout,
+                                                         list(range(n_vars, len(args))))
+            node.attr["parallel_iterations"].i = int(attrs.get("parallel_iterations", 10))
+        tin = [_enum(x._array.dtype) for x in args]
+        (node.attr["T"] if operation.type == "While" else node.attr["Tin"]).list.type.extend(tin)
+        outputs = operation.outputs
+        if operation.type == "If":
+            node.attr["Tout"].list.type.extend(_enum(o._array.dtype) for o in outputs)
+        node.attr["output_shapes"].list.SetInParent()
+        for k, o in enumerate(outputs):
+            self.refs[id(o)] = f"{operation.name}:output:{k}"
+        return node
+
     def _node(self, operation: Any) -> Any:
+        if operation.type in ("If", "While") and operation.op is not None and "n_then" in operation.attrs \
+                or operation.type == "While" and "n_vars" in operation.attrs:
+            return self._functional(operation)
         op_type = OP_RENAMES.get(operation.type, operation.type)
         op_def = OP_DEFS.get(op_type)
         if op_def is None or operation.op is None:

@@ -156,6 +156,7 @@ class _Saver:
         self.index = index
         # (id(concrete), is signature) -> (FunctionDef name, FunctionDef, bound variables, concrete)
         self.library: dict[tuple[int, bool], tuple[str, Any, list, ConcreteFunction]] = {}
+        self.nested: list[Any] = []  # FunctionDefs of If/While branches and bodies
 
     def _function_name(self, concrete: ConcreteFunction, signature: bool = False) -> str:
         entry = self.library.get((id(concrete), signature))
@@ -164,7 +165,8 @@ class _Saver:
         base = "signature_wrapper" if signature else concrete.graph.name
         name = f"__inference_{base}_{concrete._number}"
         n_args = len(concrete.graph.inputs) - len(concrete.graph.captures)
-        fdef, variables = FunctionWriter(concrete.graph, name, n_args).build()
+        writer = FunctionWriter(concrete.graph, name, n_args, library=self.nested)
+        fdef, variables = writer.build()
         self.library[(id(concrete), signature)] = (name, fdef, variables, concrete)
         return name
 
@@ -320,6 +322,7 @@ class _Saver:
         graph.versions.min_consumer = 12
         for name, fdef, _, _ in self.library.values():
             graph.library.function.append(fdef)
+        graph.library.function.extend(self.nested)
         # Graph nodes a TF1-style consumer (saved_model_cli, TF Serving) looks for: one
         # VarHandleOp per variable and, per signature, placeholders fed to a call.
         handles: dict[int, str] = {}
