@@ -1,13 +1,17 @@
 """`tf.image`: re-exports only.
 
-Not provided (no image codec dependency): decode_*/encode_*, is_jpeg, extract_jpeg_shape,
-adjust_jpeg_quality and its random variants, sample_distorted_bounding_box (stateless too),
+Not provided: encode_jpeg, decode_webp/decode_jxl, adjust_jpeg_quality and its random variants
+(need a JPEG encoder), sample_distorted_bounding_box (stateless too),
 generate_bounding_box_proposals.
 """
 from eagerflow._src.ops.image_box_ops import (  # noqa: F401
     combined_non_max_suppression, crop_and_resize, draw_bounding_boxes, extract_glimpse, extract_patches,
     non_max_suppression, non_max_suppression_overlaps, non_max_suppression_padded,
     non_max_suppression_with_scores,
+)
+from eagerflow._src.ops.image_codec_ops import (  # noqa: F401
+    decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_png,
+    extract_jpeg_shape, is_jpeg,
 )
 from eagerflow._src.ops.image_ops import (  # noqa: F401
     adjust_brightness, adjust_contrast, adjust_gamma, adjust_hue, adjust_saturation, central_crop,

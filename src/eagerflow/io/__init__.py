@@ -1,5 +1,9 @@
 """`tf.io`: TFRecord files, Example parsing, tensor serialization, file reads. Re-exports only."""
 from eagerflow._src.io.codec_ops import decode_base64, decode_compressed, encode_base64  # noqa: F401
+from eagerflow._src.ops.image_codec_ops import (  # noqa: F401
+    decode_and_crop_jpeg, decode_bmp, decode_gif, decode_image, decode_jpeg, decode_png, encode_png,
+    extract_jpeg_shape, is_jpeg,
+)
 from eagerflow._src.io.io_ops import (  # noqa: F401
     decode_csv, decode_raw, matching_files, parse_tensor, read_file, serialize_tensor, write_file,
 )

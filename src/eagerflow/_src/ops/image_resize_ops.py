@@ -272,8 +272,35 @@ def _as_batch(images: Any) -> tuple[Tensor, bool]:
     return x, True
 
 
+def _resize_unknown(xp: Any, x: Any, height: int, width: int, method: str, antialias: bool) -> Any:
+    """A resize whose input height/width were unknown when traced (decoded images in
+    `Dataset.map`): the per-axis weights are built (and cached) from the run-time sizes."""
+    in_h, in_w = x.shape[1:3]
+    if method == "nearest":
+        out = xp.take(x, xp.asarray(_nearest_indices(in_h, height)), axis=1)
+        return xp.take(out, xp.asarray(_nearest_indices(in_w, width)), axis=2)
+    x = x.astype(np.float32, copy=False)
+    for axis, size, out_size in ((1, in_h, height), (2, in_w, width)):
+        attrs = _cached_axis_attrs(method, size, out_size, antialias, axis)
+        x = _resample(xp, x, axis, attrs["index"], attrs["value"], None)
+    return x
+
+
+def _resize_unknown_shape(inputs: Any, attrs: dict) -> list:
+    shape = inputs[0]._array.shape
+    dtype = inputs[0]._array.dtype if attrs["method"] == "nearest" else np.dtype(np.float32)
+    return [(dtype, (shape[0], attrs["height"], attrs["width"], shape[3]))]
+
+
+# Not a TF op: TF's ResizeBilinear & co. take the size at run time too; no gradient (data pipelines).
+RESIZE_UNKNOWN = Op("ResizeUnknownInput", _resize_unknown, shape_fn=_resize_unknown_shape)
+
+
 def _resize_batch(x: Tensor, height: int, width: int, method: str, antialias: bool) -> Tensor:
     in_h, in_w = tuple(x.shape)[1:3]
+    if in_h is None or in_w is None:
+        return execute(RESIZE_UNKNOWN, (x,), {"height": height, "width": width, "method": method,
+                                              "antialias": antialias})
     if method == "nearest":
         out = gather(x, _nearest_indices(in_h, height), axis=1)
         return gather(out, _nearest_indices(in_w, width), axis=2)
