@@ -93,9 +93,9 @@ print(json.dumps(out))
 ''' % (TEXTS, LABELS)
 
 
-def _results(header):
+def _results(header, script=SCRIPT):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
-    result = subprocess.run([sys.executable, "-c", header + SCRIPT], capture_output=True, text=True, timeout=600,
+    result = subprocess.run([sys.executable, "-c", header + script], capture_output=True, text=True, timeout=600,
                             env=env)
     assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
@@ -110,3 +110,45 @@ def test_text_vectorization_models_match_tensorflow():
         assert ours[mode]["mapped"] == theirs[mode]["mapped"]
         np.testing.assert_allclose(ours[mode]["loss"], theirs[mode]["loss"], rtol=1e-5)
         np.testing.assert_allclose(ours[mode]["predict"], theirs[mode]["predict"], rtol=1e-5, atol=1e-6)
+
+
+# TF's text classification tutorial, in small: custom standardization, adapt on a mapped dataset,
+# ds.map(vectorize_text), Dropout (seeded), an exported model taking raw strings.
+TUTORIAL = '''
+import json, re, string
+layers = keras.layers
+texts = ["Great movie!<br />Loved it", "terrible, awful film", "I loved the acting", "boring and bad.",
+         "what a great film", "awful acting, bad plot"] * 4
+raw = tf.data.Dataset.from_tensor_slices((texts, [1, 0, 1, 0, 1, 0] * 4)).batch(4)
+def custom_standardization(input_data):
+    lowercase = tf.strings.lower(input_data)
+    stripped_html = tf.strings.regex_replace(lowercase, "<br />", " ")
+    return tf.strings.regex_replace(stripped_html, "[%s]" % re.escape(string.punctuation), "")
+vectorize_layer = layers.TextVectorization(standardize=custom_standardization, max_tokens=100,
+                                           output_mode="int", output_sequence_length=8)
+vectorize_layer.adapt(raw.map(lambda x, y: x))
+def vectorize_text(text, label):
+    return vectorize_layer(tf.expand_dims(text, -1)), label
+train = raw.map(vectorize_text).cache().prefetch(tf.data.AUTOTUNE)
+keras.utils.set_random_seed(0)
+model = keras.Sequential([layers.Embedding(100, 8), layers.Dropout(0.2), layers.GlobalAveragePooling1D(),
+                          layers.Dropout(0.2), layers.Dense(1)])
+model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=True), optimizer="adam",
+              metrics=[keras.metrics.BinaryAccuracy(threshold=0.0)])
+loss = model.fit(train, epochs=3, verbose=0).history["loss"]
+export_model = keras.Sequential([vectorize_layer, model, layers.Activation("sigmoid")])
+export_model.compile(loss=keras.losses.BinaryCrossentropy(from_logits=False), optimizer="adam", metrics=["accuracy"])
+print(json.dumps({"vocabulary": [str(w) for w in vectorize_layer.get_vocabulary()], "loss": loss,
+                  "evaluate": export_model.evaluate(raw, verbose=0),
+                  "predict": export_model.predict(tf.constant(["great acting", "awful plot"]), verbose=0).tolist()}))
+'''
+
+
+@pytest.mark.tensorflow
+def test_text_classification_tutorial_matches_tensorflow():
+    theirs = _results("import tensorflow as tf\nimport keras\n", TUTORIAL)
+    ours = _results("import eagerflow as tf\nkeras = tf.keras\n", TUTORIAL)
+    assert ours["vocabulary"] == theirs["vocabulary"]
+    np.testing.assert_allclose(ours["loss"], theirs["loss"], rtol=1e-5)
+    np.testing.assert_allclose(ours["evaluate"], theirs["evaluate"], rtol=1e-5)
+    np.testing.assert_allclose(ours["predict"], theirs["predict"], rtol=1e-5, atol=1e-6)
