@@ -490,6 +490,83 @@ with tf.GradientTape() as t3:
     h = t2.gradient(g, x)
 show([y, g, h, t3.gradient(h, x), v])
 """,
+    # matrix variable assigned between two reads, several cond outputs (one int)
+    """
+w = tf.Variable([[0.5, -1.0], [2.0, 0.25]])
+@tf.function
+def f(x):
+    with tf.GradientTape() as t:
+        t.watch(x)
+        def br():
+            h = tf.linalg.matvec(w, x)
+            with tf.control_dependencies([h]):
+                u = w.assign_sub(0.1 * tf.ones_like(w))
+            with tf.control_dependencies([u]):
+                return tf.reduce_sum(tf.tanh(tf.linalg.matvec(w, h))), tf.shape(h), h
+        def other():
+            return tf.reduce_sum(x), tf.constant([2]), x
+        y, s, h = tf.cond(tf.reduce_sum(x) > 0, br, other)
+        loss = y + tf.reduce_sum(h * h)
+    return loss, s, t.gradient(loss, [x, w])
+show([f(tf.constant([1.0, 2.0])), w])
+""",
+    # switch_case branches updating the variable they read
+    """
+v = tf.Variable(1.0)
+@tf.function
+def f(i, x):
+    with tf.GradientTape() as t:
+        t.watch(x)
+        y = tf.switch_case(i, [lambda: (v.assign_add(1.0), v * x)[1],
+                               lambda: (v.assign(x), v * v)[1],
+                               lambda: x])
+    return y, t.gradient(y, [x, v])
+show([f(tf.constant(0), tf.constant(3.0)), f(tf.constant(1), tf.constant(3.0)), f(tf.constant(2), tf.constant(3.0)), v])
+""",
+    # a watched non-trainable variable updated and read in a branch
+    """
+v = tf.Variable(2.0, trainable=False)
+@tf.function
+def f(x):
+    with tf.GradientTape() as t:
+        t.watch(v)
+        y = tf.cond(x > 0, lambda: (v.assign_add(1.0), v * x)[1], lambda: x)
+    return y, t.gradient(y, v)
+show([f(tf.constant(5.0)), v])
+""",
+    # a loop writing a TensorArray while updating a variable
+    """
+v = tf.Variable(1.0)
+@tf.function
+def f(x):
+    with tf.GradientTape() as t:
+        t.watch(x)
+        ta = tf.TensorArray(tf.float32, size=3)
+        def body(i, ta):
+            v.assign_add(x)
+            return i + 1, ta.write(i, v * x)
+        _, ta = tf.while_loop(lambda i, ta: i < 3, body, [0, ta])
+        y = tf.reduce_sum(ta.stack())
+    return y, t.gradient(y, [x, v])
+show([f(tf.constant(2.0)), v])
+""",
+    # a training step whose cond bumps a step counter
+    """
+w = tf.Variable([[0.1, 0.2], [0.3, -0.4]])
+step_count = tf.Variable(0)
+@tf.function
+def train(x):
+    with tf.GradientTape() as t:
+        def warm():
+            step_count.assign_add(1)
+            return tf.reduce_sum(tf.matmul(x, w) ** 2)
+        loss = tf.cond(step_count < 2, warm, lambda: tf.reduce_sum(tf.matmul(x, w)))
+    g = t.gradient(loss, w)
+    w.assign_sub(0.1 * g)
+    return loss
+x = tf.constant([[1.0, 2.0]])
+show([[train(x) for _ in range(4)], w, step_count])
+""",
 ]
 
 

@@ -373,3 +373,17 @@ def test_loop_updating_a_variable_inside_a_cond():
     # dy/dv = 4 x + 4 x (loop reads) + 8 x (the read after the loop).
     assert (float(y), float(gx), float(gv)) == (160.0, 32.0, 80.0)
     assert float(v.numpy()) == 4.0
+
+
+def test_watched_non_trainable_variable_updated_in_a_branch_gets_its_gradient():
+    v = tf.Variable(2.0, trainable=False)
+
+    @tf.function
+    def f(x):
+        with tf.GradientTape() as tape:
+            tape.watch(v)
+            y = tf.cond(x > 0, lambda: (v.assign_add(1.0), v * x)[1], lambda: x)
+        return y, tape.gradient(y, v)
+
+    y, g = f(tf.constant(5.0))
+    assert (float(y), float(g)) == (15.0, 5.0)

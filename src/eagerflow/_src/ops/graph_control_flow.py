@@ -608,7 +608,7 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
 
 
 def _carried_variables(*graphs: Any) -> list:
-    """The trainable float variables the branches read by reference (those they update, or all
+    """The float variables the branches read by reference (those they update, or all
     when they hold control flow with effects), each once: one "carrier" read of each before the
     `If` takes the gradients of their reads inside (TF's values: each read's gradient reaches
     the variable)."""

@@ -121,9 +121,9 @@ def while_grad(ctx: Any, dys: Any) -> list:
 
 # --- While loops whose body has effects ----------------------------------------------------------
 def updated_variable_reads(body_graph: Any) -> tuple[tuple, list]:
-    """Reads, in a loop body or branch, of trainable float variables it reads by reference (those
-    it updates, see `inline_variable_reads`): the read operations with the index of their
-    variable, and those variables. Each variable is read once more before the node (a "carrier"
+    """Reads, in a loop body or branch, of float variables it reads by reference (those it
+    updates, non-trainable ones, see `inline_variable_reads`): the read operations with the index
+    of their variable, and those variables (a tape may watch a non-trainable one). Each variable is read once more before the node (a "carrier"
     input) so that tapes route the gradients of all its reads there."""
     from eagerflow._src.ops.state_ops import READ
 
@@ -136,7 +136,7 @@ def updated_variable_reads(body_graph: Any) -> tuple[tuple, list]:
         if node.op is not READ:
             continue
         v = node._inputs[0]
-        if not getattr(v, "trainable", False) or not v.dtype.is_floating:
+        if not v.dtype.is_floating:
             continue
         index = next((k for k, c in enumerate(carried) if c is v), None)
         if index is None:
