@@ -107,7 +107,7 @@ def test_eagerflow_serves_keras_model_exported_on_tensorflow(tmp_path):
     np.testing.assert_allclose(list(served.values())[0].numpy(), prediction, rtol=1e-5, atol=1e-6)
 
 
-# --- 77 ops of everyday models, saved by each side and run by the other ---
+# --- 80 ops of everyday models, saved by each side and run by the other ---
 def _many_ops(tf):
     class M(tf.Module):
         @tf.function(input_signature=[tf.TensorSpec([2, 3, 4], tf.float32), tf.TensorSpec([2, 2], tf.int32)])
@@ -135,7 +135,8 @@ def _many_ops(tf):
                 tf.unstack(x, axis=1)[1], tf.math.reduce_prod(x, 0), tf.reduce_min(x, -1),
                 tf.math.squared_difference(x, 1.), tf.math.divide_no_nan(x, x - 2.), tf.math.floormod(x, 3.),
                 tf.nn.log_softmax(x), tf.math.cumprod(x, 2, exclusive=True),
-                tf.linalg.matmul(x[0], x[1], transpose_a=True), tf.identity_n([x, x])[1]]
+                tf.linalg.matmul(x[0], x[1], transpose_a=True), tf.identity_n([x, x])[1],
+                tf.reduce_logsumexp(x, 1), tf.reduce_logsumexp(x, [0, 2], keepdims=True), tf.reduce_logsumexp(x)]
     return M()
 
 def _many_ops_outputs(fn, tf):

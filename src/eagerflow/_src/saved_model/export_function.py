@@ -253,7 +253,56 @@ class FunctionWriter:
             self.refs[id(o)] = f"{operation.name}:output:{k}"
         return node
 
+    def _emit(self, name: str, op: str, inputs: list[str], dtype: Any, attrs: dict | None = None) -> str:
+        """Adds one plain TF node typed `T` (`dtype`); returns its output reference."""
+        node = self.fdef.node_def.add(name=name, op=op)
+        node.input.extend(inputs)
+        if dtype is not None:
+            node.attr["T"].type = _enum(dtype)
+        for key, value in (attrs or {}).items():
+            if isinstance(value, bool):
+                node.attr[key].b = value
+            elif isinstance(value, np.dtype):
+                node.attr[key].type = _enum(value)
+            else:
+                node.attr[key].list.i.extend(value)
+        out = OP_DEFS[op][1][0][0]
+        return f"{name}:{out}:0"
+
+    def _logsumexp(self, operation: Any) -> Any:
+        """`ReduceLogSumExp` (an op TF does not have) as TF's `reduce_logsumexp` builds it: the
+        max, kept out of gradients and zeroed where infinite, shifts the exponentials."""
+        x = operation._inputs[0]
+        shape = x._array.shape
+        axis = operation.attrs.get("axis")
+        keepdims = bool(operation.attrs.get("keepdims", False))
+        if axis is None:
+            axis = list(range(len(shape)))
+        axes = np.asarray(axis, np.int32).reshape(-1)
+        axes = np.where(axes < 0, axes + len(shape), axes).astype(np.int32)
+        dt = x._array.dtype
+        base = operation.name
+        idx = np.dtype(np.int32)
+        axes_ref = self._const(f"{base}/axes", axes)
+        x_ref = self._input_ref(x)
+        raw_max = self._emit(f"{base}/Max", "Max", [x_ref, axes_ref], dt, {"Tidx": idx, "keep_dims": True})
+        finite = self._emit(f"{base}/IsFinite", "IsFinite", [raw_max], dt)
+        zeros = self._emit(f"{base}/ZerosLike", "ZerosLike", [raw_max], dt)
+        shift = self._emit(f"{base}/SelectV2", "SelectV2", [finite, raw_max, zeros], dt)
+        shift = self._emit(f"{base}/StopGradient", "StopGradient", [shift], dt)
+        diff = self._emit(f"{base}/Sub", "Sub", [x_ref, shift], dt)
+        exp = self._emit(f"{base}/Exp", "Exp", [diff], dt)
+        total = self._emit(f"{base}/Sum", "Sum", [exp, axes_ref], dt, {"Tidx": idx, "keep_dims": keepdims})
+        log = self._emit(f"{base}/Log", "Log", [total], dt)
+        if not keepdims:
+            shift = self._emit(f"{base}/Squeeze", "Squeeze", [shift], dt, {"squeeze_dims": [int(a) for a in axes]})
+        out = self._emit(base, "AddV2", [log, shift], dt)
+        self.refs[id(operation.outputs[0])] = out
+        return self.fdef.node_def[-1]
+
     def _node(self, operation: Any) -> Any:
+        if operation.type == "ReduceLogSumExp":
+            return self._logsumexp(operation)
         if operation.type in ("If", "While") and operation.op is not None and "n_then" in operation.attrs \
                 or operation.type == "While" and "n_vars" in operation.attrs:
             return self._functional(operation)
