@@ -195,7 +195,7 @@ def run_dummies(inputs: Any, attrs: dict, op: Any) -> list | None:
             known[i] = value
     symbolic = [i for i in symbolic if i not in known]
     if any(inputs[i]._array.shape is None for i in symbolic):
-        return None  # unknown rank: nothing to run on
+        return _unknown_rank_dtypes(op, inputs, attrs, symbolic, known)  # shapes unknown, dtypes found
     has_unknown = any(None in inputs[i]._array.shape for i in symbolic)
     variable = inputs[0] if op.resource else None
     if variable is not None and variable._array is None:
@@ -220,10 +220,38 @@ def run_dummies(inputs: Any, attrs: dict, op: Any) -> list | None:
     if first is None:  # the kernel refuses every dummy (a value check): shapes left unknown
         return None
     second = attempt(large, skip=first[0]) or (attempt(large) if has_unknown else None)
+    if second is None and has_unknown:  # only one size ran (Cross needs 3): a dim of that size may be
+        return [(dtype, None if shape is None else tuple(None if d == small else d for d in shape))
+                for dtype, shape in first[1]]  # an unknown input's, so it is unknown
     return _merge([first[1], second[1]]) if second is not None else first[1]
 
 
 _FILLS = ("ones", "arange", "zeros", "eye")
+
+
+def _unknown_rank_dtypes(op: Any, inputs: Any, attrs: dict, symbolic: list, known: dict) -> list | None:
+    """An input of unknown rank: the output dtypes from a run on dummies of some rank that the
+    kernel takes (Shape's int32, a comparison's bool), every output shape unknown."""
+    if op.resource:
+        return None
+    for rank in (2, 1, 3, 4, 0):
+        arrays = [x._array for x in inputs]
+        try:
+            for i in symbolic:
+                a = inputs[i]._array
+                shape = (3,) * rank if a.shape is None else tuple(3 if d is None else d for d in a.shape)
+                arrays[i] = np.full(shape, b"", object) if a.dtype == object else np.ones(shape, a.dtype)
+            for i, value in known.items():
+                arrays[i] = value
+            for i, x in enumerate(inputs):
+                if i not in symbolic and i not in known and not isinstance(arrays[i], np.ndarray):
+                    arrays[i] = np.asarray(x._device.backend.to_host(arrays[i]))
+            out = op.forward(np, *arrays, **attrs)
+        except Exception:  # noqa: BLE001 - a rank the kernel refuses: try another
+            continue
+        outs = [out] if op.num_outputs == 1 else list(out)
+        return [(np.asarray(o).dtype, None) for o in outs]
+    return None
 
 
 def _run(op: Any, inputs: Any, attrs: dict, symbolic: list, fill: str, size: int, variable: Any,
@@ -325,6 +353,13 @@ def shape_value(t: Any) -> tuple | None:
         return tuple(dims)
     if node is not None and node.type == "Shape" and node._inputs[0]._array.shape is not None:
         return tuple(node._inputs[0]._array.shape)
+    if node is not None and node.type == "StridedSlice" and getattr(node._inputs[0], "_op", None) is not None:
+        # A slice of a static shape (`tf.shape(images)[1:3]`): its known dims, as TF's shape
+        # inference reads a shape tensor through StridedSlice.
+        index = node.attrs.get("index")
+        source = shape_value(node._inputs[0]) if node._inputs[0]._op.type in ("Shape", "Pack") else None
+        if source is not None and isinstance(index, tuple) and len(index) == 1 and isinstance(index[0], slice):
+            return tuple(source[index[0]])
     length = t._array.shape
     if length is None or len(length) != 1 or length[0] is None:
         return None

@@ -148,8 +148,10 @@ def scalar_int(value: Any) -> int:
 
 
 def static_shape(t: Tensor) -> tuple[int, ...]:
-    """The shape of an eager tensor as a tuple of ints (for gradients and attrs)."""
-    return tuple(t._array.shape)
+    """The shape of an eager tensor as a tuple of ints (for gradients and attrs); a traced one's
+    may hold None (unknown dims) or be None (unknown rank)."""
+    shape = t._array.shape
+    return None if shape is None else tuple(shape)
 
 
 def index_tensor(value: Any) -> Tensor:

@@ -186,7 +186,10 @@ def _fill_grad(ctx: Any, dy: Tensor) -> tuple:
     total = reduce_ops.reduce_sum(dy)
     value = ctx.inputs[0]
     # A one-element vector value: TF's gradient stays a scalar; the tape wants the value's shape.
-    return (total if value._array.ndim == 0 else reshape(total, static_shape(value)),)
+    if value._array.ndim == 0:
+        return (total,)
+    return (execute(dynamic_shape_ops.RESHAPE_LIKE, (total, value)) if dynamic_shape_ops.has_unknown(
+        value._array.shape) else reshape(total, static_shape(value)),)
 
 
 FILL = Op("Fill", _fill, grad=_fill_grad)
@@ -250,7 +253,7 @@ def _filled_like(op: Op, filled: Callable, tf_name: str, input: Any, dtype: Any)
             return dispatch.call(tf_name, input, dtype=dtype)
         raise
     if dtype is not None and _dtypes.as_dtype(dtype) != x.dtype:
-        return filled(static_shape(x), dtype)
+        return filled(shape(x) if dynamic_shape_ops.has_unknown(x._array.shape) else static_shape(x), dtype)
     return execute(op, (x,))
 
 
@@ -268,9 +271,16 @@ def _matrix_diag_part(xp: Any, x: Any) -> Any:
 
 MATRIX_DIAG = Op("MatrixDiagV3", _matrix_diag,
                  grad=lambda ctx, dy: (execute(MATRIX_DIAG_PART, (dy,)),))
-MATRIX_DIAG_PART = Op("MatrixDiagPartV3", _matrix_diag_part,
-                      grad=lambda ctx, dy: (execute(MATRIX_DIAG, (dy,), {
-                          "num_rows": static_shape(ctx.inputs[0])[-2], "num_cols": static_shape(ctx.inputs[0])[-1]}),))
+def _matrix_diag_part_grad(ctx: Any, dy: Tensor) -> tuple:
+    dims = ctx.inputs[0]._array.shape
+    if dynamic_shape_ops.has_unknown(dims):  # the matrix's size is known only at run time
+        from eagerflow._src.ops import linalg_structure_ops
+
+        return (execute(linalg_structure_ops.MATRIX_SET_DIAG, (zeros_like(ctx.inputs[0]), dy)),)
+    return (execute(MATRIX_DIAG, (dy,), {"num_rows": dims[-2], "num_cols": dims[-1]}),)
+
+
+MATRIX_DIAG_PART = Op("MatrixDiagPartV3", _matrix_diag_part, grad=_matrix_diag_part_grad)
 
 
 def eye(num_rows: Any, num_columns: Any = None, batch_shape: Any = None, dtype: Any = _dtypes.float32,
@@ -377,11 +387,26 @@ CONJUGATE_TRANSPOSE = Op(
     grad=lambda ctx, dy: (execute(CONJUGATE_TRANSPOSE, (dy,), {"perm": _inverse_perm(ctx.attrs["perm"])}),))
 
 
+def _reversed_shape(inputs: Any, attrs: dict) -> list:
+    x = inputs[0]._array
+    return [(x.dtype, None if x.shape is None else tuple(reversed(x.shape)))]
+
+
+# tf.transpose(x) of a traced x of unknown rank (TF builds the reversed perm from Rank at run time).
+REVERSED_TRANSPOSE = Op("TransposeReversed", lambda xp, x: xp.ascontiguousarray(xp.transpose(x)),
+                        shape_fn=_reversed_shape, grad=lambda ctx, dy: (execute(REVERSED_TRANSPOSE, (dy,)),))
+CONJUGATE_REVERSED_TRANSPOSE = Op(
+    "ConjugateTransposeReversed", lambda xp, x: xp.conj(xp.transpose(x)), shape_fn=_reversed_shape,
+    grad=lambda ctx, dy: (execute(CONJUGATE_REVERSED_TRANSPOSE, (dy,)),))
+
+
 def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: str = "transpose") -> Tensor:
     """`a` with its dimensions permuted by `perm` (default: reversed) (`tf.transpose`)."""
     x = conversion.tensor(a)
     op = CONJUGATE_TRANSPOSE if conjugate and x.dtype.is_complex else TRANSPOSE
     if perm is None:
+        if x._array.ndim is None:  # traced with unknown rank: all dims reversed when it runs
+            return execute(CONJUGATE_REVERSED_TRANSPOSE if op is CONJUGATE_TRANSPOSE else REVERSED_TRANSPOSE, (x,))
         return execute(op, (x,), {"perm": tuple(builtins.range(x.ndim - 1, -1, -1))})
     p = int_tuple(perm)
     fallback = True if p is not None else conversion.takes_fallback(perm)
@@ -435,10 +460,18 @@ def _tile(xp: Any, x: Any, multiples: tuple) -> Any:
 
 
 def _tile_grad(ctx: Any, dy: Tensor) -> tuple:
-    shape = static_shape(ctx.inputs[0])
+    x = ctx.inputs[0]
     multiples = ctx.attrs["multiples"]
-    split_shape = tuple(v for pair in zip(multiples, shape) for v in pair)
-    summed = reduce_ops.reduce_sum(reshape(dy, split_shape), axis=list(builtins.range(0, 2 * len(shape), 2)))
+    if dynamic_shape_ops.has_unknown(x._array.shape):  # dims known only at run time: (m0, d0, m1, d1, ...)
+        from eagerflow._src.ops import join_split_ops
+
+        split_shape = reshape(join_split_ops.stack(
+            [conversion.tensor(np.asarray(multiples, np.int32)), shape(x, out_type=_dtypes.int32)], axis=1), (-1,))
+        summed = reduce_ops.reduce_sum(reshape(dy, split_shape), axis=list(builtins.range(0, 2 * len(multiples), 2)))
+        return (summed,)
+    shape_ = static_shape(x)
+    split_shape = tuple(v for pair in zip(multiples, shape_) for v in pair)
+    summed = reduce_ops.reduce_sum(reshape(dy, split_shape), axis=list(builtins.range(0, 2 * len(shape_), 2)))
     return (summed,)
 
 
@@ -465,6 +498,8 @@ def _broadcast_to(xp: Any, x: Any, shape: tuple) -> Any:
 
 
 def _broadcast_to_grad(ctx: Any, dy: Tensor) -> tuple:
+    if dynamic_shape_ops.has_unknown(ctx.inputs[0]._array.shape) or dynamic_shape_ops.has_unknown(dy._array.shape):
+        return (execute(dynamic_shape_ops.UNBROADCAST, (dy, ctx.inputs[0])),)
     shape = static_shape(ctx.inputs[0])
     out = static_shape(dy)
     lead = len(out) - len(shape)

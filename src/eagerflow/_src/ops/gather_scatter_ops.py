@@ -16,7 +16,7 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import array_ops, conversion, dispatch, join_split_ops, math_ops
+from eagerflow._src.ops import array_ops, conversion, dispatch, dynamic_shape_ops, join_split_ops, math_ops
 from eagerflow._src.ops.array_args import (
     INDEX_TYPES, INT32_64, check_index_dtype, dims_text, index_tensor, invalid, matching, scalar_int,
     static_shape, zeros_like_array,
@@ -68,13 +68,16 @@ def _gather_grad(ctx: Any, dy: Tensor) -> tuple:
     pshape = static_shape(params)
     if axis == 0 and bd == 0:
         # TF's gradient of a row gather is sparse: the rows of dy at the gathered indices.
-        if None in pshape:  # a traced gather over dimensions known only when the graph runs
+        if dynamic_shape_ops.has_unknown(pshape):  # a traced gather over dims known only when the graph runs
             dense_shape = array_ops.shape(params, out_type=_dtypes.int32)
             rows = array_ops.reshape(dy, join_split_ops.concat([[-1], dense_shape[1:]], 0))
         else:
             rows = array_ops.reshape(dy, (-1,) + pshape[1:])
             dense_shape = conversion.tensor(np.asarray(pshape, dtype=np.int32))
         return (IndexedSlices(rows, array_ops.reshape(indices, (-1,)), dense_shape), None)
+    if dynamic_shape_ops.has_unknown(pshape) or dynamic_shape_ops.has_unknown(indices._array.shape):
+        # dims known only when the graph runs: dy summed into zeros like params by one kernel
+        return (execute(GATHER_GRAD_LIKE, (dy, params, indices), {"axis": axis, "batch_dims": bd}), None)
     batch, outer, n, inner = pshape[:bd], pshape[bd:axis], pshape[axis], pshape[axis + 1:]
     ishape = static_shape(indices)[bd:]
     nb, ni = math.prod(batch), math.prod(ishape)
@@ -95,6 +98,27 @@ def _gather_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 GATHER = Op("GatherV2", _gather, grad=_gather_grad)
+
+
+def _gather_grad_like(xp: Any, dy: Any, params: Any, indices: Any, axis: int, batch_dims: int) -> Any:
+    out = xp.zeros(params.shape, dtype=dy.dtype)
+    axis %= params.ndim
+    if batch_dims < 0:
+        batch_dims += indices.ndim
+    lead = (slice(None),) * (axis - batch_dims)
+    for b in np.ndindex(*params.shape[:batch_dims]):
+        xp.add.at(out[b], lead + (indices[b],), dy[b])
+    return out
+
+
+def _gather_grad_like_grad(ctx: Any, g: Tensor) -> tuple:
+    return (execute(GATHER, (g, ctx.inputs[2]), ctx.attrs), None, None)
+
+
+# The gradient of a gather over dims known only when the graph runs: `dy` added into zeros
+# shaped like `params` at `indices` (linear in dy: its gradient gathers again).
+GATHER_GRAD_LIKE = Op("GatherGradDynamic", _gather_grad_like, grad=_gather_grad_like_grad,
+                      shape_fn=lambda inputs, attrs: [(inputs[0]._array.dtype, inputs[1]._array.shape)])
 
 
 def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
@@ -155,6 +179,8 @@ def _gather_nd_grad(ctx: Any, dy: Tensor) -> tuple:
     params, indices = ctx.inputs
     bd = ctx.attrs["batch_dims"]
     pshape = static_shape(params)
+    if dynamic_shape_ops.has_unknown(pshape) or dynamic_shape_ops.has_unknown(indices._array.shape):
+        return (execute(GATHER_ND_GRAD_LIKE, (dy, params, indices), {"batch_dims": bd}), None)
     if bd == 0:
         return (scatter_nd(indices, dy, pshape), None)
     batch, rest = pshape[:bd], pshape[bd:]
@@ -169,6 +195,20 @@ def _gather_nd_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 GATHER_ND = Op("GatherNd", _gather_nd, grad=_gather_nd_grad)
+
+
+def _gather_nd_grad_like(xp: Any, dy: Any, params: Any, indices: Any, batch_dims: int) -> Any:
+    out = xp.zeros(params.shape, dtype=dy.dtype)
+    for b in np.ndindex(*params.shape[:batch_dims]):
+        idx = indices[b]
+        xp.add.at(out[b], tuple(xp.moveaxis(idx, -1, 0)), dy[b])
+    return out
+
+
+# gather_nd's gradient over dims known only when the graph runs (linear in dy: gathers again).
+GATHER_ND_GRAD_LIKE = Op("GatherNdGradDynamic", _gather_nd_grad_like,
+                         grad=lambda ctx, g: (execute(GATHER_ND, (g, ctx.inputs[2]), ctx.attrs), None, None),
+                         shape_fn=lambda inputs, attrs: [(inputs[0]._array.dtype, inputs[1]._array.shape)])
 
 
 def gather_nd(params: Any, indices: Any, batch_dims: int = 0, name: str | None = None) -> Tensor:
@@ -239,12 +279,16 @@ def _tensor_scatter_min_max_grad(ctx: Any, dy: Tensor) -> tuple:
     out = ctx.output
     x_hit = math_ops.cast(math_ops.equal(tensor, out), dy.dtype)
     y_hit = math_ops.cast(math_ops.equal(updates, gather_nd(out, indices)), dy.dtype)
-    hits = math_ops.add(x_hit, scatter_nd(indices, y_hit, static_shape(tensor)))
+    if dynamic_shape_ops.has_unknown(tensor._array.shape):  # (its shape known only when the graph runs)
+        hits = execute(TENSOR_SCATTER_ADD, (x_hit, indices, y_hit))
+    else:
+        hits = math_ops.add(x_hit, scatter_nd(indices, y_hit, static_shape(tensor)))
     share = math_ops.divide(dy, hits)
     return (math_ops.multiply(share, x_hit), None, math_ops.multiply(gather_nd(share, indices), y_hit))
 
 
-SCATTER_ND = Op("ScatterNd", _scatter_nd, grad=lambda ctx, dy: (None, gather_nd(dy, ctx.inputs[0])))
+SCATTER_ND = Op("ScatterNd", _scatter_nd, grad=lambda ctx, dy: (None, gather_nd(dy, ctx.inputs[0])),
+                shape_fn=lambda inputs, attrs: [(inputs[1]._array.dtype, tuple(attrs["shape"]))])
 TENSOR_SCATTER_UPDATE = Op("TensorScatterUpdate", _tensor_scatter(None, "TensorScatterUpdate"),
                            grad=_tensor_scatter_update_grad)
 TENSOR_SCATTER_ADD = Op("TensorScatterAdd", _tensor_scatter("add", "TensorScatterAdd"),
@@ -325,12 +369,26 @@ def _unsorted_segment_sum(xp: Any, data: Any, segment_ids: Any, num_segments: in
     return out
 
 
+def trailing_ones(t: Tensor, data: Tensor, ids: Tensor) -> Tensor:
+    """`t` with a size-1 dim appended per dim of `data` beyond `ids`' rank (to broadcast per row);
+    in a graph with unknown dims or rank, through ops on the run-time shapes."""
+    d, i = data._array.ndim, ids._array.ndim
+    if d is not None and i is not None:
+        shape = t._array.shape
+        if shape is not None and None not in shape:
+            return array_ops.reshape(t, tuple(shape) + (1,) * (d - i))
+        for _ in range(d - i):
+            t = array_ops.expand_dims(t, -1)
+        return t
+    extra = array_ops.reshape(math_ops.subtract(array_ops.rank(data), array_ops.rank(ids)), (1,))
+    ones = array_ops.fill(extra, conversion.tensor(1, _dtypes.int32))
+    return array_ops.reshape(t, join_split_ops.concat([array_ops.shape(t), ones], 0))
+
+
 def _unsorted_segment_sum_grad(ctx: Any, dy: Tensor) -> tuple:
     ids = ctx.inputs[1]
     gathered = gather(dy, math_ops.maximum(ids, 0))
-    keep = math_ops.greater_equal(ids, 0)
-    extra = len(static_shape(gathered)) - len(static_shape(ids))
-    keep = array_ops.reshape(keep, static_shape(ids) + (1,) * extra)
+    keep = trailing_ones(math_ops.greater_equal(ids, 0), gathered, ids)
     return (array_ops.where(keep, gathered, array_ops.zeros_like(gathered)), None)
 
 

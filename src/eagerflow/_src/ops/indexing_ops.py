@@ -40,9 +40,34 @@ def _slice(xp: Any, x: Any, begin: tuple, size: tuple) -> Any:
     return x[tuple(index)]
 
 
+def _slice_like(xp: Any, t: Any, like: Any, begin: tuple) -> Any:
+    return xp.ascontiguousarray(t[tuple(builtins.slice(b, b + d) for b, d in zip(begin, like.shape))])
+
+
+def _place_like(xp: Any, t: Any, like: Any, begin: tuple) -> Any:
+    out = xp.zeros(like.shape, dtype=t.dtype)
+    out[tuple(builtins.slice(b, b + d) for b, d in zip(begin, t.shape))] = t
+    return out
+
+
+def _like_second_shape(inputs: Any, attrs: dict) -> list:
+    return [(inputs[0]._array.dtype, inputs[1]._array.shape)]
+
+
+# For dims known only when the graph runs (TF passes Shape tensors to Slice/Pad): `t`'s block at
+# `begin` the size of `like` (a pad's gradient), and `t` placed at `begin` in zeros like `like`
+# (a slice's gradient); each is the other's gradient.
+SLICE_LIKE = Op("SliceLike", _slice_like, shape_fn=_like_second_shape,
+                grad=lambda ctx, g: (execute(PLACE_LIKE, (g, ctx.inputs[0]), ctx.attrs), None))
+PLACE_LIKE = Op("PlaceLike", _place_like, shape_fn=_like_second_shape,
+                grad=lambda ctx, g: (execute(SLICE_LIKE, (g, ctx.inputs[0]), ctx.attrs), None))
+
+
 def _slice_grad(ctx: Any, dy: Tensor) -> tuple:
     shape = static_shape(ctx.inputs[0])
     begin = ctx.attrs["begin"]
+    if shape is None or None in shape or dy._array.shape is None or None in dy._array.shape:
+        return (execute(PLACE_LIKE, (dy, ctx.inputs[0]), {"begin": tuple(begin)}),)
     pads = tuple((b, d - b - s) for b, s, d in zip(begin, static_shape(dy), shape))
     return (execute(PAD, (dy,), {"paddings": pads}),)
 
@@ -128,7 +153,7 @@ def _strided_slice_grad_kernel(xp: Any, dy: Any, shape: tuple, index: tuple) -> 
 
 def _strided_slice_grad(ctx: Any, dy: Tensor) -> tuple:
     shape = static_shape(ctx.inputs[0])
-    if None in shape:  # traced with dimensions known only when the graph runs: the shape as an input
+    if shape is None or None in shape:  # traced with dimensions known only when the graph runs: the shape as an input
         from eagerflow._src.ops.array_ops import shape as shape_of
 
         return (execute(STRIDED_SLICE_GRAD_SHAPED, (dy, shape_of(ctx.inputs[0])), {"index": ctx.attrs["index"]}),)
@@ -263,7 +288,11 @@ def _pad_v2(xp: Any, x: Any, constant_values: Any, paddings: tuple) -> Any:
 def _pad_grad(ctx: Any, dy: Tensor) -> tuple:
     paddings = ctx.attrs["paddings"]
     begin = tuple(b for b, _ in paddings)
-    sliced = execute(SLICE, (dy,), {"begin": begin, "size": static_shape(ctx.inputs[0])})
+    shape = static_shape(ctx.inputs[0])
+    if shape is None or None in shape:  # dims known only when the graph runs
+        sliced = execute(SLICE_LIKE, (dy, ctx.inputs[0]), {"begin": begin})
+    else:
+        sliced = execute(SLICE, (dy,), {"begin": begin, "size": shape})
     return (sliced,) if len(ctx.inputs) == 1 else (sliced, None)
 
 

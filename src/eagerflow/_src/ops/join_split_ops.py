@@ -44,6 +44,9 @@ def _concat(xp: Any, *arrays: Any, axis: int) -> Any:
 
 
 def _concat_grad(ctx: Any, dy: Tensor) -> tuple:
+    if any(t._array.shape is None or t._array.shape[ctx.attrs["axis"]] is None for t in ctx.inputs):
+        # sizes known only when the graph runs: dy split like the inputs (TF's ConcatOffset + Slice)
+        return tuple(execute(SPLIT_LIKE, (dy, *ctx.inputs), {"axis": ctx.attrs["axis"]}))
     axis = ctx.attrs["axis"] % len(static_shape(dy))
     sizes = tuple(static_shape(t)[axis] for t in ctx.inputs)
     return tuple(execute(SPLIT_V, (dy,), {"size_splits": sizes, "axis": axis}))
@@ -102,16 +105,53 @@ def _split_v(xp: Any, x: Any, size_splits: tuple, axis: int) -> list:
 
 
 def _split_grad(ctx: Any, dys: list) -> tuple:
-    axis = ctx.attrs["axis"] % len(static_shape(ctx.inputs[0]))
+    rank = ctx.inputs[0]._array.ndim
+    axis = ctx.attrs["axis"] if rank is None else ctx.attrs["axis"] % rank
     return (execute(CONCAT, list(dys), {"axis": axis}),)
 
 
+def _split_like(xp: Any, dy: Any, *likes: Any, axis: int) -> list:
+    axis %= dy.ndim
+    out, begin = [], 0
+    for like in likes:
+        index = (builtins.slice(None),) * axis + (builtins.slice(begin, begin + like.shape[axis]),)
+        out.append(xp.ascontiguousarray(dy[index]))
+        begin += like.shape[axis]
+    return out
+
+
+def _split_like_shape(inputs: Any, attrs: dict) -> list:
+    return [(inputs[0]._array.dtype, like._array.shape) for like in inputs[1:]]
+
+
+# dy split along `axis` into pieces the sizes of the other inputs (the gradient of a concat whose
+# sizes are known only when the graph runs); its gradient is the concat of the pieces' gradients.
+SPLIT_LIKE = Op("ConcatGradSplit", _split_like, num_outputs=-1, shape_fn=_split_like_shape,
+                grad=lambda ctx, dys: (execute(CONCAT, list(dys), {"axis": ctx.attrs["axis"]}),)
+                + (None,) * (len(ctx.inputs) - 1))
+
+
 CONCAT = Op("ConcatV2", _concat, grad=_concat_grad)
-PACK = Op("Pack", _pack, grad=lambda ctx, dy: tuple(execute(UNPACK, (dy,), {"axis": ctx.attrs["axis"]})))
-UNPACK = Op("Unpack", _unstack, num_outputs=-1,
+def _unpack_shape(inputs: Any, attrs: dict) -> list | None:
+    x = inputs[0]._array
+    if x.shape is None and attrs.get("num") is not None:  # unknown rank: `num` pieces of unknown shape
+        return [(x.dtype, None)] * attrs["num"]
+    return None
+
+
+PACK = Op("Pack", _pack, grad=lambda ctx, dy: tuple(execute(UNPACK, (dy,), {
+    "axis": ctx.attrs["axis"], "num": len(ctx.inputs)})))
+UNPACK = Op("Unpack", _unstack, num_outputs=-1, shape_fn=_unpack_shape,
             grad=lambda ctx, dys: (execute(PACK, list(dys), {"axis": ctx.attrs["axis"]}),))
-SPLIT = Op("Split", _split, num_outputs=-1, grad=_split_grad)
-SPLIT_V = Op("SplitV", _split_v, num_outputs=-1, grad=_split_grad)
+def _split_shape(inputs: Any, attrs: dict) -> list | None:
+    x = inputs[0]._array
+    if x.shape is None:  # unknown rank: as many pieces of unknown shape as asked for
+        return [(x.dtype, None)] * (attrs["num_split"] if "num_split" in attrs else len(attrs["size_splits"]))
+    return None
+
+
+SPLIT = Op("Split", _split, num_outputs=-1, grad=_split_grad, shape_fn=_split_shape)
+SPLIT_V = Op("SplitV", _split_v, num_outputs=-1, grad=_split_grad, shape_fn=_split_shape)
 
 
 # The errors of these list ops name TF's wrapped function after the list's length (`ConcatV2_N_2`)
@@ -161,11 +201,11 @@ def stack(values: Any, axis: int = 0, name: str = "stack") -> Tensor:
         tensors = matching(PACK, list(values))
     except errors.OpError as e:
         raise _stack_error(e, values, axis, name) from None
-    rank = tensors[0].ndim + 1
-    if not -rank <= axis < rank:
+    rank = None if tensors[0]._array.ndim is None else tensors[0].ndim + 1
+    if rank is not None and not -rank <= axis < rank:
         raise ValueError(f"Argument `axis` = {axis} not in range [{-rank}, {rank})")
-    try:
-        return execute(PACK, tensors, {"axis": axis % rank})
+    try:  # (unknown rank: the kernel resolves a negative axis, as TF's)
+        return execute(PACK, tensors, {"axis": axis if rank is None else axis % rank})
     except errors.OpError as e:
         raise _stack_error(e, values, axis, name) from None
 
@@ -190,6 +230,8 @@ def unstack(value: Any, num: int | None = None, axis: int = 0, name: str = "unst
     axis = int(axis)
     ndim = x._array.ndim
     if num is None:
+        if ndim is None:
+            raise ValueError(f"Cannot infer argument `num` from shape {x.shape}")
         if not -ndim <= axis < ndim:
             raise ValueError(f"Argument `axis` = {axis} not in range [{-ndim}, {ndim})")
         return execute(UNPACK, (x,), {"axis": axis % ndim})

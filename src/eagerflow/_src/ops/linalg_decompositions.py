@@ -73,6 +73,9 @@ def _pairwise_gaps(values: Tensor) -> Tensor:
 
 
 def _eye_like(x: Tensor) -> Tensor:
+    dims = x._array.shape
+    if dims is None or None in dims:  # traced: ones written on the diagonal of zeros like x
+        return set_diag(math_ops.zeros_like_same(x), math_ops.ones_like_same(diag_part(x)))
     shape = tuple(x.shape)
     return array_ops.eye(shape[-1], batch_shape=shape[:-2], dtype=x.dtype)
 
@@ -533,13 +536,19 @@ def _expm_grad(ctx: Any, dy: Tensor) -> tuple:
     from eagerflow._src.ops.join_split_ops import concat
 
     a_h = adjoint(ctx.inputs[0])
-    n = tuple(a_h.shape)[-1]
+    n = a_h._array.shape[-1] if a_h._array.shape is not None else None
     zeros = math_ops.zeros_like_same(a_h)
     block = concat([concat([a_h, dy], axis=-1), concat([zeros, a_h], axis=-1)], axis=-2)
+    if n is None:  # traced: the block split where the run-time size says
+        from eagerflow._src.ops.join_split_ops import SPLIT_LIKE
+
+        top = execute(SPLIT_LIKE, (execute(MATRIX_EXPONENTIAL, (block,)), a_h, a_h), {"axis": -2})[0]
+        return (execute(SPLIT_LIKE, (top, a_h, a_h), {"axis": -1})[1],)
     return (execute(MATRIX_EXPONENTIAL, (block,))[..., :n, n:],)
 
 
-MATRIX_EXPONENTIAL = Op("MatrixExponential", _expm, dtypes=SOLVER_DTYPES, grad=_expm_grad)
+MATRIX_EXPONENTIAL = Op("MatrixExponential", _expm, dtypes=SOLVER_DTYPES, grad=_expm_grad,
+                        shape_fn=lambda inputs, attrs: [(inputs[0]._array.dtype, inputs[0]._array.shape)])
 
 
 def expm(input: Any, name: str | None = None) -> Tensor:  # noqa: A002

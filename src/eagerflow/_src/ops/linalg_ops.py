@@ -166,7 +166,8 @@ def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False,
     if output_type is not None and (_dtypes.as_dtype(output_type) != a.dtype or _dtypes.as_dtype(output_type) != b.dtype):
         return _matmul_with_output_type(a, b, output_type, transpose_a, transpose_b, adjoint_a, adjoint_b)
     # TF's dispatch: BatchMatMulV2 only when an operand has batch dimensions (rank-1 is MatMul's error).
-    op = BATCH_MATMUL if a._array.ndim > 2 or b._array.ndim > 2 else MATMUL
+    ranks = (a._array.ndim, b._array.ndim)  # (None: unknown rank, batched as TF's)
+    op = BATCH_MATMUL if None in ranks or ranks[0] > 2 or ranks[1] > 2 else MATMUL
     if a._array.dtype != b._array.dtype:
         raise conversion.mismatch(op, a, b)
     attrs = {}
@@ -185,9 +186,8 @@ def matvec(a: Any, b: Any, transpose_a: bool = False, adjoint_a: bool = False, a
            b_is_sparse: bool = False, name: str | None = None) -> Tensor:
     """Matrix-vector product `a @ b[..., None]` without the trailing axis (`tf.linalg.matvec`)."""
     a, b = conversion.binary(MATMUL, a, b)
-    column = array_ops.reshape(b, tuple(b.shape) + (1,))
-    out = matmul(a, column, transpose_a=transpose_a, adjoint_a=adjoint_a)
-    return array_ops.reshape(out, tuple(out.shape)[:-1])
+    out = matmul(a, array_ops.expand_dims(b, -1), transpose_a=transpose_a, adjoint_a=adjoint_a)
+    return array_ops.squeeze(out, [-1])
 
 
 # --- einsum ------------------------------------------------------------------------------------
@@ -241,6 +241,18 @@ def _einsum_grad(ctx: Any, dy: Tensor) -> tuple:
     return tuple(_einsum_operand_grad(ctx.inputs, inputs, out, i, dy) for i in range(len(inputs)))
 
 
+def _ones_along(x: Tensor, axis: int) -> Tensor:
+    """A ones vector as long as `x`'s dim `axis`, a size known only when the graph runs."""
+    length = array_ops.reshape(array_ops.shape(x, out_type=_dtypes.int32)[axis], (1,))
+    return array_ops.fill(length, conversion.tensor(1, x.dtype))
+
+
+def _eye_like(ones: Tensor) -> Tensor:
+    from eagerflow._src.ops import linalg_structure_ops  # (it imports this module)
+
+    return linalg_structure_ops.diag(ones)
+
+
 def _einsum_operand_grad(tensors: tuple, subs: list, out: str, i: int, dy: Tensor) -> Tensor:
     """d(out)/d(input i) as one einsum of dy with the other operands (conjugated).
 
@@ -271,12 +283,13 @@ def _einsum_operand_grad(tensors: tuple, subs: list, out: str, i: int, dy: Tenso
         size = x.shape[axis_of[c]]
         if c in target:  # repeated label: a diagonal of the input
             f = next(fresh)
-            operands.append(_constant_like(x, xp.eye(size)))
+            operands.append(_constant_like(x, xp.eye(size)) if size is not None else
+                            _eye_like(_ones_along(x, axis_of[c])))
             terms.append(c + f)
             target += f
             continue
         if c not in elsewhere:
-            operands.append(_constant_like(x, xp.ones(size)))
+            operands.append(_constant_like(x, xp.ones(size)) if size is not None else _ones_along(x, axis_of[c]))
             terms.append(c)
             elsewhere += c
         target += c
@@ -426,7 +439,7 @@ def _matrix_determinant(xp: Any, x: Any) -> Any:
 def _matrix_determinant_grad(ctx: Any, dy: Tensor) -> tuple:
     a = ctx.inputs[0]
     a_adj_inv = inv(a, adjoint=True)
-    multipliers = array_ops.reshape(math_ops.multiply(dy, ctx.output), tuple(ctx.output.shape) + (1, 1))
+    multipliers = array_ops.expand_dims(array_ops.expand_dims(math_ops.multiply(dy, ctx.output), -1), -1)
     return (math_ops.multiply(multipliers, a_adj_inv),)
 
 
@@ -543,9 +556,11 @@ def norm(tensor: Any, ord: Any = "euclidean", axis: Any = None, keepdims: Any = 
             result = math_ops.pow(summed, math_ops.reciprocal(power))
     if keepdims:
         return result
-    ndim = x.ndim
-    dropped = set(range(ndim)) if axis is None else {a % ndim for a in axis}
-    return array_ops.reshape(result, tuple(d for k, d in enumerate(result.shape) if k not in dropped))
+    if axis is None:
+        return array_ops.reshape(result, ())
+    ndim = x._array.ndim  # (None: traced with unknown rank, the axes resolved when it runs)
+    dropped = list(axis) if ndim is None else sorted({a % ndim for a in axis})
+    return array_ops.squeeze(result, dropped) if dropped else result
 
 
 def _spectral_norm(x: Tensor, axis: tuple[int, int]) -> Tensor:
@@ -577,6 +592,7 @@ def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: str | None = No
     l2sum_safe = math_ops.add(l2sum, math_ops.subtract(1, positive))
     l2norm = math_ops.multiply(math_ops.sqrt(l2sum_safe), positive)
     intermediate = math_ops.multiply(values, clip_norm)
-    if tuple(intermediate.shape) != tuple(values.shape):  # TF refuses to broadcast t against clip_norm
+    if intermediate._array.shape != values._array.shape and not values.shape.is_compatible_with(intermediate.shape):
+        # TF refuses to broadcast t against clip_norm
         raise ValueError(f"Shapes {values.shape} and {intermediate.shape} are incompatible")
     return math_ops.truediv(intermediate, math_ops.maximum(l2norm, clip_norm))

@@ -122,7 +122,7 @@ def _tridiagonal_dense(diagonals: Any, diagonals_format: str) -> Tensor:
         return conversion.tensor(diagonals)
     if diagonals_format == "compact":
         d = conversion.tensor(diagonals)
-        if d.ndim < 2 or tuple(d.shape)[-2] != 3:
+        if d._array.ndim is not None and (d.ndim < 2 or d.shape[-2] not in (3, None)):  # (None: traced)
             raise ValueError(f"Expected last two dimensions of diagonals to be (3, M), got {d.shape}")
         superdiag, maindiag, subdiag = d[..., 0, :], d[..., 1, :], d[..., 2, :]
     elif diagonals_format == "sequence":
@@ -131,8 +131,13 @@ def _tridiagonal_dense(diagonals: Any, diagonals_format: str) -> Tensor:
         superdiag, maindiag, subdiag = (conversion.tensor(t) for t in diagonals)
     else:
         raise ValueError(f"Unrecognized diagonals_format: {diagonals_format}")
-    m = tuple(maindiag.shape)[-1]
+    m = maindiag.shape[-1] if maindiag._array.ndim is not None else None
     dense = diag(maindiag)
+    if m is None:  # traced: the size known only when the graph runs; bands written in place
+        from eagerflow._src.ops.linalg_structure_ops import set_diag
+
+        dense = set_diag(dense, superdiag[..., :-1], k=1)
+        return set_diag(dense, subdiag[..., 1:], k=-1)
     if m > 1:
         dense = math_ops.add(dense, diag(superdiag[..., : m - 1], k=1, num_rows=m, num_cols=m))
         dense = math_ops.add(dense, diag(subdiag[..., 1:], k=-1, num_rows=m, num_cols=m))
@@ -148,12 +153,14 @@ def tridiagonal_solve(diagonals: Any, rhs: Any, diagonals_format: str = "compact
     """
     dense = _tridiagonal_dense(diagonals, diagonals_format)
     b = conversion.like(rhs, dense)
-    is_vector = b.ndim == dense.ndim - 1
+    ranks = (b._array.ndim, dense._array.ndim)  # (None: traced with unknown rank, a matrix rhs)
+    is_vector = None not in ranks and ranks[0] == ranks[1] - 1
     if is_vector:
         b = array_ops.expand_dims(b, -1)
     elif transpose_rhs:
-        perm = tuple(range(b.ndim - 2)) + (b.ndim - 1, b.ndim - 2)
-        b = array_ops.transpose(b, perm, conjugate=conjugate_rhs)
+        from eagerflow._src.ops.linalg_structure_ops import matrix_transpose
+
+        b = matrix_transpose(b, conjugate=conjugate_rhs)
     elif conjugate_rhs:
         b = math_ops.conj(b)
     if is_vector and conjugate_rhs:

@@ -103,6 +103,10 @@ def _matrix_set_diag(xp: Any, x: Any, diagonal: Any, k: tuple = (0, 0), align: s
 
 
 def _diag_part_grad(ctx: Any, dy: Tensor) -> tuple:
+    if ctx.inputs[0]._array.shape is None or None in ctx.inputs[0]._array.shape[-2:]:
+        # the matrix's size is known only at run time: the band written into zeros like it
+        attrs = {"k": ctx.attrs.get("k", (0, 0)), "align": ctx.attrs.get("align", "RIGHT_LEFT")}
+        return (execute(MATRIX_SET_DIAG, (math_ops.zeros_like_same(ctx.inputs[0]), dy), attrs),)
     shape = tuple(ctx.inputs[0].shape)
     attrs = dict(ctx.attrs, num_rows=shape[-2], num_cols=shape[-1])
     attrs.pop("padding_value", None)
@@ -203,6 +207,25 @@ def band_part(input: Any, num_lower: Any, num_upper: Any, name: str | None = Non
 
 
 # --- transposes --------------------------------------------------------------------------------
+def _swap_last_two_shape(inputs: Any, attrs: dict) -> list:
+    x = inputs[0]._array
+    return [(x.dtype, None if x.shape is None else x.shape[:-2] + (x.shape[-1], x.shape[-2]))]
+
+
+def _swap_last_two(xp: Any, x: Any, conj: bool = False) -> Any:
+    if x.ndim < 2:
+        raise _invalid(f"transpose expects a vector of size {x.ndim}. But input(1) is a vector of size 2")
+    out = xp.ascontiguousarray(xp.swapaxes(x, -1, -2))
+    return xp.conj(out) if conj else out
+
+
+# A matrix transpose of a traced tensor of unknown rank (TF builds the perm at run time).
+SWAP_LAST_TWO = Op("MatrixTransposeDynamic", _swap_last_two, shape_fn=_swap_last_two_shape,
+                   grad=lambda ctx, dy: (execute(SWAP_LAST_TWO, (dy,)),))
+SWAP_LAST_TWO_CONJ = Op("ConjugateMatrixTransposeDynamic", lambda xp, x: _swap_last_two(xp, x, True),
+                        shape_fn=_swap_last_two_shape, grad=lambda ctx, dy: (execute(SWAP_LAST_TWO_CONJ, (dy,)),))
+
+
 def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = False) -> Tensor:
     """Transposes the last two dims of `a` (conjugating when asked) (`tf.linalg.matrix_transpose`).
 
@@ -210,6 +233,8 @@ def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = F
       ValueError: `a` has rank below 2 (TF's message).
     """
     x = conversion.tensor(a)
+    if x._array.shape is None:  # traced with unknown rank: the last two dims swapped when it runs
+        return execute(SWAP_LAST_TWO_CONJ if conjugate and x.dtype.is_complex else SWAP_LAST_TWO, (x,))
     if x.ndim < 2:
         raise ValueError(f"Argument `a` should be a (batch) matrix with rank >= 2.  Received `a` = {x} "
                          f"with shape: {x.shape}")

@@ -12,7 +12,7 @@ from eagerflow._src.ops import array_ops, conversion, math_ops, reduce_ops
 
 
 def _same_shape(labels: Tensor, logits: Tensor, what: str) -> None:
-    if tuple(labels.shape) != tuple(logits.shape):
+    if not labels.shape.is_compatible_with(logits.shape):  # (traced: unknown dims are compatible)
         raise ValueError(f"`{what}` and `labels` must have the same shape, received "
                          f"({logits.shape} vs {labels.shape}).")
 
@@ -25,7 +25,7 @@ def log_poisson_loss(targets: Any, log_input: Any, compute_full_loss: bool = Fal
     """
     log_input = conversion.tensor(log_input)
     targets = conversion.like(targets, log_input)
-    if tuple(targets.shape) != tuple(log_input.shape):
+    if not targets.shape.is_compatible_with(log_input.shape):
         raise ValueError(f"`log_input` and `targets` must have the same shape, received "
                          f"({log_input.shape} vs {targets.shape}).")
     result = math_ops.subtract(math_ops.exp(log_input), math_ops.multiply(log_input, targets))

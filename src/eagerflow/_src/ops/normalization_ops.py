@@ -49,8 +49,11 @@ def batch_norm_with_global_normalization(input: Any, mean: Any, variance: Any, b
 
 
 def _squeeze_axes(t: Tensor, axes: list, ndim: int) -> Tensor:
-    dropped = set(reduce_ops.normalize_axes(axes, ndim))
-    return array_ops.reshape(t, tuple(d for k, d in enumerate(t.shape) if k not in dropped))
+    if ndim is None:  # traced with unknown rank: the axes resolved when the graph runs
+        dropped = [int(a) for a in np.asarray(axes).reshape(-1)]
+    else:
+        dropped = list(reduce_ops.normalize_axes(axes, ndim))
+    return array_ops.squeeze(t, dropped) if dropped else t  # (no axes: squeeze would drop every 1)
 
 
 def weighted_moments(x: Any, axes: Any, frequency_weights: Any, keepdims: bool = False,
@@ -71,7 +74,7 @@ def weighted_moments(x: Any, axes: Any, frequency_weights: Any, keepdims: bool =
                                    keepdims=True)
     variance = math_ops.multiply(divisor, distsq)
     if not keepdims:
-        mean, variance = _squeeze_axes(mean, axes, x.ndim), _squeeze_axes(variance, axes, x.ndim)
+        mean, variance = _squeeze_axes(mean, axes, x._array.ndim), _squeeze_axes(variance, axes, x._array.ndim)
     if half:
         mean, variance = math_ops.cast(mean, _dtypes.float16), math_ops.cast(variance, _dtypes.float16)
     return mean, variance

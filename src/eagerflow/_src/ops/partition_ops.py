@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, indexing_ops, join_split_ops
@@ -24,6 +25,12 @@ def _op_error(op_name: str, message: str) -> errors.OpError:
     return errors.op_error(errors.InvalidArgumentError, message, op_name)
 
 
+def _rows_shape(t: Tensor, k: int, n: int) -> Tensor:
+    """[n] + the run-time dims of `t` after its first k (a graph tensor's shape)."""
+    dims = array_ops.shape(t, out_type=_dtypes.int32)[k:]
+    return join_split_ops.concat([conversion.tensor([n], _dtypes.int32), dims], 0)
+
+
 def dynamic_partition(data: Any, partitions: Any, num_partitions: int, name: str | None = None) -> list:
     """`num_partitions` tensors: the slices of `data` whose `partitions` entry is i, in order
     (`tf.dynamic_partition`)."""
@@ -31,7 +38,10 @@ def dynamic_partition(data: Any, partitions: Any, num_partitions: int, name: str
     parts = np.asarray(conversion.tensor(partitions).numpy())
     shape = static_shape(data)
     k = parts.ndim
-    if shape[:k] != parts.shape:
+    if shape is None or None in shape:  # traced: data's dims checked and read when the graph runs
+        rows = array_ops.reshape(data, _rows_shape(data, k, -1))
+        shape = None
+    elif shape[:k] != parts.shape:
         raise _op_error("DynamicPartition", f"data.shape must start with partitions.shape, got data.shape = "
                         f"[{','.join(map(str, shape))}], partitions.shape = [{','.join(map(str, parts.shape))}]")
     flat_parts = parts.reshape(-1)
@@ -39,7 +49,8 @@ def dynamic_partition(data: Any, partitions: Any, num_partitions: int, name: str
     if bad.any():
         i = int(np.argmax(bad))
         raise _op_error("DynamicPartition", f"partitions[{i}] = {int(flat_parts[i])} is not in [0, {num_partitions})")
-    rows = array_ops.reshape(data, (math.prod(shape[:k]),) + shape[k:])
+    if shape is not None:
+        rows = array_ops.reshape(data, (math.prod(shape[:k]),) + shape[k:])
     return [gather(rows, conversion.tensor(np.flatnonzero(flat_parts == p).astype(np.int64)))
             for p in range(int(num_partitions))]
 
@@ -57,6 +68,10 @@ def dynamic_stitch(indices: list, data: list, name: str | None = None) -> Tensor
     for idx, t, raw in zip(idx_arrays, tensors, indices):
         shape = static_shape(t)
         k = len(np.shape(conversion.tensor(raw).numpy()))
+        if shape is None or None in shape[k:]:  # traced: the row shape known when the graph runs
+            tail = (t, k) if tail is None else tail
+            rows.append(array_ops.reshape(t, _rows_shape(t, k, idx.size)))
+            continue
         tail = shape[k:] if tail is None else tail
         rows.append(array_ops.reshape(t, (idx.size,) + shape[k:]))
     flat_idx = np.concatenate(idx_arrays) if idx_arrays else np.zeros(0, np.int64)
@@ -67,7 +82,8 @@ def dynamic_stitch(indices: list, data: list, name: str | None = None) -> Tensor
     missing = source < 0
     merged = join_split_ops.concat(rows, 0)
     if missing.any():  # positions nobody writes are zeros
-        merged = join_split_ops.concat([merged, array_ops.zeros((1,) + tail, dtype=merged.dtype)], 0)
+        zero_shape = _rows_shape(tail[0], tail[1], 1) if tail and isinstance(tail[0], Tensor) else (1,) + tail
+        merged = join_split_ops.concat([merged, array_ops.zeros(zero_shape, dtype=merged.dtype)], 0)
         source[missing] = flat_idx.size
     return gather(merged, conversion.tensor(source))
 

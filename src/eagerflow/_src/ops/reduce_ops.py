@@ -196,7 +196,7 @@ def _extreme_grad(ctx: Any, dy: Tensor) -> tuple:
     y = _kept_dims(ctx.output, x, axes, keepdims)
     dy = _kept_dims(dy, x, axes, keepdims)
     indicators = math_ops.cast(math_ops.equal(y, x), dy.dtype)
-    num_selected = reduce_sum(indicators, axis=list(axes), keepdims=True)
+    num_selected = reduce_sum(indicators, axis=None if axes is None else list(axes), keepdims=True)
     return (math_ops.multiply(math_ops.realdiv(indicators, num_selected), dy),)
 
 
@@ -220,6 +220,9 @@ def _prod_grad(ctx: Any, dy: Tensor) -> tuple:
     x = ctx.inputs[0]
     axes = _axes(ctx)
     dy = _kept_dims(dy, x, axes, ctx.attrs.get("keepdims", False))
+    if axes is None:  # every axis of an input of unknown rank: the others' product over its elements
+        flat = _product_of_others(array_ops.reshape(x, (-1,)), (0,))
+        return (math_ops.multiply(dy, math_ops.conj(execute(dynamic_shape_ops.RESHAPE_LIKE, (flat, x)))),)
     return (math_ops.multiply(dy, math_ops.conj(_product_of_others(x, axes))),)
 
 

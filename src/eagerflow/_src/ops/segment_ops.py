@@ -12,12 +12,13 @@ from typing import Any
 import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import array_ops, conversion, math_ops
+from eagerflow._src.ops import array_ops, conversion, dynamic_shape_ops, math_ops
 from eagerflow._src.ops.array_args import INT32_64, invalid, scalar_int, static_shape
 from eagerflow._src.ops.dtype_sets import NUMBER, REAL
-from eagerflow._src.ops.gather_scatter_ops import gather, unsorted_segment_sum
+from eagerflow._src.ops.gather_scatter_ops import gather, trailing_ones as _trailing_ones, unsorted_segment_sum
 
 
 def _limits(dtype: Any) -> tuple:
@@ -111,14 +112,20 @@ def _unsorted_kernel(kind: str) -> Any:
 
 
 # --- gradients (TF's) -------------------------------------------------------------------------------
+def _broadcast_to_data(t: Tensor, data: Tensor) -> Tensor:
+    shape = data._array.shape
+    if shape is None or None in shape or t._array.shape is None or None in t._array.shape:
+        return execute(dynamic_shape_ops.BROADCAST_LIKE, (t, data))
+    return array_ops.broadcast_to(t, shape)
+
+
 def _segment_sum_grad(ctx: Any, dy: Tensor) -> tuple:
     return gather(dy, ctx.inputs[1]), None
 
 
 def _segment_mean_grad(ctx: Any, dy: Tensor) -> tuple:
     data, ids = ctx.inputs
-    ones = array_ops.ones(static_shape(ids) + (1,) * (len(static_shape(data)) - 1), dtype=dy.dtype)
-    counts = segment_sum(ones, ids)
+    counts = segment_sum(_trailing_ones(array_ops.ones_like(ids, dtype=dy.dtype), data, ids), ids)
     return gather(math_ops.divide(dy, counts), ids), None
 
 
@@ -129,9 +136,8 @@ def _min_max_grad(ctx: Any, dy: Tensor, ids: Tensor, num_segments: Any) -> tuple
     gathered_out = gather(out, safe_ids)
     is_selected = math_ops.equal(data, gathered_out)
     if num_segments is not None:
-        valid = array_ops.reshape(math_ops.greater_equal(ids, 0),
-                                  static_shape(ids) + (1,) * (len(static_shape(data)) - len(static_shape(ids))))
-        is_selected = math_ops.logical_and(is_selected, array_ops.broadcast_to(valid, static_shape(data)))
+        valid = _trailing_ones(math_ops.greater_equal(ids, 0), data, ids)
+        is_selected = math_ops.logical_and(is_selected, _broadcast_to_data(valid, data))
     selected = math_ops.cast(is_selected, dy.dtype)
     if num_segments is None:
         count = segment_sum(selected, ids)
@@ -176,9 +182,8 @@ def _prod_grad(ctx: Any, dy: Tensor, num_segments: Any) -> Tensor:
                                         array_ops.zeros_like(prod_without_self), prod_without_self)
     grad = math_ops.multiply(gather(dy, safe_ids), prod_without_self)
     if num_segments is not None:
-        valid = array_ops.reshape(math_ops.greater_equal(ids, 0),
-                                  static_shape(ids) + (1,) * (len(static_shape(data)) - len(static_shape(ids))))
-        grad = array_ops.where(array_ops.broadcast_to(valid, static_shape(data)), grad, array_ops.zeros_like(grad))
+        valid = _trailing_ones(math_ops.greater_equal(ids, 0), data, ids)
+        grad = array_ops.where(_broadcast_to_data(valid, data), grad, array_ops.zeros_like(grad))
     return grad
 
 
@@ -256,10 +261,8 @@ def unsorted_segment_prod(data: Any, segment_ids: Any, num_segments: Any, name: 
 def _segment_counts(data: Tensor, segment_ids: Any, num_segments: Any) -> Tensor:
     """max(count, 1) per segment, shaped to broadcast against the summed rows (TF's _unsorted_segment_N)."""
     ids = conversion.tensor(segment_ids)
-    ones = array_ops.ones(static_shape(ids), dtype=data.dtype)
-    counts = unsorted_segment_sum(ones, ids, num_segments)
-    extra = len(static_shape(data)) - len(static_shape(ids))
-    counts = array_ops.reshape(counts, static_shape(counts) + (1,) * extra)
+    counts = unsorted_segment_sum(array_ops.ones_like(ids, dtype=data.dtype), ids, num_segments)
+    counts = _trailing_ones(counts, data, ids)
     return math_ops.maximum(counts, conversion.like(1, counts))
 
 

@@ -16,7 +16,7 @@ from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
-from eagerflow._src.ops import array_ops, conversion, math_ops
+from eagerflow._src.ops import array_ops, conversion, join_split_ops, math_ops
 from eagerflow._src.ops.array_args import INT32_64, int_list, invalid, static_shape
 from eagerflow._src.ops.gather_scatter_ops import gather
 
@@ -32,10 +32,17 @@ def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name: str = "boolean_
     if k == 0:
         raise ValueError("mask cannot be scalar.")
     axis = 0 if axis is None else int(axis)
-    axis = axis + len(shape) if axis < 0 else axis
-    if not TensorShape(shape[axis:axis + k]).is_compatible_with(mshape):
-        raise ValueError(f"Shapes {TensorShape(shape[axis:axis + k])} and {TensorShape(mshape)} are incompatible")
-    flat = array_ops.reshape(tensor, shape[:axis] + (math.prod(shape[axis:axis + k]),) + shape[axis + k:])
+    if shape is not None:
+        axis = axis + len(shape) if axis < 0 else axis
+        if not TensorShape(shape[axis:axis + k]).is_compatible_with(mshape):
+            raise ValueError(f"Shapes {TensorShape(shape[axis:axis + k])} and {TensorShape(mshape)} are incompatible")
+    if shape is None or None in shape[:axis] + shape[axis + k:]:  # traced: the other dims at run time
+        dims = array_ops.shape(tensor)
+        target = join_split_ops.concat([dims[:axis], conversion.tensor([-1], _dtypes.int32), dims[axis + k:]], 0)
+        flat = array_ops.reshape(tensor, target)
+    else:
+        merged = -1 if None in shape[axis:axis + k] else math.prod(shape[axis:axis + k])
+        flat = array_ops.reshape(tensor, shape[:axis] + (merged,) + shape[axis + k:])
     indices = array_ops.reshape(array_ops.where(array_ops.reshape(mask, (-1,))), (-1,))
     return gather(flat, indices, axis=axis)
 
@@ -49,9 +56,17 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: str | None = None) 
         axis = 0
     axis = int(axis)
     shape = static_shape(x)
-    axis = axis + len(shape) if axis < 0 else axis
+    if shape is not None:
+        axis = axis + len(shape) if axis < 0 else axis
     counts = np.asarray(conversion.tensor(repeats).numpy()).reshape(-1)
-    n = shape[axis]
+    n = None if shape is None else shape[axis]
+    if n is None:  # traced: the size along axis known only when the graph runs
+        if counts.size == 1:  # row i // count, for i < n * count
+            c = conversion.tensor(int(counts[0]), _dtypes.int64)
+            total = math_ops.multiply(math_ops.cast(array_ops.shape(x)[axis], _dtypes.int64), c)
+            index = math_ops.floordiv(array_ops.range(0, total, 1, dtype=_dtypes.int64), c)
+            return gather(x, index, axis=axis)
+        n = counts.size  # (one count per row: the gather checks the size when it runs)
     if counts.size == 1:
         counts = np.full(n, int(counts[0]))
     elif counts.size != n:
@@ -82,7 +97,9 @@ def roll(input: Any, shift: Any, axis: Any, name: str | None = None) -> Tensor: 
     shifts, axes = int_list(shift), int_list(axis)
     if len(shifts) != len(axes):
         raise invalid("shift and axis must have the same size")
-    rank = len(static_shape(x))
+    rank = x._array.ndim
+    if rank is None:  # traced with unknown rank: the kernel resolves the axes when it runs
+        return execute_roll(x, tuple(shifts), tuple(axes))
     for a in axes:
         if not -rank <= a < rank:
             raise invalid(f"axis {a} is out of range")
@@ -138,9 +155,13 @@ def reverse_sequence(input: Any, seq_lengths: Any, seq_axis: Any = None, batch_a
     """The first `seq_lengths[b]` entries along `seq_axis` reversed, per batch entry b (`tf.reverse_sequence`)."""
     x = conversion.tensor(input)
     lengths = conversion.tensor(seq_lengths)
-    rank = len(static_shape(x))
-    seq_axis = int(seq_axis) % rank if seq_axis is not None else 0
-    batch_axis = int(batch_axis) % rank if batch_axis is not None else 0
+    rank = x._array.ndim
+    if rank is None:  # traced with unknown rank: TF's attrs take the axes as given
+        seq_axis = int(seq_axis) if seq_axis is not None else 0
+        batch_axis = int(batch_axis) if batch_axis is not None else 0
+    else:
+        seq_axis = int(seq_axis) % rank if seq_axis is not None else 0
+        batch_axis = int(batch_axis) % rank if batch_axis is not None else 0
     if seq_axis == batch_axis:
         raise invalid(f"seq_dim == batch_dim == {seq_axis}")
     return execute_reverse_sequence(x, lengths, seq_axis, batch_axis)
@@ -160,7 +181,11 @@ def meshgrid(*args: Any, **kwargs: Any) -> list:
     tensors = [array_ops.reshape(conversion.tensor(a), (-1,)) for a in args]
     n = len(tensors)
     sizes = [static_shape(t)[0] for t in tensors]
-    if indexing == "xy" and n > 1:
+    if None in sizes:  # traced: lengths known only when the graph runs
+        sizes = join_split_ops.stack([array_ops.size(t, out_type=_dtypes.int32) for t in tensors])
+        if indexing == "xy" and n > 1:
+            sizes = gather(sizes, [1, 0] + list(range(2, n)))
+    elif indexing == "xy" and n > 1:
         sizes[0], sizes[1] = sizes[1], sizes[0]
     outputs = []
     for i, t in enumerate(tensors):
@@ -168,8 +193,9 @@ def meshgrid(*args: Any, **kwargs: Any) -> list:
         if indexing == "xy" and n > 1 and i < 2:
             position = 1 - i
         shape = [1] * n
-        shape[position] = static_shape(t)[0]
-        outputs.append(math_ops.multiply(array_ops.reshape(t, tuple(shape)), array_ops.ones(tuple(sizes), dtype=t.dtype)))
+        shape[position] = -1
+        ones = array_ops.ones(sizes if isinstance(sizes, Tensor) else tuple(sizes), dtype=t.dtype)
+        outputs.append(math_ops.multiply(array_ops.reshape(t, tuple(shape)), ones))
     return outputs
 
 

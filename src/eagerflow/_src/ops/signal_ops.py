@@ -54,9 +54,18 @@ def _fft_grad(ctx: Any, dy: Tensor) -> tuple:
     # FFT's adjoint is N * IFFT; IFFT's is FFT / N.
     axes = ctx.attrs["axes"]
     inverse = ctx.attrs.get("inverse", False)
-    n = _size(dy, axes)
     op = _c2c_op(len(axes), not inverse, ctx.attrs.get("nd", False))
     out = execute(op, (dy,), {"axes": axes, "inverse": not inverse, "nd": ctx.attrs.get("nd", False)})
+    dims = dy._array.shape
+    if dims is None or any(dims[a] is None for a in axes):  # traced: the length known when it runs
+        from eagerflow._src.ops import reduce_ops
+
+        axes_t = math_ops.floormod(conversion.tensor(list(axes), _dtypes.int32), array_ops.rank(dy))
+        sizes = gather(array_ops.shape(dy, out_type=_dtypes.int64), axes_t)
+        n = math_ops.cast(math_ops.cast(reduce_ops.reduce_prod(sizes), _REAL_OF[np.dtype(out.dtype.as_numpy_dtype)]),
+                          out.dtype)
+        return (math_ops.multiply(out, n) if not inverse else math_ops.truediv(out, n),)
+    n = _size(dy, axes)
     scale = conversion.scalar_like(float(n) if not inverse else 1.0 / n, out)
     return (math_ops.multiply(out, scale),)
 

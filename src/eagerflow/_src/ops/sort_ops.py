@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
+from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops
@@ -72,6 +73,8 @@ def _top_k_grad(ctx: Any, dys: list) -> tuple:
     x = ctx.inputs[0]
     indices = ctx.output[1]
     shape = static_shape(x)
+    if shape is None or None in shape or None in static_shape(indices):  # dims known only at run time
+        return (execute(TOP_K_GRAD_LIKE, (dys[0], x, indices)), None)
     n = shape[-1] if shape else 1
     k = static_shape(indices)[-1] if static_shape(indices) else 1
     rows = int(np.prod(shape[:-1], dtype=np.int64))
@@ -85,6 +88,28 @@ def _top_k_grad(ctx: Any, dys: list) -> tuple:
 
 
 TOP_K = Op("TopKV2", _top_k, grad=_top_k_grad, dtypes=REAL, num_outputs=2)
+
+
+def _top_k_grad_like(xp: Any, dy: Any, x: Any, indices: Any) -> Any:
+    out = xp.zeros(x.shape, dtype=dy.dtype)
+    if out.ndim == 0:
+        return dy.reshape(()).copy()
+    xp.put_along_axis(out, indices.astype(np.int64), dy, axis=-1)
+    return out
+
+
+def _take_along_last(xp: Any, g: Any, indices: Any) -> Any:
+    return g.copy() if g.ndim == 0 else xp.take_along_axis(g, indices.astype(np.int64), axis=-1)
+
+
+# top_k's gradient over dims known only when the graph runs: dy put at the chosen positions of
+# zeros like x; its gradient takes those positions back (and that one's, puts them again).
+TOP_K_GRAD_LIKE = Op("TopKGradDynamic", _top_k_grad_like,
+                     shape_fn=lambda inputs, attrs: [(inputs[0]._array.dtype, inputs[1]._array.shape)],
+                     grad=lambda ctx, g: (execute(TAKE_ALONG_LAST, (g, ctx.inputs[2])), None, None))
+TAKE_ALONG_LAST = Op("TakeAlongLastAxis", _take_along_last,
+                     shape_fn=lambda inputs, attrs: [(inputs[0]._array.dtype, inputs[1]._array.shape)],
+                     grad=lambda ctx, g: (execute(TOP_K_GRAD_LIKE, (g, ctx.inputs[0], ctx.inputs[1])), None))
 
 
 def top_k(input: Any, k: int = 1, sorted: bool = True, index_type: Any = _dtypes.int32,  # noqa: A002
