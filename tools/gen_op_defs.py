@@ -25,7 +25,8 @@ EXTRA = ("Const", "Placeholder", "Identity", "IdentityN", "NoOp", "PartitionedCa
          "StatefulPartitionedCall", "VarHandleOp", "ReadVariableOp", "AssignVariableOp",
          "AssignAddVariableOp", "AssignSubVariableOp", "ResourceGather", "StopGradient",
          "MergeV2Checkpoints", "SaveV2", "RestoreV2", "StringJoin", "ShardedFilename",
-         "StaticRegexFullMatch", "Select", "SelectV2", "If", "StatelessIf", "While", "StatelessWhile")
+         "StaticRegexFullMatch", "Select", "SelectV2", "If", "StatelessIf", "While", "StatelessWhile",
+         "Bincount", "DenseBincount", "RaggedTensorToTensor")
 
 
 def registered_op_names() -> list[str]:

@@ -205,3 +205,35 @@ def test_eagerflow_control_flow_runs_on_tensorflow(tmp_path, x, n):
     want = reference.f(tensorflow.constant(x), tensorflow.constant(n))
     for a, b in zip(got, want):
         np.testing.assert_allclose(np.asarray(a), np.asarray(b), rtol=1e-6)
+
+
+# --- tf.strings.split (TF's sparse StringSplitV2 vs our ragged one) crossing both ways ---
+def _splitter(tf):
+    class Splitter(tf.Module):
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string)])
+        def f(self, s):
+            parts = tf.strings.split(s, " ")
+            return parts.row_lengths(), parts.flat_values, tf.strings.split(s).flat_values
+
+    return Splitter()
+
+
+STRINGS = ["a bb c", "dd", ""]
+
+
+def _split_outputs(fn, tf):
+    return [np.asarray(v).tolist() for v in fn(tf.constant(STRINGS))]
+
+
+def test_string_split_saved_by_tensorflow_runs_on_eagerflow(tmp_path):
+    module = _splitter(tensorflow)
+    tensorflow.saved_model.save(module, str(tmp_path / "tf"))
+    loaded = eagerflow.saved_model.load(str(tmp_path / "tf"))
+    assert _split_outputs(loaded.f, eagerflow) == _split_outputs(module.f, tensorflow)
+
+
+def test_string_split_saved_by_eagerflow_runs_on_tensorflow(tmp_path):
+    eagerflow.saved_model.save(_splitter(eagerflow), str(tmp_path / "ef"))
+    loaded = tensorflow.saved_model.load(str(tmp_path / "ef"))
+    reference = _splitter(tensorflow)
+    assert _split_outputs(loaded.f, tensorflow) == _split_outputs(reference.f, tensorflow)

@@ -262,12 +262,50 @@ class FunctionWriter:
         for key, value in (attrs or {}).items():
             if isinstance(value, bool):
                 node.attr[key].b = value
+            elif isinstance(value, int):
+                node.attr[key].i = value
             elif isinstance(value, np.dtype):
                 node.attr[key].type = _enum(value)
             else:
                 node.attr[key].list.i.extend(value)
         out = OP_DEFS[op][1][0][0]
         return f"{name}:{out}:0"
+
+    def _string_split(self, operation: Any) -> Any:
+        """Our `StringSplitV2` (ragged: values, row splits) as TF's (sparse: indices, values,
+        shape) followed by the row splits TF's RaggedTensor.from_value_rowids computes."""
+        base = operation.name
+        sep = operation.attrs.get("sep")
+        sep = b"" if sep is None else (sep if isinstance(sep, bytes) else str(sep).encode())
+        i64, i32 = np.dtype(np.int64), np.dtype(np.int32)
+        node = self.fdef.node_def.add(name=base, op="StringSplitV2")
+        node.input.extend([self._input_ref(operation._inputs[0]),
+                           self._const(f"{base}/sep", np.array(sep, dtype=object))])
+        node.attr["maxsplit"].i = int(operation.attrs.get("maxsplit", -1))
+        values, splits = operation.outputs
+        self.refs[id(values)] = f"{base}:values:0"
+        slice_attrs = {"Index": i32}
+        rows = self._emit(f"{base}/rows", "StridedSlice", [
+            f"{base}:indices:0", self._const(f"{base}/rows/begin", np.array([0, 0], np.int32)),
+            self._const(f"{base}/rows/end", np.array([0, 1], np.int32)),
+            self._const(f"{base}/rows/strides", np.array([1, 1], np.int32))], i64,
+            {**slice_attrs, "begin_mask": 1, "end_mask": 1, "shrink_axis_mask": 2})
+        nrows = self._emit(f"{base}/nrows", "StridedSlice", [
+            f"{base}:shape:0", self._const(f"{base}/nrows/begin", np.array([0], np.int32)),
+            self._const(f"{base}/nrows/end", np.array([1], np.int32)),
+            self._const(f"{base}/nrows/strides", np.array([1], np.int32))], i64,
+            {**slice_attrs, "shrink_axis_mask": 1})
+        rows32 = self._emit(f"{base}/rows32", "Cast", [rows], None, {"SrcT": i64, "DstT": i32})
+        nrows32 = self._emit(f"{base}/nrows32", "Cast", [nrows], None, {"SrcT": i64, "DstT": i32})
+        counts = self._emit(f"{base}/counts", "Bincount", [
+            rows32, nrows32, self._const(f"{base}/no_weights", np.zeros([0], np.int64))], i64)
+        cums = self._emit(f"{base}/cumsum", "Cumsum", [counts, self._const(f"{base}/axis0", np.array(0, np.int32))],
+                          i64, {"Tidx": i32})
+        out = self._emit(f"{base}/row_splits", "ConcatV2", [
+            self._const(f"{base}/zero", np.zeros([1], np.int64)), cums,
+            self._const(f"{base}/concat_axis", np.array(0, np.int32))], i64, {"Tidx": i32, "N": 2})
+        self.refs[id(splits)] = out
+        return node
 
     def _logsumexp(self, operation: Any) -> Any:
         """`ReduceLogSumExp` (an op TF does not have) as TF's `reduce_logsumexp` builds it: the
@@ -303,6 +341,8 @@ class FunctionWriter:
     def _node(self, operation: Any) -> Any:
         if operation.type == "ReduceLogSumExp":
             return self._logsumexp(operation)
+        if operation.type == "StringSplitV2":
+            return self._string_split(operation)
         if operation.type in ("If", "While") and operation.op is not None and "n_then" in operation.attrs \
                 or operation.type == "While" and "n_vars" in operation.attrs:
             return self._functional(operation)

@@ -153,7 +153,27 @@ def _public() -> dict[str, Callable[..., Any]]:
         "Einsum": lambda ins, at: tf.einsum(at["equation"], *ins),
         "AddN": lambda ins, at: tf.add_n(list(ins)),
         "Range": lambda ins, at: tf.range(ins[0], ins[1], ins[2]),
+        "StringSplitV2": lambda ins, at: _string_split(ins, at),
+        "DenseBincount": lambda ins, at: tf.math.bincount(
+            ins[0], weights=None if ins[2].shape.as_list() == [0] else ins[2], minlength=ins[1],
+            maxlength=ins[1], dtype=at.get("T", np.int32), binary_output=at.get("binary_output", False),
+            axis=-1 if ins[0].shape.rank == 2 else None),
+        "Bincount": lambda ins, at: tf.math.bincount(
+            ins[0], weights=None if ins[2].shape.as_list() == [0] else ins[2], minlength=ins[1],
+            maxlength=ins[1], dtype=at.get("T", np.int32)),
     }
+
+
+def _string_split(ins: list, attrs: dict) -> list:
+    """TF's `StringSplitV2` (sparse outputs) from eagerflow's ragged split."""
+    import eagerflow as tf
+
+    sep = tf.get_static_value(ins[1])
+    if sep is None:
+        raise errors.UnimplementedError(None, None, "eagerflow needs a constant separator for StringSplitV2.")
+    sep = sep.item() if hasattr(sep, "item") else sep
+    sparse = tf.strings.split(ins[0], sep or None, maxsplit=attrs.get("maxsplit", -1)).to_sparse()
+    return [sparse.indices, sparse.values, sparse.dense_shape]
 
 
 _PUBLIC: dict[str, Callable[..., Any]] | None = None
