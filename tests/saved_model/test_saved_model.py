@@ -311,3 +311,15 @@ def test_cond_and_while_become_tensorflow_functional_ops(tmp_path):
     model = protos.parse("SavedModel", open(tmp_path / "l" / "saved_model.pb", "rb").read(), "SavedModel")
     ops = {n.op for f in model.meta_graphs[0].graph_def.library.function for n in f.node_def}
     assert {"StatelessIf", "StatelessWhile"} <= ops
+
+
+def test_read_fingerprint_of_saved_model(saved_dense):
+    _, path = saved_dense
+    fingerprint = tf.saved_model.experimental.read_fingerprint(path)
+    assert fingerprint.saved_model_checksum > 0
+    assert fingerprint.singleprint().count("/") == 3
+
+
+def test_read_fingerprint_missing_raises(tmp_path):
+    with pytest.raises(FileNotFoundError, match="Could not find fingerprint"):
+        tf.saved_model.experimental.read_fingerprint(str(tmp_path))

@@ -442,8 +442,17 @@ def save(obj: Any, export_dir: str | os.PathLike, signatures: Any = None, option
         hashlib.sha256(meta.graph_def.SerializeToString(deterministic=True)).digest()[:8], "little")
     fingerprint.saved_object_graph_hash = int.from_bytes(
         hashlib.sha256(saved_graph.SerializeToString(deterministic=True)).digest()[:8], "little")
+    signatures_bytes = b"".join(meta.signature_def[k].SerializeToString(deterministic=True)
+                                for k in sorted(meta.signature_def))
+    fingerprint.signature_def_hash = _hash64(signatures_bytes)
+    with open(os.path.join(export_dir, VARIABLES_DIRECTORY, VARIABLES_FILENAME + ".index"), "rb") as f:
+        fingerprint.checkpoint_hash = _hash64(f.read())
     fingerprint.version.producer = 1
     _write_atomic(os.path.join(export_dir, FINGERPRINT_FILENAME), fingerprint.SerializeToString())
+
+
+def _hash64(data: bytes) -> int:
+    return int.from_bytes(hashlib.sha256(data).digest()[:8], "little")
 
 
 def _write_atomic(path: str, data: bytes) -> None:
