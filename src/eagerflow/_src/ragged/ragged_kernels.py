@@ -71,11 +71,14 @@ def _to_tensor(xp: Any, shape: Any, values: Any, default: Any, *nested_splits: A
     target = _target(_np(shape), dims + inner)
     if target[len(dims):] != inner:
         raise _invalid(f"Incompatible inner shapes: {inner} vs. {target[len(dims):]}")
-    keep = np.all(coords < np.asarray(target[:len(dims)], np.int64), axis=1)
     out = xp.empty(tuple(target), dtype=values.dtype)
     out[...] = default
     if coords.shape[0]:
-        if not keep.all():
+        cut = [i for i, (t, d) in enumerate(zip(target, dims)) if t < d]
+        if cut:  # a target smaller than the bounding box: drop the values outside it
+            keep = coords[:, cut[0]] < target[cut[0]]
+            for i in cut[1:]:
+                keep &= coords[:, i] < target[i]
             values = values[xp.asarray(np.nonzero(keep)[0])]
             coords = coords[keep]
         if coords.shape[0]:
@@ -122,7 +125,10 @@ def _from_tensor(xp: Any, dense: Any, *nested_splits: Any) -> Any:
     depth = len(dims)
     out = xp.zeros((coords.shape[0],) + tuple(dense.shape[depth:]), dtype=dense.dtype)
     if coords.shape[0]:
-        inside = np.all(coords < np.asarray(dense.shape[:depth], np.int64), axis=1)
+        inside = np.ones(coords.shape[0], bool)
+        for i in range(depth):
+            if dense.shape[i] < dims[i]:
+                inside &= coords[:, i] < dense.shape[i]
         where = np.nonzero(inside)[0]
         if where.shape[0]:
             picked = coords[where]
