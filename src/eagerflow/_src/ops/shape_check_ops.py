@@ -23,7 +23,15 @@ def _ensure_shape(xp: Any, x: Any, shape: Any) -> Any:
     return x
 
 
-ENSURE_SHAPE = Op("EnsureShape", _ensure_shape, grad=lambda ctx, dy: (dy,))
+def _ensure_shape_rule(inputs: Any, attrs: dict) -> list:
+    """The input's static shape refined by the expected one (TF's shape function)."""
+    x = inputs[0]._array
+    known, expected = TensorShape(x.shape), TensorShape(attrs.get("shape"))
+    merged = known.merge_with(expected) if known.is_compatible_with(expected) else known
+    return [(x.dtype, None if merged.rank is None else tuple(merged.dims))]
+
+
+ENSURE_SHAPE = Op("EnsureShape", _ensure_shape, grad=lambda ctx, dy: (dy,), shape_fn=_ensure_shape_rule)
 
 
 def ensure_shape(x: Any, shape: Any, name: str | None = None) -> Tensor:
