@@ -14,6 +14,8 @@ and arithmetic-coded files raise UnimplementedError.
 """
 from __future__ import annotations
 
+import array
+import functools
 import re
 import struct
 from typing import Any
@@ -133,20 +135,33 @@ def _unfilter(rows: np.ndarray, bpp: int) -> np.ndarray:
     src = raw.reshape(h, units, bpp).astype(np.int16)
     cols = np.arange(units)[None, :] + np.arange(h)[:, None] + 2
     skew[np.arange(1, h + 1)[:, None], cols] = src
-    kind = kinds.astype(np.int16)[:, None]
+    masks = [(kinds == k).astype(np.int16)[:, None] for k in range(5)]
+    counts = [np.concatenate([[0], np.cumsum(m[:, 0])]).tolist() for m in masks]
     for t in range(units + h - 1):
         r0, r1 = max(0, t - units + 1), min(h, t + 1)
         col = t + 2
-        x = skew[r0 + 1:r1 + 1, col]
         a = skew[r0 + 1:r1 + 1, col - 1]
         b = skew[r0:r1, col - 1]
-        c = skew[r0:r1, col - 2]
-        k = kind[r0:r1]
-        p = a + b - c
-        pa, pb, pc = np.abs(p - a), np.abs(p - b), np.abs(p - c)
-        paeth = np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
-        pred = np.select([k == 1, k == 2, k == 3, k == 4], [a, b, (a + b) >> 1, paeth], 0)
-        skew[r0 + 1:r1 + 1, col] = (x + pred) & 255
+        pred = None
+        for k in (1, 2, 3, 4):
+            if counts[k][r1] == counts[k][r0]:
+                continue  # no row of this filter type on this diagonal
+            if k == 1:
+                term = a
+            elif k == 2:
+                term = b
+            elif k == 3:
+                term = (a + b) >> 1
+            else:
+                c = skew[r0:r1, col - 2]
+                pa, pb, pc = np.abs(b - c), np.abs(a - c), np.abs(a + b - c - c)
+                term = np.where((pa <= pb) & (pa <= pc), a, np.where(pb <= pc, b, c))
+            term = term * masks[k][r0:r1]
+            pred = term if pred is None else pred + term
+        if pred is not None:
+            x = skew[r0 + 1:r1 + 1, col]
+            x += pred
+            x &= 255
     return skew[np.arange(1, h + 1)[:, None], cols].astype(np.uint8).reshape(h, n)
 
 
@@ -388,6 +403,8 @@ def _gif_frames(data: bytes) -> np.ndarray:
                 pos += 3 * n
             if pos >= len(data):
                 raise ValueError("truncated")
+            if w * h > _MAX_PIXELS:
+                raise ValueError("image too large")
             min_size = data[pos]
             if not 1 <= min_size <= 11:
                 raise ValueError("bad code size")
@@ -476,8 +493,10 @@ class _JpegError(Exception):
     pass
 
 
+@functools.lru_cache(maxsize=64)
 def _huffman_table(counts: bytes, symbols: bytes) -> list:
-    """A 65536-entry lookup from the next 16 bits to (symbol << 5) | code length (0: invalid)."""
+    """A 65536-entry lookup from the next 16 bits to (symbol << 5) | code length (0: invalid).
+    Cached: most files carry the same (standard) tables. Callers never mutate the list."""
     table = np.zeros(65536, np.int64)
     code, k = 0, 0
     for length in range(1, 17):
@@ -536,7 +555,7 @@ def _jpeg_markers(data: bytes) -> dict:
                 symbols = body[k + 17:k + 17 + total]
                 if len(symbols) < total or total > 256:
                     raise _JpegError("bad DHT")
-                info["dht"][(cls_id >> 4, cls_id & 15)] = _huffman_table(counts, symbols)
+                info["dht"][(cls_id >> 4, cls_id & 15)] = _huffman_table(bytes(counts), bytes(symbols))
                 k += 17 + total
         elif marker == 0xDB:
             k = 0
@@ -577,16 +596,19 @@ def _jpeg_markers(data: bytes) -> dict:
 def _decode_blocks(segment: bytes, units: list, coefs: list) -> None:
     """Huffman-decodes one restart interval. `units` lists, per block in decoding order,
     (component index, offset into that component's flat coefficient list, DC lut, AC lut)."""
-    buf = segment.replace(b"\xff\x00", b"\xff") + b"\x00" * 8
-    limit = (len(buf) - 8) * 8 + 64  # libjpeg pads a short segment with zero bits
+    buf = segment.replace(b"\xff\x00", b"\xff")
+    limit = len(buf) * 8 + 64  # libjpeg pads a short segment with zero bits
+    # The 40 bits starting at each byte, as Python ints: one list index per Huffman symbol.
+    raw = np.frombuffer(buf + b"\x00" * 16, np.uint8).astype(np.int64)
+    n = len(buf) + 8
+    windows = ((raw[:n] << 32) | (raw[1:n + 1] << 24) | (raw[2:n + 2] << 16) | (raw[3:n + 3] << 8)
+               | raw[4:n + 4]).tolist()
     zz = _ZZ
-    from_bytes = int.from_bytes
     pred = [0] * len(coefs)
     pos = 0
     for comp, base, dc, ac in units:
         blk = coefs[comp]
-        b = pos >> 3
-        word = from_bytes(buf[b:b + 5], "big")
+        word = windows[pos >> 3]
         shift = 24 - (pos & 7)
         entry = dc[(word >> shift) & 0xFFFF]
         length = entry & 31
@@ -605,8 +627,7 @@ def _decode_blocks(segment: bytes, units: list, coefs: list) -> None:
         blk[base] = pred[comp]
         k = 1
         while k < 64:
-            b = pos >> 3
-            word = from_bytes(buf[b:b + 5], "big")
+            word = windows[pos >> 3]
             shift = 24 - (pos & 7)
             entry = ac[(word >> shift) & 0xFFFF]
             length = entry & 31
@@ -757,8 +778,10 @@ def _upsample_v2(p: np.ndarray, dh: int) -> np.ndarray:
     return out
 
 
-def _jpeg_planes(data: bytes, gray_only: bool, fast: bool) -> tuple:
-    """Decodes every component to a full-size plane; returns (planes, color transform)."""
+def _jpeg_planes(data: bytes, gray_only: bool, fast: bool, columns: tuple | None = None) -> tuple:
+    """Decodes every component to a full-size plane; returns (planes, color transform). With
+    `columns` (x, w), as libjpeg-turbo's jpeg_crop_scanline: only the iMCU-aligned column range
+    holding them is upsampled (edges replicated at that range's ends), then cut to [x, x + w)."""
     info = _jpeg_markers(data)
     marker, precision, height, width, comps = info["sof"]
     if marker in (0xC2, 0xC6, 0xCA, 0xCE):
@@ -777,7 +800,12 @@ def _jpeg_planes(data: bytes, gray_only: bool, fast: bool) -> tuple:
         raise _JpegError("bad sampling factors")
     mcux, mcuy = -(-width // (8 * hmax)), -(-height // (8 * vmax))
     grid = [(mcuy * c[2], mcux * c[1]) for c in comps]  # padded block rows and columns
-    coefs = [[0] * (gh * gw * 64) for gh, gw in grid]
+    # Every block takes at least 2 bits (a DC code and an EOB): refuse scans too short for the
+    # header's size before allocating anything (hostile headers claim huge images).
+    blocks = sum(-(-(-(-width * c[1] // hmax)) // 8) * -(-(-(-height * c[2] // vmax)) // 8) for c in comps)
+    if 8 * sum(len(scan[1]) for scan in info["scans"]) < 2 * blocks:
+        raise _JpegError("truncated")
+    coefs = [array.array("i", bytes(4 * gh * gw * 64)) for gh, gw in grid]
     index = {c[0]: i for i, c in enumerate(comps)}
     for sel, segment, tables, restart in info["scans"]:
         members = []
@@ -822,9 +850,17 @@ def _jpeg_planes(data: bytes, gray_only: bool, fast: bool) -> tuple:
         quant = info["dqt"][tq].reshape(8, 8)
         if fast:
             quant = (quant * _aan_scales() + (1 << 11)) >> 12
-        block = np.array(coefs[ci], np.int64).reshape(-1, 8, 8) * quant
+        block = np.frombuffer(coefs[ci], np.int32).astype(np.int64).reshape(-1, 8, 8) * quant
         samples = (_idct_fast if fast else _idct)(block).reshape(gh, gw, 8, 8).swapaxes(1, 2).reshape(gh * 8, gw * 8)
         dw, dh = -(-width * hs // hmax), -(-height * vs // vmax)
+        start, cut = 0, (0, width)
+        if columns is not None:
+            align = 8 * hmax
+            aligned = columns[0] // align * align
+            out_width = columns[0] + columns[1] - aligned
+            start, dw = aligned * hs // hmax, -(-out_width * hs // hmax)
+            samples = samples[:, start:]
+            cut = (columns[0] - aligned, columns[0] - aligned + columns[1])
         fx, fy = hmax // hs, vmax // vs
         if (fx, fy) == (1, 1):
             plane = samples
@@ -836,7 +872,7 @@ def _jpeg_planes(data: bytes, gray_only: bool, fast: bool) -> tuple:
             plane = _upsample_v2(samples, dh)
         else:
             plane = np.repeat(np.repeat(samples[:dh, :dw], fy, axis=0), fx, axis=1)
-        planes.append(plane[:height, :width])
+        planes.append(plane[:height, cut[0]:cut[1]])
     transform = "gray"
     if len(comps) == 3:
         ids = [c[0] for c in comps]
@@ -865,10 +901,10 @@ def _ycc_to_rgb(y: np.ndarray, cb: np.ndarray, cr: np.ndarray) -> np.ndarray:
     return np.clip(np.stack([r, g, b], axis=2), 0, 255).astype(np.uint8)
 
 
-def _decode_jpeg(data: bytes, channels: int, fast: bool = True) -> np.ndarray:
+def _decode_jpeg(data: bytes, channels: int, fast: bool = True, columns: tuple | None = None) -> np.ndarray:
     try:
-        planes, transform = _jpeg_planes(data, channels == 1, fast)
-    except (_JpegError, IndexError, ValueError, struct.error):
+        planes, transform = _jpeg_planes(data, channels == 1, fast, columns)
+    except (_JpegError, IndexError, ValueError, OverflowError, struct.error):
         raise _invalid("jpeg::Uncompress failed. Invalid JPEG data or crop window.") from None
     if len(planes) == 1:
         gray = planes[0].astype(np.uint8)[..., None]
@@ -976,14 +1012,26 @@ def _decode_kernel(op: str) -> Any:
 
 
 def _decode_and_crop_kernel(xp: Any, contents: Any, window: Any, channels: int = 0, dct_method: str = "") -> Any:
-    image = _decode_kernel("DecodeAndCropJpeg")(xp, contents, channels, np.uint8, False, dct_method)
+    _check_channels(channels)
+    if dct_method not in ("", "INTEGER_FAST", "INTEGER_ACCURATE"):
+        raise _invalid("dct_method must be one of {'', 'INTEGER_FAST', 'INTEGER_ACCURATE'}")
+    data = _scalar(contents, "DecodeAndCropJpeg")
+    kind = _format(data)
+    if kind == "unknown":
+        raise _invalid(_UNKNOWN_FORMAT)
+    if kind != "jpeg":
+        raise _invalid(f"DecodeAndCropJpeg operation can run on JPEG only, but detected {kind.upper()}.")
+    if channels == 4:
+        raise _invalid("JPEG does not support 4 channels")
     window = np.asarray(window).reshape(-1)
     if window.size != 4:
         raise _invalid(f"crop_window must be shape [4], got shape[{window.size}]")
     y, x, h, w = (int(v) for v in window)
-    if y < 0 or x < 0 or h <= 0 or w <= 0 or y + h > image.shape[0] or x + w > image.shape[1]:
+    shape = _jpeg_shape(data)
+    if (shape is None or y < 0 or x < 0 or h <= 0 or w <= 0 or y + h > shape[0] or x + w > shape[1]):
         raise _invalid("jpeg::Uncompress failed. Invalid JPEG data or crop window.")
-    return np.ascontiguousarray(image[y:y + h, x:x + w])
+    image = _decode_jpeg(data, channels, fast=dct_method != "INTEGER_ACCURATE", columns=(x, w))
+    return np.ascontiguousarray(image[y:y + h])
 
 
 def _encode_png_kernel(xp: Any, image: Any, compression: int) -> Any:
@@ -1041,8 +1089,14 @@ def _contents(value: Any) -> Tensor:
     return value if isinstance(value, Tensor) else convert_to_tensor(value, _dtypes.string)
 
 
-def _run(op: Op, value: Any, attrs: dict) -> Any:
-    return execute(op, (_contents(value),), attrs)
+def _run(op: Op, value: Any, attrs: dict, extra: tuple = ()) -> Any:
+    """Runs `op`; as in TF, errors drop ` name: ` when some argument was not a tensor (TF's
+    wrapper then went through its fallback path)."""
+    try:
+        return execute(op, (_contents(value),) + tuple(t for t, _ in extra), attrs)
+    except errors.OpError as e:
+        given = (value,) + tuple(original for _, original in extra)
+        raise (e if all(isinstance(v, Tensor) for v in given) else errors.fallback_error(e)) from None
 
 
 def _dtype_attr(dtype: Any, allowed: tuple) -> Any:
@@ -1077,15 +1131,14 @@ def decode_jpeg(contents: Any, channels: int = 0, ratio: int = 1, fancy_upscalin
 def decode_and_crop_jpeg(contents: Any, crop_window: Any, channels: int = 0, ratio: int = 1,
                          fancy_upscaling: bool = True, try_recover_truncated: bool = False,
                          acceptable_fraction: float = 1, dct_method: str = "", name: str | None = None) -> Any:
-    """Decodes a JPEG and crops it to `crop_window` [y, x, height, width]. eagerflow decodes the
-    whole image then crops: with subsampled chroma, pixels on the crop's edges can differ from
-    libjpeg-turbo's partial decode by a little."""
+    """Decodes a JPEG cropped to `crop_window` [y, x, height, width], with libjpeg-turbo's
+    column-range upsampling (bit-exact with TF)."""
     if ratio != 1 or not fancy_upscaling:
         raise errors.UnimplementedError(None, None, "decode_and_crop_jpeg: only ratio=1 and fancy_upscaling=True "
                                         "are supported by eagerflow's decoder")
     window = crop_window if isinstance(crop_window, Tensor) else convert_to_tensor(crop_window, _dtypes.int32)
-    return execute(DECODE_AND_CROP_JPEG, (_contents(contents), window),
-                   {"channels": int(channels), "dct_method": dct_method})
+    return _run(DECODE_AND_CROP_JPEG, contents, {"channels": int(channels), "dct_method": dct_method},
+                extra=((window, crop_window),))
 
 
 def decode_bmp(contents: Any, channels: int = 0, name: str | None = None) -> Any:
@@ -1117,11 +1170,9 @@ def decode_image(contents: Any, channels: Any = None, dtype: Any = _dtypes.uint8
 def encode_png(image: Any, compression: int = -1, name: str | None = None) -> Any:
     """PNG bytes of a uint8/uint16 [height, width, channels] image (`tf.io.encode_png`). Our bytes
     differ from libpng's (no row filters), the pixels they decode to do not."""
+    # TF's Python wrapper converts the image first, so its errors always carry ` name: `.
     tensor = image if isinstance(image, Tensor) else convert_to_tensor(image)
-    try:
-        return execute(ENCODE_PNG, (tensor,), {"compression": int(compression)})
-    except errors.OpError as e:
-        raise errors.fallback_error(e) if not isinstance(image, Tensor) else e from None
+    return execute(ENCODE_PNG, (tensor,), {"compression": int(compression)})
 
 
 def extract_jpeg_shape(contents: Any, output_type: Any = _dtypes.int32, name: str | None = None) -> Any:
