@@ -17,7 +17,7 @@ def run(module, code, path):
     """Runs `code` from a file (autograph reads the functions' source) with `tf` = `module`."""
     path.write_text(code)
     out = io.StringIO()
-    namespace = {"tf": module, "np": np}
+    namespace = {"tf": module, "np": np, "__name__": "program"}  # user code: autograph converts it
     try:
         with contextlib.redirect_stdout(out):
             exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 - fixed programs from this file
