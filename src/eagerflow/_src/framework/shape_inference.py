@@ -217,9 +217,18 @@ def run_dummies(inputs: Any, attrs: dict, op: Any) -> list | None:
     if first is None and has_unknown:
         small, large = _SIZES[1]
         first = attempt(small)
+    if first is None and has_unknown:  # sizes tied to a known dim of another input (values beside
+        sizes = {d for x in inputs if getattr(x, "_array", None) is not None  # their 4 indices)
+                 and getattr(x._array, "shape", None) is not None for d in x._array.shape
+                 if isinstance(d, int) and d > 1} - {3, 11, 12, 24}
+        for size in sorted(sizes):
+            first = attempt(size)
+            if first is not None:
+                small, large = size, None
+                break
     if first is None:  # the kernel refuses every dummy (a value check): shapes left unknown
         return None
-    second = attempt(large, skip=first[0]) or (attempt(large) if has_unknown else None)
+    second = None if large is None else (attempt(large, skip=first[0]) or (attempt(large) if has_unknown else None))
     if second is None and has_unknown:  # only one size ran (Cross needs 3): a dim of that size may be
         return [(dtype, None if shape is None else tuple(None if d == small else d for d in shape))
                 for dtype, shape in first[1]]  # an unknown input's, so it is unknown

@@ -598,6 +598,16 @@ def _sqrtm_grad(ctx: Any, dy: Tensor) -> tuple:
     from eagerflow._src.ops.linalg_ops import einsum
 
     r = ctx.output
+    if r._array.shape is None or None in r._array.shape:  # traced: sizes known when the graph runs
+        from eagerflow._src.ops.join_split_ops import concat, stack
+
+        eye, r_conj = _eye_like(r), math_ops.conj(r)
+        big = math_ops.add(einsum("...ki,...jl->...ijkl", r_conj, eye), einsum("...ik,...jl->...ijkl", eye, r_conj))
+        dims = array_ops.shape(r, out_type=_dtypes.int32)
+        nn = math_ops.multiply(dims[-1], dims[-1])
+        big = array_ops.reshape(big, concat([dims[:-2], stack([nn, nn])], 0))
+        vec = array_ops.reshape(dy, concat([dims[:-2], stack([nn, conversion.tensor(1, _dtypes.int32)])], 0))
+        return (array_ops.reshape(solve(big, vec), dims),)
     shape = tuple(r.shape)
     n = shape[-1]
     eye = array_ops.eye(n, dtype=r.dtype)

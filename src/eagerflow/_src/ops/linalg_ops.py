@@ -54,7 +54,19 @@ def _matmul(xp: Any, a: Any, b: Any, transpose_a: bool = False, transpose_b: boo
             b = xp.conj(b)
     if a.shape[-1] != b.shape[-2]:
         raise _invalid(f"Matrix size-incompatible: In[0]: {_dims(a.shape)}, In[1]: {_dims(b.shape)}")
+    if xp is np and a.ndim == 2 and b.ndim == 2 and \
+            _BLAS_ONE_THREAD[0] < a.shape[0] * a.shape[1] * b.shape[1] < _BLAS_ONE_THREAD[1]:
+        # Mid-size products (a Dense layer's batch) on one OpenBLAS thread: a threaded call
+        # gains little at this size and leaves its helper threads spinning afterwards, taking
+        # a core from the host threads of the next ops (Keras CNN/MLP steps stalled on it).
+        from eagerflow._src.ops.conv_ops import single_threaded_blas
+
+        with single_threaded_blas():
+            return np.matmul(a, b)
     return xp.matmul(a, b)
+
+
+_BLAS_ONE_THREAD = (1 << 18, 1 << 25)  # multiply-adds: OpenBLAS does not thread below the first
 
 
 def _batches_broadcast(a: tuple, b: tuple) -> bool:
@@ -327,6 +339,19 @@ def _letters(n: int) -> str:
     return string.ascii_letters[:n]
 
 
+def _tensordot_flat(a: Tensor, b: Tensor, n: int) -> Tensor:
+    """tensordot over the last n dims of `a` and first n of `b` as TF builds it for shapes known
+    only at run time: one MatMul of the operands flattened to matrices, reshaped back."""
+    from eagerflow._src.ops.join_split_ops import concat, stack
+
+    sa, sb = array_ops.shape(a), array_ops.shape(b)
+    split = math_ops.subtract(array_ops.rank(a), conversion.tensor(n, _dtypes.int32))
+    a_free, a_inner, b_inner, b_free = sa[:split], sa[split:], sb[:n], sb[n:]
+    a2 = array_ops.reshape(a, stack([reduce_ops.reduce_prod(a_free), reduce_ops.reduce_prod(a_inner)]))
+    b2 = array_ops.reshape(b, stack([reduce_ops.reduce_prod(b_inner), reduce_ops.reduce_prod(b_free)]))
+    return array_ops.reshape(matmul(a2, b2), concat([a_free, b_free], 0))
+
+
 def tensordot(a: Any, b: Any, axes: Any, name: str | None = None) -> Tensor:
     """Sum of products over `axes` of `a` and `b` (`tf.tensordot`).
 
@@ -339,6 +364,8 @@ def tensordot(a: Any, b: Any, axes: Any, name: str | None = None) -> Tensor:
         n = int(axes)
         if n < 0:
             raise ValueError(f"`axes` must be at least 0. Received: {n}.")
+        if a._array.ndim is None or b._array.ndim is None:  # traced with unknown rank
+            return _tensordot_flat(a, b, n)
         if n > a.ndim:
             raise ValueError(f"`axes` must not be larger than the number of dimensions of tensor {a.numpy()}.  "
                              f"Received {n}, vs tensor dimensions {a.ndim}.")

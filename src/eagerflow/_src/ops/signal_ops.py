@@ -372,7 +372,16 @@ def _roll_halves(x: Tensor, axes: Any, inverse: bool) -> Tensor:
     elif isinstance(axes, int):
         axes = (axes,)
     for axis in axes:
-        n = tuple(x.shape)[axis]
+        n = x._array.shape[axis] if x._array.shape is not None else None
+        if n is None:  # traced: the length known when the graph runs; row i takes (i + cut) % n
+            size = array_ops.shape(x, out_type=_dtypes.int32)[axis]
+            half = math_ops.floordiv(size, conversion.tensor(2, _dtypes.int32))
+            cut = half if inverse else math_ops.subtract(size, half)
+            rows = array_ops.range(conversion.tensor(0, _dtypes.int32), size, 1, dtype=_dtypes.int32)
+            idx = math_ops.floormod(math_ops.add(rows, cut),
+                                    math_ops.maximum(size, conversion.tensor(1, _dtypes.int32)))
+            x = gather(x, idx, axis=axis if x._array.ndim is None else axis % x.ndim)
+            continue
         shift = -(n // 2) if inverse else n // 2
         cut = (n - shift) % n if n else 0
         if cut:

@@ -35,6 +35,8 @@ def _descending_order(xp: Any, x: Any) -> Any:
 def _top_k(xp: Any, x: Any, k: int, sorted: bool = True, index_type: Any = np.int32) -> list:
     if x.ndim < 1:
         raise invalid(f"input must be >= 1-D, got shape [{','.join(str(d) for d in x.shape)}]")
+    if k is None:  # every column (sort of a traced tensor whose last size is known at run time)
+        k = x.shape[-1]
     if k < 0:
         raise invalid(f"Need k >= 0, got {k}")
     if x.shape[-1] < k:
@@ -160,15 +162,22 @@ def _to_last(values: Tensor, axis: int) -> tuple[Tensor, list | None]:
     return array_ops.transpose(values, perm), perm
 
 
+def _top_all(values: Tensor, k: Any = None) -> TopKV2:
+    """top_k over every column of the last axis (k an attr of None: the size found at run time)."""
+    return TopKV2(*execute(TOP_K, (values,), {"k": None, "sorted": True, "index_type": np.int32}))
+
+
 def _sorted_last(values: Tensor, direction: str) -> TopKV2:
     n = static_shape(values)[-1]
+    # (n None: traced, every column however many there are when the graph runs)
+    pick = top_k if n is not None else _top_all
     if direction == "DESCENDING":
-        return top_k(values, n)
+        return pick(values, n)
     if values.dtype.is_unsigned:
         flipped = math_ops.subtract(conversion.like(int(values.dtype.max), values), values)
-        got = top_k(flipped, n)
+        got = pick(flipped, n)
         return TopKV2(math_ops.subtract(conversion.like(int(values.dtype.max), values), got.values), got.indices)
-    got = top_k(math_ops.negative(values), n)
+    got = pick(math_ops.negative(values), n)
     return TopKV2(math_ops.negative(got.values), got.indices)
 
 

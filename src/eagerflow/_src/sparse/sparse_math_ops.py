@@ -129,7 +129,15 @@ def _sparse_matmul_grad(ctx: Any, dy: Tensor) -> tuple:
     return None, grad_values, None, grad_b
 
 
-SPARSE_MATMUL = Op("SparseTensorDenseMatMul", _sparse_matmul, grad=_sparse_matmul_grad)
+def _sparse_matmul_shape(inputs: Any, attrs: dict) -> list | None:
+    if inputs[1]._array.shape is None or None in inputs[1]._array.shape or inputs[3]._array.shape is None \
+            or None in inputs[3]._array.shape:  # traced with unknown dims: a matrix of b's dtype
+        return [(inputs[3]._array.dtype, (None, None))]
+    return None
+
+
+SPARSE_MATMUL = Op("SparseTensorDenseMatMul", _sparse_matmul, grad=_sparse_matmul_grad,
+                   shape_fn=_sparse_matmul_shape)
 
 
 def sparse_dense_matmul(sp_a: Any, b: Any, adjoint_a: bool = False, adjoint_b: bool = False,

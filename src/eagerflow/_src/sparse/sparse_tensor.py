@@ -32,17 +32,20 @@ class SparseTensor(CompositeTensor):
         self._indices = convert_to_tensor(indices, _dtypes.int64)
         self._values = convert_to_tensor(values)
         self._dense_shape = convert_to_tensor(dense_shape, _dtypes.int64)
-        if self._indices.shape.rank != 2:
+        # (TF's with_rank / merge_with: an unknown rank or dim, as in a traced graph, fits)
+        if self._indices.shape.rank not in (2, None):
             raise _rank_error(self._indices, 2)
-        if self._values.shape.rank != 1:
+        if self._values.shape.rank not in (1, None):
             raise _rank_error(self._values, 1)
-        if self._dense_shape.shape.rank != 1:
+        if self._dense_shape.shape.rank not in (1, None):
             raise _rank_error(self._dense_shape, 1)
-        n, rank = self._indices.shape.as_list()
-        if n != self._values.shape[0]:
-            raise ValueError(f"Dimensions {n} and {self._values.shape[0]} are not compatible")
-        if rank != self._dense_shape.shape[0]:
-            raise ValueError(f"Dimensions {rank} and {self._dense_shape.shape[0]} are not compatible")
+        n, rank = self._indices.shape.as_list() if self._indices.shape.rank is not None else (None, None)
+        count = self._values.shape[0] if self._values.shape.rank is not None else None
+        if n is not None and count is not None and n != count:
+            raise ValueError(f"Dimensions {n} and {count} are not compatible")
+        length = self._dense_shape.shape[0] if self._dense_shape.shape.rank is not None else None
+        if rank is not None and length is not None and rank != length:
+            raise ValueError(f"Dimensions {rank} and {length} are not compatible")
 
     @classmethod
     def from_value(cls, sparse_tensor_value: Any) -> "SparseTensor":
