@@ -7,8 +7,9 @@ got), the device it was placed on at trace time, and its output `SymbolicTensor`
 
 Inputs of an operation are symbolic tensors of the same graph, or a variable (first input of
 a resource op: captured by reference). Eager tensors used by a traced op become `Const`
-operations holding their value; symbolic tensors of an enclosing graph are captured through
-`capture` (FuncGraph, in `_src/function`).
+operations holding their value (in a control-flow body, float tensors the user closed over
+are captured instead: `capture_closure`); symbolic tensors of an enclosing graph are captured
+through `capture` (FuncGraph, in `_src/function`).
 
 `with graph.as_default():` makes `execute` add operations to `graph` on this thread.
 """
@@ -163,6 +164,13 @@ class Graph:
         self._consts[id(tensor)] = (tensor, node.outputs[0])
         return node.outputs[0]
 
+    # A control-flow body (FuncGraph) sets this: closed-over eager tensors become captures.
+    lifts_closures = False
+
+    def capture_closure(self, tensor: EagerTensor) -> Any:
+        """An eager tensor used here while `lifts_closures` (FuncGraph overrides)."""
+        return self.constant(tensor)
+
     def capture(self, tensor: Any) -> Any:
         """A value of another graph used here; a plain Graph has no way to feed it."""
         raise errors.InvalidArgumentError(
@@ -174,7 +182,11 @@ class Graph:
             return x if x._op.graph is self else self.capture(x)
         if isinstance(x, EagerTensor):
             value = getattr(x, "_value", None)  # a variable slice: its own read op's output
-            return self.constant(x if value is None else value)
+            if value is not None:
+                x = value
+            if self.lifts_closures:
+                return self.capture_closure(x)
+            return self.constant(x)
         if isinstance(x, Tensor):
             return x
         as_tensor = getattr(x, "_as_tensor", None)

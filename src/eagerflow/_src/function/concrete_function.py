@@ -25,6 +25,7 @@ from eagerflow._src.framework.tensor import EagerTensor
 from eagerflow._src.framework import transfers
 from eagerflow._src.function import _structure
 from eagerflow._src.function.func_graph import FuncGraph, is_spec, is_variable, tensor_spec
+from eagerflow._src.function.iterator_inputs import IteratorInput, boxed as boxed_iterator, is_iterator
 from eagerflow._src.function.plan import compile_plan, live_operations
 from eagerflow._src.function.tape_functions import TapeCalls
 
@@ -159,6 +160,11 @@ class ConcreteFunction:
                         f"Binding inputs to tf.function failed due to `Can not cast "
                         f"{_type_text(t)} to {_type_text(traced)}`.")
                 tensors.append(t)
+            elif type(traced) is IteratorInput:
+                if not is_iterator(value):
+                    raise TypeError(f"{self.name}(...) expected a dataset iterator for "
+                                    f"{traced!r}, got {value!r}")
+                tensors.append(boxed_iterator(value))
             elif is_variable(traced):
                 variables.append(value)
         return self._call_flat(tensors, variables)
@@ -326,6 +332,8 @@ def _type_text(value: Any, output: bool = False) -> str:
         return f"TensorSpec(shape={value.shape}, dtype=tf.{value.dtype.name}, name=None)"
     if is_variable(value):
         return f"TensorSpec(shape={value.shape}, dtype=tf.{value.dtype.name}, name=None)"  # TF: a VariableSpec
+    if type(value) is IteratorInput:
+        return f"IteratorSpec(({value.element_spec}))"
     if isinstance(value, tuple) and not hasattr(type(value), "_fields"):
         return f"Tuple[{', '.join(_type_text(v, output) for v in value)}]" if value else "Tuple[]"
     if isinstance(value, list):

@@ -22,6 +22,7 @@ from eagerflow._src.framework.scopes import device as device_scope
 from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.function import _structure
+from eagerflow._src.function.iterator_inputs import IteratorInput, host_device, is_iterator
 
 _thread = context.thread
 
@@ -137,8 +138,38 @@ class FuncGraph(Graph):
         self.input_devices.append(tensor._device)
         return inner
 
+    def capture_closure(self, tensor: EagerTensor) -> Any:
+        """An eager tensor used in a control-flow body (`lifts_closures`). As TF's cond and while
+        graphs: a float tensor the user closed over becomes a captured input, fed from the
+        enclosing graph (which turns it into its own Const, or captures it in turn), so the node
+        built from this body has it as an input and tapes watching it see the dependency.
+        Values converted while tracing (Python scalars, integer shapes and indices) stay Consts
+        of this graph, foldable and known to shape inference."""
+        kind = tensor._array.dtype.kind
+        if (kind == "f" or kind == "c" or kind == "V") and not _python_scalar(tensor):
+            return self.capture_eager(tensor, name="Const")
+        return self.constant(tensor)
+
     def __repr__(self) -> str:
         return f"FuncGraph(name={self.name}, id={id(self)})"
+
+
+_scalars: dict = {}  # id -> tensor: the values of `convert._scalar_cache` when last looked at
+
+
+def _python_scalar(tensor: EagerTensor) -> bool:
+    """Whether `tensor` is one of conversion's cached Python scalars (`x * 0.5` converts 0.5 to
+    a cached eager tensor, made once per value, dtype and device). Tracing time only: the id
+    map of the cache (at most 4096 entries) is rebuilt when a 0-d tensor is not in it."""
+    global _scalars
+    if tensor._array.ndim != 0:
+        return False
+    if _scalars.get(id(tensor)) is tensor:
+        return True
+    from eagerflow._src.framework.convert import _scalar_cache
+
+    _scalars = {id(v): v for v in list(_scalar_cache.values())}
+    return _scalars.get(id(tensor)) is tensor
 
 
 def _default_device() -> Any:
@@ -168,7 +199,8 @@ def _arg_names(python_function: Callable, args: tuple, kwargs: dict) -> tuple[li
 
 def placeholders_for(graph: FuncGraph, structure: Any, name: str) -> Any:
     """`structure` with its tensor and spec leaves replaced by new placeholder inputs of
-    `graph` (named `name`, `name_1`...); variables are recorded as variable parameters."""
+    `graph` (named `name`, `name_1`...); variables are recorded as variable parameters;
+    dataset iterators become `IteratorInput`s over a host input (`iterator_inputs.py`)."""
     leaves = _structure.flatten(structure)
     out = []
     count = 0
@@ -192,6 +224,14 @@ def placeholders_for(graph: FuncGraph, structure: Any, name: str) -> Any:
             graph.inputs.append(ph)
             graph.input_devices.append(device)
             out.append(ph)
+        elif is_iterator(leaf) or type(leaf) is IteratorInput:
+            # A dataset iterator: one host input boxing the iterator each call passes.
+            label = name if count == 0 else f"{name}_{count}"
+            count += 1
+            ph = graph.placeholder(np.dtype(object), (), name=label)
+            graph.inputs.append(ph)
+            graph.input_devices.append(host_device())
+            out.append(IteratorInput(ph, leaf))
         elif is_variable(leaf):
             if not any(v is leaf for v in graph.variable_params):
                 graph.variable_params.append(leaf)
@@ -268,7 +308,9 @@ def output_tensor(graph: FuncGraph, value: Any) -> Any:
         return value if value._op.graph is graph else graph.capture(value)
     if isinstance(value, EagerTensor):
         inner = getattr(value, "_value", None)
-        return graph.constant(value if inner is None else inner)
+        if inner is not None:
+            value = inner
+        return graph.capture_closure(value) if graph.lifts_closures else graph.constant(value)
     if is_variable(value) or hasattr(value, "_as_tensor"):
         with graph.as_default():
             return output_tensor(graph, value._as_tensor(None))
@@ -281,17 +323,29 @@ def _identity_op() -> Any:
     return IDENTITY
 
 
+# The sub-graphs of `If` and `While` nodes (`ops/graph_control_flow.py`): their captures become
+# the node's inputs, so eager tensors they close over are captured (`FuncGraph.capture_closure`).
+CONTROL_FLOW_GRAPHS = frozenset({"cond_true", "cond_false", "while_cond", "while_body"})
+
+
 def trace(python_function: Callable, args: tuple, kwargs: dict, name: str,
           allow_variable_creation: bool = True, outer_graph: Any = None,
-          graph: FuncGraph | None = None, arg_names: list | None = None) -> FuncGraph:
+          graph: FuncGraph | None = None, arg_names: list | None = None,
+          lifts_closures: bool | None = None) -> FuncGraph:
     """Traces `python_function(*args, **kwargs)` into a new FuncGraph (see the module docstring).
 
     Tensor and TensorSpec leaves of the arguments become placeholders; the graph's
     `structured_outputs` holds the result with tensors replaced by the graph's (Python leaves
-    kept), `outputs` the flat output tensors.
+    kept), `outputs` the flat output tensors. `lifts_closures` (default: for the
+    `CONTROL_FLOW_GRAPHS` names, inside another graph): closed-over float eager tensors become
+    captures rather than Consts; only for graphs whose captures the caller feeds as inputs.
     """
     graph = graph or FuncGraph(name, outer_graph)
     graph.allow_variable_creation = allow_variable_creation
+    if lifts_closures is None:
+        lifts_closures = name in CONTROL_FLOW_GRAPHS
+    if lifts_closures and graph.outer_graph is not None:
+        graph.lifts_closures = True
     if arg_names is None:
         arg_names = _arg_names(python_function, args, kwargs)[0]
     with graph.as_default():

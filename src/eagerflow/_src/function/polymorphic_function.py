@@ -2,8 +2,9 @@
 
 Trace keys follow TF's rules: tensors by dtype and shape; variables by dtype and shape (they
 are per-call parameters of the plan, so another variable of the same kind reuses the trace);
-Python scalars and strings by value; other hashable objects by value (hash/eq), unhashable ones
-by identity; structures by their type and length. With `reduce_retracing` (or
+Python scalars and strings by value; dataset iterators by their element spec (fed at each call,
+as TF's IteratorSpec: a new iterator over the same structure reuses the trace); other hashable
+objects by value (hash/eq), unhashable ones by identity; structures by their type and length. With `reduce_retracing` (or
 `experimental_relax_shapes`) a new shape for a known structure generalises differing
 dimensions to None and traces once for the family; an `input_signature` fixes one trace.
 """
@@ -26,6 +27,8 @@ from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.function import _structure
 from eagerflow._src.function.concrete_function import ConcreteFunction, _type_text
 from eagerflow._src.function.func_graph import is_spec, is_variable, tensor_spec, trace
+from eagerflow._src.function.iterator_inputs import IteratorInput, boxed as boxed_iterator, is_iterator
+from eagerflow._src.function.iterator_inputs import trace_key as iterator_trace_key
 from eagerflow._src.function.tape_functions import tapes_paused
 
 _flags = context.flags
@@ -105,6 +108,12 @@ def _key(x: Any, leaves: _Leaves) -> Any:
         return (dtype._np, None if dims is None else tuple(dims))
     if isinstance(x, (list, tuple)):
         return (t, tuple(_key(v, leaves) for v in x))
+    if is_iterator(x):  # as TF's IteratorSpec: by element spec, the iterator fed per call
+        leaves.tensors.append(boxed_iterator(x))
+        return iterator_trace_key(x)
+    if t is IteratorInput:  # an iterator argument passed on to a function called while tracing
+        leaves.tensors.append(x._handle)
+        return iterator_trace_key(x)
     try:
         hash(x)
         return (t, x)
