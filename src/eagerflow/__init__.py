@@ -115,6 +115,7 @@ _LAZY_NAMESPACES = frozenset({
     "signal", "image", "lookup", "summary",
     "keras", "__internal__",
     "saved_model",
+    "quantization",
     "raw_ops",
 })
 

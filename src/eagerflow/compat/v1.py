@@ -4,6 +4,7 @@ from eagerflow._src.framework.graph import (
 )
 from eagerflow._src.function.func_graph import placeholder
 from eagerflow._src.framework.eager_context import reset_default_graph
+from eagerflow._src.framework.tensor_shape import Dimension
 
-__all__ = ["Graph", "control_dependencies", "executing_eagerly", "get_default_graph", "init_scope",
+__all__ = ["Dimension", "Graph", "control_dependencies", "executing_eagerly", "get_default_graph", "init_scope",
            "placeholder", "reset_default_graph"]

@@ -191,3 +191,49 @@ def unknown_shape(rank: int | None = None) -> TensorShape:
 def dims_of(shape: Iterable) -> tuple[int, ...]:
     """A fully defined shape as a tuple of ints (for kernels)."""
     return tuple(int(d) for d in shape)
+
+
+class Dimension:
+    """One dimension of a TF1 shape, known (an int) or not (None) (`tf.compat.v1.Dimension`).
+    TF 2 shapes hold ints and None; this class exists for code that checks for it."""
+
+    __slots__ = ("_value",)
+    __hash__ = None  # type: ignore[assignment]  # as TF's: equality with ints, unhashable
+
+    def __init__(self, value: Any) -> None:
+        self._value = _dim(value.value if isinstance(value, Dimension) else value)
+
+    @property
+    def value(self) -> int | None:
+        return self._value
+
+    def __repr__(self) -> str:
+        return f"Dimension({self._value!r})"
+
+    def __str__(self) -> str:
+        return "?" if self._value is None else str(self._value)
+
+    def __int__(self) -> int:
+        return self._value  # type: ignore[return-value]
+
+    def __index__(self) -> int:
+        return self._value  # type: ignore[return-value]
+
+    def __eq__(self, other: Any) -> Any:
+        try:
+            other = Dimension(other)
+        except (TypeError, ValueError):
+            return NotImplemented
+        if self._value is None or other._value is None:
+            return None
+        return self._value == other._value
+
+    def __ne__(self, other: Any) -> Any:
+        equal = self.__eq__(other)
+        return equal if equal is None or equal is NotImplemented else not equal
+
+    def __add__(self, other: Any) -> "Dimension":
+        other = Dimension(other)
+        return Dimension(None if self._value is None or other._value is None else self._value + other._value)
+
+    __radd__ = __add__

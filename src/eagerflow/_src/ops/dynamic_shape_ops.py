@@ -90,7 +90,8 @@ def _shape_of_value(shape_input: Any, size: Any = None) -> Any:
             x._array.shape == () for x in node._inputs):  # [n, 2]: each item known or not (TF's
         items = [constant_value(x) for x in node._inputs]  # partial constant value)
         dims = [None if v is None else int(v) for v in items]
-        return None if -1 in dims else tuple(dims)
+        # TF: a -1 is unknown too (found when the plan runs), the rank stays known
+        return tuple(None if d == -1 else d for d in dims)
     length = shape_input._array.shape
     if length is None or len(length) != 1 or length[0] is None:
         return None
