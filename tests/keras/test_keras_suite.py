@@ -13,6 +13,8 @@ FLOORS = {
     "layers/core/dense_test.py": 64,
     "layers/pooling/max_pooling_test.py": 24,
     "models/sequential_test.py": 19,
+    "random/random_test.py": 76,  # stateless_gamma (76 of its tests collect in this company)
+    "layers/reshaping/reshape_test.py": 9,  # reshape to (batch, -1, n) in traces
 }
 
 

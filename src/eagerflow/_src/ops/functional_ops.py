@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import numpy as np
+
 from eagerflow._src.framework import context
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
@@ -24,7 +26,32 @@ _thread = context.thread
 
 
 def _as_tensors(elems: Any) -> list[Tensor]:
-    return [e if isinstance(e, Tensor) else convert_to_tensor(e) for e in flatten(elems)]
+    return [e if isinstance(e, Tensor) or _is_sparse(e) else convert_to_tensor(e) for e in flatten(elems)]
+
+
+def _is_sparse(value: Any) -> bool:
+    return hasattr(value, "dense_shape") and hasattr(value, "indices") and hasattr(value, "with_values")
+
+
+def _sparse_rows(sp: Any, n: int) -> list:
+    """The slices of a SparseTensor along axis 0, each a SparseTensor of one rank less (TF's
+    map_fn unbatches composite elems)."""
+    from eagerflow._src.sparse.sparse_tensor import SparseTensor
+
+    indices, values = np.asarray(sp.indices.numpy()), sp.values
+    dense_shape = np.asarray(sp.dense_shape.numpy())[1:]
+    rows = []
+    for i in range(n):
+        keep = np.nonzero(indices[:, 0] == i)[0]
+        rows.append(SparseTensor(indices[keep][:, 1:].reshape(-1, len(dense_shape)),
+                                 _gather_rows(values, keep), dense_shape))
+    return rows
+
+
+def _gather_rows(values: Tensor, keep: Any) -> Tensor:
+    from eagerflow._src.ops.gather_scatter_ops import gather
+
+    return gather(values, keep.astype(np.int64))
 
 
 def _count(flat: list[Tensor], what: str = "elems") -> int | None:
@@ -55,7 +82,7 @@ def _loops_in_graph(n: int | None) -> bool:
 def _slices(flat: list[Tensor], n: int) -> list[list[Tensor]]:
     from eagerflow._src.ops.join_split_ops import unstack
 
-    columns = [unstack(t, num=n) for t in flat]
+    columns = [_sparse_rows(t, n) if _is_sparse(t) else unstack(t, num=n) for t in flat]
     return [[column[i] for column in columns] for i in range(n)]
 
 

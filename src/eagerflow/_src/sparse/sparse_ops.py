@@ -366,3 +366,18 @@ def _install_operators() -> None:
 
 _install_operators()
 dispatch.ELEMENTWISE[SparseTensor] = elementwise
+
+
+# --- dispatch: size and rank (TF's `tf.size`/`tf.rank` take a SparseTensor) -------------------------
+def _size(input: Any, out_type: Any = None, name: str | None = None) -> Tensor:  # noqa: A002
+    from eagerflow._src.ops import reduce_ops
+
+    return math_ops.cast(reduce_ops.reduce_prod(input.dense_shape), _dtypes.int32 if out_type is None else out_type)
+
+
+def _rank(input: Any, name: str | None = None) -> Tensor:  # noqa: A002
+    return array_ops.size(input.dense_shape)
+
+
+dispatch.API[(SparseTensor, "size")] = _size
+dispatch.API[(SparseTensor, "rank")] = _rank
