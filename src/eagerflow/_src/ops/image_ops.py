@@ -102,14 +102,18 @@ def flip_up_down(image: Any) -> Tensor:
 def _random_flip(x: Tensor, which: int, draw: Any) -> Tensor:
     axis = _spatial_axis(x, which)
     if x.ndim == 3:
-        flip = float(draw([]).numpy()) < 0.5
-        return array_ops.reverse(x, [axis]) if flip else x
+        # One draw for the image; an op (not a Python branch) so it works in traced dataset maps.
+        return array_ops.where(math_ops.less(draw([]), 0.5), array_ops.reverse(x, [axis]), x)
     # TF's batch rule: round(uniform) per image, blended arithmetically.
     batch = tuple(x.shape)[0]
     flips = math_ops.cast(math_ops.round(array_ops.reshape(draw([batch]), (batch, 1, 1, 1))), x.dtype)
     flipped = array_ops.reverse(x, [axis])
     return math_ops.add(math_ops.multiply(flips, flipped),
                         math_ops.multiply(math_ops.subtract(_constant(flips, 1), flips), x))
+
+
+def _symbolic(x: Any) -> bool:
+    return isinstance(x, Tensor) and type(x).__name__ == "SymbolicTensor"
 
 
 def _stateful_uniform(seed: Any) -> Any:
@@ -157,6 +161,13 @@ def rot90(image: Any, k: int = 1, name: str | None = None) -> Tensor:
     """Rotates images counter-clockwise by k quarter turns (`tf.image.rot90`)."""
     x = _image(image)
     h, w = _spatial_axis(x, 0), _spatial_axis(x, 1)
+    if _symbolic(k):  # a traced k: TF's case over the four turns
+        from eagerflow._src.ops.control_flow_ops import switch_case
+
+        turns = math_ops.floormod(k, 4)
+        return switch_case(turns, [lambda: x, lambda: transpose(array_ops.reverse(x, [w])),
+                                   lambda: array_ops.reverse(x, [h, w]),
+                                   lambda: array_ops.reverse(transpose(x), [w])])
     k = int(k.numpy() if isinstance(k, Tensor) else k) % 4
     if k == 0:
         return x
@@ -278,6 +289,10 @@ def _random_crop(x: Tensor, size: Any, draw: Any) -> Tensor:
     from eagerflow._src.framework import errors
 
     size_t = conversion.tensor(size, _dtypes.int32) if not isinstance(size, Tensor) else size
+    if _symbolic(x) or _symbolic(size_t):  # traced (a dataset map): the same draw, through ops
+        limit = math_ops.add(math_ops.subtract(array_ops.shape(x, out_type=size_t.dtype), size_t), 1)
+        offsets = math_ops.floormod(draw([x.ndim], 0, size_t.dtype.max, size_t.dtype), limit)
+        return _slice(x, offsets, size_t)
     sizes = [int(v) for v in np.reshape(size_t.numpy(), -1)]
     shape = list(x.shape)
     if len(sizes) != len(shape) or any(s > d for s, d in zip(sizes, shape)):
@@ -506,13 +521,14 @@ def hsv_to_rgb(images: Any, name: str | None = None) -> Tensor:
 
 def adjust_hue(image: Any, delta: float, name: str | None = None) -> Tensor:
     """Rotates hue by `delta` (a fraction of the colour wheel, in [-1, 1]) (`tf.image.adjust_hue`)."""
-    return _in_float(image, lambda flt: execute(ADJUST_HUE, (flt,), {"delta": float(np.asarray(delta))}))
+    delta = math_ops.cast(conversion.tensor(delta), _dtypes.float32)  # TF's input: traced draws work
+    return _in_float(image, lambda flt: execute(ADJUST_HUE, (flt, delta), {}))
 
 
 def adjust_saturation(image: Any, saturation_factor: float, name: str | None = None) -> Tensor:
     """Scales saturation by `saturation_factor`, clipped to [0, 1] (`tf.image.adjust_saturation`)."""
-    return _in_float(image, lambda flt: execute(ADJUST_SATURATION, (flt,),
-                                                {"factor": float(np.asarray(saturation_factor))}))
+    factor = math_ops.cast(conversion.tensor(saturation_factor), _dtypes.float32)
+    return _in_float(image, lambda flt: execute(ADJUST_SATURATION, (flt, factor), {}))
 
 
 def _check_hue_delta(max_delta: float) -> None:
@@ -525,25 +541,25 @@ def _check_hue_delta(max_delta: float) -> None:
 def random_hue(image: Any, max_delta: float, seed: Any = None) -> Tensor:
     """`adjust_hue` by a delta uniform in [-max_delta, max_delta) (`tf.image.random_hue`)."""
     _check_hue_delta(max_delta)
-    return adjust_hue(image, _stateful_uniform(seed)([], -max_delta, max_delta).numpy())
+    return adjust_hue(image, _stateful_uniform(seed)([], -max_delta, max_delta))
 
 
 def stateless_random_hue(image: Any, max_delta: float, seed: Any) -> Tensor:
     """`random_hue` drawn from `seed` (`tf.image.stateless_random_hue`)."""
     _check_hue_delta(max_delta)
-    return adjust_hue(image, _stateless_uniform(seed)([], -max_delta, max_delta).numpy())
+    return adjust_hue(image, _stateless_uniform(seed)([], -max_delta, max_delta))
 
 
 def random_saturation(image: Any, lower: float, upper: float, seed: Any = None) -> Tensor:
     """`adjust_saturation` by a factor uniform in [lower, upper) (`tf.image.random_saturation`)."""
     _check_range(lower, upper)
-    return adjust_saturation(image, _stateful_uniform(seed)([], lower, upper).numpy())
+    return adjust_saturation(image, _stateful_uniform(seed)([], lower, upper))
 
 
 def stateless_random_saturation(image: Any, lower: float, upper: float, seed: Any) -> Tensor:
     """`random_saturation` drawn from `seed` (`tf.image.stateless_random_saturation`)."""
     _check_range(lower, upper)
-    return adjust_saturation(image, _stateless_uniform(seed)([], lower, upper).numpy())
+    return adjust_saturation(image, _stateless_uniform(seed)([], lower, upper))
 
 
 # --- linear colour spaces ----------------------------------------------------------------------

@@ -88,7 +88,81 @@ def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor
         raise conversion.kernel_error(
             SLICE, (x,), f"Expected begin and size arguments to be 1-D tensors of size {x._array.ndim}, but got "
             f"shapes {dims_text(bt._array.shape)} and {dims_text(st._array.shape)} instead.", fallback)
+    if _symbolic(bt) or _symbolic(st):  # known when the traced graph runs: begin/size as inputs
+        from eagerflow._src.framework.shape_inference import constant_value
+
+        if constant_value(bt) is None or constant_value(st) is None:
+            return execute(SLICE_DYNAMIC, (x, bt, st))
     return conversion.run(SLICE, (x,), {"begin": ints_of(bt), "size": ints_of(st)}, fallback)
+
+
+def _symbolic(t: Any) -> bool:
+    return type(t).__name__ == "SymbolicTensor"
+
+
+def _dynamic_window(x: Any, begin: Any, size: Any) -> tuple:
+    begin = [int(b) for b in np.asarray(begin).reshape(-1)]
+    size = [int(n) for n in np.asarray(size).reshape(-1)]
+    if len(begin) != x.ndim or len(size) != x.ndim:
+        raise errors.InvalidArgumentError(
+            None, None, f"Expected begin and size arguments to be 1-D tensors of size {x.ndim}, but got shapes "
+            f"[{len(begin)}] and [{len(size)}] instead.")
+    window = []
+    for i, (b, n, d) in enumerate(zip(begin, size, x.shape)):
+        n = d - b if n == -1 else n
+        if not (0 <= b <= d and 0 <= n <= d - b):
+            raise errors.InvalidArgumentError(
+                None, None, f"Expected size[{i}] in [0, {d - b}], but got {n}")
+        window.append(builtins.slice(b, b + n))
+    return tuple(window)
+
+
+def _slice_dynamic(xp: Any, x: Any, begin: Any, size: Any) -> Any:
+    return x[_dynamic_window(x, begin, size)]
+
+
+def _slice_dynamic_shape(inputs: Any, attrs: dict) -> list:
+    from eagerflow._src.framework.shape_inference import shape_value
+
+    x = inputs[0]._array
+    sizes = shape_value(inputs[2])
+    if x.shape is None:
+        return [(x.dtype, None if sizes is None else tuple(None if n == -1 else n for n in sizes))]
+    if sizes is None or len(sizes) != len(x.shape):
+        return [(x.dtype, (None,) * len(x.shape))]
+    return [(x.dtype, tuple(None if n is None or n == -1 else n for n in sizes))]
+
+
+def _slice_dynamic_grad_kernel(xp: Any, dy: Any, x_shape: Any, begin: Any) -> Any:
+    out = xp.zeros(tuple(int(d) for d in np.asarray(x_shape).reshape(-1)), dy.dtype)
+    start = [int(b) for b in np.asarray(begin).reshape(-1)]
+    out[tuple(builtins.slice(b, b + n) for b, n in zip(start, dy.shape))] = dy
+    return out
+
+
+def _slice_dynamic_grad(ctx: Any, dy: Tensor) -> tuple:
+    from eagerflow._src.ops.array_ops import shape
+
+    x, begin, _ = ctx.inputs
+    return (execute(SLICE_DYNAMIC_GRAD, (dy, shape(x, out_type=begin.dtype), begin)), None, None)
+
+
+def _slice_dynamic_grad_shape(inputs: Any, attrs: dict) -> list:
+    from eagerflow._src.framework.shape_inference import shape_value
+
+    return [(inputs[0]._array.dtype, shape_value(inputs[1]))]
+
+
+SLICE_DYNAMIC = Op("SliceDynamic", _slice_dynamic, grad=_slice_dynamic_grad, shape_fn=_slice_dynamic_shape)
+SLICE_DYNAMIC_GRAD = Op("SliceDynamicGrad", _slice_dynamic_grad_kernel, shape_fn=_slice_dynamic_grad_shape,
+                        grad=lambda ctx, dy: (execute(SLICE_DYNAMIC, (dy, ctx.inputs[2], array_ops_shape(ctx.inputs[0]))),
+                                              None, None))
+
+
+def array_ops_shape(t: Any) -> Any:
+    from eagerflow._src.ops.array_ops import shape
+
+    return shape(t)
 
 
 _INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
