@@ -511,6 +511,29 @@ def _huffman_table(counts: bytes, symbols: bytes) -> list:
     return table.tolist()
 
 
+@functools.lru_cache(maxsize=64)
+def _ac_fast_table(counts: bytes, symbols: bytes) -> list:
+    """The AC lookup with the coefficient decoded too (stb_image's trick): for each 16-bit peek,
+    (kind, bits consumed, run, value) packed in one int, kind 0: a coefficient whose code and magnitude bits
+    fit in the peek; 1: end of block; 2: sixteen zeros; 3: longer, decode the slow way (run
+    holds the code length, value the symbol); 4: no such code."""
+    table = np.array(_huffman_table(counts, symbols), np.int64)
+    index = np.arange(65536, dtype=np.int64)
+    length, symbol = table & 31, table >> 5
+    run, size = symbol >> 4, symbol & 15
+    fits = (size > 0) & (length + size <= 16) & (length > 0)
+    raw = (index >> np.maximum(16 - length - size, 0)) & ((1 << size) - 1)
+    value = np.where(raw < (1 << np.maximum(size - 1, 0)), raw - ((1 << size) - 1), raw)
+    valid = length > 0
+    kind = np.select([~valid, fits, size > 0, symbol == 0xF0], [4, 0, 3, 2], 1)
+    consumed = np.where(kind == 0, length + size, length)
+    runs = np.select([kind == 0, kind == 3, kind == 2], [run, length, 16], 0)
+    values = np.select([kind == 0, kind == 3], [value, symbol], 0)
+    # One int per entry (building 65536 tuples costs more than unpacking the fields):
+    # kind | consumed << 3 | run << 8 | (value + 32768) << 13.
+    return (kind | consumed << 3 | runs << 8 | (values + 32768) << 13).tolist()
+
+
 def _jpeg_markers(data: bytes) -> dict:
     """Walks the marker segments: frame header, tables and each scan's entropy-coded bytes."""
     info: dict = {"dqt": {}, "dht": {}, "scans": [], "restart": 0, "adobe": None, "jfif": False}
@@ -555,7 +578,9 @@ def _jpeg_markers(data: bytes) -> dict:
                 symbols = body[k + 17:k + 17 + total]
                 if len(symbols) < total or total > 256:
                     raise _JpegError("bad DHT")
-                info["dht"][(cls_id >> 4, cls_id & 15)] = _huffman_table(bytes(counts), bytes(symbols))
+                key = (bytes(counts), bytes(symbols))
+                info["dht"][(cls_id >> 4, cls_id & 15)] = (_huffman_table(*key) if cls_id >> 4 == 0
+                                                           else _ac_fast_table(*key))
                 k += 17 + total
         elif marker == 0xDB:
             k = 0
@@ -630,12 +655,24 @@ def _decode_blocks(segment: bytes, units: list, coefs: list) -> None:
             word = windows[pos >> 3]
             shift = 24 - (pos & 7)
             entry = ac[(word >> shift) & 0xFFFF]
-            length = entry & 31
-            if not length:
+            kind = entry & 7
+            n = (entry >> 3) & 31
+            if not kind:
+                k += (entry >> 8) & 31
+                blk[base + zz[k]] = (entry >> 13) - 32768
+                pos += n
+                k += 1
+            elif kind == 1:
+                pos += n
+                break
+            elif kind == 2:
+                pos += n
+                k += 16
+            elif kind == 4:
                 raise _JpegError("bad Huffman code")
-            symbol = entry >> 5
-            s = symbol & 15
-            if s:
+            else:  # code + magnitude longer than 16 bits
+                length, symbol = (entry >> 8) & 31, (entry >> 13) - 32768
+                s = symbol & 15
                 k += symbol >> 4
                 value = (word >> (shift + 16 - length - s)) & ((1 << s) - 1)
                 if value < 1 << (s - 1):
@@ -643,12 +680,6 @@ def _decode_blocks(segment: bytes, units: list, coefs: list) -> None:
                 blk[base + zz[k]] = value
                 pos += length + s
                 k += 1
-            else:
-                pos += length
-                if symbol == 0xF0:
-                    k += 16
-                else:
-                    break
         if k > 64:
             raise _JpegError("bad run length")
         if pos > limit:
