@@ -76,3 +76,44 @@ def test_random_image_ops_in_dataset_maps_equal_tensorflow():
     for name in theirs:
         for a, b in zip(ours[name], theirs[name]):
             np.testing.assert_array_equal(a, b, err_msg=name)
+
+
+def test_crop_and_pad_of_images_of_unknown_size_in_a_trace():
+    # Decoded images have unknown height and width while a dataset map traces.
+    x = np.arange(5 * 7 * 3, dtype=np.float32).reshape(5, 7, 3)
+
+    @tf.function(input_signature=[tf.TensorSpec([None, None, 3])])
+    def f(image):
+        out = tf.image.resize_with_crop_or_pad(image, 10, 4)
+        assert out.shape.as_list() == [10, 4, 3], out.shape
+        crop = tf.image.crop_to_bounding_box(image, 1, 2, 3, 3)
+        assert crop.shape.as_list() == [3, 3, 3], crop.shape
+        return out, crop, tf.image.pad_to_bounding_box(image, 1, 1, 8, 9)
+    out, crop, padded = f(x)
+    np.testing.assert_array_equal(out.numpy(), tf.image.resize_with_crop_or_pad(x, 10, 4).numpy())
+    np.testing.assert_array_equal(crop.numpy(), x[1:4, 2:5])
+    np.testing.assert_array_equal(padded.numpy(), tf.image.pad_to_bounding_box(x, 1, 1, 8, 9).numpy())
+
+
+def test_pad_with_traced_paddings_and_its_gradient():
+    x = np.arange(6, dtype=np.float32).reshape(2, 3)
+
+    @tf.function(input_signature=[tf.TensorSpec([2, 2], tf.int32)])
+    def f(paddings):
+        t = tf.constant(x)
+        with tf.GradientTape() as tape:
+            tape.watch(t)
+            out = tf.pad(t, paddings, constant_values=-1.0)
+            loss = tf.reduce_sum(out * out)
+        return out, tape.gradient(loss, t)
+    out, grad = f(tf.constant([[1, 0], [0, 2]]))
+    np.testing.assert_array_equal(out.numpy(), np.pad(x, [[1, 0], [0, 2]], constant_values=-1.0))
+    np.testing.assert_array_equal(grad.numpy(), 2 * x)
+
+
+def test_a_string_picked_from_a_traced_split_compares_with_a_python_string():
+    @tf.function(input_signature=[tf.TensorSpec([], tf.string)])
+    def is_dog(path):
+        return tf.strings.split(path, "/")[-2] == "dogs"
+    assert bool(is_dog(tf.constant("data/dogs/1.png")))
+    assert not bool(is_dog(tf.constant("data/cats/1.png")))

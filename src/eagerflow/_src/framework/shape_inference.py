@@ -259,7 +259,7 @@ def _unknown_rank_dtypes(op: Any, inputs: Any, attrs: dict, symbolic: list, know
         except Exception:  # noqa: BLE001 - a rank the kernel refuses: try another
             continue
         outs = [out] if op.num_outputs == 1 else list(out)
-        return [(np.asarray(o).dtype, None) for o in outs]
+        return [(_dtype_of(o), None) for o in outs]
     return None
 
 
@@ -282,7 +282,14 @@ def _run(op: Any, inputs: Any, attrs: dict, symbolic: list, fill: str, size: int
         arrays[0] = _DummyVariable(variable, value.copy())
     out = op.forward(np, *arrays, **attrs)
     outs = [out] if op.num_outputs == 1 else list(out)
-    return [(np.asarray(o).dtype, tuple(np.shape(o))) for o in outs]
+    return [(_dtype_of(o), tuple(np.shape(o))) for o in outs]
+
+
+def _dtype_of(out: Any) -> Any:
+    """A kernel output's dtype; a string picked out of an object array (a bytes scalar) is a string
+    tensor's object dtype, not NumPy's fixed-width bytes."""
+    dtype = np.asarray(out).dtype
+    return np.dtype(object) if dtype.kind in "SU" else dtype
 
 
 def _merge(runs: list) -> list:

@@ -189,6 +189,20 @@ def _unbatch(x: Tensor, is_batch: bool) -> Tensor:
     return x if is_batch else array_ops.squeeze(x, [0])
 
 
+def _runtime(x: Tensor, values: tuple) -> bool:
+    """Traced with an image size or a value known only when the graph runs."""
+    return (x.shape.rank is not None and None in x.shape.as_list()[1:3]) or any(_symbolic(v) for v in values)
+
+
+def _static(value: Any) -> Any:
+    if _symbolic(value):
+        from eagerflow._src.framework.shape_inference import constant_value
+
+        folded = constant_value(value)
+        return None if folded is None else int(folded)
+    return _int(value)
+
+
 def _int(value: Any) -> int:
     return int(value.numpy()) if isinstance(value, Tensor) else int(value)
 
@@ -204,7 +218,11 @@ def crop_to_bounding_box(image: Any, offset_height: Any, offset_width: Any, targ
     x = _image(image)
     _check_3d_or_4d(x)
     x, is_batch = _as_batch(x)
-    oh, ow, th, tw = (_int(v) for v in (offset_height, offset_width, target_height, target_width))
+    values = (offset_height, offset_width, target_height, target_width)
+    if _runtime(x, values):  # traced with sizes known at run time: the window through ops
+        oh, ow, th, tw = (math_ops.cast(v, _dtypes.int32) for v in values)
+        return _unbatch(_slice(x, stack([0, oh, ow, 0]), stack([-1, th, tw, -1])), is_batch)
+    oh, ow, th, tw = (_int(v) for v in values)
     _, height, width, depth = tuple(x.shape)
     for ok, message in ((ow >= 0, "offset_width must be >= 0."), (oh >= 0, "offset_height must be >= 0."),
                         (tw > 0, "target_width must be > 0."), (th > 0, "target_height must be > 0."),
@@ -226,7 +244,17 @@ def pad_to_bounding_box(image: Any, offset_height: Any, offset_width: Any, targe
     x = _image(image)
     _check_3d_or_4d(x)
     x, is_batch = _as_batch(x)
-    oh, ow, th, tw = (_int(v) for v in (offset_height, offset_width, target_height, target_width))
+    values = (offset_height, offset_width, target_height, target_width)
+    if _runtime(x, values):
+        oh, ow, th, tw = (math_ops.cast(v, _dtypes.int32) for v in values)
+        size = array_ops.shape(x, out_type=_dtypes.int32)
+        after_h = math_ops.subtract(math_ops.subtract(th, oh), size[1])
+        after_w = math_ops.subtract(math_ops.subtract(tw, ow), size[2])
+        paddings = stack([stack([0, 0]), stack([oh, after_h]), stack([ow, after_w]), stack([0, 0])])
+        out = pad(x, paddings)
+        out.set_shape([x.shape[0], _static(target_height), _static(target_width), x.shape[3]])
+        return _unbatch(out, is_batch)
+    oh, ow, th, tw = (_int(v) for v in values)
     _, height, width, _ = tuple(x.shape)
     after_w, after_h = tw - ow - width, th - oh - height
     for ok, message in ((oh >= 0, "offset_height must be >= 0"), (ow >= 0, "offset_width must be >= 0"),
@@ -241,6 +269,17 @@ def resize_with_crop_or_pad(image: Any, target_height: Any, target_width: Any) -
     """Centrally crops and/or zero-pads to the target size (`tf.image.resize_with_crop_or_pad`)."""
     x = _image(image)
     _check_3d_or_4d(x)
+    if _runtime(x, (target_height, target_width)):  # TF's graph form: sizes from tf.shape
+        th, tw = (math_ops.cast(v, _dtypes.int32) for v in (target_height, target_width))
+        size = array_ops.shape(x, out_type=_dtypes.int32)
+        height, width = size[-3], size[-2]
+        dw, dh = math_ops.subtract(tw, width), math_ops.subtract(th, height)
+        half = lambda v: math_ops.floordiv(v, 2)  # noqa: E731
+        cropped = crop_to_bounding_box(x, math_ops.maximum(half(math_ops.negative(dh)), 0),
+                                       math_ops.maximum(half(math_ops.negative(dw)), 0),
+                                       math_ops.minimum(th, height), math_ops.minimum(tw, width))
+        return pad_to_bounding_box(cropped, math_ops.maximum(half(dh), 0), math_ops.maximum(half(dw), 0),
+                                   target_height, target_width)
     th, tw = _int(target_height), _int(target_width)
     if tw <= 0:
         raise ValueError("target_width must be > 0.")

@@ -130,7 +130,13 @@ def _slice_dynamic_shape(inputs: Any, attrs: dict) -> list:
         return [(x.dtype, None if sizes is None else tuple(None if n == -1 else n for n in sizes))]
     if sizes is None or len(sizes) != len(x.shape):
         return [(x.dtype, (None,) * len(x.shape))]
-    return [(x.dtype, tuple(None if n is None or n == -1 else n for n in sizes))]
+    begins = shape_value(inputs[1]) or (None,) * len(sizes)  # (a shape reader: per-element constants)
+    dims = []
+    for n, b, d in zip(sizes, begins, x.shape):
+        if n == -1:  # to the end: known where the begin and the input's dim are
+            n = d - b if d is not None and b is not None else None
+        dims.append(n)
+    return [(x.dtype, tuple(dims))]
 
 
 def _slice_dynamic_grad_kernel(xp: Any, dy: Any, x_shape: Any, begin: Any) -> Any:
@@ -157,6 +163,32 @@ SLICE_DYNAMIC = Op("SliceDynamic", _slice_dynamic, grad=_slice_dynamic_grad, sha
 SLICE_DYNAMIC_GRAD = Op("SliceDynamicGrad", _slice_dynamic_grad_kernel, shape_fn=_slice_dynamic_grad_shape,
                         grad=lambda ctx, dy: (execute(SLICE_DYNAMIC, (dy, ctx.inputs[2], array_ops_shape(ctx.inputs[0]))),
                                               None, None))
+
+
+def _pad_dynamic(xp: Any, x: Any, paddings: Any, fill: Any) -> Any:
+    pairs = [(int(a), int(b)) for a, b in np.asarray(paddings).reshape(-1, 2)]
+    if len(pairs) != x.ndim or any(a < 0 or b < 0 for a, b in pairs):
+        raise errors.InvalidArgumentError(None, None, f"Paddings must be non-negative and one pair per dimension: "
+                                          f"{np.asarray(paddings).tolist()}")
+    return xp.pad(x, pairs, constant_values=fill)
+
+
+def _pad_dynamic_shape(inputs: Any, attrs: dict) -> list:
+    x = inputs[0]._array
+    return [(x.dtype, None if x.shape is None else (None,) * len(x.shape))]
+
+
+def _pad_dynamic_grad(ctx: Any, dy: Tensor) -> tuple:
+    from eagerflow._src.ops.array_ops import reshape, shape
+
+    x, paddings, _ = ctx.inputs
+    dtype = paddings.dtype.as_numpy_dtype
+    before = reshape(execute(SLICE_DYNAMIC, (paddings, conversion.tensor(np.zeros(2, dtype)),
+                                             conversion.tensor(np.asarray([-1, 1], dtype)))), [-1])
+    return (execute(SLICE_DYNAMIC, (dy, before, shape(x, out_type=paddings.dtype))), None, None)
+
+
+PAD_DYNAMIC = Op("PadDynamic", _pad_dynamic, grad=_pad_dynamic_grad, shape_fn=_pad_dynamic_shape)
 
 
 def array_ops_shape(t: Any) -> Any:
@@ -449,6 +481,13 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
     if pairs is None:
         fallback = conversion.takes_fallback(*args)
         (t,) = index_operands(op, "Tpaddings", [paddings], _dtypes.int32, fallback)
+        if _symbolic(t) and op is not MIRROR_PAD:
+            from eagerflow._src.framework.shape_inference import constant_value
+
+            if constant_value(t) is None:  # known when the traced graph runs: paddings as an input
+                fill = inputs[1] if op is PAD_V2 else conversion.tensor(np.zeros((), x._array.dtype)
+                                                                        if x.dtype != _dtypes.string else b"")
+                return execute(PAD_DYNAMIC, (inputs[0], t, fill))
         shape = t._array.shape
         if len(shape) != 2 or shape[1] != 2:
             raise conversion.kernel_error(op, inputs, f"paddings must be a matrix with 2 columns: {dims_text(shape)}",
