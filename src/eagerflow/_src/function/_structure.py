@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from eagerflow._src.framework.composite_tensor import CompositeTensor
-from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec
+from eagerflow._src.framework.tensor_spec import TypeSpec
 
 
 def _is_namedtuple(x: Any) -> bool:
@@ -24,13 +24,17 @@ def _is_optional(x: Any) -> bool:
 
 
 def _composite_spec(x: Any) -> Any:
-    """The TypeSpec of a composite value (RaggedTensor, SparseTensor), or the composite TypeSpec
-    itself (RaggedTensorSpec): a structure of its component tensors or specs. None otherwise."""
+    """The TypeSpec of a composite value (RaggedTensor), or the composite TypeSpec itself
+    (RaggedTensorSpec): a structure of its component tensors or specs. None otherwise. Only specs
+    that opt in (`_flatten_in_functions`) are flattened: a SparseTensor still crosses as one
+    Python leaf (its static shape is read from values, which traced components lack)."""
     if isinstance(x, CompositeTensor):
-        spec = x._type_spec
-        return spec if hasattr(spec, "_to_components") else None
-    if isinstance(x, TypeSpec) and not isinstance(x, TensorSpec) and hasattr(x, "_component_specs") \
-            and hasattr(x, "_from_components"):
+        try:
+            spec = x._type_spec
+        except (AttributeError, TypeError, ValueError):
+            return None
+        return spec if getattr(spec, "_flatten_in_functions", False) else None
+    if isinstance(x, TypeSpec) and getattr(x, "_flatten_in_functions", False):
         return x
     return None
 

@@ -13,6 +13,7 @@ class RaggedTensorSpec(TypeSpec):
     """The type of a RaggedTensor: shape, dtype, ragged rank and row splits dtype (`tf.RaggedTensorSpec`)."""
 
     __slots__ = ("_shape", "_dtype", "_ragged_rank", "_row_splits_dtype", "_flat_values_spec")
+    _flatten_in_functions = True  # tf.function args/results: the components (function/_structure.py)
 
     def __init__(self, shape: Any = None, dtype: Any = _dtypes.float32, ragged_rank: int | None = None,
                  row_splits_dtype: Any = _dtypes.int64, flat_values_spec: Any = None) -> None:
