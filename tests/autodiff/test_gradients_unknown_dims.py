@@ -117,3 +117,49 @@ def test_traced_gradient_with_unknown_dims_matches_eager(spec, mode, request):
         assert t.dtype == e.dtype
         np.testing.assert_allclose(t.numpy(), e.numpy(), rtol=tol, atol=max(spec.atol, 1e-12),
                                    err_msg=f"{spec.name} d/darg{index} ({mode})")
+
+
+def _second_order(spec, values, weights, direction):
+    """d/dx of sum(d/dx(sum(op * weights)) * direction), x the first grad_arg."""
+    x = values[spec.grad_args[0]]
+    with tf.GradientTape() as outer:
+        outer.watch(x)
+        g = _gradients(spec, values, weights)[0]
+        total = None if g is None else tf.reduce_sum(tf.cast(g, tf.float64) * direction)
+    h = None if total is None else outer.gradient(total, x)
+    return None if h is None else tf.convert_to_tensor(h)
+
+
+# Second order of a gradient whose first order TF 2.21 cannot trace with unknown dims either.
+TF_CANNOT_TRACE_SECOND = {"svd_values": "TF: SVD gradient has not been implemented for input with unknown inner "
+                                        "matrix shape (the gradient of svd_values' gradient)"}
+
+
+@pytest.mark.parametrize("spec", DIFFERENTIABLE, ids=str)
+def test_traced_second_order_gradient_with_unknown_dims_matches_eager(spec, request):
+    reason = TF_CANNOT_TRACE.get((spec.name, "unknown_dims")) or TF_CANNOT_TRACE_SECOND.get(spec.name)
+    if reason is None and NOT_YET.get(spec.name) in ("both", "dims"):
+        reason = "not yet traceable with unknown dims"
+    if reason is not None:
+        request.applymarker(pytest.mark.xfail(strict=True, reason=reason))
+    args, weights = _setup(spec)
+    direction = np.random.default_rng(2).uniform(-1, 1, size=np.shape(args[spec.grad_args[0]]))
+    eager = _second_order(spec, [tf.constant(a) if isinstance(a, np.ndarray) else a for a in args],
+                          [tf.constant(w) for w in weights], tf.constant(direction))
+    positions = [i for i, a in enumerate(args) if isinstance(a, np.ndarray)]
+    arrays = [np.asarray(args[i]) for i in positions] + [np.asarray(w) for w in weights] + [direction]
+    n = len(positions)
+
+    @tf.function(input_signature=[tf.TensorSpec([None] * a.ndim, tf.as_dtype(a.dtype)) for a in arrays])
+    def f(*tensors):
+        values = list(args)
+        for i, t in zip(positions, tensors[:n]):
+            values[i] = t
+        h = _second_order(spec, values, list(tensors[n:-1]), tensors[-1])
+        return tf.zeros([0], tf.float64) if h is None else h
+
+    traced = f(*[tf.constant(a) for a in arrays])
+    if eager is None:
+        assert traced.shape == (0,), f"{spec.name}: traced second-order gradient is not None"
+        return
+    np.testing.assert_allclose(traced.numpy(), eager.numpy(), rtol=1e-6, atol=1e-9, err_msg=spec.name)

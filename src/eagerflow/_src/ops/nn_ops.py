@@ -268,10 +268,13 @@ def _sparse_softmax_xent_grad(ctx: Any, dy: list) -> tuple:
         # First order only (no tape records this gradient): the forward's second output already
         # is softmax - one_hot, which is exactly what TF's gradient multiplies by.
         return (math_ops.multiply(_expand_at(dy[0], -1, logits.ndim), ctx.output[1]), None)
-    xp = logits._device.xp
-    depth = logits.shape[-1]
-    one_hot = EagerTensor(xp.eye(depth, dtype=logits._array.dtype)[labels._array], logits._device)
-    g = _expand_at(dy[0], -1, logits.ndim)
+    if type(logits) is EagerTensor and type(labels) is EagerTensor:
+        xp = logits._device.xp
+        one_hot = EagerTensor(xp.eye(logits.shape[-1], dtype=logits._array.dtype)[labels._array], logits._device)
+    else:  # traced (sizes maybe known only at run time): labels compared with the class numbers
+        classes = array_ops.range(0, array_ops.shape(logits, out_type=labels.dtype)[-1], 1, dtype=labels.dtype)
+        one_hot = math_ops.cast(math_ops.equal(array_ops.expand_dims(labels, -1), classes), logits.dtype)
+    g = _expand_at(dy[0], -1, logits._array.ndim)
     return (math_ops.multiply(g, math_ops.subtract(execute(SOFTMAX, (logits,)), one_hot)), None)
 
 
