@@ -15,6 +15,7 @@ import functools
 
 import numpy as np
 import inspect
+import types
 import logging
 import weakref
 from typing import Any, Callable
@@ -236,7 +237,8 @@ class Function:
                              input_signature=self._input_signature, autograph=self._autograph,
                              jit_compile=self._jit_compile, reduce_retracing=self._reduce_retracing)
             bound._method_of = self._python_function
-            bound.__wrapped__ = self._python_function
+            # A bound method (TF's signature of a method drops `self`; source and __func__ stay).
+            bound.__wrapped__ = types.MethodType(self._python_function, instance)
             if instances is not None:
                 try:
                     instances[instance] = bound
@@ -453,6 +455,12 @@ class Function:
         return found
 
     list_all_concrete_functions = _list_all_concrete_functions
+
+    def _trackable_children(self, save_type: str = "checkpoint", **kwargs: Any) -> dict:
+        """TF's: nothing to checkpoint; for a SavedModel, the traced concrete functions."""
+        if save_type == "checkpoint":
+            return {}
+        return {f"trace_{i}": c for i, c in enumerate(self._list_all_concrete_functions())}
 
     def pretty_printed_concrete_signatures(self, verbose: bool = True) -> str:
         return "\n\n".join(c.pretty_printed_signature(verbose) for c in self._list_all_concrete_functions())
