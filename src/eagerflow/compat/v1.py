@@ -8,3 +8,13 @@ from eagerflow._src.framework.tensor_shape import Dimension
 
 __all__ = ["Dimension", "Graph", "control_dependencies", "executing_eagerly", "get_default_graph", "init_scope",
            "placeholder", "reset_default_graph"]
+
+_PROTOS = ("Event", "Summary", "SummaryMetadata")  # TF's summary protos (protobuf loads on first use)
+
+
+def __getattr__(name: str):
+    if name in _PROTOS:
+        from eagerflow._src.summary import event_protos
+
+        return getattr(event_protos, name)
+    raise AttributeError(f"module 'eagerflow.compat.v1' has no attribute {name!r}")
