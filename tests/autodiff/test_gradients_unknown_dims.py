@@ -39,7 +39,7 @@ NOT_YET = {
     "ragged_mul_dense_column": "both", "sparse_reduce_sum_rows": "rank", "sparse_add": "rank",
     "max_pool2d": "rank", "max_pool2d_valid": "rank", "max_pool2d_squared": "rank", "avg_pool2d": "rank",
     "avg_pool2d_squared": "rank", "lstsq": "both", "einsum_ellipsis": "rank", "tensordot_pairs": "rank",
-    "space_to_batch_nd": "both", "batch_to_space_roundtrip": "both", "fftnd_axes": "both",
+    "space_to_batch_nd": "rank", "batch_to_space_roundtrip": "rank", "fftnd_axes": "both",
     "ifftnd_ortho_length": "both", "rfft": "both", "rfft_padded_odd": "both", "rfft2d": "both",
     "rfftnd": "both", "irfft": "dims", "irfft_odd": "both", "irfft2d": "both", "frame": "both",
     "overlap_and_add": "both", "dct2": "both", "dct1": "both", "dct3_ortho": "both", "dct4": "both",

@@ -16,7 +16,7 @@ import numpy as np
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import array_ops, conversion, indexing_ops, join_split_ops
+from eagerflow._src.ops import array_ops, conversion, indexing_ops, join_split_ops, math_ops
 from eagerflow._src.ops.array_args import invalid, static_shape
 from eagerflow._src.ops.gather_scatter_ops import gather
 
@@ -106,6 +106,8 @@ def space_to_batch_nd(input: Any, block_shape: Any, paddings: Any, name: str | N
     full_pads[1:1 + m] = pads
     padded = indexing_ops.pad(x, full_pads)
     pshape = static_shape(padded)
+    if None in pshape:  # traced: sizes known only when the graph runs (the reshapes check them)
+        return _space_to_batch_dynamic(padded, block)
     for i, b in enumerate(block):
         if pshape[1 + i] % b:
             raise invalid(f"padded_shape[{i}]={pshape[1 + i]} is not divisible by block_shape[{i}]={b}")
@@ -122,6 +124,41 @@ def space_to_batch_nd(input: Any, block_shape: Any, paddings: Any, name: str | N
                              + rest)
 
 
+def _int32(value: int) -> Tensor:
+    return conversion.tensor(value, _dtypes.int32)
+
+
+def _space_to_batch_dynamic(padded: Tensor, block: list) -> Tensor:
+    """space_to_batch_nd's reshape / transpose / reshape over the padded input's run-time shape."""
+    m, rank = len(block), padded._array.ndim
+    dims = array_ops.shape(padded, out_type=_dtypes.int32)
+    inner = [math_ops.floordiv(dims[1 + i], _int32(b)) for i, b in enumerate(block)]
+    split = [dims[0]] + [v for i, b in enumerate(block) for v in (inner[i], _int32(b))]
+    y = array_ops.reshape(padded, join_split_ops.concat([join_split_ops.stack(split), dims[1 + m:]], 0))
+    perm = [2 + 2 * i for i in range(m)] + [0] + [1 + 2 * i for i in range(m)] + list(range(1 + 2 * m, m + rank))
+    y = array_ops.transpose(y, perm)
+    batch = math_ops.multiply(dims[0], _int32(math.prod(block)))
+    return array_ops.reshape(y, join_split_ops.concat([join_split_ops.stack([batch] + inner), dims[1 + m:]], 0))
+
+
+def _batch_to_space_dynamic(x: Tensor, block: list, crop: np.ndarray) -> Tensor:
+    """batch_to_space's reshape / transpose / reshape / crop over the input's run-time shape."""
+    m, rank = len(block), x._array.ndim
+    dims = array_ops.shape(x, out_type=_dtypes.int32)
+    batch = math_ops.floordiv(dims[0], _int32(math.prod(block)))
+    head = join_split_ops.stack([_int32(b) for b in block] + [batch])
+    y = array_ops.reshape(x, join_split_ops.concat([head, dims[1:]], 0))
+    perm = [m]
+    for i in range(m):
+        perm += [m + 1 + i, i]
+    perm += list(range(1 + 2 * m, m + rank))
+    y = array_ops.transpose(y, perm)
+    full = [math_ops.multiply(dims[1 + i], _int32(b)) for i, b in enumerate(block)]
+    y = array_ops.reshape(y, join_split_ops.concat([join_split_ops.stack([batch] + full), dims[1 + m:]], 0))
+    key = (slice(None),) + tuple(slice(int(c[0]), -int(c[1]) if int(c[1]) else None) for c in crop)
+    return y[key]
+
+
 def space_to_batch(input: Any, block_shape: Any, paddings: Any, name: str | None = None) -> Tensor:  # noqa: A002
     """`tf.space_to_batch` (TF 2's is `space_to_batch_nd`)."""
     return space_to_batch_nd(input, block_shape, paddings)
@@ -135,6 +172,8 @@ def batch_to_space(input: Any, block_shape: Any, crops: Any, name: str | None = 
     m = len(block)
     shape = static_shape(x)
     prod = math.prod(block)
+    if shape is not None and None in shape:  # traced: sizes known only when the graph runs
+        return _batch_to_space_dynamic(x, block, crop)
     if shape[0] % prod:
         raise invalid(f"Input batch dimension ({shape[0]}) is not divisible by product of block sizes ({prod})")
     batch, spatial, rest = shape[0] // prod, shape[1:1 + m], shape[1 + m:]
