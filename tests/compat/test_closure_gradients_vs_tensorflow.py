@@ -1,30 +1,15 @@
 """Differential test: eager tensors closed over in cond/while/map_fn/scan bodies of a
 tf.function get the gradients TensorFlow 2.21 gives (issue #13), with the tape inside the
 function and around the call."""
-import contextlib
-import io
-
 import numpy as np
 import pytest
 
 tf_real = pytest.importorskip("tensorflow")
 
 import eagerflow as ef  # noqa: E402
+from tests.compat.programs import run  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
-
-
-def run(module, code, path):
-    """Runs `code` from a file (autograph reads the functions' source) with `tf` = `module`."""
-    path.write_text(code)
-    out = io.StringIO()
-    namespace = {"tf": module, "np": np, "__name__": "closure_program"}  # a module autograph converts
-    try:
-        with contextlib.redirect_stdout(out):
-            exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 - fixed programs from this file
-    except Exception as error:  # noqa: BLE001 - the error itself is compared
-        out.write(f"!! {type(error).__name__}: {error}")
-    return out.getvalue()
 
 
 PRELUDE = """

@@ -1,29 +1,14 @@
 """Differential test: dataset iterators passed to a tf.function (get_next, next, optionals, for
 loops, the end of the data) give TensorFlow 2.21's values, and its trace counts."""
-import contextlib
-import io
-
 import numpy as np
 import pytest
 
 tf_real = pytest.importorskip("tensorflow")
 
 import eagerflow as ef  # noqa: E402
+from tests.compat.programs import run  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
-
-
-def run(module, code, path):
-    """Runs `code` from a file (autograph reads the functions' source) with `tf` = `module`."""
-    path.write_text(code)
-    out = io.StringIO()
-    namespace = {"tf": module, "np": np, "__name__": "iterator_program"}  # a module autograph converts
-    try:
-        with contextlib.redirect_stdout(out):
-            exec(compile(code, str(path), "exec"), namespace)  # noqa: S102 - fixed programs from this file
-    except Exception as error:  # noqa: BLE001 - the error itself is compared
-        out.write(f"!! {type(error).__name__}: {error}")
-    return out.getvalue()
 
 
 CODE = """

@@ -3,9 +3,7 @@
 global batches. (Two MPI workers: tests/distribute/test_multi_worker.py.)"""
 from __future__ import annotations
 
-import json
 import os
-import subprocess
 import sys
 import textwrap
 
@@ -13,6 +11,7 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
+from tests.keras import sides
 from eagerflow._src.framework import devices as devices_lib
 from eagerflow._src.framework.device_types import LogicalDeviceConfiguration
 
@@ -190,18 +189,14 @@ print(json.dumps(out))
 
 
 def _results(header: str) -> dict:
-    code = "import contextlib, json\n" + header + MODEL + f"RUNS = {RUNS!r}\n" + TF_SCRIPT
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600, env=env)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return sides.run(header, "import contextlib, json\n" + MODEL + f"RUNS = {RUNS!r}\n" + TF_SCRIPT)
 
 
 @pytest.mark.tensorflow
 def test_mirrored_fit_matches_tensorflow():
     # Each side in its own process: this one may already hold real TF + Keras (make compat).
-    theirs = _results("import tensorflow as tf\nimport keras\n")
-    ours = _results("import eagerflow as tf\nkeras = tf.keras\n")
+    theirs = _results(sides.TENSORFLOW)
+    ours = _results(sides.EAGERFLOW)
     for name, *_ in RUNS:
         for mine, expected in zip(ours[name]["weights"], theirs[name]["weights"]):
             np.testing.assert_allclose(np.array(mine, np.float32), np.array(expected, np.float32),

@@ -1,14 +1,10 @@
 """Keras's geometric augmentation layers (RandomRotation, RandomZoom, RandomTranslation and
 keras.ops.image.affine_transform run ImageProjectiveTransformV3 through tf.raw_ops)."""
-import json
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import eagerflow as tf
+from tests.keras import sides
 
 
 @pytest.fixture(scope="module")
@@ -55,18 +51,9 @@ print(json.dumps(out))
 '''
 
 
-def _results(header):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
-    result = subprocess.run([sys.executable, "-c", header + SCRIPT], capture_output=True, text=True, timeout=600,
-                            env=env)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.tensorflow
 def test_augmentation_layers_match_tensorflow():
-    theirs = _results("import tensorflow as tf\nimport keras\n")
-    ours = _results("import eagerflow as tf\nkeras = tf.keras\n")
+    ours, theirs = sides.both(SCRIPT)
     assert sorted(ours) == sorted(theirs)
     for name in theirs:
         np.testing.assert_array_equal(np.asarray(ours[name]), np.asarray(theirs[name]), err_msg=name)

@@ -1,13 +1,9 @@
 """Keras TextVectorization inside compiled models and traced tf.data maps (ragged strings in graphs)."""
-import json
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import eagerflow as tf
+from tests.keras import sides
 
 TEXTS = ["the cat sat", "the dog ran far", "a cat ran", "dogs and cats", "the end", "a dog sat down"]
 LABELS = [1.0, 0.0, 1.0, 0.0, 1.0, 0.0]
@@ -93,18 +89,10 @@ print(json.dumps(out))
 ''' % (TEXTS, LABELS)
 
 
-def _results(header, script=SCRIPT):
-    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", KERAS_BACKEND="tensorflow")
-    result = subprocess.run([sys.executable, "-c", header + script], capture_output=True, text=True, timeout=600,
-                            env=env)
-    assert result.returncode == 0, result.stderr[-4000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.tensorflow
 def test_text_vectorization_models_match_tensorflow():
-    theirs = _results("import tensorflow as tf\nimport keras\n")
-    ours = _results("import eagerflow as tf\nkeras = tf.keras\n")
+    theirs = sides.run(sides.TENSORFLOW, SCRIPT)
+    ours = sides.run(sides.EAGERFLOW, SCRIPT)
     for mode in theirs:
         assert ours[mode]["vocabulary"] == theirs[mode]["vocabulary"]
         assert ours[mode]["mapped"] == theirs[mode]["mapped"]
@@ -146,8 +134,8 @@ print(json.dumps({"vocabulary": [str(w) for w in vectorize_layer.get_vocabulary(
 
 @pytest.mark.tensorflow
 def test_text_classification_tutorial_matches_tensorflow():
-    theirs = _results("import tensorflow as tf\nimport keras\n", TUTORIAL)
-    ours = _results("import eagerflow as tf\nkeras = tf.keras\n", TUTORIAL)
+    theirs = sides.run(sides.TENSORFLOW, TUTORIAL)
+    ours = sides.run(sides.EAGERFLOW, TUTORIAL)
     assert ours["vocabulary"] == theirs["vocabulary"]
     np.testing.assert_allclose(ours["loss"], theirs["loss"], rtol=1e-5)
     np.testing.assert_allclose(ours["evaluate"], theirs["evaluate"], rtol=1e-5)
