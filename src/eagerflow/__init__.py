@@ -115,7 +115,7 @@ _LAZY_NAMESPACES = frozenset({
     "signal", "image", "lookup", "summary",
     "keras", "__internal__",
     "saved_model",
-    "quantization",
+    "quantization", "audio",
     "raw_ops",
 })
 

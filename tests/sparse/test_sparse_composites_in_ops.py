@@ -34,3 +34,14 @@ def test_csr_sparse_matrix_product_equals_the_dense_product():
     assert result.indices.numpy().tolist() == [[0, 1], [1, 0]]  # TF's entries for this product
     np.testing.assert_allclose(result.values.numpy(), [3.0, 8.0])
     assert result.dense_shape.numpy().tolist() == [2, 2]
+
+
+def test_cross_hashed_gives_tfs_hashes():
+    a = tf.constant([["A"], ["B"], ["A"]])
+    b = tf.constant([[1, 2], [3, 4], [5, 6]], tf.int64)
+    s = tf.sparse.cross_hashed([a, b])
+    assert s.indices.numpy().tolist() == [[0, 0], [0, 1], [1, 0], [1, 1], [2, 0], [2, 1]]
+    assert s.values.numpy().tolist() == [3962538379011019115, 4592441063924484623, 197776373585653789,
+                                         3780634210297019102, 4963544505079350482, 3497109780846067110]  # TF 2.21
+    assert tf.sparse.cross_hashed([a, b], num_buckets=10).values.numpy().tolist() == [5, 3, 6, 2, 9, 0]
+    assert tf.sparse.cross_hashed([a, a], 5, hash_key=7).values.numpy().tolist() == [1, 4, 1]

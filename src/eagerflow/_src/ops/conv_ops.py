@@ -768,7 +768,10 @@ def conv1d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any, 
     first = data_format == "NCW"
     axis = 2 if first else 1
     x, f = convert_pair(input, filters, CONV2D_BACKPROP_INPUT)
-    shape = [int(v) for v in (output_shape.numpy().tolist() if isinstance(output_shape, Tensor) else output_shape)]
+    if isinstance(output_shape, (list, tuple)):  # items may be traced (a symbolic batch size)
+        shape = [v if isinstance(v, Tensor) else int(v) for v in output_shape]
+    else:
+        shape = [int(v) for v in (output_shape.numpy().tolist() if isinstance(output_shape, Tensor) else output_shape)]
     shape4 = shape[:axis] + [1] + shape[axis:]
     s = sequence(strides, 1, 1 if first else 2, "strides")
     d = sequence(dilations, 1, 1 if first else 2, "dilations")
