@@ -37,8 +37,7 @@ TF_CANNOT_TRACE = {
 # gradients that still read static sizes (linalg decompositions, signal, sparse, segment, sort...).
 NOT_YET = {
     "ragged_mul_dense_column": "both", "sparse_reduce_sum_rows": "rank", "sparse_add": "rank",
-    "max_pool2d": "rank", "max_pool2d_valid": "rank", "max_pool2d_squared": "rank", "avg_pool2d": "rank",
-    "avg_pool2d_squared": "rank", "lstsq": "both", "einsum_ellipsis": "rank", "tensordot_pairs": "rank",
+    "lstsq": "both", "einsum_ellipsis": "rank", "tensordot_pairs": "rank",
     "space_to_batch_nd": "rank", "batch_to_space_roundtrip": "rank", "fftnd_axes": "both",
     "ifftnd_ortho_length": "both", "rfft": "both", "rfft_padded_odd": "both", "rfft2d": "both",
     "rfftnd": "both", "irfft": "dims", "irfft_odd": "both", "irfft2d": "both", "frame": "both",

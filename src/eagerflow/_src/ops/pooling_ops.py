@@ -395,7 +395,7 @@ def _pool_call(op: Op, input: Any, ksize: Any, strides: Any, padding: Any, data_
     if data_format not in _FORMATS[n]:
         allowed = _FORMATS[n] + (("NCHW_VECT_C",) if n == 2 and op is MAX_POOL else ())
         raise attr_error("data_format", data_format, allowed, op.name)
-    if x.ndim != n + 2:
+    if x._array.ndim is not None and x.ndim != n + 2:  # unknown rank (traced): the kernel checks
         raise ValueError(f"`input` must have rank {n + 2}. Received: input.shape={x.shape} of rank {x.ndim}")
     if n == 1:  # TF runs 1-D pooling as 2-D over a height of 1
         first = channels_first(data_format)
