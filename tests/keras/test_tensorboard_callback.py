@@ -12,7 +12,8 @@ def test_tensorboard_callback_writes_scalars_histograms_and_the_model(tmp_path):
     keras = tf.keras
     keras.utils.set_random_seed(0)
     x = np.random.default_rng(0).random((32, 4)).astype("float32")
-    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(1)])
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, name="hidden"), keras.layers.Dense(1)],
+                             name="net")
     model.compile("sgd", "mse")
     model.fit(x, x.sum(1), validation_split=0.25, epochs=2, verbose=0,
               callbacks=[keras.callbacks.TensorBoard(str(tmp_path), histogram_freq=1)])
@@ -22,7 +23,7 @@ def test_tensorboard_callback_writes_scalars_histograms_and_the_model(tmp_path):
             for value in event_protos.Event.FromString(record.numpy()).summary.value:
                 plugins[value.tag] = value.metadata.plugin_data.plugin_name or plugins.get(value.tag)
     assert plugins["epoch_loss"] == "scalars"
-    assert plugins["sequential/dense/kernel/histogram"] == "histograms"
+    assert plugins["net/hidden/kernel/histogram"] == "histograms"
     assert plugins["keras"] == "graph_keras_model"
 
 
