@@ -207,19 +207,7 @@ class TapeFunctions:
         live = self.live
 
         def backward(*dys: Any) -> list:
-            from eagerflow._src.autodiff.tape import GradientTape
-
-            tape = GradientTape(persistent=True)
-            tracked = tape._tracked
-            for s in sources:
-                tracked[id(s)] = s
-            for node in graph.get_operations():
-                op = node.op
-                if op is None or op.num_outputs == 0 or id(node) not in live:
-                    continue
-                output = node.outputs[0] if op.num_outputs == 1 else list(node.outputs)
-                tape.record(op, tuple(node._inputs), node.attrs, output)
-            grads = tape._backward(targets, list(dys), sources)
+            grads = tape_over(graph, live, sources)._backward(targets, list(dys), sources)
             return [_dense(grads.get(id(c))) for c in candidates]
 
         specs = tuple(tensor_spec(t._array.shape, t.dtype) for t in targets)
@@ -308,6 +296,24 @@ def _prune_captures(graph: FuncGraph) -> None:
         del graph._capture_map[id(outer)]
     graph._operations = [node for node in graph._operations
                          if not (node.type == "Placeholder" and id(node.outputs[0]) in dead_ids)]
+
+
+def tape_over(graph: Any, live: Any, sources: Any) -> Any:
+    """A never-pushed persistent GradientTape holding `graph`'s live nodes as recorded ops and
+    tracking `sources`: its `_backward` traces the graph's vector-Jacobian function (the tape's own
+    unbroadcast, accumulation and None rules)."""
+    from eagerflow._src.autodiff.tape import GradientTape
+
+    tape = GradientTape(persistent=True)
+    tracked = tape._tracked
+    for s in sources:
+        tracked[id(s)] = s
+    for node in graph.get_operations():
+        op = node.op
+        if op is None or op.num_outputs == 0 or id(node) not in live:
+            continue
+        tape.record(op, tuple(node._inputs), node.attrs, node.outputs[0] if op.num_outputs == 1 else list(node.outputs))
+    return tape
 
 
 def _dense(g: Any) -> Any:

@@ -194,26 +194,15 @@ def trace_vjp(graph: Any, targets: list, sources: list, name: str) -> Vjp:
     tape's own backward pass, as TF's cond_v2/while_v2 gradients: the forward values it needs
     are captured, never recomputed, so variable updates are not rerun and reads keep the
     values the forward saw."""
-    from eagerflow._src.autodiff.tape import GradientTape
     from eagerflow._src.framework.graph import tapes_paused
     from eagerflow._src.function.plan import live_operations
-    from eagerflow._src.function.tape_functions import _BackwardGraph, _dense, _prune_captures
+    from eagerflow._src.function.tape_functions import _BackwardGraph, _dense, _prune_captures, tape_over
 
     trace, ConcreteFunction, _, tensor_spec = _function_api()
     live = live_operations(graph, targets)
 
     def backward(*dys: Any) -> list:
-        tape = GradientTape(persistent=True)
-        tracked = tape._tracked
-        for s in sources:
-            tracked[id(s)] = s
-        for node in graph.get_operations():
-            op = node.op
-            if op is None or op.num_outputs == 0 or id(node) not in live:
-                continue
-            tape.record(op, tuple(node._inputs), node.attrs,
-                        node.outputs[0] if op.num_outputs == 1 else list(node.outputs))
-        grads = tape._backward(list(targets), list(dys), list(sources))
+        grads = tape_over(graph, live, sources)._backward(list(targets), list(dys), list(sources))
         return [_dense(grads.get(id(s))) for s in sources]
 
     specs = tuple(tensor_spec(t._array.shape, t.dtype) for t in targets)
