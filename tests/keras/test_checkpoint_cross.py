@@ -180,9 +180,13 @@ def _load(path: str) -> dict:
         return dict(data)
 
 
+def _assert_same_predictions(ours: dict, theirs: dict) -> None:
+    np.testing.assert_allclose(ours["pred"], theirs["pred"], rtol=1e-5, atol=1e-6)
+
+
 def _assert_same_state(ours: dict, theirs: dict) -> None:
     assert sorted(ours) == sorted(theirs)
-    np.testing.assert_allclose(ours["pred"], theirs["pred"], rtol=1e-5, atol=1e-6)
+    _assert_same_predictions(ours, theirs)
     for key in ours:
         if key != "pred":  # optimizer variables are restored values: exactly equal
             np.testing.assert_array_equal(ours[key], theirs[key], err_msg=key)
@@ -214,16 +218,14 @@ def test_tensorflow_checkpoint_restores_into_eagerflow(crossed, kind, layout):
 @pytest.mark.parametrize("kind", KINDS)
 def test_tensorflow_weights_h5_loads_into_eagerflow(crossed, kind):
     theirs, ours, _, _ = crossed
-    np.testing.assert_allclose(_load(f"{ours}/{kind}_h5_loaded.npz")["pred"],
-                               _load(f"{theirs}/{kind}_state.npz")["pred"], rtol=1e-5, atol=1e-6)
+    _assert_same_predictions(_load(f"{ours}/{kind}_h5_loaded.npz"), _load(f"{theirs}/{kind}_state.npz"))
 
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", ["sequential", "functional"])
 def test_tensorflow_keras_file_loads_into_eagerflow(crossed, kind):
     theirs, ours, _, _ = crossed
-    np.testing.assert_allclose(_load(f"{ours}/{kind}_keras_loaded.npz")["pred"],
-                               _load(f"{theirs}/{kind}_state.npz")["pred"], rtol=1e-5, atol=1e-6)
+    _assert_same_predictions(_load(f"{ours}/{kind}_keras_loaded.npz"), _load(f"{theirs}/{kind}_state.npz"))
 
 
 @pytest.mark.tensorflow
@@ -262,16 +264,14 @@ def test_eagerflow_checkpoint_restores_into_tensorflow(crossed, kind, layout):
 @pytest.mark.parametrize("kind", KINDS)
 def test_eagerflow_weights_h5_loads_into_tensorflow(crossed, kind):
     _, ours, _, _ = crossed
-    np.testing.assert_allclose(_load(f"{ours}/{kind}_state.npz")["pred"],
-                               _load(f"{ours}/{kind}_h5_tf.npz")["pred"], rtol=1e-5, atol=1e-6)
+    _assert_same_predictions(_load(f"{ours}/{kind}_state.npz"), _load(f"{ours}/{kind}_h5_tf.npz"))
 
 
 @pytest.mark.tensorflow
 @pytest.mark.parametrize("kind", ["sequential", "functional"])
 def test_eagerflow_keras_file_loads_into_tensorflow(crossed, kind):
     _, ours, _, _ = crossed
-    np.testing.assert_allclose(_load(f"{ours}/{kind}_state.npz")["pred"],
-                               _load(f"{ours}/{kind}_keras_tf.npz")["pred"], rtol=1e-5, atol=1e-6)
+    _assert_same_predictions(_load(f"{ours}/{kind}_state.npz"), _load(f"{ours}/{kind}_keras_tf.npz"))
 
 
 @pytest.mark.tensorflow
