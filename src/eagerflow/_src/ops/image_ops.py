@@ -15,6 +15,7 @@ import numpy as np
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import array_ops, conversion, math_ops, reduce_ops
 from eagerflow._src.ops.image_resize_ops import _separable
@@ -112,10 +113,6 @@ def _random_flip(x: Tensor, which: int, draw: Any) -> Tensor:
                         math_ops.multiply(math_ops.subtract(_constant(flips, 1), flips), x))
 
 
-def _symbolic(x: Any) -> bool:
-    return isinstance(x, Tensor) and type(x).__name__ == "SymbolicTensor"
-
-
 def _stateful_uniform(seed: Any) -> Any:
     from eagerflow._src.ops.random.random_ops import uniform
 
@@ -161,7 +158,7 @@ def rot90(image: Any, k: int = 1, name: str | None = None) -> Tensor:
     """Rotates images counter-clockwise by k quarter turns (`tf.image.rot90`)."""
     x = _image(image)
     h, w = _spatial_axis(x, 0), _spatial_axis(x, 1)
-    if _symbolic(k):  # a traced k: TF's case over the four turns
+    if isinstance(k, SymbolicTensor):  # a traced k: TF's case over the four turns
         from eagerflow._src.ops.control_flow_ops import switch_case
 
         turns = math_ops.floormod(k, 4)
@@ -191,11 +188,12 @@ def _unbatch(x: Tensor, is_batch: bool) -> Tensor:
 
 def _runtime(x: Tensor, values: tuple) -> bool:
     """Traced with an image size or a value known only when the graph runs."""
-    return (x.shape.rank is not None and None in x.shape.as_list()[1:3]) or any(_symbolic(v) for v in values)
+    return (x.shape.rank is not None and None in x.shape.as_list()[1:3]) \
+        or any(isinstance(v, SymbolicTensor) for v in values)
 
 
 def _static(value: Any) -> Any:
-    if _symbolic(value):
+    if isinstance(value, SymbolicTensor):
         from eagerflow._src.framework.shape_inference import constant_value
 
         folded = constant_value(value)
@@ -328,7 +326,7 @@ def _random_crop(x: Tensor, size: Any, draw: Any) -> Tensor:
     from eagerflow._src.framework import errors
 
     size_t = conversion.tensor(size, _dtypes.int32) if not isinstance(size, Tensor) else size
-    if _symbolic(x) or _symbolic(size_t):  # traced (a dataset map): the same draw, through ops
+    if SymbolicTensor in (type(x), type(size_t)):  # traced (a dataset map): the same draw, through ops
         limit = math_ops.add(math_ops.subtract(array_ops.shape(x, out_type=size_t.dtype), size_t), 1)
         offsets = math_ops.floormod(draw([x.ndim], 0, size_t.dtype.max, size_t.dtype), limit)
         return _slice(x, offsets, size_t)

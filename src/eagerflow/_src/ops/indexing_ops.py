@@ -16,6 +16,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import is_tensor_like
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import conversion
 from eagerflow._src.ops.array_args import (
@@ -88,16 +89,12 @@ def slice(input_: Any, begin: Any, size: Any, name: str | None = None) -> Tensor
         raise conversion.kernel_error(
             SLICE, (x,), f"Expected begin and size arguments to be 1-D tensors of size {x._array.ndim}, but got "
             f"shapes {dims_text(bt._array.shape)} and {dims_text(st._array.shape)} instead.", fallback)
-    if _symbolic(bt) or _symbolic(st):  # known when the traced graph runs: begin/size as inputs
+    if SymbolicTensor in (type(bt), type(st)):  # known when the traced graph runs: begin/size as inputs
         from eagerflow._src.framework.shape_inference import constant_value
 
         if constant_value(bt) is None or constant_value(st) is None:
             return execute(SLICE_DYNAMIC, (x, bt, st))
     return conversion.run(SLICE, (x,), {"begin": ints_of(bt), "size": ints_of(st)}, fallback)
-
-
-def _symbolic(t: Any) -> bool:
-    return type(t).__name__ == "SymbolicTensor"
 
 
 def _dynamic_window(x: Any, begin: Any, size: Any) -> tuple:
@@ -160,9 +157,14 @@ def _slice_dynamic_grad_shape(inputs: Any, attrs: dict) -> list:
 
 
 SLICE_DYNAMIC = Op("SliceDynamic", _slice_dynamic, grad=_slice_dynamic_grad, shape_fn=_slice_dynamic_shape)
+def _slice_dynamic_grad_grad(ctx: Any, dy: Tensor) -> tuple:
+    from eagerflow._src.ops.array_ops import shape
+
+    return (execute(SLICE_DYNAMIC, (dy, ctx.inputs[2], shape(ctx.inputs[0]))), None, None)
+
+
 SLICE_DYNAMIC_GRAD = Op("SliceDynamicGrad", _slice_dynamic_grad_kernel, shape_fn=_slice_dynamic_grad_shape,
-                        grad=lambda ctx, dy: (execute(SLICE_DYNAMIC, (dy, ctx.inputs[2], array_ops_shape(ctx.inputs[0]))),
-                                              None, None))
+                        grad=_slice_dynamic_grad_grad)
 
 
 def _pad_dynamic(xp: Any, x: Any, paddings: Any, fill: Any) -> Any:
@@ -189,12 +191,6 @@ def _pad_dynamic_grad(ctx: Any, dy: Tensor) -> tuple:
 
 
 PAD_DYNAMIC = Op("PadDynamic", _pad_dynamic, grad=_pad_dynamic_grad, shape_fn=_pad_dynamic_shape)
-
-
-def array_ops_shape(t: Any) -> Any:
-    from eagerflow._src.ops.array_ops import shape
-
-    return shape(t)
 
 
 _INDEX_ERROR = ("Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar "
@@ -481,7 +477,7 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
     if pairs is None:
         fallback = conversion.takes_fallback(*args)
         (t,) = index_operands(op, "Tpaddings", [paddings], _dtypes.int32, fallback)
-        if _symbolic(t) and op is not MIRROR_PAD:
+        if isinstance(t, SymbolicTensor) and op is not MIRROR_PAD:
             from eagerflow._src.framework.shape_inference import constant_value
 
             if constant_value(t) is None:  # known when the traced graph runs: paddings as an input

@@ -15,21 +15,21 @@ def _as_bytes(v: Any) -> bytes:
     return v if isinstance(v, bytes) else str(v).encode()
 
 
-def _rows(value: Any) -> list[list[bytes]]:
-    """The values of each row of a 2-D dense, sparse or ragged input, as bytes."""
+def _rows(value: Any, convert: Any = _as_bytes) -> list[list[Any]]:
+    """The values of each row of a 2-D dense, sparse or ragged input, each through `convert` (as bytes)."""
     if isinstance(value, SparseTensor):
         idx = np.asarray(value.indices.numpy())
         vals = value.values.numpy().tolist()
-        out: list[list[bytes]] = [[] for _ in range(int(value.dense_shape.numpy()[0]))]
+        out: list[list[Any]] = [[] for _ in range(int(value.dense_shape.numpy()[0]))]
         for (row, _), v in zip(idx.tolist(), vals):
-            out[row].append(_as_bytes(v))
+            out[row].append(convert(v))
         return out
     if hasattr(value, "flat_values"):
-        return [[_as_bytes(v) for v in row] for row in value.to_list()]
+        return [[convert(v) for v in row] for row in value.to_list()]
     array = np.asarray(convert_to_tensor(value).numpy())
     if array.ndim != 2:
         raise ValueError(f"Expected rank 2 inputs; got shape {array.shape}")
-    return [[_as_bytes(v) for v in row] for row in array.tolist()]
+    return [[convert(v) for v in row] for row in array.tolist()]
 
 
 def crossed_rows(inputs: Any, separator: str) -> list[list[bytes]]:
@@ -90,19 +90,7 @@ def _feature_hashes(value: Any) -> list[list[int]]:
             return fingerprint64(v if isinstance(v, bytes) else v.encode())
         return int(v) & _M64
 
-    if isinstance(value, SparseTensor):
-        idx = np.asarray(value.indices.numpy())
-        vals = value.values.numpy().tolist()
-        out: list[list[int]] = [[] for _ in range(int(value.dense_shape.numpy()[0]))]
-        for (row, _), v in zip(idx.tolist(), vals):
-            out[row].append(one(v))
-        return out
-    if hasattr(value, "flat_values"):
-        return [[one(v) for v in row] for row in value.to_list()]
-    array = np.asarray(convert_to_tensor(value).numpy())
-    if array.ndim != 2:
-        raise ValueError(f"Expected rank 2 inputs; got shape {array.shape}")
-    return [[one(v) for v in row] for row in array.tolist()]
+    return _rows(value, one)
 
 
 def sparse_cross_hashed(inputs: Any, num_buckets: int = 0, hash_key: Any = None,
