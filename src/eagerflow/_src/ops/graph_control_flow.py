@@ -348,6 +348,20 @@ class _IfGrad:
                             tape._tracked[id(o)] = o
 
 
+def _run_vjp(found: tuple, dys: list, caps: list, outs: list) -> list:
+    """(source position, gradient) pairs from running a branch's traced vjp (`_IfGrad.vjp`'s
+    `found`) seeded by `dys` for the node outputs `outs`, whose inputs after the predicate are
+    `caps`; unseeded outputs are seeded with zeros."""
+    from eagerflow._src.ops.array_ops import zeros_like
+    from eagerflow._src.function.tape_functions import _dense
+
+    vjp, seeded, where, positions = found
+    seeds = [_dense(dys[k]) if k < len(dys) and dys[k] is not None else zeros_like(outs[k]) for k in seeded]
+    values = [caps[i] if from_input else outs[i] for from_input, i in where]
+    flat = vjp.function._call_inputs(seeds + values, [])
+    return [(position, flat[slot]) for position, slot in zip(positions, vjp.slots) if slot is not None]
+
+
 def _if_grad(ctx: Any, dys: Any) -> list:
     """The gradient of a traced `If`: a `cond` on the same predicate whose branches run each
     branch's traced vjp on the intermediates the forward kept (TF's cond_v2 gradient)."""
@@ -368,23 +382,16 @@ def _if_grad(ctx: Any, dys: Any) -> list:
         return _if_grad_replayed(ctx, dys)
     from eagerflow._src.ops.array_ops import zeros_like
     from eagerflow._src.ops.control_flow_ops import cond as tf_cond
-    from eagerflow._src.function.tape_functions import _dense
 
     pred, caps = ctx.inputs[0], list(ctx.inputs[1:])
     outs = list(node.outputs)
 
     def branch(b: int) -> Callable:
-        vjp, seeded, where, positions = vjps[b]
-
         def grads() -> list:
-            seeds = [_dense(dys[k]) if k < len(dys) and dys[k] is not None else zeros_like(outs[k])
-                     for k in seeded]
-            values = [caps[i] if from_input else outs[i] for from_input, i in where]
-            flat = vjp.function._call_inputs(seeds + values, [])
+            found = _run_vjp(vjps[b], dys, caps, outs)
             result = [zeros_like(c) if _differentiable(c) else None for c in caps]
-            for position, slot in zip(positions, vjp.slots):
-                if slot is not None:
-                    result[position] = flat[slot]
+            for position, grad in found:
+                result[position] = grad
             return result
         return grads
 
@@ -398,9 +405,6 @@ def _recorded_if_forward(xp: Any, *arrays: Any, n_in: int, **_: Any) -> Any:
 def _recorded_if_grad(ctx: Any, dys: Any) -> list:
     """The gradient of an `If` node's recorded run (`recorded_if`): its traced vjp for the branch
     that ran, on the recorded intermediates."""
-    from eagerflow._src.ops.array_ops import zeros_like
-    from eagerflow._src.function.tape_functions import _dense
-
     dys = dys if isinstance(dys, list) else [dys]
     node, n_in = ctx.attrs["node"], ctx.attrs["n_in"]
     ins = list(ctx.inputs[:n_in])
@@ -408,18 +412,13 @@ def _recorded_if_grad(ctx: Any, dys: Any) -> list:
     state = node.attrs["_grad"]
     count = len(node.outputs)
     b = 0 if bool(ins[0]._array) else 1
-    vjp, seeded, where, positions = state.vjp(node, b, any(d is not None for d in dys[state.n_out:]))
+    found = state.vjp(node, b, any(d is not None for d in dys[state.n_out:]))
     if len(node.outputs) != count:
         raise errors.UnimplementedError(None, None, "This higher-order gradient through a tf.cond with "
                                         "side effects needs intermediates its forward did not keep.")
-    caps = ins[1:]
-    seeds = [_dense(dys[k]) if dys[k] is not None else zeros_like(outs[k]) for k in seeded]
-    values = [caps[i] if from_input else outs[i] for from_input, i in where]
-    flat = vjp.function._call_inputs(seeds + values, [])
     result: list = [None] * len(ctx.inputs)
-    for position, slot in zip(positions, vjp.slots):
-        if slot is not None:
-            result[1 + position] = flat[slot]
+    for position, grad in _run_vjp(found, dys, ins[1:], outs):
+        result[1 + position] = grad
     return result
 
 

@@ -209,7 +209,7 @@ class TensorArray:
 
         if self._dense is not None:
             from eagerflow._src.ops.array_ops import identity
-            return self._shaped(identity(self._dense), [getattr(self, "_static_size", None)])
+            return self._shaped(identity(self._dense), [self._static_size])
         if self._graph is not None:
             return execute(TA_STACK, [self._flow], self._read_attrs())
         items = self._storage.items
@@ -411,9 +411,8 @@ class TensorArray:
         return other
 
     def _dense_put(self, index: Tensor, value: Tensor, scatter: bool) -> Tensor:
-        dense = execute(TA_DENSE_WRITE, [self._dense, index, value],
-                        {"dynamic_size": self._dynamic_size, "scatter": scatter})[0]
-        return dense
+        return execute(TA_DENSE_WRITE, [self._dense, index, value],
+                       {"dynamic_size": self._dynamic_size, "scatter": scatter})[0]
 
     def _shaped(self, result: Tensor, prefix: list) -> Tensor:
         """`result` with the static shape the writes traced so far proved (TF infers it so)."""
