@@ -99,36 +99,26 @@ def _function_messages(proto: Any) -> None:
         ("signature", 1, F.TYPE_MESSAGE, opt, ".tensorflow.OpDef"),
         ("node_def", 3, F.TYPE_MESSAGE, rep, ".tensorflow.NodeDef")])
     map_field(function, "attr", 5, ".tensorflow.AttrValue")
-    _arg_attr_fields(function, message(function, "ArgAttrs", []))
-    for name, number in (("ret", 4), ("control_ret", 6)):
-        entry_name = "".join(part.capitalize() for part in name.split("_")) + "Entry"
-        entry = message(function, entry_name, [("key", 1, F.TYPE_STRING, opt), ("value", 2, F.TYPE_STRING, opt)])
-        entry.options.map_entry = True
-        function.field.add(name=name, number=number, type=F.TYPE_MESSAGE, label=rep,
-                           type_name=f".tensorflow.FunctionDef.{entry_name}")
-    entry = message(function, "ResourceArgUniqueIdEntry", [("key", 1, F.TYPE_UINT32, opt),
-                                                           ("value", 2, F.TYPE_UINT32, opt)])
-    entry.options.map_entry = True
-    function.field.add(name="resource_arg_unique_id", number=8, type=F.TYPE_MESSAGE, label=rep,
-                       type_name=".tensorflow.FunctionDef.ResourceArgUniqueIdEntry")
+    arg_attrs = message(function, "ArgAttrs", [])
+    _map(arg_attrs, "FunctionDef.ArgAttrs", "attr", 1, F.TYPE_STRING, (F.TYPE_MESSAGE, ".tensorflow.AttrValue"))
+    _map(function, "FunctionDef", "arg_attr", 7, F.TYPE_UINT32,
+         (F.TYPE_MESSAGE, ".tensorflow.FunctionDef.ArgAttrs"))
+    _map(function, "FunctionDef", "ret", 4, F.TYPE_STRING, (F.TYPE_STRING,))
+    _map(function, "FunctionDef", "control_ret", 6, F.TYPE_STRING, (F.TYPE_STRING,))
+    _map(function, "FunctionDef", "resource_arg_unique_id", 8, F.TYPE_UINT32, (F.TYPE_UINT32,))
     message(proto, "FunctionDefLibrary", [("function", 1, F.TYPE_MESSAGE, rep, ".tensorflow.FunctionDef")])
 
 
-def _arg_attr_fields(function: Any, arg_attrs: Any) -> None:
-    """`FunctionDef.ArgAttrs { map<string, AttrValue> attr = 1; }` and
-    `map<uint32, ArgAttrs> arg_attr = 7;`."""
+def _map(msg: Any, path: str, field: str, number: int, key_type: int, value: tuple) -> None:
+    """A `map<key_type, value> field = number;` in the message at `tensorflow.<path>` (what
+    proto_pool.map_field declares for string keys and message values of top-level messages)."""
     from eagerflow._src.framework.proto_pool import F, OPTIONAL as opt, REPEATED as rep, message
 
-    entry = message(arg_attrs, "AttrEntry", [("key", 1, F.TYPE_STRING, opt),
-                                             ("value", 2, F.TYPE_MESSAGE, opt, ".tensorflow.AttrValue")])
+    entry_name = "".join(part.capitalize() for part in field.split("_")) + "Entry"
+    entry = message(msg, entry_name, [("key", 1, key_type, opt), ("value", 2, value[0], opt, *value[1:])])
     entry.options.map_entry = True
-    arg_attrs.field.add(name="attr", number=1, type=F.TYPE_MESSAGE, label=rep,
-                        type_name=".tensorflow.FunctionDef.ArgAttrs.AttrEntry")
-    entry = message(function, "ArgAttrEntry", [("key", 1, F.TYPE_UINT32, opt),
-                                               ("value", 2, F.TYPE_MESSAGE, opt, ".tensorflow.FunctionDef.ArgAttrs")])
-    entry.options.map_entry = True
-    function.field.add(name="arg_attr", number=7, type=F.TYPE_MESSAGE, label=rep,
-                       type_name=".tensorflow.FunctionDef.ArgAttrEntry")
+    msg.field.add(name=field, number=number, type=F.TYPE_MESSAGE, label=rep,
+                  type_name=f".tensorflow.{path}.{entry_name}")
 
 
 def _dtype_enum(dtype: Any) -> int:

@@ -26,6 +26,10 @@ def _trunc_int(x: Any) -> Any:
     return np.trunc(x).astype(np.int64)
 
 
+def _clamp(c: Any, length: int) -> Any:
+    return np.minimum(np.maximum(c, _F32(0)), _F32(length - 1))
+
+
 def _reflect(c: Any, length: int) -> Any:
     if length <= 1:
         return np.zeros_like(c)
@@ -43,7 +47,7 @@ def _reflect(c: Any, length: int) -> Any:
         co = co - (sz2 * _trunc_int(co / _F32(sz2))).astype(_F32)
         co = np.where(co >= length, (_F32(sz2) - co) - _F32(1), co)
         c[over] = co
-    return np.minimum(np.maximum(c, _F32(0)), _F32(length - 1))
+    return _clamp(c, length)
 
 
 def _wrap(c: Any, length: int) -> Any:
@@ -58,7 +62,7 @@ def _wrap(c: Any, length: int) -> Any:
     if over.any():
         co = c[over]
         c[over] = co - (length * _trunc_int(co / _F32(sz))).astype(_F32)
-    return np.minimum(np.maximum(c, _F32(0)), _F32(length - 1))
+    return _clamp(c, length)
 
 
 def _map(c: Any, length: int, fill_mode: str) -> Any:
@@ -67,7 +71,7 @@ def _map(c: Any, length: int, fill_mode: str) -> Any:
     if fill_mode == "WRAP":
         return _wrap(c, length)
     if fill_mode == "NEAREST":
-        return np.minimum(np.maximum(c, _F32(0)), _F32(length - 1))
+        return _clamp(c, length)
     return c  # CONSTANT: outside reads the fill value
 
 
@@ -89,7 +93,7 @@ def _projective_transform(xp: Any, images: Any, transforms: Any, output_shape: A
 
     images, transforms = np.asarray(images), np.asarray(transforms, dtype=_F32)
     if images.ndim != 4:
-        raise errors.InvalidArgumentError(None, None, f"Input images must have rank 4")
+        raise errors.InvalidArgumentError(None, None, "Input images must have rank 4")
     if transforms.ndim != 2 or transforms.shape[1] != 8 or transforms.shape[0] not in (1, images.shape[0]):
         raise errors.InvalidArgumentError(
             None, None, "Input transform should be num_images x 8 or 1 x 8")

@@ -54,10 +54,15 @@ def arg_name(name: str, taken: set[str]) -> str:
     base = _ARG_NAME.sub("_", name.split(":")[0].lower()) or "arg"
     if not base[0].isalpha():
         base = "arg_" + base
-    candidate, k = base, 0
+    return unique_name(base, taken)
+
+
+def unique_name(name: str, taken: set[str]) -> str:
+    """`name`, or `name_1`, `name_2`, ... : the first not in `taken` (which then holds it)."""
+    candidate, k = name, 0
     while candidate in taken:
         k += 1
-        candidate = f"{base}_{k}"
+        candidate = f"{name}_{k}"
     taken.add(candidate)
     return candidate
 

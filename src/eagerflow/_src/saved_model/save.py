@@ -31,7 +31,7 @@ from eagerflow._src.saved_model import protos, structure
 from eagerflow._src.saved_model.api import (
     DEFAULT_SERVING_SIGNATURE_DEF_KEY, PREDICT_METHOD_NAME, SAVED_MODEL_FILENAME_PB, SERVE_TAG,
     VARIABLES_DIRECTORY, VARIABLES_FILENAME)
-from eagerflow._src.saved_model.export_function import FunctionWriter
+from eagerflow._src.saved_model.export_function import FunctionWriter, unique_name
 from eagerflow._src.variables import Variable
 
 FINGERPRINT_FILENAME = "fingerprint.pb"
@@ -331,7 +331,7 @@ class _Saver:
             variable = graph_lib.as_variable(obj)
             if variable is None:
                 continue
-            name = _unique(variable.name.split(":")[0].replace("/", "_") or "Variable", taken)
+            name = unique_name(variable.name.split(":")[0].replace("/", "_") or "Variable", taken)
             node = graph.node.add(name=name, op="VarHandleOp")
             node.attr["dtype"].type = variable.dtype.as_datatype_enum
             _graph_def._set_shape(node.attr["shape"].shape, tuple(variable.shape))
@@ -343,10 +343,10 @@ class _Saver:
             sig.method_name = PREDICT_METHOD_NAME
             call = f"StatefulPartitionedCall_{len(taken)}" if taken & {"StatefulPartitionedCall"} \
                 else "StatefulPartitionedCall"
-            call = _unique(call, taken)
+            call = unique_name(call, taken)
             inputs, types = [], []
             for arg_name, ph in zip(self._signature_arg_names(concrete), concrete.graph.inputs):
-                ph_name = _unique(f"{key}_{arg_name}", taken)
+                ph_name = unique_name(f"{key}_{arg_name}", taken)
                 node = graph.node.add(name=ph_name, op="Placeholder")
                 node.attr["dtype"].type = _graph_def._dtype_enum(ph._array.dtype)
                 _graph_def._set_shape(node.attr["shape"].shape, ph._array.shape)
@@ -373,15 +373,6 @@ class _Saver:
                 _graph_def._set_shape(info.tensor_shape, t._array.shape)
         meta.object_graph_def.CopyFrom(saved_graph)
         return meta
-
-
-def _unique(name: str, taken: set[str]) -> str:
-    candidate, k = name, 0
-    while candidate in taken:
-        k += 1
-        candidate = f"{name}_{k}"
-    taken.add(candidate)
-    return candidate
 
 
 def _signatures(obj: Any, signatures: Any) -> dict[str, ConcreteFunction]:
