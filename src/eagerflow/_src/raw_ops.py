@@ -137,7 +137,7 @@ def _call(op_name: str, python_name: str, kwargs: dict) -> Any:
     if not out_args:
         return None
     if len(out_args) == 1:
-        arg, _, number_attr, list_attr = out_args[0]
+        _, _, number_attr, list_attr = out_args[0]
         return list(result) if (number_attr or list_attr) else result[0]
     return _outputs_type(op_name, tuple(a[0] for a in out_args))(*result[:len(out_args)])
 

@@ -61,7 +61,7 @@ def attr_value(value: Any) -> Any:
     if kind in ("i", "f", "b"):
         return getattr(value, kind)
     if kind == "shape":
-        return None if value.shape.unknown_rank else tuple(None if d.size < 0 else d.size for d in value.shape.dim)
+        return _shape_value(value.shape)
     if kind == "tensor":
         return tensor_value(value.tensor)
     if kind == "func":
@@ -76,11 +76,15 @@ def attr_value(value: Any) -> Any:
                 if field == "s":
                     return [s.decode("utf-8", "replace") for s in items]
                 if field == "shape":
-                    return [None if s.unknown_rank else tuple(None if d.size < 0 else d.size for d in s.dim)
-                            for s in items]
+                    return [_shape_value(s) for s in items]
                 return items
         return []
     return None
+
+
+def _shape_value(shape: Any) -> tuple | None:
+    """A TensorShapeProto as a tuple (None for an unknown dimension), or None for unknown rank."""
+    return None if shape.unknown_rank else tuple(None if d.size < 0 else d.size for d in shape.dim)
 
 
 def _np_dtype(enum: int) -> Any:
