@@ -57,8 +57,7 @@ def _forward(xp: Any, *arrays: Any, fn: Callable, **_: Any) -> Any:
     """Runs `fn` eagerly on the arrays as tensors (tapes of this thread paused: they recorded
     this op already)."""
     from eagerflow._src.framework.execute import creation_device
-    from eagerflow._src.framework.graph import init_scope
-    from eagerflow._src.function.tape_functions import tapes_paused
+    from eagerflow._src.framework.graph import init_scope, tapes_paused
 
     with init_scope(), tapes_paused():
         device = creation_device()

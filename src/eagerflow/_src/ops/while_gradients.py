@@ -102,8 +102,7 @@ def while_grad(ctx: Any, dys: Any) -> list:
         graph = trace(vjp_fn, args, {}, "while_body_grad", outer_graph=outer)
         graph.outputs = list(graph.structured_outputs)
         vjp = attrs["_vjp"] = ConcreteFunction(graph)
-    seeds = [dys[k] if dys[k] is not None else zeros_like(ctx.output[k] if isinstance(ctx.output, list)
-                                                           else ctx.output) for k in float_vars]
+    seeds = [dys[k] if dys[k] is not None else zeros_like(outputs[k]) for k in float_vars]
     out_specs = tuple([specs[k] for k in float_vars] + [_spec_of(body_caps[k]) for k in float_caps])
     op = _node_op("WhileGrad", len(out_specs), False)
     grad_attrs = {"cond": attrs["cond"], "body": attrs["body"], "vjp": vjp, "n_vars": n_vars,
@@ -184,7 +183,7 @@ class _HistoryGrad:
     (`trace_vjp`: the forward's values, updates not rerun) and where each value it reads comes
     from per step: ("state", k), ("cap", k) or ("extra", j)."""
 
-    def __init__(self, attrs: dict, body_caps: list, float_vars: tuple, float_caps: tuple) -> None:
+    def __init__(self, attrs: dict, float_vars: tuple, float_caps: tuple) -> None:
         graph = attrs["body"].graph
         n = len(attrs["_output_specs"])
         reads, carried = attrs.get("_ref_reads", ()), attrs.get("_carried", [])
@@ -256,7 +255,7 @@ def _while_grad_from_history(ctx: Any, dys: list, outputs: list, body_caps: list
     n_vars, n_cond, n_carry = attrs["n_vars"], attrs["n_cond"], attrs.get("n_carry", 0)
     grad = attrs.get("_history_grad")
     if grad is None:
-        grad = attrs["_history_grad"] = _HistoryGrad(attrs, body_caps, float_vars, float_caps)
+        grad = attrs["_history_grad"] = _HistoryGrad(attrs, float_vars, float_caps)
     history = _keep_history(outputs, attrs, grad)
     specs = attrs["_output_specs"]
     all_inputs = list(ctx.inputs)
