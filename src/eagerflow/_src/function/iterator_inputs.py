@@ -12,14 +12,12 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
-import numpy as np
-
+from eagerflow._src.data import optional_ops
+from eagerflow._src.data.optional_ops import _VARIANT_SHAPE, _host_scope, _variant
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import EagerTensor
 
-_OBJECT = np.dtype(object)
-_VARIANT_SHAPE = [(_OBJECT, ())]
 _owned_iterator: Any = None
 
 
@@ -58,26 +56,10 @@ def host_device() -> Any:
 
 def boxed(x: Any) -> EagerTensor:
     """The iterator as the tensor fed to its graph input (a 0-d object array on the host)."""
-    array = np.empty((), _OBJECT)
-    array[()] = x
-    return EagerTensor(array, host_device())
-
-
-def _host_scope() -> Any:
-    from eagerflow._src.framework.scopes import device as device_scope
-
-    return device_scope(host_device().name)
-
-
-def _specs(element_spec: Any) -> list:
-    from eagerflow._src.data import optional_ops
-
-    return optional_ops.flatten_spec(element_spec)
+    return EagerTensor(_variant(x), host_device())
 
 
 def _arrays(element: Any) -> list:
-    from eagerflow._src.data import optional_ops
-
     return [t._device.backend.to_host(t._array) for t in optional_ops.flatten_value(element)]
 
 
@@ -87,13 +69,11 @@ def _get_next_kernel(xp: Any, handle: Any, _output_specs: tuple) -> Any:
 
 
 def _next_optional_kernel(xp: Any, handle: Any) -> Any:
-    out = np.empty((), _OBJECT)
     try:
         element = next(handle[()])
     except StopIteration:
-        return out  # holds None: an empty optional
-    out[()] = tuple(_arrays(element))
-    return out
+        return _variant(None)  # an empty optional
+    return _variant(tuple(_arrays(element)))
 
 
 # TF's limit on `next(iterator)` calls in one trace, and its error past it.
@@ -132,9 +112,7 @@ class IteratorInput:
 
     def get_next(self, name: Any = None) -> Any:
         """The next element, taken each time the graph runs (OutOfRangeError at the end)."""
-        from eagerflow._src.data import optional_ops
-
-        specs = _specs(self._element_spec)
+        specs = optional_ops.flatten_spec(self._element_spec)
         signature = tuple(optional_ops._dtype_and_shape(s) for s in specs)
         with _host_scope():
             outputs = execute(_get_next_op(len(specs)), [self._handle], {"_output_specs": signature})
@@ -167,7 +145,6 @@ class IteratorInput:
         """`for element in iterator:` in a trace: one While over the remaining elements. Variables
         undefined before the loop (autograph's `Undefined`) are local to each step: they stay
         undefined after it."""
-        from eagerflow._src.data import optional_ops
         from eagerflow._src.framework.convert import convert_to_tensor
         from eagerflow._src.ops.control_flow_ops import cond, while_loop
 
