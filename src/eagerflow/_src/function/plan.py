@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from eagerflow._src.framework import transfers
+from eagerflow._src.function import remapper
 from eagerflow._src.framework.tensor import EagerTensor
 
 
@@ -96,7 +97,7 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
     # Pass 1: statements (without deletions), and the last statement using each slot.
     statements: list[tuple[str, Any, list[str]]] = []  # (code, node, local names it reads)
     const_copies: dict[tuple, str] = {}
-    for node in graph.get_operations():
+    for node in remapper.remap(graph, graph.get_operations(), live, outputs):
         if node.type == "Placeholder":
             if id(node.outputs[0]) not in slot:
                 raise ValueError(f"Graph input {node.outputs[0].name} is not fed by the caller.")
