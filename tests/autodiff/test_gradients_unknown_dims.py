@@ -40,7 +40,7 @@ NOT_YET = {
     "lstsq": "both", "einsum_ellipsis": "rank", "tensordot_pairs": "rank",
     "space_to_batch_nd": "rank", "batch_to_space_roundtrip": "rank", "fftnd_axes": "both",
     "ifftnd_ortho_length": "both", "rfft": "both", "rfft_padded_odd": "both", "rfft2d": "both",
-    "rfftnd": "both", "irfft": "dims", "irfft_odd": "both", "irfft2d": "both", "frame": "both",
+    "rfftnd": "both", "irfft": "dims", "irfft_odd": "both", "irfft2d": "both", "frame": "rank",
     "overlap_and_add": "both", "dct2": "both", "dct1": "both", "dct3_ortho": "both", "dct4": "both",
     "sort_axis0_descending": "rank",
 }

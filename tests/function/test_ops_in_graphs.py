@@ -64,3 +64,14 @@ def test_shape_of_static_tensor_folds_to_a_constant_shape():
 
     f(tf.ones((2, 3)))
     assert shapes == [tf.TensorShape([3, 2])]
+
+
+@pytest.mark.parametrize("mode", ["CONSTANT", "REFLECT", "SYMMETRIC"])
+def test_traced_pad_keeps_rank_and_grows_known_dims(mode):
+    def traced():
+        return tf.function(lambda x: tf.pad(x, [[0, 0], [3, 4]], mode=mode))
+
+    concrete = traced().get_concrete_function(tf.TensorSpec([None, None]))
+    assert concrete.structured_outputs.shape.as_list() == [None, None]
+    concrete = traced().get_concrete_function(tf.TensorSpec([2, 5]))
+    assert concrete.structured_outputs.shape.as_list() == [2, 12]

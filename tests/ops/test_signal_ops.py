@@ -128,3 +128,14 @@ def test_mdct_then_inverse_reconstructs_interior_with_vorbis_window():
 def test_mdct_frame_length_must_be_multiple_of_four():
     with pytest.raises(ValueError, match="multiple of 4"):
         tf.signal.mdct(np.ones(20, np.float32), 10)
+
+
+@pytest.mark.parametrize("pad_end", [False, True])
+@pytest.mark.parametrize("n", [1000, 30])
+def test_frame_traced_with_unknown_length_frames_when_it_runs(pad_end, n):
+    x = np.random.default_rng(1).normal(size=(2, n)).astype(np.float32)
+    traced = tf.function(lambda s: tf.signal.frame(s, 64, 32, pad_end=pad_end, pad_value=1.0))
+    concrete = traced.get_concrete_function(tf.TensorSpec([2, None]))
+    assert concrete.structured_outputs.shape.as_list() == [2, None, 64]
+    expected = tf.signal.frame(x, 64, 32, pad_end=pad_end, pad_value=1.0)
+    np.testing.assert_array_equal(concrete(tf.constant(x)).numpy(), expected.numpy())

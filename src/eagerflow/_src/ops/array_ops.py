@@ -21,7 +21,8 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op, cpp_name
 from eagerflow._src.framework.shape_inference import elementwise
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import conversion, dispatch, dynamic_shape_ops
+from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+from eagerflow._src.ops import conversion, dispatch, dynamic_shape_ops, run_time_axis
 from eagerflow._src.ops.array_args import (
     dims_text, index_operands, int_list, int_tuple, ints_of, invalid, matching, scalar_int, shape_arg, shape_tensor,
     static_shape, vector_attr, zeros_like_array,
@@ -151,7 +152,11 @@ def expand_dims(input: Any, axis: Any, name: str | None = None) -> Tensor:  # no
         (t,) = index_operands(EXPAND_DIMS, "Tdim", [axis], _dtypes.int32, fallback)
         if t._array.size != 1:
             raise conversion.kernel_error(EXPAND_DIMS, (x,), "'dim' must be a tensor with a single value", fallback)
-        dim = int(t._array.reshape(()))
+        dim = run_time_axis.folded(t) if isinstance(t, SymbolicTensor) else int(t._array.reshape(()))
+        if isinstance(dim, SymbolicTensor):
+            return run_time_axis.switch_over_axis(
+                dim, x, 1, "Tried to expand dim index {axis} for tensor with {dims} dimensions.",
+                lambda a: execute(EXPAND_DIMS, (x,), {"axis": a}))
     try:
         return execute(EXPAND_DIMS, (x,), {"axis": dim})
     except errors.OpError as e:
@@ -631,9 +636,17 @@ def one_hot(indices: Any, depth: Any, on_value: Any = None, off_value: Any = Non
 
 
 # --- shape, rank, size --------------------------------------------------------------------
-SHAPE = Op("Shape", lambda xp, x, out_type: xp.asarray(x.shape, dtype=out_type), grad=lambda ctx, dy: (None,))
-SIZE = Op("Size", lambda xp, x, out_type: xp.asarray(x.size, dtype=out_type), grad=lambda ctx, dy: (None,))
-RANK = Op("Rank", lambda xp, x: xp.asarray(x.ndim, dtype=xp.int32), grad=lambda ctx, dy: (None,))
+def _shape_of_shape(inputs: Any, attrs: dict) -> list:
+    dims = inputs[0]._array.shape  # a vector as long as the rank, whether or not it is known
+    return [(np.dtype(attrs["out_type"]), (None if dims is None else len(dims),))]
+
+
+SHAPE = Op("Shape", lambda xp, x, out_type: xp.asarray(x.shape, dtype=out_type), grad=lambda ctx, dy: (None,),
+           shape_fn=_shape_of_shape)
+SIZE = Op("Size", lambda xp, x, out_type: xp.asarray(x.size, dtype=out_type), grad=lambda ctx, dy: (None,),
+          shape_fn=lambda inputs, attrs: [(np.dtype(attrs["out_type"]), ())])
+RANK = Op("Rank", lambda xp, x: xp.asarray(x.ndim, dtype=xp.int32), grad=lambda ctx, dy: (None,),
+          shape_fn=lambda inputs, attrs: [(np.dtype(np.int32), ())])
 SHAPE_N = Op("ShapeN", lambda xp, *xs, out_type: [xp.asarray(x.shape, dtype=out_type) for x in xs],
              num_outputs=-1, grad=lambda ctx, dys: (None,) * len(ctx.inputs))
 

@@ -16,7 +16,9 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.indexed_slices import IndexedSlices
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import array_ops, conversion, dispatch, dynamic_shape_ops, join_split_ops, math_ops
+from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+from eagerflow._src.ops import (array_ops, conversion, dispatch, dynamic_shape_ops, join_split_ops, math_ops,
+                                 run_time_axis)
 from eagerflow._src.ops.array_args import (
     INDEX_TYPES, INT32_64, check_index_dtype, dims_text, index_tensor, invalid, matching, scalar_int,
     static_shape, zeros_like_array,
@@ -136,7 +138,15 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
     batch_dims = int(batch_dims)
     if batch_dims < 0:
         batch_dims += idx.ndim
-    axis = batch_dims if axis is None else scalar_int(axis)
+    if axis is None:
+        axis = batch_dims
+    else:
+        axis = run_time_axis.folded(axis)
+        if isinstance(axis, SymbolicTensor):
+            return run_time_axis.switch_over_axis(
+                axis, p, 0, "Shape must be at least rank {need} but is rank {rank}",
+                lambda a: gather(p, idx, axis=a, batch_dims=batch_dims))
+        axis = scalar_int(axis)
     if axis < 0:
         axis += p.ndim
     return conversion.run(GATHER, (p, idx), {"axis": axis, "batch_dims": batch_dims}, fallback)

@@ -176,8 +176,22 @@ def _pad_dynamic(xp: Any, x: Any, paddings: Any, fill: Any) -> Any:
 
 
 def _pad_dynamic_shape(inputs: Any, attrs: dict) -> list:
+    """Unknown dims, except where a known input dim meets a pair known while tracing (paddings
+    stacked from rows, some constant: TF reads such partially known paddings too)."""
+    from eagerflow._src.framework.shape_inference import constant_value
+
     x = inputs[0]._array
-    return [(x.dtype, None if x.shape is None else (None,) * len(x.shape))]
+    if x.shape is None:
+        return [(x.dtype, None)]
+    dims = [None] * len(x.shape)
+    node = getattr(inputs[1], "_op", None)
+    rows = node._inputs if node is not None and node.type == "Pack" and not node.attrs.get("axis", 0) else ()
+    if len(rows) == len(dims):
+        for i, row in enumerate(rows):
+            pair = constant_value(row)
+            if pair is not None and pair.size == 2 and x.shape[i] is not None:
+                dims[i] = x.shape[i] + int(pair.sum())
+    return [(x.dtype, tuple(dims))]
 
 
 def _pad_dynamic_grad(ctx: Any, dy: Tensor) -> tuple:
@@ -431,9 +445,19 @@ def _mirror_pad_grad_kernel(xp: Any, dy: Any, paddings: tuple, mode: str) -> Any
     return out
 
 
-PAD = Op("Pad", _pad, grad=_pad_grad)
-PAD_V2 = Op("PadV2", _pad_v2, grad=_pad_grad)
-MIRROR_PAD = Op("MirrorPad", _mirror_pad,
+def _padded_shape(inputs: Any, attrs: dict) -> list | None:
+    """Each dim grows by its `[before, after]` pair; unknown dims stay unknown (TF's PadShapeFn)."""
+    x = inputs[0]._array
+    if x.shape is None:
+        return [(x.dtype, tuple(None for _ in attrs["paddings"]))]
+    if len(x.shape) != len(attrs["paddings"]):
+        return None  # the kernel's own error when it runs
+    return [(x.dtype, tuple(None if d is None else d + a + b for d, (a, b) in zip(x.shape, attrs["paddings"])))]
+
+
+PAD = Op("Pad", _pad, grad=_pad_grad, shape_fn=_padded_shape)
+PAD_V2 = Op("PadV2", _pad_v2, grad=_pad_grad, shape_fn=_padded_shape)
+MIRROR_PAD = Op("MirrorPad", _mirror_pad, shape_fn=_padded_shape,
                 grad=lambda ctx, dy: (execute(MIRROR_PAD_GRAD, (dy,), ctx.attrs),))
 MIRROR_PAD_GRAD = Op("MirrorPadGrad", _mirror_pad_grad_kernel,
                      grad=lambda ctx, dy: (execute(MIRROR_PAD, (dy,), ctx.attrs),))

@@ -16,7 +16,8 @@ from eagerflow._src.framework.convert import is_tensor_like
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import conversion, dispatch
+from eagerflow._src.framework.symbolic_tensor import SymbolicTensor
+from eagerflow._src.ops import conversion, dispatch, run_time_axis
 from eagerflow._src.ops.array_args import (
     dims_text, index_operands, int_tuple, ints_of, invalid, matching, scalar_int, static_shape,
 )
@@ -174,6 +175,11 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
     try:
         tensors = matching(CONCAT, list(values))
         dim = axis if type(axis) is int else _concat_axis(axis, tensors, conversion.takes_fallback(*values))
+        if isinstance(dim, SymbolicTensor):
+            known = [t for t in tensors if t.ndim is not None]
+            return run_time_axis.switch_over_axis(
+                dim, (known or tensors)[0], 0, "ConcatOp : Expected concatenating dimensions in the range "
+                "[-{rank}, {rank}), but got {axis}", lambda a: execute(CONCAT, tensors, {"axis": a}))
         return execute(CONCAT, tensors, {"axis": dim})
     except errors.OpError as e:
         raise conversion.worded(conversion.numbered(e, CONCAT, "N", len(values)), *values, axis, name=name) from None
@@ -187,6 +193,8 @@ def _concat_axis(axis: Any, tensors: list, fallback: bool) -> int:
     if t._array.size != 1 or t._array.ndim > 1:
         raise conversion.kernel_error(
             CONCAT, tensors, f"axis tensor should be a scalar integer, but got shape {dims_text(t._array.shape)}")
+    if isinstance(t, SymbolicTensor):  # an int when folded while tracing, else known when it runs
+        return run_time_axis.folded(t)
     return int(t._array.reshape(()))
 
 

@@ -6,6 +6,7 @@ differentiable ops, as TF composes it in Python. Windows and filterbanks are con
 """
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any
 
@@ -20,6 +21,7 @@ from eagerflow._src.ops import array_ops, conversion, math_ops
 from eagerflow._src.ops.dtype_sets import COMPLEX
 from eagerflow._src.ops.gather_scatter_ops import gather
 from eagerflow._src.ops.indexing_ops import pad
+from eagerflow._src.ops.join_split_ops import stack
 from eagerflow._src.ops.linalg_ops import matmul
 
 _REAL = (_dtypes.float32, _dtypes.float64)
@@ -415,6 +417,8 @@ def frame(signal: Any, frame_length: Any, frame_step: Any, pad_end: bool = False
         raise ValueError(f"Shape must have rank at least 1 but is rank {x.ndim}")
     axis %= x.ndim
     n = tuple(x.shape)[axis]
+    if n is None:  # traced, the length known when it runs: frame through ops
+        return _frame_dynamic(x, length, step, pad_end, pad_value, axis)
     if pad_end:
         frames = -(-n // step)
         pad_to = max((frames - 1) * step + length, n)
@@ -426,6 +430,26 @@ def frame(signal: Any, frame_length: Any, frame_step: Any, pad_end: bool = False
         frames = max(0, 1 + (n - length) // step) if n >= length else 0
     idx = (step * np.arange(frames)[:, None] + np.arange(length)[None, :]).astype(np.int32)
     return gather(x, idx.reshape(frames, length), axis=axis)
+
+
+def _frame_dynamic(x: Tensor, length: int, step: int, pad_end: bool, pad_value: Any, axis: int) -> Tensor:
+    """`frame` along an axis whose length a traced graph knows only when it runs."""
+    int32 = _dtypes.int32
+    n = array_ops.shape(x, out_type=int32)[axis]
+    zero = conversion.tensor(0, int32)
+    if pad_end:
+        frames = math_ops.floordiv(math_ops.add(n, step - 1), step)
+        pad_to = math_ops.maximum(math_ops.add(math_ops.multiply(math_ops.subtract(frames, 1), step), length), n)
+        after = math_ops.subtract(pad_to, n)
+        rows = [array_ops.zeros([2], int32) if i != axis else stack([zero, after])
+                for i in builtins.range(x.ndim)]
+        x = pad(x, stack(rows), constant_values=pad_value)
+    else:
+        frames = math_ops.maximum(zero, math_ops.add(math_ops.floordiv(math_ops.subtract(n, length), step), 1))
+    starts = math_ops.multiply(array_ops.range(zero, frames, 1, dtype=int32), step)
+    idx = math_ops.add(array_ops.expand_dims(starts, 1),
+                       conversion.tensor(np.arange(length, dtype=np.int32)[None, :], int32))
+    return gather(x, idx, axis=axis)
 
 
 def _overlap_and_add(xp: Any, x: Any, frame_step: int) -> Any:
