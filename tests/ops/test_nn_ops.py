@@ -317,3 +317,34 @@ def test_sparse_xent_gradient_same_with_and_without_an_outer_tape():
     np.testing.assert_allclose(first.numpy(), want, rtol=1e-5, atol=1e-6)
     np.testing.assert_allclose(nested.numpy(), want, rtol=1e-5, atol=1e-6)
     assert outer.gradient(total, logits) is not None  # the nested gradient stayed differentiable
+
+
+def _with_specials(shape, dtype):
+    x = np.random.default_rng(1).standard_normal(shape).astype(dtype)
+    x.ravel()[::7] = 0.0
+    x.ravel()[::11] = -0.0
+    x.ravel()[::13] = np.nan
+    x.ravel()[:4] = [np.inf, -np.inf, -0.0, np.nan]
+    return x
+
+
+@pytest.mark.parametrize("shape, dtype, threads", [((70001,), np.float32, "1"), ((3, 400, 1001), np.float32, "2"),
+                                                   ((2, 1 << 19), np.float64, "2")])
+def test_relu_and_relu_grad_of_large_arrays_equal_the_elementwise_rule_bit_for_bit(monkeypatch, shape, dtype,
+                                                                                   threads):
+    # Pieces on the host threads; TF's rules: relu keeps NaN, ReluGrad is dy * (x > 0).
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", threads)
+    x, dy = _with_specials(shape, dtype), _with_specials(shape, dtype)[::-1].copy()
+    with np.errstate(invalid="ignore"):
+        assert tf.nn.relu(x).numpy().tobytes() == np.maximum(x, 0).tobytes()
+        want = (dy * (x > 0)).astype(dtype)
+    assert tf.raw_ops.ReluGrad(gradients=dy, features=x).numpy().tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("shape, threads", [((70001, 1), "1"), ((1000, 33, 3), "2"), ((40, 26, 26, 32), "2"),
+                                            ((5000, 257), "2")])
+def test_bias_add_of_large_channels_last_arrays_equals_the_broadcast_add(monkeypatch, shape, threads):
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", threads)
+    value = _with_specials(shape, np.float32)
+    bias = np.random.default_rng(2).standard_normal(shape[-1]).astype(np.float32)
+    assert tf.nn.bias_add(value, bias).numpy().tobytes() == (value + bias).tobytes()

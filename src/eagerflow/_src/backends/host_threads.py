@@ -102,6 +102,39 @@ def _parallel_chunks(work: Callable[[int, int], None], size: int, threads: int, 
         f.result()
 
 
+_local = threading.local()
+
+
+def scratch(slot: str, shape: tuple, dtype: Any) -> np.ndarray:
+    """An uninitialised array private to this thread, the same memory at each call with the same
+    `slot`: a fresh multi-MiB temporary is fresh pages, and their page faults cost more than the
+    computation that fills them. The caller must be done with it before its next call for `slot`
+    (never return it)."""
+    buffers = getattr(_local, "buffers", None)
+    if buffers is None:
+        buffers = _local.buffers = {}
+    dtype = np.dtype(dtype)
+    nbytes = dtype.itemsize
+    for d in shape:
+        nbytes *= d
+    buf = buffers.get(slot)
+    if buf is None or buf.nbytes < nbytes:
+        buf = buffers[slot] = np.empty(nbytes, np.uint8)
+    return buf[:nbytes].view(dtype).reshape(shape)
+
+
+def map_chunks(work: Callable[[int, int], None], size: int, itemsize: int, address: int = 0,
+               elements: int | None = None) -> None:
+    """`work(lo, hi)` over [0, size): split over the pool's threads when the op has at least
+    `THRESHOLD` elements (`elements`, else `size`), in tasks of 2 MB of `itemsize`-byte items (as
+    `elementwise`); else one call."""
+    threads = num_threads() if (size if elements is None else elements) >= THRESHOLD else 1
+    if threads < 2:
+        work(0, size)
+    else:
+        _parallel_chunks(work, size, threads, itemsize, address)
+
+
 def _flat(array: Any) -> Any:
     return array.reshape(-1)
 
