@@ -5,7 +5,7 @@ import pytest
 import eagerflow as tf
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.ops import conv_ops
-from eagerflow._src.ops.conv_ops import FUSED_CONV2D
+from eagerflow._src.ops.conv_ops import CONV2D_BACKPROP_FILTER_WITH_BIAS, FUSED_CONV2D
 
 RNG = np.random.default_rng(7)
 ACTIVATIONS = {None: lambda y: y, "Relu": tf.nn.relu, "Relu6": tf.nn.relu6, "Elu": tf.nn.elu,
@@ -117,3 +117,50 @@ def test_traced_output_has_the_conv_shape():
 
 def test_not_offered_in_raw_ops():
     assert not hasattr(tf.raw_ops, "_FusedConv2D")
+
+
+# --- _Conv2DBackpropFilterWithBias ---------------------------------------------------------------
+def _filter_with_bias(x, dy, f_shape, strides, padding):
+    attrs = {"strides": [1, strides, strides, 1], "padding": padding, "explicit_paddings": [],
+             "data_format": "NHWC", "dilations": [1, 1, 1, 1]}
+    return execute(CONV2D_BACKPROP_FILTER_WITH_BIAS, (x, tf.constant(f_shape, tf.int32), dy), attrs)
+
+
+# 3x20x20 outputs (1200 rows of dy) sum in one piece; 40x24x24 (23040 rows) in blocks.
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("batch, size, c_in, c_out, strides, padding",
+                         [(3, 20, 1, 8, 1, "SAME"), (40, 24, 1, 32, 1, "SAME"), (40, 26, 4, 16, 1, "VALID"),
+                          (6, 23, 5, 7, 2, "SAME")])
+def test_filter_and_bias_gradients_are_bit_identical_to_the_two_ops(monkeypatch, dtype, batch, size, c_in, c_out,
+                                                                   strides, padding):
+    monkeypatch.setattr(conv_ops, "_CHUNK_BYTES", 1 << 16)  # chunks that straddle the bias sum's blocks
+    x = tf.constant(RNG.standard_normal((batch, size, size, c_in)).astype(dtype))
+    out = -(-size // strides) if padding == "SAME" else (size - 3) // strides + 1
+    dy = tf.constant(RNG.standard_normal((batch, out, out, c_out)).astype(dtype))
+    f_shape = [3, 3, c_in, c_out]
+    df, db = _filter_with_bias(x, dy, f_shape, strides, padding)
+    _assert_bit_identical(df, tf.raw_ops.Conv2DBackpropFilter(input=x, filter_sizes=f_shape, out_backprop=dy,
+                                                              strides=[1, strides, strides, 1], padding=padding))
+    _assert_bit_identical(db, tf.raw_ops.BiasAddGrad(out_backprop=dy))
+
+
+def test_filter_and_bias_gradients_of_an_empty_batch_are_zeros():
+    df, db = _filter_with_bias(tf.zeros([0, 5, 5, 2]), tf.zeros([0, 5, 5, 3]), [3, 3, 2, 3], 1, "SAME")
+    assert df.shape == (3, 3, 2, 3) and db.shape == (3,)
+    assert not df.numpy().any() and not db.numpy().any()
+
+
+def test_filter_with_bias_traces_with_both_shapes():
+    sizes = tf.constant([3, 3, 2, 4], tf.int32)
+    fn = tf.function(lambda x, dy: execute(CONV2D_BACKPROP_FILTER_WITH_BIAS, (x, sizes, dy),
+                                           {"strides": [1, 1, 1, 1], "padding": "SAME"}))
+    df, db = fn.get_concrete_function(tf.TensorSpec([None, 6, 6, 2], tf.float32),
+                                      tf.TensorSpec([None, 6, 6, 4], tf.float32)).structured_outputs
+    assert df.shape.as_list() == [3, 3, 2, 4] and db.shape.as_list() == [4]
+
+
+def test_filter_with_bias_refuses_channels_first():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="channels-last"):
+        execute(CONV2D_BACKPROP_FILTER_WITH_BIAS, (tf.zeros([1, 2, 5, 5]), tf.constant([3, 3, 2, 3]),
+                                                   tf.zeros([1, 3, 5, 5])),
+                {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NCHW"})

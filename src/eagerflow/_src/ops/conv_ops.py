@@ -498,7 +498,9 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
 
 def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: Any, padding: str,
                           explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None,
-                          op_name: str = "Conv2DBackpropFilter") -> Any:
+                          op_name: str = "Conv2DBackpropFilter", with_bias: bool = False) -> Any:
+    """The filter gradient; with `with_bias`, [filter gradient, bias gradient]: the bias gradient
+    (dy summed over all but its channel axis) from each chunk of dy while it is in cache."""
     f_shape = int_values(filter_sizes)
     spec = Conv(x.shape, f_shape, strides, padding, explicit_paddings, data_format, dilations, op_name)
     in_depth = channels(x.shape, data_format)
@@ -510,25 +512,62 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
     xl = to_last(xp, x, data_format).astype(work, copy=False)
     g = dyl.astype(work, copy=False)
     df = xp.zeros((k * f_shape[-2], f_shape[-1]), work)
+    db = blocks = None
+    if with_bias:
+        # BiasAddGrad's own sums (nn_ops): below its block size or off NumPy's float32/64, the
+        # kernel itself; else its blocks (matrix-vector products with ones, added in order) are
+        # computed here, each by the chunk task where it starts, so the sums are bit-identical.
+        from eagerflow._src.ops import nn_ops
+
+        block = nn_ops._BIAS_GRAD_ROWS
+        g_rows = g.reshape(-1, f_shape[-1]) if g.size else None
+        if xp is np and dyl.dtype in (np.float32, np.float64) and g.size and g_rows.shape[0] > block:
+            ones = np.ones(block, g.dtype)
+            per_image = math.prod(spec.outs[1:])
+            blocks = True
+        else:
+            db = nn_ops._bias_add_grad_kernel(xp, dyl)
     if g.size:
         view = _setup(xp, xl, spec)
+        chunks = _chunks(x.shape[0], spec.outs, max(k * in_depth, f_shape[-1]) * xl.itemsize)
+
+        def bias_part(chunk: tuple, m: int) -> list:
+            n0, _, h0, _ = chunk
+            r0 = (n0 * spec.outs[0] + h0) * per_image if spec.outs else n0
+            first = -(-r0 // block) * block
+            return [ones[:min(block, g_rows.shape[0] - lo)] @ g_rows[lo:lo + block]
+                    for lo in range(first, min(r0 + m, g_rows.shape[0]), block)]
 
         def part(chunk: tuple) -> Any:
             n0, n1, h0, h1 = chunk
             rows = g[n0:n1, h0:h1].reshape(-1, f_shape[-1])
             if groups == 1 and in_depth <= _NARROW:
-                return _patch_cols_t(xp, view, chunk) @ rows
-            cols = _patch_rows(xp, view, chunk)
-            if groups == 1:
-                return cols.T @ rows
-            m, cg, og = rows.shape[0], f_shape[-2], f_shape[-1] // groups
-            a = cols.reshape(m, k, groups, cg).transpose(2, 1, 3, 0).reshape(groups, k * cg, m)
-            b = rows.reshape(m, groups, og).transpose(1, 0, 2)
-            return (a @ b).transpose(1, 0, 2).reshape(k * cg, groups * og)
+                grad = _patch_cols_t(xp, view, chunk) @ rows
+            elif groups == 1:
+                grad = _patch_rows(xp, view, chunk).T @ rows
+            else:
+                cols = _patch_rows(xp, view, chunk)
+                m, cg, og = rows.shape[0], f_shape[-2], f_shape[-1] // groups
+                a = cols.reshape(m, k, groups, cg).transpose(2, 1, 3, 0).reshape(groups, k * cg, m)
+                b = rows.reshape(m, groups, og).transpose(1, 0, 2)
+                grad = (a @ b).transpose(1, 0, 2).reshape(k * cg, groups * og)
+            return grad if blocks is None else (grad, bias_part(chunk, rows.shape[0]))
 
-        for p in _run(xp, part, _chunks(x.shape[0], spec.outs, k * in_depth * xl.itemsize)):
-            df += p
-    return df.reshape(f_shape).astype(x.dtype, copy=False)
+        if blocks is not None:
+            db = np.zeros(f_shape[-1], g.dtype)
+        for p in _run(xp, part, chunks):
+            if blocks is None:
+                df += p
+            else:
+                df += p[0]
+                for partial in p[1]:
+                    db += partial
+    df = df.reshape(f_shape).astype(x.dtype, copy=False)
+    if not with_bias:
+        return df
+    if db is None:  # dy is empty
+        db = xp.zeros((f_shape[-1],), dyl.dtype)
+    return [df, db.astype(dyl.dtype, copy=False)]
 
 
 def static_shape(t: Tensor) -> Tensor:
@@ -689,6 +728,36 @@ def _fused_conv2d(xp: Any, x: Any, f: Any, bias: Any, strides: Any, padding: str
 # Internal (not in tf.raw_ops): only graph rewrites create it. No gradient: it replaces ops of a
 # graph that has already been differentiated.
 FUSED_CONV2D = Op("_FusedConv2D", _fused_conv2d, dtypes=FLOAT)
+
+
+
+# --- _Conv2DBackpropFilterWithBias: Conv2DBackpropFilter + BiasAddGrad of the same dy -----------
+# (TF's oneDNN builds have Conv2DBackpropFilterWithBias.) Graph rewrites pair the filter gradient
+# of a conv with the bias gradient of the BiasAdd after it: both read the same dy, here once.
+def _filter_bias_shapes(inputs: Any, attrs: dict) -> list:
+    dtype = inputs[0]._array.dtype
+    dims = shape_value(inputs[1])
+    depth = dims[-1] if dims else None
+    if depth is None:
+        dy_dims = inputs[2]._array.shape
+        depth = dy_dims[-1] if dy_dims else None
+    return [(dtype, dims), (dtype, (depth,))]
+
+
+def _backprop_filter_with_bias(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: Any, padding: str,
+                               explicit_paddings: Any = (), data_format: str = "NHWC", dilations: Any = None,
+                               **unused: Any) -> list:
+    """[Conv2DBackpropFilter(x, filter_sizes, dy), BiasAddGrad(dy)]; channels-last only (a
+    channels-first dy's bias axis is not its last)."""
+    if channels_first(data_format):
+        raise _invalid("_Conv2DBackpropFilterWithBias supports only channels-last data formats")
+    return _conv_backprop_filter(xp, x, filter_sizes, dy, strides, padding, explicit_paddings, data_format,
+                                 dilations, "_Conv2DBackpropFilterWithBias", with_bias=True)
+
+
+# Internal: created by graph rewrites of differentiated graphs only, so no gradient.
+CONV2D_BACKPROP_FILTER_WITH_BIAS = Op("_Conv2DBackpropFilterWithBias", _backprop_filter_with_bias,
+                                      dtypes=_CONV_DTYPES, num_outputs=2, shape_fn=_filter_bias_shapes)
 
 
 # --- argument handling (TF's nn_ops helpers) ---------------------------------------------------
