@@ -19,6 +19,13 @@ Fusions:
 - `Conv2DBackpropFilter(x, sizes, dy)` and `BiasAddGrad(dy)` of the same `dy` ->
   `_Conv2DBackpropFilterWithBias(x, sizes, dy)`, both results from one pass over `dy`.
 
+Before matching, `UnbroadcastGradient(g, x)` nodes whose `g` provably has `x`'s shape are
+dropped (`g` read in their place). The tape adds them wherever a gradient's static shape has
+unknown dims (a `None` batch); most sum nothing, and they read forward activations only for
+their shape, which would keep a convolution's output alive and block its fusion. Shapes are
+proved equal by classes: an op whose output must have an input's shape (Relu, BiasAdd,
+MaxPoolGrad's `orig_input`, ReluGrad's both inputs, ...) joins their classes.
+
 `EAGERFLOW_REMAPPER=0` turns fusion off (to compare, or to debug a fused kernel).
 """
 from __future__ import annotations
@@ -48,6 +55,95 @@ def enabled() -> bool:
     return os.environ.get("EAGERFLOW_REMAPPER", "1") != "0"
 
 
+# Ops whose output has the shape of input 0 (elementwise unary ops and friends; TF's kernels
+# require it or compute it so).
+_LIKE_FIRST = frozenset((
+    "Relu", "Relu6", "Elu", "Selu", "LeakyRelu", "Sigmoid", "Tanh", "Softplus", "Softsign", "Identity",
+    "StopGradient", "Neg", "Square", "Sqrt", "Rsqrt", "Exp", "Log", "Abs", "Cast", "BiasAdd",
+    "Softmax", "LogSoftmax", "MaxPoolGrad", "AvgPoolGrad", "OnesLike", "ZerosLike",
+))
+# Ops whose inputs (all of them) and output share one shape (TF's kernels check it).
+_ALL_SAME = frozenset(("ReluGrad", "Relu6Grad", "EluGrad", "SeluGrad", "LeakyReluGrad", "SigmoidGrad",
+                       "TanhGrad", "SoftplusGrad", "SoftsignGrad"))
+# Ops whose output has the shape of input 1.
+_LIKE_SECOND = frozenset(("UnbroadcastGradient", "ReshapeLike", "BroadcastLike"))
+
+
+class _Shapes:
+    """Union-find over tensors known to share their run-time shape."""
+
+    def __init__(self) -> None:
+        self.parent: dict[int, int] = {}
+
+    def find(self, key: int) -> int:
+        parent = self.parent
+        root = key
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while parent.get(key, key) != root:
+            parent[key], key = root, parent[key]
+        return root
+
+    def join(self, a: Any, b: Any) -> None:
+        ra, rb = self.find(id(a)), self.find(id(b))
+        if ra != rb:
+            self.parent[ra] = rb
+
+    def same(self, a: Any, b: Any) -> bool:
+        return self.find(id(a)) == self.find(id(b))
+
+    def learn(self, node: Any) -> None:
+        kind = node.type
+        if len(node.outputs) != 1 or not node._inputs:
+            return
+        out = node.outputs[0]
+        if kind in _LIKE_FIRST:
+            self.join(out, node._inputs[0])
+        elif kind in _ALL_SAME:
+            for x in node._inputs:
+                self.join(out, x)
+        elif kind in _LIKE_SECOND and len(node._inputs) > 1:
+            self.join(out, node._inputs[1])
+        elif kind in ("Conv2DBackpropInput", "Conv3DBackpropInputV2"):
+            sizes = getattr(node._inputs[0], "_op", None)
+            if sizes is not None and sizes.type == "Shape" and sizes._inputs:
+                self.join(out, sizes._inputs[0])
+
+
+def _without_identity_unbroadcasts(graph: Any, nodes: list, live: set, outputs: list) -> list:
+    """`nodes` without the UnbroadcastGradient nodes that provably sum nothing; the nodes reading
+    one read its gradient instead (copies with the inputs replaced)."""
+    shapes = _Shapes()
+    alias: dict[int, Any] = {}
+    kept_outputs = {id(t) for t in outputs}
+    result = []
+    for node in nodes:
+        if id(node) not in live:
+            result.append(node)
+            continue
+        inputs = node._inputs
+        if any(id(x) in alias for x in inputs):
+            inputs = [alias.get(id(x), x) for x in inputs]
+            copy = Operation(graph, node.op, node.type, node.name, inputs, node.attrs, node.placed, node.scope)
+            copy.outputs = node.outputs
+            copy.control_inputs = node.control_inputs
+            live.add(id(copy))
+            node = copy
+        shapes.learn(node)
+        if node.type == "UnbroadcastGradient" and shapes.same(inputs[0], inputs[1]) \
+                and id(node.outputs[0]) not in kept_outputs and inputs[0].dtype == node.outputs[0].dtype:
+            alias[id(node.outputs[0])] = inputs[0]
+            continue
+        result.append(node)
+    if not alias:
+        return nodes
+    # A control dependency on a dropped node: keep the original list (rare; nothing fused away).
+    dropped = {id(n) for n in nodes} - {id(n) for n in result}
+    if any(id(c) in dropped for n in result for c in n.control_inputs):
+        return nodes
+    return result
+
+
 class _Uses:
     """How many readers each tensor of the graph has (operations, outputs), and which
     operations are control dependencies of others."""
@@ -67,13 +163,6 @@ class _Uses:
         """Whether `node`'s single output is read once (by the fusion's next operation)."""
         return (len(node.outputs) == 1 and self.count.get(id(node.outputs[0]), 0) == 1
                 and id(node) not in self.controls)
-
-
-def _producer(x: Any, graph: Any, type_name: str, live: set) -> Any:
-    node = getattr(x, "_op", None)
-    if node is None or node.graph is not graph or node.type != type_name or id(node) not in live:
-        return None
-    return node
 
 
 def _channels_last(node: Any) -> bool:
@@ -107,8 +196,15 @@ def remap(graph: Any, nodes: list, live: set, outputs: list) -> list:
     ops = _fused_ops()
     if not ops:
         return nodes
+    nodes = _without_identity_unbroadcasts(graph, nodes, live, outputs)
     live_nodes = [n for n in nodes if id(n) in live]
     uses = _Uses(live_nodes, outputs)
+    made_by = {id(t): n for n in live_nodes for t in n.outputs}
+
+    def producer(x: Any, type_name: str) -> Any:
+        node = made_by.get(id(x))
+        return node if node is not None and node.type == type_name else None
+
     replace: dict[int, Any] = {}  # id(node) -> the fused operation that runs in its place
     drop: set[int] = set()
 
@@ -120,7 +216,7 @@ def remap(graph: Any, nodes: list, live: set, outputs: list) -> list:
     for node in live_nodes:
         kind = node.type
         if conv is not None and kind == "BiasAdd" and _channels_last(node) and _float(node):
-            c = _producer(node._inputs[0], graph, "Conv2D", live)
+            c = producer(node._inputs[0], "Conv2D")
             if c is None or not uses.only_reader(c) or not _channels_last(c) or not _same_device(c, node) \
                     or c.attrs.get("padding") == "EXPLICIT" and any(c.attrs.get("explicit_paddings", ())):
                 continue
@@ -129,8 +225,8 @@ def remap(graph: Any, nodes: list, live: set, outputs: list) -> list:
             inputs = [c._inputs[0], c._inputs[1], node._inputs[1]]
             replace[id(node)] = _fused(graph, conv, node, inputs, attrs, node.outputs)
             drop.add(id(c))
-        elif conv is not None and kind == "Relu" and id(node) not in replace:
-            b = _producer(node._inputs[0], graph, "BiasAdd", live)
+        elif conv is not None and kind == "Relu":
+            b = producer(node._inputs[0], "BiasAdd")
             fused = replace.get(id(b)) if b is not None else None
             if fused is None or not uses.only_reader(b) or not _same_device(b, node):
                 continue
@@ -140,7 +236,7 @@ def remap(graph: Any, nodes: list, live: set, outputs: list) -> list:
             del replace[id(b)]
             drop.add(id(b))
         elif pool_grad is not None and kind == "ReluGrad" and _float(node):
-            m = _producer(node._inputs[0], graph, "MaxPoolGrad", live)
+            m = producer(node._inputs[0], "MaxPoolGrad")
             if m is None or not uses.only_reader(m) or m._inputs[0] is not node._inputs[1] \
                     or not _channels_last(m) or not _same_device(m, node):
                 continue
@@ -161,22 +257,20 @@ def remap(graph: Any, nodes: list, live: set, outputs: list) -> list:
         first, last = (fg, bg) if order[id(fg)] < order[id(bg)] else (bg, fg)
         # The fused op runs where the first of the two ran: every input of the second must be
         # computed by then (constants and placeholders, `op` None, are there from the start).
-        if any(getattr(x, "_op", None) is not None and x._op.graph is graph and x._op.op is not None
-               and order.get(id(x._op), -1) >= order[id(first)] for x in last._inputs):
+        made = [made_by.get(id(x)) for x in last._inputs]
+        if any(m is not None and m.op is not None and order.get(id(m), -1) >= order[id(first)] for m in made):
             continue
         replace[id(first)] = _fused(graph, filter_bias, fg, list(fg._inputs), dict(fg.attrs),
                                     [fg.outputs[0], bg.outputs[0]])
         drop.add(id(last))
         # Constants the second read (the filter sizes) are bound before the fused op.
         for x in last._inputs:
-            producer = getattr(x, "_op", None)
-            if producer is not None and producer.graph is graph and producer.type == "Const" \
-                    and order.get(id(producer), -1) > order[id(first)]:
-                hoist.setdefault(id(first), []).append(producer)
-                drop.add(id(producer))
+            const = getattr(x, "_op", None)
+            if const is not None and const.graph is graph and const.type == "Const" \
+                    and order.get(id(const), -1) > order[id(first)]:
+                hoist.setdefault(id(first), []).append(const)
+                drop.add(id(const))
 
-    if not replace:
-        return nodes
     result = []
     for n in nodes:
         if id(n) in drop:
