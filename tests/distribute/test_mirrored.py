@@ -185,6 +185,6 @@ def test_replica_error_is_raised_and_others_released(strategy):
 
 def test_mixing_strategies_is_refused(strategy):
     other = distribute.MirroredStrategy(["CPU:0", "CPU:1"])
-    with strategy.scope(), pytest.raises(ValueError, match="Mixing"):
+    with strategy.scope(), pytest.raises(RuntimeError, match="Mixing"):
         with other.scope():
             pass

@@ -6,18 +6,19 @@ from eagerflow._src.framework.device_spec import DeviceSpec
 
 
 def canonicalize(name: str) -> str:
-    """The full name of the local device `name` denotes.
+    """The full name `name` denotes (`/job:localhost/replica:0/task:0/device:CPU:1`), whether or
+    not that device exists: as in TF, a strategy over missing devices is soft-placed (its
+    variables and ops land on CPU:0 while keeping their replicas).
 
     Raises:
-      ValueError: no such device exists in this process.
+      ValueError: `name` is not a device string.
     """
     spec = DeviceSpec.from_string(name)
     device_type = (spec.device_type or "CPU").upper()
     found = devices_lib.find(device_type, spec.device_index or 0)
-    if found is None:
-        raise ValueError(f"Device {name!r} does not exist; available: "
-                         f"{[d.name for d in devices_lib.logical_devices()]}")
-    return found.name
+    if found is not None:
+        return found.name
+    return f"/job:localhost/replica:0/task:0/device:{device_type}:{spec.device_index or 0}"
 
 
 def default_compute_devices() -> list[str]:

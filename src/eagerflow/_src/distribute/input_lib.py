@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator
 
 from eagerflow._src.distribute.values import PerReplica, PerReplicaSpec
 from eagerflow._src.framework import errors
+from eagerflow._src.framework.composite_tensor import CompositeTensor
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.scopes import device as device_scope
 from eagerflow._src.framework.tensor_shape import TensorShape
@@ -113,9 +114,14 @@ class DistributedDataset:
         strategy = self._strategy
         rows = self._rows_of_replica if self._by_data else self._rows_of_local_replica
 
+        def one(v: Any) -> Any:
+            if isinstance(v, CompositeTensor) and len(strategy.extended._local_devices) == 1:
+                return _per_replica(strategy, [v])  # a SparseTensor or RaggedTensor for the one replica
+            return _split(strategy, convert_to_tensor(v), rows)
+
         def batches() -> Iterator[Any]:
             for batch in self._dataset:
-                yield nest.map_structure(lambda v: _split(strategy, convert_to_tensor(v), rows), batch)
+                yield nest.map_structure(one, batch)
 
         return DistributedIterator(strategy, batches(), self.element_spec)
 

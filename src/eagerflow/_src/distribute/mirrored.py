@@ -24,21 +24,20 @@ class MirroredStrategy(Strategy):
       devices: device strings ("GPU:0", "CPU:1", ...); default every GPU, else CPU:0.
       cross_device_ops: accepted for compatibility; reductions are in-process sums.
 
+    Devices that do not exist are soft-placed on CPU:0 (as TF), keeping one replica each.
+
     Raises:
-      ValueError: a device does not exist, or a device is listed twice.
+      AssertionError: a device is listed twice (TF's error).
     """
 
     def __init__(self, devices: Sequence[str] | None = None, cross_device_ops: Any = None) -> None:
-        if devices is None:
+        if not devices:  # None or empty: TF's default devices
             names = device_names.default_compute_devices()
         else:
-            if isinstance(devices, str):
-                devices = [devices]
+            # A string is iterated as TF does (its characters are no devices: TF's ValueError).
             names = [device_names.canonicalize(d) for d in devices]
-            if not names:
-                raise ValueError("Got an empty `devices` list and unable to recognize any local devices.")
             if len(set(names)) != len(names):
-                raise ValueError(f"No duplicates allowed in `devices` argument: {list(devices)}")
+                raise AssertionError(f"No duplicates allowed in `devices` argument: {tuple(names)}")
         super().__init__(MirroredExtended(self, names))
 
 

@@ -1,16 +1,19 @@
 """Running a function once per replica, each replica in its own thread, with `merge_call`.
 
-As in TF's eager MirroredStrategy: replica threads run until each either returns or calls
-`merge_call`; when every replica waits in `merge_call`, the calling thread runs the merge
-function once, in cross-replica context, on the replicas' arguments regrouped into
-`PerReplica` values, hands each replica its part of the result, and lets them go on.
+As TF's MirroredStrategy does: the replica threads take turns (replica 0 up to its next
+`merge_call` or its end, then replica 1, ...); when every replica waits in `merge_call`, the
+calling thread runs the merge function once, in cross-replica context, on the replicas'
+arguments regrouped into `PerReplica` values, hands each replica its part of the result, and
+lets them go on. Taking turns is what makes lazily built state safe (a Keras optimizer built by
+replica 0 is built when replica 1 gets there) and, inside a `tf.function` trace, gives the
+graph the same op order on every trace and every worker, which collectives in it rely on.
 
-Inside a `tf.function` trace the replicas take turns instead (replica 0 up to its next
-`merge_call`, then replica 1, ...): the graph they record into then has the same op order on
-every trace and every worker, which collectives in the graph rely on.
+Variables created in replica context are TF's shared ones: replica 0 creates the distributed
+variable, each other replica gets the one replica 0 created under the same name (in order).
 """
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any, Callable
 
@@ -67,13 +70,13 @@ class _Coordinator:
         self.cond = threading.Condition()
         self.threads: list[_ReplicaThread] = []
         self.aborted = False
-        # Tracing: the index of the one replica thread allowed to run (None: every one may).
-        self.sequential = framework_context.thread.graph is not None
-        self.turn: int | None = 0 if self.sequential else None
+        # The index of the one replica thread allowed to run (None: none, the merge or the end).
+        self.turn: int | None = 0
+        # Variables replica 0 created, by canonical name, for the other replicas to take.
+        self.shared_variables: dict[str, list] = {}
+        self.variables_taken: list[dict[str, int]] = []
 
     def wait_turn(self, index: int) -> None:
-        if not self.sequential:
-            return
         with self.cond:
             while self.turn != index and not self.aborted:
                 self.cond.wait()
@@ -82,8 +85,27 @@ class _Coordinator:
 
     def pass_turn(self, index: int) -> None:
         """Called with `cond` held when replica `index` stops (merge_call, or done)."""
-        if self.sequential:
-            self.turn = index + 1 if index + 1 < len(self.threads) else None
+        self.turn = index + 1 if index + 1 < len(self.threads) else None
+
+    def create_variable(self, index: int, create: Callable, name: Any) -> Any:
+        """Replica `index`'s variable `name`: created by replica 0 (`create()`), shared with the
+        others in creation order (TF's shared_variable_creator).
+
+        Raises:
+          RuntimeError: replica `index` asks for a variable replica 0 did not create.
+        """
+        key = _canonical_name(name)
+        if index == 0:
+            variable = create()
+            self.shared_variables.setdefault(key, []).append(variable)
+            return variable
+        taken = self.variables_taken[index]
+        position = taken.get(key, 0)
+        created = self.shared_variables.get(key, [])
+        if position >= len(created):
+            raise RuntimeError(f"Tried to create variable {name} with mismatching name on device {index}")
+        taken[key] = position + 1
+        return created[position]
 
     def merge_call(self, index: int, merge_fn: Callable, args: tuple, kwargs: dict) -> Any:
         thread = self.threads[index]
@@ -136,8 +158,7 @@ class _Coordinator:
             for t in self.threads:
                 t.merge_result = select_replica(t.index, result)
                 t.merge_request = None
-            if self.sequential:
-                self.turn = 0
+            self.turn = 0
             self.cond.notify_all()
 
 
@@ -147,8 +168,21 @@ def call_for_each_replica(strategy: Any, fn: Callable, args: tuple, kwargs: dict
     coordinator.threads = [
         _ReplicaThread(coordinator, i, fn, select_replica(i, args), select_replica(i, kwargs))
         for i in range(len(strategy.extended._local_devices))]
+    coordinator.variables_taken = [{} for _ in coordinator.threads]
     strategy.extended._coordinator = coordinator
     try:
         return coordinator.run()
     finally:
         strategy.extended._coordinator = None
+
+
+_UNIQUIFIED = re.compile(r"_\d/")
+_UNIQUIFIED_AT_END = re.compile(r"_\d$")
+
+
+def _canonical_name(name: Any) -> str:
+    """A variable name without the `_<n>` suffixes uniquification adds (TF's rule), so that
+    replicas asking for "v" and "v_1" share one variable."""
+    if name is None:
+        return "Variable"
+    return _UNIQUIFIED_AT_END.sub("", _UNIQUIFIED.sub("/", str(name)))

@@ -64,7 +64,7 @@ class ReplicaContext:
         coordinator = self._strategy.extended._coordinator
         if coordinator is not None:
             return coordinator.merge_call(self._local_index, merge_fn, args, kwargs)
-        with self._strategy.scope():
+        with context.enter(self._strategy, None, None):  # cross-replica context, as a merge is
             result = merge_fn(self._strategy, *args, **kwargs)
         return select_replica(0, result)
 
@@ -75,9 +75,19 @@ class ReplicaContext:
         leaves = flatten(value)
 
         def merge(strategy: Any, *per_replica: Any) -> Any:
-            return strategy.extended._all_reduce(op, list(per_replica))
+            extended = strategy.extended
+            if extended._num_replicas_in_sync == len(extended._local_devices) > 1 and not any(
+                    isinstance(v, DistributedValues) for v in per_replica):
+                # TF: when every value is the same object in all replicas (a tensor created
+                # outside `run`), each counts as one replica's value: it comes back unreduced.
+                return list(per_replica)
+            return extended._all_reduce(op, list(per_replica))
 
         reduced = self.merge_call(merge, args=tuple(leaves))
+        # Fresh tensors, as TF's (its all-reduce is a custom-gradient function): a value that came
+        # back unreduced is still this replica's own result.
+        reduced = [array_ops.identity(r) if r is leaf and isinstance(r, Tensor) else r
+                   for r, leaf in zip(reduced, leaves)]
         it = iter(reduced)
         return map_structure(lambda _: next(it), value)
 
@@ -136,10 +146,11 @@ class StrategyExtended:
     def _creator(self, next_creator: Callable, **kwargs: Any) -> Any:
         stack = context.state.stack
         replica = stack[-1][1] if stack else None
-        if replica is not None and self._coordinator is not None:
-            # Created inside `run`: once for all replicas, from replica 0's arguments.
-            holder = _Arguments(next_creator, kwargs)
-            return replica.merge_call(_create_in_merge, args=(holder,))
+        coordinator = self._coordinator
+        if replica is not None and coordinator is not None:
+            # Created inside `run`: by replica 0, the other replicas sharing it (as TF).
+            return coordinator.create_variable(
+                replica._local_index, lambda: self._create_variable(next_creator, **kwargs), kwargs.get("name"))
         return self._create_variable(next_creator, **kwargs)
 
     @property
@@ -265,19 +276,6 @@ class StrategyExtended:
         return ReplicaContext(self._strategy, self._replica_id(local_index), local_index)
 
 
-class _Arguments:
-    """Keyword arguments carried through merge_call untouched (each replica's differs)."""
-
-    def __init__(self, next_creator: Callable, kwargs: dict) -> None:
-        self.next_creator = next_creator
-        self.kwargs = kwargs
-
-
-def _create_in_merge(strategy: Any, holder: Any) -> Any:
-    first = holder._values[0] if isinstance(holder, PerReplica) else holder
-    return strategy.extended._create_variable(first.next_creator, **first.kwargs)
-
-
 def _destination(destinations: Any, extended: StrategyExtended) -> str | None:
     if destinations is None:
         return None
@@ -306,13 +304,23 @@ class Strategy:
         """Makes this strategy current (cross-replica context): variables created inside are
         distributed by it.
 
+        Entering the scope of the strategy already current in cross-replica context again
+        changes nothing (as TF counts re-entries): variables are still distributed once.
+
         Raises:
-          ValueError: another (non-default) strategy's scope is already open.
+          RuntimeError: another (non-default) strategy's scope is open, or this strategy is in
+            replica context (inside `run`).
         """
         stack = context.state.stack
-        if stack and stack[-1][0] is not self and not isinstance(stack[-1][0], _DefaultDistributionStrategy):
-            raise ValueError("Mixing different tf.distribute.Strategy objects: "
-                             f"{self!r} is not {stack[-1][0]!r}")
+        if stack and not isinstance(stack[-1][0], _DefaultDistributionStrategy):
+            current, replica = stack[-1]
+            if current is not self:
+                raise RuntimeError(f"Mixing different tf.distribute.Strategy objects: {current!r} is not {self!r}")
+            if replica is not None:
+                raise RuntimeError("Method requires being in cross-replica context, use "
+                                   "get_replica_context().merge_call()")
+            yield self
+            return
         with context.enter(self, None, None), variable_creator_scope(self._extended._creator):
             yield self
 
