@@ -46,9 +46,11 @@ from eagerflow._src.autograph.conversion import do_not_convert
 _verbosity = int(os.environ.get("AUTOGRAPH_VERBOSITY", 0))
 
 
-def convert(python_function: Callable) -> Callable:
-    """The converted twin of `python_function` (see the module docstring); used by
-    `tf.function(autograph=True)`."""
+def convert(python_function: Callable, user_requested: bool = False) -> Callable:
+    """The converted twin of `python_function` (see the module docstring). `tf.function` asks
+    for it (`user_requested`, as TF does): a function from a library module other than
+    eagerflow's own and compiled libraries' (Keras's tests and exports) is converted too, only
+    the functions it calls follow the library rule; tf.data's functions follow it throughout."""
     if getattr(python_function, "__ag_do_not_convert__", False):
         return python_function
     if isinstance(python_function, functools.partial):
@@ -57,10 +59,13 @@ def convert(python_function: Callable) -> Callable:
 
     if isinstance(python_function, types.FunctionType):
         if getattr(python_function, "__ag_converted__", False) or python_function.__name__ == "<lambda>" \
-                or conversion.is_library(python_function):
+                or conversion.is_library(python_function, user_requested):
             return python_function  # lambdas and library functions (ds.map(tf.strings.split)) run as written
         converted = conversion.convert_function(python_function)
         return converted or python_function
+    if isinstance(python_function, types.MethodType) and isinstance(python_function.__func__, types.FunctionType):
+        func = convert(python_function.__func__, user_requested)
+        return python_function if func is python_function.__func__ else types.MethodType(func, python_function.__self__)
     return conversion.converted_callable(python_function)
 
 

@@ -48,11 +48,16 @@ def do_not_convert(func: Callable | None = None) -> Any:
     return func
 
 
-def is_library(f: Any) -> bool:
+# Never converted, even when a user hands one to tf.function (TF's own code runs as written here).
+_NEVER_CONVERTED = frozenset({"eagerflow", "tensorflow", "numpy", "scipy", "ml_dtypes", "google", "cupy",
+                              "torch", "jax", "builtins"}) | frozenset(getattr(sys, "stdlib_module_names", ()))
+
+
+def is_library(f: Any, user_requested: bool = False) -> bool:
     module = getattr(f, "__module__", None)
     if not module:
         return True
-    return module.split(".")[0] in _LIBRARY_ROOTS
+    return module.split(".")[0] in (_NEVER_CONVERTED if user_requested else _LIBRARY_ROOTS)
 
 
 def converted_callable(f: Any) -> Callable:

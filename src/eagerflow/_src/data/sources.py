@@ -10,6 +10,7 @@ from eagerflow._src.data.dataset import DatasetV2
 from eagerflow._src.data.options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
+from eagerflow._src.framework.composite_tensor import CompositeTensor
 from eagerflow._src.framework.convert import constant, creation_device
 from eagerflow._src.framework.tensor import EagerTensor
 from eagerflow._src.framework.tensor_shape import TensorShape
@@ -236,6 +237,16 @@ def _conform(value: Any, spec: Any) -> Any:
     if isinstance(spec, dict):
         return {k: _conform(value[k], spec[k]) for k in spec}
     dtype = spec.dtype
+    if isinstance(value, CompositeTensor) and isinstance(value, spec.value_type):  # SparseTensor, RaggedTensor
+        if value.dtype != dtype:
+            raise errors.InvalidArgumentError(None, None, (
+                f"TypeError: `generator` yielded an element that could not be converted to the expected "
+                f"type. The expected type was {dtype.name}, but the yielded element was {value}."))
+        if not spec.shape.is_compatible_with(value.shape):
+            raise errors.InvalidArgumentError(None, None, (
+                f"`generator` yielded an element of shape {value.shape} where an element of shape "
+                f"{spec.shape} was expected."))
+        return value
     try:
         if hasattr(value, "numpy") and hasattr(value, "dtype"):
             t = value

@@ -101,7 +101,11 @@ def _key(x: Any, leaves: _Leaves) -> Any:
         return ("variable", x._array.dtype if x._array is not None else None, x.shape._dims)
     if (spec := _structure._composite_spec(x)) is not None:  # RaggedTensor(Spec): its components
         parts = spec._component_specs if spec is x else spec._to_components(x)
-        return (type(spec), tuple(_key(v, leaves) for v in parts))
+        key = (type(spec), tuple(_key(v, leaves) for v in parts))
+        if getattr(spec, "_shape_in_function_key", False):  # SparseTensor: its dense shape, as TF's spec
+            dims = spec.shape.dims
+            key += ((np.dtype(np.int64), None if dims is None else tuple(dims)),)
+        return key
     if is_spec(x):
         dtype = _dtypes.as_dtype(x.dtype)
         dims = x.shape.dims if hasattr(x.shape, "dims") else x.shape
@@ -170,6 +174,9 @@ def _specs_from_key(value: Any, key: Any) -> Any:
         if isinstance(x, dict):
             sub = dict(k[1])
             return type(x)({kk: walk(x[kk], sub[kk]) for kk in x})
+        spec = _structure._composite_spec(x)
+        if spec is not None and spec is not x and getattr(spec, "_shape_in_function_key", False):
+            return type(spec)(k[2][1], spec.dtype)  # a relaxed SparseTensorSpec
         return x
 
     return walk(value, key)
@@ -337,7 +344,7 @@ class Function:
         if names is None:
             names, kinds = _positional_names(self._python_function, len(args))
         name = self._name.replace("<", "_").replace(">", "_") if self._name == "<lambda>" else self._name
-        python_function = _autograph(self._python_function) if self._autograph else self._python_function
+        python_function = _autograph(self._python_function, True) if self._autograph else self._python_function
         # Tapes recording around the first call see the call (one op), not the tracing.
         with tapes_paused() if _thread.graph is None else contextlib.nullcontext():
             graph = trace(python_function, args, kwargs, name,
@@ -469,15 +476,16 @@ class Function:
         return f"<eagerflow.function.Function object at {id(self):#x}>"
 
 
-def _autograph(python_function: Callable) -> Callable:
+def _autograph(python_function: Callable, user_requested: bool = False) -> Callable:
     """`python_function` converted by autograph when that package provides `convert(fn)`
-    (`eagerflow._src.autograph`); unchanged otherwise."""
+    (`eagerflow._src.autograph`); unchanged otherwise. `user_requested`: handed to tf.function
+    (converted even from a library module, as TF does)."""
     try:
         from eagerflow._src import autograph
     except ImportError:
         return python_function
     convert = getattr(autograph, "convert", None)
-    return python_function if convert is None else convert(python_function)
+    return python_function if convert is None else convert(python_function, user_requested)
 
 
 def _positional_names(python_function: Callable, n: int) -> tuple[list, list]:

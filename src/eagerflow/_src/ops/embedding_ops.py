@@ -42,6 +42,8 @@ def embedding_lookup(params: Any, ids: Any, max_norm: Any = None, name: str | No
 
     With `max_norm`, each looked-up embedding whose l2 norm exceeds it is scaled down to it.
     """
+    if hasattr(ids, "flat_values") and hasattr(ids, "with_flat_values"):  # RaggedTensor ids (TF's dispatch)
+        return ids.with_flat_values(embedding_lookup(params, ids.flat_values, max_norm))
     table = _table(params)
     ids = conversion.tensor(ids)
     return _clip(gather_scatter_ops.gather(table, ids), max_norm, ids)
@@ -61,7 +63,7 @@ def embedding_lookup_sparse(params: Any, sp_ids: Any, sp_weights: Any, combiner:
     table = _table(params)
     segment_ids = math_ops.cast(sp_ids.indices[:, 0], _int32())
     ids = sp_ids.values
-    rows = int(conversion.tensor(sp_ids.dense_shape).numpy()[0])
+    rows = _rows(sp_ids)
     embeddings = _clip(gather_scatter_ops.gather(table, ids), max_norm, ids)
     if sp_weights is not None:
         weights = math_ops.cast(sp_weights.values, embeddings.dtype)
@@ -70,14 +72,13 @@ def embedding_lookup_sparse(params: Any, sp_ids: Any, sp_weights: Any, combiner:
         embeddings = math_ops.multiply(embeddings, weights_col)
     else:
         weights = math_ops.ones_like_same(math_ops.cast(ids, embeddings.dtype))
-    total = gather_scatter_ops.unsorted_segment_sum(embeddings, segment_ids, rows)
+    total = _segment_sum(embeddings, segment_ids, rows)
     if combiner == "sum":
         return total
     if combiner == "mean":
-        denominator = gather_scatter_ops.unsorted_segment_sum(weights, segment_ids, rows)
+        denominator = _segment_sum(weights, segment_ids, rows)
     else:
-        denominator = math_ops.sqrt(gather_scatter_ops.unsorted_segment_sum(math_ops.square(weights), segment_ids,
-                                                                            rows))
+        denominator = math_ops.sqrt(_segment_sum(math_ops.square(weights), segment_ids, rows))
     shape = [-1] + [1] * (total.ndim - 1)
     return math_ops.divide_no_nan(total, array_ops.reshape(denominator, shape))
 
@@ -88,13 +89,47 @@ def _int32() -> Any:
     return _dtypes.int32
 
 
+def _rows(sp: Any) -> Any:
+    """The SparseTensor's number of rows: an int when known while tracing (or eager), else a
+    scalar int32 tensor known when the traced graph runs."""
+    from eagerflow._src.framework.shape_inference import constant_value
+
+    dense_shape = conversion.tensor(sp.dense_shape)
+    known = constant_value(dense_shape)
+    if known is not None:
+        return int(known[0])
+    return math_ops.cast(dense_shape[0], _int32())
+
+
+def _segment_sum(data: Tensor, segment_ids: Tensor, rows: Any) -> Tensor:
+    """`unsorted_segment_sum` of `data` into `rows` rows, `rows` an int or a tensor known at run time."""
+    if isinstance(rows, int):
+        return gather_scatter_ops.unsorted_segment_sum(data, segment_ids, rows)
+    shape = join_split_ops.concat([array_ops.reshape(rows, [1]), array_ops.shape(data)[1:]], 0)
+    zeros = array_ops.zeros(shape, data.dtype)
+    total = gather_scatter_ops.tensor_scatter_nd_add(zeros, array_ops.reshape(segment_ids, [-1, 1]), data)
+    total.set_shape([None] + data.shape.as_list()[1:] if data.shape.rank is not None else None)
+    return total
+
+
 def safe_embedding_lookup_sparse(embedding_weights: Any, sparse_ids: Any, sparse_weights: Any = None,
                                  combiner: str = "mean", default_id: Any = None, max_norm: Any = None,
                                  name: str | None = None, allow_fast_lookup: bool = False) -> Tensor:
     """embedding_lookup_sparse that drops invalid (negative) ids and non-positive weights, and gives
-    empty rows the embedding of `default_id` (or zeros) (`tf.nn.safe_embedding_lookup_sparse`)."""
+    empty rows the embedding of `default_id` (or zeros) (`tf.nn.safe_embedding_lookup_sparse`).
+
+    Ids of rank R > 2 are looked up as rank 2 (all dims but the last flattened into rows); the
+    result has shape `dense_shape[:-1] + embedding dims`."""
+    from eagerflow._src.sparse import sparse_ops
     from eagerflow._src.sparse.sparse_tensor import SparseTensor
 
+    original_shape = conversion.tensor(sparse_ids.dense_shape)
+    rank = original_shape.shape[0]
+    if rank != 2:  # flatten the leading dims into rows, as TF does
+        flat_shape = join_split_ops.stack([reduce_ops.reduce_prod(original_shape[:-1]), original_shape[-1]])
+        sparse_ids = sparse_ops.reshape(sparse_ids, flat_shape)
+        if sparse_weights is not None:
+            sparse_weights = sparse_ops.reshape(sparse_weights, flat_shape)
     ids = sparse_ids.values
     keep = math_ops.greater_equal(ids, math_ops.zeros_like_same(ids))
     if sparse_weights is not None:
@@ -108,10 +143,8 @@ def safe_embedding_lookup_sparse(embedding_weights: Any, sparse_ids: Any, sparse
         kept_weights = SparseTensor(kept_indices, gather_scatter_ops.gather(sparse_weights.values, where),
                                     sparse_ids.dense_shape)
     result = embedding_lookup_sparse(embedding_weights, kept_ids, kept_weights, combiner, max_norm)
-    rows = int(conversion.tensor(sparse_ids.dense_shape).numpy()[0])
-    present = gather_scatter_ops.unsorted_segment_sum(
-        math_ops.ones_like_same(math_ops.cast(kept_ids.values, _int32())),
-        math_ops.cast(kept_indices[:, 0], _int32()), rows)
+    present = _segment_sum(math_ops.ones_like_same(math_ops.cast(kept_ids.values, _int32())),
+                           math_ops.cast(kept_indices[:, 0], _int32()), _rows(sparse_ids))
     empty = math_ops.equal(present, math_ops.zeros_like_same(present))
     shape = [-1] + [1] * (result.ndim - 1)
     empty = array_ops.reshape(empty, shape)
@@ -120,4 +153,12 @@ def safe_embedding_lookup_sparse(embedding_weights: Any, sparse_ids: Any, sparse
     else:
         row = embedding_lookup(embedding_weights, conversion.tensor([default_id]), max_norm)
         filler = math_ops.add(math_ops.zeros_like_same(result), row)
-    return array_ops.where(empty, filler, result)
+    result = array_ops.where(empty, filler, result)
+    if rank == 2:
+        return result
+    lead = math_ops.cast(original_shape[:-1], _int32())
+    embedded = result.shape[1:]
+    result = array_ops.reshape(result, join_split_ops.concat([lead, array_ops.shape(result)[1:]], 0))
+    if rank is not None and embedded.rank is not None:
+        result.set_shape([None] * (rank - 1) + embedded.as_list())
+    return result

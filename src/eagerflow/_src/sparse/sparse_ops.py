@@ -15,6 +15,7 @@ from eagerflow._src.framework.convert import constant, convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.tensor_shape import TensorShape
 from eagerflow._src.ops import (
     array_ops, dispatch, gather_scatter_ops, join_split_ops, math_ops,
 )
@@ -90,12 +91,41 @@ def _sparse_to_dense_grad(ctx: Any, dy: Tensor) -> tuple:
 SPARSE_TO_DENSE = Op("SparseToDense", _sparse_to_dense, grad=_sparse_to_dense_grad)
 
 
+def _sparse_to_dense_run_time_shape(xp: Any, indices: Any, values: Any, default: Any, dense_shape: Any,
+                                    validate_indices: bool = True) -> Any:
+    shape = tuple(int(d) for d in on_host(dense_shape).reshape(-1))
+    return _sparse_to_dense(xp, indices, values, default, shape, validate_indices)
+
+
+def _sparse_to_dense_run_time_shape_grad(ctx: Any, dy: Tensor) -> tuple:
+    return None, gather_scatter_ops.gather_nd(dy, ctx.inputs[0]), None, None
+
+
+def _sparse_to_dense_run_time_shape_rule(inputs: Any, attrs: dict) -> list:
+    from eagerflow._src.framework.shape_inference import shape_value
+
+    dims = shape_value(inputs[3])
+    return [(inputs[1]._array.dtype, None if dims is None else tuple(dims))]
+
+
+# SparseToDense of a dense shape known when a traced graph runs (TF's op takes it as an input).
+SPARSE_TO_DENSE_RUN_TIME_SHAPE = Op("SparseToDenseRunTimeShape", _sparse_to_dense_run_time_shape,
+                                    grad=_sparse_to_dense_run_time_shape_grad,
+                                    shape_fn=_sparse_to_dense_run_time_shape_rule)
+
+
 def to_dense(sp_input: Any, default_value: Any = None, validate_indices: bool = True, name: str | None = None) -> Tensor:
     """The dense tensor (`tf.sparse.to_dense`); unset entries are `default_value` (zero)."""
     sp = check_sparse(sp_input)
     dtype = sp.dtype
     default = convert_to_tensor(default_value if default_value is not None else
                                 (b"" if dtype == _dtypes.string else 0), dtype)
+    if type(sp.dense_shape).__name__ != "EagerTensor":
+        dims = sp.shape.dims
+        out = execute(SPARSE_TO_DENSE_RUN_TIME_SHAPE, (sp.indices, sp.values, default, sp.dense_shape),
+                      {"validate_indices": bool(validate_indices)})
+        out.set_shape(dims)
+        return out
     return execute(SPARSE_TO_DENSE, (sp.indices, sp.values, default),
                    {"shape": tuple(int(d) for d in host(sp.dense_shape)), "validate_indices": bool(validate_indices)})
 
@@ -212,22 +242,47 @@ def retain(sp_input: Any, to_retain: Any) -> SparseTensor:
     return make_sparse(host(sp.indices)[where], take(sp.values, where), host(sp.dense_shape))
 
 
-def fill_empty_rows(sp_input: Any, default_value: Any, name: str | None = None) -> tuple[SparseTensor, Tensor]:
-    """Each empty row gets `default_value` at column 0; also the bool per row of which were empty."""
-    sp = check_sparse(sp_input)
-    shape = host(sp.dense_shape).astype(np.int64)
-    idx = host(sp.indices)
-    nrows = int(shape[0])
-    present = np.zeros(nrows, bool)
+def _fill_empty_rows_indices(xp: Any, indices: Any, dense_shape: Any) -> list:
+    """(indices with one [row, 0, ...] per empty row, sorted by row; the order that takes the
+    values followed by the defaults into them; the empty-row indicator; the number of defaults)."""
+    shape = on_host(dense_shape).astype(np.int64)
+    idx = on_host(indices).astype(np.int64).reshape(-1, shape.shape[0])
+    present = np.zeros(int(shape[0]), bool)
     present[idx[:, 0]] = True
     empty = np.nonzero(~present)[0]
     new_idx = np.zeros((empty.shape[0], shape.shape[0]), np.int64)
     new_idx[:, 0] = empty
     all_idx = np.concatenate([idx, new_idx])
-    default = array_ops.fill([empty.shape[0]], convert_to_tensor(default_value, sp.dtype))
-    values = join_split_ops.concat([sp.values, default], axis=0)
     order = np.argsort(all_idx[:, 0], kind="stable")
-    return make_sparse(all_idx[order], take(values, order), shape), constant(~present)
+    return [xp.asarray(all_idx[order]), xp.asarray(order.astype(np.int64)), xp.asarray(~present),
+            xp.asarray(np.int64(empty.shape[0]))]
+
+
+def _fill_empty_rows_shapes(inputs: Any, attrs: dict) -> list:
+    rank = inputs[1]._array.shape[0] if inputs[1]._array.shape is not None else None
+    from eagerflow._src.framework.shape_inference import shape_value
+
+    dims = shape_value(inputs[1])
+    rows = dims[0] if dims else None
+    return [(np.dtype(np.int64), (None, rank)), (np.dtype(np.int64), (None,)), (np.dtype(bool), (rows,)),
+            (np.dtype(np.int64), ())]
+
+
+# Integer bookkeeping only (values follow by a gather, which carries their gradient): runs when
+# the graph runs, so it works on SparseTensors traced in tf.function and tf.data.
+SPARSE_FILL_EMPTY_ROWS = Op("SparseFillEmptyRowsIndices", _fill_empty_rows_indices, num_outputs=4,
+                            shape_fn=_fill_empty_rows_shapes)
+
+
+def fill_empty_rows(sp_input: Any, default_value: Any, name: str | None = None) -> tuple[SparseTensor, Tensor]:
+    """Each empty row gets `default_value` at column 0; also the bool per row of which were empty."""
+    sp = check_sparse(sp_input)
+    indices, order, empty, count = execute(SPARSE_FILL_EMPTY_ROWS, (sp.indices, sp.dense_shape))
+    default = array_ops.fill(array_ops.reshape(count, [1]), convert_to_tensor(default_value, sp.dtype))
+    values = gather_scatter_ops.gather(join_split_ops.concat([sp.values, default], axis=0), order)
+    out = SparseTensor(indices, values, sp.dense_shape)
+    out._static_shape = sp._static_shape
+    return out, empty
 
 
 def transpose(sp_input: Any, perm: Any = None, name: str | None = None) -> SparseTensor:
@@ -241,13 +296,19 @@ def transpose(sp_input: Any, perm: Any = None, name: str | None = None) -> Spars
 
 def expand_dims(sp_input: Any, axis: Any = None, name: str | None = None) -> SparseTensor:
     sp = check_sparse(sp_input)
-    shape = host(sp.dense_shape)
-    rank = shape.shape[0]
+    rank = sp.dense_shape.shape[0]
     axis = -1 if axis is None else int(axis)
     if axis < 0:
         axis += rank + 1
-    idx = np.insert(host(sp.indices), axis, 0, axis=1)
-    return make_sparse(idx, sp.values, np.insert(shape, axis, 1))
+    # Through ops (a column of zeros into the indices, a 1 into the shape): works when traced.
+    column = array_ops.zeros_like(sp.indices[:, :1])
+    indices = join_split_ops.concat([sp.indices[:, :axis], column, sp.indices[:, axis:]], 1)
+    shape = join_split_ops.concat([sp.dense_shape[:axis], constant(np.ones(1, np.int64)), sp.dense_shape[axis:]], 0)
+    out = SparseTensor(indices, sp.values, shape)
+    if type(shape).__name__ != "EagerTensor":
+        dims = sp.shape.dims
+        out._static_shape = TensorShape(None if dims is None else dims[:axis] + [1] + dims[axis:])
+    return out
 
 
 def reset_shape(sp_input: Any, new_shape: Any = None) -> SparseTensor:

@@ -1,7 +1,10 @@
 """`tf.SparseTensor`: a dense shape with values at some indices (COO), as TF's.
 
-Three eager tensors: `indices` (int64, [N, rank]), `values` ([N]) and `dense_shape` (int64,
-[rank]). Ops on it run through the dense ops on `values`, so gradients reach the values.
+Three tensors: `indices` (int64, [N, rank]), `values` ([N]) and `dense_shape` (int64, [rank]).
+Ops on it run through the dense ops on `values`, so gradients reach the values. In a traced
+function the three are symbolic (tf.function flattens SparseTensor arguments and results into
+them, as TF does): the static shape is then what tracing knows of `dense_shape`, merged with the
+spec's shape and `set_shape` (TF's `_dense_shape_default`).
 """
 from __future__ import annotations
 
@@ -12,7 +15,7 @@ import numpy as np
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.composite_tensor import CompositeTensor
 from eagerflow._src.framework.convert import convert_to_tensor
-from eagerflow._src.framework.tensor import Tensor
+from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
 from eagerflow._src.framework.tensor_spec import TensorSpec, TypeSpec
 
@@ -26,12 +29,13 @@ class SparseTensor(CompositeTensor):
 
     __module__ = "tensorflow.python.framework.sparse_tensor"  # TF's: Keras tells TF's sparse by it
 
-    __slots__ = ("_indices", "_values", "_dense_shape")
+    __slots__ = ("_indices", "_values", "_dense_shape", "_static_shape")
 
     def __init__(self, indices: Any, values: Any, dense_shape: Any) -> None:
         self._indices = convert_to_tensor(indices, _dtypes.int64)
         self._values = convert_to_tensor(values)
         self._dense_shape = convert_to_tensor(dense_shape, _dtypes.int64)
+        self._static_shape = None  # what set_shape / a spec adds to a traced dense_shape
         # (TF's with_rank / merge_with: an unknown rank or dim, as in a traced graph, fits)
         if self._indices.shape.rank not in (2, None):
             raise _rank_error(self._indices, 2)
@@ -69,7 +73,13 @@ class SparseTensor(CompositeTensor):
 
     @property
     def shape(self) -> TensorShape:
-        return TensorShape([int(d) for d in np.asarray(self._dense_shape.numpy())])
+        if type(self._dense_shape) is EagerTensor:
+            return TensorShape([int(d) for d in np.asarray(self._dense_shape.numpy())])
+        from eagerflow._src.framework.shape_inference import shape_value
+
+        dims = shape_value(self._dense_shape)  # traced: the dims known while tracing
+        shape = TensorShape(None if dims is None else list(dims))
+        return shape if self._static_shape is None else shape.merge_with(self._static_shape)
 
     def get_shape(self) -> TensorShape:
         return self.shape
@@ -88,15 +98,19 @@ class SparseTensor(CompositeTensor):
             raise ValueError(f"Dimensions {self._values.shape[0]} and {new_values.shape[0]} are not compatible")
         out = object.__new__(SparseTensor)
         out._indices, out._values, out._dense_shape = self._indices, new_values, self._dense_shape
+        out._static_shape = self._static_shape
         return out
 
     def consumers(self) -> list:
         return []
 
     def set_shape(self, shape: Any) -> None:
-        """Checks `shape` is compatible with the dense shape (eager values are fully known)."""
+        """Checks `shape` is compatible with the dense shape (eager values are fully known); a
+        traced one keeps the dims it adds."""
         if not self.shape.is_compatible_with(shape):
             raise ValueError(f"Shapes {self.shape} and {TensorShape(shape)} are incompatible")
+        if type(self._dense_shape) is not EagerTensor:
+            self._static_shape = self.shape.merge_with(shape)
 
     def __repr__(self) -> str:
         return f"SparseTensor(indices={self._indices!s}, values={self._values!s}, dense_shape={self._dense_shape!s})"
@@ -118,6 +132,8 @@ class SparseTensorSpec(TypeSpec):
     """The type of a SparseTensor: its shape (dims may be None) and dtype (`tf.SparseTensorSpec`)."""
 
     __slots__ = ("_shape", "_dtype")
+    _flatten_in_functions = True  # tf.function args/results: the components (function/_structure.py)
+    _shape_in_function_key = True  # traces of SparseTensor args differ by dense shape, as TF's
 
     def __init__(self, shape: Any = None, dtype: Any = _dtypes.float32) -> None:
         self._shape = TensorShape(shape)
@@ -145,7 +161,10 @@ class SparseTensorSpec(TypeSpec):
 
     def _from_components(self, components: Any) -> SparseTensor:
         indices, values, dense_shape = components
-        return SparseTensor(indices, values, dense_shape)
+        result = SparseTensor(indices, values, dense_shape)
+        if type(result._dense_shape) is not EagerTensor and self._shape.rank is not None:
+            result._static_shape = self._shape  # the spec's dims augment a traced dense_shape
+        return result
 
     def most_specific_compatible_type(self, other: "SparseTensorSpec") -> "SparseTensorSpec":
         return self.most_specific_common_supertype([other])

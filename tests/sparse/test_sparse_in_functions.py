@@ -1,0 +1,128 @@
+"""SparseTensors inside tf.function, tf.data and Keras-style traced code: symbolic components,
+ops that run when the graph runs, values and gradients as eager."""
+import numpy as np
+import pytest
+
+import eagerflow as tf
+
+SP = tf.SparseTensor([[0, 1], [2, 0], [2, 2]], [1.0, 2.0, 3.0], (4, 3))
+ROWS_SPEC = tf.SparseTensorSpec([None, 3], tf.float32)
+
+
+def test_sparse_argument_is_symbolic_with_its_dense_shape_as_static_shape():
+    seen = []
+
+    @tf.function
+    def f(sp):
+        seen.append((type(sp.values).__name__, sp.shape.as_list()))
+        return sp.values
+
+    f(SP)
+    assert seen == [("SymbolicTensor", [4, 3])]
+
+
+def test_sparse_argument_of_another_dense_shape_retraces():
+    traces = []
+
+    @tf.function
+    def f(sp):
+        traces.append(sp.shape.as_list())
+        return tf.sparse.to_dense(sp)
+
+    f(SP)
+    out = f(tf.SparseTensor([[4, 1]], [5.0], (5, 3)))
+    assert traces == [[4, 3], [5, 3]]
+    assert out.numpy()[4, 1] == 5.0
+
+
+def test_sparse_signature_spec_gives_static_shape_and_values_at_run_time():
+    @tf.function(input_signature=[ROWS_SPEC])
+    def dense(sp):
+        out = tf.sparse.to_dense(sp)
+        assert out.shape.as_list() == [None, 3]
+        return out
+
+    np.testing.assert_array_equal(dense(SP).numpy(), tf.sparse.to_dense(SP).numpy())
+
+
+def test_sparse_result_of_function_comes_back_sparse():
+    out = tf.function(lambda sp: sp)(SP)
+    assert isinstance(out, tf.SparseTensor)
+    np.testing.assert_array_equal(out.indices.numpy(), SP.indices.numpy())
+
+
+def test_traced_fill_empty_rows_matches_eager_with_value_gradients():
+    def fill(values):
+        sp = tf.SparseTensor(SP.indices, values, SP.dense_shape)
+        with tf.GradientTape() as tape:
+            tape.watch(values)
+            filled, empty = tf.sparse.fill_empty_rows(sp, -1.0)
+            loss = tf.reduce_sum(filled.values * tf.range(1.0, 6.0))
+        return filled.indices, filled.values, empty, tape.gradient(loss, values)
+
+    traced = tf.function(fill, input_signature=[tf.TensorSpec([None], tf.float32)])
+    for got, want in zip(traced(SP.values), fill(SP.values)):
+        np.testing.assert_array_equal(got.numpy(), want.numpy())
+
+
+@pytest.mark.parametrize("axis", [0, 1, -1])
+def test_traced_sparse_expand_dims_matches_eager(axis):
+    traced = tf.function(lambda sp: tf.sparse.to_dense(tf.sparse.expand_dims(sp, axis)),
+                         input_signature=[ROWS_SPEC])
+    np.testing.assert_array_equal(traced(SP).numpy(), tf.sparse.to_dense(tf.sparse.expand_dims(SP, axis)).numpy())
+
+
+def _lookup_reference(table, ids, dense_shape, default_id):
+    """NumPy: the mean embedding of each row's non-negative ids, else `default_id`'s row (or zeros)."""
+    out = np.zeros(tuple(dense_shape[:-1]) + table.shape[1:], table.dtype)
+    rows = {}
+    for index, i in zip(map(tuple, ids.indices.numpy()), ids.values.numpy()):
+        if i >= 0:
+            rows.setdefault(index[:-1], []).append(table[i])
+    for position in np.ndindex(*dense_shape[:-1]):
+        found = rows.get(position)
+        if found:
+            out[position] = np.mean(found, axis=0)
+        elif default_id is not None:
+            out[position] = table[default_id]
+    return out
+
+
+@pytest.mark.parametrize("default_id", [None, 1])
+def test_safe_embedding_lookup_sparse_of_rank_3_ids_keeps_leading_dims(default_id):
+    table = np.arange(6, dtype=np.float32).reshape(3, 2)
+    ids = tf.SparseTensor([[0, 0, 0], [0, 0, 1], [1, 2, 0], [1, 1, 0]], [2, 1, -1, 2], (2, 3, 2))
+    out = tf.nn.safe_embedding_lookup_sparse(table, ids, default_id=default_id)
+    assert out.shape == (2, 3, 2)
+    np.testing.assert_allclose(out.numpy(), _lookup_reference(table, ids, (2, 3, 2), default_id))
+
+
+def test_traced_safe_embedding_lookup_sparse_matches_eager():
+    table = tf.constant(np.arange(6, dtype=np.float32).reshape(3, 2))
+    ids = tf.SparseTensor([[0, 0, 0], [1, 2, 0]], [2, 1], (2, 3, 1))
+
+    @tf.function(input_signature=[tf.SparseTensorSpec([None, 3, 1], tf.int32)])
+    def lookup(sp):
+        out = tf.nn.safe_embedding_lookup_sparse(table, sp, default_id=0)
+        assert out.shape.as_list() == [None, None, 2]  # as TF: the leading dims unknown
+        return out
+
+    want = tf.nn.safe_embedding_lookup_sparse(table, ids, default_id=0)
+    np.testing.assert_array_equal(lookup(ids).numpy(), want.numpy())
+
+
+def test_embedding_lookup_of_ragged_ids_is_ragged_of_embeddings():
+    table = np.arange(6, dtype=np.float32).reshape(3, 2)
+    out = tf.nn.embedding_lookup(table, tf.ragged.constant([[0, 2], [1], []]))
+    assert isinstance(out, tf.RaggedTensor)
+    assert out.to_list() == [[table[0].tolist(), table[2].tolist()], [table[1].tolist()], []]
+
+
+def test_generator_dataset_yields_sparse_tensors_of_a_sparse_signature():
+    ds = tf.data.Dataset.from_generator(lambda: iter([SP]), output_signature=ROWS_SPEC)
+
+    @tf.function
+    def first(iterator):
+        return tf.sparse.to_dense(next(iterator))
+
+    np.testing.assert_array_equal(first(iter(ds)).numpy(), tf.sparse.to_dense(SP).numpy())
