@@ -98,8 +98,11 @@ _TASK_BYTES = 1 << 20
 def _by_batch(xp: Any, work: Any, x: Any) -> None:
     """work(n0, n1) over batch slices, spread over the host threads when `x` is large."""
     n = x.shape[0]
-    per_image = max(x.nbytes // max(n, 1), 1)
-    step = max(1, _TASK_BYTES // per_image)
+    tasks = max(1, -(-x.nbytes // _TASK_BYTES))
+    threads = host_threads.num_threads()
+    if tasks > 1 and threads > 1:  # as many tasks for each thread
+        tasks = -(-tasks // threads) * threads
+    step = max(1, -(-n // tasks))
     run_tasks(xp, lambda r: work(*r), [(i, min(i + step, n)) for i in range(0, n, step)])
 
 
@@ -208,7 +211,11 @@ def _window_order(n: int, h: int, w: int, kh: int, kw: int, oh: int, ow: int) ->
 
 @functools.lru_cache(maxsize=16)
 def _window_order_inverse(n: int, h: int, w: int, kh: int, kw: int, oh: int, ow: int) -> Any:
-    inverse = np.argsort(_window_order(n, h, w, kh, kw, oh, ow))
+    """For each of the n * h * w rows, where `_window_order` put it; rows in no window (past the
+    last one) get the index one past the end, a row of zeros."""
+    order = _window_order(n, h, w, kh, kw, oh, ow)
+    inverse = np.full(n * h * w, order.size, np.intp)
+    inverse[order] = np.arange(order.size)
     inverse.flags.writeable = False
     return inverse
 
@@ -252,12 +259,13 @@ def _tiled_max_grad(xp: Any, spec: _Pool, x: Any, y: Any, g: Any, dx: Any, relu:
     planes, hits = _tiled_hits(xp, spec, x, y)
     if relu:  # (g * hit) * (x > 0) is g * (hit and x > 0) bit for bit: both factors are 0 or 1
         hits &= xp.greater(planes, 0, out=_temp(xp, "pool.positive", hits.shape, bool))
-    grads = xp.multiply(g[None], hits, out=_temp(xp, "pool.grads", hits.shape, dx.dtype))
     (kh, kw), (oh, ow) = spec.k, spec.outs
     n, h, w, c = x.shape
-    if _gather_rows(dx) and (h, w) == (oh * kh, ow * kw):
-        np.take(grads.reshape(-1, c), _window_order_inverse(n, h, w, kh, kw, oh, ow), axis=0, mode="clip",
-                out=dx.reshape(-1, c))
+    rows = _temp(xp, "pool.grads", (hits.size // c + 1, c), dx.dtype)  # and a row of zeros
+    rows[-1] = 0
+    grads = xp.multiply(g[None], hits, out=rows[:-1].reshape(hits.shape))
+    if _gather_rows(dx):  # every row of dx, those past the last window from the zero row
+        np.take(rows, _window_order_inverse(n, h, w, kh, kw, oh, ow), axis=0, mode="clip", out=dx.reshape(-1, c))
     else:
         _blocks(dx, spec)[...] = grads.reshape(kh, kw, n, oh, ow, c).transpose(2, 3, 0, 4, 1, 5)
 
