@@ -452,7 +452,10 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
                                            spec.dilations):
         need = (o - 1) * s + (kk - 1) * d + 1 if o > 0 else 0
         sizes.append(max(size + lo + max(hi, 0), need, lo + size))
-    dxpad = xp.zeros((x_shape[0], *sizes, in_depth), work)
+    # On NumPy each task zeroes its own images (in parallel, into cache) instead of a calloc'd
+    # array zeroed by the caller alone.
+    fresh = xp.empty if xp is np and g.size else xp.zeros
+    dxpad = fresh((x_shape[0], *sizes, in_depth), work)
     if g.size:
         offsets = list(itertools.product(*(range(kk) for kk in spec.k_sizes)))
         f_taps = xp.ascontiguousarray(f2.reshape(k, in_depth, f.shape[-1]).transpose(0, 2, 1)) if groups == 1 else None
@@ -466,6 +469,8 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
                 index.append(slice(j * d + first * s, j * d + last * s + 1, s))
             return tuple(index)
 
+        whole = [(slice(None),) + place(offset, (0, 0, 0, spec.outs[0]))[1:] for offset in offsets]  # whole-image chunks
+
         def add_back(chunk: tuple) -> None:
             n0, n1, h0, h1 = chunk
             rows = g[n0:n1, h0:h1].reshape(-1, f.shape[-1])
@@ -473,8 +478,10 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
                 # Tap-major (window, rows, C): each offset's add below reads whole contiguous
                 # output rows (a [rows, window * C] product would be read C floats at a time).
                 taps = xp.matmul(rows[None], f_taps, out=_scratch(xp, (k, rows.shape[0], in_depth), work))
+                images = dxpad[n0:n1]
                 for t, offset in enumerate(offsets):
-                    dxpad[place(offset, chunk)] += taps[t].reshape(n1 - n0, h1 - h0, *spec.outs[1:], in_depth)
+                    dst = images[whole[t]] if h0 == 0 and h1 == spec.outs[0] else dxpad[place(offset, chunk)]
+                    xp.add(dst, taps[t].reshape(dst.shape), out=dst)
                 return
             else:
                 m, cg, og = rows.shape[0], f.shape[-2], f.shape[-1] // groups
@@ -490,7 +497,14 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
         images: dict = {}
         for chunk in chunks:
             images.setdefault(chunk[:2], []).append(chunk)
-        _run(xp, lambda parts: [add_back(part) for part in parts], list(images.values()))
+
+        def task(parts: list) -> None:
+            if fresh is xp.empty:
+                dxpad[parts[0][0]:parts[0][1]].fill(0)
+            for part in parts:
+                add_back(part)
+
+        _run(xp, task, list(images.values()))
     crop = (slice(None),) + tuple(slice(lo, lo + size) for (lo, _), size in zip(spec.pads, spec.in_sizes))
     dx = xp.ascontiguousarray(dxpad[crop])
     return from_last(xp, dx, data_format).astype(dy.dtype, copy=False)
