@@ -160,3 +160,37 @@ def test_large_elementwise_result_owns_its_memory(two_threads, ufunc):
     out = host_threads.elementwise(lambda xp, a: xp.tanh(a), ufunc)(np, x)
     assert out.base is None and out.flags.owndata  # numpy() may hand it over
     np.testing.assert_array_equal(out, np.tanh(x))
+
+
+def test_scratch_reuses_a_slots_memory_on_one_thread_only():
+    import threading
+
+    first = host_threads.scratch("test.slot", (4, 8), np.float32)
+    again = host_threads.scratch("test.slot", (2, 3), np.int16)
+    assert np.shares_memory(first, again)
+    other = []
+    worker = threading.Thread(target=lambda: other.append(host_threads.scratch("test.slot", (4, 8), np.float32)))
+    worker.start()
+    worker.join()
+    assert not np.shares_memory(first, other[0])
+
+
+def test_scratch_does_not_keep_arrays_larger_than_a_task():
+    size = host_threads._SCRATCH_KEPT + 8
+    a = host_threads.scratch("test.big", (size,), np.uint8)
+    b = host_threads.scratch("test.big", (size,), np.uint8)
+    assert not np.shares_memory(a, b)
+
+
+@pytest.mark.parametrize("elements, calls", [(10, 1), (host_threads.THRESHOLD, 2)])
+def test_map_chunks_covers_the_range_once(monkeypatch, elements, calls):
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "2")
+    seen = np.zeros(elements, np.int8)
+    ranges = []
+
+    def work(lo, hi):
+        ranges.append((lo, hi))
+        seen[lo:hi] += 1
+
+    host_threads.map_chunks(work, elements, 4)
+    assert (seen == 1).all() and len(ranges) >= calls

@@ -103,6 +103,7 @@ def _parallel_chunks(work: Callable[[int, int], None], size: int, threads: int, 
 
 
 _local = threading.local()
+_SCRATCH_KEPT = 1 << 24  # bytes: larger scratch arrays are allocated at each call
 
 
 def scratch(slot: str, shape: tuple, dtype: Any) -> np.ndarray:
@@ -117,6 +118,8 @@ def scratch(slot: str, shape: tuple, dtype: Any) -> np.ndarray:
     nbytes = dtype.itemsize
     for d in shape:
         nbytes *= d
+    if nbytes > _SCRATCH_KEPT:  # kept for good, so only task-sized buffers
+        return np.empty(shape, dtype)
     buf = buffers.get(slot)
     if buf is None or buf.nbytes < nbytes:
         buf = buffers[slot] = np.empty(nbytes, np.uint8)

@@ -58,13 +58,14 @@ def _leaky_relu_grad_grad(ctx: Any, d: Tensor) -> tuple:
 
 # Large float arrays in NumPy: cache-sized pieces on every core (backends/host_threads.py),
 # bit-identical to the one-call formulas below them.
-_PIECE = 1 << 16  # elements per ufunc call: the piece's temporaries stay in the core's cache
+_PIECE = 1 << 18  # elements per ufunc call: the piece's temporaries stay in the core's cache
+_PIECED_FROM = 1 << 14  # smaller arrays: one call
 
 
 def _host_float(*arrays: Any) -> bool:
     """Whether these same-shape arrays take the pieced path: NumPy, C-contiguous, one float type."""
     first = arrays[0]
-    return (first.size >= _PIECE and first.dtype in (np.float32, np.float64)
+    return (first.size >= _PIECED_FROM and first.dtype in (np.float32, np.float64)
             and all(type(a) is np.ndarray and a.flags.c_contiguous and a.shape == first.shape
                     and a.dtype == first.dtype for a in arrays))
 
@@ -87,7 +88,7 @@ def _relu(xp: Any, x: Any) -> Any:
     if xp is np and _host_float(x):
         # maximum against an array of zeros runs NumPy's SIMD loop (against the scalar 0 it does
         # not): 3x faster, the same values.
-        zeros = np.zeros(_PIECE, x.dtype)
+        zeros = np.zeros(min(_PIECE, x.size), x.dtype)
         src, out = x.reshape(-1), np.empty(x.shape, x.dtype)
         dst = out.reshape(-1)
         return _pieces(out, lambda lo, hi: np.maximum(src[lo:hi], zeros[:hi - lo], out=dst[lo:hi]))
@@ -332,6 +333,9 @@ SPARSE_SOFTMAX_XENT = Op("SparseSoftmaxCrossEntropyWithLogits", _sparse_softmax_
 
 
 # --- bias_add ----------------------------------------------------------------------------------
+_BIAS_PIECE = 1 << 15  # elements of the repeated bias: its np.tile costs less than the adds
+
+
 def _bias_add(xp: Any, value: Any, bias: Any, data_format: str = "NHWC") -> Any:
     if value.ndim < 2:
         raise _invalid(f"Input tensor must be at least 2D: {_dims(value.shape)}")
@@ -345,10 +349,10 @@ def _bias_add(xp: Any, value: Any, bias: Any, data_format: str = "NHWC") -> Any:
     shape[channel] = bias.shape[0]
     c = bias.shape[0]
     if (xp is np and channel == value.ndim - 1 and type(value) is np.ndarray and value.flags.c_contiguous
-            and value.dtype == bias.dtype and value.size >= _PIECE and 0 < c <= _PIECE // 16):
+            and value.dtype == bias.dtype and value.size >= _PIECED_FROM and 0 < c <= _BIAS_PIECE // 16):
         # Channels-last (a conv layer's activations): adding the bias repeated over a piece is
         # one flat SIMD loop, where `value + bias` runs one short loop per row of C.
-        rows = max(1, _PIECE // c)
+        rows = _BIAS_PIECE // c
         tiled = np.tile(bias, rows)
         src, out = value.reshape(-1), np.empty(value.shape, value.dtype)
         dst = out.reshape(-1)
