@@ -87,3 +87,9 @@ def test_to_hash_bucket_fast_values_as_tf():
 def test_to_hash_bucket_zero_buckets_is_invalid_argument():
     with pytest.raises(tf.errors.InvalidArgumentError, match="must be at least minimum 1"):
         tf.strings.to_hash_bucket_fast(["a"], 0)
+
+
+def test_one_element_of_a_string_tensor_is_a_string_tensor_for_string_ops():
+    element = tf.constant(["ab", "c"])[0]
+    assert element.dtype == tf.string
+    assert tf.strings.to_hash_bucket_fast(element, 10).numpy() == tf.strings.to_hash_bucket_fast("ab", 10).numpy()

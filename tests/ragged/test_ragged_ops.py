@@ -103,3 +103,26 @@ def test_softmax_within_rows():
 def test_where_with_ragged_condition():
     rt = tf.ragged.constant([[1., 2.], [3.]])
     assert tf.where(rt > 1.5, rt, 0.).to_list() == [[0., 2.], [3.]]
+
+
+def test_map_fn_over_ragged_rows_gives_ragged_results():
+    rows = tf.ragged.constant([[1, 2, 2], [3], [4, 4, 5, 4]])
+    out = tf.map_fn(lambda x: tf.unique(x)[0], rows)
+    assert isinstance(out, tf.RaggedTensor)
+    assert out.to_list() == [[1, 2], [3], [4, 5]]
+
+
+def test_map_fn_over_ragged_rows_with_dense_signature_gives_tensor():
+    out = tf.map_fn(tf.reduce_sum, tf.ragged.constant([[1, 2], [3], [4, 5, 6]]), fn_output_signature=tf.int32)
+    assert out.numpy().tolist() == [3, 3, 15]
+
+
+def test_ragged_stack_of_vectors_of_different_lengths_is_their_rows():
+    out = tf.ragged.stack([tf.constant([1, 2]), tf.constant([3])])
+    assert out.to_list() == [[1, 2], [3]]
+
+
+def test_ragged_stack_of_vectors_on_axis_1_is_dense():
+    out = tf.ragged.stack([tf.constant([1, 2]), tf.constant([3, 4])], axis=1)
+    assert not isinstance(out, tf.RaggedTensor)
+    assert out.numpy().tolist() == [[1, 3], [2, 4]]

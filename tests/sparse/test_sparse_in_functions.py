@@ -126,3 +126,29 @@ def test_generator_dataset_yields_sparse_tensors_of_a_sparse_signature():
         return tf.sparse.to_dense(next(iterator))
 
     np.testing.assert_array_equal(first(iter(ds)).numpy(), tf.sparse.to_dense(SP).numpy())
+
+
+def test_cross_hashed_in_a_dataset_map_matches_eager():
+    a = tf.constant([["x"], ["y"]])
+    b = tf.constant([[1], [2]], tf.int64)
+    want = tf.sparse.to_dense(tf.sparse.cross_hashed([a, b], num_buckets=7))
+    ds = tf.data.Dataset.from_tensors((a, b)).map(
+        lambda x, y: tf.sparse.to_dense(tf.sparse.cross_hashed([x, y], num_buckets=7)))
+    np.testing.assert_array_equal(next(iter(ds)).numpy(), want.numpy())
+
+
+def test_traced_cross_of_sparse_and_dense_matches_eager():
+    sp = tf.SparseTensor([[0, 0], [1, 0], [1, 1]], ["a", "b", "c"], (2, 2))
+    dense = tf.constant([["u"], ["v"]])
+    want = tf.sparse.cross([sp, dense])
+    got = tf.function(lambda s, d: tf.sparse.cross([s, d]))(sp, dense)
+    assert got.values.numpy().tolist() == want.values.numpy().tolist() == [b"a_X_u", b"b_X_v", b"c_X_v"]
+    np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())
+
+
+def test_sparse_placeholder_has_the_given_static_shape():
+    with tf.Graph().as_default():
+        sp = tf.compat.v1.sparse_placeholder(tf.float32, shape=(None, 3))
+        assert isinstance(sp, tf.SparseTensor)
+        assert sp.shape.as_list() == [None, 3]
+        assert sp.indices.shape.as_list() == [None, 2]

@@ -88,3 +88,8 @@ def test_cross_joins_every_combination_per_row():
 def test_bincount_per_row():
     out = tf.sparse.bincount([[1, 1, 3], [2, 2, 2]], axis=-1)
     assert out.indices.numpy().tolist() == [[0, 1], [0, 3], [1, 2]] and out.values.numpy().tolist() == [2, 1, 3]
+
+
+def test_bincount_of_float_values_counts_them_as_int32():
+    counts = tf.math.bincount(tf.constant([[1.0], [3.7]]), minlength=5, maxlength=5, axis=-1, binary_output=True)
+    np.testing.assert_array_equal(counts.numpy(), [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0]])

@@ -5,9 +5,10 @@ from eagerflow._src.framework.graph import (
 from eagerflow._src.function.func_graph import placeholder
 from eagerflow._src.framework.eager_context import reset_default_graph
 from eagerflow._src.framework.tensor_shape import Dimension
+from eagerflow._src.sparse.sparse_tensor import sparse_placeholder
 
 __all__ = ["Dimension", "Graph", "control_dependencies", "executing_eagerly", "get_default_graph", "init_scope",
-           "placeholder", "reset_default_graph"]
+           "placeholder", "reset_default_graph", "sparse_placeholder"]
 
 _PROTOS = ("Event", "Summary", "SummaryMetadata")  # TF's summary protos (protobuf loads on first use)
 

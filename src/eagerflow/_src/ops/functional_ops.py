@@ -26,7 +26,12 @@ _thread = context.thread
 
 
 def _as_tensors(elems: Any) -> list[Tensor]:
-    return [e if isinstance(e, Tensor) or _is_sparse(e) else convert_to_tensor(e) for e in flatten(elems)]
+    return [e if isinstance(e, Tensor) or _is_sparse(e) or _is_ragged(e) else convert_to_tensor(e)
+            for e in flatten(elems)]
+
+
+def _is_ragged(value: Any) -> bool:
+    return hasattr(value, "flat_values") and hasattr(value, "row_splits")
 
 
 def _is_sparse(value: Any) -> bool:
@@ -82,7 +87,8 @@ def _loops_in_graph(n: int | None) -> bool:
 def _slices(flat: list[Tensor], n: int) -> list[list[Tensor]]:
     from eagerflow._src.ops.join_split_ops import unstack
 
-    columns = [_sparse_rows(t, n) if _is_sparse(t) else unstack(t, num=n) for t in flat]
+    columns = [_sparse_rows(t, n) if _is_sparse(t) else [t[i] for i in range(n)] if _is_ragged(t)
+               else unstack(t, num=n) for t in flat]
     return [[column[i] for column in columns] for i in range(n)]
 
 
@@ -118,13 +124,23 @@ def map_fn(fn: Callable, elems: Any, dtype: Any = None, parallel_iterations: Any
 
         return graph_loops.map_fn_loop(fn, packed_elems, flat, signature, infer_shape)
     out_dtypes = [_signature_dtype(s) for s in flatten(signature)]
-    arrays = [TensorArray._list_backed(d, n, infer_shape) for d in out_dtypes]
+    # Ragged results (TF batches each element's spec): where `fn_output_signature` says so or,
+    # without one, where the matching elems are ragged; their rows are stacked as a RaggedTensor.
+    ragged = [_is_ragged(e) for e in flat] if fn_output_signature is None else \
+        [type(s).__name__ == "RaggedTensorSpec" for s in flatten(signature)]
+    arrays = [[] if r else TensorArray._list_backed(d, n, infer_shape) for d, r in zip(out_dtypes, ragged)]
     for i, row in enumerate(_slices(flat, n)):
         result = fn(pack_sequence_as(elems, row))
         assert_same_structure(signature, result)
         for ta, value in zip(arrays, flatten(result)):
-            ta.write(i, value)
-    return pack_sequence_as(signature, [ta.stack() for ta in arrays])
+            ta.append(value) if type(ta) is list else ta.write(i, value)
+    return pack_sequence_as(signature, [_ragged_stack(ta) if type(ta) is list else ta.stack() for ta in arrays])
+
+
+def _ragged_stack(rows: list) -> Any:
+    from eagerflow._src.ragged.ragged_ops import stack
+
+    return stack(rows)
 
 
 def scan(fn: Callable, elems: Any, initializer: Any = None, parallel_iterations: int = 10,

@@ -258,7 +258,9 @@ def _strided_slice(xp: Any, x: Any, index: tuple, error: str | None = None) -> A
             if item.step == 0:
                 raise invalid(f"strides[{pos}] must be non-zero")
             dim += 1
-    return xp.asarray(x[index])
+    out = x[index]
+    # One element of a string (object) tensor is a Python bytes: keep it a 0-d object array.
+    return xp.asarray(out, dtype=object) if x.dtype == object else xp.asarray(out)
 
 
 def _strided_slice_grad_kernel(xp: Any, dy: Any, shape: tuple, index: tuple) -> Any:

@@ -189,6 +189,9 @@ def bincount(arr: Any, weights: Any = None, minlength: Any = None, maxlength: An
         weights = weights.values if weights is not None else None
     else:
         values = arr = conversion.tensor(arr)
+    if not values.dtype.is_integer:  # TF casts non-integer values to int32 first
+        values = math_ops.cast(values, _dtypes.int32)
+        arr = arr if ragged else values
     if axis is None:
         arr = values = array_ops.reshape(values, (-1,))
         if weights is not None:

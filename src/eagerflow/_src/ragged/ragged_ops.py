@@ -307,7 +307,13 @@ def stack(values: Any, axis: int = 0, name: str | None = None) -> RaggedTensor:
     if not values:
         raise ValueError("values must not be empty")
     if not any(isinstance(v, RaggedTensor) for v in values):
-        values[0] = RaggedTensor.from_tensor(convert_to_tensor(values[0]))
+        dense = [convert_to_tensor(v) for v in values]
+        if axis in (0, -2) and all(v.shape.rank == 1 for v in dense):  # vectors of any lengths: their rows
+            lengths = join_split_ops.stack([math_ops.cast(array_ops.size(v), _dtypes.int64) for v in dense])
+            return RaggedTensor.from_row_lengths(join_split_ops.concat(dense, 0), lengths)
+        if all(v.shape.rank == 1 for v in dense):  # axis 1 of vectors: TF's dense stack
+            return join_split_ops.stack(dense, axis=axis)
+        values[0] = RaggedTensor.from_tensor(dense[0])
     inputs = _ragged_inputs(values)
     rank = inputs[0].shape.rank
     if axis < 0:

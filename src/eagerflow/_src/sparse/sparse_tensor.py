@@ -171,3 +171,23 @@ class SparseTensorSpec(TypeSpec):
 
     def __repr__(self) -> str:
         return f"SparseTensorSpec({self._shape!r}, {self._dtype!r})"
+
+
+def sparse_placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> SparseTensor:
+    """A SparseTensor of three graph inputs (`tf.compat.v1.sparse_placeholder`): values [None],
+    indices [None, rank] and dense_shape [rank]; `shape`'s known dims are its static shape
+    (-1 or None: unknown). Only inside a graph being built (Keras's compute_output_spec)."""
+    from eagerflow._src.function.func_graph import placeholder
+
+    static = TensorShape(None if shape is None else [None if d is None or d == -1 else d
+                                                    for d in TensorShape(shape).as_list()]
+                         if not isinstance(shape, (list, tuple)) else
+                         [None if d is None or d == -1 else d for d in shape])
+    rank = static.rank
+    prefix = f"{name}/" if name else ""
+    values = placeholder(dtype, [None], name=prefix + "values" if name else None)
+    indices = placeholder(_dtypes.int64, [None, rank], name=prefix + "indices" if name else None)
+    dense_shape = placeholder(_dtypes.int64, [rank], name=prefix + "shape" if name else None)
+    result = SparseTensor(indices, values, dense_shape)
+    result._static_shape = static
+    return result
