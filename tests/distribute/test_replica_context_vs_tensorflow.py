@@ -71,6 +71,13 @@ REPLICAS = textwrap.dedent('''
         strategy.extended.update(a, lambda x, y: y.assign(x - y), args=(b,))
         strategy.extended.update(a, lambda x, y: x.assign(x - y), args=(b,))
         out["swap"] = [local(a), local(b)]
+        central = []
+        for args in ((["cpu:0", "cpu:1"],), (["cpu:1"],), (["cpu:0", "cpu:2"], "cpu:1")):
+            s = tf.distribute.experimental.CentralStorageStrategy(*args)
+            with s.scope():
+                v = tf.Variable(1.0)
+            central.append([repr(s.extended.worker_devices), repr(s.extended.parameter_devices), v.device])
+        out["central"] = central
         return out
 ''')
 
@@ -129,7 +136,7 @@ def replicas():
 
 
 @pytest.mark.parametrize("key", ["order", "shared_sum", "shared_mean", "own_sum", "lazy", "made", "mismatch",
-                                 "nested", "scope_in_run", "swap"])
+                                 "nested", "scope_in_run", "swap", "central"])
 def test_replica_context_matches_tensorflow(replicas, key):
     ours, theirs = replicas
     assert ours[key] == theirs[key]

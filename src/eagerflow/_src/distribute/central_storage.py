@@ -32,21 +32,30 @@ class CentralStorageStrategy(Strategy):
             compute = device_names.default_compute_devices()
         else:
             compute = [device_names.canonicalize(d) for d in compute_devices]
+        # `parameter_devices` shows the device as TF does: "/device:CPU:0" by default with
+        # several compute devices, a given name as given.
         if parameter_device is None:
             parameter = devices_lib.cpu0().name if len(compute) > 1 else compute[0]
+            shown = "/device:CPU:0" if len(compute) > 1 else compute[0]
         else:
             parameter = device_names.canonicalize(parameter_device)
-        super().__init__(CentralStorageExtended(self, compute, parameter))
+            shown = parameter_device
+        super().__init__(CentralStorageExtended(self, compute, parameter, shown))
 
 
 class CentralStorageExtended(StrategyExtended):
-    def __init__(self, strategy: Strategy, compute: list[str], parameter: str) -> None:
+    def __init__(self, strategy: Strategy, compute: list[str], parameter: str, shown: str) -> None:
         super().__init__(strategy, compute)
         self._parameter_device = parameter
+        self._parameter_shown = shown
 
     @property
     def parameter_devices(self) -> tuple:
-        return (self._parameter_device,)
+        return (self._parameter_shown,)
+
+    @property
+    def worker_devices(self) -> list:
+        return list(self._local_devices)  # TF's CentralStorageStrategy gives a list
 
     def _create_variable(self, next_creator: Callable, **kwargs: Any) -> Any:
         kwargs = dict(kwargs, synchronization=check_synchronization(kwargs))
