@@ -478,7 +478,8 @@ def _conv_backprop_input(xp: Any, input_sizes: Any, f: Any, dy: Any, strides: An
                 index.append(slice(j * d + first * s, j * d + last * s + 1, s))
             return tuple(index)
 
-        whole = [(slice(None),) + place(offset, (0, 0, 0, spec.outs[0]))[1:] for offset in offsets]  # whole-image chunks
+        # Where each offset's add lands for chunks of whole images (the usual case).
+        whole = [(slice(None),) + place(offset, (0, 0, 0, spec.outs[0]))[1:] for offset in offsets]
 
         def add_back(chunk: tuple) -> None:
             n0, n1, h0, h1 = chunk
@@ -548,7 +549,7 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
         g_rows = g.reshape(-1, f_shape[-1]) if g.size else None
         if xp is np and dyl.dtype in (np.float32, np.float64) and g.size and g_rows.shape[0] > block:
             ones = np.ones(block, g.dtype)
-            per_image = math.prod(spec.outs[1:])
+            per_row = math.prod(spec.outs[1:])  # dy rows per output row
             blocks = True
         else:
             db = nn_ops._bias_add_grad_kernel(xp, dyl)
@@ -559,7 +560,7 @@ def _conv_backprop_filter(xp: Any, x: Any, filter_sizes: Any, dy: Any, strides: 
 
         def bias_part(chunk: tuple, m: int) -> list:
             n0, _, h0, _ = chunk
-            r0 = (n0 * spec.outs[0] + h0) * per_image if spec.outs else n0
+            r0 = (n0 * spec.outs[0] + h0) * per_row  # the chunk's first row of dy
             first = -(-r0 // block) * block
             return [ones[:min(block, g_rows.shape[0] - lo)] @ g_rows[lo:lo + block]
                     for lo in range(first, min(r0 + m, g_rows.shape[0]), block)]
@@ -658,7 +659,6 @@ CONV3D_BACKPROP_FILTER = Op("Conv3DBackpropFilterV2", _named(_conv_backprop_filt
                             dtypes=FLOAT, grad=_g3[2], shape_fn=sized_output(1, 0))
 
 
-
 # --- _FusedConv2D: Conv2D + BiasAdd (+ activation) ---------------------------------------------
 # TF's grappler remapper turns Relu(BiasAdd(Conv2D(x, f), b)) into this internal op; tf.function's
 # graph rewrite does the same. It computes exactly what the three ops compute (the same float
@@ -754,7 +754,6 @@ def _fused_conv2d(xp: Any, x: Any, f: Any, bias: Any, strides: Any, padding: str
 # Internal (not in tf.raw_ops): only graph rewrites create it. No gradient: it replaces ops of a
 # graph that has already been differentiated.
 FUSED_CONV2D = Op("_FusedConv2D", _fused_conv2d, dtypes=FLOAT)
-
 
 
 # --- _Conv2DBackpropFilterWithBias: Conv2DBackpropFilter + BiasAddGrad of the same dy -----------
