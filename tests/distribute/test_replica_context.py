@@ -159,3 +159,21 @@ def test_keras_style_optimizer_step_in_replica_context(strategy):
 
     strategy.run(step)
     np.testing.assert_allclose([c.numpy() for c in w.values], [[0.4, 1.4]] * 3, rtol=1e-6)
+
+
+def test_sum_of_a_value_that_is_not_distributed_is_refused(strategy):
+    g = tf.constant([1.0, 2.0])
+    with pytest.raises(ValueError, match=r"A non-DistributedValues value tf.Tensor\(\[1. 2.\], shape=\(2,\), "
+                                         r"dtype=float32\) cannot be reduced with the given reduce op ReduceOp.SUM."):
+        strategy.reduce("SUM", g, axis=None)
+    assert strategy.reduce("MEAN", g, axis=None) is g
+    assert float(strategy.reduce("SUM", g, axis=0)) == 9.0  # reduced along the axis in each of 3 replicas
+
+
+def test_replica_update_with_a_shared_constant_and_sum_aggregation_is_refused(strategy):
+    with strategy.scope():
+        v = tf.Variable(1.0, aggregation=tf.VariableAggregation.SUM)
+    with pytest.raises(ValueError, match="cannot be reduced with the given reduce op ReduceOp.SUM"):
+        strategy.run(lambda: v.assign_add(1.0))
+    strategy.run(lambda: v.assign_add(tf.constant(1.0) * 1.0))
+    assert [float(c.numpy()) for c in v.values] == [4.0] * 3

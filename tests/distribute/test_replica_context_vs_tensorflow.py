@@ -78,6 +78,21 @@ REPLICAS = textwrap.dedent('''
                 v = tf.Variable(1.0)
             central.append([repr(s.extended.worker_devices), repr(s.extended.parameter_devices), v.device])
         out["central"] = central
+        g = tf.constant([1.0, 2.0])
+        with strategy.scope():
+            summed = tf.Variable(1.0, aggregation=tf.VariableAggregation.SUM)
+            meaned = tf.Variable(1.0, aggregation=tf.VariableAggregation.MEAN)
+        out["plain"] = [
+            attempt(lambda: strategy.reduce("SUM", g, axis=None)),
+            strategy.reduce("MEAN", g, axis=None).numpy().tolist(),
+            strategy.reduce("SUM", g, axis=0).numpy().tolist(),
+            attempt(lambda: strategy.extended.reduce_to("SUM", g, destinations="/cpu:0")),
+            [t.numpy().tolist() for t in strategy.extended.batch_reduce_to("SUM", [(g, "/cpu:0")])],
+            attempt(lambda: strategy.run(lambda: summed.assign_add(1.0))),
+            attempt(lambda: strategy.run(lambda: meaned.assign_add(1.0)) and None),
+            attempt(lambda: strategy.run(lambda: summed.assign_add(tf.constant(1.0) * 1.0)) and None),
+            [float(summed.numpy()), float(meaned.numpy())],
+        ]
         return out
 ''')
 
@@ -136,7 +151,7 @@ def replicas():
 
 
 @pytest.mark.parametrize("key", ["order", "shared_sum", "shared_mean", "own_sum", "lazy", "made", "mismatch",
-                                 "nested", "scope_in_run", "swap", "central"])
+                                 "nested", "scope_in_run", "swap", "central", "plain"])
 def test_replica_context_matches_tensorflow(replicas, key):
     ours, theirs = replicas
     assert ours[key] == theirs[key]

@@ -120,7 +120,10 @@ def test_central_storage_replica_update_needs_aggregation(three_cpus):
         s = tf.Variable(1.0, aggregation=tf.VariableAggregation.SUM)
     with pytest.raises(ValueError, match="aggregation"):
         strategy.run(lambda: v.assign_add(1.0))
-    strategy.run(lambda: s.assign_add(1.0))
+    with pytest.raises(ValueError, match="A non-DistributedValues value 1.0 cannot be reduced with the given "
+                                         "reduce op ReduceOp.SUM."):
+        strategy.run(lambda: s.assign_add(1.0))  # the same constant in every replica: TF refuses to sum it
+    strategy.run(lambda: s.assign_add(tf.constant(1.0) * 1.0))  # each replica's own value
     assert float(s.numpy()) == 4.0
 
 

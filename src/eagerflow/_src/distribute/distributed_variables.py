@@ -148,8 +148,9 @@ class DistributedVariable(Variable, DistributedValues):
             # TF 2.21 applies a NONE-aggregated update to the replica's own copy (checked).
             self._update_local(method, value)
             return
-        value = convert_to_tensor(value, dtype=self.dtype)
-        replica.merge_call(_merge_update, args=(self, method, value))
+        # The value as given travels too: one every replica shares (a Python constant) is
+        # reduced as TF reduces a non-distributed value (a SUM of it is refused).
+        replica.merge_call(_merge_update, args=(self, method, convert_to_tensor(value, dtype=self.dtype), value))
 
     def __repr__(self) -> str:
         if not self._cross_replica():
@@ -160,15 +161,20 @@ class DistributedVariable(Variable, DistributedValues):
     __str__ = __repr__
 
 
-def _merge_update(strategy: Any, variable: DistributedVariable, method: str, value: Any) -> None:
+def _merge_update(strategy: Any, variable: DistributedVariable, method: str, value: Any,
+                  given: Any = None) -> None:
     """Runs once, in cross-replica context, for an update every replica asked for."""
     aggregation = variable._aggregation
     if aggregation is VariableAggregation.ONLY_FIRST_REPLICA:
         if isinstance(value, PerReplica):
             value = value._values[0]
     else:
-        value = strategy.extended.reduce_to(ReduceOp.from_variable_aggregation(aggregation),
-                                            value, destinations=variable)
+        reduce_to = strategy.extended.reduce_to
+        op = ReduceOp.from_variable_aggregation(aggregation)
+        if strategy.extended._plain_is_one_replicas(given):
+            value = reduce_to(op, given, destinations=variable)
+        else:
+            value = reduce_to(op, value, destinations=variable)
     variable._update_all(method, value)
 
 

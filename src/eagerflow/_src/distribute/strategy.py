@@ -12,6 +12,8 @@ import contextlib
 import weakref
 from typing import Any, Callable, Iterator
 
+import numpy as np
+
 from eagerflow._src.distribute import context, cross_device_ops as cdo
 from eagerflow._src.distribute.reduce_util import ReduceOp, as_reduce_op
 from eagerflow._src.distribute.values import (
@@ -223,11 +225,23 @@ class StrategyExtended:
     def reduce_to(self, reduce_op: Any, value: Any, destinations: Any = None, options: Any = None) -> Any:
         """Reduces a per-replica `value` to one tensor on `destinations`' (primary) device."""
         op = as_reduce_op(reduce_op)
+        if self._plain_is_one_replicas(value):
+            return _reduce_non_distributed(op, value)
         return self._reduce(op, [value], _destination(destinations, self))[0]
 
     def batch_reduce_to(self, reduce_op: Any, value_destination_pairs: list, options: Any = None) -> list:
         op = as_reduce_op(reduce_op)
-        return [self.reduce_to(op, v, d) for v, d in value_destination_pairs]
+        pairs = list(value_destination_pairs)
+        if pairs and all(self._plain_is_one_replicas(v) for v, _ in pairs):
+            # TF: values that are not distributed count as one replica's each: returned as they are.
+            return [v for v, _ in pairs]
+        return [self.reduce_to(op, v, d) for v, d in pairs]
+
+    def _plain_is_one_replicas(self, value: Any) -> bool:
+        """Whether `value` is not distributed while this worker has several replicas and is the
+        only worker: TF then refuses to SUM it (summing identical copies is not defined)."""
+        n = len(self._local_devices)
+        return n > 1 and self._num_replicas_in_sync == n and not isinstance(value, DistributedValues)
 
     def _reduce(self, op: ReduceOp, values: list, destination: str | None = None,
                 plain_is_reduced: bool = False) -> list:
@@ -274,6 +288,16 @@ class StrategyExtended:
 
     def _replica_context(self, local_index: int) -> ReplicaContext:
         return ReplicaContext(self._strategy, self._replica_id(local_index), local_index)
+
+
+def _reduce_non_distributed(op: ReduceOp, value: Any) -> Any:
+    """TF's reduction of a value that is the same in every replica: zeros (not a tensor) stay
+    zeros, a MEAN is the value itself, a SUM is refused."""
+    if not isinstance(value, (Tensor, IndexedSlices, DistributedValues)) and np.all(value == 0):
+        return np.zeros(value.shape, dtype=value.dtype)
+    if op is ReduceOp.MEAN:
+        return value
+    raise ValueError("A non-DistributedValues value %s cannot be reduced with the given reduce op %s." % (value, op))
 
 
 def _destination(destinations: Any, extended: StrategyExtended) -> str | None:
@@ -376,9 +400,14 @@ class Strategy:
         extended = self._extended
         if axis is None:  # a nested structure reduces leaf by leaf, in one collective (as TF)
             leaves = flatten(value)
-            reduced = iter(extended._reduce(op, leaves))
-            return map_structure(lambda _: next(reduced), value)
+            plain = {i: _reduce_non_distributed(op, v) for i, v in enumerate(leaves)
+                     if extended._plain_is_one_replicas(v)}
+            reduced = iter(extended._reduce(op, [v for i, v in enumerate(leaves) if i not in plain]))
+            results = iter([plain[i] if i in plain else next(reduced) for i in range(len(leaves))])
+            return map_structure(lambda _: next(results), value)
         parts = local_results(value)
+        if extended._plain_is_one_replicas(value):  # TF reduces it along `axis` in every replica
+            parts = (value,) * len(extended._local_devices)
         sums, counts = [], []
         for part in parts:
             t = convert_to_tensor(part)
