@@ -36,7 +36,7 @@ TF_CANNOT_TRACE = {
 # Not yet traceable here with unknown dims ("dims"), unknown rank ("rank") or both: wrappers and
 # gradients that still read static sizes (linalg decompositions, signal, sparse, segment, sort...).
 NOT_YET = {
-    "ragged_mul_dense_column": "both", "sparse_reduce_sum_rows": "rank", "sparse_add": "rank",
+    "ragged_mul_dense_column": "both", "sparse_reduce_sum_rows": "rank",
     "lstsq": "both", "einsum_ellipsis": "rank", "tensordot_pairs": "rank",
     "space_to_batch_nd": "rank", "batch_to_space_roundtrip": "rank", "fftnd_axes": "both",
     "ifftnd_ortho_length": "both", "rfft": "both", "rfft_padded_odd": "both", "rfft2d": "both",

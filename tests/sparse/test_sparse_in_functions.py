@@ -152,3 +152,62 @@ def test_sparse_placeholder_has_the_given_static_shape():
         assert isinstance(sp, tf.SparseTensor)
         assert sp.shape.as_list() == [None, 3]
         assert sp.indices.shape.as_list() == [None, 2]
+
+
+def test_traced_sparse_transpose_and_reorder_match_eager():
+    sp = tf.SparseTensor([[0, 0, 1], [1, 1, 1], [1, 2, 0]], [1.0, 2.0, 3.0], (2, 3, 2))
+    traced = tf.function(lambda s: tf.sparse.transpose(s, (0, 2, 1)),
+                         input_signature=[tf.SparseTensorSpec([None, 3, 2], tf.float32)])
+    got, want = traced(sp), tf.sparse.transpose(sp, (0, 2, 1))
+    np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())
+    np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+    assert traced.get_concrete_function().structured_outputs.shape.as_list() == [None, 2, 3]
+
+
+def test_traced_sparse_add_of_two_sparse_matches_eager():
+    a = tf.SparseTensor([[0, 1], [1, 0]], [1.0, 2.0], (2, 2))
+    b = tf.SparseTensor([[0, 1], [1, 1]], [10.0, 20.0], (2, 2))
+    traced = tf.function(lambda x, y: tf.sparse.add(x, y), input_signature=[ROWS_SPEC, ROWS_SPEC])
+    a3 = tf.SparseTensor(a.indices, a.values, (2, 3))
+    b3 = tf.SparseTensor(b.indices, b.values, (2, 3))
+    got, want = traced(a3, b3), tf.sparse.add(a3, b3)
+    np.testing.assert_array_equal(tf.sparse.to_dense(got).numpy(), tf.sparse.to_dense(want).numpy())
+
+
+def test_traced_from_dense_matches_eager():
+    x = tf.constant([[0.0, 1.5], [2.0, 0.0]])
+    traced = tf.function(lambda t: tf.sparse.from_dense(t), input_signature=[tf.TensorSpec([None, 2])])
+    got, want = traced(x), tf.sparse.from_dense(x)
+    np.testing.assert_array_equal(got.indices.numpy(), want.indices.numpy())
+    np.testing.assert_array_equal(got.values.numpy(), want.values.numpy())
+
+
+def test_cond_returning_sparse_tensors_in_a_trace():
+    @tf.function(input_signature=[ROWS_SPEC, tf.TensorSpec([], tf.bool)])
+    def pick(sp, double):
+        out = tf.cond(double, lambda: sp.with_values(sp.values * 2.0), lambda: sp)
+        return tf.sparse.to_dense(out)
+
+    np.testing.assert_array_equal(pick(SP, True).numpy(), 2.0 * tf.sparse.to_dense(SP).numpy())
+    np.testing.assert_array_equal(pick(SP, False).numpy(), tf.sparse.to_dense(SP).numpy())
+
+
+def test_traced_map_fn_over_sparse_rows_matches_dense_matmul():
+    a = tf.SparseTensor([[0, 0, 1], [1, 1, 1], [1, 2, 0]], [1.0, 2.0, 3.0], (2, 3, 2))
+    b = tf.constant(np.arange(12, dtype=np.float32).reshape(2, 2, 3))
+
+    @tf.function(input_signature=[tf.SparseTensorSpec([None, 3, 2], tf.float32), tf.TensorSpec([None, 2, 3])])
+    def batched(x, y):
+        return tf.map_fn(lambda e: tf.sparse.sparse_dense_matmul(e[0], e[1]), elems=(x, y),
+                         fn_output_signature=tf.float32)
+
+    np.testing.assert_array_equal(batched(a, b).numpy(), tf.matmul(tf.sparse.to_dense(a), b).numpy())
+
+
+def test_sparse_tensor_of_a_traced_int32_dim_in_its_shape_tuple():
+    @tf.function(input_signature=[tf.TensorSpec([None, 3])])
+    def rows(x):
+        sp = tf.SparseTensor([[0, 0]], [1.0], (tf.shape(x)[0], 3))  # int32 dim packed as int64
+        return sp.dense_shape
+
+    assert rows(tf.zeros([4, 3])).numpy().tolist() == [4, 3]

@@ -508,6 +508,10 @@ def _autopack(value: Any, dtype: _dtypes.DType | None) -> Tensor:
     op of the items, each converted to the first tensor's dtype)."""
     from eagerflow._src.ops.join_split_ops import stack  # ops sit a layer up
 
+    if dtype is not None:  # a requested dtype: TF casts the tensors among the items to it
+        from eagerflow._src.ops.math_ops import cast
+
+        value = [cast(v, dtype) if isinstance(v, Tensor) and v.dtype != dtype else v for v in value]
     dtype = dtype or _first_graph_dtype(value)
     return stack([_autopack(v, dtype) if type(v) is list or type(v) is tuple else convert_to_tensor(v, dtype)
                   for v in value])

@@ -553,6 +553,11 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
                          f"and overall structure of return values.\n\ntrue_fn output: {structure_text(t_out)}\n"
                          f"false_fn output: {structure_text(f_out)}\n\nError details:\n{e}") from None
     t_flat, f_flat = flatten(t_out), flatten(f_out)
+    # SparseTensor/RaggedTensor results: their component tensors are the If's outputs.
+    from eagerflow._src.function import _structure
+    composite = any(_structure._composite_spec(x) is not None for x in t_flat)
+    if composite:
+        t_flat, f_flat = _structure.flatten(t_out), _structure.flatten(f_out)
     t_tensors, f_tensors, specs, slots = [], [], [], []
     for a, b in zip(t_flat, f_flat):
         a_t, b_t = isinstance(a, Tensor), isinstance(b, Tensor)
@@ -591,6 +596,8 @@ def cond(pred: Any, true_fn: Callable, false_fn: Callable, name: Any = None,
     outs = [] if result is None else (result if isinstance(result, list) else [result])
     it = iter(outs)
     values = [next(it) if slot else leaf for slot, leaf in zip(slots, t_flat)]
+    if composite:
+        return _structure.pack(t_out, iter(values))
     values = [arrays[k]._from_loop_value(v) if k in arrays else v for k, v in enumerate(values)]
     return pack_sequence_as(t_out, values)
 

@@ -59,12 +59,40 @@ def range_test(i: Any, limit: Any, delta: Any) -> Any:
 
 def _length(flat: list) -> Any:
     from eagerflow._src.ops.array_ops import shape
+    from eagerflow._src.ops.functional_ops import _is_sparse
+    from eagerflow._src.ops.math_ops import cast
+
+    if _is_sparse(flat[0]):
+        return cast(flat[0].dense_shape[0], _dtypes.int32)
     return shape(flat[0], out_type=_dtypes.int32)[0]
 
 
+class _SparseRows:
+    """A SparseTensor read row by row inside a loop body (TF's map_fn unbatches composites): row
+    `i` is the entries whose first index is `i`, one rank less, sliced by ops."""
+
+    def __init__(self, sp: Any) -> None:
+        self._sp = sp
+
+    def read(self, i: Any) -> Any:
+        from eagerflow._src.ops.array_ops import reshape, where
+        from eagerflow._src.ops.gather_scatter_ops import gather
+        from eagerflow._src.ops.math_ops import cast, equal
+        from eagerflow._src.sparse.sparse_tensor import SparseTensor
+
+        sp = self._sp
+        keep = reshape(where(equal(cast(sp.indices[:, 0], _dtypes.int32), i)), [-1])
+        row = SparseTensor(gather(sp.indices, keep)[:, 1:], gather(sp.values, keep), sp.dense_shape[1:])
+        dims = sp.shape.dims
+        if dims is not None:
+            row.set_shape(dims[1:])
+        return row
+
+
 def _input_arrays(flat: list, n: Any) -> list:
+    from eagerflow._src.ops.functional_ops import _is_sparse
     from eagerflow._src.ops.tensor_array_ops import TensorArray
-    return [TensorArray(t.dtype, size=n).unstack(t) for t in flat]
+    return [_SparseRows(t) if _is_sparse(t) else TensorArray(t.dtype, size=n).unstack(t) for t in flat]
 
 
 def map_fn_loop(fn: Callable, elems: Any, flat: list, signature: Any, infer_shape: bool) -> Any:

@@ -29,6 +29,27 @@ def _union(a: SparseTensor, b: SparseTensor) -> tuple[np.ndarray, np.ndarray, np
     return indices, inverse[:ia.shape[0]], inverse[ia.shape[0]:]
 
 
+def _union_kernel(xp: Any, ia: Any, ib: Any, shape_a: Any, shape_b: Any) -> list:
+    sa, sb = on_host(shape_a).astype(np.int64), on_host(shape_b).astype(np.int64)
+    if not np.array_equal(sa, sb):
+        raise invalid(f"Operands do not have the same ranks; got shapes: {index_text(sa)} and {index_text(sb)}")
+    ia, ib = on_host(ia).astype(np.int64), on_host(ib).astype(np.int64)
+    both = np.concatenate([ia.reshape(-1, sa.shape[0]), ib.reshape(-1, sa.shape[0])])
+    flat = np.ravel_multi_index(both.T, sa) if both.size else np.zeros(both.shape[0], np.int64)
+    unique, inverse = np.unique(flat, return_inverse=True)
+    indices = np.stack(np.unravel_index(unique, sa), axis=1) if unique.size else np.zeros((0, sa.shape[0]), np.int64)
+    return [xp.asarray(indices.astype(np.int64)), xp.asarray(inverse.reshape(-1).astype(np.int64)),
+            xp.asarray(np.int64(unique.shape[0]))]
+
+
+# The union of two index sets (row-major) and where each entry of `a` then `b` lands in it: runs
+# when the graph runs; the values are summed into it by ops (their gradient).
+SPARSE_UNION = Op("SparseAddIndices", _union_kernel, num_outputs=3,
+                  shape_fn=lambda inputs, attrs: [(np.dtype(np.int64), (None, inputs[2]._array.shape[0]
+                                                                      if inputs[2]._array.shape else None)),
+                                                  (np.dtype(np.int64), (None,)), (np.dtype(np.int64), ())])
+
+
 def add(a: Any, b: Any, threshold: Any = 0, thresh: Any = None) -> Any:
     """a + b (`tf.sparse.add`): sparse + sparse is sparse (sums below `threshold` in magnitude
     dropped); with a dense operand the result is dense."""
@@ -38,18 +59,22 @@ def add(a: Any, b: Any, threshold: Any = 0, thresh: Any = None) -> Any:
         a, b = b, a
     if not isinstance(b, SparseTensor):
         return math_ops.add(to_dense(a), convert_to_tensor(b, a.dtype))
-    if not np.array_equal(host(a.dense_shape), host(b.dense_shape)):
-        raise invalid(f"Operands do not have the same ranks; got shapes: {index_text(host(a.dense_shape))} and "
-                       f"{index_text(host(b.dense_shape))}")
-    indices, pos_a, pos_b = _union(a, b)
-    ids = constant(np.concatenate([pos_a, pos_b]).astype(np.int64))
-    values = gather_scatter_ops.unsorted_segment_sum(join_split_ops.concat([a.values, b.values], 0), ids,
-                                                     indices.shape[0])
+    indices, ids, count = execute(SPARSE_UNION, (a.indices, b.indices, a.dense_shape, b.dense_shape))
+    joined = join_split_ops.concat([a.values, b.values], 0)
+    if type(count).__name__ == "EagerTensor":
+        values = gather_scatter_ops.unsorted_segment_sum(joined, ids, int(count.numpy()))
+    else:
+        zeros = array_ops.zeros(array_ops.reshape(count, [1]), joined.dtype)
+        values = gather_scatter_ops.tensor_scatter_nd_add(zeros, array_ops.reshape(ids, [-1, 1]), joined)
     limit = float(host(convert_to_tensor(threshold)))
     if limit > 0:
-        keep = np.nonzero(np.abs(host(values)) >= limit)[0]
-        return make_sparse(indices[keep], take(values, keep), host(a.dense_shape))
-    return make_sparse(indices, values, host(a.dense_shape))
+        keep = array_ops.reshape(array_ops.where(math_ops.greater_equal(math_ops.abs(values),
+                                                                        math_ops.cast(limit, values.dtype))), [-1])
+        indices, values = gather_scatter_ops.gather(indices, keep), gather_scatter_ops.gather(values, keep)
+    out = SparseTensor(indices, values, a.dense_shape)
+    if type(a.dense_shape).__name__ != "EagerTensor":
+        out._static_shape = a.shape.merge_with(b.shape)
+    return out
 
 
 def _extreme(a: Any, b: Any, fn: Callable[..., Tensor]) -> SparseTensor:

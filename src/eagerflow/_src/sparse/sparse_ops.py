@@ -133,8 +133,14 @@ def to_dense(sp_input: Any, default_value: Any = None, validate_indices: bool = 
 def from_dense(tensor: Any, name: str | None = None) -> SparseTensor:
     """The nonzero (non-empty for strings) entries of `tensor` (`tf.sparse.from_dense`)."""
     t = convert_to_tensor(tensor)
-    array = host(t)
     zero = b"" if t.dtype == _dtypes.string else 0
+    if type(t).__name__ != "EagerTensor" and t.shape.rank:  # traced: TF's where + gather_nd
+        indices = array_ops.where(math_ops.not_equal(t, convert_to_tensor(zero, t.dtype)))
+        out = SparseTensor(indices, gather_scatter_ops.gather_nd(t, indices),
+                           array_ops.shape(t, out_type=_dtypes.int64))
+        out._static_shape = t.shape
+        return out
+    array = host(t)
     indices = np.argwhere(array != zero).astype(np.int64) if array.ndim else \
         np.zeros((1 if array != zero else 0, 0), np.int64)
     values = gather_scatter_ops.gather_nd(t, constant(indices)) if array.ndim else \
@@ -149,12 +155,31 @@ def _order(indices: np.ndarray) -> np.ndarray:
     return np.lexsort(indices.T[::-1])
 
 
+def _reorder_indices(xp: Any, indices: Any) -> list:
+    idx = on_host(indices).astype(np.int64)
+    order = _order(idx)
+    return [xp.asarray(idx[order]), xp.asarray(order.astype(np.int64))]
+
+
+# The row-major order of the indices (TF's SparseReorder sorts the values along): runs when the
+# graph runs; the values follow by a gather, which carries their gradient.
+SPARSE_REORDER = Op("SparseReorderIndices", _reorder_indices, num_outputs=2,
+                    shape_fn=lambda inputs, attrs: [(np.dtype(np.int64), inputs[0]._array.shape),
+                                                    (np.dtype(np.int64), (None,))])
+
+
+def _sorted(indices: Tensor, values: Tensor, dense_shape: Tensor, static: Any = None) -> SparseTensor:
+    idx, order = execute(SPARSE_REORDER, (indices,))
+    out = SparseTensor(idx, gather_scatter_ops.gather(values, order), dense_shape)
+    if static is not None and type(dense_shape).__name__ != "EagerTensor":
+        out._static_shape = static
+    return out
+
+
 def reorder(sp_input: Any, name: str | None = None) -> SparseTensor:
     """Indices in row-major order (`tf.sparse.reorder`)."""
     sp = check_sparse(sp_input)
-    idx = host(sp.indices)
-    order = _order(idx)
-    return make_sparse(idx[order], take(sp.values, order), host(sp.dense_shape))
+    return _sorted(sp.indices, sp.values, sp.dense_shape, sp._static_shape)
 
 
 def _sparse_reshape(xp: Any, indices: Any, old: Any, new: Any) -> list:
@@ -287,11 +312,15 @@ def fill_empty_rows(sp_input: Any, default_value: Any, name: str | None = None) 
 
 def transpose(sp_input: Any, perm: Any = None, name: str | None = None) -> SparseTensor:
     sp = check_sparse(sp_input)
-    shape = host(sp.dense_shape)
-    perm = np.arange(shape.shape[0])[::-1] if perm is None else np.asarray(host(convert_to_tensor(perm)))
-    idx = host(sp.indices)[:, perm]
-    order = _order(idx)
-    return make_sparse(idx[order], take(sp.values, order), shape[perm])
+    rank = sp.dense_shape.shape[0]
+    if perm is None:
+        perm = np.arange(rank)[::-1]
+    perm = np.asarray(host(convert_to_tensor(perm)), np.int64)
+    permutation = constant(perm)
+    indices = gather_scatter_ops.gather(sp.indices, permutation, axis=1)
+    dims = sp.shape.dims
+    static = None if dims is None else TensorShape([dims[p] for p in perm])
+    return _sorted(indices, sp.values, gather_scatter_ops.gather(sp.dense_shape, permutation), static)
 
 
 def expand_dims(sp_input: Any, axis: Any = None, name: str | None = None) -> SparseTensor:
