@@ -11,7 +11,6 @@ NumPy loop; MaxPoolGradWithReluGrad is MaxPoolGrad and ReluGrad in that one pass
 """
 from __future__ import annotations
 
-import functools
 import itertools
 from typing import Any
 
@@ -22,7 +21,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.tensor import Tensor
-from eagerflow._src.ops import array_ops, conversion, math_ops
+from eagerflow._src.ops import array_ops, conversion, math_ops, pool_tiles
 from eagerflow._src.framework.shape_inference import same_as_first
 from eagerflow._src.ops.conv_ops import (
     attr_error, channels_first, geometry, padding_attrs, sequence, sized_output, spatial, static_shape,
@@ -133,7 +132,7 @@ def _separable(xp: Any, full: Any, spec: _Pool, combine: Any, out: Any = None) -
         if out is None:
             acc = xp.empty(first.shape, first.dtype)
         else:
-            acc = out if axis == last else _temp(xp, f"pool.axis{axis}", first.shape, first.dtype)
+            acc = out if axis == last else pool_tiles.temp(xp, f"pool.axis{axis}", first.shape, first.dtype)
         if (xp is np and combine is np.maximum and axis < last and k == s > 1 and d == 1
                 and arr.strides[-1] == arr.itemsize):
             # Windows side by side along a row axis of channels-last data: one reduce over each
@@ -184,93 +183,6 @@ def _argmax_mask_walk(xp: Any, spec: _Pool, full: Any, yl: Any) -> Any:
         yield index, hit
 
 
-def _temp(xp: Any, slot: str, shape: tuple, dtype: Any) -> Any:
-    """A temporary array for one kernel task (reused memory on the host threads)."""
-    return host_threads.scratch(slot, shape, dtype) if xp is np else xp.empty(shape, dtype)
-
-
-def _tiled(spec: _Pool) -> bool:
-    """Whether 2-D windows tile the input: window == stride, no padding (2x2 pooling by 2)."""
-    return spec.disjoint() and spec.k == spec.s and spec.unpadded() and len(spec.k) == 2
-
-
-def _blocks(x: Any, spec: _Pool) -> Any:
-    """The tiled part of channels-last `x` as (n, oh, kh, ow, kw, C) windows (a view)."""
-    (kh, kw), (oh, ow) = spec.k, spec.outs
-    return x[:, :oh * kh, :ow * kw].reshape(x.shape[0], oh, kh, ow, kw, x.shape[-1])
-
-
-@functools.lru_cache(maxsize=16)
-def _window_order(n: int, h: int, w: int, kh: int, kw: int, oh: int, ow: int) -> Any:
-    """For n (h, w) images seen as rows of C channels: the rows of each window offset in turn,
-    (kh, kw, n, oh, ow) order."""
-    rows = np.arange(n * h * w).reshape(n, h, w)[:, :oh * kh, :ow * kw].reshape(n, oh, kh, ow, kw)
-    order = rows.transpose(2, 4, 0, 1, 3).ravel()
-    order.flags.writeable = False
-    return order
-
-
-@functools.lru_cache(maxsize=16)
-def _window_order_inverse(n: int, h: int, w: int, kh: int, kw: int, oh: int, ow: int) -> Any:
-    """For each of the n * h * w rows, where `_window_order` put it; rows in no window (past the
-    last one) get the index one past the end, a row of zeros."""
-    order = _window_order(n, h, w, kh, kw, oh, ow)
-    inverse = np.full(n * h * w, order.size, np.intp)
-    inverse[order] = np.arange(order.size)
-    inverse.flags.writeable = False
-    return inverse
-
-
-def _gather_rows(x: Any) -> bool:
-    """Whether channels-last `x`'s rows of C channels can be moved whole (np.take of rows):
-    the channel rows' copies then cost one memcpy each, not C element copies."""
-    return type(x) is np.ndarray and x.flags.c_contiguous and x.shape[-1] > 0
-
-
-def _tiled_hits(xp: Any, spec: _Pool, x: Any, y: Any) -> tuple:
-    """(planes, hits) for tiling windows: `planes` (kh * kw, n, oh, ow, C) holds each window
-    offset's inputs contiguously (one gathering copy), `hits` marks the window's first input
-    equal to its output (offsets in row-major order, as `_argmax_mask_walk`). Every step after
-    the copy is a flat, contiguous operation."""
-    (kh, kw), (oh, ow) = spec.k, spec.outs
-    n, h, w, c = x.shape
-    planes = _temp(xp, "pool.planes", (kh, kw, n, oh, ow, c), x.dtype)
-    if _gather_rows(x):
-        np.take(x.reshape(-1, c), _window_order(n, h, w, kh, kw, oh, ow), axis=0, mode="clip",
-                out=planes.reshape(-1, c))
-    else:
-        planes[...] = _blocks(x, spec).transpose(2, 4, 0, 1, 3, 5)
-    planes = planes.reshape(kh * kw, n, oh, ow, c)
-    hits = xp.equal(planes, y[None], out=_temp(xp, "pool.hits", planes.shape, bool))
-    taken = hits[0]
-    if len(hits) > 2:
-        taken = _temp(xp, "pool.taken", taken.shape, bool)
-        xp.copyto(taken, hits[0])
-    for i in range(1, len(hits)):
-        xp.greater(hits[i], taken, out=hits[i])  # a maximum here and none before
-        if i + 1 < len(hits):
-            taken |= hits[i]
-    return planes, hits
-
-
-def _tiled_max_grad(xp: Any, spec: _Pool, x: Any, y: Any, g: Any, dx: Any, relu: bool = False) -> None:
-    """MaxPoolGrad where the windows tile the input: each window's gradient times its first
-    maximum's 0/1 mask (times `x > 0` with `relu`: ReluGrad fused), computed offset by offset
-    and moved back into the window layout of `dx`."""
-    planes, hits = _tiled_hits(xp, spec, x, y)
-    if relu:  # (g * hit) * (x > 0) is g * (hit and x > 0) bit for bit: both factors are 0 or 1
-        hits &= xp.greater(planes, 0, out=_temp(xp, "pool.positive", hits.shape, bool))
-    (kh, kw), (oh, ow) = spec.k, spec.outs
-    n, h, w, c = x.shape
-    rows = _temp(xp, "pool.grads", (hits.size // c + 1, c), dx.dtype)  # and a row of zeros
-    rows[-1] = 0
-    grads = xp.multiply(g[None], hits, out=rows[:-1].reshape(hits.shape))
-    if _gather_rows(dx):  # every row of dx, those past the last window from the zero row
-        np.take(rows, _window_order_inverse(n, h, w, kh, kw, oh, ow), axis=0, mode="clip", out=dx.reshape(-1, c))
-    else:
-        _blocks(dx, spec)[...] = grads.reshape(kh, kw, n, oh, ow, c).transpose(2, 3, 0, 4, 1, 5)
-
-
 def _max_pool_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, ksize: Any, strides: Any, padding: str,
                    data_format: str = "NHWC", explicit_paddings: Any = (), dilations: Any = None) -> Any:
     return _max_grad(xp, orig_input, orig_output, grad, (ksize, strides, padding, data_format, explicit_paddings,
@@ -285,7 +197,7 @@ def _max_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, settings: t
     gl = _to_last(xp, grad, data_format)
     full = spec.pad(xp, xl, _lowest(xl.dtype))
     disjoint = spec.disjoint()
-    tiled = _tiled(spec)
+    tiled = pool_tiles.tiles(spec)
     if tiled:  # every input but the rows and columns past the last window is written below
         dx = xp.empty((xl.shape[0], *spec.in_sizes, xl.shape[-1]), grad.dtype)
         (kh, kw), (oh, ow) = spec.k, spec.outs
@@ -297,7 +209,7 @@ def _max_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, settings: t
     def work(n0: int, n1: int) -> None:
         part, g = dx[n0:n1], gl[n0:n1]
         if tiled:
-            _tiled_max_grad(xp, spec, full[n0:n1], yl[n0:n1], g, part, relu)
+            pool_tiles.max_grad(xp, spec, full[n0:n1], yl[n0:n1], g, part, relu)
             return
         for index, hit in _argmax_mask_walk(xp, spec, full[n0:n1], yl[n0:n1]):
             if disjoint:  # each input is in one window at most: write, no add
