@@ -143,3 +143,15 @@ def test_convert_to_tensor_of_tensor_with_other_dtype_error_text():
 def test_dtype_hint_is_only_a_preference():
     assert tf.convert_to_tensor(1.5, dtype_hint=tf.int32).dtype == tf.float32
     assert tf.convert_to_tensor([1, 2], dtype_hint=tf.int64).dtype == tf.int64
+
+
+def test_is_tensor_accepts_tensors_variables_and_composites_but_not_arrays():
+    import numpy as np
+
+    import eagerflow as tf
+
+    slices = tf.IndexedSlices(tf.constant([[1.0, 2.0]]), tf.constant([0]), tf.constant([3, 2]))
+    assert tf.is_tensor(slices)  # a composite tensor in TF (Keras's sparse optimizer checks it)
+    assert tf.is_tensor(tf.sparse.from_dense([[1.0]])) and tf.is_tensor(tf.ragged.constant([[1], [2, 3]]))
+    assert tf.is_tensor(tf.constant(1.0)) and tf.is_tensor(tf.Variable(1.0))
+    assert not tf.is_tensor(np.ones(2)) and not tf.is_tensor([1.0])

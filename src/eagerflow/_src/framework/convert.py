@@ -544,5 +544,7 @@ def is_tensor(x: Any) -> bool:
     """Whether `x` is a tensor, a variable, a composite tensor (sparse, ragged) or declares itself
     tensor-like (`is_tensor_like`), as `tf.is_tensor`; NumPy arrays and Python values are not."""
     from eagerflow._src.framework.composite_tensor import CompositeTensor
+    from eagerflow._src.framework.indexed_slices import IndexedSlices  # a composite tensor in TF
 
-    return isinstance(x, (types_core.Tensor, CompositeTensor)) or bool(getattr(x, "is_tensor_like", False))
+    return isinstance(x, (types_core.Tensor, CompositeTensor, IndexedSlices)) \
+        or bool(getattr(x, "is_tensor_like", False))
