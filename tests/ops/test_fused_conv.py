@@ -164,3 +164,14 @@ def test_filter_with_bias_refuses_channels_first():
         execute(CONV2D_BACKPROP_FILTER_WITH_BIAS, (tf.zeros([1, 2, 5, 5]), tf.constant([3, 3, 2, 3]),
                                                    tf.zeros([1, 3, 5, 5])),
                 {"strides": [1, 1, 1, 1], "padding": "SAME", "data_format": "NCHW"})
+
+
+def test_filter_and_bias_gradients_on_two_threads_equal_one_thread(monkeypatch):
+    monkeypatch.setattr(conv_ops, "_CHUNK_BYTES", 1 << 14)  # many chunk tasks
+    x = tf.constant(RNG.standard_normal((30, 20, 20, 3)).astype(np.float32))
+    dy = tf.constant(RNG.standard_normal((30, 20, 20, 8)).astype(np.float32))
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "2")
+    two = _filter_with_bias(x, dy, [3, 3, 3, 8], 1, "SAME")
+    monkeypatch.setenv("EAGERFLOW_NUM_THREADS", "1")
+    for a, b in zip(two, _filter_with_bias(x, dy, [3, 3, 3, 8], 1, "SAME")):
+        _assert_bit_identical(a, b)
