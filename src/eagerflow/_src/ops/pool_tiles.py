@@ -90,8 +90,9 @@ def max_grad(xp: Any, spec: Any, x: Any, y: Any, g: Any, dx: Any, relu: bool = F
     maximum's 0/1 mask (times `x > 0` with `relu`: ReluGrad fused), computed offset by offset
     and moved back into the window layout of `dx`."""
     planes, hits = _tiled_hits(xp, spec, x, y)
-    if relu:  # (g * hit) * (x > 0) is g * (hit and x > 0) bit for bit: both factors are 0 or 1
-        hits &= xp.greater(planes, 0, out=temp(xp, "pool.positive", hits.shape, bool))
+    if relu:  # (g * hit) * (x > 0) is g * (hit and x > 0) bit for bit: both factors are 0 or 1;
+        # and where hit, x is the window's output y: test y > 0, a quarter of the inputs
+        hits &= xp.greater(y, 0, out=temp(xp, "pool.positive", y.shape, bool))[None]
     (kh, kw), (oh, ow) = spec.k, spec.outs
     n, h, w, c = x.shape
     rows = temp(xp, "pool.grads", (hits.size // c + 1, c), dx.dtype)  # and a row of zeros
