@@ -211,3 +211,17 @@ def test_sparse_tensor_of_a_traced_int32_dim_in_its_shape_tuple():
         return sp.dense_shape
 
     assert rows(tf.zeros([4, 3])).numpy().tolist() == [4, 3]
+
+
+def test_traced_sparse_concat_matches_eager_with_static_shape():
+    a = tf.SparseTensor([[0, 1], [1, 0]], [1.0, 2.0], (2, 2))
+    b = tf.SparseTensor([[0, 0], [1, 2]], [3.0, 4.0], (2, 3))
+
+    @tf.function(input_signature=[tf.SparseTensorSpec([None, 2], tf.float32),
+                                  tf.SparseTensorSpec([None, 3], tf.float32)])
+    def joined(x, y):
+        out = tf.sparse.concat(1, [x, y])
+        assert out.shape.as_list() == [None, 5]
+        return tf.sparse.to_dense(out)
+
+    np.testing.assert_array_equal(joined(a, b).numpy(), tf.sparse.to_dense(tf.sparse.concat(1, [a, b])).numpy())

@@ -226,35 +226,71 @@ def slice(sp_input: Any, start: Any, size: Any, name: str | None = None) -> Spar
     return make_sparse(idx[keep] - start, take(sp.values, keep), np.maximum(stop - start, 0))
 
 
+def _concat_indices(xp: Any, *arrays: Any, axis: int, expand: bool) -> list:
+    n = len(arrays) // 2
+    indices = [on_host(a).astype(np.int64) for a in arrays[:n]]
+    shapes = [on_host(a).astype(np.int64) for a in arrays[n:]]
+    out_shape = np.max(shapes, axis=0) if expand else shapes[0].copy()
+    if not expand:
+        for i, s in enumerate(shapes[1:], 1):
+            for d in range(s.shape[0]):
+                if d != axis and s[d] != shapes[0][d]:
+                    raise invalid(f"Input shapes must match: expected {int(shapes[0][d])} for dimension {d} "
+                                  f"but got {int(s[d])} at position {i}")
+    out_shape[axis] = sum(int(s[axis]) for s in shapes)
+    parts, offset = [], 0
+    for idx, shape in zip(indices, shapes):
+        idx = idx.reshape(-1, shape.shape[0]).copy()
+        idx[:, axis] += offset
+        offset += int(shape[axis])
+        parts.append(idx)
+    idx = np.concatenate(parts) if parts else np.zeros((0, out_shape.shape[0]), np.int64)
+    order = _order(idx)
+    return [xp.asarray(idx[order]), xp.asarray(order.astype(np.int64)), xp.asarray(out_shape)]
+
+
+def _numbered(e: errors.OpError, count: int) -> errors.OpError:
+    from eagerflow._src.ops.conversion import numbered
+
+    return numbered(e, SPARSE_CONCAT, "N", count)
+
+
+# TF's SparseConcat (index work when the graph runs; the values follow by a gather).
+SPARSE_CONCAT = Op("SparseConcat", _concat_indices, num_outputs=3,
+                   shape_fn=lambda inputs, attrs: [(np.dtype(np.int64), (None, inputs[-1]._array.shape[0]
+                                                                       if inputs[-1]._array.shape else None)),
+                                                   (np.dtype(np.int64), (None,)),
+                                                   (np.dtype(np.int64), inputs[-1]._array.shape)])
+
+
 def concat(axis: int, sp_inputs: Any, name: str | None = None, expand_nonconcat_dims: bool = False,
            concat_dim: Any = None, expand_nonconcat_dim: bool = False) -> SparseTensor:
     """SparseTensors joined along `axis` (`tf.sparse.concat`), output in row-major order."""
     if concat_dim is not None:
         axis = concat_dim
-    expand = expand_nonconcat_dims or expand_nonconcat_dim
+    expand = bool(expand_nonconcat_dims or expand_nonconcat_dim)
     inputs = [check_sparse(s) for s in sp_inputs]
-    shapes = [host(s.dense_shape).astype(np.int64) for s in inputs]
-    rank = shapes[0].shape[0]
+    rank = inputs[0].dense_shape.shape[0]
     if axis < 0:
         axis += rank
-    out_shape = np.max(shapes, axis=0) if expand else shapes[0].copy()
-    if not expand:
-        for i, s in enumerate(shapes[1:], 1):
-            other = np.delete(s, axis)
-            if not np.array_equal(other, np.delete(shapes[0], axis)):
-                raise invalid(f"Input shapes must match: expected {index_text(np.delete(shapes[0], axis))} for "
-                               f"input 0 and {index_text(other)} for input {i}")
-    out_shape[axis] = sum(int(s[axis]) for s in shapes)
-    parts, offset = [], 0
-    for s, shape in zip(inputs, shapes):
-        idx = host(s.indices).copy()
-        idx[:, axis] += offset
-        offset += int(shape[axis])
-        parts.append(idx)
-    idx = np.concatenate(parts) if parts else np.zeros((0, rank), np.int64)
-    values = join_split_ops.concat([s.values for s in inputs], axis=0)
-    order = _order(idx)
-    return make_sparse(idx[order], take(values, order), out_shape)
+    try:
+        indices, order, shape = execute(SPARSE_CONCAT, tuple([s.indices for s in inputs]
+                                                             + [s.dense_shape for s in inputs]),
+                                        {"axis": int(axis), "expand": expand})
+    except errors.OpError as e:  # TF names the op after its list length (SparseConcat_N_2)
+        raise _numbered(e, len(inputs)) from None
+    values = gather_scatter_ops.gather(join_split_ops.concat([s.values for s in inputs], axis=0), order)
+    out = SparseTensor(indices, values, shape)
+    if type(shape).__name__ != "EagerTensor":
+        dims = [s.shape.dims for s in inputs]
+        if all(d is not None for d in dims) and not expand:
+            along = [d[axis] for d in dims]
+            merged = TensorShape(dims[0])
+            for d in dims[1:]:
+                merged = merged.merge_with(TensorShape(d[:axis] + [merged.dims[axis]] + d[axis + 1:]))
+            out._static_shape = TensorShape(merged.dims[:axis] + [None if None in along else sum(along)]
+                                            + merged.dims[axis + 1:])
+    return out
 
 
 def retain(sp_input: Any, to_retain: Any) -> SparseTensor:
