@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+from _alternate import best_alternating
 
 REPEATS = 10
 ROUNDS = 5
@@ -138,13 +139,9 @@ def main() -> None:
         if theirs:
             line += f"   TF 2.21 {theirs[key]:8.1f} ms   ratio {ours[key] / theirs[key]:5.2f}x (target <= 1.5x)"
         print(line)
-    ours, theirs = {}, ({} if tf_python.exists() else None)
-    for _ in range(ROUNDS):
-        for key, value in run(sys.executable, "eagerflow", CNN_SCRIPT).items():
-            ours[key] = min(value, ours.get(key, value))
-        if theirs is not None:
-            for key, value in run(str(tf_python), "tensorflow", CNN_SCRIPT).items():
-                theirs[key] = min(value, theirs.get(key, value))
+    ours, theirs = best_alternating(ROUNDS, lambda: run(sys.executable, "eagerflow", CNN_SCRIPT),
+                                    (lambda: run(str(tf_python), "tensorflow", CNN_SCRIPT))
+                                    if tf_python.exists() else None)
     print(f"Keras CNN kernels, batch 128, in tf.function (best of {REPEATS} x 10 calls x {ROUNDS} alternating runs)")
     for key, value in ours.items():
         line = f"  {key:12s} eagerflow {value:7.2f} ms"

@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+from _alternate import best_alternating
 
 REPEATS = 40
 ROUNDS = 3
@@ -83,14 +84,9 @@ def main() -> None:
     only = sys.argv[1:]
     root = Path(__file__).resolve().parent.parent
     tf_python = root / ".venv-compat" / "bin" / "python"
-    ours: dict = {}
-    theirs: dict | None = {} if tf_python.exists() else None
-    for _ in range(ROUNDS):  # alternating: other load on the machine weighs on both alike
-        for key, value in run(sys.executable, "eagerflow", only).items():
-            ours[key] = min(value, ours.get(key, value))
-        if theirs is not None:
-            for key, value in run(str(tf_python), "tensorflow", only).items():
-                theirs[key] = min(value, theirs.get(key, value))
+    ours, theirs = best_alternating(ROUNDS, lambda: run(sys.executable, "eagerflow", only),
+                                    (lambda: run(str(tf_python), "tensorflow", only))
+                                    if tf_python.exists() else None)
     print(f"CNN kernels, batch 128, float32 NHWC (best of {REPEATS} x {ROUNDS} alternating runs)")
     for key, value in ours.items():
         line = f"  {key:20s} eagerflow {value:6.2f} ms"
