@@ -26,7 +26,10 @@ EXTRA = ("Const", "Placeholder", "Identity", "IdentityN", "NoOp", "PartitionedCa
          "AssignAddVariableOp", "AssignSubVariableOp", "ResourceGather", "StopGradient",
          "MergeV2Checkpoints", "SaveV2", "RestoreV2", "StringJoin", "ShardedFilename",
          "StaticRegexFullMatch", "Select", "SelectV2", "If", "StatelessIf", "While", "StatelessWhile",
-         "Bincount", "DenseBincount", "RaggedTensorToTensor")
+         "Bincount", "DenseBincount", "RaggedTensorToTensor", "HashTableV2", "MutableHashTableV2",
+         "MutableHashTableOfTensorsV2", "MutableDenseHashTableV2", "InitializeTableV2",
+         "InitializeTableFromTextFileV2", "LookupTableFindV2", "LookupTableImportV2",
+         "LookupTableInsertV2", "LookupTableRemoveV2", "LookupTableSizeV2", "LookupTableExportV2")
 
 
 def registered_op_names() -> list[str]:

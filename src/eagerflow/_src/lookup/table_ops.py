@@ -226,10 +226,22 @@ def _find_shape(inputs: Any, attrs: dict) -> list:
     return [(np.dtype(table.np_dtype), None if keys is None else tuple(keys) + tuple(table.value_shape))]
 
 
+def _size_shape(inputs: Any, attrs: dict) -> list:
+    return [(np.dtype(np.int64), ())]
+
+
+def _export_shape(inputs: Any, attrs: dict) -> list:
+    table = attrs["table"]
+    rank = 2 if table.num_buckets else 1 + len(table.value_shape)
+    keys = (None, 1) if table.num_buckets else (None,)
+    values = (None,) * rank if table.num_buckets else (None,) + tuple(table.value_shape)
+    return [(np.dtype(attrs["key_dtype"]), keys), (np.dtype(table.np_dtype), values)]
+
+
 FIND = Op("LookupTableFindV2", _find, stateful=True, shape_fn=_find_shape)
 INSERT = Op("LookupTableInsertV2", _insert, num_outputs=0, stateful=True)
 IMPORT = Op("LookupTableImportV2", _import, num_outputs=0, stateful=True)
 REMOVE = Op("LookupTableRemoveV2", _remove, num_outputs=0, stateful=True)
-SIZE = Op("LookupTableSizeV2", _size, stateful=True)
-EXPORT = Op("LookupTableExportV2", _export, num_outputs=2, stateful=True)
+SIZE = Op("LookupTableSizeV2", _size, stateful=True, shape_fn=_size_shape)
+EXPORT = Op("LookupTableExportV2", _export, num_outputs=2, stateful=True, shape_fn=_export_shape)
 READ_TEXT_FILE = Op("InitializeTableFromTextFileV2", _text_file_rows, num_outputs=2, stateful=True)

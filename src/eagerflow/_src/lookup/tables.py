@@ -16,6 +16,7 @@ from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.lookup import table_ops
 from eagerflow._src.lookup.initializers import KeyValueDtypes
+from eagerflow._src.saved_model.resource import TrackableResource
 
 
 def _np_dtype(dtype: _dtypes.DType) -> Any:
@@ -51,8 +52,9 @@ def _check_key_dtype(keys: Any, key_dtype: _dtypes.DType) -> None:
         raise TypeError(f"Dtype of argument `keys` must be {key_dtype}, received: {keys.dtype}")
 
 
-class LookupInterface(KeyValueDtypes):
-    """What every table has: key and value dtypes, `size`, `lookup`, `[]`."""
+class LookupInterface(KeyValueDtypes, TrackableResource):
+    """What every table has: key and value dtypes, `size`, `lookup`, `[]`. A
+    `TrackableResource`, as TF's tables: a SavedModel recreates it on load."""
 
     @property
     def name(self) -> str | None:

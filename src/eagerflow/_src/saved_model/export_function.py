@@ -104,6 +104,16 @@ def _index_to_strided(index: tuple, rank: int | None) -> tuple[list, list, list,
     return begin, end, strides, masks
 
 
+def _table_states(graph: Any) -> list[Any]:
+    """The lookup tables (their `TableState`s) the graph's table ops use, in first-use order."""
+    found: dict[int, Any] = {}
+    for operation in graph.get_operations():
+        table = operation.attrs.get("table") if operation.attrs else None
+        if table is not None and id(table) not in found:
+            found[id(table)] = table
+    return list(found.values())
+
+
 class FunctionWriter:
     """Builds one FunctionDef from a FuncGraph.
 
@@ -131,7 +141,8 @@ class FunctionWriter:
         self.library = library if library is not None else []  # FunctionDefs of nested If/While
 
     def build(self) -> tuple[Any, list[Any]]:
-        """The FunctionDef and the variables its resource arguments bind, in argument order."""
+        """The FunctionDef and the variables (and lookup tables' states) its resource arguments
+        bind, in argument order."""
         sig = self.fdef.signature
         graph = self.graph
         captured = {id(inner): outer for outer, inner in graph.captures}
@@ -151,6 +162,11 @@ class FunctionWriter:
             _graph_def._set_shape(handle.shape, tuple(variable.shape))
             self.refs[id(variable)] = name
             self.variables.append(variable)
+        for table in _table_states(graph):  # lookup tables: a resource argument each, as variables
+            name = arg_name("table_handle", self.taken)
+            sig.input_arg.add(name=name, type=_dtypes.resource.as_datatype_enum)
+            self.refs[id(table)] = name
+            self.variables.append(table)
         stateful = False
         previous = None
         for operation in graph.get_operations():
@@ -203,7 +219,7 @@ class FunctionWriter:
 
     def _function(self, graph: Any, kind: str, layout: list, extra_rets: list[int] | None = None) -> str:
         """Writes a branch, condition or body graph as a library FunctionDef; returns its name."""
-        if graph.variable_captures:
+        if graph.variable_captures or _table_states(graph):
             raise errors.UnimplementedError(
                 None, None, "eagerflow cannot write a tf.cond/tf.while_loop whose branches use variables "
                             "directly to a SavedModel yet.")
@@ -358,6 +374,9 @@ class FunctionWriter:
         in_args, out_args, attr_defs = op_def
         attrs = dict(operation.attrs)
         inputs = list(operation._inputs)
+        if "table" in attrs:  # a lookup-table op: the table is TF's first input, a resource
+            inputs.insert(0, attrs.pop("table"))
+            attrs.pop("key_dtype", None)
         node = self.fdef.node_def.add(name=operation.name, op=op_type)
         if operation.device:
             node.device = operation.device
@@ -431,6 +450,8 @@ class FunctionWriter:
             ours = renames.get(name, name)
             if ours in attrs and attrs[ours] is not None:
                 tf_attrs[name] = attrs[ours]
+        if op_type == "RaggedTensorToTensor":  # ours takes row splits only
+            tf_attrs.setdefault("row_partition_types", ["ROW_SPLITS"] * int(tf_attrs.get("num_row_partition_tensors", 1)))
         for name, kind, _ in attr_defs:
             if name not in tf_attrs:
                 continue
@@ -445,6 +466,9 @@ class FunctionWriter:
                 _graph_def._set_shape(target.shape, value)
             elif kind == "list(int)":
                 target.list.i.extend(int(v) for v in np.ravel(value))
+                target.list.SetInParent()
+            elif kind == "list(string)":
+                target.list.s.extend(v if isinstance(v, bytes) else str(v).encode() for v in value)
                 target.list.SetInParent()
             elif kind == "list(float)":
                 target.list.f.extend(float(v) for v in np.ravel(value))

@@ -22,11 +22,38 @@ from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.graph import init_scope
 from eagerflow._src.framework.tensor import EagerTensor
 from eagerflow._src.framework.op import REGISTRY
+from eagerflow._src.saved_model import resources
 from eagerflow._src.saved_model.export_function import ATTR_INPUTS
 from eagerflow._src.saved_model.op_defs import OP_DEFS
 
 
 _MAX_CONST_ELEMENTS = 1 << 31
+
+
+_ALL_OPS_IMPORTED = False
+# string attrs that eagerflow's kernels take as bytes
+_BYTES_ATTRS = {"StaticRegexReplace": ("pattern", "rewrite"), "StaticRegexFullMatch": ("pattern",)}
+
+
+def _registered(op_type: str) -> Any:
+    """The Op named `op_type`, importing every op module first if it is not registered yet (ops
+    of namespaces eagerflow loads lazily, such as tf.strings', register on import)."""
+    global _ALL_OPS_IMPORTED
+    op = REGISTRY.get(op_type)
+    if op is None and not _ALL_OPS_IMPORTED:
+        import importlib
+        import pkgutil
+
+        import eagerflow._src.ops as ops_package
+
+        _ALL_OPS_IMPORTED = True
+        for module in pkgutil.iter_modules(ops_package.__path__, "eagerflow._src.ops."):
+            try:
+                importlib.import_module(module.name)
+            except ImportError:
+                continue
+        op = REGISTRY.get(op_type)
+    return op
 
 
 def _not_registered(op_type: str) -> Exception:
@@ -176,7 +203,10 @@ def _string_split(ins: list, attrs: dict) -> list:
     if sep is None:
         raise errors.UnimplementedError(None, None, "eagerflow needs a constant separator for StringSplitV2.")
     sep = sep.item() if hasattr(sep, "item") else sep
-    sparse = tf.strings.split(ins[0], sep or None, maxsplit=attrs.get("maxsplit", -1)).to_sparse()
+    source = ins[0]
+    if source.shape.rank is None:  # TF's StringSplitV2 takes a vector (a traced input may not say)
+        source = tf.reshape(source, [-1])
+    sparse = tf.strings.split(source, sep or None, maxsplit=attrs.get("maxsplit", -1)).to_sparse()
     return [sparse.indices, sparse.values, sparse.dense_shape]
 
 
@@ -327,6 +357,12 @@ class FunctionRunner:
             return self._if(node, ins, depth)
         if op_type in ("While", "StatelessWhile"):
             return self._while(node, ins, depth)
+        if op_type in resources.CREATE_OPS:  # a lookup table: its state is the handle
+            return [resources.make_table(op_type, ins, attrs)]
+        if op_type == "Identity" and ins and resources.is_handle(ins[0]):
+            return [ins[0]]  # a table handle passed on
+        if op_type in resources.TABLE_OPS:
+            return resources.run_table_op(op_type, ins, attrs)
         op = REGISTRY.get(op_type)
         if ins and _thread.graph is not None and all(type(x) is EagerTensor for x in ins) \
                 and not (op is not None and (op.stateful or op.resource)):
@@ -381,7 +417,7 @@ class FunctionRunner:
         if public is not None:
             result = public(ins, attrs)
             return list(result) if isinstance(result, (list, tuple)) else [result]
-        op = REGISTRY.get(op_type)
+        op = _registered(op_type)
         op_def = OP_DEFS.get(op_type)
         if op is None or op_def is None:
             raise _not_registered(op_type)
@@ -402,6 +438,9 @@ class FunctionRunner:
             for name, kind, default in op_def[2]:
                 if name in accepted and name not in ours and name not in typing and default != "<none>":
                     ours[name] = _np_dtype(default) if kind == "type" else default
+        for name in _BYTES_ATTRS.get(op_type, ()):
+            if isinstance(ours.get(name), str):  # these kernels take their patterns as bytes
+                ours[name] = ours[name].encode("utf-8", "surrogateescape")
         result = execute(op, ins, ours)
         if result is None:
             return []

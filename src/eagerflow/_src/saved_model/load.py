@@ -17,9 +17,11 @@ import numpy as np
 from eagerflow._src.checkpoint.formats import protos as checkpoint_protos
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework import errors
+from eagerflow._src.lookup import table_ops
 from eagerflow._src.module import Module
-from eagerflow._src.saved_model import protos, structure
+from eagerflow._src.saved_model import protos, resources, structure
 from eagerflow._src.saved_model.import_function import FunctionRunner
+from eagerflow._src.saved_model.resource import TrackableResource
 from eagerflow._src.saved_model.api import SAVED_MODEL_FILENAME_PB, VARIABLES_DIRECTORY, VARIABLES_FILENAME
 
 
@@ -34,6 +36,29 @@ class _UserObject(Module):
         if call is None:
             raise TypeError(f"'{type(self).__name__}' object is not callable")
         return call(*args, **kwargs)
+
+
+class RestoredResource(_UserObject, TrackableResource):
+    """A loaded lookup table (TF's `RestoredResource`): its `_create_resource`, `_initialize` and
+    `_destroy_resource` functions as attributes; `resource_handle` the table made on load."""
+
+    def __init__(self, device: str = "") -> None:
+        super().__init__()
+        self._state = None
+        self._resource_device = device
+
+    @property
+    def resource_handle(self) -> Any:
+        return self._state
+
+
+class RestoredAsset:
+    """A loaded `tf.saved_model.Asset`: `asset_path` is the file's path in the SavedModel."""
+
+    def __init__(self, path: str) -> None:
+        import eagerflow as tf
+
+        self.asset_path = tf.constant(path)
 
 
 class _SignatureMap(dict):
@@ -274,6 +299,7 @@ class _Loader:
         library = {f.signature.name: f for f in meta.graph_def.library.function}
         self.runner = FunctionRunner(library)
         self.concrete_by_name: dict[str, RestoredConcreteFunction] = {}
+        self._graph_nodes: dict[str, Any] | None = None
         nodes = self.graph.nodes
         n = len(nodes)
         self.objects: list[Any] = [None] * n
@@ -294,6 +320,16 @@ class _Loader:
                 self.objects[i] = {}
             elif kind in ("function", "bare_concrete_function"):
                 continue
+            elif kind == "constant":  # a captured constant: a Const node of the MetaGraph's graph
+                self.objects[i] = self._constant(meta, node.constant.operation)
+            elif kind == "resource":
+                self.objects[i] = RestoredResource(node.resource.device)
+            elif kind == "asset":
+                index = node.asset.asset_file_def_index
+                if not 0 <= index < len(meta.asset_file_def):
+                    raise errors.InvalidArgumentError(None, None, f"SavedModel node {i} names asset {index}, "
+                                                                  f"outside the {len(meta.asset_file_def)} assets.")
+                self.objects[i] = RestoredAsset(resources.asset_path(export_dir, meta.asset_file_def[index].filename))
             else:
                 self.objects[i] = _UserObject()
         self._restore_variables(export_dir)
@@ -332,6 +368,7 @@ class _Loader:
                         object.__setattr__(parent, ref.local_name, child)
                     except (AttributeError, TypeError):
                         pass
+        self._make_resources(export_dir)
         self.root = self.objects[0]
         if isinstance(self.root, _UserObject) and not hasattr(self.root, "signatures"):
             object.__setattr__(self.root, "signatures", _SignatureMap())
@@ -345,7 +382,8 @@ class _Loader:
             if not 0 <= node_id < len(self.objects) or self.objects[node_id] is None:
                 raise errors.UnimplementedError(
                     None, None, f"Function {name} captures SavedModel node {node_id}, which eagerflow cannot restore.")
-            bound.append(self.objects[node_id])
+            obj = self.objects[node_id]
+            bound.append(obj.asset_path if isinstance(obj, RestoredAsset) else obj)
         in_sig = structure.decode(entry.canonicalized_input_signature)
         if not (isinstance(in_sig, tuple) and len(in_sig) == 2):
             in_sig = (tuple(in_sig) if isinstance(in_sig, (list, tuple)) else (), {})
@@ -355,6 +393,86 @@ class _Loader:
         if not signature:
             self.concrete_by_name.setdefault(name, restored)
         return restored
+
+    def _constant(self, meta: Any, operation: str) -> Any:
+        import eagerflow as tf
+        from eagerflow._src.saved_model.import_function import tensor_value
+
+        if self._graph_nodes is None:
+            self._graph_nodes = {n.name: n for n in meta.graph_def.node}
+        node = self._graph_nodes.get(operation)
+        if node is None or node.op != "Const" or "value" not in node.attr:
+            raise errors.InvalidArgumentError(None, None, f"SavedModel constant {operation!r} is not a Const node "
+                                                          "of its graph.")
+        with tf.device("CPU:0"):
+            return tf.identity(tensor_value(node.attr["value"].tensor))
+
+    def _resource_function(self, node: Any, name: str) -> tuple[str, list] | None:
+        """The FunctionDef name and bound inputs of a resource node's function child `name`."""
+        for ref in node.children:
+            if ref.local_name != name:
+                continue
+            child = self.graph.nodes[ref.node_id]
+            if child.WhichOneof("kind") != "function" or not child.function.concrete_functions:
+                return None
+            fname = child.function.concrete_functions[0]
+            entry = self.graph.concrete_functions.get(fname)
+            ids = list(entry.bound_inputs) if entry is not None else []
+            for node_id in ids:
+                if not 0 <= node_id < len(self.objects) or self.objects[node_id] is None:
+                    raise errors.UnimplementedError(
+                        None, None, f"Function {fname} captures SavedModel node {node_id}, which eagerflow cannot "
+                                    "restore.")
+            bound = [self.objects[k].asset_path if isinstance(self.objects[k], RestoredAsset) else self.objects[k]
+                     for k in ids]
+            return fname, bound
+        return None
+
+    def _make_resources(self, export_dir: str) -> None:
+        """Creates each table (its `_create_resource`), restores a mutable table's checkpointed
+        contents, then runs its `_initialize`, as TF's loader does."""
+        tables = [(i, o) for i, o in enumerate(self.objects) if isinstance(o, RestoredResource)]
+        if not tables:
+            return
+        for i, table in tables:
+            found = self._resource_function(self.graph.nodes[i], "_create_resource")
+            if found is None:
+                raise errors.UnimplementedError(None, None, f"SavedModel resource node {i} has no _create_resource "
+                                                            "function.")
+            outputs = self.runner.run(found[0], found[1])
+            if len(outputs) != 1 or not isinstance(outputs[0], table_ops.TableState):
+                raise errors.UnimplementedError(
+                    None, None, f"SavedModel resource node {i} creates a resource other than a lookup table.")
+            table._state = outputs[0]
+        self._restore_tables(export_dir, tables)
+        for i, table in tables:
+            found = self._resource_function(self.graph.nodes[i], "_initialize")
+            if found is not None:
+                self.runner.run(found[0], found[1])
+
+    def _restore_tables(self, export_dir: str, tables: list) -> None:
+        import eagerflow as tf
+        from eagerflow._src.checkpoint.reader import CheckpointReader
+        from eagerflow._src.framework.execute import execute
+
+        prefix = os.path.join(export_dir, VARIABLES_DIRECTORY, VARIABLES_FILENAME)
+        if not os.path.exists(prefix + ".index"):
+            return
+        reader = CheckpointReader(prefix)
+        ckpt_graph = checkpoint_protos.parse_object_graph(
+            reader.get_tensor(checkpoint_protos.OBJECT_GRAPH_PROTO_KEY))
+        for i, table in tables:
+            if i >= len(ckpt_graph.nodes):
+                continue
+            for attribute in ckpt_graph.nodes[i].attributes:
+                key = attribute.checkpoint_key
+                if attribute.name != "table" or not reader.has_tensor(key + "-keys"):
+                    continue
+                keys = reader.get_tensor(key + "-keys")
+                values = reader.get_tensor(key + "-values")
+                with tf.device("CPU:0"):
+                    keys, values = tf.constant(np.asarray(keys)), tf.constant(np.asarray(values))
+                execute(table_ops.IMPORT, (keys, values), {"table": table._state})
 
     def _restore_variables(self, export_dir: str) -> None:
         from eagerflow._src.checkpoint.reader import CheckpointReader

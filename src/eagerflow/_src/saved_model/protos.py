@@ -152,10 +152,13 @@ def _saved_model_file() -> Any:
     collection.oneof_decl.add(name="kind")
     message(collection, "NodeList", [("value", 1, F.TYPE_STRING, rep)])
     message(collection, "BytesList", [("value", 1, F.TYPE_BYTES, rep)])
+    message(proto, "AssetFileDef", [("tensor_info", 1, F.TYPE_MESSAGE, opt, ".tensorflow.TensorInfo"),
+                                    ("filename", 2, F.TYPE_STRING, opt)])
     meta_graph = message(proto, "MetaGraphDef", [
         ("meta_info_def", 1, F.TYPE_MESSAGE, opt, ".tensorflow.MetaGraphDef.MetaInfoDef"),
         ("graph_def", 2, F.TYPE_MESSAGE, opt, ".tensorflow.GraphDef"),
         ("saver_def", 3, F.TYPE_MESSAGE, opt, ".tensorflow.SaverDef"),
+        ("asset_file_def", 6, F.TYPE_MESSAGE, rep, ".tensorflow.AssetFileDef"),
         ("object_graph_def", 7, F.TYPE_MESSAGE, opt, ".tensorflow.SavedObjectGraph")])
     map_field(meta_graph, "collection_def", 4, ".tensorflow.CollectionDef")
     map_field(meta_graph, "signature_def", 5, ".tensorflow.SignatureDef")
@@ -188,7 +191,7 @@ def messages() -> dict[str, type]:
     names = ("SavedModel", "MetaGraphDef", "SignatureDef", "TensorInfo", "SaverDef", "CollectionDef",
              "SavedObjectGraph", "SavedObject", "SavedUserObject", "SavedFunction", "SavedConcreteFunction",
              "SavedBareConcreteFunction", "SavedVariable", "SavedConstant", "FunctionSpec", "StructuredValue",
-             "TensorSpecProto", "FingerprintDef", "NoneValue")
+             "TensorSpecProto", "FingerprintDef", "NoneValue", "AssetFileDef")
     found = {name: proto_pool.message_class(f"tensorflow.{name}") for name in names}
     found.update(graph_def.messages())
     found["TrackableObjectGraph"] = checkpoint_protos.TrackableObjectGraph

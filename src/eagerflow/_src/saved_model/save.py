@@ -27,7 +27,7 @@ from eagerflow._src.function import graph_def as _graph_def
 from eagerflow._src.function.concrete_function import ConcreteFunction
 from eagerflow._src.function.polymorphic_function import Function
 from eagerflow._src.module import Module
-from eagerflow._src.saved_model import protos, structure
+from eagerflow._src.saved_model import protos, resources, structure
 from eagerflow._src.saved_model.api import (
     DEFAULT_SERVING_SIGNATURE_DEF_KEY, PREDICT_METHOD_NAME, SAVED_MODEL_FILENAME_PB, SERVE_TAG,
     VARIABLES_DIRECTORY, VARIABLES_FILENAME)
@@ -64,8 +64,14 @@ def _function_children(obj: Any) -> list[tuple[str, Any]]:
 def _children(obj: Any) -> list[tuple[str, Any]]:
     if isinstance(obj, _SignatureMap):
         return list(obj.functions.items())
-    if isinstance(obj, (Function, ConcreteFunction)):
+    if isinstance(obj, (Function, ConcreteFunction, resources.ResourceFunction, resources.AssetFile)):
         return []
+    if isinstance(obj, resources.InitializerNode):
+        return [("_filename", obj.asset)] if obj.asset is not None else []
+    if resources.is_table(obj):  # a TrackableResource: initializer and resource functions
+        return resources.table_children(obj)
+    if resources.is_table(getattr(obj, "_table", None)) and hasattr(obj, "lookup"):
+        return [("_table", obj._table)]  # StaticVocabularyTable: the vocabulary's table
     if isinstance(obj, Trackable) and not isinstance(obj, (list, dict)):
         # TF asks for the "savedmodel" children (Keras layers leave out their train functions)
         children = [(k, v) for k, v in obj._trackable_children("savedmodel").items()
@@ -153,7 +159,13 @@ class _Saver:
                 # the signature functions join the walk as children of the signature map
                 self.sig_map.functions.update(signatures)
             i += 1
+        for i, obj in enumerate(self.nodes):
+            if resources.is_table(obj):  # functions bind a table's state to its node
+                index.setdefault(id(obj._state), i)
         self.index = index
+        # the tables' resource functions: (FunctionDef name, FunctionDef, bound node ids)
+        self.resource_functions: list[tuple[str, Any, list[int]]] = []
+        self.assets: list[Any] = []
         # (id(concrete), is signature) -> (FunctionDef name, FunctionDef, bound variables, concrete)
         self.library: dict[tuple[int, bool], tuple[str, Any, list, ConcreteFunction]] = {}
         self.nested: list[Any] = []  # FunctionDefs of If/While branches and bodies
@@ -165,7 +177,10 @@ class _Saver:
         base = "signature_wrapper" if signature else concrete.graph.name
         name = f"__inference_{base}_{concrete._number}"
         n_args = len(concrete.graph.inputs) - len(concrete.graph.captures)
-        writer = FunctionWriter(concrete.graph, name, n_args, library=self.nested)
+        # a signature takes its arguments in keyword order, as TF's signature wrapper (its
+        # loader flattens the keyword arguments sorted by name)
+        layout = self._signature_inputs(concrete) if signature else None
+        writer = FunctionWriter(concrete.graph, name, n_args, layout=layout, library=self.nested)
         fdef, variables = writer.build()
         self.library[(id(concrete), signature)] = (name, fdef, variables, concrete)
         return name
@@ -203,6 +218,23 @@ class _Saver:
                 key = f"{graph_lib.object_path_key(self._path(i))}/.ATTRIBUTES/VARIABLE_VALUE"
                 cnode.attributes.add(name="VARIABLE_VALUE", full_name=node.variable.name, checkpoint_key=key)
                 self.tensors[key] = np.asarray(variable.read_value())
+            elif resources.is_table(obj):
+                node.resource.device = ""
+                node.resource.SetInParent()
+                if not obj._state.static:  # a mutable table's contents: checkpoint values, as TF's
+                    prefix = f"{graph_lib.object_path_key(self._path(i))}/.ATTRIBUTES/table"
+                    cnode.attributes.add(name="table", full_name=str(getattr(obj, "_name", "") or ""),
+                                         checkpoint_key=prefix)
+                    keys, values = obj.export()
+                    self.tensors[prefix + "-keys"] = np.asarray(keys)
+                    self.tensors[prefix + "-values"] = np.asarray(values)
+            elif isinstance(obj, resources.ResourceFunction):
+                node.function.concrete_functions.append(self._resource_function(obj))
+                structure.encode(_fullargspec([], []), node.function.function_spec.fullargspec)
+                structure.encode((), node.function.function_spec.input_signature)
+            elif isinstance(obj, resources.AssetFile):
+                node.asset.asset_file_def_index = len(self.assets)
+                self.assets.append(obj)
             elif isinstance(obj, Function):
                 names = [self._function_name(c) for c in _concrete_functions(obj)]
                 node.function.concrete_functions.extend(names)
@@ -236,14 +268,21 @@ class _Saver:
             entry = saved.concrete_functions[name]
             entry.bound_inputs.extend(self._variable_node_ids(variables))
             if key[1]:
-                names = self._signature_arg_names(concrete)
-                specs = {n: _spec(ph, n) for n, ph in zip(names, concrete.graph.inputs)}
+                specs = {ph._op.name: _spec(ph, ph._op.name) for ph in self._signature_inputs(concrete)}
                 structure.encode(((), specs), entry.canonicalized_input_signature)
                 outputs = {k: _spec(t, k) for k, t in _signature_outputs(concrete).items()}
                 structure.encode(outputs, entry.output_signature)
             else:
                 structure.encode(_canonical_signature(concrete), entry.canonicalized_input_signature)
                 structure.encode(_output_signature(concrete), entry.output_signature)
+        from eagerflow._src.framework.tensor_spec import TensorSpec
+
+        for name, _, bound in self.resource_functions:
+            entry = saved.concrete_functions[name]
+            entry.bound_inputs.extend(bound)
+            structure.encode(((), {}), entry.canonicalized_input_signature)
+            out = TensorSpec([], _dtypes.resource if "_creator_" in name else _dtypes.int32)
+            structure.encode(out, entry.output_signature)
         has_values = [bool(n.attributes) for n in ckpt.nodes]
         changed = True
         while changed:
@@ -255,9 +294,38 @@ class _Saver:
             cnode.has_checkpoint_values.value = value
         return saved, ckpt
 
+    def _resource_function(self, fn: Any) -> str:
+        """Writes a table's `_create_resource` / `_initialize` / `_destroy_resource` FunctionDef."""
+        table = fn.table
+        table_id = self.index[id(table)]
+        kind = {"create_resource": "creator", "initialize": "initializer", "destroy_resource": "destroyer"}[fn.kind]
+        name = f"__inference__{kind}_{len(self.resource_functions) + 1}"
+        fdef = self.m["FunctionDef"]()
+        fdef.signature.name = name
+        bound: list[int] = []
+        if fn.kind == "create_resource":
+            resources.create_function(fdef, table, f"hash_table_{table_id}")
+        elif fn.kind == "initialize":
+            asset = None
+            for local, child in self.edges[table_id]:
+                obj = self.nodes[child]
+                if local == "_initializer" and isinstance(obj, resources.InitializerNode):
+                    asset = obj.asset
+            resources.initialize_function(fdef, table, asset)
+            bound = [table_id] + ([self.index[id(asset)]] if asset is not None else [])
+        else:
+            resources.destroy_function(fdef)
+        self.resource_functions.append((name, fdef, bound))
+        return name
+
     def _parent_is_sigmap(self, i: int) -> bool:
         sig_id = self.index[id(self.sig_map)]
         return any(child == i for _, child in self.edges[sig_id])
+
+    def _signature_inputs(self, concrete: ConcreteFunction) -> list[Any]:
+        """A signature's argument placeholders, sorted by name."""
+        n_args = len(concrete.graph.inputs) - len(concrete.graph.captures)
+        return sorted(concrete.graph.inputs[:n_args], key=lambda ph: ph._op.name)
 
     def _signature_arg_names(self, concrete: ConcreteFunction) -> list[str]:
         n_args = len(concrete.graph.inputs) - len(concrete.graph.captures)
@@ -323,6 +391,11 @@ class _Saver:
         for name, fdef, _, _ in self.library.values():
             graph.library.function.append(fdef)
         graph.library.function.extend(self.nested)
+        graph.library.function.extend(fdef for _, fdef, _ in self.resource_functions)
+        for k, asset in enumerate(self.assets):
+            entry = meta.asset_file_def.add(filename=self.asset_names[id(asset)])
+            entry.tensor_info.name = f"asset_path_initializer{'_' + str(k) if k else ''}:0"
+            entry.tensor_info.dtype = _dtypes.string.as_datatype_enum
         # Graph nodes a TF1-style consumer (saved_model_cli, TF Serving) looks for: one
         # VarHandleOp per variable and, per signature, placeholders fed to a call.
         handles: dict[int, str] = {}
@@ -337,6 +410,14 @@ class _Saver:
             _graph_def._set_shape(node.attr["shape"].shape, tuple(variable.shape))
             node.attr["shared_name"].s = name.encode()
             handles[id(variable)] = name
+        for i, obj in enumerate(self.nodes):
+            if resources.is_table(obj):
+                name = unique_name(f"hash_table_{i}", taken)
+                node = graph.node.add(name=name, op="HashTableV2" if obj._state.static else "MutableHashTableV2")
+                node.attr["key_dtype"].type = obj.key_dtype.as_datatype_enum
+                node.attr["value_dtype"].type = obj.value_dtype.as_datatype_enum
+                node.attr["shared_name"].s = name.encode()
+                handles[id(obj._state)] = name
         for key, concrete in self.sig_map.functions.items():
             fname, _, variables, _ = self.library[(id(concrete), True)]
             sig = meta.signature_def[key]
@@ -345,7 +426,8 @@ class _Saver:
                 else "StatefulPartitionedCall"
             call = unique_name(call, taken)
             inputs, types = [], []
-            for arg_name, ph in zip(self._signature_arg_names(concrete), concrete.graph.inputs):
+            for ph in self._signature_inputs(concrete):
+                arg_name = ph._op.name
                 ph_name = unique_name(f"{key}_{arg_name}", taken)
                 node = graph.node.add(name=ph_name, op="Placeholder")
                 node.attr["dtype"].type = _graph_def._dtype_enum(ph._array.dtype)
@@ -417,6 +499,8 @@ def save(obj: Any, export_dir: str | os.PathLike, signatures: Any = None, option
     export_dir = os.fspath(export_dir)
     saver = _Saver(obj, _signatures(obj, signatures))
     saved_graph, ckpt_graph = saver.object_graph()
+    os.makedirs(os.path.join(export_dir, "assets"), exist_ok=True)
+    saver.asset_names = resources.copy_assets(saver.assets, export_dir)
     meta = saver.meta_graph(saved_graph, options)
     model = saver.m["SavedModel"](saved_model_schema_version=1)
     model.meta_graphs.append(meta)

@@ -1,0 +1,156 @@
+"""Lookup tables and vocabulary files (TrackableResources, assets) in SavedModels, eagerflow on both sides."""
+import os
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+
+WORDS = ["apple", "banana", "cherry"]
+
+
+@pytest.fixture
+def vocab_file(tmp_path):
+    path = tmp_path / "vocab.txt"
+    path.write_text("".join(w + "\n" for w in WORDS))
+    return str(path)
+
+
+class Tables(tf.Module):
+    def __init__(self, vocab_file):
+        super().__init__()
+        self.text = tf.lookup.StaticHashTable(tf.lookup.TextFileInitializer(
+            vocab_file, tf.string, tf.lookup.TextFileIndex.WHOLE_LINE, tf.int64,
+            tf.lookup.TextFileIndex.LINE_NUMBER), -1)
+        self.pairs = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(
+            tf.constant(["x", "y"]), tf.constant([10.0, 20.0])), -1.0)
+        self.vocab = tf.lookup.StaticVocabularyTable(tf.lookup.KeyValueTensorInitializer(
+            tf.constant(["x", "y"]), tf.constant([0, 1], tf.int64)), 3)
+        self.counts = tf.lookup.experimental.MutableHashTable(tf.string, tf.int64, 0)
+        self.counts.insert(tf.constant(["apple", "y"]), tf.constant([5, 7], tf.int64))
+        self.dense = tf.lookup.experimental.DenseHashTable(tf.int64, tf.int64, -1, empty_key=-5, deleted_key=-6)
+        self.dense.insert(tf.constant([3, 4], tf.int64), tf.constant([30, 40], tf.int64))
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string), tf.TensorSpec([None], tf.int64)])
+    def find(self, words, ids):
+        return {"text": self.text.lookup(words), "pairs": self.pairs.lookup(words),
+                "vocab": self.vocab.lookup(words), "counts": self.counts.lookup(words),
+                "dense": self.dense.lookup(ids), "size": self.counts.size()}
+
+    @tf.function(input_signature=[tf.TensorSpec([None], tf.string), tf.TensorSpec([None], tf.int64)])
+    def add(self, words, counts):
+        self.counts.insert(words, counts)
+        return self.counts.size()
+
+
+WORDS_IN = tf.constant(["banana", "x", "apple", "zz", "y"])
+IDS_IN = tf.constant([3, 4, 9], tf.int64)
+
+
+def _results(obj):
+    return {k: v.numpy().tolist() for k, v in obj.find(WORDS_IN, IDS_IN).items()}
+
+
+@pytest.fixture
+def saved_tables(tmp_path, vocab_file):
+    module = Tables(vocab_file)
+    path = str(tmp_path / "tables")
+    tf.saved_model.save(module, path, signatures={"serving_default": module.find})
+    return module, path
+
+
+def test_loaded_tables_look_up_as_the_saved_ones(saved_tables):
+    module, path = saved_tables
+    assert _results(tf.saved_model.load(path)) == _results(module)
+
+
+def test_vocabulary_file_is_copied_into_assets(saved_tables):
+    _, path = saved_tables
+    assert os.listdir(os.path.join(path, "assets")) == ["vocab.txt"]
+    with open(os.path.join(path, "assets", "vocab.txt")) as f:
+        assert f.read().split() == WORDS
+
+
+def test_loaded_text_table_reads_the_copied_asset(saved_tables, vocab_file):
+    _, path = saved_tables
+    os.remove(vocab_file)
+    loaded = tf.saved_model.load(path)
+    assert loaded.find(WORDS_IN, IDS_IN)["text"].numpy().tolist() == [1, -1, 0, -1, -1]
+
+
+def test_signature_runs_the_table_lookups(saved_tables):
+    module, path = saved_tables
+    out = tf.saved_model.load(path).signatures["serving_default"](words=WORDS_IN, ids=IDS_IN)
+    assert out["vocab"].numpy().tolist() == module.vocab.lookup(WORDS_IN).numpy().tolist()
+
+
+def test_mutable_table_contents_are_restored_and_stay_mutable(saved_tables):
+    _, path = saved_tables
+    loaded = tf.saved_model.load(path)
+    assert loaded.find(WORDS_IN, IDS_IN)["counts"].numpy().tolist() == [0, 0, 5, 0, 7]
+    assert int(loaded.add(tf.constant(["zz"]), tf.constant([2], tf.int64))) == 3
+    assert loaded.find(WORDS_IN, IDS_IN)["counts"].numpy().tolist() == [0, 0, 5, 2, 7]
+
+
+def test_loaded_tables_are_trackable_resources(saved_tables):
+    _, path = saved_tables
+    loaded = tf.saved_model.load(path)
+    assert isinstance(loaded.text, tf.saved_model.experimental.TrackableResource)
+
+
+def test_tables_are_trackable_resources():
+    table = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(["a"], [1]), -1)
+    assert isinstance(table, tf.saved_model.experimental.TrackableResource)
+
+
+def _rewrite_asset_name(path, name):
+    from eagerflow._src.saved_model import protos
+
+    pb = os.path.join(path, "saved_model.pb")
+    with open(pb, "rb") as f:
+        model = protos.parse("SavedModel", f.read(), "SavedModel")
+    model.meta_graphs[0].asset_file_def[0].filename = name
+    with open(pb, "wb") as f:
+        f.write(model.SerializeToString())
+
+
+@pytest.mark.parametrize("name", ["../vocab.txt", "/etc/passwd", "", "sub/../../x"])
+def test_asset_outside_the_assets_directory_is_refused(saved_tables, name):
+    _, path = saved_tables
+    _rewrite_asset_name(path, name)
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        tf.saved_model.load(path)
+
+
+def test_missing_asset_file_raises_not_found(saved_tables):
+    _, path = saved_tables
+    os.remove(os.path.join(path, "assets", "vocab.txt"))
+    with pytest.raises(tf.errors.NotFoundError):
+        tf.saved_model.load(path)
+
+
+def test_table_op_on_a_non_table_handle_is_refused():
+    from eagerflow._src.saved_model import resources
+
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        resources.run_table_op("LookupTableSizeV2", [tf.constant(1)], {})
+
+
+def test_lookup_table_used_in_function_is_saved_without_module_attribute(tmp_path):
+    table = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(["a"], [1]), -1)
+    module = tf.Module()
+    module.f = tf.function(lambda x: table.lookup(x), input_signature=[tf.TensorSpec([None], tf.string)])
+    with pytest.raises(ValueError, match="untracked"):
+        tf.saved_model.save(module, str(tmp_path / "m"))
+
+
+def test_static_table_values_of_every_key_dtype_round_trip(tmp_path):
+    module = tf.Module()
+    module.table = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(
+        tf.constant([1, 2, 3], tf.int64), tf.constant(["one", "two", "three"])), "?")
+    module.f = tf.function(lambda x: module.table.lookup(x), input_signature=[tf.TensorSpec([None], tf.int64)])
+    tf.saved_model.save(module, str(tmp_path / "m"))
+    loaded = tf.saved_model.load(str(tmp_path / "m"))
+    got = loaded.f(tf.constant([3, 9, 1], tf.int64)).numpy().tolist()
+    assert got == [b"three", b"?", b"one"]
+    np.testing.assert_array_equal(loaded.f(tf.constant([], tf.int64)).numpy(), np.array([], object))
