@@ -118,6 +118,14 @@ def _insert(xp: Any, keys: Any, values: Any, table: TableState) -> None:
 
 def _import(xp: Any, keys: Any, values: Any, table: TableState) -> None:
     keys, values = _host(keys), _host(values)
+    if table.num_buckets:  # DenseHashTable: all buckets (keys [n, 1]); empty and deleted ones skipped
+        n = keys.shape[0] if keys.ndim else 1
+        keys = keys.reshape(n)
+        values = values.reshape((n,) + table.value_shape)
+        live = [k not in (table.empty_key, table.deleted_key) for k in keys.tolist()]
+        table.num_buckets = max(n, 1)
+        table.tombstones = []
+        keys, values = keys[np.asarray(live, bool)], values[np.asarray(live, bool)]
     table.check_values(keys, values)
     flat_keys, flat_values = table.rows(keys, values)
     if not table.static:
@@ -161,14 +169,37 @@ def _export(xp: Any, table: TableState, key_dtype: Any) -> list:
         width = int(np.prod(table.value_shape)) if table.value_shape else 1
         all_keys = np.full((table.num_buckets, 1), table.empty_key, dtype=key_dtype)
         all_values = np.zeros((table.num_buckets, width), dtype=table.np_dtype)
-        all_keys[:n, 0] = keys
-        all_values[:n] = values.reshape(n, width)
-        dead = table.tombstones[:table.num_buckets - n]
+        rows = _dense_buckets(list(table.entries), table.num_buckets)
+        all_keys[rows, 0] = keys
+        all_values[rows] = values.reshape(n, width)
+        free = np.setdiff1d(np.arange(table.num_buckets), rows)
+        dead = table.tombstones[:len(free)]
         if dead:
-            all_keys[n:n + len(dead), 0] = table.deleted_key
-            all_values[n:n + len(dead)] = np.asarray(dead, dtype=table.np_dtype).reshape(len(dead), width)
+            all_keys[free[:len(dead)], 0] = table.deleted_key
+            all_values[free[:len(dead)]] = np.asarray(dead, dtype=table.np_dtype).reshape(len(dead), width)
         keys, values = all_keys, all_values
     return [_to_device(xp, keys), _to_device(xp, values)]
+
+
+def _dense_buckets(keys: list, num_buckets: int) -> np.ndarray:
+    """The bucket of each key in TF's MutableDenseHashTable layout (its hash masked to the
+    power-of-two bucket count, triangular probing), so TF finds the keys of a table it imports
+    from an export of ours (TF imports the buckets as they are)."""
+    from eagerflow._src.ops.string_hash import hash64
+
+    mask = num_buckets - 1
+    taken = np.zeros(num_buckets, bool)
+    rows = np.empty(len(keys), np.int64)
+    for i, key in enumerate(keys):
+        # TF hashes a number with std::hash (its value), a string with its Hash64
+        h = hash64(key) if isinstance(key, bytes) else int(key) & 0xFFFFFFFFFFFFFFFF
+        bucket, probes = h & mask, 0
+        while taken[bucket]:
+            probes += 1
+            bucket = (bucket + probes) & mask
+        taken[bucket] = True
+        rows[i] = bucket
+    return rows
 
 
 def _text_file_rows(xp: Any, filename: Any, key_index: int, value_index: int, vocab_size: int,

@@ -256,7 +256,7 @@ class DenseHashTable(MutableHashTable):
         super().__init__(key_dtype, value_dtype, default_value, name, checkpoint, experimental_is_anonymous)
 
     def _make_state(self) -> table_ops.TableState:
-        empty, deleted = self._empty_key.numpy(), self._deleted_key.numpy()
+        empty, deleted = np.asarray(self._empty_key.numpy()), np.asarray(self._deleted_key.numpy())
         if np.array_equal(empty, deleted):
             from eagerflow._src.framework import errors
 

@@ -44,6 +44,14 @@ class ResourceFunction:
         self.table, self.kind = table, kind
 
 
+class SaveableFunction:
+    """A mutable table's `saveable_objects` save or restore function (a bare concrete function
+    node TF's loader restores the table's checkpointed contents with)."""
+
+    def __init__(self, table: Any, kind: str) -> None:
+        self.table, self.kind = table, kind
+
+
 class AssetFile:
     """An `asset` node: a file the SavedModel copies into `assets/`."""
 
@@ -163,6 +171,46 @@ def initialize_function(fdef: Any, table: Any, asset: AssetFile | None) -> None:
         fdef.control_ret[name] = name
     sig.is_stateful = bool(after)
     _return_one(fdef, after)
+
+
+def save_function(fdef: Any, table: Any) -> None:
+    """TF's legacy saveable `save_fn`: (name, slice spec, tensor) of the keys, then of the values."""
+    sig = fdef.signature
+    sig.input_arg.add(name="checkpoint_key", type=_DT_STRING)
+    sig.input_arg.add(name="table_handle", type=_DT_RESOURCE)
+    export = fdef.node_def.add(name="export", op="LookupTableExportV2")
+    export.input.append("table_handle")
+    export.attr["Tkeys"].type = _tf_dtype(key_np_dtype(table))
+    export.attr["Tvalues"].type = _tf_dtype(table._state.np_dtype)
+    k = 0
+    for suffix, output, dtype in (("-keys", "keys", key_np_dtype(table)), ("-values", "values", table._state.np_dtype)):
+        add = fdef.node_def.add(name=f"add{suffix}", op="Add")
+        add.input.extend(["checkpoint_key", _const(fdef, f"suffix{suffix}", np.array(suffix.encode(), object))])
+        add.attr["T"].type = _DT_STRING
+        refs = [(f"add{suffix}:z:0", _DT_STRING), (_const(fdef, f"slice{suffix}", np.array(b"", object)), _DT_STRING),
+                (f"export:{output}:0", _tf_dtype(dtype))]
+        for ref, enum in refs:
+            name = f"identity_{k}" if k else "identity"
+            sig.output_arg.add(name=name, type=enum)
+            fdef.ret[name] = ref
+            k += 1
+    sig.is_stateful = True
+
+
+def restore_function(fdef: Any, table: Any) -> None:
+    """TF's legacy saveable `restore_fn`: imports the restored keys and values into the table."""
+    sig = fdef.signature
+    sig.input_arg.add(name="restored_tensors_0", type=_tf_dtype(key_np_dtype(table)))
+    sig.input_arg.add(name="restored_tensors_1", type=_tf_dtype(table._state.np_dtype))
+    sig.input_arg.add(name="table_handle", type=_DT_RESOURCE)
+    node = fdef.node_def.add(name="table_restore", op="LookupTableImportV2")
+    node.input.extend(["table_handle", "restored_tensors_0", "restored_tensors_1"])
+    node.attr["Tin"].type = _tf_dtype(key_np_dtype(table))
+    node.attr["Tout"].type = _tf_dtype(table._state.np_dtype)
+    sig.control_output.append(node.name)
+    fdef.control_ret[node.name] = node.name
+    sig.is_stateful = True
+    _return_one(fdef, [node.name])
 
 
 def destroy_function(fdef: Any) -> None:

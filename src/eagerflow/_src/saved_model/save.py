@@ -159,12 +159,19 @@ class _Saver:
                 # the signature functions join the walk as children of the signature map
                 self.sig_map.functions.update(signatures)
             i += 1
-        for i, obj in enumerate(self.nodes):
+        for i, obj in list(enumerate(self.nodes)):
             if resources.is_table(obj):  # functions bind a table's state to its node
                 index.setdefault(id(obj._state), i)
+                if not obj._state.static:  # TF's saveable functions restore its contents
+                    for kind in ("save", "restore"):
+                        fn = resources.SaveableFunction(obj, kind)
+                        index[id(fn)] = len(self.nodes)
+                        self.nodes.append(fn)
+                        self.edges.append([])
         self.index = index
-        # the tables' resource functions: (FunctionDef name, FunctionDef, bound node ids)
-        self.resource_functions: list[tuple[str, Any, list[int]]] = []
+        # the tables' resource functions: (FunctionDef name, FunctionDef, bound node ids,
+        # input signature, output signature)
+        self.resource_functions: list[tuple[str, Any, list[int], Any, Any]] = []
         self.assets: list[Any] = []
         # (id(concrete), is signature) -> (FunctionDef name, FunctionDef, bound variables, concrete)
         self.library: dict[tuple[int, bool], tuple[str, Any, list, ConcreteFunction]] = {}
@@ -222,6 +229,9 @@ class _Saver:
                 node.resource.device = ""
                 node.resource.SetInParent()
                 if not obj._state.static:  # a mutable table's contents: checkpoint values, as TF's
+                    saveable = node.saveable_objects["table"]
+                    saveable.save_function = self._saveable(obj, "save")
+                    saveable.restore_function = self._saveable(obj, "restore")
                     prefix = f"{graph_lib.object_path_key(self._path(i))}/.ATTRIBUTES/table"
                     cnode.attributes.add(name="table", full_name=str(getattr(obj, "_name", "") or ""),
                                          checkpoint_key=prefix)
@@ -232,6 +242,12 @@ class _Saver:
                 node.function.concrete_functions.append(self._resource_function(obj))
                 structure.encode(_fullargspec([], []), node.function.function_spec.fullargspec)
                 structure.encode((), node.function.function_spec.input_signature)
+            elif isinstance(obj, resources.SaveableFunction):
+                bare = node.bare_concrete_function
+                bare.concrete_function_name = self._resource_function(obj)
+                keywords = ["checkpoint_key"] if obj.kind == "save" else ["restored_tensors_0", "restored_tensors_1"]
+                bare.argument_keywords.extend(keywords)
+                bare.allowed_positional_arguments = len(keywords)
             elif isinstance(obj, resources.AssetFile):
                 node.asset.asset_file_def_index = len(self.assets)
                 self.assets.append(obj)
@@ -277,12 +293,11 @@ class _Saver:
                 structure.encode(_output_signature(concrete), entry.output_signature)
         from eagerflow._src.framework.tensor_spec import TensorSpec
 
-        for name, _, bound in self.resource_functions:
+        for name, _, bound, in_sig, out_sig in self.resource_functions:
             entry = saved.concrete_functions[name]
             entry.bound_inputs.extend(bound)
-            structure.encode(((), {}), entry.canonicalized_input_signature)
-            out = TensorSpec([], _dtypes.resource if "_creator_" in name else _dtypes.int32)
-            structure.encode(out, entry.output_signature)
+            structure.encode(in_sig, entry.canonicalized_input_signature)
+            structure.encode(out_sig, entry.output_signature)
         has_values = [bool(n.attributes) for n in ckpt.nodes]
         changed = True
         while changed:
@@ -294,16 +309,41 @@ class _Saver:
             cnode.has_checkpoint_values.value = value
         return saved, ckpt
 
+    def _saveable(self, table: Any, kind: str) -> int:
+        return next(i for i, o in enumerate(self.nodes)
+                    if isinstance(o, resources.SaveableFunction) and o.table is table and o.kind == kind)
+
     def _resource_function(self, fn: Any) -> str:
-        """Writes a table's `_create_resource` / `_initialize` / `_destroy_resource` FunctionDef."""
+        """Writes a table's `_create_resource` / `_initialize` / `_destroy_resource` FunctionDef,
+        or a mutable table's saveable `save_fn` / `restore_fn`."""
+        from eagerflow._src.framework.tensor_spec import TensorSpec
+
         table = fn.table
         table_id = self.index[id(table)]
-        kind = {"create_resource": "creator", "initialize": "initializer", "destroy_resource": "destroyer"}[fn.kind]
+        kind = {"create_resource": "creator", "initialize": "initializer", "destroy_resource": "destroyer",
+                "save": "save_fn", "restore": "restore_fn"}[fn.kind]
         name = f"__inference__{kind}_{len(self.resource_functions) + 1}"
         fdef = self.m["FunctionDef"]()
         fdef.signature.name = name
         bound: list[int] = []
-        if fn.kind == "create_resource":
+        in_sig: Any = ((), {})
+        out_sig: Any = TensorSpec([], _dtypes.int32)
+        key_dtype, value_dtype = table.key_dtype, table.value_dtype
+        if fn.kind == "save":
+            resources.save_function(fdef, table)
+            bound = [table_id]
+            in_sig = ((TensorSpec([], _dtypes.string, name="checkpoint_key"),), {})
+            out_sig = [{"name": TensorSpec([], _dtypes.string, name=f"tensor_{k}_name"),
+                        "slice_spec": TensorSpec([], _dtypes.string, name=f"tensor_{k}_slice_spec"),
+                        "tensor": TensorSpec(None, dtype, name=f"tensor_{k}_tensor")}
+                       for k, dtype in enumerate((key_dtype, value_dtype))]
+        elif fn.kind == "restore":
+            resources.restore_function(fdef, table)
+            bound = [table_id]
+            in_sig = ((TensorSpec(None, key_dtype, name="restored_tensors_0"),
+                       TensorSpec(None, value_dtype, name="restored_tensors_1")), {})
+        elif fn.kind == "create_resource":
+            out_sig = TensorSpec([], _dtypes.resource)
             resources.create_function(fdef, table, f"hash_table_{table_id}")
         elif fn.kind == "initialize":
             asset = None
@@ -315,7 +355,7 @@ class _Saver:
             bound = [table_id] + ([self.index[id(asset)]] if asset is not None else [])
         else:
             resources.destroy_function(fdef)
-        self.resource_functions.append((name, fdef, bound))
+        self.resource_functions.append((name, fdef, bound, in_sig, out_sig))
         return name
 
     def _parent_is_sigmap(self, i: int) -> bool:
@@ -391,7 +431,7 @@ class _Saver:
         for name, fdef, _, _ in self.library.values():
             graph.library.function.append(fdef)
         graph.library.function.extend(self.nested)
-        graph.library.function.extend(fdef for _, fdef, _ in self.resource_functions)
+        graph.library.function.extend(entry[1] for entry in self.resource_functions)
         for k, asset in enumerate(self.assets):
             entry = meta.asset_file_def.add(filename=self.asset_names[id(asset)])
             entry.tensor_info.name = f"asset_path_initializer{'_' + str(k) if k else ''}:0"

@@ -1,0 +1,89 @@
+"""SavedModels holding lookup tables and vocabulary files cross between TensorFlow and eagerflow."""
+import os
+
+import numpy as np
+import pytest
+
+import eagerflow
+
+tensorflow = pytest.importorskip("tensorflow")
+pytestmark = pytest.mark.tensorflow
+
+WORDS = ["banana", "x", "apple", "zz", "y"]
+IDS = [3, 4, 9]
+
+
+def _module(tf, vocab_file):
+    class Tables(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.text = tf.lookup.StaticHashTable(tf.lookup.TextFileInitializer(
+                vocab_file, tf.string, tf.lookup.TextFileIndex.WHOLE_LINE, tf.int64,
+                tf.lookup.TextFileIndex.LINE_NUMBER), -1)
+            self.pairs = tf.lookup.StaticHashTable(tf.lookup.KeyValueTensorInitializer(
+                tf.constant(["x", "y"]), tf.constant([10.0, 20.0])), -1.0)
+            self.vocab = tf.lookup.StaticVocabularyTable(tf.lookup.KeyValueTensorInitializer(
+                tf.constant(["x", "y"]), tf.constant([0, 1], tf.int64)), 3)
+            self.counts = tf.lookup.experimental.MutableHashTable(tf.string, tf.int64, 0)
+            self.counts.insert(tf.constant(["apple", "y"]), tf.constant([5, 7], tf.int64))
+            self.dense = tf.lookup.experimental.DenseHashTable(tf.int64, tf.int64, -1, empty_key=-5,
+                                                               deleted_key=-6)
+            self.dense.insert(tf.constant([3, 4], tf.int64), tf.constant([30, 40], tf.int64))
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.string), tf.TensorSpec([None], tf.int64)])
+        def find(self, words, ids):
+            return {"text": self.text.lookup(words), "pairs": self.pairs.lookup(words),
+                    "vocab": self.vocab.lookup(words), "counts": self.counts.lookup(words),
+                    "dense": self.dense.lookup(ids), "size": self.counts.size()}
+
+    return Tables()
+
+
+def _outputs(tf, obj):
+    words, ids = tf.constant(WORDS), tf.constant(IDS, tf.int64)
+    out = {k: np.asarray(v) for k, v in obj.find(words, ids).items()}
+    out["serving"] = np.asarray(obj.signatures["serving_default"](words=words, ids=ids)["text"])
+    return out
+
+
+def _save(tf, path, vocab_file):
+    module = _module(tf, vocab_file)
+    tf.saved_model.save(module, path, signatures={"serving_default": module.find})
+
+
+def _compare(got, want, skip=()):
+    assert sorted(got) == sorted(want)
+    for key in want:
+        if key not in skip:
+            np.testing.assert_array_equal(got[key], want[key], err_msg=key)
+
+
+@pytest.fixture
+def vocab_file(tmp_path):
+    path = tmp_path / "vocab.txt"
+    path.write_text("apple\nbanana\ncherry\n")
+    return str(path)
+
+
+def test_eagerflow_loads_tensorflow_tables(tmp_path, vocab_file):
+    path = str(tmp_path / "tf")
+    _save(tensorflow, path, vocab_file)
+    os.remove(vocab_file)  # the loaded table reads the SavedModel's own copy
+    _compare(_outputs(eagerflow, eagerflow.saved_model.load(path)),
+             _outputs(tensorflow, tensorflow.saved_model.load(path)))
+
+
+def test_tensorflow_loads_eagerflow_tables(tmp_path, vocab_file):
+    path = str(tmp_path / "ef")
+    _save(eagerflow, path, vocab_file)
+    os.remove(vocab_file)
+    want = _outputs(eagerflow, eagerflow.saved_model.load(path))
+    _compare(_outputs(tensorflow, tensorflow.saved_model.load(path)), want)
+
+
+def test_both_savers_write_the_same_tables(tmp_path, vocab_file):
+    _save(tensorflow, str(tmp_path / "tf"), vocab_file)
+    _save(eagerflow, str(tmp_path / "ef"), vocab_file)
+    assert os.listdir(tmp_path / "ef" / "assets") == os.listdir(tmp_path / "tf" / "assets")
+    _compare(_outputs(tensorflow, tensorflow.saved_model.load(str(tmp_path / "ef"))),
+             _outputs(tensorflow, tensorflow.saved_model.load(str(tmp_path / "tf"))))
