@@ -126,3 +126,15 @@ def test_ragged_stack_of_vectors_on_axis_1_is_dense():
     out = tf.ragged.stack([tf.constant([1, 2]), tf.constant([3, 4])], axis=1)
     assert not isinstance(out, tf.RaggedTensor)
     assert out.numpy().tolist() == [[1, 3], [2, 4]]
+
+
+def test_gather_of_dense_params_at_ragged_indices_on_axis_1():
+    x = tf.reshape(tf.range(12.0), (3, 4))
+    out = tf.gather(x, tf.ragged.constant([[0, 1], [3]]), axis=1)
+    assert out.ragged_rank == 2
+    assert out.to_list() == [[[0.0, 1.0], [3.0]], [[4.0, 5.0], [7.0]], [[8.0, 9.0], [11.0]]]
+
+
+def test_gather_of_dense_params_at_ragged_indices_on_axis_0():
+    out = tf.gather(tf.constant([10, 20, 30]), tf.ragged.constant([[2, 0], [1]]))
+    assert out.to_list() == [[30, 10], [20]]

@@ -225,3 +225,15 @@ def test_traced_sparse_concat_matches_eager_with_static_shape():
         return tf.sparse.to_dense(out)
 
     np.testing.assert_array_equal(joined(a, b).numpy(), tf.sparse.to_dense(tf.sparse.concat(1, [a, b])).numpy())
+
+
+def test_traced_sparse_retain_keeps_the_entries_chosen_at_run_time():
+    keep = tf.function(lambda s, k: tf.sparse.to_dense(tf.sparse.retain(s, k)),
+                       input_signature=[ROWS_SPEC, tf.TensorSpec([None], tf.bool)])
+    mask = tf.constant([False, True, True])
+    np.testing.assert_array_equal(keep(SP, mask).numpy(), tf.sparse.to_dense(tf.sparse.retain(SP, mask)).numpy())
+
+
+def test_sparse_retain_of_a_mask_of_another_length_is_tfs_error():
+    with pytest.raises(ValueError, match="Dimensions 3 and 2 are not compatible"):
+        tf.sparse.retain(SP, [True, False])

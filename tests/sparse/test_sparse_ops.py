@@ -93,3 +93,11 @@ def test_bincount_per_row():
 def test_bincount_of_float_values_counts_them_as_int32():
     counts = tf.math.bincount(tf.constant([[1.0], [3.7]]), minlength=5, maxlength=5, axis=-1, binary_output=True)
     np.testing.assert_array_equal(counts.numpy(), [[0, 1, 0, 0, 0], [0, 0, 0, 1, 0]])
+
+
+def test_sparse_dense_matmul_of_float16():
+    a = tf.SparseTensor([[0, 1], [1, 0]], tf.constant([1.5, 2.0], tf.float16), (2, 2))
+    b = tf.constant([[1.0, 2.0], [3.0, 4.0]], tf.float16)
+    out = tf.sparse.sparse_dense_matmul(a, b)
+    assert out.dtype == tf.float16
+    np.testing.assert_array_equal(out.numpy(), [[4.5, 6.0], [2.0, 4.0]])

@@ -133,7 +133,12 @@ def gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = 
         if dispatch.composite_in(params):  # RaggedTensor (TF's dispatch)
             return dispatch.call("gather", params, indices, axis=axis, batch_dims=batch_dims)
         raise
-    idx = index_tensor(indices)
+    try:
+        idx = index_tensor(indices)
+    except (TypeError, ValueError):
+        if dispatch.composite_in(indices):  # RaggedTensor indices (TF's dispatch)
+            return dispatch.call("gather", params, indices, axis=axis, batch_dims=batch_dims)
+        raise
     check_index_dtype(GATHER, idx, fallback=fallback)
     batch_dims = int(batch_dims)
     if batch_dims < 0:

@@ -539,8 +539,27 @@ def _expand_dims(rt: RaggedTensor, axis: int, name: str | None = None) -> Any:
     return _expand(rt, axis % (rt.shape.rank + 1))
 
 
+def _gather_by_ragged(params: Any, indices: RaggedTensor, axis: int) -> Any:
+    """tf.gather of dense `params` at ragged `indices` (TF's ragged dispatch): the indices' ragged
+    structure replaces `params`' axis; on axis k > 0 each leading index gives one such result,
+    stacked into uniform outer dims (eagerly; traced only on axis 0)."""
+    from eagerflow._src.ops.gather_scatter_ops import gather
+
+    params = convert_to_tensor(params)
+    rank = params.shape.rank
+    if axis < 0 and rank is not None:
+        axis += rank
+    if axis == 0:
+        return indices.with_flat_values(gather(params, indices.flat_values))
+    if _symbolic(params, indices.flat_values):
+        raise NotImplementedError("tf.gather of dense params at ragged indices in a graph supports axis 0 here")
+    return stack([_gather_by_ragged(params[i], indices, axis - 1) for i in range(int(params.shape[0]))])
+
+
 def _gather(params: Any, indices: Any, validate_indices: Any = None, axis: Any = None, batch_dims: int = 0,
             name: str | None = None) -> Any:
+    if isinstance(indices, RaggedTensor) and not isinstance(params, RaggedTensor) and not batch_dims:
+        return _gather_by_ragged(params, indices, 0 if axis is None else int(axis))
     if not isinstance(params, RaggedTensor) or isinstance(indices, RaggedTensor) or axis not in (None, 0) \
             or batch_dims:
         raise NotImplementedError("tf.gather of a RaggedTensor supports dense indices on axis 0 here")

@@ -121,8 +121,10 @@ def _sparse_matmul(xp: Any, indices: Any, values: Any, shape: Any, b: Any, adjoi
     if xp is np and values.dtype.kind in "fc":
         import scipy.sparse  # first use only: `import eagerflow` does not load SciPy
 
-        matrix = scipy.sparse.csr_matrix((values, (rows, cols)), shape=(out_rows, inner))
-        return np.asarray(matrix @ b).astype(b.dtype, copy=False)
+        wide = values.dtype == np.float16  # SciPy has no float16: the product in float32, rounded back
+        matrix = scipy.sparse.csr_matrix((values.astype(np.float32) if wide else values, (rows, cols)),
+                                         shape=(out_rows, inner))
+        return np.asarray(matrix @ (b.astype(np.float32) if wide else b)).astype(b.dtype, copy=False)
     out = xp.zeros((out_rows, b.shape[1]), dtype=b.dtype)
     products = b[xp.asarray(cols)] * values[:, None]
     if xp is np:

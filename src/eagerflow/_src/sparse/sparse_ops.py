@@ -296,11 +296,17 @@ def concat(axis: int, sp_inputs: Any, name: str | None = None, expand_nonconcat_
 def retain(sp_input: Any, to_retain: Any) -> SparseTensor:
     """The entries where `to_retain` (bool, one per value) is True (`tf.sparse.retain`)."""
     sp = check_sparse(sp_input)
-    keep = host(convert_to_tensor(to_retain))
-    if keep.shape != (sp.values.shape[0],):
-        raise ValueError(f"Shapes ({sp.values.shape[0]},) and {keep.shape} are incompatible")
-    where = np.nonzero(keep)[0]
-    return make_sparse(host(sp.indices)[where], take(sp.values, where), host(sp.dense_shape))
+    keep = convert_to_tensor(to_retain)
+    if keep.shape.rank not in (None, 1):
+        raise ValueError(f"Shape {keep.shape} must have rank 1")
+    n, k = sp.values.shape[0], keep.shape[0] if keep.shape.rank else None
+    if n is not None and k is not None and n != k:
+        raise ValueError(f"Dimensions {n} and {k} are not compatible")
+    where = array_ops.reshape(array_ops.where(keep), [-1])  # ops: works when traced
+    out = SparseTensor(gather_scatter_ops.gather(sp.indices, where), gather_scatter_ops.gather(sp.values, where),
+                       sp.dense_shape)
+    out._static_shape = sp._static_shape
+    return out
 
 
 def _fill_empty_rows_indices(xp: Any, indices: Any, dense_shape: Any) -> list:
