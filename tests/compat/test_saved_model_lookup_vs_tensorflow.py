@@ -87,3 +87,37 @@ def test_both_savers_write_the_same_tables(tmp_path, vocab_file):
     assert os.listdir(tmp_path / "ef" / "assets") == os.listdir(tmp_path / "tf" / "assets")
     _compare(_outputs(tensorflow, tensorflow.saved_model.load(str(tmp_path / "ef"))),
              _outputs(tensorflow, tensorflow.saved_model.load(str(tmp_path / "tf"))))
+
+
+# --- Keras lookup layers (StringLookup with a vocabulary file, IntegerLookup, TextVectorization) ---
+KERAS_INPUTS = ([["green", "x"], ["blue", "red"]], [[9], [1]], ["The cat", "dog x ran"])
+
+
+def _export_keras_lookups(path, on_eagerflow):
+    import json
+    import pathlib
+    import subprocess
+    import sys
+
+    script = str(pathlib.Path(__file__).parent / "scripts" / "keras_lookup_export.py")
+    args = ["-m", "eagerflow", "run", script, path] if on_eagerflow else [script, path]
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3")
+    out = subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=600, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])["outputs"]
+
+
+def _serve(tf, path):
+    loaded = tf.saved_model.load(path)
+    a, b, c = KERAS_INPUTS
+    return [np.asarray(o).tolist() for o in loaded.serve([tf.constant(a), tf.constant(b, tf.int64), tf.constant(c)])]
+
+
+def test_tensorflow_serves_keras_lookup_layers_exported_on_eagerflow(tmp_path):
+    want = _export_keras_lookups(str(tmp_path / "ef"), on_eagerflow=True)
+    assert os.listdir(tmp_path / "ef" / "assets") == ["colors.txt"]
+    assert _serve(tensorflow, str(tmp_path / "ef")) == want
+
+
+def test_eagerflow_serves_keras_lookup_layers_exported_on_tensorflow(tmp_path):
+    want = _export_keras_lookups(str(tmp_path / "tf"), on_eagerflow=False)
+    assert _serve(eagerflow, str(tmp_path / "tf")) == want

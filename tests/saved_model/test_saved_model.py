@@ -323,3 +323,13 @@ def test_read_fingerprint_of_saved_model(saved_dense):
 def test_read_fingerprint_missing_raises(tmp_path):
     with pytest.raises(FileNotFoundError, match="Could not find fingerprint"):
         tf.saved_model.experimental.read_fingerprint(str(tmp_path))
+
+
+def test_reshape_to_a_traced_shape_round_trips(tmp_path):
+    module = tf.Module()
+    module.f = tf.function(lambda x, y: tf.reshape(x, tf.shape(y)),
+                           input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([None, 2], tf.float32)])
+    tf.saved_model.save(module, str(tmp_path / "m"))
+    loaded = tf.saved_model.load(str(tmp_path / "m"))
+    out = loaded.f(tf.constant([1.0, 2.0, 3.0, 4.0]), tf.zeros([2, 2]))
+    np.testing.assert_array_equal(out.numpy(), [[1.0, 2.0], [3.0, 4.0]])

@@ -388,7 +388,10 @@ class FunctionWriter:
             attrs.update(begin=begin, end=end, strides=strides, **masks)
             attr_inputs = {"begin": "begin", "end": "end", "strides": "strides"}
         else:
-            attr_inputs = ATTR_INPUTS.get(operation.type, {})
+            # attrs of ours that are TF inputs; an op taking the tensor as an input (our dynamic
+            # Reshape/Fill/BroadcastTo, named as TF's) has no such attr
+            attr_inputs = {arg: ours for arg, ours in ATTR_INPUTS.get(operation.type, {}).items()
+                           if ours in attrs or arg == "reduction_indices"}
         renames = ATTR_RENAMES.get(op_type, {})
         tf_attrs: dict[str, Any] = {}
         remaining = list(inputs)

@@ -185,6 +185,7 @@ def _public() -> dict[str, Callable[..., Any]]:
         "AddN": lambda ins, at: tf.add_n(list(ins)),
         "Range": lambda ins, at: tf.range(ins[0], ins[1], ins[2]),
         "StringSplitV2": lambda ins, at: _string_split(ins, at),
+        "RaggedTensorToTensor": lambda ins, at: _ragged_to_tensor(ins, at),
         "DenseBincount": lambda ins, at: tf.math.bincount(
             ins[0], weights=None if ins[2].shape.as_list() == [0] else ins[2], minlength=ins[1],
             maxlength=ins[1], dtype=at.get("T", np.int32), binary_output=at.get("binary_output", False),
@@ -208,6 +209,39 @@ def _string_split(ins: list, attrs: dict) -> list:
         source = tf.reshape(source, [-1])
     sparse = tf.strings.split(source, sep or None, maxsplit=attrs.get("maxsplit", -1)).to_sparse()
     return [sparse.indices, sparse.values, sparse.dense_shape]
+
+
+def _ragged_to_tensor(ins: list, attrs: dict) -> Any:
+    """TF's `RaggedTensorToTensor` with any row partitions: eagerflow's kernel takes row splits,
+    so FIRST_DIM_SIZE + VALUE_ROWIDS partitions become splits first."""
+    import eagerflow as tf
+    from eagerflow._src.framework.execute import execute as run
+    from eagerflow._src.ragged.ragged_kernels import TO_TENSOR
+
+    kinds = attrs.get("row_partition_types") or ["ROW_SPLITS"] * (len(ins) - 3)
+    shape, values, default, partitions = ins[0], ins[1], ins[2], list(ins[3:])
+    if len(kinds) != len(partitions):
+        raise errors.InvalidArgumentError(None, None, "RaggedTensorToTensor: row_partition_types and "
+                                                      "row_partition_tensors differ in length.")
+    splits, nrows = [], None
+    for kind, tensor in zip(kinds, partitions):
+        if kind == "FIRST_DIM_SIZE":
+            nrows = tf.cast(tensor, tf.int64)
+        elif kind == "ROW_SPLITS":
+            splits.append(tf.cast(tensor, tf.int64))
+            nrows = None
+        elif kind == "VALUE_ROWIDS":
+            rowids = tf.cast(tensor, tf.int64)
+            if nrows is None:
+                nrows = tf.cast(splits[-1][-1], tf.int64) if splits else tf.size(rowids, tf.int64)
+            # splits[i] counts the (sorted) row ids below i
+            bounds = tf.range(tf.cast(nrows, tf.int64) + 1, dtype=tf.int64)
+            below = tf.cast(tf.less(tf.expand_dims(rowids, 0), tf.expand_dims(bounds, 1)), tf.int64)
+            splits.append(tf.reduce_sum(below, axis=1))
+            nrows = tf.size(rowids, tf.int64)
+        else:
+            raise errors.UnimplementedError(None, None, f"RaggedTensorToTensor row partition {kind!r}.")
+    return run(TO_TENSOR, (shape, values, default, *splits))
 
 
 _PUBLIC: dict[str, Callable[..., Any]] | None = None
