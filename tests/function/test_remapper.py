@@ -168,3 +168,28 @@ def test_a_gradient_that_sums_a_broadcast_batch_is_still_summed():
     x = tf.constant([[1.0, -2.0, 3.0]])
     y = tf.constant(RNG.standard_normal((4, 3), dtype=np.float32))
     np.testing.assert_array_equal(grad(x, y).numpy(), (2.0 * (x + y > 0).numpy()).sum(0, keepdims=True))
+
+
+def test_unknown_batch_gradients_through_many_shape_rules_match_eager():
+    # Broadcasts hidden behind None dims (a [None, 1] scale against [None, 4, 4, 3]) must still be
+    # summed; shape-keeping ops (sigmoid, tanh, softmax, avg-pool gradients) must not fool the
+    # shape classes.
+    def grads(x, s, f, b):
+        with tf.GradientTape() as tape:
+            tape.watch([x, s, f, b])
+            h = tf.nn.relu(tf.nn.bias_add(tf.nn.conv2d(x, f, 1, "SAME"), b))
+            h = tf.nn.avg_pool2d(tf.sigmoid(h), 2, 1, "SAME") * tf.reshape(s, [-1, 1, 1, 1])
+            z = tf.nn.softmax(tf.tanh(tf.reshape(h, [tf.shape(h)[0], -1])))
+            loss = tf.reduce_sum(z * tf.range(1.0, 129.0))
+        return tape.gradient(loss, [x, s, f, b])
+
+    x = tf.constant(RNG.standard_normal((3, 4, 4, 3), dtype=np.float32))
+    s = tf.constant(RNG.standard_normal((1,), dtype=np.float32))  # broadcast over the batch
+    f = tf.constant(RNG.standard_normal((3, 3, 3, 8), dtype=np.float32))
+    b = tf.constant(RNG.standard_normal(8, dtype=np.float32))
+    spec = [tf.TensorSpec([None, 4, 4, 3]), tf.TensorSpec([None]), tf.TensorSpec([3, 3, 3, 8]),
+            tf.TensorSpec([8])]
+    traced = tf.function(grads, input_signature=spec)
+    for got, want in zip(traced(x, s, f, b), grads(x, s, f, b)):
+        assert got.shape == want.shape
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-6)

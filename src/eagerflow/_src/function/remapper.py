@@ -60,7 +60,7 @@ def enabled() -> bool:
 _LIKE_FIRST = frozenset((
     "Relu", "Relu6", "Elu", "Selu", "LeakyRelu", "Sigmoid", "Tanh", "Softplus", "Softsign", "Identity",
     "StopGradient", "Neg", "Square", "Sqrt", "Rsqrt", "Exp", "Log", "Abs", "Cast", "BiasAdd",
-    "Softmax", "LogSoftmax", "MaxPoolGrad", "AvgPoolGrad", "OnesLike", "ZerosLike",
+    "Softmax", "LogSoftmax", "MaxPoolGrad", "OnesLike", "ZerosLike",
 ))
 # Ops whose inputs (all of them) and output share one shape (TF's kernels check it).
 _ALL_SAME = frozenset(("ReluGrad", "Relu6Grad", "EluGrad", "SeluGrad", "LeakyReluGrad", "SigmoidGrad",
