@@ -29,7 +29,7 @@ EXTRA = ("Const", "Placeholder", "Identity", "IdentityN", "NoOp", "PartitionedCa
          "Bincount", "DenseBincount", "RaggedTensorToTensor", "HashTableV2", "MutableHashTableV2",
          "MutableHashTableOfTensorsV2", "MutableDenseHashTableV2", "InitializeTableV2",
          "InitializeTableFromTextFileV2", "LookupTableFindV2", "LookupTableImportV2",
-         "LookupTableInsertV2", "LookupTableRemoveV2", "LookupTableSizeV2", "LookupTableExportV2")
+         "LookupTableInsertV2", "LookupTableRemoveV2", "LookupTableSizeV2", "LookupTableExportV2", "ReadFile")
 
 
 def registered_op_names() -> list[str]:

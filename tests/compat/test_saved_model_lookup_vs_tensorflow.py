@@ -121,3 +121,21 @@ def test_tensorflow_serves_keras_lookup_layers_exported_on_eagerflow(tmp_path):
 def test_eagerflow_serves_keras_lookup_layers_exported_on_tensorflow(tmp_path):
     want = _export_keras_lookups(str(tmp_path / "tf"), on_eagerflow=False)
     assert _serve(eagerflow, str(tmp_path / "tf")) == want
+
+
+# --- tf.saved_model.Asset captured by functions ---
+def _asset_module(tf, vocab_file):
+    module = tf.Module()
+    module.vocab = tf.saved_model.Asset(vocab_file)
+    module.read = tf.function(lambda: tf.io.read_file(module.vocab.asset_path), input_signature=[])
+    return module
+
+
+@pytest.mark.parametrize("saver, loader", [(eagerflow, tensorflow), (tensorflow, eagerflow)])
+def test_asset_crosses(tmp_path, vocab_file, saver, loader):
+    path = str(tmp_path / "m")
+    saver.saved_model.save(_asset_module(saver, vocab_file), path)
+    os.remove(vocab_file)
+    loaded = loader.saved_model.load(path)
+    assert loaded.read().numpy() == b"apple\nbanana\ncherry\n"
+    assert isinstance(loaded.vocab, loader.saved_model.Asset)

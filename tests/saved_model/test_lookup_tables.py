@@ -154,3 +154,43 @@ def test_static_table_values_of_every_key_dtype_round_trip(tmp_path):
     got = loaded.f(tf.constant([3, 9, 1], tf.int64)).numpy().tolist()
     assert got == [b"three", b"?", b"one"]
     np.testing.assert_array_equal(loaded.f(tf.constant([], tf.int64)).numpy(), np.array([], object))
+
+
+def _asset_module(vocab_file):
+    module = tf.Module()
+    module.vocab = tf.saved_model.Asset(vocab_file)
+    module.read = tf.function(lambda: tf.io.read_file(module.vocab.asset_path), input_signature=[])
+    module.name_of = tf.function(lambda x: tf.strings.join([x, tf.strings.regex_replace(
+        module.vocab.asset_path, ".*/", "")]), input_signature=[tf.TensorSpec([], tf.string)])
+    return module
+
+
+def test_asset_functions_read_the_saved_copy(tmp_path, vocab_file):
+    path = str(tmp_path / "assets_model")
+    tf.saved_model.save(_asset_module(vocab_file), path)
+    os.remove(vocab_file)
+    loaded = tf.saved_model.load(path)
+    assert loaded.read().numpy() == "".join(w + "\n" for w in WORDS).encode()
+    assert loaded.name_of(tf.constant("file:")).numpy() == b"file:vocab.txt"
+
+
+def test_loaded_asset_path_points_into_the_saved_model(tmp_path, vocab_file):
+    path = str(tmp_path / "assets_model")
+    tf.saved_model.save(_asset_module(vocab_file), path)
+    loaded = tf.saved_model.load(path)
+    assert isinstance(loaded.vocab, tf.saved_model.Asset)
+    assert loaded.vocab.asset_path.numpy().decode() == os.path.realpath(os.path.join(path, "assets", "vocab.txt"))
+
+
+def test_two_assets_with_one_file_name_are_both_kept(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    (tmp_path / "a" / "v.txt").write_text("first")
+    (tmp_path / "b" / "v.txt").write_text("second")
+    module = tf.Module()
+    module.one = tf.saved_model.Asset(str(tmp_path / "a" / "v.txt"))
+    module.two = tf.saved_model.Asset(str(tmp_path / "b" / "v.txt"))
+    module.read = tf.function(lambda: [tf.io.read_file(module.one.asset_path), tf.io.read_file(module.two.asset_path)],
+                              input_signature=[])
+    tf.saved_model.save(module, str(tmp_path / "m"))
+    assert [t.numpy() for t in tf.saved_model.load(str(tmp_path / "m")).read()] == [b"first", b"second"]

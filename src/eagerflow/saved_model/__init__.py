@@ -2,6 +2,7 @@
 from eagerflow._src.saved_model.api import (
     DEFAULT_SERVING_SIGNATURE_DEF_KEY, PREDICT_METHOD_NAME, SERVE_TAG as SERVING, contains_saved_model, load, save)
 from eagerflow._src.saved_model.options import LoadOptions, SaveOptions
+from eagerflow._src.saved_model.resources import Asset
 from eagerflow.saved_model import experimental
 
 ASSETS_DIRECTORY = "assets"

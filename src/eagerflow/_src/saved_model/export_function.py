@@ -124,7 +124,8 @@ class FunctionWriter:
     """
 
     def __init__(self, graph: Any, name: str, n_args: int, layout: list | None = None,
-                 extra_rets: list[int] | None = None, library: list | None = None) -> None:
+                 extra_rets: list[int] | None = None, library: list | None = None,
+                 assets: dict[int, Any] | None = None) -> None:
         self.m = _graph_def.messages()
         self.graph = graph
         self.fdef = self.m["FunctionDef"]()
@@ -139,6 +140,7 @@ class FunctionWriter:
         self.layout = layout if layout is not None else list(graph.inputs[:n_args])
         self.extra_rets = extra_rets or []
         self.library = library if library is not None else []  # FunctionDefs of nested If/While
+        self.assets = assets or {}  # id(asset path tensor) -> tf.saved_model.Asset: a bound argument
 
     def build(self) -> tuple[Any, list[Any]]:
         """The FunctionDef and the variables (and lookup tables' states) its resource arguments
@@ -175,11 +177,15 @@ class FunctionWriter:
                     continue
                 if id(operation.outputs[0]) in captured:
                     outer = captured[id(operation.outputs[0])]
+                    if self._asset_argument(operation, outer):
+                        continue
                     self._const(operation.name, np.asarray(outer))
                     self.refs[id(operation.outputs[0])] = f"{operation.name}:output:0"
                 continue
             if operation.type == "Const":
                 value = operation.attrs["value"]
+                if self._asset_argument(operation, value):
+                    continue
                 self._const(operation.name, np.asarray(value._device.backend.to_host(value._array)))
                 self.refs[id(operation.outputs[0])] = f"{operation.name}:output:0"
                 continue
@@ -204,6 +210,18 @@ class FunctionWriter:
             self.fdef.ret[out_name] = arg_names[position]
         sig.is_stateful = stateful
         return self.fdef, self.variables
+
+    def _asset_argument(self, operation: Any, value: Any) -> bool:
+        """A `tf.saved_model.Asset`'s path becomes a string argument bound to the asset node (the
+        loaded SavedModel passes its own copy's path); False for any other value."""
+        asset = self.assets.get(id(value))
+        if asset is None:
+            return False
+        name = arg_name("asset_path", self.taken)
+        self.fdef.signature.input_arg.add(name=name, type=_dtypes.string.as_datatype_enum)
+        self.refs[id(operation.outputs[0])] = name
+        self.variables.append(asset)
+        return True
 
     def _const(self, name: str, array: np.ndarray) -> str:
         node = self.fdef.node_def.add(name=name, op="Const")

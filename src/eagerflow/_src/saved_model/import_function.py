@@ -32,7 +32,8 @@ _MAX_CONST_ELEMENTS = 1 << 31
 
 _ALL_OPS_IMPORTED = False
 # string attrs that eagerflow's kernels take as bytes
-_BYTES_ATTRS = {"StaticRegexReplace": ("pattern", "rewrite"), "StaticRegexFullMatch": ("pattern",)}
+_BYTES_ATTRS = {"StaticRegexReplace": ("pattern", "rewrite"), "StaticRegexFullMatch": ("pattern",),
+                "StringJoin": ("separator",), "ReduceJoin": ("separator",), "UnsortedSegmentJoin": ("separator",)}
 
 
 def _registered(op_type: str) -> Any:
@@ -44,14 +45,16 @@ def _registered(op_type: str) -> Any:
         import importlib
         import pkgutil
 
+        import eagerflow._src.io as io_package
         import eagerflow._src.ops as ops_package
 
         _ALL_OPS_IMPORTED = True
-        for module in pkgutil.iter_modules(ops_package.__path__, "eagerflow._src.ops."):
-            try:
-                importlib.import_module(module.name)
-            except ImportError:
-                continue
+        for package in (ops_package, io_package):
+            for module in pkgutil.iter_modules(package.__path__, package.__name__ + "."):
+                try:
+                    importlib.import_module(module.name)
+                except ImportError:
+                    continue
         op = REGISTRY.get(op_type)
     return op
 

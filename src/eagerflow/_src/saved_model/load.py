@@ -52,15 +52,6 @@ class RestoredResource(_UserObject, TrackableResource):
         return self._state
 
 
-class RestoredAsset:
-    """A loaded `tf.saved_model.Asset`: `asset_path` is the file's path in the SavedModel."""
-
-    def __init__(self, path: str) -> None:
-        import eagerflow as tf
-
-        self.asset_path = tf.constant(path)
-
-
 class _SignatureMap(dict):
     """`loaded.signatures`: signature key -> concrete function taking keyword arguments."""
 
@@ -329,7 +320,7 @@ class _Loader:
                 if not 0 <= index < len(meta.asset_file_def):
                     raise errors.InvalidArgumentError(None, None, f"SavedModel node {i} names asset {index}, "
                                                                   f"outside the {len(meta.asset_file_def)} assets.")
-                self.objects[i] = RestoredAsset(resources.asset_path(export_dir, meta.asset_file_def[index].filename))
+                self.objects[i] = resources.Asset(resources.asset_path(export_dir, meta.asset_file_def[index].filename))
             else:
                 self.objects[i] = _UserObject()
         self._restore_variables(export_dir)
@@ -383,7 +374,7 @@ class _Loader:
                 raise errors.UnimplementedError(
                     None, None, f"Function {name} captures SavedModel node {node_id}, which eagerflow cannot restore.")
             obj = self.objects[node_id]
-            bound.append(obj.asset_path if isinstance(obj, RestoredAsset) else obj)
+            bound.append(obj.asset_path if isinstance(obj, resources.Asset) else obj)
         in_sig = structure.decode(entry.canonicalized_input_signature)
         if not (isinstance(in_sig, tuple) and len(in_sig) == 2):
             in_sig = (tuple(in_sig) if isinstance(in_sig, (list, tuple)) else (), {})
@@ -423,7 +414,7 @@ class _Loader:
                     raise errors.UnimplementedError(
                         None, None, f"Function {fname} captures SavedModel node {node_id}, which eagerflow cannot "
                                     "restore.")
-            bound = [self.objects[k].asset_path if isinstance(self.objects[k], RestoredAsset) else self.objects[k]
+            bound = [self.objects[k].asset_path if isinstance(self.objects[k], resources.Asset) else self.objects[k]
                      for k in ids]
             return fname, bound
         return None

@@ -267,6 +267,7 @@ OP_DEFS: dict[str, tuple] = {
     'RandomUniformInt': ((('shape', 'T', '', ''), ('minval', 'Tout', '', ''), ('maxval', 'Tout', '', '')), (('output', 'Tout', '', ''),), (('seed', 'int', 0), ('seed2', 'int', 0), ('Tout', 'type', '<none>'), ('T', 'type', '<none>'))),
     'Range': ((('start', 'Tidx', '', ''), ('limit', 'Tidx', '', ''), ('delta', 'Tidx', '', '')), (('output', 'Tidx', '', ''),), (('Tidx', 'type', 3),)),
     'Rank': ((('input', 'T', '', ''),), (('output', 3, '', ''),), (('T', 'type', '<none>'),)),
+    'ReadFile': ((('filename', 7, '', ''),), (('contents', 7, '', ''),), ()),
     'ReadVariableOp': ((('resource', 20, '', ''),), (('value', 'dtype', '', ''),), (('dtype', 'type', '<none>'),)),
     'Real': ((('input', 'T', '', ''),), (('output', 'Tout', '', ''),), (('T', 'type', 8), ('Tout', 'type', 1))),
     'RealDiv': ((('x', 'T', '', ''), ('y', 'T', '', '')), (('z', 'T', '', ''),), (('T', 'type', '<none>'),)),

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow._src.checkpoint.trackable import Trackable
 from eagerflow._src.framework import errors
 from eagerflow._src.function import graph_def as _graph_def
 from eagerflow._src.lookup import table_ops
@@ -57,6 +58,31 @@ class AssetFile:
 
     def __init__(self, path: str) -> None:
         self.path = path
+
+
+class Asset(Trackable):
+    """A file a SavedModel carries (`tf.saved_model.Asset`): saving copies it into `assets/`,
+    and functions that use `asset_path` read the copy's path once loaded.
+
+    Args:
+      path: the file's path (a string or a scalar string tensor).
+    """
+
+    def __init__(self, path: Any) -> None:
+        from eagerflow._src.framework.graph import init_scope
+
+        if hasattr(path, "numpy"):
+            path = path.numpy()
+        self.path = path.decode() if isinstance(path, bytes) else os.fspath(path)
+        import eagerflow as tf
+
+        with init_scope(), tf.device("CPU:0"):
+            self._asset_path = tf.constant(self.path)
+
+    @property
+    def asset_path(self) -> Any:
+        """The file's path, a scalar string tensor."""
+        return self._asset_path
 
 
 class InitializerNode:

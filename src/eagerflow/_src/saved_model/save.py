@@ -64,7 +64,8 @@ def _function_children(obj: Any) -> list[tuple[str, Any]]:
 def _children(obj: Any) -> list[tuple[str, Any]]:
     if isinstance(obj, _SignatureMap):
         return list(obj.functions.items())
-    if isinstance(obj, (Function, ConcreteFunction, resources.ResourceFunction, resources.AssetFile)):
+    if isinstance(obj, (Function, ConcreteFunction, resources.ResourceFunction, resources.AssetFile,
+                        resources.Asset)):
         return []
     if isinstance(obj, resources.InitializerNode):
         return [("_filename", obj.asset)] if obj.asset is not None else []
@@ -172,6 +173,8 @@ class _Saver:
         # the tables' resource functions: (FunctionDef name, FunctionDef, bound node ids,
         # input signature, output signature)
         self.resource_functions: list[tuple[str, Any, list[int], Any, Any]] = []
+        # tf.saved_model.Asset path tensors: functions capturing one bind the asset node
+        self.asset_tensors = {id(o.asset_path): o for o in self.nodes if isinstance(o, resources.Asset)}
         self.assets: list[Any] = []
         # (id(concrete), is signature) -> (FunctionDef name, FunctionDef, bound variables, concrete)
         self.library: dict[tuple[int, bool], tuple[str, Any, list, ConcreteFunction]] = {}
@@ -187,7 +190,8 @@ class _Saver:
         # a signature takes its arguments in keyword order, as TF's signature wrapper (its
         # loader flattens the keyword arguments sorted by name)
         layout = self._signature_inputs(concrete) if signature else None
-        writer = FunctionWriter(concrete.graph, name, n_args, layout=layout, library=self.nested)
+        writer = FunctionWriter(concrete.graph, name, n_args, layout=layout, library=self.nested,
+                                assets=self.asset_tensors)
         fdef, variables = writer.build()
         self.library[(id(concrete), signature)] = (name, fdef, variables, concrete)
         return name
@@ -248,7 +252,7 @@ class _Saver:
                 keywords = ["checkpoint_key"] if obj.kind == "save" else ["restored_tensors_0", "restored_tensors_1"]
                 bare.argument_keywords.extend(keywords)
                 bare.allowed_positional_arguments = len(keywords)
-            elif isinstance(obj, resources.AssetFile):
+            elif isinstance(obj, (resources.AssetFile, resources.Asset)):
                 node.asset.asset_file_def_index = len(self.assets)
                 self.assets.append(obj)
             elif isinstance(obj, Function):
@@ -458,6 +462,12 @@ class _Saver:
                 node.attr["value_dtype"].type = obj.value_dtype.as_datatype_enum
                 node.attr["shared_name"].s = name.encode()
                 handles[id(obj._state)] = name
+            elif isinstance(obj, resources.Asset):
+                name = unique_name("asset_path_initializer", taken)
+                node = graph.node.add(name=name, op="Placeholder")
+                node.attr["dtype"].type = _dtypes.string.as_datatype_enum
+                _graph_def._set_shape(node.attr["shape"].shape, ())
+                handles[id(obj)] = name
         for key, concrete in self.sig_map.functions.items():
             fname, _, variables, _ = self.library[(id(concrete), True)]
             sig = meta.signature_def[key]
@@ -480,7 +490,7 @@ class _Saver:
                 types.append(info.dtype)
             for v in variables:
                 inputs.append(handles[id(v)])
-                types.append(_dtypes.resource.as_datatype_enum)
+                types.append((_dtypes.string if isinstance(v, resources.Asset) else _dtypes.resource).as_datatype_enum)
             node = graph.node.add(name=call, op="StatefulPartitionedCall")
             node.input.extend(inputs)
             node.attr["f"].func.name = fname
