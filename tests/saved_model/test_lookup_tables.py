@@ -194,3 +194,18 @@ def test_two_assets_with_one_file_name_are_both_kept(tmp_path):
                               input_signature=[])
     tf.saved_model.save(module, str(tmp_path / "m"))
     assert [t.numpy() for t in tf.saved_model.load(str(tmp_path / "m")).read()] == [b"first", b"second"]
+
+
+def test_dense_table_bucket_count_must_be_a_power_of_two():
+    with pytest.raises(tf.errors.InvalidArgumentError, match="at least 4 and a power of 2, got: 10"):
+        tf.lookup.experimental.DenseHashTable(tf.int64, tf.int64, -1, empty_key=0, deleted_key=-1,
+                                              initial_num_buckets=10)
+
+
+def test_saved_dense_table_asking_for_huge_bucket_count_is_refused():
+    from eagerflow._src.saved_model import resources
+
+    keys = [tf.constant(-5, tf.int64), tf.constant(-6, tf.int64)]
+    attrs = {"key_dtype": np.dtype(np.int64), "value_dtype": np.dtype(np.int64), "initial_num_buckets": 1 << 40}
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        resources.make_table("MutableDenseHashTableV2", keys, attrs)

@@ -79,6 +79,13 @@ class TableState:
                 self.num_buckets *= 2
 
 
+def check_num_buckets(num_buckets: int) -> None:
+    """TF's MutableDenseHashTable needs a power-of-two bucket count of at least 4."""
+    if num_buckets < 4 or num_buckets & (num_buckets - 1):
+        raise errors.InvalidArgumentError(
+            None, None, f"Number of buckets must be at least 4 and a power of 2, got: {num_buckets}")
+
+
 # --- kernels ------------------------------------------------------------------------------------
 def _find(xp: Any, keys: Any, default: Any, table: TableState) -> Any:
     if not table.initialized:
@@ -122,8 +129,9 @@ def _import(xp: Any, keys: Any, values: Any, table: TableState) -> None:
         n = keys.shape[0] if keys.ndim else 1
         keys = keys.reshape(n)
         values = values.reshape((n,) + table.value_shape)
+        check_num_buckets(n)
         live = [k not in (table.empty_key, table.deleted_key) for k in keys.tolist()]
-        table.num_buckets = max(n, 1)
+        table.num_buckets = n
         table.tombstones = []
         keys, values = keys[np.asarray(live, bool)], values[np.asarray(live, bool)]
     table.check_values(keys, values)
@@ -194,9 +202,11 @@ def _dense_buckets(keys: list, num_buckets: int) -> np.ndarray:
         # TF hashes a number with std::hash (its value), a string with its Hash64
         h = hash64(key) if isinstance(key, bytes) else int(key) & 0xFFFFFFFFFFFFFFFF
         bucket, probes = h & mask, 0
-        while taken[bucket]:
+        while taken[bucket] and probes < num_buckets:
             probes += 1
             bucket = (bucket + probes) & mask
+        if taken[bucket]:  # (never with a power-of-two count: the probes visit every bucket)
+            bucket = int(np.flatnonzero(~taken)[0])
         taken[bucket] = True
         rows[i] = bucket
     return rows

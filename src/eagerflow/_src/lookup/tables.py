@@ -261,6 +261,7 @@ class DenseHashTable(MutableHashTable):
             from eagerflow._src.framework import errors
 
             raise errors.InvalidArgumentError(None, None, "empty_key and deleted_key cannot be equal")
+        table_ops.check_num_buckets(self._initial_num_buckets or 131072)
         return table_ops.TableState(_np_dtype(self._value_dtype), tuple(self._value_shape.as_list()),
                                     empty_key=empty.tolist(), deleted_key=deleted.tolist(),
                                     num_buckets=self._initial_num_buckets or 131072)

@@ -27,6 +27,7 @@ from eagerflow._src.lookup import table_ops
 
 ASSETS_DIRECTORY = "assets"
 _DT_RESOURCE, _DT_STRING, _DT_INT32 = 20, 7, 3
+_MAX_BUCKETS = 1 << 28
 # TF's table-creating ops: a table handle from attrs (and DenseHashTable's two reserved keys).
 CREATE_OPS = ("HashTableV2", "MutableHashTableV2", "MutableHashTableOfTensorsV2", "MutableDenseHashTableV2")
 TABLE_OPS = ("LookupTableFindV2", "LookupTableImportV2", "LookupTableInsertV2", "LookupTableRemoveV2",
@@ -302,8 +303,11 @@ def make_table(op_type: str, ins: list, attrs: dict) -> table_ops.TableState:
         if np.array_equal(empty, deleted):
             raise errors.InvalidArgumentError(None, None, "empty_key and deleted_key cannot be equal")
         buckets = int(attrs.get("initial_num_buckets", 131072) or 131072)
+        table_ops.check_num_buckets(buckets)
+        if buckets > _MAX_BUCKETS:  # a hostile file must not make us allocate without bound
+            raise errors.InvalidArgumentError(None, None, f"MutableDenseHashTableV2 asks for {buckets} buckets.")
         state = table_ops.TableState(value_dtype, shape, empty_key=empty.tolist(), deleted_key=deleted.tolist(),
-                                     num_buckets=max(buckets, 1))
+                                     num_buckets=buckets)
     else:
         state = table_ops.TableState(value_dtype, shape if op_type == "MutableHashTableOfTensorsV2" else ())
     state.key_np_dtype = key_dtype
