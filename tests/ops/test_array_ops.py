@@ -555,3 +555,71 @@ def test_second_order_gradient_ops_exist():
 def test_broadcast_to_of_a_string_scalar_holds_the_strings():
     out = tf.broadcast_to(tf.constant("a"), [2]).numpy()
     assert out.tolist() == [b"a", b"a"]
+
+
+def test_tile_traced_multiples_known_at_run_time_equal_eager():
+    x = tf.constant(np.arange(6.0, dtype=np.float32).reshape(2, 3))
+    seen = []
+
+    @tf.function
+    def tiled(x, n):
+        out = tf.tile(x, [2, n])
+        seen.append(out.shape.as_list())
+        return out
+
+    assert np.array_equal(tiled(x, tf.constant(3)).numpy(), np.tile(x.numpy(), [2, 3]))
+    assert seen == [[4, None]]  # TF: the known multiple times the known dim, else unknown
+
+
+def test_tile_traced_multiples_gradient_sums_the_copies():
+    x = tf.constant(np.arange(6.0, dtype=np.float32).reshape(2, 3))
+    w = tf.constant(np.arange(1.0, 5.0, dtype=np.float32).reshape(4, 1))
+
+    def grad(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(tf.tile(x, tf.stack([n, 1])) * w)
+        return tape.gradient(y, x)
+
+    assert np.array_equal(tf.function(grad)(x, tf.constant(2)).numpy(), grad(x, tf.constant(2)).numpy())
+
+
+def test_repeat_traced_counts_known_at_run_time_equal_eager():
+    x = tf.constant(np.arange(6.0, dtype=np.float32).reshape(3, 2))
+
+    @tf.function
+    def repeated(x, n, counts):
+        return tf.repeat(x, n, axis=0), tf.repeat(x, counts, axis=0), tf.repeat(x, n)
+
+    n, counts = tf.constant(2), tf.constant([1, 0, 3])
+    for traced, eager in zip(repeated(x, n, counts),
+                             (tf.repeat(x, 2, axis=0), tf.repeat(x, [1, 0, 3], axis=0), tf.repeat(x, 2))):
+        assert np.array_equal(traced.numpy(), eager.numpy())
+
+
+def test_getitem_traced_slice_bounds_follow_strided_slice_rules():
+    # negative bounds count from the end, bounds clamp to the dim, an empty walk is empty
+    x = tf.constant(np.arange(24).reshape(4, 6))
+
+    def slices(x, a, b):
+        return (x[a:a + 10], x[:, a:], x[a:b], x[:, b:a:-1], x[a], x[:, a::2], x[-1:a], x[a:-1], x[::-1, a:])
+
+    traced = tf.function(slices)
+    for a, b in [(-2, 3), (1, -1), (-4, 9), (3, 0)]:
+        expected = slices(x.numpy(), a, b)
+        got = traced(x, tf.constant(a), tf.constant(b))
+        for e, g in zip(expected, got):
+            assert np.array_equal(g.numpy(), e)
+
+
+def test_range_traced_bounds_give_one_unknown_dim():
+    seen = []
+
+    @tf.function
+    def counted(n):
+        out = tf.range(n, 0, -1)
+        seen.append(out.shape.as_list())
+        return out
+
+    assert counted(tf.constant(3)).numpy().tolist() == [3, 2, 1]
+    assert seen == [[None]]

@@ -40,3 +40,19 @@ def test_bfloat16_is_refused_with_tfs_attr_error():
 def test_shape_not_ending_with_alphas_shape_is_refused():
     with pytest.raises(tf.errors.InvalidArgumentError, match="Shape passed in must end with broadcasted shape"):
         tf.random.stateless_gamma([2, 3], [1, 2], alpha=[1.0, 2.0])
+
+
+def test_traced_shape_known_at_run_time_gives_unknown_dims_and_eager_draws():
+    seen = []
+
+    @tf.function
+    def draw(n, alpha):
+        out = tf.random.stateless_gamma([n, 2], [7, 8], alpha=alpha)
+        seen.append(out.shape.as_list())
+        return out
+
+    eager = tf.random.stateless_gamma([3, 2], [7, 8], alpha=[1.0, 2.0])
+    traced = draw.get_concrete_function(tf.TensorSpec([], tf.int32), tf.TensorSpec([None]))(
+        tf.constant(3), tf.constant([1.0, 2.0]))
+    assert seen == [[None, 2]]
+    assert np.array_equal(traced.numpy(), eager.numpy())

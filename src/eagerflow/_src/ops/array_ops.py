@@ -320,7 +320,17 @@ def _num_text(v: Any) -> str:
 
 
 _RANGE_TYPES = (_dtypes.bfloat16, _dtypes.float16, _dtypes.float32, _dtypes.float64, _dtypes.int32, _dtypes.int64)
-RANGE = Op("Range", _range, dtypes=_RANGE_TYPES, grad=lambda ctx, dy: (None, None, None))
+def _range_shape(inputs: Any, attrs: dict) -> list | None:
+    # TF: the length when start, limit and delta are all known, else one unknown dim
+    from eagerflow._src.framework.shape_inference import constant_value
+
+    values = [constant_value(t) for t in inputs]
+    if all(v is not None for v in values):
+        return None  # the kernel runs on the folded values
+    return [(inputs[0]._array.dtype, (None,))]
+
+
+RANGE = Op("Range", _range, dtypes=_RANGE_TYPES, grad=lambda ctx, dy: (None, None, None), shape_fn=_range_shape)
 # TF's Python range picks the widest argument dtype in this order.
 _RANGE_HIERARCHY = ("int32", "int64", "float16", "bfloat16", "float32", "float64")
 
@@ -512,7 +522,23 @@ def _broadcast_to_grad(ctx: Any, dy: Tensor) -> tuple:
     return (reshape(reduce_ops.reduce_sum(dy, axis=axes), shape) if axes else dy,)
 
 
+def _tile_by_grad(ctx: Any, dy: Tensor) -> tuple:
+    # multiples known when the plan runs: dy as (m0, d0, m1, d1, ...), summed over each m
+    from eagerflow._src.ops import join_split_ops
+
+    x, multiples = ctx.inputs
+    split_shape = reshape(join_split_ops.stack(
+        [math_ops.cast(multiples, _dtypes.int32), shape(x, out_type=_dtypes.int32)], axis=1), (-1,))
+    rank = multiples._array.shape[0] if multiples._array.shape and multiples._array.shape[0] is not None \
+        else x._array.ndim
+    return reduce_ops.reduce_sum(reshape(dy, split_shape), axis=list(builtins.range(0, 2 * rank, 2))), None
+
+
 TILE = Op("Tile", _tile, grad=_tile_grad)
+# Tile whose multiples are a graph tensor known only when the plan runs (TF's Tile takes them
+# as an input); registered apart from the attr-shaped Tile, shown in graphs as "Tile".
+TILE_BY = dynamic_shape_ops.tf_named(Op("DynamicTile", lambda xp, x, m: _tile(xp, x, tuple(int(v) for v in m.reshape(-1).tolist())),
+                                        grad=_tile_by_grad, shape_fn=dynamic_shape_ops.tile_rule), "Tile")
 BROADCAST_TO = Op("BroadcastTo", _broadcast_to, grad=_broadcast_to_grad)
 
 
@@ -520,6 +546,10 @@ def tile(input: Any, multiples: Any, name: str | None = None) -> Tensor:  # noqa
     """`input` repeated `multiples[i]` times along each dimension i (`tf.tile`); `multiples`
     must be int32/int64 (TF's InvalidArgumentError otherwise)."""
     x = conversion.tensor(input)
+    multiples = dynamic_shape_ops.packed(multiples)
+    if dynamic_shape_ops.run_time_shape(multiples):  # in a graph, multiples known when the plan runs
+        return execute(TILE_BY, (x, multiples))
+    multiples = dynamic_shape_ops.folded(multiples)
     m, fallback = _int_list_input(TILE, "Tmultiples", multiples, input, x)
     return conversion.run(TILE, (x,), {"multiples": m}, fallback)
 

@@ -111,6 +111,16 @@ def _broadcast_rule(inputs: Any, attrs: dict) -> list:
     return [(inputs[0]._array.dtype, _shape_of_value(inputs[1]))]
 
 
+def tile_rule(inputs: Any, attrs: dict) -> list:
+    x = inputs[0]._array
+    multiples = _shape_of_value(inputs[1])
+    if x.shape is None:
+        return [(x.dtype, None if multiples is None else (None,) * len(multiples))]
+    if multiples is None or len(multiples) != len(x.shape):
+        return [(x.dtype, (None,) * len(x.shape))]
+    return [(x.dtype, tuple(None if d is None or m is None else d * m for d, m in zip(x.shape, multiples)))]
+
+
 def _dims(shape: Any) -> tuple:
     return tuple(int(d) for d in shape.reshape(-1).tolist())
 
@@ -129,21 +139,20 @@ def _broadcast_to_grad(ctx: Any, dy: Any) -> tuple:
     return execute(UNBROADCAST, (dy, ctx.inputs[0])), None
 
 
-def _tf_named(op: Op, name: str) -> Op:
+def tf_named(op: Op, name: str) -> Op:
     # Registered under its own name (the attr-shaped op keeps TF's name in the registry); it
     # shows in graphs under TF's op type, whose shape is an input as here.
     op.name = name
     return op
 
 
-RESHAPE_TO = _tf_named(Op("DynamicReshape", lambda xp, x, shape: x.reshape(_dims(shape)),
+RESHAPE_TO = tf_named(Op("DynamicReshape", lambda xp, x, shape: x.reshape(_dims(shape)),
                           grad=_reshape_to_grad, shape_fn=_reshape_rule), "Reshape")
-FILL_TO = _tf_named(Op("DynamicFill", lambda xp, dims, value: xp.full(_dims(dims), value, dtype=value.dtype),
+FILL_TO = tf_named(Op("DynamicFill", lambda xp, dims, value: xp.full(_dims(dims), value, dtype=value.dtype),
                        grad=_fill_to_grad, shape_fn=_fill_rule), "Fill")
-BROADCAST_TO_SHAPE = _tf_named(Op("DynamicBroadcastTo",
+BROADCAST_TO_SHAPE = tf_named(Op("DynamicBroadcastTo",
                                   lambda xp, x, shape: xp.broadcast_to(x, _dims(shape)).copy(),
                                   grad=_broadcast_to_grad, shape_fn=_broadcast_rule), "BroadcastTo")
-
 
 def packed(value: Any, dtype: Any = None) -> Any:
     """A shape list holding graph tensors (`[n, 3]` with `n` traced) as one int tensor, as TF

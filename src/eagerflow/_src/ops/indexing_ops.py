@@ -318,7 +318,8 @@ def _has_traced_index(key: Any) -> bool:
 
 
 def _traced_getitem(x: Tensor, key: Any) -> Tensor:
-    from eagerflow._src.ops.array_ops import range as tf_range, shape
+    from eagerflow._src.ops import math_ops
+    from eagerflow._src.ops.array_ops import range as tf_range, shape, where
     from eagerflow._src.ops.gather_scatter_ops import gather
 
     axis = 0
@@ -327,16 +328,46 @@ def _traced_getitem(x: Tensor, key: Any) -> Tensor:
             if k == builtins.slice(None):
                 axis += 1
                 continue
-            start = 0 if k.start is None else k.start
-            stop = shape(x)[axis] if k.stop is None else k.stop
-            x = gather(x, tf_range(start, stop, 1 if k.step is None else k.step), axis=axis)
+            step = 1 if k.step is None else k.step
+            # TF's StridedSlice: negative bounds count from the end, bounds clamped to the dim
+            # (a negative step runs from dim - 1 down to just before 0); a traced step is taken
+            # as positive.
+            forward = not isinstance(step, int) or step > 0
+            dim = shape(x)[axis]
+            start = _run_time_bound(k.start, dim, forward, 0 if forward else -1)
+            stop = _run_time_bound(k.stop, dim, forward, 1 if forward else -2)
+            # an empty walk (start past stop) is empty, where Range would refuse it
+            stop = (math_ops.maximum if forward else math_ops.minimum)(stop, start)
+            x = gather(x, tf_range(start, stop, step), axis=axis)
             axis += 1
         elif _traced(k) or isinstance(k, int):
+            if _traced(k):  # a negative index counts from the end (TF's StridedSlice)
+                k = where(math_ops.less(k, 0), math_ops.add(k, math_ops.cast(shape(x)[axis], k.dtype)), k)
+            elif k < 0:
+                k = math_ops.add(shape(x)[axis], k)
             x = gather(x, k, axis=axis)
         else:
             raise TypeError(f"Only integers, slices and integer tensors are valid indices with a traced "
                             f"index, got {k!r}")
     return x
+
+
+def _run_time_bound(value: Any, dim: Tensor, forward: bool, default: int) -> Any:
+    """A slice bound resolved against the axis size `dim` known at run time: None is the start
+    (`default` 0) or end (1) of the walk, -1/-2 the same walking backwards; others count from the
+    end when negative and are clamped to [0, dim] (forward) or [-1, dim - 1] (backward)."""
+    from eagerflow._src.ops import math_ops
+    from eagerflow._src.ops.array_ops import where
+
+    if value is None:
+        return {0: 0, 1: dim, -1: dim - 1, -2: -1}[default]
+    if _traced(value):
+        dim = math_ops.cast(dim, value.dtype)
+    resolved = math_ops.add(value, dim) if isinstance(value, int) and value < 0 else value
+    if _traced(value):
+        resolved = where(math_ops.less(value, 0), math_ops.add(value, dim), value)
+    low, high = (0, dim) if forward else (-1, dim - 1)
+    return math_ops.minimum(math_ops.maximum(resolved, low), high)
 
 
 def _masks_to_index(begin: list, end: list, strides: list, begin_mask: int, end_mask: int,

@@ -14,9 +14,10 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.tensor import EagerTensor
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
-from eagerflow._src.ops import array_ops, conversion, join_split_ops, math_ops
+from eagerflow._src.ops import array_ops, conversion, dynamic_shape_ops, join_split_ops, math_ops
 from eagerflow._src.ops.array_args import INT32_64, int_list, invalid, static_shape
 from eagerflow._src.ops.gather_scatter_ops import gather
 
@@ -58,7 +59,11 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: str | None = None) 
     shape = static_shape(x)
     if shape is not None:
         axis = axis + len(shape) if axis < 0 else axis
-    counts = np.asarray(conversion.tensor(repeats).numpy()).reshape(-1)
+    repeats = conversion.tensor(repeats)
+    if dynamic_shape_ops.run_time_shape(repeats):  # traced counts: the index built when the plan runs
+        return gather(x, _run_time_repeat_index(x, repeats, axis), axis=axis)
+    counts = np.asarray(dynamic_shape_ops.folded(repeats) if type(repeats) is not EagerTensor
+                        else repeats.numpy()).reshape(-1)
     n = None if shape is None else shape[axis]
     if n is None:  # traced: the size along axis known only when the graph runs
         if counts.size == 1:  # row i // count, for i < n * count
@@ -73,6 +78,22 @@ def repeat(input: Any, repeats: Any, axis: Any = None, name: str | None = None) 
         raise invalid(f"Dimensions {counts.size} and {n} are not compatible")
     index = np.repeat(np.arange(n, dtype=np.int64), counts)
     return gather(x, conversion.tensor(index), axis=axis)
+
+
+def _run_time_repeat_index(x: Tensor, repeats: Tensor, axis: int) -> Tensor:
+    """The gather index of `tf.repeat` for counts known only when the graph runs: row i // c for
+    one count c, else the row whose running total of counts first passes each output position."""
+    from eagerflow._src.ops import reduce_ops, sort_ops
+
+    counts = math_ops.cast(repeats, _dtypes.int64)
+    if repeats._array.ndim == 0 or repeats._array.shape == (1,):
+        c = array_ops.reshape(counts, ())
+        total = math_ops.multiply(math_ops.cast(array_ops.shape(x)[axis], _dtypes.int64), c)
+        return math_ops.floordiv(array_ops.range(0, total, 1, dtype=_dtypes.int64), math_ops.maximum(c, 1))
+    ends = reduce_ops.cumsum(array_ops.reshape(counts, (-1,)))
+    positions = array_ops.range(0, reduce_ops.reduce_sum(counts), 1, dtype=_dtypes.int64)
+    return array_ops.reshape(sort_ops.searchsorted(ends[None], positions[None], side="right",
+                                                   out_type=_dtypes.int64), (-1,))
 
 
 # --- roll ------------------------------------------------------------------------------------------

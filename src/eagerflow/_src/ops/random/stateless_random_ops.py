@@ -17,6 +17,7 @@ from eagerflow._src.framework import errors
 from eagerflow._src.framework.convert import convert_to_tensor
 from eagerflow._src.framework.execute import execute
 from eagerflow._src.framework.op import Op
+from eagerflow._src.framework.shape_inference import shape_from_input
 from eagerflow._src.framework.tensor import Tensor
 from eagerflow._src.ops import conversion, math_ops
 from eagerflow._src.ops.random import distributions, samplers
@@ -153,8 +154,11 @@ UNIFORM_FULL_INT_V2 = Op("StatelessRandomUniformFullIntV2", _uniform_full_int_v2
                          dtypes=_SHAPE_DTYPES)
 TRUNCATED_NORMAL_V2 = Op("StatelessTruncatedNormalV2", _truncated_normal_v2, dtypes=_SHAPE_DTYPES)
 STATELESS_MULTINOMIAL = Op("StatelessMultinomial", _stateless_multinomial, dtypes=_FLOATS)
-STATELESS_GAMMA_V3 = Op("StatelessRandomGammaV3", _gamma_v3, dtypes=_SHAPE_DTYPES)
-STATELESS_BINOMIAL = Op("StatelessRandomBinomial", _stateless_binomial, dtypes=_SHAPE_DTYPES)
+# The output shape is the shape input's value (unknown dims where it is known only at run time).
+STATELESS_GAMMA_V3 = Op("StatelessRandomGammaV3", _gamma_v3, dtypes=_SHAPE_DTYPES,
+                        shape_fn=shape_from_input(dtype_input=3))
+STATELESS_BINOMIAL = Op("StatelessRandomBinomial", _stateless_binomial, dtypes=_SHAPE_DTYPES,
+                        shape_fn=shape_from_input("dtype"))
 
 
 # --- public functions --------------------------------------------------------------------------
@@ -306,9 +310,16 @@ def stateless_random_gamma(shape: Any, seed: Any, alpha: Any, beta: Any = None,
     alpha_t = convert_to_tensor(alpha, dtype=dt)
     beta_t = convert_to_tensor(1 if beta is None else beta, dtype=dt)
     check_attr("StatelessRandomGammaV3", "dtype", dt, _GAMMA_DTYPES, False)
-    broadcast = np.broadcast_shapes(tuple(alpha_t.shape.as_list()), tuple(beta_t.shape.as_list()))
     from eagerflow._src.ops.array_ops import broadcast_to
-    alpha_b = alpha_t if tuple(alpha_t.shape.as_list()) == broadcast else broadcast_to(alpha_t, broadcast)
+
+    if alpha_t.shape.is_fully_defined() and beta_t.shape.is_fully_defined():
+        broadcast = np.broadcast_shapes(tuple(alpha_t.shape.as_list()), tuple(beta_t.shape.as_list()))
+        alpha_b = alpha_t if tuple(alpha_t.shape.as_list()) == broadcast else broadcast_to(alpha_t, broadcast)
+    else:  # traced with unknown dims: the broadcast shape found when the plan runs (as TF does)
+        from eagerflow._src.ops.array_ops import shape as shape_of_tensor
+        from eagerflow._src.ops.shape_check_ops import broadcast_dynamic_shape
+
+        alpha_b = broadcast_to(alpha_t, broadcast_dynamic_shape(shape_of_tensor(alpha_t), shape_of_tensor(beta_t)))
     key, counter, alg_id = key_counter_alg(seed, "auto_select")
     rnd = execute(STATELESS_GAMMA_V3, (shape_t, key, counter, alpha_b), {"alg": alg_id})
     tiny = convert_to_tensor(np.finfo(dt._np).tiny, dtype=dt)
