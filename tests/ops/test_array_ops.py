@@ -623,3 +623,15 @@ def test_range_traced_bounds_give_one_unknown_dim():
 
     assert counted(tf.constant(3)).numpy().tolist() == [3, 2, 1]
     assert seen == [[None]]
+
+
+def test_pad_traced_paddings_folded_from_static_shapes_equal_eager():
+    x = tf.constant(np.arange(6.0).reshape(3, 2))
+
+    def padded(x):
+        p = tf.stack([tf.stack([0, 5 - tf.shape(x)[0]]), tf.constant([0, 0])])
+        return tf.pad(x, p, constant_values=-1.0), tf.pad(x, p, mode="REFLECT")
+
+    for traced, eager in zip(tf.function(padded)(x), padded(x)):
+        assert traced.shape == eager.shape == (5, 2)
+        assert np.array_equal(traced.numpy(), eager.numpy())

@@ -496,6 +496,16 @@ MIRROR_PAD_GRAD = Op("MirrorPadGrad", _mirror_pad_grad_kernel,
                      grad=lambda ctx, dy: (execute(MIRROR_PAD, (dy,), ctx.attrs),))
 
 
+def _known_paddings(t: Tensor) -> Any:
+    """A traced paddings tensor's value folded while tracing (MirrorPad takes it as an attr)."""
+    from eagerflow._src.framework.shape_inference import constant_value
+
+    value = constant_value(t)
+    if value is None:
+        raise NotImplementedError(f"the value of {t!r} is needed while tracing and is known at run time only")
+    return value
+
+
 def _int_pairs(paddings: Any) -> tuple | None:
     """A non-empty list or tuple of [int, int] pairs (the usual paddings) as a tuple, else None."""
     if (type(paddings) is not list and type(paddings) is not tuple) or not paddings:
@@ -545,7 +555,8 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
         if len(shape) != 2 or shape[1] != 2:
             raise conversion.kernel_error(op, inputs, f"paddings must be a matrix with 2 columns: {dims_text(shape)}",
                                           fallback)
-        pairs = tuple((int(a), int(b)) for a, b in t.numpy().tolist())
+        values = t.numpy() if not isinstance(t, SymbolicTensor) else _known_paddings(t)
+        pairs = tuple((int(a), int(b)) for a, b in values.tolist())
     attrs["paddings"] = pairs
     try:
         return execute(op, inputs, attrs)
