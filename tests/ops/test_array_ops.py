@@ -635,3 +635,21 @@ def test_pad_traced_paddings_folded_from_static_shapes_equal_eager():
     for traced, eager in zip(tf.function(padded)(x), padded(x)):
         assert traced.shape == eager.shape == (5, 2)
         assert np.array_equal(traced.numpy(), eager.numpy())
+
+
+def test_mirror_pad_traced_paddings_known_at_run_time_equal_eager_with_gradient():
+    x = tf.constant(np.arange(6.0).reshape(3, 2))
+    w = tf.constant(np.arange(1.0, 21.0).reshape(5, 4))
+
+    def padded(x, n):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            p = tf.stack([tf.stack([1, n]), tf.constant([1, 1])])
+            r, s = tf.pad(x, p, mode="REFLECT"), tf.pad(x, p, mode="SYMMETRIC")
+            y = tf.reduce_sum(r * w) + tf.reduce_sum(s * w)
+        return r, s, tape.gradient(y, x)
+
+    traced = tf.function(padded)
+    for t, e in zip(traced(x, tf.constant(1)), padded(x, tf.constant(1))):
+        assert np.array_equal(t.numpy(), e.numpy())
+    assert traced.get_concrete_function(x, tf.TensorSpec([], tf.int32)).structured_outputs[0].shape.as_list() == [None, 4]

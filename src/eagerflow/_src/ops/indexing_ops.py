@@ -496,14 +496,25 @@ MIRROR_PAD_GRAD = Op("MirrorPadGrad", _mirror_pad_grad_kernel,
                      grad=lambda ctx, dy: (execute(MIRROR_PAD, (dy,), ctx.attrs),))
 
 
-def _known_paddings(t: Tensor) -> Any:
-    """A traced paddings tensor's value folded while tracing (MirrorPad takes it as an attr)."""
-    from eagerflow._src.framework.shape_inference import constant_value
 
-    value = constant_value(t)
-    if value is None:
-        raise NotImplementedError(f"the value of {t!r} is needed while tracing and is known at run time only")
-    return value
+# MirrorPad whose paddings are known only when the traced graph runs (TF's MirrorPad takes them
+# as an input): the pairs read by the kernel.
+def _pairs_of(paddings: Any) -> tuple:
+    return tuple((int(a), int(b)) for a, b in np.asarray(paddings).reshape(-1, 2).tolist())
+
+
+def _unknown_dims_like_first(inputs: Any, attrs: dict) -> list:
+    shape = inputs[0]._array.shape
+    return [(inputs[0]._array.dtype, None if shape is None else (None,) * len(shape))]
+
+
+MIRROR_PAD_DYNAMIC = Op("MirrorPadDynamic", lambda xp, x, p, mode: _mirror_pad(xp, x, _pairs_of(p), mode),
+                        shape_fn=_pad_dynamic_shape,
+                        grad=lambda ctx, dy: (execute(MIRROR_PAD_GRAD_DYNAMIC, (dy, ctx.inputs[1]), ctx.attrs), None))
+MIRROR_PAD_GRAD_DYNAMIC = Op("MirrorPadGradDynamic",
+                             lambda xp, dy, p, mode: _mirror_pad_grad_kernel(xp, dy, _pairs_of(p), mode),
+                             shape_fn=_unknown_dims_like_first,
+                             grad=lambda ctx, dy: (execute(MIRROR_PAD_DYNAMIC, (dy, ctx.inputs[1]), ctx.attrs), None))
 
 
 def _int_pairs(paddings: Any) -> tuple | None:
@@ -542,11 +553,13 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
                          f"Received `mode` = {mode}")
     pairs = _int_pairs(paddings)
     if pairs is None:
+        from eagerflow._src.framework.shape_inference import constant_value
+
         fallback = conversion.takes_fallback(*args)
         (t,) = index_operands(op, "Tpaddings", [paddings], _dtypes.int32, fallback)
-        if isinstance(t, SymbolicTensor) and op is not MIRROR_PAD:
-            from eagerflow._src.framework.shape_inference import constant_value
-
+        if isinstance(t, SymbolicTensor):
+            if constant_value(t) is None and op is MIRROR_PAD:
+                return execute(MIRROR_PAD_DYNAMIC, (inputs[0], t), attrs)
             if constant_value(t) is None:  # known when the traced graph runs: paddings as an input
                 fill = inputs[1] if op is PAD_V2 else conversion.tensor(np.zeros((), x._array.dtype)
                                                                         if x.dtype != _dtypes.string else b"")
@@ -555,8 +568,7 @@ def pad(tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any
         if len(shape) != 2 or shape[1] != 2:
             raise conversion.kernel_error(op, inputs, f"paddings must be a matrix with 2 columns: {dims_text(shape)}",
                                           fallback)
-        values = t.numpy() if not isinstance(t, SymbolicTensor) else _known_paddings(t)
-        pairs = tuple((int(a), int(b)) for a, b in values.tolist())
+        pairs = _pairs_of(t.numpy() if not isinstance(t, SymbolicTensor) else constant_value(t))
     attrs["paddings"] = pairs
     try:
         return execute(op, inputs, attrs)
