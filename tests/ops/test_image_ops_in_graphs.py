@@ -117,3 +117,19 @@ def test_a_string_picked_from_a_traced_split_compares_with_a_python_string():
         return tf.strings.split(path, "/")[-2] == "dogs"
     assert bool(is_dog(tf.constant("data/dogs/1.png")))
     assert not bool(is_dog(tf.constant("data/cats/1.png")))
+
+
+@pytest.mark.parametrize("method", ["bilinear", "nearest", "bicubic"])
+def test_resize_to_a_size_known_at_run_time_equals_eager(method):
+    x = tf.constant(np.arange(48.0, dtype=np.float32).reshape(1, 4, 4, 3))
+    seen = []
+
+    @tf.function
+    def resized(x, n):
+        out = tf.image.resize(x, [n, 2 * n], method=method)
+        seen.append(out.shape.as_list())
+        return out
+
+    traced = resized(x, tf.constant(3))
+    assert np.array_equal(traced.numpy(), tf.image.resize(x, [3, 6], method=method).numpy())
+    assert seen == [[1, None, None, 3]]  # TF: the size's unknown entries are unknown dims

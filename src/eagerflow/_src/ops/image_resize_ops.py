@@ -296,6 +296,37 @@ def _resize_unknown_shape(inputs: Any, attrs: dict) -> list:
 RESIZE_UNKNOWN = Op("ResizeUnknownInput", _resize_unknown, shape_fn=_resize_unknown_shape)
 
 
+
+def _resize_to_size(xp: Any, x: Any, size: Any, method: str, antialias: bool) -> Any:
+    height, width = (int(v) for v in np.asarray(size).reshape(-1).tolist())
+    return _resize_unknown(xp, x, height, width, method, antialias)
+
+
+def _resize_to_size_shape(inputs: Any, attrs: dict) -> list:
+    from eagerflow._src.framework.shape_inference import shape_value
+
+    shape = inputs[0]._array.shape
+    dtype = inputs[0]._array.dtype if attrs["method"] == "nearest" else np.dtype(np.float32)
+    size = shape_value(inputs[1])
+    height, width = size if size is not None and len(size) == 2 else (None, None)
+    return [(dtype, (shape[0], height, width, shape[3]))]
+
+
+# The size known only when a traced graph runs (TF's ResizeBilinear & co. take it as an input).
+RESIZE_TO_SIZE = Op("ResizeRunTimeSize", _resize_to_size, shape_fn=_resize_to_size_shape)
+
+
+def _run_time_size(size: Any) -> tuple[Any, bool]:
+    """`size` with graph tensors in a list packed into one int32 tensor, folded to ints when
+    known while tracing; and whether its value is known only when the graph runs."""
+    from eagerflow._src.ops import dynamic_shape_ops
+
+    size = dynamic_shape_ops.packed(size, _dtypes.int32)
+    if dynamic_shape_ops.run_time_shape(size):
+        return size, True
+    return dynamic_shape_ops.folded(size), False
+
+
 def _resize_batch(x: Tensor, height: int, width: int, method: str, antialias: bool) -> Tensor:
     in_h, in_w = tuple(x.shape)[1:3]
     if in_h is None or in_w is None:
@@ -320,6 +351,12 @@ def resize(images: Any, size: Any, method: Any = ResizeMethod.BILINEAR, preserve
     """
     method = _method_name(method)
     x, is_batch = _as_batch(images)
+    size, run_time = _run_time_size(size)
+    if run_time and not preserve_aspect_ratio:
+        if size._array.shape not in ((2,), (None,)) or size.dtype != _dtypes.int32:
+            raise ValueError("'size' must be a 1-D Tensor of 2 elements: new_height, new_width")
+        out = execute(RESIZE_TO_SIZE, (x, size), {"method": method, "antialias": bool(antialias)})
+        return out if is_batch else array_ops.squeeze(out, [0])
     height, width = _size_pair(size)
     if preserve_aspect_ratio:
         in_h, in_w = tuple(x.shape)[1:3]
