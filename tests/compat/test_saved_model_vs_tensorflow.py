@@ -237,3 +237,22 @@ def test_string_split_saved_by_eagerflow_runs_on_tensorflow(tmp_path):
     loaded = tensorflow.saved_model.load(str(tmp_path / "ef"))
     reference = _splitter(tensorflow)
     assert _split_outputs(loaded.f, tensorflow) == _split_outputs(reference.f, tensorflow)
+
+
+def test_run_time_paddings_and_multiples_cross_to_tensorflow(tmp_path):
+    # tf.pad REFLECT and tf.tile with values known only when the graph runs are written as TF's
+    # MirrorPad and Tile (ours are MirrorPadDynamic / DynamicTile in the graph).
+    def module(tf):
+        class M(tf.Module):
+            @tf.function(input_signature=[tf.TensorSpec([None, None], tf.float32)])
+            def f(self, x):
+                n = tf.shape(x)[0] // 2
+                return tf.pad(x, [[n, 0], [0, n]], "REFLECT"), tf.tile(x, [1, n])
+        return M()
+
+    eagerflow.saved_model.save(module(eagerflow), str(tmp_path / "ef"))
+    x = np.arange(16, dtype=np.float32).reshape(4, 4)
+    want = [t.numpy() for t in module(tensorflow).f(x)]
+    for loaded in (tensorflow.saved_model.load(str(tmp_path / "ef")), eagerflow.saved_model.load(str(tmp_path / "ef"))):
+        for got, w in zip(loaded.f(x), want):
+            np.testing.assert_array_equal(got.numpy(), w)

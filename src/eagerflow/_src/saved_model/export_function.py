@@ -45,6 +45,7 @@ ATTR_RENAMES: dict[str, dict[str, str]] = {
 # Ops of ours that are TF ops under another name (same inputs and attrs).
 OP_RENAMES: dict[str, str] = {
     "DynamicReshape": "Reshape", "DynamicBroadcastTo": "BroadcastTo", "DynamicFill": "Fill",
+    "MirrorPadDynamic": "MirrorPad",
 }
 _ARG_NAME = re.compile(r"[^a-z0-9_]")
 
