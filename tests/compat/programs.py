@@ -17,3 +17,10 @@ def run(module, code, path, name="program"):
     except Exception as error:  # noqa: BLE001 - the error itself is compared
         out.write(f"!! {type(error).__name__}: {error}")
     return out.getvalue()
+
+
+def assert_prints_like(ours_module, theirs_module, code, tmp_path):
+    """`code` runs without error under `ours_module` and prints what it prints under `theirs_module`."""
+    ours = run(ours_module, code, tmp_path / "ours.py")
+    assert "!!" not in ours
+    assert ours == run(theirs_module, code, tmp_path / "theirs.py")
