@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import eagerflow
-from tests.saved_model.tables import tables_module
+from tests.saved_model.modules import tables_module
 
 tensorflow = pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.tensorflow

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import eagerflow
+from tests.saved_model.modules import control_flow_module
 
 tensorflow = pytest.importorskip("tensorflow")
 pytestmark = pytest.mark.tensorflow
@@ -168,22 +169,7 @@ def test_many_ops_saved_by_eagerflow_run_on_tensorflow(tmp_path):
 
 # --- autograph if/while saved by TensorFlow (functional If/While nodes) run on eagerflow ---
 def _control_flow(tf):
-    class M(tf.Module):
-        def __init__(self):
-            super().__init__()
-            self.v = tf.Variable(2.0)
-        @tf.function(input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.int32)])
-        def f(self, x, n):
-            if tf.reduce_sum(x) > 0:
-                y = x * self.v
-            else:
-                y = x - self.v
-            i = tf.constant(0)
-            while i < n:
-                y = y * 0.5 + self.v
-                i += 1
-            return y, i
-    return M()
+    return control_flow_module(tf)
 
 @pytest.mark.parametrize("x, n", [([1.0, 2.0], 3), ([-1.0, -2.0], 0), ([0.5, -3.0], 5)])
 def test_tensorflow_control_flow_runs_on_eagerflow(tmp_path, x, n):

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
-from tests.saved_model.tables import tables_module
+from tests.saved_model.modules import tables_module
 
 WORDS = ["apple", "banana", "cherry"]
 

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 import eagerflow as tf
+from tests.saved_model.modules import control_flow_module
 
 
 class Dense(tf.Module):
@@ -275,27 +276,9 @@ def test_function_returning_nothing_is_no_default_signature(tmp_path):
     assert float(loaded.v.numpy()) == 4.0
 
 
-class Looper(tf.Module):
-    def __init__(self):
-        super().__init__()
-        self.v = tf.Variable(2.0)
-
-    @tf.function(input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.int32)])
-    def f(self, x, n):
-        if tf.reduce_sum(x) > 0:
-            y = x * self.v
-        else:
-            y = x - self.v
-        i = tf.constant(0)
-        while i < n:
-            y = y * 0.5 + self.v
-            i += 1
-        return y, i
-
-
 @pytest.mark.parametrize("x, n", [([1.0, 2.0], 3), ([-1.0, -2.0], 0)])
 def test_cond_and_while_round_trip(tmp_path, x, n):
-    module = Looper()
+    module = control_flow_module(tf)
     tf.saved_model.save(module, str(tmp_path / "l"))
     loaded = tf.saved_model.load(str(tmp_path / "l"))
     got = loaded.f(tf.constant(x), tf.constant(n))
@@ -307,7 +290,7 @@ def test_cond_and_while_round_trip(tmp_path, x, n):
 def test_cond_and_while_become_tensorflow_functional_ops(tmp_path):
     from eagerflow._src.saved_model import protos
 
-    tf.saved_model.save(Looper(), str(tmp_path / "l"))
+    tf.saved_model.save(control_flow_module(tf), str(tmp_path / "l"))
     model = protos.parse("SavedModel", open(tmp_path / "l" / "saved_model.pb", "rb").read(), "SavedModel")
     ops = {n.op for f in model.meta_graphs[0].graph_def.library.function for n in f.node_def}
     assert {"StatelessIf", "StatelessWhile"} <= ops

@@ -1,4 +1,5 @@
-"""The module of lookup tables both SavedModel table tests save (plain, and against TF 2.21)."""
+"""Modules that both the plain SavedModel tests and the ones against TF 2.21 save, built with
+either library (`tf` is eagerflow or TensorFlow)."""
 
 
 def tables_module(tf, vocab_file):
@@ -32,3 +33,26 @@ def tables_module(tf, vocab_file):
             return self.counts.size()
 
     return Tables()
+
+
+def control_flow_module(tf):
+    """A tf.Module whose function holds an autograph `if` and `while` over a variable."""
+
+    class Looper(tf.Module):
+        def __init__(self):
+            super().__init__()
+            self.v = tf.Variable(2.0)
+
+        @tf.function(input_signature=[tf.TensorSpec([None], tf.float32), tf.TensorSpec([], tf.int32)])
+        def f(self, x, n):
+            if tf.reduce_sum(x) > 0:
+                y = x * self.v
+            else:
+                y = x - self.v
+            i = tf.constant(0)
+            while i < n:
+                y = y * 0.5 + self.v
+                i += 1
+            return y, i
+
+    return Looper()
