@@ -126,6 +126,20 @@ def scratch(slot: str, shape: tuple, dtype: Any) -> np.ndarray:
     return buf[:nbytes].view(dtype).reshape(shape)
 
 
+def zeros(dtype: Any, size: int) -> np.ndarray:
+    """This thread's read-only zeros, `size` of them (kept and grown per dtype):
+    `np.maximum(x, zeros)` is NumPy's SIMD loop where `np.maximum(x, 0)` (a scalar) is not."""
+    cache = getattr(_local, "zeros", None)
+    if cache is None:
+        cache = _local.zeros = {}
+    dtype = np.dtype(dtype)
+    z = cache.get(dtype)
+    if z is None or z.size < size:
+        z = cache[dtype] = np.zeros(max(size, 1 << 16), dtype)
+        z.flags.writeable = False
+    return z[:size]
+
+
 def map_chunks(work: Callable[[int, int], None], size: int, itemsize: int, address: int = 0,
                elements: int | None = None) -> None:
     """`work(lo, hi)` over [0, size): split over the pool's threads when the op has at least

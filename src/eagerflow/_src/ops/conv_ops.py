@@ -22,6 +22,7 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow._src.backends import host_threads
 from eagerflow._src.framework import errors
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.execute import execute
@@ -202,7 +203,6 @@ _blas_lock = threading.Lock()
 _blas_users = 0
 _blas_saved = 1
 _pool: Any = None
-_local = threading.local()
 
 
 def _find_blas() -> tuple:
@@ -274,8 +274,6 @@ def _threads(xp: Any, tasks: int) -> int:
     """How many host threads run `tasks` chunk tasks (0: the caller alone, BLAS threads as set)."""
     if xp is not np or tasks < 2 or not _blas_control():
         return 0
-    from eagerflow._src.backends import host_threads
-
     return min(host_threads.num_threads(), tasks)
 
 
@@ -329,13 +327,7 @@ def _scratch(xp: Any, shape: tuple, dtype: Any) -> Any:
     array is fresh pages, and the page faults cost about as much as filling it."""
     if xp is not np:
         return xp.empty(shape, dtype)
-    size = math.prod(shape)
-    dtype = np.dtype(dtype)
-    buf = getattr(_local, "buf", None)
-    nbytes = size * dtype.itemsize
-    if buf is None or buf.nbytes < nbytes:
-        buf = _local.buf = np.empty(max(nbytes, _CHUNK_BYTES), np.uint8)
-    return buf[:nbytes].view(dtype).reshape(shape)
+    return host_threads.scratch("conv", shape, dtype)
 
 
 def _patch_rows(xp: Any, view: Any, chunk: tuple) -> Any:
@@ -690,18 +682,6 @@ def _unfused_epilogue(xp: Any, y: Any, bias: Any, activation: str | None, alpha:
     return y
 
 
-def _zeros(dtype: Any, size: int) -> Any:
-    """This thread's read-only zeros, at least `size` of them: `np.maximum(x, zeros)` is a SIMD
-    loop where `np.maximum(x, 0)` (a scalar operand) is not."""
-    cache = getattr(_local, "zeros", None)
-    if cache is None:
-        cache = _local.zeros = {}
-    z = cache.get(dtype)
-    if z is None or z.size < size:
-        z = cache[dtype] = np.zeros(max(size, _CHUNK_BYTES // dtype.itemsize), dtype)
-    return z[:size]
-
-
 def _chunk_epilogue(bias: Any, activation: str | None, alpha: float) -> Any:
     """In place on a C-contiguous (pixels, channels) NumPy chunk: the same per-element operations
     as `_unfused_epilogue`."""
@@ -721,7 +701,7 @@ def _chunk_epilogue(bias: Any, activation: str | None, alpha: float) -> Any:
         if activation is None:
             return
         if activation == "Relu":
-            np.maximum(flat, _zeros(flat.dtype, flat.size), out=flat)
+            np.maximum(flat, host_threads.zeros(flat.dtype, flat.size), out=flat)
         elif activation == "Relu6":
             np.clip(flat, 0, 6, out=flat)
         elif activation == "Elu":

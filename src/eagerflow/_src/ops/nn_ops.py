@@ -88,7 +88,7 @@ def _relu(xp: Any, x: Any) -> Any:
     if xp is np and _host_float(x):
         # maximum against an array of zeros runs NumPy's SIMD loop (against the scalar 0 it does
         # not): 3x faster, the same values.
-        zeros = np.zeros(min(_PIECE, x.size), x.dtype)
+        zeros = host_threads.zeros(x.dtype, min(_PIECE, x.size))
         src, out = x.reshape(-1), np.empty(x.shape, x.dtype)
         dst = out.reshape(-1)
         return _pieces(out, lambda lo, hi: np.maximum(src[lo:hi], zeros[:hi - lo], out=dst[lo:hi]))
