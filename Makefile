@@ -4,7 +4,7 @@ VENV := .venv
 COMPAT_VENV := .venv-compat
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: demo test compat bench install clean keras-test
+.PHONY: demo test compat fuzz bench install clean keras-test
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,12 @@ $(COMPAT_VENV)/.installed: pyproject.toml
 compat: $(COMPAT_VENV)/.installed
 	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python -m pytest -m tensorflow tests
 	TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python tools/api_coverage.py
+
+# The property-based (hypothesis) tests with fresh random examples, eagerflow's own and the
+# differential ones against TF 2.21 (CI runs them on a fixed, derandomized set; run this by hand).
+fuzz: $(VENV)/.installed $(COMPAT_VENV)/.installed
+	EAGERFLOW_HYPOTHESIS_PROFILE=fuzz $(VENV)/bin/python -m pytest -q -m "not tensorflow" $$(grep -rl "@given" tests)
+	EAGERFLOW_HYPOTHESIS_PROFILE=fuzz TF_CPP_MIN_LOG_LEVEL=3 $(COMPAT_VENV)/bin/python -m pytest -q -m tensorflow $$(grep -rl "@given" tests)
 
 # Keras 3's own test suite (shipped in the keras wheel) on eagerflow, next to TF 2.21, per
 # directory (long: hours for every directory; `make test` runs a fast subset of it).
