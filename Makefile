@@ -23,11 +23,12 @@ test: $(VENV)/.installed
 
 $(COMPAT_VENV)/.installed: pyproject.toml
 	test -x $(COMPAT_VENV)/bin/python || $(PYTHON) -m venv $(COMPAT_VENV)
-	$(COMPAT_VENV)/bin/pip install $(PIP_FLAGS) tensorflow-cpu==2.21.0
+	$(COMPAT_VENV)/bin/pip install $(PIP_FLAGS) tensorflow-cpu==2.21.0 'tensorboard==2.21.*'
 	$(COMPAT_VENV)/bin/pip install $(PIP_FLAGS) -e '.[test]'
 	touch $@
 
-# Differential tests against TensorFlow 2.21 (a separate virtualenv; TF is never our dependency),
+# Differential tests against TensorFlow 2.21 (a separate virtualenv; TF is never our dependency;
+# TensorBoard beside it, which implements TF's tf.summary.histogram/image/audio/text/scalar),
 # then the API coverage table; it fails if a covered name stops resolving or an unsupported one
 # starts (baseline: `python tools/api_coverage.py --update`).
 compat: $(COMPAT_VENV)/.installed

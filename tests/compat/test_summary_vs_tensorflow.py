@@ -61,3 +61,47 @@ def test_tensorflow_parses_plugin_summaries(tmp_path):
     wav = tf_real.make_ndarray(values["a"].tensor)[0, 0]
     assert wav == tf_real.audio.encode_wav(clip[0], 16000).numpy()
     assert values["a"].metadata.plugin_data.content == b"\x10\x0b"
+
+
+def _trace_program(tf, logdir):
+    @tf.function
+    def traced(x):
+        return tf.nn.relu(x * 2.0)
+
+    writer = tf.summary.create_file_writer(str(logdir))
+    with writer.as_default():
+        tf.summary.trace_on(graph=True, profiler=False)
+        traced(tf.constant(3.0))
+        tf.summary.trace_export("step_graph", step=7)
+    writer.close()
+    (event,) = [e for e in _read_with_tf(logdir) if e.summary.value]
+    return event
+
+
+def test_trace_export_event_matches_tensorflow_and_parses_as_run_metadata(tmp_path):
+    ours, theirs = _trace_program(ef, tmp_path / "ef"), _trace_program(tf_real, tmp_path / "tf")
+    assert ours.step == theirs.step == 7
+    (value,), (their_value,) = ours.summary.value, theirs.summary.value
+    assert value.tag == their_value.tag
+    assert value.metadata == their_value.metadata
+    assert value.tensor.dtype == their_value.tensor.dtype
+    assert value.tensor.tensor_shape == their_value.tensor.tensor_shape
+    # TF collects the graphs its runtime instantiates while tracing; eagerflow the graph of
+    # each tf.function that runs. Both are RunMetadata.function_graphs entries TF parses.
+    run_metadata = tf_real.compat.v1.RunMetadata.FromString(tf_real.make_ndarray(value.tensor).item())
+    (graphs,) = run_metadata.function_graphs
+    assert {"Mul", "Relu"} <= {node.op for node in graphs.pre_optimization_graph.node}
+
+
+@pytest.mark.parametrize("data", [[1.0, np.nan, 3.0, 2.0], [1.0, np.inf, 2.0], [-np.inf, 1.0, 2.0],
+                                  [1.0, 2.0, 3.0, 1e300]], ids=["nan", "inf", "-inf", "huge"])
+def test_histogram_of_non_finite_data_matches_tensorflow(tmp_path, data):
+    def buckets(tf, logdir):
+        writer = tf.summary.create_file_writer(str(logdir))
+        with writer.as_default(step=0):
+            tf.summary.histogram("h", np.array(data), buckets=3)
+        writer.close()
+        (event,) = [e for e in _read_with_tf(logdir) if e.summary.value]
+        return tf_real.make_ndarray(event.summary.value[0].tensor)
+
+    np.testing.assert_array_equal(buckets(ef, tmp_path / "ef"), buckets(tf_real, tmp_path / "tf"))

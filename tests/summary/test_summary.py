@@ -214,3 +214,89 @@ def test_write_inside_function_writes_each_call(tmp_path):
     writer.close()
     written = [(e.step, float(_array(e.summary.value[0].tensor))) for e in _events(tmp_path)[1:]]
     assert written == [(1, 1.0), (2, 2.0)]
+
+
+def _run_metadata_graphs(blob):
+    """The GraphDefs in a serialized RunMetadata's function_graphs[].pre_optimization_graph."""
+    from google.protobuf.internal import decoder
+
+    from eagerflow._src.function import graph_def
+
+    def fields(data):
+        pos = 0
+        while pos < len(data):
+            key, pos = decoder._DecodeVarint(data, pos)
+            assert key & 7 == 2  # every field here is length-delimited
+            size, pos = decoder._DecodeVarint(data, pos)
+            yield key >> 3, data[pos:pos + size]
+            pos += size
+
+    graphs = []
+    for number, entry in fields(blob):
+        assert number == 4  # RunMetadata.function_graphs
+        for inner, graph in fields(entry):
+            assert inner == 2  # FunctionGraphs.pre_optimization_graph
+            graphs.append(graph_def.messages()["GraphDef"].FromString(graph))
+    return graphs
+
+
+def test_trace_export_writes_the_graphs_of_functions_run_while_tracing(tmp_path):
+    @tf.function
+    def before(x):
+        return x - 1.0
+
+    @tf.function
+    def traced(x):
+        return tf.nn.relu(x * 2.0)
+
+    before(tf.constant(1.0))
+    traced(tf.constant(1.0))  # traced and run before trace_on: collected when it runs again
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    with writer.as_default():
+        tf.summary.trace_on(graph=True, profiler=False)
+        traced(tf.constant(3.0))
+        traced(tf.constant(4.0))  # once per function
+        tf.summary.trace_export("step_graph", step=7)
+        before(tf.constant(1.0))  # tracing is off again
+    writer.close()
+    step, value = _values(tmp_path)["step_graph"]
+    assert step == 7
+    assert value.metadata.plugin_data.plugin_name == "graph_run_metadata_graph"
+    assert value.metadata.plugin_data.content == b"1"
+    (graph,) = _run_metadata_graphs(_array(value.tensor).item())
+    assert {"Mul", "Relu"} <= {node.op for node in graph.node}
+    assert "Sub" not in {node.op for node in graph.node}
+
+
+def test_trace_export_needs_trace_on_and_trace_off_discards(tmp_path):
+    with pytest.raises(ValueError, match="Must enable trace before export through tf.summary.trace_on"):
+        tf.summary.trace_export("x", step=0)
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    with writer.as_default(step=1):
+        tf.summary.trace_on()
+        tf.summary.trace_off()
+        with pytest.raises(ValueError, match="Must enable trace"):
+            tf.summary.trace_export("x")
+    writer.close()
+    assert "x" not in _values(tmp_path)
+
+
+def test_event_files_read_back_through_tf_module_paths(tmp_path):
+    # What code reading TensorBoard event files imports (Keras's tensorboard_test does):
+    # tensorflow.core.util.event_pb2 and tensorflow.python.lib.io.tf_record.
+    from eagerflow.core.framework import summary_pb2
+    from eagerflow.core.util import event_pb2
+    from eagerflow.python.lib.io import tf_record
+
+    writer = tf.summary.create_file_writer(str(tmp_path))
+    with writer.as_default(step=2):
+        tf.summary.scalar("loss", 0.5)
+    writer.close()
+    (path,) = glob.glob(str(tmp_path / "events.out.tfevents.*"))
+    events = [event_pb2.Event.FromString(r) for r in tf_record.tf_record_iterator(path)]
+    assert events[0].file_version == "brain.Event:2"
+    (value,) = events[1].summary.value
+    assert (events[1].step, value.tag, value.WhichOneof("value")) == (2, "loss", "tensor")
+    assert isinstance(events[1].summary, summary_pb2.Summary)
+    histo = summary_pb2.HistogramProto(min=0.0, max=1.0, bucket_limit=[1.0], bucket=[3.0])
+    assert summary_pb2.HistogramProto.FromString(histo.SerializeToString()) == histo

@@ -37,6 +37,9 @@ flags = _Flags()
 scope_cache: dict[str, Any] = {}
 exact_scopes: set[str] = set()
 _special_lock = threading.Lock()
+# While `tf.summary.trace_on(graph=True)` collects graphs: {id: concrete function} of the
+# tf.functions run since (flags.special is raised meanwhile, so calls take the checked path).
+function_trace: dict | None = None
 
 
 def add_special(delta: int) -> None:

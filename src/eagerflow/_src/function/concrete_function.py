@@ -191,6 +191,8 @@ class ConcreteFunction:
     def _call_inputs(self, inputs: list, variables: list) -> list:
         """Runs on one tensor per graph input (captures included); returns the flat outputs."""
         if _flags.special or _flags.taping:
+            if context.function_trace is not None and _thread.graph is None:
+                context.function_trace.setdefault(id(self), self)
             if _thread.graph is not None or _flags.log_device_placement \
                     or any(type(t) is SymbolicTensor for t in inputs):
                 return self._replay(inputs, variables)

@@ -67,16 +67,47 @@ def _build_pool() -> descriptor_pool.DescriptorPool:
         ("plugin_name", 1, _F.TYPE_STRING, _OPTIONAL),
         ("content", 2, _F.TYPE_BYTES, _OPTIONAL),
     ])
+    _message(summary, "HistogramProto", [
+        ("min", 1, _F.TYPE_DOUBLE, _OPTIONAL),
+        ("max", 2, _F.TYPE_DOUBLE, _OPTIONAL),
+        ("num", 3, _F.TYPE_DOUBLE, _OPTIONAL),
+        ("sum", 4, _F.TYPE_DOUBLE, _OPTIONAL),
+        ("sum_squares", 5, _F.TYPE_DOUBLE, _OPTIONAL),
+        ("bucket_limit", 6, _F.TYPE_DOUBLE, _REPEATED),
+        ("bucket", 7, _F.TYPE_DOUBLE, _REPEATED),
+    ])
     summary_msg = _message(summary, "Summary", [
         ("value", 1, _F.TYPE_MESSAGE, _REPEATED, ".tensorflow.Summary.Value"),
     ])
-    _message(summary_msg, "Value", [
+    _message(summary_msg, "Image", [
+        ("height", 1, _F.TYPE_INT32, _OPTIONAL),
+        ("width", 2, _F.TYPE_INT32, _OPTIONAL),
+        ("colorspace", 3, _F.TYPE_INT32, _OPTIONAL),
+        ("encoded_image_string", 4, _F.TYPE_BYTES, _OPTIONAL),
+    ])
+    _message(summary_msg, "Audio", [
+        ("sample_rate", 1, _F.TYPE_FLOAT, _OPTIONAL),
+        ("num_channels", 2, _F.TYPE_INT64, _OPTIONAL),
+        ("length_frames", 3, _F.TYPE_INT64, _OPTIONAL),
+        ("encoded_audio_string", 4, _F.TYPE_BYTES, _OPTIONAL),
+        ("content_type", 5, _F.TYPE_STRING, _OPTIONAL),
+    ])
+    value = _message(summary_msg, "Value", [
         ("node_name", 7, _F.TYPE_STRING, _OPTIONAL),
         ("tag", 1, _F.TYPE_STRING, _OPTIONAL),
         ("metadata", 9, _F.TYPE_MESSAGE, _OPTIONAL, ".tensorflow.SummaryMetadata"),
         ("simple_value", 2, _F.TYPE_FLOAT, _OPTIONAL),
+        ("obsolete_old_style_histogram", 3, _F.TYPE_BYTES, _OPTIONAL),
+        ("image", 4, _F.TYPE_MESSAGE, _OPTIONAL, ".tensorflow.Summary.Image"),
+        ("histo", 5, _F.TYPE_MESSAGE, _OPTIONAL, ".tensorflow.HistogramProto"),
+        ("audio", 6, _F.TYPE_MESSAGE, _OPTIONAL, ".tensorflow.Summary.Audio"),
         ("tensor", 8, _F.TYPE_MESSAGE, _OPTIONAL, ".tensorflow.TensorProto"),
     ])
+    # Summary.Value.value is a oneof in TF (`value.WhichOneof("value")` names the kind).
+    value.oneof_decl.add(name="value")
+    for field in value.field:
+        if field.number not in (1, 7, 9):
+            field.oneof_index = 0
     pool.Add(summary)
 
     event = descriptor_pb2.FileDescriptorProto(
@@ -88,13 +119,14 @@ def _build_pool() -> descriptor_pool.DescriptorPool:
         ("file_version", 3, _F.TYPE_STRING, _OPTIONAL),
         ("graph_def", 4, _F.TYPE_BYTES, _OPTIONAL),
         ("summary", 5, _F.TYPE_MESSAGE, _OPTIONAL, ".tensorflow.Summary"),
+        ("meta_graph_def", 9, _F.TYPE_BYTES, _OPTIONAL),
         ("source_metadata", 10, _F.TYPE_MESSAGE, _OPTIONAL, ".tensorflow.SourceMetadata"),
     ])
     _message(event, "SourceMetadata", [("writer", 1, _F.TYPE_STRING, _OPTIONAL)])
     # Event.what is a oneof in TF: at most one of these is set.
     event.message_type[0].oneof_decl.add(name="what")
     for field in event.message_type[0].field:
-        if field.name in ("file_version", "graph_def", "summary"):
+        if field.name in ("file_version", "graph_def", "summary", "meta_graph_def"):
             field.oneof_index = 0
     pool.Add(event)
     return pool
@@ -110,6 +142,7 @@ def _class(full_name: str) -> type:
 TensorProto = _class("tensorflow.TensorProto")
 SummaryMetadata = _class("tensorflow.SummaryMetadata")
 Summary = _class("tensorflow.Summary")
+HistogramProto = _class("tensorflow.HistogramProto")
 Event = _class("tensorflow.Event")
 
 

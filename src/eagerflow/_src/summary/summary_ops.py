@@ -9,7 +9,9 @@ at call time.
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+import threading
 import time
 from typing import Any, Iterator
 
@@ -19,6 +21,7 @@ from eagerflow._src.framework import context
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.convert import constant, convert_to_tensor
 from eagerflow._src.framework.execute import execute
+from eagerflow._src.framework.graph import inside_function as _inside_function
 from eagerflow._src.framework.op import Op
 from eagerflow._src.framework.scopes import name_scope
 from eagerflow._src.summary.writer import state
@@ -202,11 +205,16 @@ def _histogram_buckets(data: np.ndarray, bucket_count: int) -> np.ndarray:
         counts = np.zeros(bucket_count)
         counts[-1] = data.size
         return np.stack([np.full(bucket_count, low), np.full(bucket_count, low), counts], axis=1)
-    width = (high - low) / bucket_count
-    index = np.minimum(np.floor((data - low) / width).astype(np.int64), bucket_count - 1)
+    with np.errstate(invalid="ignore", over="ignore"):  # NaN and infinite data: as TF, below
+        width = (high - low) / bucket_count
+        position = np.floor((data - low) / width)
+        edges = np.linspace(low, high, bucket_count + 1)
+    # As TF's int32 cast of NaN or out-of-range positions (the x86 "indefinite" INT_MIN) and its
+    # one_hot of a negative index: NaNs (and infinities that make positions NaN) count nowhere.
+    counted = (position >= 0) & (position < 2.0 ** 31)
+    index = np.minimum(position[counted].astype(np.int64), bucket_count - 1)
     counts = np.bincount(index, minlength=bucket_count).astype(np.float64)
-    edges = np.linspace(low, high, bucket_count + 1)
-    edges[-1] = high
+    edges[0], edges[-1] = low, high  # as tf.linspace: the ends exactly (0 * inf is no edge)
     return np.stack([edges[:-1], edges[1:], counts], axis=1)
 
 
@@ -297,24 +305,73 @@ def graph(graph_data: Any) -> Any:
     return constant(True)
 
 
-_tracing = {"on": False}
+_trace_log = logging.getLogger("eagerflow")
+_trace: dict = {"context": None}  # (graph, profiler) between trace_on and trace_off
+_trace_lock = threading.Lock()
 
 
 def trace_on(graph: bool = True, profiler: bool = False, profiler_outdir: str | None = None) -> None:
-    """Starts recording traced graphs (`tf.summary.trace_on`); eagerflow records nothing yet."""
-    _tracing["on"] = True
+    """Starts collecting the graphs of the tf.functions that run (`tf.summary.trace_on`), for
+    `trace_export` to write. With `profiler=True` the graphs are collected too, but eagerflow has
+    no op-level profiler: no profile is written (a warning says so)."""
+    if _inside_function():
+        _trace_log.warning("Cannot enable trace inside a tf.function.")
+        return
+    with _trace_lock:
+        if _trace["context"] is not None:
+            _trace_log.warning("Trace already enabled")
+            return
+        if profiler:
+            _trace_log.warning("tf.summary.trace_on(profiler=True): eagerflow has no op-level "
+                               "profiler; trace_export writes the functions' graphs only.")
+        _trace["context"] = (bool(graph), bool(profiler))
+        if graph or profiler:
+            context.function_trace = {}
+            context.add_special(1)
 
 
 def trace_off() -> None:
-    """Stops and discards trace recording (`tf.summary.trace_off`)."""
-    _tracing["on"] = False
+    """Stops and discards trace collection (`tf.summary.trace_off`)."""
+    with _trace_lock:
+        traced = _trace["context"]
+        _trace["context"] = None
+        if traced is not None and (traced[0] or traced[1]):
+            context.function_trace = None
+            context.add_special(-1)
+
+
+def _run_metadata(functions: list) -> bytes:
+    """TF's `RunMetadata` message with one `function_graphs` entry (its pre-optimization graph)
+    per function, serialized (fields 4 / 2 of tensorflow/core/protobuf/config.proto)."""
+    from google.protobuf.internal import encoder
+
+    out = bytearray()
+    for function in functions:
+        graph = function.graph.as_graph_def().SerializeToString()
+        entry = encoder.TagBytes(2, 2) + encoder._VarintBytes(len(graph)) + graph
+        out += encoder.TagBytes(4, 2) + encoder._VarintBytes(len(entry)) + entry
+    return bytes(out)
 
 
 def trace_export(name: str, step: Any = None, profiler_outdir: str | None = None) -> None:
-    """Exports the recorded trace and stops tracing (`tf.summary.trace_export`): eagerflow records
-    no graphs, so nothing is written."""
-    if step is None:
-        step = state.step
-        if step is None:
-            raise ValueError(_NO_STEP)
-    _tracing["on"] = False
+    """Writes the graphs collected since `trace_on` as one summary, tag `name`, for
+    TensorBoard's graph view (plugin "graph_run_metadata_graph", a serialized `RunMetadata`), and
+    stops tracing (`tf.summary.trace_export`)."""
+    if _inside_function():
+        _trace_log.warning("Cannot export trace inside a tf.function.")
+        return
+    with _trace_lock:
+        traced = _trace["context"]
+        if traced is None:
+            raise ValueError("Must enable trace before export through tf.summary.trace_on.")
+        functions = list((context.function_trace or {}).values())
+    # TF: the graphs alone under "graph_run_metadata_graph"; with the profiler, the whole run
+    # metadata under "graph_run_metadata" (here the same graphs: there are no step stats).
+    plugin = "graph_run_metadata" if traced[1] else "graph_run_metadata_graph"
+    try:
+        if traced[0] or traced[1]:
+            metadata = _metadata(plugin, 0, None, b"1")  # DATA_CLASS_UNKNOWN
+            with summary_scope(name, f"{plugin}_summary") as (tag, _):
+                write(tag, lambda: constant(_run_metadata(functions), _dtypes.string), step, metadata)
+    finally:
+        trace_off()
