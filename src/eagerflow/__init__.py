@@ -122,6 +122,7 @@ _LAZY_NAMESPACES = frozenset({
 
 # Top-level classes whose modules load on first access: name -> module.
 _LAZY_ATTRIBUTES = {
+    "NoneTensorSpec": "eagerflow._src.framework.none_tensor",
     "RaggedTensor": "eagerflow._src.ragged.ragged_tensor",
     "RaggedTensorSpec": "eagerflow._src.ragged.ragged_tensor",
     "SparseTensor": "eagerflow._src.sparse.sparse_tensor",

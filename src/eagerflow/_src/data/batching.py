@@ -111,6 +111,16 @@ def _pad_value(spec: Any, value: Any) -> Any:
     return structure.host(structure.to_tensor(value)).item() if not isinstance(value, (int, float, bytes, str)) else value
 
 
+def _check_padded_type(spec: Any) -> None:
+    """TF's refusal of components padded_batch cannot pad (None, ragged, sparse, datasets)."""
+    if type(spec).__name__ == "TensorSpec":
+        return
+    if isinstance(spec, _DatasetSpecStandIn):
+        raise TypeError("`padded_batch` is not supported for datasets of datasets")
+    raise TypeError("`padded_batch` is only supported for datasets that produce tensor elements but type "
+                    f"spec of elements in the input dataset is not a subclass of TensorSpec: `{spec}`.")
+
+
 class PaddedBatchDataset(DatasetV2):
     """`Dataset.padded_batch`: each component padded to `padded_shapes` (None dims: the
     batch's longest)."""
@@ -121,9 +131,10 @@ class PaddedBatchDataset(DatasetV2):
                  padding_values: Any, drop_remainder: bool) -> None:
         self._input = input_dataset
         self._inputs = (input_dataset,)
+        spec = input_dataset.element_spec
+        structure.map_structure(_check_padded_type, spec, skip_none=False)
         self._size = _int(batch_size)
         self._drop = bool(drop_remainder)
-        spec = input_dataset.element_spec
         if padded_shapes is None:  # every dimension padded to the batch's longest
             padded_shapes = structure.map_structure(
                 lambda s: TensorShape(None if s.shape.rank is None else [None] * s.shape.rank), spec)
@@ -274,10 +285,17 @@ class WindowDataset(DatasetV2):
     @property
     def element_spec(self) -> Any:
         from eagerflow._src.data.structure import map_structure
-        return map_structure(lambda s: _DatasetSpecStandIn(s), self._input.element_spec)
+        return map_structure(lambda s: _DatasetSpecStandIn(s), self._input.element_spec, skip_none=False)
 
     def _iterate(self) -> Iterator:
         spec = self._input.element_spec
+        leaves = structure.flatten(spec)
+        expected = len(structure.flatten(self.element_spec))
+        if expected != len(leaves):  # a None component's window: TF's iterator refuses it
+            raise errors.InvalidArgumentError(None, None, (
+                "{{function_node __wrapped__MakeIterator_device_/job:localhost/replica:0/task:0/device:CPU:0}} "
+                f"Number of components does not match: expected {expected} types but got {len(leaves)}. "
+                "[Op:MakeIterator] name: "))
         buf: list = []
         span = (self._size - 1) * self._stride + 1
         start = 0

@@ -290,6 +290,11 @@ class DatasetV2:
             state = structure.normalize(reduce_func(state, element))
         return state
 
+    def get_single_element(self, name: Any = None) -> Any:
+        """The one element of this dataset (InvalidArgumentError if it has none or several)."""
+        from eagerflow._src.data.experimental_transforms import get_single_element
+        return get_single_element(self)
+
     def apply(self, transformation_func: Callable) -> "DatasetV2":
         """`transformation_func(self)`, which must return a dataset."""
         out = transformation_func(self)

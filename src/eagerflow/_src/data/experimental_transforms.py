@@ -107,10 +107,10 @@ def get_single_element(dataset: Any) -> Any:
     Raises:
       InvalidArgumentError: the dataset is empty or has more than one element.
     """
-    from eagerflow._src.util import nest
+    from eagerflow._src.data import structure
 
     iterator = iter(dataset)
-    outputs = len(nest.flatten(dataset.element_spec))
+    outputs = len(structure.flatten(dataset.element_spec))  # tensors: None components have none
     prefix = (f"{{{{function_node __wrapped__DatasetToSingleElement_output_types_{outputs}_device_"
               "/job:localhost/replica:0/task:0/device:CPU:0}} ")
     suffix = " [Op:DatasetToSingleElement] name: "

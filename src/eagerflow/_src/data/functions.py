@@ -52,6 +52,8 @@ def _stand_in(spec: Any) -> Any:
 
         if isinstance(s, _DatasetSpecStandIn):
             return _ListDataset([], s._spec)
+        if structure.is_none(s):
+            return None
         if not hasattr(s, "shape") or not hasattr(s, "dtype"):
             raise TypeError(f"cannot build a stand-in for {s!r}")
         dims = [1 if d is None else d for d in (s.shape.as_list() if s.shape.rank is not None else [])]
@@ -61,7 +63,7 @@ def _stand_in(spec: Any) -> Any:
         else:
             arr = np.zeros(dims, dt.as_numpy_dtype)
         return structure.wrap(arr)
-    return structure.map_structure(leaf, spec)
+    return structure.map_structure(leaf, spec, skip_none=False)
 
 
 class DatasetFunction:

@@ -44,7 +44,8 @@ def _content(variant: Any) -> Any:
 
 # --- flat views of values and specs: composites (sparse, ragged, per-replica) expand --------
 def flatten_value(value: Any) -> list:
-    return nest.flatten(value, expand_composites=True)
+    # a None component has no tensors (its NoneTensorSpec has no component specs)
+    return [x for x in nest.flatten(value, expand_composites=True) if x is not None]
 
 
 def flatten_spec(spec: Any) -> list:

@@ -29,6 +29,8 @@ def to_element(value: Any) -> Any:
         return tuple(to_element(v) for v in value)
     if isinstance(value, dict):
         return type(value)((k, to_element(v)) for k, v in value.items())
+    if value is None:  # a component without tensors (NoneTensorSpec)
+        return None
     return structure.to_tensor(value)
 
 
@@ -40,6 +42,7 @@ class TensorDataset(DatasetV2):
     def __init__(self, element: Any) -> None:
         self._element = to_element(element)
         self._element_spec = structure.spec_of(self._element)
+        structure.check_has_components(self._element_spec, "TensorDataset")
 
     def _spec_is_cheap(self) -> bool:
         return True
@@ -76,7 +79,7 @@ class TensorSliceDataset(DatasetV2):
         self._n = int(n)
         self._leaves = leaves
         self._arrays = [None if i in self._composite else structure.host(t) for i, t in enumerate(leaves)]
-        self._element_spec = structure.map_structure(_slice_spec, element)
+        self._element_spec = structure.map_structure(_slice_spec, element, skip_none=False)
 
     def _spec_is_cheap(self) -> bool:
         return True
@@ -110,6 +113,8 @@ class TensorSliceDataset(DatasetV2):
 
 def _slice_spec(t: Any) -> Any:
     """The spec of one slice of `t` along its first dimension (TF's `_unbatch` of its spec)."""
+    if t is None:
+        return structure.spec_of(None)
     if hasattr(t, "_array"):
         return structure.tensor_spec(t.shape[1:], t.dtype)
     spec = t._type_spec
@@ -236,6 +241,8 @@ def _conform(value: Any, spec: Any) -> Any:
         return type(spec)(*out) if hasattr(spec, "_fields") else tuple(out)
     if isinstance(spec, dict):
         return {k: _conform(value[k], spec[k]) for k in spec}
+    if structure.is_none(spec):  # TF keeps no tensor for it: the element has None there
+        return None
     dtype = spec.dtype
     if isinstance(value, CompositeTensor) and isinstance(value, spec.value_type):  # SparseTensor, RaggedTensor
         if value.dtype != dtype:
@@ -325,6 +332,10 @@ class ZipDataset(DatasetV2):
 
 def _common_spec(a: Any, b: Any) -> Any:
     def leaf(x: Any, y: Any) -> Any:
+        if structure.is_none(x) or structure.is_none(y):
+            if structure.is_none(x) and structure.is_none(y):
+                return y
+            raise TypeError(f"Incompatible dataset elements:\n  {a} vs.   {b}")
         if x.dtype != y.dtype:
             raise TypeError(f"Incompatible dataset elements:\n  {a} vs.   {b}")
         return structure.tensor_spec(x.shape.most_specific_compatible_shape(y.shape)

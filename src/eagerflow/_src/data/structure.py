@@ -2,6 +2,10 @@
 
 A small, fast walk of the containers tf.data elements use (tuples, lists, dicts with keys in
 sorted order, namedtuples); the hot paths of iteration call it per element.
+
+A `None` component (spec `NoneTensorSpec()`) has no tensors, as in TF: `flatten` skips it (and
+its spec), `pack_as` puts `None` back where the structure has one, and `map_structure` passes
+it through unchanged, so batching, shuffling, caching and functions carry it for free.
 """
 from __future__ import annotations
 
@@ -11,6 +15,7 @@ import numpy as np
 
 from eagerflow._src.framework import dtypes as _dtypes
 from eagerflow._src.framework.convert import constant, convert_to_tensor
+from eagerflow._src.framework.none_tensor import NoneTensorSpec
 from eagerflow._src.framework.tensor import EagerTensor, Tensor
 from eagerflow._src.framework.tensor_shape import TensorShape
 
@@ -53,17 +58,25 @@ def _is_namedtuple(x: Any) -> bool:
     return isinstance(x, tuple) and hasattr(x, "_fields")
 
 
-def map_structure(fn: Callable, structure: Any) -> Any:
-    """Applies `fn` to every leaf (anything not a tuple, list or dict)."""
+def is_none(x: Any) -> bool:
+    """Whether `x` is a `None` component or its spec (a leaf without tensors)."""
+    return x is None or type(x) is NoneTensorSpec
+
+
+def map_structure(fn: Callable, structure: Any, skip_none: bool = True) -> Any:
+    """Applies `fn` to every leaf (anything not a tuple, list or dict); `None` components and
+    their specs stay as they are unless `skip_none` is False."""
     t = type(structure)
     if t is tuple or t is list:
-        return t(map_structure(fn, s) for s in structure)
+        return t(map_structure(fn, s, skip_none) for s in structure)
     if t is dict:
-        return {k: map_structure(fn, structure[k]) for k in structure}
+        return {k: map_structure(fn, structure[k], skip_none) for k in structure}
     if _is_namedtuple(structure):
-        return t(*(map_structure(fn, s) for s in structure))
+        return t(*(map_structure(fn, s, skip_none) for s in structure))
     if isinstance(structure, dict):
-        return t((k, map_structure(fn, v)) for k, v in structure.items())
+        return t((k, map_structure(fn, v, skip_none)) for k, v in structure.items())
+    if skip_none and (structure is None or t is NoneTensorSpec):
+        return structure
     return fn(structure)
 
 
@@ -78,7 +91,7 @@ def map_structure2(fn: Callable, a: Any, b: Any) -> Any:
 
 
 def flatten(structure: Any) -> list:
-    """The leaves in TF's order (dict keys sorted)."""
+    """The leaves in TF's order (dict keys sorted), without `None` components and their specs."""
     out: list = []
     _flatten(structure, out)
     return out
@@ -91,12 +104,13 @@ def _flatten(x: Any, out: list) -> None:
     elif isinstance(x, dict):
         for k in sorted(x):
             _flatten(x[k], out)
-    else:
+    elif x is not None and type(x) is not NoneTensorSpec:
         out.append(x)
 
 
 def pack_as(structure: Any, flat: list) -> Any:
-    """Rebuilds `structure` with the leaves of `flat` (in `flatten`'s order)."""
+    """Rebuilds `structure` with the leaves of `flat` (in `flatten`'s order); where `structure`
+    has a `None` component or its spec the result has `None` (nothing taken from `flat`)."""
     it = iter(flat)
     return _pack(structure, it)
 
@@ -109,6 +123,8 @@ def _pack(x: Any, it: Any) -> Any:
         keys = sorted(x)
         vals = {k: _pack(x[k], it) for k in keys}
         return type(x)((k, vals[k]) for k in x)
+    if x is None or type(x) is NoneTensorSpec:
+        return None
     return next(it)
 
 
@@ -123,6 +139,8 @@ def normalize(value: Any) -> Any:
         return tuple(normalize(v) for v in value)
     if isinstance(value, dict):
         return type(value)((k, normalize(v)) for k, v in value.items())
+    if value is None:
+        return None
     return to_tensor(value)
 
 
@@ -145,10 +163,12 @@ def _is_composite(value: Any) -> bool:
 def spec_of(element: Any) -> Any:
     """The `element_spec` of one element: TensorSpec leaves (type specs for composites)."""
     def leaf(v: Any) -> Any:
+        if v is None:
+            return NoneTensorSpec()
         if hasattr(v, "_type_spec"):
             return v._type_spec
         return tensor_spec(v.shape, v.dtype)
-    return map_structure(leaf, element)
+    return map_structure(leaf, element, skip_none=False)
 
 
 def host(t: Any) -> np.ndarray:
@@ -177,3 +197,35 @@ def unknown_batch(shape: TensorShape, known: int | None) -> TensorShape:
 
 def dtype_of(spec: Any) -> _dtypes.DType:
     return spec.dtype
+
+
+# The dataset ops that refuse an element without tensors (only `None` components, or none at
+# all): their signatures as TF's attr check prints them.
+_OP_SIGNATURES = {
+    "TensorDataset": ("Toutput_types", "components: -> handle:variant; attr=Toutput_types:list(type),min=1; "
+                      "attr=output_shapes:list(shape),min=1; attr=metadata:string,default=\"\"; is_stateful=true"),
+    "MapDataset": ("output_types", "input_dataset:variant, other_arguments: -> handle:variant; attr=f:func; "
+                   "attr=Targuments:list(type),min=0; attr=output_types:list(type),min=1; "
+                   "attr=output_shapes:list(shape),min=1; attr=use_inter_op_parallelism:bool,default=true; "
+                   "attr=preserve_cardinality:bool,default=false; attr=force_synchronous:bool,default=false; "
+                   "attr=metadata:string,default=\"\""),
+    "ParallelMapDatasetV2": ("output_types", "input_dataset:variant, other_arguments:, num_parallel_calls:int64 -> "
+                             "handle:variant; attr=f:func; attr=Targuments:list(type),min=0; "
+                             "attr=output_types:list(type),min=1; attr=output_shapes:list(shape),min=1; "
+                             "attr=use_inter_op_parallelism:bool,default=true; "
+                             "attr=deterministic:string,default=\"default\"; "
+                             "attr=preserve_cardinality:bool,default=false; "
+                             "attr=use_unbounded_threadpool:bool,default=false; attr=metadata:string,default=\"\""),
+}
+
+
+def check_has_components(spec: Any, op_name: str) -> None:
+    """TF's InvalidArgumentError for a dataset op whose element has no tensor components."""
+    if flatten(spec):
+        return
+    from eagerflow._src.framework import errors
+
+    attr, signature = _OP_SIGNATURES[op_name]
+    raise errors.InvalidArgumentError(None, None, (
+        f"Length for attr '{attr}' of 0 must be at least minimum 1\n\t; NodeDef: {{{{node {op_name}}}}}; "
+        f"Op<name={op_name}; signature={signature}> [Op:{op_name}] name: "))

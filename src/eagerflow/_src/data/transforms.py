@@ -26,8 +26,22 @@ def _truth(value: Any, transformation: str) -> bool:
         return bool(structure.host(value))
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
+    if value is None:
+        raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, "
+                         f"but its return type is {structure.spec_of(value)}.")
     raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, "
                      f"but its return type was {type(value)}.")
+
+
+def _check_predicate_spec(spec: Any) -> None:
+    """TF's check, when the predicate is built, that it returns a bool scalar (None: untraced)."""
+    if spec is None:
+        return
+    if (type(spec).__name__ == "TensorSpec" and spec.dtype == _dtypes.bool
+            and spec.shape.is_compatible_with([])):
+        return
+    raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, "
+                     f"but its return type is {spec}.")
 
 
 def _instantiate(fn: Any) -> Any:
@@ -48,6 +62,9 @@ class MapDataset(UnaryDataset):
         self._parallel = None if num_parallel_calls is None else _int(num_parallel_calls)
         self._deterministic = deterministic
         self._tf_name = "_MapDataset" if self._parallel is None else "_ParallelMapDataset"
+        if self._fn._output_spec is not None:  # traced: an element of only None is refused
+            structure.check_has_components(
+                self._fn._output_spec, "MapDataset" if self._parallel is None else "ParallelMapDatasetV2")
 
     @property
     def element_spec(self) -> Any:
@@ -90,6 +107,7 @@ class FilterDataset(UnaryDataset):
     def __init__(self, input_dataset: DatasetV2, predicate: Any) -> None:
         super().__init__(input_dataset)
         self._pred = DatasetFunction(predicate, input_dataset.element_spec, "filter")
+        _check_predicate_spec(self._pred._output_spec)
 
     def _cardinality(self) -> int:
         n = self._input._cardinality()
@@ -372,7 +390,7 @@ class ScanDataset(UnaryDataset):
         self._fn = scan_func
 
     def _step(self, state: Any, element: Any) -> tuple:
-        out = self._fn(state, *element) if type(element) is tuple else self._fn(state, element)
+        out = self._fn(state, element)  # TF unpacks (state, element), never the element
         if not isinstance(out, (tuple, list)) or len(out) != 2:
             raise TypeError("The scan function must return a pair comprising the new state and the output value.")
         return structure.normalize(out[0]), structure.normalize(out[1])
@@ -428,6 +446,11 @@ class ShardDataset(UnaryDataset):
                 yield element
 
 
+def _legacy_type(spec: Any) -> Any:
+    """TF's `get_legacy_output_types` of one component (a NoneTensorSpec is its own)."""
+    return repr(spec) if structure.is_none(spec) else getattr(spec, "dtype", spec)
+
+
 class UniqueDataset(UnaryDataset):
     """`Dataset.unique`."""
 
@@ -436,7 +459,11 @@ class UniqueDataset(UnaryDataset):
     def __init__(self, input_dataset: DatasetV2) -> None:
         super().__init__(input_dataset)
         spec = input_dataset.element_spec
-        if not hasattr(spec, "dtype") or spec.dtype not in (_dtypes.int32, _dtypes.int64, _dtypes.string):
+        for s in structure.flatten(structure.map_structure(_legacy_type, spec, skip_none=False)):
+            if s not in (_dtypes.int32, _dtypes.int64, _dtypes.string):
+                raise TypeError(f"`tf.data.Dataset.unique` does not support type {s} -- only `tf.int32`, "
+                                "`tf.int64`, and `tf.string` are supported.")
+        if not hasattr(spec, "dtype"):  # a structure of int/string components
             raise TypeError("`tf.data.Dataset.unique` does not support type "
                             f"{getattr(spec, 'dtype', spec)!r}.")
 

@@ -115,6 +115,8 @@ class DistributedDataset:
         rows = self._rows_of_replica if self._by_data else self._rows_of_local_replica
 
         def one(v: Any) -> Any:
+            if v is None:  # a None component (NoneTensorSpec) stays None on every replica
+                return None
             if isinstance(v, CompositeTensor) and len(strategy.extended._local_devices) == 1:
                 return _per_replica(strategy, [v])  # a SparseTensor or RaggedTensor for the one replica
             return _split(strategy, convert_to_tensor(v), rows)

@@ -263,6 +263,10 @@ class VariableSpec(DenseSpec):
 def type_spec_from_value(value: Any) -> TypeSpec:
     """The `TypeSpec` of `value` (`tf.type_spec_from_value`): a TensorSpec for tensors and
     anything convertible to one, a value's own `_type_spec` for composites."""
+    if value is None:
+        from eagerflow._src.framework.none_tensor import NoneTensorSpec
+
+        return NoneTensorSpec()
     if isinstance(value, Tensor):
         return TensorSpec(value.shape, value.dtype)
     spec = getattr(value, "_type_spec", None)

@@ -217,7 +217,9 @@ def _has_value(xp: Any, optional: Any) -> Any:
 
 
 def _optional_value(xp: Any, optional: Any, _output_specs: tuple) -> Any:
-    leaves = flatten(optional[()])
+    from eagerflow._src.data import structure  # a None component holds no tensor
+
+    leaves = structure.flatten(optional[()])
     arrays = [leaf._array if isinstance(leaf, EagerTensor) else np.asarray(leaf) for leaf in leaves]
     return _single(tuple(arrays))
 
@@ -243,8 +245,10 @@ def is_dataset(value: Any) -> bool:
 
 def dataset_loop_parts(dataset: Any) -> tuple:
     """(first optional, next_fn, has_fn, value_fn) for a graph loop over `dataset`."""
+    from eagerflow._src.data import structure  # a None component (NoneTensorSpec) holds no tensor
+
     spec = dataset.element_spec
-    leaves = flatten(spec)
+    leaves = structure.flatten(spec)
     specs = []
     for s in leaves:
         dtype = _dtypes.as_dtype(s.dtype)
@@ -261,6 +265,6 @@ def dataset_loop_parts(dataset: Any) -> tuple:
 
     def value_fn(optional: Any) -> Any:
         out = execute(_value_op(len(specs)), [optional], {"_output_specs": tuple(specs)})
-        return pack_sequence_as(spec, out if isinstance(out, list) else [out])
+        return structure.pack_as(spec, out if isinstance(out, list) else [out])
 
     return first, next_fn, has_fn, value_fn
