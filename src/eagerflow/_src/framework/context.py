@@ -40,6 +40,9 @@ _special_lock = threading.Lock()
 # While `tf.summary.trace_on(graph=True)` collects graphs: {id: concrete function} of the
 # tf.functions run since (flags.special is raised meanwhile, so calls take the checked path).
 function_trace: dict | None = None
+# While `tf.profiler.experimental.start` ... `stop` runs: the profile recording ops (profiler/
+# profiler.py; flags.special is raised meanwhile, so ops reach the timed general path).
+profiler: Any = None
 
 
 def add_special(delta: int) -> None:

@@ -9,6 +9,7 @@ existing device, ops stay on the fast path once the scope is resolved (see conte
 from __future__ import annotations
 
 import sys
+from time import perf_counter_ns as _perf_ns
 from typing import Any, Sequence
 
 from eagerflow._src.backends import host_threads
@@ -165,6 +166,9 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
         raise _dtype_error(op, first)
     if _flags.log_device_placement:
         log_placement(op.name, device)
+    profile = context.profiler
+    if profile is not None:
+        started = _perf_ns()
     try:
         if device.needs_switch:  # kernels and allocations must go to that CUDA device
             with device.backend.device_context(device.backend_index):
@@ -173,6 +177,11 @@ def _execute_general(op: Op, inputs: Sequence[Any], attrs: dict) -> Any:
             out = op.forward(device.xp, *arrays, **attrs)
     except _KERNEL_FAILURES as e:
         raise _op_error(e, op, arrays, device) from None
+    finally:
+        if profile is not None:  # TF's eager events: EagerExecute around the kernel's
+            ended = _perf_ns()
+            profile.add("EagerExecute", "", started, ended, {"eager_op": op.name, "is_func": 0})
+            profile.add(f"{op.name}:{op.name}", op.name, started, ended)
     if op.num_outputs == 1:
         result = EagerTensor(out, device)
     elif op.num_outputs == 0:

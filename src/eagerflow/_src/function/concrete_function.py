@@ -13,6 +13,7 @@ Calls take one of three paths:
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
 from eagerflow._src.framework import context, errors
@@ -44,6 +45,7 @@ class ConcreteFunction:
         self._arg_names = arg_names or []
         self._arg_kinds = arg_kinds or []
         self._plan: Any = None
+        self._profiled_plan: Any = None  # the plan with timed kernels, compiled while profiling
         self._live: Any = None
         self._single = type(graph.structured_outputs) is SymbolicTensor
         self._has_captures = bool(graph.captures)
@@ -193,6 +195,8 @@ class ConcreteFunction:
         if _flags.special or _flags.taping:
             if context.function_trace is not None and _thread.graph is None:
                 context.function_trace.setdefault(id(self), self)
+            if context.profiler is not None and _thread.graph is None and not _thread.tapes:
+                return self._run_profiled(inputs, variables)
             if _thread.graph is not None or _flags.log_device_placement \
                     or any(type(t) is SymbolicTensor for t in inputs):
                 return self._replay(inputs, variables)
@@ -231,8 +235,28 @@ class ConcreteFunction:
                                              name=self.name)
         return plan
 
-    def _run_plan(self, tensors: list, variables: list) -> list:
-        plan = self._plan or self._compiled()
+    def _run_profiled(self, inputs: list, variables: list) -> list:
+        """A call while tf.profiler records: the plan compiled with timed kernels, inside events
+        for the call (TF's names: the function's, then EagerExecute of `__inference_<name>`)."""
+        from eagerflow._src.profiler import profiler
+
+        plan = self._profiled_plan
+        if plan is None:
+            graph = self.graph
+            plan = self._profiled_plan = compile_plan(graph, graph.inputs, graph.outputs, graph.variable_params,
+                                                      graph.input_devices, name=self.name, profile=True)
+        session = context.profiler
+        started = time.perf_counter_ns()
+        try:
+            return self._run_plan(inputs, variables, plan)
+        finally:
+            ended = time.perf_counter_ns()
+            name = getattr(self._python_function, "__name__", None) or self.name
+            session.add(name, "", started, ended, {"tf_function_call": "notTraced-nonXla"})
+            session.add("EagerExecute", "", started, ended, {"eager_op": self.name, "is_func": 1})
+
+    def _run_plan(self, tensors: list, variables: list, plan: Any = None) -> list:
+        plan = plan or self._plan or self._compiled()
         arrays = []
         for t, device in zip(tensors, self.graph.input_devices):
             if type(t) is not EagerTensor:

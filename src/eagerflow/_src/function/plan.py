@@ -62,12 +62,13 @@ def live_operations(graph: Any, outputs: list) -> set:
 
 
 def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
-                 input_devices: list, name: str = "plan") -> Plan:
+                 input_devices: list, name: str = "plan", profile: bool = False) -> Plan:
     """Generates and compiles the straight-line code of `graph` (see the module docstring).
 
     `inputs`: the placeholder tensors fed by the caller, in parameter order; `input_devices`:
     the device each arrives on; `variable_params`: variables that are parameters (passed per
     call) rather than captured; `outputs`: the tensors returned (symbolic tensors of `graph`).
+    `profile`: each kernel records an event into the running tf.profiler session.
     """
     env: dict[str, Any] = {"_copy": transfers.copy_array}
     slot: dict[int, str] = {}  # id(symbolic tensor) -> local name
@@ -150,7 +151,12 @@ def compile_plan(graph: Any, inputs: list, outputs: list, variable_params: list,
                     slot[id(out)] = global_name("c", value)
                     where[id(out)] = device
                 continue
-        kernel = global_name("f", _kernel(op, node))
+        kernel_fn = _kernel(op, node)
+        if profile:  # tf.profiler's plan: each kernel call an event "<node>:<op type>"
+            from eagerflow._src.profiler.profiler import timed_kernel
+
+            kernel_fn = timed_kernel(kernel_fn, f"{node.name}:{op.name}", op.name)
+        kernel = global_name("f", kernel_fn)
         xp = global_name("xp", device.xp)
         call_args = [xp] + args
         for key, value in node.attrs.items():

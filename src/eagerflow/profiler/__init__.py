@@ -1,0 +1,2 @@
+"""`tf.profiler`."""
+from eagerflow.profiler import experimental  # noqa: F401
