@@ -116,7 +116,7 @@ _LAZY_NAMESPACES = frozenset({
     "keras", "__internal__",
     "saved_model",
     "quantization", "audio",
-    "raw_ops",
+    "raw_ops", "profiler",
 })
 
 
