@@ -59,6 +59,12 @@ show(tf.data.Dataset.choose_from_datasets([pairs, pairs], tf.data.Dataset.range(
 show(tf.data.Dataset.from_generator(lambda: iter([(1, None), (2, 3)]),
                                     output_signature=(tf.TensorSpec([], tf.int32), tf.NoneTensorSpec())))
 show(tf.data.Dataset.range(4).batch(2).map(lambda x: {"a": x, "b": None}).unbatch())
+ragged = tf.ragged.constant([[1], [2, 3]])
+unbatched = tf.data.Dataset.from_tensors((ragged, None, tf.constant([7, 8]))).unbatch()
+print(unbatched.element_spec, list(unbatched))
+print(tf.data.Dataset.from_tensors(tf.ragged.constant([[[1], [2, 3]], [[4]]])).unbatch().element_spec)
+sparse = tf.data.Dataset.from_tensors(tf.sparse.SparseTensor([[0, 1], [1, 0]], [5, 6], [2, 3])).unbatch()
+print(sparse.element_spec, [tf.sparse.to_dense(s).numpy().tolist() for s in sparse])
 print([plain(e) for e in pairs.as_numpy_iterator()])
 print(plain(pairs.take(1).get_single_element()), pairs.cardinality().numpy())
 print(pairs.window(2).element_spec)
@@ -87,6 +93,10 @@ attempt(lambda: tf.data.Dataset.range(3).map(lambda x: tf.cast(x, tf.float32)).u
 attempt(lambda: tf.data.Dataset.range(2).filter(lambda x: None))
 attempt(lambda: pairs.concatenate(tf.data.Dataset.range(3).map(lambda x: (x, x))))
 attempt(lambda: tf.data.experimental.get_single_element(pairs))
+attempt(lambda: tf.data.Dataset.from_tensors(([1, 2], None, [1, 2, 3])).unbatch())
+attempt(lambda: tf.data.Dataset.from_tensors((1, [2])).unbatch())
+attempt(lambda: list(tf.data.Dataset.from_tensors((tf.ragged.constant([[1], [2]]), [1, 2, 3])).unbatch()))
+attempt(lambda: list(tf.data.Dataset.range(3).map(lambda x: (tf.fill([x], x), None, tf.fill([2], x))).skip(1).unbatch()))
 """
 
 FUNCTIONS = PRELUDE + """

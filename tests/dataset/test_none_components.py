@@ -158,3 +158,16 @@ def test_distributed_dataset_keeps_none():
     strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
     x, y = next(iter(strategy.experimental_distribute_dataset(_pairs().batch(2))))
     assert x.numpy().tolist() == [0, 1] and y is None
+
+
+def test_unbatch_splits_ragged_components_into_rows():
+    ds = tf.data.Dataset.from_tensors((tf.ragged.constant([[1], [2, 3]]), None)).unbatch()
+    assert ds.element_spec[0] == tf.RaggedTensorSpec([None], tf.int32, 0)
+    assert [(a.numpy().tolist(), b) for a, b in ds] == [([1], None), ([2, 3], None)]
+
+
+def test_unbatch_refuses_scalar_and_mismatched_components():
+    with pytest.raises(ValueError, match="Cannot unbatch an input with scalar components"):
+        tf.data.Dataset.from_tensors((1, [2])).unbatch()
+    with pytest.raises(ValueError, match="Encountered both 2 and 3"):
+        tf.data.Dataset.from_tensors(([1, 2], None, [1, 2, 3])).unbatch()

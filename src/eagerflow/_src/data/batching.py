@@ -206,11 +206,29 @@ class UnbatchDataset(DatasetV2):
     def __init__(self, input_dataset: DatasetV2) -> None:
         self._input = input_dataset
         self._inputs = (input_dataset,)
+        # TF's checks on the dense components' static shapes
+        shapes = [s.shape for s in structure.flatten(input_dataset.element_spec)
+                  if type(s).__name__ == "TensorSpec"]
+        if any(s.rank == 0 for s in shapes):
+            raise ValueError("Cannot unbatch an input with scalar components.")
+        known = None
+        for s in shapes:
+            d = s.dims[0] if s.rank is not None else None
+            if d is not None and known is not None and d != known:
+                raise ValueError("`unbatch()` is only supported for datasets of elements whose components have "
+                                 f"a matching leading dimension. Encountered both {known} and {d}.")
+            known = known if d is None else d
 
     @property
     def element_spec(self) -> Any:
-        return structure.map_structure(lambda s: structure.tensor_spec(s.shape[1:], s.dtype),
-                                       self._input.element_spec)
+        return structure.map_structure(_unbatched_spec, self._input.element_spec)
+
+    def _size_error(self, i: int, n: int, m: int) -> Exception:
+        count = len(structure.flatten(self._input.element_spec))
+        return errors.InvalidArgumentError(None, None, (
+            f"{{{{function_node __wrapped__IteratorGetNext_output_types_{count}_device_/job:localhost/replica:0/"
+            "task:0/device:CPU:0}} Input element must have the same batch size in each component. "
+            f"Component 0 had size {n} but component {i} had size, {m}. [Op:IteratorGetNext] name: "))
 
     def _spec_is_cheap(self) -> bool:
         return self._input._spec_is_cheap()
@@ -221,15 +239,40 @@ class UnbatchDataset(DatasetV2):
 
     def _iterate(self) -> Iterator:
         for element in self._input._iterate():
-            flat = [structure.host(t) for t in structure.flatten(element)]
+            leaves = structure.flatten(element)
+            if any(not hasattr(t, "_array") for t in leaves):  # ragged or sparse components
+                yield from self._composite_rows(element, leaves)
+                continue
+            flat = [structure.host(t) for t in leaves]
             n = flat[0].shape[0] if flat else 0
-            for a in flat[1:]:
+            for i, a in enumerate(flat[1:], 1):
                 if a.shape[0] != n:
-                    raise errors.InvalidArgumentError(None, None, (
-                        "Input element must have the same batch size in each component. Component 0 "
-                        f"had size {n} but component 1 had size {a.shape[0]}."))
+                    raise self._size_error(i, n, a.shape[0])
             for i in range(n):
                 yield structure.pack_as(element, [structure.wrap(a[i, ...]) for a in flat])
+
+
+    def _composite_rows(self, element: Any, leaves: list) -> Iterator:
+        from eagerflow._src.data.sources import _composite_slices
+
+        n = int(leaves[0].shape[0])
+        for i, t in enumerate(leaves[1:], 1):
+            if int(t.shape[0]) != n:
+                raise self._size_error(i, n, int(t.shape[0]))
+        columns = [_composite_slices(t, n) if not hasattr(t, "_array") else
+                   [structure.wrap(a) for a in structure.host(t)] for t in leaves]
+        for i in range(n):
+            yield structure.pack_as(element, [c[i] for c in columns])
+
+
+def _unbatched_spec(spec: Any) -> Any:
+    """The spec of one row of a component (TF's `TypeSpec._unbatch`)."""
+    kind = type(spec).__name__
+    if kind == "RaggedTensorSpec":
+        return type(spec)(spec.shape[1:], spec.dtype, spec.ragged_rank - 1, spec.row_splits_dtype)
+    if kind == "SparseTensorSpec":
+        return type(spec)(spec.shape[1:], spec.dtype)
+    return structure.tensor_spec(spec.shape[1:], spec.dtype)
 
 
 class RebatchDataset(DatasetV2):
