@@ -59,46 +59,114 @@ def _gather_rows(x: Any) -> bool:
     return type(x) is np.ndarray and x.flags.c_contiguous and x.shape[-1] > 0
 
 
-def _tiled_hits(xp: Any, spec: Any, x: Any, y: Any) -> tuple:
-    """(planes, hits) for tiling windows: `planes` (kh * kw, n, oh, ow, C) holds each window
-    offset's inputs contiguously (one gathering copy), `hits` marks the window's first input
-    equal to its output (offsets in row-major order, as pooling_ops' general walk). Every step after
-    the copy is a flat, contiguous operation."""
+def _words(hits: Any) -> Any:
+    """(K, n) bool planes seen as the widest unsigned words that split each plane evenly: 0/1 bytes
+    combine with bitwise and/or/xor 8 at a time, with the same bytes as the bool operations."""
+    size = hits[0].size
+    for dtype in (np.uint64, np.uint32, np.uint16):
+        if size % np.dtype(dtype).itemsize == 0:
+            return hits.reshape(len(hits), -1).view(dtype)
+    return hits.reshape(len(hits), -1).view(np.uint8)
+
+
+def _tiled_hits(xp: Any, spec: Any, x: Any, y: Any, positive: bool = False) -> tuple:
+    """(planes, hits) for tiling windows: `planes` (kh * kw * n * oh * ow + 1, C) holds each window
+    offset's inputs contiguously (one gathering copy) and a spare last row, `hits` (kh * kw, n, oh,
+    ow, C) marks the window's first input equal to its output (offsets in row-major order, as
+    pooling_ops' general walk); with `positive`, only in windows whose output is > 0. Every step
+    after the copy is a flat, contiguous operation."""
     (kh, kw), (oh, ow) = spec.k, spec.outs
     n, h, w, c = x.shape
-    planes = temp(xp, "pool.planes", (kh, kw, n, oh, ow, c), x.dtype)
-    if _gather_rows(x):
-        np.take(x.reshape(-1, c), _window_order(n, h, w, kh, kw, oh, ow), axis=0, mode="clip",
-                out=planes.reshape(-1, c))
+    k = kh * kw
+    rows = temp(xp, "pool.planes", (k * n * oh * ow + 1, c), x.dtype)
+    planes = rows[:-1].reshape(k, n, oh, ow, c)
+    if _gather_rows(x):  # channel rows as single void items, stored where they go in x's order:
+        # reading x front to back streams it from memory (np.take of the planes' order read each
+        # row of x from a different offset in turn: 1.4x slower when x is not in the cache)
+        dest = _window_order_inverse(n, h, w, kh, kw, oh, ow).reshape(n, h, w)[:, :oh * kh, :ow * kw]
+        item = np.dtype((np.void, c * x.dtype.itemsize))
+        rows.view(item)[:-1, 0][dest] = x.view(item)[:, :oh * kh, :ow * kw, 0]
     else:
-        planes[...] = _blocks(x, spec).transpose(2, 4, 0, 1, 3, 5)
-    planes = planes.reshape(kh * kw, n, oh, ow, c)
+        planes.reshape(kh, kw, n, oh, ow, c)[...] = _blocks(x, spec).transpose(2, 4, 0, 1, 3, 5)
     hits = xp.equal(planes, y[None], out=temp(xp, "pool.hits", planes.shape, bool))
+    if xp is np:
+        # Bit-parallel on words: `seen` (or-accumulated over offsets) holds each window's hits so
+        # far; an offset's first hits are its `seen` minus the previous one's (xor: a subset).
+        words = _words(hits)
+        if positive:
+            words &= _words(np.greater(y, 0, out=temp(xp, "pool.positive", y.shape, bool))[None])
+        if k > 1:  # (bitwise_or.accumulate over axis 0 would loop over the k offsets innermost)
+            seen = temp(xp, "pool.seen", words.shape, words.dtype)
+            np.copyto(seen[0], words[0])
+            for i in range(1, k):
+                np.bitwise_or(seen[i - 1], words[i], out=seen[i])
+            np.bitwise_xor(seen[1:], seen[:-1], out=words[1:])
+        return rows, hits
     taken = hits[0]
-    if len(hits) > 2:
+    if k > 2:
         taken = temp(xp, "pool.taken", taken.shape, bool)
         xp.copyto(taken, hits[0])
-    for i in range(1, len(hits)):
+    for i in range(1, k):
         xp.greater(hits[i], taken, out=hits[i])  # a maximum here and none before
-        if i + 1 < len(hits):
+        if i + 1 < k:
             taken |= hits[i]
-    return planes, hits
+    if positive:  # where hit, x is the window's output y: test y > 0, a quarter of the inputs
+        hits &= xp.greater(y, 0, out=temp(xp, "pool.positive", y.shape, bool))[None]
+    return rows, hits
 
 
 def max_grad(xp: Any, spec: Any, x: Any, y: Any, g: Any, dx: Any, relu: bool = False) -> None:
     """MaxPoolGrad where the windows tile the input: each window's gradient times its first
     maximum's 0/1 mask (times `x > 0` with `relu`: ReluGrad fused), computed offset by offset
-    and moved back into the window layout of `dx`."""
-    planes, hits = _tiled_hits(xp, spec, x, y)
-    if relu:  # (g * hit) * (x > 0) is g * (hit and x > 0) bit for bit: both factors are 0 or 1;
-        # and where hit, x is the window's output y: test y > 0, a quarter of the inputs
-        hits &= xp.greater(y, 0, out=temp(xp, "pool.positive", y.shape, bool))[None]
+    and moved back into the window layout of `dx`. The mask is made float (one cast) and multiplied:
+    g * 1.0 and g * 0.0 (-0.0 for negative g, NaN for NaN and inf), as g * bool would."""
+    rows, hits = _tiled_hits(xp, spec, x, y, positive=relu)
+    # (g * hit) * (x > 0) is g * (hit and x > 0) bit for bit: both factors are 0 or 1; and where
+    # hit, x is the window's output y: so the ReLU test is y > 0, in `hits` already
     (kh, kw), (oh, ow) = spec.k, spec.outs
     n, h, w, c = x.shape
-    rows = temp(xp, "pool.grads", (hits.size // c + 1, c), dx.dtype)  # and a row of zeros
-    rows[-1] = 0
-    grads = xp.multiply(g[None], hits, out=rows[:-1].reshape(hits.shape))
+    if rows.dtype != dx.dtype:
+        rows = temp(xp, "pool.grads", rows.shape, dx.dtype)
+    grads = rows[:-1].reshape(hits.shape)  # the planes are read: their memory takes the gradients
+    xp.copyto(grads, hits)
+    xp.multiply(g[None], grads, out=grads)
     if _gather_rows(dx):  # every row of dx, those past the last window from the zero row
+        rows[-1] = 0
         np.take(rows, _window_order_inverse(n, h, w, kh, kw, oh, ow), axis=0, mode="clip", out=dx.reshape(-1, c))
     else:
         _blocks(dx, spec)[...] = grads.reshape(kh, kw, n, oh, ow, c).transpose(2, 3, 0, 4, 1, 5)
+
+
+def max_pool(spec: Any, x: Any, out: Any) -> None:
+    """MaxPool of channels-last, C-contiguous NumPy `x` into `out` where the windows tile it, in
+    long flat loops: the maximum of x and x shifted by one image row (then two...) over the whole
+    flattened batch, the same for the result shifted by one channel row, and then each window's
+    start is copied out (a single void item per channel row). Elsewhere the shifted maxima mix
+    neighbouring windows and are never read. A strided slice per offset would loop over
+    rows of W * C or C values, each loop costing NumPy ~0.2 us here. Same operands in the same
+    order as pooling_ops' `_separable` (rows, then columns): the same bits."""
+    (kh, kw), (oh, ow) = spec.k, spec.outs
+    n, h, w, c = x.shape
+    flat = x.reshape(-1)
+    row = w * c
+    valid = flat.size - (kh - 1) * row
+    if kh > 1:
+        acc = temp(np, "pool.rows", flat.shape, x.dtype)
+        np.maximum(flat[:valid], flat[row:row + valid], out=acc[:valid])
+        for i in range(2, kh):
+            np.maximum(acc[:valid], flat[i * row:i * row + valid], out=acc[:valid])
+        flat = acc
+    if kw > 1:
+        cols = temp(np, "pool.cols", flat.shape, x.dtype)
+        last = valid - (kw - 1) * c
+        np.maximum(flat[:last], flat[c:c + last], out=cols[:last])
+        for j in range(2, kw):
+            np.maximum(cols[:last], flat[j * c:j * c + last], out=cols[:last])
+        flat = cols
+    item = np.dtype((np.void, c * x.dtype.itemsize))
+    out.view(item)[..., 0] = flat.view(item).reshape(n, h, w)[:, :oh * kh:kh, :ow * kw:kw]
+
+
+def fast_max_pool(spec: Any, x: Any) -> bool:
+    """Whether `max_pool` applies: NumPy, windows tiling the input, C-contiguous channels-last."""
+    return tiles(spec) and _gather_rows(x) and all(o > 0 for o in spec.outs)

@@ -158,9 +158,13 @@ def _max_pool(xp: Any, x: Any, ksize: Any, strides: Any, padding: str, data_form
     xl = _to_last(xp, x, data_format)
     full = spec.pad(xp, xl, _lowest(x.dtype))
     out = xp.empty((x.shape[0], *spec.outs, xl.shape[-1]), x.dtype)
+    tiled = pool_tiles.fast_max_pool(spec, full)
 
     def work(n0: int, n1: int) -> None:
-        _separable(xp, full[n0:n1], spec, xp.maximum, out[n0:n1])
+        if tiled:
+            pool_tiles.max_pool(spec, full[n0:n1], out[n0:n1])
+        else:
+            _separable(xp, full[n0:n1], spec, xp.maximum, out[n0:n1])
 
     if out.size:
         _by_batch(xp, work, full)
@@ -198,11 +202,12 @@ def _max_grad(xp: Any, orig_input: Any, orig_output: Any, grad: Any, settings: t
     full = spec.pad(xp, xl, _lowest(xl.dtype))
     disjoint = spec.disjoint()
     tiled = pool_tiles.tiles(spec)
-    if tiled:  # every input but the rows and columns past the last window is written below
+    if tiled:  # every input in a window is written below (on NumPy all of them, the others as 0)
         dx = xp.empty((xl.shape[0], *spec.in_sizes, xl.shape[-1]), grad.dtype)
-        (kh, kw), (oh, ow) = spec.k, spec.outs
-        dx[:, oh * kh:] = 0
-        dx[:, :oh * kh, ow * kw:] = 0
+        if xp is not np:
+            (kh, kw), (oh, ow) = spec.k, spec.outs
+            dx[:, oh * kh:] = 0
+            dx[:, :oh * kh, ow * kw:] = 0
     else:
         dx = xp.zeros((xl.shape[0], *spec.padded_sizes(), xl.shape[-1]), grad.dtype)
 
