@@ -80,12 +80,12 @@ def _tiled_hits(xp: Any, spec: Any, x: Any, y: Any, positive: bool = False) -> t
     k = kh * kw
     rows = temp(xp, "pool.planes", (k * n * oh * ow + 1, c), x.dtype)
     planes = rows[:-1].reshape(k, n, oh, ow, c)
-    if _gather_rows(x):  # channel rows as single void items, stored where they go in x's order:
-        # reading x front to back streams it from memory (np.take of the planes' order read each
-        # row of x from a different offset in turn: 1.4x slower when x is not in the cache)
-        dest = _window_order_inverse(n, h, w, kh, kw, oh, ow).reshape(n, h, w)[:, :oh * kh, :ow * kw]
+    if _gather_rows(x):  # channel rows as single void items, each stored where it goes, in x's
+        # order: reading x front to back streams it from memory (np.take in the planes' order
+        # read each row of x from a different offset in turn: 1.4x slower when x is not in the
+        # cache); rows in no window all go to the spare last row
         item = np.dtype((np.void, c * x.dtype.itemsize))
-        rows.view(item)[:-1, 0][dest] = x.view(item)[:, :oh * kh, :ow * kw, 0]
+        rows.view(item)[:, 0][_window_order_inverse(n, h, w, kh, kw, oh, ow)] = x.view(item).reshape(-1)
     else:
         planes.reshape(kh, kw, n, oh, ow, c)[...] = _blocks(x, spec).transpose(2, 4, 0, 1, 3, 5)
     hits = xp.equal(planes, y[None], out=temp(xp, "pool.hits", planes.shape, bool))
