@@ -171,3 +171,31 @@ def test_unbatch_refuses_scalar_and_mismatched_components():
         tf.data.Dataset.from_tensors((1, [2])).unbatch()
     with pytest.raises(ValueError, match="Encountered both 2 and 3"):
         tf.data.Dataset.from_tensors(([1, 2], None, [1, 2, 3])).unbatch()
+
+
+def test_nested_list_in_function_output_is_packed_into_one_tensor():
+    ds = tf.data.Dataset.range(2).map(lambda x: (x, [x, x * 2]))
+    assert ds.element_spec[1] == tf.TensorSpec([2], tf.int64)
+    assert [b.numpy().tolist() for _, b in ds] == [[0, 0], [1, 2]]
+
+
+def test_nested_list_holding_none_is_an_unsupported_return_value():
+    with pytest.raises(TypeError, match=r"Unsupported return value from function passed to Dataset.map\(\)"):
+        tf.data.Dataset.range(1).map(lambda x: (x, [None, x]))
+
+
+def test_take_while_predicate_returning_none_is_refused():
+    with pytest.raises(ValueError, match="return type isNoneTensorSpec"):
+        tf.data.Dataset.range(2).take_while(lambda x: None)
+
+
+def test_optional_of_only_none_is_refused():
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[Op:OptionalFromValue\]"):
+        tf.experimental.Optional.from_value(None)
+
+
+def test_map_over_sparse_and_none_keeps_sparse_spec():
+    sparse = tf.sparse.SparseTensor([[0, 1]], [5], [2, 3])
+    ds = tf.data.Dataset.from_tensors((sparse, None)).map(lambda s, n: (s, n))
+    assert ds.element_spec[0] == tf.SparseTensorSpec([2, 3], tf.int32)
+    assert ds.element_spec[1] == tf.NoneTensorSpec()

@@ -25,14 +25,16 @@ def _call(fn: Callable, element: Any) -> Any:
     return fn(element)
 
 
-def _traced(fn: Callable, input_spec: Any) -> Callable:
-    """`tf.function` of `fn` taking the element's flattened components (`*args`)."""
+def _traced(fn: Callable, input_spec: Any, transformation: str) -> Callable:
+    """`tf.function` of `fn` taking the element's flattened components (`*args`); its result
+    follows TF's rule for function outputs (`structure.function_output`)."""
     from eagerflow._src.function.polymorphic_function import Function, _autograph, function
 
     converted = fn if isinstance(fn, Function) else _autograph(fn)
 
     def flat_fn(*args: Any) -> Any:
-        return _call(converted, structure.pack_as(input_spec, list(args)))
+        return structure.function_output(_call(converted, structure.pack_as(input_spec, list(args))),
+                                         transformation)
 
     flat_fn.__name__ = getattr(fn, "__name__", "dataset_fn").replace("<", "_").replace(">", "_")
     traced = function(flat_fn, autograph=False)
@@ -58,6 +60,10 @@ def _stand_in(spec: Any) -> Any:
             raise TypeError(f"cannot build a stand-in for {s!r}")
         dims = [1 if d is None else d for d in (s.shape.as_list() if s.shape.rank is not None else [])]
         dt = s.dtype
+        if type(s).__name__ == "SparseTensorSpec":  # an empty SparseTensor of that shape
+            from eagerflow._src.sparse.sparse_tensor import SparseTensor
+
+            return SparseTensor(np.zeros((0, len(dims)), np.int64), np.zeros((0,), dt.as_numpy_dtype), dims)
         if dt.name == "string":
             arr = np.full(dims, b"", dtype=object)
         else:
@@ -92,12 +98,14 @@ class DatasetFunction:
     def _trace(self) -> None:
         if self._fn is not None:
             return
-        self._fn = _traced(self._python_fn, self._input_spec)
+        self._fn = _traced(self._python_fn, self._input_spec, self._transformation)
         leaves = structure.flatten(self._input_spec)
         if all(type(s).__name__ in ("TensorSpec", "RaggedTensorSpec") for s in leaves):
             try:
                 self._concrete = self._fn.get_concrete_function(*leaves)
-            except Exception:  # noqa: BLE001 - not traceable on specs: traced per element shape
+            except Exception as exc:  # noqa: BLE001 - not traceable on specs: traced per element shape
+                if getattr(exc, "_unsupported_return", False):
+                    raise
                 self._concrete = None
             else:
                 self._output_spec = structure.spec_of(structure.normalize(self._concrete.structured_outputs))

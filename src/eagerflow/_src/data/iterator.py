@@ -129,7 +129,9 @@ class Optional:
         from eagerflow._src.data import structure
 
         value = structure.normalize(value)
-        return Optional(value, True, structure.spec_of(value))
+        spec = structure.spec_of(value)
+        structure.check_has_components(spec, "OptionalFromValue")  # only None: TF's attr error
+        return Optional(value, True, spec)
 
     @staticmethod
     def empty(element_spec: Any) -> "Optional":

@@ -144,6 +144,33 @@ def normalize(value: Any) -> Any:
     return to_tensor(value)
 
 
+def function_output(value: Any, transformation: str) -> Any:
+    """A dataset function's return value as an element, by TF's rule: a top-level list is a
+    tuple, a list inside is one tensor (packed); None stays a None component."""
+    if isinstance(value, list):
+        value = tuple(value)
+    try:
+        return _output(value)
+    except (TypeError, ValueError):
+        error = TypeError(f"Unsupported return value from function passed to Dataset.{transformation}(): {value}.")
+        error._unsupported_return = True  # raised where the dataset is built, as TF's
+        raise error from None
+
+
+def _output(value: Any) -> Any:
+    if _is_namedtuple(value):
+        return type(value)(*(_output(v) for v in value))
+    if isinstance(value, tuple):
+        return tuple(_output(v) for v in value)
+    if isinstance(value, dict):
+        return type(value)((k, _output(v)) for k, v in value.items())
+    if value is None:
+        return None
+    if isinstance(value, list):
+        return convert_to_tensor(value)
+    return to_tensor(value)
+
+
 def to_tensor(value: Any) -> Any:
     if type(value) is EagerTensor or _is_composite(value):
         return value
@@ -202,6 +229,7 @@ def dtype_of(spec: Any) -> _dtypes.DType:
 # The dataset ops that refuse an element without tensors (only `None` components, or none at
 # all): their signatures as TF's attr check prints them.
 _OP_SIGNATURES = {
+    "OptionalFromValue": ("Toutput_types", "components: -> optional:variant; attr=Toutput_types:list(type),min=1"),
     "TensorDataset": ("Toutput_types", "components: -> handle:variant; attr=Toutput_types:list(type),min=1; "
                       "attr=output_shapes:list(shape),min=1; attr=metadata:string,default=\"\"; is_stateful=true"),
     "MapDataset": ("output_types", "input_dataset:variant, other_arguments: -> handle:variant; attr=f:func; "

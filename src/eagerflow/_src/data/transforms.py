@@ -33,13 +33,16 @@ def _truth(value: Any, transformation: str) -> bool:
                      f"but its return type was {type(value)}.")
 
 
-def _check_predicate_spec(spec: Any) -> None:
+def _check_predicate_spec(spec: Any, transformation: str = "filter") -> None:
     """TF's check, when the predicate is built, that it returns a bool scalar (None: untraced)."""
     if spec is None:
         return
     if (type(spec).__name__ == "TensorSpec" and spec.dtype == _dtypes.bool
             and spec.shape.is_compatible_with([])):
         return
+    if transformation == "take_while":  # TF's take_while words it so (no comma, no space)
+        raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor but its "
+                         f"return type is{spec}.")
     raise ValueError(f"Invalid `predicate`. `predicate` must return a `tf.bool` scalar tensor, "
                      f"but its return type is {spec}.")
 
@@ -305,6 +308,7 @@ class TakeWhileDataset(UnaryDataset):
     def __init__(self, input_dataset: DatasetV2, predicate: Any) -> None:
         super().__init__(input_dataset)
         self._pred = DatasetFunction(predicate, input_dataset.element_spec, "take_while")
+        _check_predicate_spec(self._pred._output_spec, "take_while")
 
     def _cardinality(self) -> int:
         return UNKNOWN_CARDINALITY
