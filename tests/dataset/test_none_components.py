@@ -199,3 +199,13 @@ def test_map_over_sparse_and_none_keeps_sparse_spec():
     ds = tf.data.Dataset.from_tensors((sparse, None)).map(lambda s, n: (s, n))
     assert ds.element_spec[0] == tf.SparseTensorSpec([2, 3], tf.int32)
     assert ds.element_spec[1] == tf.NoneTensorSpec()
+
+
+def test_flat_map_function_returning_none_is_refused():
+    with pytest.raises(TypeError, match="must return a `Dataset` object. Got <.*NoneTensor object"):
+        tf.data.Dataset.range(2).flat_map(lambda x: None).element_spec
+
+
+def test_generator_output_types_refuse_none():
+    with pytest.raises(TypeError, match="Cannot convert the argument `type_value`: None"):
+        tf.data.Dataset.from_generator(lambda: iter([(1, 2)]), output_types=(tf.int32, None))

@@ -198,7 +198,7 @@ def _signature(output_types: Any, output_shapes: Any, output_signature: Any) -> 
     if output_types is None:
         raise TypeError("The `output_signature` argument must be set.")
     if output_shapes is None:
-        return structure.map_structure(lambda t: structure.tensor_spec(None, t), output_types)
+        return structure.map_structure(lambda t: structure.tensor_spec(None, t), output_types, skip_none=False)
     return structure.map_structure2(lambda shape, t: structure.tensor_spec(shape, t),
                                     output_shapes, output_types)
 

@@ -137,6 +137,19 @@ class FilterDataset(UnaryDataset):
                 yield True, element
 
 
+def _returned_dataset(out: Any) -> DatasetV2:
+    """`out` if a flat_map/interleave function returned a dataset, else TF's TypeError."""
+    if isinstance(out, DatasetV2):
+        return out
+    if out is None:  # TF names the NoneTensor its spec stands for
+        from eagerflow._src.framework.none_tensor import NoneTensor
+
+        got = repr(NoneTensor())
+    else:
+        got = str(type(out))
+    raise TypeError(f"The `map_func` argument must return a `Dataset` object. Got {got}.")
+
+
 class InterleaveDataset(UnaryDataset):
     """`Dataset.interleave` and `flat_map`: each element maps to a dataset; `cycle_length`
     of them are read `block_length` elements at a time, round robin."""
@@ -159,14 +172,11 @@ class InterleaveDataset(UnaryDataset):
             self._tf_name = "_InterleaveDataset" if self._parallel is None else "_ParallelInterleaveDataset"
 
     def _dataset_of(self, element: Any) -> DatasetV2:
-        out = self._fn.call_raw(element)
-        if not isinstance(out, DatasetV2):
-            raise TypeError(f"The `map_func` argument must return a `Dataset` object. Got {type(out)}.")
-        return out
+        return _returned_dataset(self._fn.call_raw(element))
 
     @property
     def element_spec(self) -> Any:
-        return self._fn.raw_output().element_spec
+        return _returned_dataset(self._fn.raw_output()).element_spec
 
     def _spec_is_cheap(self) -> bool:
         return False
