@@ -1,7 +1,7 @@
 """`tf.data.experimental`. Re-exports only."""
 from eagerflow._src.data.experimental import (  # noqa: F401
-    assert_cardinality, cardinality, choose_from_datasets, enable_debug_mode, ignore_errors,
-    sample_from_datasets,
+    assert_cardinality, at, cardinality, choose_from_datasets, enable_debug_mode, from_list,
+    ignore_errors, pad_to_cardinality, rejection_resample, sample_from_datasets,
 )
 from eagerflow._src.data.iterator import Optional  # noqa: F401
 from eagerflow._src.data.options import (  # noqa: F401

@@ -7,6 +7,7 @@ from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from eagerflow._src.checkpoint.trackable import Trackable
 from eagerflow._src.data import structure
 from eagerflow._src.data.options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options
 
@@ -71,10 +72,19 @@ class DatasetV2:
     def __repr__(self) -> str:
         return f"<{self._tf_name} element_spec={self.element_spec}>"
 
-    def as_numpy_iterator(self) -> Iterator:
-        """Iterates the elements as NumPy values (scalars as NumPy scalars)."""
-        for element in self:
-            yield structure.map_structure(_to_numpy, element)
+    def as_numpy_iterator(self) -> "NumpyIterator":
+        """Iterates the elements as NumPy values (scalars as NumPy scalars); eager only, and
+        only for datasets of tensors, ragged and sparse tensors (TF's errors otherwise)."""
+        from eagerflow._src.framework.graph import executing_eagerly
+
+        if not executing_eagerly():
+            raise RuntimeError("`tf.data.Dataset.as_numpy_iterator()` is only supported in eager mode.")
+        for spec in structure.flatten(self.element_spec):
+            if type(spec).__name__ not in ("TensorSpec", "RaggedTensorSpec", "SparseTensorSpec",
+                                           "NoneTensorSpec", "_TensorSpecStandIn"):
+                raise TypeError("`tf.data.Dataset.as_numpy_iterator()` is not supported for "
+                                f"datasets that produce values of type {getattr(spec, 'value_type', DatasetV2)}")
+        return NumpyIterator(self)
 
     def cardinality(self) -> Any:
         """The number of elements: INFINITE (-1), UNKNOWN (-2) or a count, as an int64 tensor."""
@@ -361,6 +371,35 @@ class UnaryDataset(DatasetV2):
 
     def _cardinality(self) -> int:
         return self._input._cardinality()
+
+
+class NumpyIterator(Trackable):
+    """The iterator `Dataset.as_numpy_iterator()` returns (`tf.data.NumpyIterator`): the dataset's
+    elements with NumPy values; trackable through the iterator it wraps."""
+
+    __module__ = "tensorflow.python.data.ops.dataset_ops"
+
+    def __init__(self, dataset: DatasetV2) -> None:
+        self._iterator = iter(dataset)
+        self._dataset = dataset
+
+    def __repr__(self) -> str:
+        return f"NumpyIterator(iterator={self._iterator})"
+
+    def __iter__(self) -> "NumpyIterator":
+        return self
+
+    def __next__(self) -> Any:
+        return structure.map_structure(_to_numpy, next(self._iterator))
+
+    def next(self) -> Any:
+        return self.__next__()
+
+    def _serialize_to_tensors(self) -> dict:
+        return self._iterator._serialize_to_tensors()
+
+    def _restore_from_tensors(self, restored_tensors: dict) -> Any:
+        return self._iterator._restore_from_tensors(restored_tensors)
 
 
 def _to_numpy(t: Any) -> Any:

@@ -136,6 +136,84 @@ def _lines(name: str, compression: str) -> Iterator[bytes]:
             yield line.rstrip(b"\n").rstrip(b"\r")
 
 
+class FixedLengthRecordDataset(_FileDataset):
+    """`tf.data.FixedLengthRecordDataset`: the `record_bytes`-long records of binary files, file
+    after file, skipping each file's `header_bytes` and `footer_bytes`. As TF, the arguments are
+    checked when iteration starts, and a body that is not a whole number of records is
+    `InvalidArgumentError` when the file is opened (uncompressed) or `DataLossError` after its
+    last whole record (GZIP/ZLIB, whose length is only known at the end)."""
+
+    _tf_name = "FixedLengthRecordDatasetV2"
+
+    def __init__(self, filenames: Any, record_bytes: Any, header_bytes: Any = None,
+                 footer_bytes: Any = None, buffer_size: Any = None, compression_type: Any = None,
+                 num_parallel_reads: Any = None, name: Any = None) -> None:
+        from eagerflow._src.io.tfrecord import TFRecordOptions
+
+        super().__init__(filenames)
+        self._record = _int(record_bytes)
+        self._header = _int(header_bytes, 0)
+        self._footer = _int(footer_bytes, 0)
+        try:
+            self._compression = TFRecordOptions.get_compression_type_string(compression_type)
+        except ValueError:  # TF's error comes at iteration
+            self._compression = str(compression_type)
+
+    def _check(self) -> None:
+        for what, value, least in (("record_bytes", self._record, 1), ("header_bytes", self._header, 0),
+                                   ("footer_bytes", self._footer, 0)):
+            if value < least:
+                raise errors.InvalidArgumentError(None, None, f"`{what}` must be {'>' if least else '>='} 0")
+        if self._compression not in ("", "ZLIB", "GZIP"):
+            raise errors.InvalidArgumentError(None, None, "Unsupported compression_type.")
+
+    def _length_error(self, name: str, body: int, cls: type) -> Exception:
+        return cls(None, None, (
+            f"Excluding the header ({self._header} bytes) and footer ({self._footer} bytes), input file "
+            f'"{name}" has body length {body % 2 ** 64} bytes, which is not an exact multiple of the '
+            f"record length ({self._record} bytes)."))
+
+    def _iterate(self) -> Iterator:
+        self._check()
+        for name in self._files:
+            yield from (_string(r) for r in self._records(name))
+
+    def _records(self, name: str) -> Iterator[bytes]:
+        import os
+
+        from eagerflow._src.io.gfile import os_error
+
+        size, record = self._record, self._record
+        try:
+            f: Any = open(name, "rb")
+        except OSError as exc:
+            raise os_error(exc, name) from None
+        with f:
+            if self._compression:
+                import zlib
+
+                data = zlib.decompress(f.read(), (16 if self._compression == "GZIP" else 0) + zlib.MAX_WBITS)
+                body = len(data) - self._header - self._footer
+                end = self._header + max(body, 0) // record * record
+                for start in range(self._header, end, record):
+                    yield data[start:start + record]
+                if body % record:
+                    raise self._length_error(name, body, errors.DataLossError)
+                return
+            body = os.fstat(f.fileno()).st_size - self._header - self._footer
+            if body % 2 ** 64 % record:  # TF's unsigned body length
+                raise self._length_error(name, body, errors.InvalidArgumentError)
+            f.seek(self._header)
+            for _ in range(max(body, 0) // size):
+                yield f.read(size)
+
+
+def _int(value: Any, default: int = 0) -> int:
+    if value is None:
+        return default
+    return int(value.numpy() if hasattr(value, "numpy") else value)
+
+
 class CsvDataset(_FileDataset):
     """`tf.data.experimental.CsvDataset`: one tuple of column tensors per CSV line."""
 

@@ -1,0 +1,127 @@
+"""Differential test: `tf.data.experimental.from_list`, `at`, `pad_to_cardinality`,
+`rejection_resample` (its form), `tf.data.FixedLengthRecordDataset`, `tf.data.NumpyIterator`
+and `tf.data.ThreadingOptions` print the values, specs, reprs and errors of TensorFlow 2.21."""
+import pytest
+
+tf_real = pytest.importorskip("tensorflow")
+
+import eagerflow as ef  # noqa: E402
+from tests.compat.programs import run  # noqa: E402
+
+pytestmark = pytest.mark.tensorflow
+
+PRELUDE = r"""
+import re
+def attempt(f):
+    try:
+        out = f()
+        print(out if not isinstance(out, tf.data.Dataset) else list(out.as_numpy_iterator()))
+    except Exception as e:
+        message = re.sub(r"\{\{function_node [^}]*\}\} ", "", str(e)).split(" [Op:")[0]
+        message = message.split("FlatMap: ")[-1].split("\n")[0].replace(DIR, "<dir>")
+        print(type(e).__name__, message)
+import tempfile, gzip, zlib, os
+DIR = tempfile.mkdtemp()
+"""
+
+FROM_LIST_AT_PAD = PRELUDE + """
+d = tf.data.experimental.from_list([(1, "a"), (2, "b")])
+print(d, list(d.as_numpy_iterator()), d.cardinality().numpy())
+d = tf.data.experimental.from_list([{"a": 1, "b": [1., 2.]}, {"a": 3, "b": [3., 4.]}])
+print(d, list(d.as_numpy_iterator()))
+print(tf.data.experimental.from_list([[1], [1, 2]]))
+print(list(tf.data.experimental.from_list([1, 2, 3]).map(lambda x: x * 2).as_numpy_iterator()))
+attempt(lambda: tf.data.experimental.from_list([]))
+attempt(lambda: tf.data.experimental.from_list((1, 2)))
+attempt(lambda: tf.data.experimental.from_list([1, "a"]))
+r = tf.data.Dataset.range(10)
+print(tf.data.experimental.at(r, 3), tf.data.experimental.at(r.map(lambda x: (x, x * 2)), 4))
+print(tf.data.experimental.at(r.batch(3), 3), tf.data.experimental.at(tf.data.experimental.from_list(["x", "y"]), 1))
+attempt(lambda: tf.data.experimental.at(r, 10))
+attempt(lambda: tf.data.experimental.at(r, -1))
+attempt(lambda: tf.data.experimental.at(r.filter(lambda x: x > 2), 1))
+p = tf.data.Dataset.from_tensor_slices({"a": [1, 2, 3]}).apply(tf.data.experimental.pad_to_cardinality(5))
+print(p, list(p.as_numpy_iterator()), p.cardinality().numpy())
+p = tf.data.Dataset.from_tensor_slices({"a": [[1., 2.]], "b": ["x"]}).apply(
+    tf.data.experimental.pad_to_cardinality(3, mask_key="real"))
+print(p, list(p.as_numpy_iterator()))
+attempt(lambda: tf.data.Dataset.range(3).apply(tf.data.experimental.pad_to_cardinality(5)))
+attempt(lambda: tf.data.Dataset.range(3).filter(lambda x: True).apply(tf.data.experimental.pad_to_cardinality(5)))
+attempt(lambda: tf.data.Dataset.from_tensor_slices({"a": [1, 2, 3]}).apply(tf.data.experimental.pad_to_cardinality(2)))
+rs = tf.data.Dataset.range(20).apply(tf.data.experimental.rejection_resample(
+    lambda x: tf.cast(x % 2, tf.int32), [0.5, 0.5], initial_dist=[0.5, 0.5], seed=1))
+print(rs.element_spec)
+"""
+
+FIXED_LENGTH = PRELUDE + """
+open(f"{DIR}/a.bin", "wb").write(b"HH" + b"abcdefghijkl" + b"F")
+open(f"{DIR}/b.bin", "wb").write(b"HH" + b"mnopqr" + b"F")
+open(f"{DIR}/c.bin", "wb").write(b"HH" + b"abcdefghijk" + b"F")
+open(f"{DIR}/e.bin", "wb").write(b"HH")
+with gzip.open(f"{DIR}/a.gz", "wb") as f:
+    f.write(b"HH" + b"abcdefghijkl" + b"F")
+open(f"{DIR}/a.zz", "wb").write(zlib.compress(b"HH" + b"abcdefghijkl" + b"F"))
+with gzip.open(f"{DIR}/c.gz", "wb") as f:
+    f.write(b"HH" + b"abcdefghijk" + b"F")
+def show(*a, **k):
+    d = tf.data.FixedLengthRecordDataset(*a, **k)
+    print(d, d.cardinality().numpy())
+    attempt(lambda: d)
+show([f"{DIR}/a.bin", f"{DIR}/b.bin"], 3, header_bytes=2, footer_bytes=1)
+show(f"{DIR}/a.bin", 4, 2, 1, buffer_size=1)
+show(f"{DIR}/a.bin", 5)
+show(f"{DIR}/a.bin", 3, num_parallel_reads=2)
+show(tf.data.Dataset.from_tensor_slices([f"{DIR}/a.bin", f"{DIR}/b.bin"]), 3, 2, 1)
+show(f"{DIR}/a.gz", 3, 2, 1, compression_type="GZIP")
+show(f"{DIR}/a.zz", 3, 2, 1, compression_type="ZLIB")
+show(f"{DIR}/c.bin", 3, 2, 1)
+show(f"{DIR}/c.gz", 3, 2, 1, compression_type="GZIP")
+show(f"{DIR}/e.bin", 3, 2, 1)
+show(f"{DIR}/e.bin", 3, 3, 1)
+show(f"{DIR}/nope.bin", 3)
+show(f"{DIR}/a.bin", 0)
+show(f"{DIR}/a.bin", 3, header_bytes=-1)
+show(f"{DIR}/a.bin", 3, compression_type="BAD")
+show([], 3)
+d = tf.data.FixedLengthRecordDataset(f"{DIR}/a.bin", 3, 2, 1)
+@tf.function
+def total_length():
+    s = tf.constant(0)
+    for x in d:
+        s += tf.strings.length(x)
+    return s
+print(total_length(), total_length())
+print(list(d.map(lambda x: tf.strings.substr(x, 1, 2)).as_numpy_iterator()))
+"""
+
+NUMPY_ITERATOR_AND_OPTIONS = PRELUDE + """
+it = tf.data.Dataset.range(3).as_numpy_iterator()
+print(type(it).__name__, isinstance(it, tf.data.NumpyIterator), iter(it) is it)
+print(re.sub(r"<\\S*OwnedIterator object at 0x[0-9a-f]+>", "<it>", repr(it)))
+print(next(it), it.next(), list(it))
+print(list(tf.data.Dataset.from_tensors({"a": [1, 2], "b": "s"}).as_numpy_iterator()))
+attempt(lambda: tf.data.Dataset.range(3).window(2).as_numpy_iterator())
+@tf.function
+def traced():
+    return tf.data.Dataset.range(3).as_numpy_iterator()
+try:
+    traced()
+except RuntimeError as e:  # TF's autograph puts the user-code trace first
+    print(str(e).strip().splitlines()[-1].split("RuntimeError: ")[-1])
+o = tf.data.ThreadingOptions()
+print(o.private_threadpool_size, o.max_intra_op_parallelism, tf.data.ThreadingOptions is tf.data.experimental.ThreadingOptions)
+o.private_threadpool_size = 3
+print(o.private_threadpool_size, o == tf.data.ThreadingOptions(), isinstance(tf.data.Options().threading, tf.data.ThreadingOptions))
+attempt(lambda: setattr(o, "foo", 1))
+opts = tf.data.Options()
+opts.threading.max_intra_op_parallelism = 1
+print(tf.data.Dataset.range(2).with_options(opts).options().threading.max_intra_op_parallelism)
+"""
+
+
+@pytest.mark.parametrize("program", [FROM_LIST_AT_PAD, FIXED_LENGTH, NUMPY_ITERATOR_AND_OPTIONS],
+                         ids=["from_list_at_pad", "fixed_length", "numpy_iterator_options"])
+def test_prints_like_tensorflow(program, tmp_path):
+    ours = run(ef, program, tmp_path / "ours.py")
+    theirs = run(tf_real, program, tmp_path / "theirs.py")
+    assert ours == theirs
