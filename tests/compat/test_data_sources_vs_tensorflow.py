@@ -119,8 +119,52 @@ print(tf.data.Dataset.range(2).with_options(opts).options().threading.max_intra_
 """
 
 
-@pytest.mark.parametrize("program", [FROM_LIST_AT_PAD, FIXED_LENGTH, NUMPY_ITERATOR_AND_OPTIONS],
-                         ids=["from_list_at_pad", "fixed_length", "numpy_iterator_options"])
+GROUPING_AND_BATCHING = PRELUDE + """
+red = tf.data.experimental.Reducer(lambda k: tf.constant(0, tf.int64), lambda s, x: s + x, lambda s: s * 10)
+print(red.init_func(1), red.reduce_func(tf.constant(1, tf.int64), tf.constant(2, tf.int64)))
+d = tf.data.Dataset.range(10).apply(tf.data.experimental.group_by_reducer(lambda x: (12 - x) % 4, red))
+print(d, d.cardinality().numpy())
+attempt(lambda: d)
+red2 = tf.data.experimental.Reducer(lambda k: (k, tf.constant(0, tf.int64)), lambda s, x: (s[0], s[1] + x),
+                                    lambda k, s: {"k": k, "s": s})
+attempt(lambda: tf.data.Dataset.range(10).apply(tf.data.experimental.group_by_reducer(lambda x: x % 3, red2)))
+attempt(lambda: tf.data.Dataset.range(10).apply(
+    tf.data.experimental.group_by_reducer(lambda x: tf.cast(x % 3, tf.int32), red)))
+attempt(lambda: tf.data.Dataset.range(10).apply(tf.data.experimental.group_by_reducer(
+    lambda x: x % 3, tf.data.experimental.Reducer(lambda k: tf.constant(0, tf.int32), lambda s, x: tf.cast(x, tf.float32), lambda s: s))))
+lists = tf.data.Dataset.range(10).apply(tf.data.experimental.group_by_reducer(lambda x: x % 3,
+    tf.data.experimental.Reducer(lambda k: tf.zeros([0], tf.int64), lambda s, x: tf.concat([s, [x]], 0), lambda s: s)))
+print(lists.element_spec)
+attempt(lambda: lists)
+@tf.function
+def total():
+    s = tf.constant(0, tf.int64)
+    for x in d:
+        s += x
+    return s
+print(total())
+v = tf.data.Dataset.range(6).map(lambda x: tf.fill([x % 3], x))
+for args in ((4,), (4, True), (4, False, tf.int32)):
+    r = v.apply(tf.data.experimental.dense_to_ragged_batch(*args))
+    print(r, [x.tolist() for x in r.as_numpy_iterator()])
+def show_sparse(ds):
+    print(ds, ds.element_spec, ds.cardinality().numpy())
+    for b in ds:
+        print(b.indices.numpy().tolist(), b.values.numpy().tolist(), b.dense_shape.numpy().tolist())
+show_sparse(v.apply(tf.data.experimental.dense_to_sparse_batch(4, [5])))
+show_sparse(tf.data.Dataset.range(4).map(lambda x: tf.fill([x % 2 + 1, 2], x)).apply(
+    tf.data.experimental.dense_to_sparse_batch(3, [None, 2])))
+scalars = tf.data.Dataset.range(3).apply(tf.data.experimental.dense_to_sparse_batch(2, []))
+print([x.tolist() for x in scalars.as_numpy_iterator()])
+attempt(lambda: list(v.apply(tf.data.experimental.dense_to_sparse_batch(4, [1]))))
+attempt(lambda: list(v.apply(tf.data.experimental.dense_to_sparse_batch(4, [1, 2]))))
+print(list(tf.data.Dataset.from_tensors(tf.sparse.SparseTensor([[0, 1]], [5], [2, 3])).as_numpy_iterator()))
+"""
+
+
+@pytest.mark.parametrize("program", [FROM_LIST_AT_PAD, FIXED_LENGTH, NUMPY_ITERATOR_AND_OPTIONS,
+                                     GROUPING_AND_BATCHING],
+                         ids=["from_list_at_pad", "fixed_length", "numpy_iterator_options", "grouping_batching"])
 def test_prints_like_tensorflow(program, tmp_path):
     ours = run(ef, program, tmp_path / "ours.py")
     theirs = run(tf_real, program, tmp_path / "theirs.py")

@@ -3,6 +3,9 @@ from eagerflow._src.data.experimental import (  # noqa: F401
     assert_cardinality, at, cardinality, choose_from_datasets, enable_debug_mode, from_list,
     ignore_errors, pad_to_cardinality, rejection_resample, sample_from_datasets,
 )
+from eagerflow._src.data.grouping import (  # noqa: F401
+    Reducer, dense_to_ragged_batch, dense_to_sparse_batch, group_by_reducer,
+)
 from eagerflow._src.data.iterator import Optional  # noqa: F401
 from eagerflow._src.data.options import (  # noqa: F401
     AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoShardPolicy, AutotuneAlgorithm,

@@ -403,12 +403,17 @@ class NumpyIterator(Trackable):
 
 
 def _to_numpy(t: Any) -> Any:
+    """TF's NumpyIterator values: a RaggedTensor's nested object array (`numpy()`), a
+    SparseTensor's dense array, a tensor's array or NumPy scalar."""
+    if hasattr(t, "dense_shape") and hasattr(t, "indices"):
+        from eagerflow._src.sparse.sparse_ops import to_dense
+
+        return to_dense(t).numpy()
     if hasattr(t, "to_list") and not hasattr(t, "numpy"):
         return t
-    if hasattr(t, "_type_spec") and not hasattr(t, "_array"):
+    if hasattr(t, "_type_spec") and not hasattr(t, "_array") and not hasattr(t, "numpy"):
         return t
-    value = t.numpy()
-    return value
+    return t.numpy()
 
 
 Dataset = DatasetV2
