@@ -13,6 +13,7 @@ from eagerflow._src.ops.depthwise_conv_ops import (  # noqa: F401
 from eagerflow._src.ops.ctc_ops import (  # noqa: F401
     collapse_repeated, ctc_beam_search_decoder, ctc_greedy_decoder, ctc_loss, ctc_unique_labels,
 )
+from eagerflow._src.ops.fractional_pool_ops import fractional_avg_pool, fractional_max_pool  # noqa: F401
 from eagerflow._src.ops.embedding_ops import (  # noqa: F401
     embedding_lookup, embedding_lookup_sparse, safe_embedding_lookup_sparse,
 )
