@@ -162,9 +162,30 @@ print(list(tf.data.Dataset.from_tensors(tf.sparse.SparseTensor([[0, 1]], [5], [2
 """
 
 
+SPECS = PRELUDE + """
+d = tf.data.Dataset.range(3).map(lambda x: (x, tf.cast(x, tf.float32)))
+s = tf.data.DatasetSpec.from_value(d)
+print(repr(s), s.element_spec, s.value_type)
+print(s == tf.data.DatasetSpec((tf.TensorSpec([], tf.int64), tf.TensorSpec([], tf.float32))), s == tf.data.DatasetSpec(tf.TensorSpec([], tf.int64)))
+print(tf.data.DatasetSpec(tf.TensorSpec([2], tf.int32), [5]), tf.data.DatasetSpec({"a": tf.TensorSpec([], tf.string)}))
+print(s.is_compatible_with(d), s.is_compatible_with(tf.data.Dataset.range(3)), hash(s) == hash(tf.data.DatasetSpec.from_value(d)))
+print(d.batch(2).window(2).element_spec, isinstance(tf.data.Dataset.range(4).window(2).element_spec, tf.data.DatasetSpec))
+print(tf.data.DatasetSpec(tf.TensorSpec([2], tf.int32)).most_specific_common_supertype([tf.data.DatasetSpec(tf.TensorSpec([3], tf.int32))]))
+print(tf.data.DatasetSpec(tf.TensorSpec([2], tf.int32)).most_specific_common_supertype([tf.data.DatasetSpec(tf.TensorSpec([2], tf.int64))]))
+print(tf.data.DatasetSpec(tf.TensorSpec([2], tf.int32)).is_subtype_of(tf.data.DatasetSpec(tf.TensorSpec([None], tf.int32))))
+print(isinstance(s, tf.TypeSpec))
+it = iter(d)
+print(tf.data.IteratorSpec.from_value(it), tf.data.IteratorSpec(tf.TensorSpec([], tf.int64)).value_type)
+print(tf.data.IteratorSpec(tf.TensorSpec([], tf.int64)) == tf.data.IteratorSpec(tf.TensorSpec([], tf.int64)))
+print(tf.data.IteratorSpec(tf.TensorSpec([1], tf.int64)).most_specific_common_supertype([tf.data.IteratorSpec(tf.TensorSpec([2], tf.int64))]))
+print(repr(tf.data.Dataset.range(2).as_numpy_iterator()).split(" object at")[0])
+"""
+
+
 @pytest.mark.parametrize("program", [FROM_LIST_AT_PAD, FIXED_LENGTH, NUMPY_ITERATOR_AND_OPTIONS,
-                                     GROUPING_AND_BATCHING],
-                         ids=["from_list_at_pad", "fixed_length", "numpy_iterator_options", "grouping_batching"])
+                                     GROUPING_AND_BATCHING, SPECS],
+                         ids=["from_list_at_pad", "fixed_length", "numpy_iterator_options", "grouping_batching",
+                              "specs"])
 def test_prints_like_tensorflow(program, tmp_path):
     ours = run(ef, program, tmp_path / "ours.py")
     theirs = run(tf_real, program, tmp_path / "theirs.py")

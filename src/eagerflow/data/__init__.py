@@ -1,5 +1,6 @@
 """`tf.data`: input pipelines. Re-exports only."""
 from eagerflow._src.data.dataset import Dataset, NumpyIterator  # noqa: F401
+from eagerflow._src.data.dataset_spec import DatasetSpec, IteratorSpec  # noqa: F401
 from eagerflow._src.data.iterator import OwnedIterator as Iterator  # noqa: F401
 from eagerflow._src.data.options import (  # noqa: F401
     AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, Options, ThreadingOptions,

@@ -115,7 +115,7 @@ def _check_padded_type(spec: Any) -> None:
     """TF's refusal of components padded_batch cannot pad (None, ragged, sparse, datasets)."""
     if type(spec).__name__ == "TensorSpec":
         return
-    if isinstance(spec, _DatasetSpecStandIn):
+    if type(spec).__name__ == "DatasetSpec":
         raise TypeError("`padded_batch` is not supported for datasets of datasets")
     raise TypeError("`padded_batch` is only supported for datasets that produce tensor elements but type "
                     f"spec of elements in the input dataset is not a subclass of TensorSpec: `{spec}`.")
@@ -370,17 +370,10 @@ class WindowDataset(DatasetV2):
         return structure.pack_as(spec, datasets)
 
 
-class _DatasetSpecStandIn:
-    """`DatasetSpec(TensorSpec(...), TensorShape([]))` as TF prints a window's spec."""
+def _DatasetSpecStandIn(spec: Any) -> Any:  # noqa: N802 - a window's element spec
+    from eagerflow._src.data.dataset_spec import DatasetSpec
 
-    def __init__(self, spec: Any) -> None:
-        self._spec = spec
-
-    def __repr__(self) -> str:
-        return f"DatasetSpec({self._spec!r}, TensorShape([]))"
-
-    def __eq__(self, other: Any) -> bool:
-        return isinstance(other, _DatasetSpecStandIn) and other._spec == self._spec
+    return DatasetSpec(spec)
 
 
 class GroupByWindowDataset(DatasetV2):

@@ -50,9 +50,10 @@ def _no_retracing_count(traced: bool) -> None:
 
 def _stand_in(spec: Any) -> Any:
     def leaf(s: Any) -> Any:
-        from eagerflow._src.data.batching import _DatasetSpecStandIn, _ListDataset
+        from eagerflow._src.data.batching import _ListDataset
+        from eagerflow._src.data.dataset_spec import DatasetSpec
 
-        if isinstance(s, _DatasetSpecStandIn):
+        if isinstance(s, DatasetSpec):
             return _ListDataset([], s._spec)
         if structure.is_none(s):
             return None

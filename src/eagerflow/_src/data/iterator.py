@@ -24,6 +24,8 @@ class OwnedIterator(Trackable):
     restores into a new pass's order (TF restores its random state too).
     """
 
+    __module__ = "tensorflow.python.data.ops.iterator_ops"  # TF's, as DatasetV2's
+
     def __init__(self, dataset: Any) -> None:
         self._dataset = dataset
         self._element_spec = dataset.element_spec if dataset._spec_is_cheap() else None
