@@ -182,10 +182,46 @@ print(repr(tf.data.Dataset.range(2).as_numpy_iterator()).split(" object at")[0])
 """
 
 
+PARSING = PRELUDE + """
+def ex(i):
+    return tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(int64_list=tf.train.Int64List(value=[i])),
+        "v": tf.train.Feature(float_list=tf.train.FloatList(value=[float(j) for j in range(i % 3)])),
+        "s": tf.train.Feature(bytes_list=tf.train.BytesList(value=[b"a%d" % i])),
+    })).SerializeToString()
+for f in range(2):
+    with tf.io.TFRecordWriter(f"{DIR}/f{f}.tfrecord") as w:
+        for i in range(5):
+            w.write(ex(10 * f + i))
+features = {"x": tf.io.FixedLenFeature([], tf.int64), "v": tf.io.VarLenFeature(tf.float32),
+            "s": tf.io.FixedLenFeature([], tf.string, default_value="")}
+def show(e):
+    print(sorted(e), e["x"].numpy().tolist(), e["s"].numpy().tolist(), e["v"].indices.numpy().tolist(),
+          e["v"].values.numpy().tolist(), e["v"].dense_shape.numpy().tolist())
+d = tf.data.TFRecordDataset([f"{DIR}/f0.tfrecord"]).batch(3).apply(tf.data.experimental.parse_example_dataset(features))
+print(d)
+for e in d:
+    show(e)
+attempt(lambda: tf.data.Dataset.range(3).apply(tf.data.experimental.parse_example_dataset(features)))
+attempt(lambda: tf.data.experimental.parse_example_dataset(None))
+m = tf.data.experimental.make_batched_features_dataset(f"{DIR}/f*.tfrecord", 4, features, shuffle=False, num_epochs=1)
+print(m)
+for e in m:
+    show(e)
+m = tf.data.experimental.make_batched_features_dataset([f"{DIR}/f0.tfrecord"], 2, features, label_key="x",
+                                                       shuffle=False, num_epochs=1, drop_final_batch=True)
+print(m.element_spec)
+for a, b in m:
+    print(sorted(a), b.numpy().tolist())
+print(tf.data.experimental.make_batched_features_dataset([f"{DIR}/f0.tfrecord"], 2, features, shuffle=False).cardinality().numpy())
+attempt(lambda: tf.data.experimental.make_batched_features_dataset([f"{DIR}/f0.tfrecord"], 2, features, label_key="nope"))
+"""
+
+
 @pytest.mark.parametrize("program", [FROM_LIST_AT_PAD, FIXED_LENGTH, NUMPY_ITERATOR_AND_OPTIONS,
-                                     GROUPING_AND_BATCHING, SPECS],
+                                     GROUPING_AND_BATCHING, SPECS, PARSING],
                          ids=["from_list_at_pad", "fixed_length", "numpy_iterator_options", "grouping_batching",
-                              "specs"])
+                              "specs", "parsing"])
 def test_prints_like_tensorflow(program, tmp_path):
     ours = run(ef, program, tmp_path / "ours.py")
     theirs = run(tf_real, program, tmp_path / "theirs.py")

@@ -7,6 +7,7 @@ from eagerflow._src.data.grouping import (  # noqa: F401
     Reducer, dense_to_ragged_batch, dense_to_sparse_batch, group_by_reducer,
 )
 from eagerflow._src.data.iterator import Optional  # noqa: F401
+from eagerflow._src.data.parsing import make_batched_features_dataset, parse_example_dataset  # noqa: F401
 from eagerflow._src.data.options import (  # noqa: F401
     AUTOTUNE, INFINITE_CARDINALITY, UNKNOWN_CARDINALITY, AutoShardPolicy, AutotuneAlgorithm,
     AutotuneOptions, DistributeOptions, ExternalStatePolicy, OptimizationOptions, ThreadingOptions,
