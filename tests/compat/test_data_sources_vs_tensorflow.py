@@ -51,6 +51,13 @@ attempt(lambda: tf.data.Dataset.from_tensor_slices({"a": [1, 2, 3]}).apply(tf.da
 rs = tf.data.Dataset.range(20).apply(tf.data.experimental.rejection_resample(
     lambda x: tf.cast(x % 2, tf.int32), [0.5, 0.5], initial_dist=[0.5, 0.5], seed=1))
 print(rs.element_spec)
+tf.random.set_seed(5)  # eagerflow's random ops reproduce TF's stream: the same draws
+rs = tf.data.Dataset.range(60).apply(tf.data.experimental.rejection_resample(
+    lambda x: tf.cast(x % 3, tf.int32), [0.6, 0.2, 0.2], initial_dist=[1 / 3, 1 / 3, 1 / 3], seed=7))
+print([(int(c), int(x)) for c, x in rs])
+rs = tf.data.Dataset.range(60).apply(tf.data.experimental.rejection_resample(
+    lambda x: tf.cast(x % 2, tf.int32), [0.5, 0.5], seed=3))
+print([(int(c), int(x)) for c, x in rs][:20])
 """
 
 FIXED_LENGTH = PRELUDE + """
@@ -71,6 +78,9 @@ show([f"{DIR}/a.bin", f"{DIR}/b.bin"], 3, header_bytes=2, footer_bytes=1)
 show(f"{DIR}/a.bin", 4, 2, 1, buffer_size=1)
 show(f"{DIR}/a.bin", 5)
 show(f"{DIR}/a.bin", 3, num_parallel_reads=2)
+open(f"{DIR}/d.bin", "wb").write(b"HHstuvwxyz1F")
+for n in (2, 3):
+    show([f"{DIR}/a.bin", f"{DIR}/b.bin", f"{DIR}/d.bin"], 3, 2, 1, num_parallel_reads=n)
 show(tf.data.Dataset.from_tensor_slices([f"{DIR}/a.bin", f"{DIR}/b.bin"]), 3, 2, 1)
 show(f"{DIR}/a.gz", 3, 2, 1, compression_type="GZIP")
 show(f"{DIR}/a.zz", 3, 2, 1, compression_type="ZLIB")

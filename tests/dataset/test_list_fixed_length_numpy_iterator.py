@@ -155,3 +155,11 @@ def test_threading_options_is_options_threading():
     assert tf.data.Dataset.range(2).with_options(options).options().threading.private_threadpool_size == 2
     with pytest.raises(AttributeError, match="Cannot set the property foo on ThreadingOptions."):
         tf.data.ThreadingOptions().foo = 1
+
+
+def test_fixed_length_num_parallel_reads_takes_one_record_from_each_file_in_turn(record_files):
+    (record_files / "d.bin").write_bytes(b"HHstuvwxyz1F")
+    names = [str(record_files / n) for n in ("a.bin", "b.bin", "d.bin")]
+    d = tf.data.FixedLengthRecordDataset(names, 3, 2, 1, num_parallel_reads=2)
+    # TF 2.21's order: a new file takes an exhausted file's place on that slot's next turn
+    assert list(d.as_numpy_iterator()) == [b"abc", b"mno", b"def", b"pqr", b"ghi", b"jkl", b"stu", b"vwx", b"yz1"]

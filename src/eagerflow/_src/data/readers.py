@@ -151,6 +151,7 @@ class FixedLengthRecordDataset(_FileDataset):
         from eagerflow._src.io.tfrecord import TFRecordOptions
 
         super().__init__(filenames)
+        self._parallel = None if num_parallel_reads is None else _int(num_parallel_reads)
         self._record = _int(record_bytes)
         self._header = _int(header_bytes, 0)
         self._footer = _int(footer_bytes, 0)
@@ -175,6 +176,17 @@ class FixedLengthRecordDataset(_FileDataset):
 
     def _iterate(self) -> Iterator:
         self._check()
+        if self._parallel is not None and self._parallel > 1 and len(self._files) > 1:
+            # TF reads `num_parallel_reads` files at a time, one record from each in turn
+            # (its ParallelInterleaveDataset, deterministic, block length 1); AUTOTUNE reads
+            # the files in order, as TF 2.21 does on CPU.
+            def one_file(name: Any) -> DatasetV2:
+                return FixedLengthRecordDataset(name, self._record, self._header, self._footer,
+                                                compression_type=self._compression)
+            cycle = self._parallel
+            files = DatasetV2.from_tensor_slices(_strings(self._files))
+            yield from files.interleave(one_file, cycle_length=cycle, block_length=1)._iterate()
+            return
         for name in self._files:
             yield from (_string(r) for r in self._records(name))
 
