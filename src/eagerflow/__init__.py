@@ -128,6 +128,12 @@ _LAZY_ATTRIBUTES = {
     "SparseTensor": "eagerflow._src.sparse.sparse_tensor",
     "SparseTensorSpec": "eagerflow._src.sparse.sparse_tensor",
     "as_string": "eagerflow._src.ops.string_ops",
+    "fftnd": "eagerflow._src.ops.spectral_ops",
+    "ifftnd": "eagerflow._src.ops.spectral_ops",
+    "rfftnd": "eagerflow._src.ops.spectral_ops",
+    "irfftnd": "eagerflow._src.ops.spectral_ops",
+    "extract_volume_patches": "eagerflow._src.ops.volume_patches_ops",
+    "random_index_shuffle": "eagerflow._src.ops.random.index_shuffle_ops",
 }
 
 
