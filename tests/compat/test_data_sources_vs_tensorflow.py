@@ -189,6 +189,7 @@ print(tf.data.IteratorSpec.from_value(it), tf.data.IteratorSpec(tf.TensorSpec([]
 print(tf.data.IteratorSpec(tf.TensorSpec([], tf.int64)) == tf.data.IteratorSpec(tf.TensorSpec([], tf.int64)))
 print(tf.data.IteratorSpec(tf.TensorSpec([1], tf.int64)).most_specific_common_supertype([tf.data.IteratorSpec(tf.TensorSpec([2], tf.int64))]))
 print(repr(tf.data.Dataset.range(2).as_numpy_iterator()).split(" object at")[0])
+print(tf.type_spec_from_value(d), tf.type_spec_from_value(it), tf.type_spec_from_value(d.batch(2).window(2)))
 """
 
 

@@ -47,3 +47,10 @@ def test_iterator_spec_from_value_and_equality():
     assert s == tf.data.IteratorSpec(tf.TensorSpec([], tf.int64))
     assert repr(s) == "IteratorSpec(TensorSpec(shape=(), dtype=tf.int64, name=None),)"
     assert isinstance(it, s.value_type)
+
+
+def test_type_spec_from_value_of_a_dataset_and_an_iterator():
+    d = tf.data.Dataset.range(3).map(lambda x: (x, x))
+    element = (tf.TensorSpec([], tf.int64), tf.TensorSpec([], tf.int64))
+    assert tf.type_spec_from_value(d) == tf.data.DatasetSpec(element)
+    assert tf.type_spec_from_value(iter(d)) == tf.data.IteratorSpec(element)

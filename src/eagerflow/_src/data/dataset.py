@@ -86,6 +86,11 @@ class DatasetV2:
                                 f"datasets that produce values of type {getattr(spec, 'value_type', DatasetV2)}")
         return NumpyIterator(self)
 
+    def _make_type_spec(self) -> Any:  # `tf.type_spec_from_value(dataset)`
+        from eagerflow._src.data.dataset_spec import DatasetSpec
+
+        return DatasetSpec.from_value(self)
+
     def cardinality(self) -> Any:
         """The number of elements: INFINITE (-1), UNKNOWN (-2) or a count, as an int64 tensor."""
         return structure.wrap(np.int64(self._cardinality()))

@@ -52,6 +52,11 @@ class OwnedIterator(Trackable):
     def element_spec(self) -> Any:
         return self._dataset.element_spec
 
+    def _make_type_spec(self) -> Any:  # `tf.type_spec_from_value(iterator)`
+        from eagerflow._src.data.dataset_spec import IteratorSpec
+
+        return IteratorSpec(self.element_spec)
+
     def __iter__(self) -> "OwnedIterator":
         return self
 

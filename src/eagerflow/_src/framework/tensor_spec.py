@@ -272,6 +272,9 @@ def type_spec_from_value(value: Any) -> TypeSpec:
     spec = getattr(value, "_type_spec", None)
     if isinstance(spec, TypeSpec):
         return spec
+    make_spec = getattr(value, "_make_type_spec", None)  # not composites: datasets, iterators
+    if make_spec is not None:
+        return make_spec()
     if hasattr(value, "read_value") and hasattr(value, "assign"):  # a variable
         return VariableSpec(value.shape, value.dtype, value.trainable)
     from eagerflow._src.framework.convert import convert_to_tensor
