@@ -52,6 +52,25 @@ def _encrypt(value: int, keys: list, w: int) -> int:
     return (left << w) | right
 
 
+def _encrypt_all(keys: list, w: int) -> np.ndarray:
+    """The cipher's whole permutation of [0, 2^(2w)), vectorized (for small blocks)."""
+    mask = np.uint64((1 << w) - 1)
+    values = np.arange(1 << (2 * w), dtype=np.uint64)
+    left, right = (values >> np.uint64(w)) & mask, values & mask
+
+    def rotl(x: np.ndarray, r: int) -> np.ndarray:
+        return ((x << np.uint64(r)) | (x >> np.uint64(w - r))) & mask
+
+    for i in range(0, len(keys) - 1, 2):
+        left ^= ((rotl(right, 1) & rotl(right, 8)) ^ rotl(right, 2)) ^ np.uint64(keys[i])
+        right ^= ((rotl(left, 1) & rotl(left, 8)) ^ rotl(left, 2)) ^ np.uint64(keys[i + 1])
+    return (left << np.uint64(w)) | right
+
+
+_TABLES: dict = {}
+_TABLE_BITS = 20  # blocks up to 2^20 values walk a precomputed permutation table
+
+
 def index_shuffle(index: int, key: tuple, max_index: int, rounds: int) -> int:
     """TF's random::index_shuffle for one index."""
     if max_index == 0:
@@ -60,6 +79,17 @@ def index_shuffle(index: int, key: tuple, max_index: int, rounds: int) -> int:
     block = max(block + block % 2, 16)
     w = 32 if block > 62 else block // 2
     keys = _round_keys(key, rounds, w)
+    if 2 * w <= _TABLE_BITS and (1 << (2 * w)) > 16 * (max_index + 1):  # long walks: follow a table
+        table_key = (tuple(keys), w)
+        table = _TABLES.get(table_key)
+        if table is None:
+            if len(_TABLES) > 64:
+                _TABLES.clear()
+            table = _TABLES[table_key] = _encrypt_all(keys, w).tolist()
+        value = table[index]
+        while value > max_index:  # cycle walking, as TF's loop
+            value = table[value]
+        return value
     value = index
     while True:
         value = _encrypt(value, keys, w)
