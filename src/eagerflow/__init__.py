@@ -117,6 +117,7 @@ _LAZY_NAMESPACES = frozenset({
     "saved_model",
     "quantization", "audio",
     "raw_ops", "profiler",
+    "queue",
 })
 
 
@@ -128,6 +129,9 @@ _LAZY_ATTRIBUTES = {
     "SparseTensor": "eagerflow._src.sparse.sparse_tensor",
     "SparseTensorSpec": "eagerflow._src.sparse.sparse_tensor",
     "as_string": "eagerflow._src.ops.string_ops",
+    "CriticalSection": "eagerflow._src.ops.critical_section",
+    "OptionalSpec": "eagerflow._src.data.optional_spec",
+    "TensorArraySpec": "eagerflow._src.ops.tensor_array_spec",
     "fftnd": "eagerflow._src.ops.spectral_ops",
     "ifftnd": "eagerflow._src.ops.spectral_ops",
     "rfftnd": "eagerflow._src.ops.spectral_ops",

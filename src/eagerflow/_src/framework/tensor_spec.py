@@ -260,6 +260,14 @@ class VariableSpec(DenseSpec):
                 f"alias_id={self.alias_id})")
 
 
+# Values of classes from higher layers that are not composites (no `_type_spec`), by class path:
+# the module and class of their spec, whose `from_value` builds it.
+_SPEC_OF_CLASS = {
+    "eagerflow._src.ops.tensor_array_ops.TensorArray": ("eagerflow._src.ops.tensor_array_spec", "TensorArraySpec"),
+    "eagerflow._src.data.iterator.Optional": ("eagerflow._src.data.optional_spec", "OptionalSpec"),
+}
+
+
 def type_spec_from_value(value: Any) -> TypeSpec:
     """The `TypeSpec` of `value` (`tf.type_spec_from_value`): a TensorSpec for tensors and
     anything convertible to one, a value's own `_type_spec` for composites."""
@@ -275,6 +283,11 @@ def type_spec_from_value(value: Any) -> TypeSpec:
     make_spec = getattr(value, "_make_type_spec", None)  # not composites: datasets, iterators
     if make_spec is not None:
         return make_spec()
+    spec_class = _SPEC_OF_CLASS.get(f"{type(value).__module__}.{type(value).__qualname__}")
+    if spec_class is not None:
+        import importlib
+
+        return getattr(importlib.import_module(spec_class[0]), spec_class[1]).from_value(value)
     if hasattr(value, "read_value") and hasattr(value, "assign"):  # a variable
         return VariableSpec(value.shape, value.dtype, value.trainable)
     from eagerflow._src.framework.convert import convert_to_tensor
