@@ -469,8 +469,12 @@ class QueueBase:
 
     def _run(self, op: Op, inputs: tuple, attrs: dict, node: str, attr_text: str) -> Any:
         """`execute`, an eager error decorated as TF's (the op's attrs and node name)."""
+        from eagerflow._src.framework.devices import cpu0
+        from eagerflow._src.framework.scopes import device as device_scope
+
         try:
-            return execute(op, inputs, dict(attrs, queue=self._queue_ref))
+            with device_scope(cpu0().name):  # TF keeps queues, and runs their ops, on the host
+                return execute(op, inputs, dict(attrs, queue=self._queue_ref))
         except errors.OpError as e:
             if not executing_eagerly():
                 raise
