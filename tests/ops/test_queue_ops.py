@@ -332,3 +332,17 @@ def test_from_list_picks_a_queue_with_common_shapes():
 def test_from_list_refuses_queues_of_other_dtypes():
     with pytest.raises(TypeError, match="Queues do not have matching component dtypes."):
         tf.queue.QueueBase.from_list(0, [tf.queue.FIFOQueue(5, tf.int32), tf.queue.FIFOQueue(5, tf.float32)])
+
+
+def test_traced_enqueue_many_checks_batched_shapes_at_run_time():
+    q = tf.queue.FIFOQueue(5, [tf.int32, tf.int32], shapes=[(2,), ()])
+
+    @tf.function(input_signature=[tf.TensorSpec(None, tf.int32), tf.TensorSpec(None, tf.int32)])
+    def put(x, y):
+        q.enqueue_many((x, y))
+
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"component 0. Expected \[2,2\], got \[2,3\]"):
+        put(tf.zeros([2, 3], tf.int32), tf.zeros([2], tf.int32))
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"component 1. Expected \[2\], got \[3\]"):
+        put(tf.zeros([2, 2], tf.int32), tf.zeros([3], tf.int32))
+    assert int(q.size()) == 0

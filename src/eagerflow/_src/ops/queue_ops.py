@@ -130,15 +130,17 @@ class QueueState:
         return max(0, len(self.elements) - keep)
 
     # --- the kernels' bodies -------------------------------------------------------------------
-    def check_component(self, i: int, array: np.ndarray, batched: bool) -> None:
+    def check_component(self, i: int, array: np.ndarray, batch: int | None = None) -> None:
+        """TF's tuple validation: component `i` has the queue's shape for it (led by the batch
+        size, that of component 0, for enqueue_many); PaddingFIFOQueue's None dims match any."""
         if self.shapes is None:
             return
-        expected = self.shapes[i]
-        got = array.shape[1:] if batched else array.shape
+        expected = tuple(self.shapes[i]) if batch is None else (batch,) + tuple(self.shapes[i])
+        got = array.shape
         if len(got) != len(expected) or any(e is not None and e != g for e, g in zip(expected, got)):
-            what = "Shape mismatch in tuple component" if not batched else "Shape mismatch in tuple component"
             raise errors.InvalidArgumentError(
-                None, None, f"{what} {i}. Expected {_shape_text(expected)}, got {_shape_text(got)}")
+                None, None, f"Shape mismatch in tuple component {i}. Expected {_shape_text(expected)}, "
+                            f"got {_shape_text(got)}")
 
     def _turn(self, line: collections.deque) -> object:
         """Waits (holding `cond`) until this call heads `line`: TF serves a queue's enqueue
@@ -217,21 +219,22 @@ def _enqueue(xp: Any, *components: Any, queue: QueueState) -> None:
     arrays = tuple(_host(c) for c in components)
     _check_signature(queue, arrays)
     for i, a in enumerate(arrays):
-        queue.check_component(i, a, batched=False)
+        queue.check_component(i, a)
     queue.enqueue([tuple(np.array(a) for a in arrays)])
 
 
 def _enqueue_many(xp: Any, *components: Any, queue: QueueState) -> None:
     arrays = tuple(_host(c) for c in components)
     _check_signature(queue, arrays)
-    if any(a.ndim == 0 for a in arrays):
+    if arrays[0].ndim == 0 or (queue.shapes is None and any(a.ndim == 0 for a in arrays)):
         raise errors.InvalidArgumentError(None, None, "Shape of a component must be at least a vector")
     batch = arrays[0].shape[0]
     for i, a in enumerate(arrays):
-        if a.shape[0] != batch:
+        if queue.shapes is not None:
+            queue.check_component(i, a, batch)
+        elif a.shape[0] != batch:
             raise errors.InvalidArgumentError(
                 None, None, f"Expected batch size {batch} for component {i} but got {a.shape[0]}")
-        queue.check_component(i, a, batched=True)
     queue.enqueue([tuple(np.array(a[j], dtype=a.dtype) for a in arrays) for j in range(batch)])
 
 
@@ -488,9 +491,6 @@ class QueueBase:
         if self._names:
             return {n: tensors[i] for i, n in enumerate(self._names)}
         return tensors[0] if len(tensors) == 1 else tensors
-
-    def _components_attr(self, key: str, count: int) -> str:
-        return f"{key}_{count}"
 
     # --- ops ---
     def enqueue(self, vals: Any, name: str | None = None) -> None:
