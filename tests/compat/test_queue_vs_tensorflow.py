@@ -1,8 +1,6 @@
 """Differential test: tf.queue, tf.CriticalSection, TensorArraySpec and OptionalSpec snippets run
 with `tf` bound to eagerflow and to TensorFlow 2.21; the transcripts must match (queue ids and
 object addresses normalised). No snippet leaves an op blocked."""
-import contextlib
-import io
 import re
 import threading
 import time
@@ -13,6 +11,7 @@ import pytest
 tf_real = pytest.importorskip("tensorflow")
 
 import eagerflow as ef  # noqa: E402
+from tests.compat.programs import transcript  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
 
@@ -30,14 +29,7 @@ def _normalise(text):
 
 
 def run(module, code):
-    out = io.StringIO()
-    namespace = {"tf": module, "np": np, "threading": threading, "time": time}
-    try:
-        with contextlib.redirect_stdout(out):
-            exec(code, namespace)  # noqa: S102 - fixed snippets from this file
-    except Exception as error:  # noqa: BLE001 - the error itself is compared
-        out.write(f"!! {type(error).__name__}: {error}")
-    return _normalise(out.getvalue())
+    return _normalise(transcript(module, code, threading=threading, time=time))
 
 
 SNIPPETS = [

@@ -5,8 +5,6 @@ it and its class and message are recorded. Both transcripts must match exactly, 
 normalising text that differs run to run (object addresses). Hypothesis adds arithmetic on
 random shapes and dtypes, compared by value.
 """
-import contextlib
-import io
 import re
 
 import numpy as np
@@ -17,6 +15,7 @@ from hypothesis import strategies as st
 tf_real = pytest.importorskip("tensorflow")
 
 import eagerflow as ef  # noqa: E402
+from tests.compat.programs import transcript  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
 
@@ -32,14 +31,7 @@ def _normalise(text):
 
 def run(module, code):
     """The transcript of `code` with `tf` bound to `module`: printed lines, then any error."""
-    out = io.StringIO()
-    namespace = {"tf": module, "np": np}
-    try:
-        with contextlib.redirect_stdout(out):
-            exec(code, namespace)  # noqa: S102 - fixed snippets from this file
-    except Exception as error:  # noqa: BLE001 - the error itself is compared
-        out.write(f"!! {type(error).__name__}: {error}")
-    return _normalise(out.getvalue())
+    return _normalise(transcript(module, code))
 
 
 def _case(code, reason=None):

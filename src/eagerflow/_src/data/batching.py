@@ -2,7 +2,7 @@
 bucket_by_sequence_length."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 import numpy as np
 
@@ -11,6 +11,18 @@ from eagerflow._src.data.dataset import DatasetV2
 from eagerflow._src.data.options import INFINITE_CARDINALITY, UNKNOWN_CARDINALITY
 from eagerflow._src.framework import errors
 from eagerflow._src.framework.tensor_shape import TensorShape
+
+
+def groups_of(elements: Iterable, size: int, drop_remainder: bool) -> Iterator[list]:
+    """Lists of `size` consecutive elements; a shorter last one unless `drop_remainder`."""
+    batch: list = []
+    for element in elements:
+        batch.append(element)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch and not drop_remainder:
+        yield batch
 
 
 def _int(value: Any) -> int:
@@ -76,17 +88,11 @@ class BatchDataset(DatasetV2):
         if batches is not None:  # a source that builds whole batches itself (TFRecordDataset)
             yield from batches(size, drop)
             return
-        batch: list = []
         template = None
         specs = self.element_spec
         if any(type(s).__name__ == "RaggedTensorSpec" for s in structure.flatten(specs)):
             template = specs  # some components batch into RaggedTensors
-        for element in self._input._iterate():
-            batch.append(element)
-            if len(batch) == size:
-                yield self._emit(batch, template)
-                batch = []
-        if batch and not drop:
+        for batch in groups_of(self._input._iterate(), size, drop):
             yield self._emit(batch, template)
 
     @staticmethod
@@ -188,13 +194,7 @@ class PaddedBatchDataset(DatasetV2):
         return structure.pack_as(batch[0], cols)
 
     def _iterate(self) -> Iterator:
-        batch: list = []
-        for element in self._input._iterate():
-            batch.append(element)
-            if len(batch) == self._size:
-                yield self._emit(batch)
-                batch = []
-        if batch and not self._drop:
+        for batch in groups_of(self._input._iterate(), self._size, self._drop):
             yield self._emit(batch)
 
 

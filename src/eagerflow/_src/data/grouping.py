@@ -6,6 +6,7 @@ from typing import Any, Callable, Iterator
 import numpy as np
 
 from eagerflow._src.data import structure
+from eagerflow._src.data.batching import groups_of
 from eagerflow._src.data.dataset import DatasetV2
 from eagerflow._src.data.functions import DatasetFunction
 from eagerflow._src.framework import errors
@@ -151,13 +152,7 @@ class DenseToSparseBatchDataset(DatasetV2):
                             np.array([len(arrays)] + dims, np.int64))
 
     def _iterate(self) -> Iterator:
-        batch: list = []
-        for element in self._input._iterate():
-            batch.append(element)
-            if len(batch) == self._size:
-                yield self._emit(batch)
-                batch = []
-        if batch:
+        for batch in groups_of(self._input._iterate(), self._size, False):
             yield self._emit(batch)
 
 

@@ -86,16 +86,18 @@ def message(parent: Any, name: str, fields: list[tuple]) -> descriptor_pb2.Descr
     return msg
 
 
-def map_field(msg: descriptor_pb2.DescriptorProto, field: str, number: int, value_type: str) -> None:
-    """A proto3 `map<string, value_type> field = number;` (a repeated nested map entry)."""
+def map_field(msg: descriptor_pb2.DescriptorProto, field: str, number: int, value_type: str,
+              key_type: int = F.TYPE_STRING, package: str = PACKAGE) -> None:
+    """A proto3 `map<key_type, value_type> field = number;` (a repeated nested map entry) of a
+    message of `package`; keys are strings unless `key_type` says otherwise."""
     entry_name = "".join(part.capitalize() for part in field.split("_")) + "Entry"
     entry = message(msg, entry_name, [
-        ("key", 1, F.TYPE_STRING, OPTIONAL),
+        ("key", 1, key_type, OPTIONAL),
         ("value", 2, F.TYPE_MESSAGE, OPTIONAL, value_type),
     ])
     entry.options.map_entry = True
     msg.field.add(name=field, number=number, type=F.TYPE_MESSAGE, label=REPEATED,
-                  type_name=f".{PACKAGE}.{msg.name}.{entry_name}")
+                  type_name=f".{package}.{msg.name}.{entry_name}")
 
 
 def file(name: str, dependencies: tuple[str, ...] = ()) -> descriptor_pb2.FileDescriptorProto:

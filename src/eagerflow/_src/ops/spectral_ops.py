@@ -38,16 +38,15 @@ def ifftnd(input: Any, fft_length: Any, axes: Any, name: str | None = None) -> A
 def rfftnd(input: Any, fft_length: Any, axes: Any, Tcomplex: Any = _dtypes.complex64,  # noqa: A002, N803
            name: str | None = None) -> Any:
     """N-D FFT of real `input` over `axes`: the last axis keeps fft_length[-1] // 2 + 1 terms."""
-    lengths, axes = _axes_and_lengths(fft_length, axes)
-    out = signal_ops.rfftnd(input, lengths, axes)
-    target = _dtypes.as_dtype(Tcomplex)
-    return out if out.dtype == target else math_ops.cast(out, target)
+    return _in_dtype(signal_ops.rfftnd(input, *_axes_and_lengths(fft_length, axes)), Tcomplex)
 
 
 def irfftnd(input: Any, fft_length: Any, axes: Any, Treal: Any = _dtypes.float32,  # noqa: A002, N803
             name: str | None = None) -> Any:
     """Inverse of `rfftnd`: a real signal of `fft_length` over `axes`."""
-    lengths, axes = _axes_and_lengths(fft_length, axes)
-    out = signal_ops.irfftnd(input, lengths, axes)
-    target = _dtypes.as_dtype(Treal)
+    return _in_dtype(signal_ops.irfftnd(input, *_axes_and_lengths(fft_length, axes)), Treal)
+
+
+def _in_dtype(out: Any, dtype: Any) -> Any:
+    target = _dtypes.as_dtype(dtype)
     return out if out.dtype == target else math_ops.cast(out, target)

@@ -31,12 +31,7 @@ def messages() -> dict[str, type]:
         return proto_pool.message(parent, name, fields)
 
     def int_map(msg: Any, field: str, number: int, value_type: str) -> None:
-        entry_name = "".join(part.capitalize() for part in field.split("_")) + "Entry"
-        entry = message(msg, entry_name, [("key", 1, F.TYPE_INT64, opt),
-                                          ("value", 2, F.TYPE_MESSAGE, opt, value_type)])
-        entry.options.map_entry = True
-        msg.field.add(name=field, number=number, type=F.TYPE_MESSAGE, label=rep,
-                      type_name=f"{t}{msg.name}.{entry_name}")
+        proto_pool.map_field(msg, field, number, value_type, key_type=F.TYPE_INT64, package=_PACKAGE)
 
     message(proto, "XSpace", [("planes", 1, F.TYPE_MESSAGE, rep, t + "XPlane"),
                               ("errors", 2, F.TYPE_STRING, rep), ("warnings", 3, F.TYPE_STRING, rep),
