@@ -1,28 +1,18 @@
 """Differential test: traced ragged programs (tf.function, tf.data map) run with `tf` bound to
 eagerflow and to TensorFlow 2.21; the printed results (and static shapes seen while tracing)
 must match."""
-import contextlib
-import io
-
-import numpy as np
 import pytest
 
 tf_real = pytest.importorskip("tensorflow")
 
 import eagerflow as ef  # noqa: E402
+from tests.compat.programs import transcript  # noqa: E402
 
 pytestmark = pytest.mark.tensorflow
 
 
 def run(module, code):
-    out = io.StringIO()
-    namespace = {"tf": module, "np": np}
-    try:
-        with contextlib.redirect_stdout(out):
-            exec(code, namespace)  # noqa: S102 - fixed snippets from this file
-    except Exception as error:  # noqa: BLE001 - the error itself is compared
-        out.write(f"!! {type(error).__name__}: {error}")
-    return out.getvalue()
+    return transcript(module, code)
 
 
 S = "tf.TensorSpec([None], tf.string)"

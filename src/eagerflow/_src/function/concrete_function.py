@@ -226,25 +226,23 @@ class ConcreteFunction:
         return _structure.pack(structured, (next(values) if isinstance(x, SymbolicTensor) else x
                                             for x in _structure.flatten(structured)))
 
-    def _compiled(self) -> Any:
-        plan = self._plan
+    def _compiled(self, profile: bool = False) -> Any:
+        """The plan (with `profile`: the one whose kernels record into tf.profiler), compiled once."""
+        plan = self._profiled_plan if profile else self._plan
         if plan is None:
             graph = self.graph
-            plan = self._plan = compile_plan(graph, graph.inputs, graph.outputs,
-                                             graph.variable_params, graph.input_devices,
-                                             name=self.name)
+            plan = compile_plan(graph, graph.inputs, graph.outputs, graph.variable_params, graph.input_devices,
+                                name=self.name, profile=profile)
+            if profile:
+                self._profiled_plan = plan
+            else:
+                self._plan = plan
         return plan
 
     def _run_profiled(self, inputs: list, variables: list) -> list:
         """A call while tf.profiler records: the plan compiled with timed kernels, inside events
         for the call (TF's names: the function's, then EagerExecute of `__inference_<name>`)."""
-        from eagerflow._src.profiler import profiler
-
-        plan = self._profiled_plan
-        if plan is None:
-            graph = self.graph
-            plan = self._profiled_plan = compile_plan(graph, graph.inputs, graph.outputs, graph.variable_params,
-                                                      graph.input_devices, name=self.name, profile=True)
+        plan = self._compiled(profile=True)
         session = context.profiler
         started = time.perf_counter_ns()
         try:

@@ -20,7 +20,8 @@ from eagerflow._src.framework import dtypes as _dtypes
 
 _PRODUCER = 2129  # TF 2.21's GraphDef version
 _MESSAGES = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "TensorShapeProto", "VersionDef",
-             "NameAttrList", "FunctionDefLibrary", "FunctionDef", "OpDef", "OpList", "ResourceHandleProto")
+             "NameAttrList", "FunctionDefLibrary", "FunctionDef", "OpDef", "OpList", "ResourceHandleProto",
+             "RunMetadata")
 
 
 @functools.lru_cache(maxsize=None)
@@ -61,6 +62,12 @@ def messages() -> dict[str, type]:
                                 ("version", 3, F.TYPE_INT32, opt),
                                 ("versions", 4, F.TYPE_MESSAGE, opt, ".tensorflow.VersionDef")])
     _function_messages(proto)
+    # RunMetadata (config.proto), what tf.summary.trace_export writes: the graphs of functions run.
+    run = message(proto, "RunMetadata", [("function_graphs", 4, F.TYPE_MESSAGE, rep,
+                                          ".tensorflow.RunMetadata.FunctionGraphs")])
+    message(run, "FunctionGraphs", [("partition_graphs", 1, F.TYPE_MESSAGE, rep, ".tensorflow.GraphDef"),
+                                    ("pre_optimization_graph", 2, F.TYPE_MESSAGE, opt, ".tensorflow.GraphDef"),
+                                    ("post_optimization_graph", 3, F.TYPE_MESSAGE, opt, ".tensorflow.GraphDef")])
     proto_pool.add_file(proto)
     return {name: proto_pool.message_class(f"tensorflow.{name}") for name in _MESSAGES}
 

@@ -122,11 +122,6 @@ def _set_stat(stat: Any, value: Any) -> None:
         stat.str_value = str(value)
 
 
-def active() -> _Session | None:
-    """The running profile, or None."""
-    return context.profiler
-
-
 def start(logdir: str, options: Any = None) -> None:
     """Starts profiling the host into `logdir` (`tf.profiler.experimental.start`).
 

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 from google.protobuf import descriptor_pb2, descriptor_pool, message_factory
 
+from eagerflow._src.framework.proto_pool import message as _message
 from eagerflow._src.io import example_protos
 
 _F = descriptor_pb2.FieldDescriptorProto
@@ -22,16 +23,6 @@ DATA_CLASS_UNKNOWN = 0
 DATA_CLASS_SCALAR = 1
 DATA_CLASS_TENSOR = 2
 DATA_CLASS_BLOB_SEQUENCE = 3
-
-
-def _message(parent: Any, name: str, fields: list[tuple]) -> descriptor_pb2.DescriptorProto:
-    msg = parent.message_type.add() if hasattr(parent, "message_type") else parent.nested_type.add()
-    msg.name = name
-    for field_name, number, field_type, label, *type_name in fields:
-        field = msg.field.add(name=field_name, number=number, type=field_type, label=label)
-        if type_name:
-            field.type_name = type_name[0]
-    return msg
 
 
 def _add_with_dependencies(pool: descriptor_pool.DescriptorPool, file_descriptor: Any, added: set) -> None:

@@ -342,15 +342,13 @@ def trace_off() -> None:
 
 def _run_metadata(functions: list) -> bytes:
     """TF's `RunMetadata` message with one `function_graphs` entry (its pre-optimization graph)
-    per function, serialized (fields 4 / 2 of tensorflow/core/protobuf/config.proto)."""
-    from google.protobuf.internal import encoder
+    per function, serialized."""
+    from eagerflow._src.function import graph_def
 
-    out = bytearray()
+    run_metadata = graph_def.messages()["RunMetadata"]()
     for function in functions:
-        graph = function.graph.as_graph_def().SerializeToString()
-        entry = encoder.TagBytes(2, 2) + encoder._VarintBytes(len(graph)) + graph
-        out += encoder.TagBytes(4, 2) + encoder._VarintBytes(len(entry)) + entry
-    return bytes(out)
+        run_metadata.function_graphs.add().pre_optimization_graph.CopyFrom(function.graph.as_graph_def())
+    return run_metadata.SerializeToString()
 
 
 def trace_export(name: str, step: Any = None, profiler_outdir: str | None = None) -> None:
